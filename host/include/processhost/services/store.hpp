@@ -1,0 +1,158 @@
+#pragma once
+// The store service: the engine's only way to durable state. A built-in memory store
+// serves when no store plugin provides this service.
+//
+// Threading: calls return at once and complete through the callback, inline or on a store
+// thread; callbacks must not block. Errors: 409 conflict when a commit's expected version
+// does not match (another host advanced the instance), 503 unavailable when the backing
+// database cannot be reached. Times are unix epoch milliseconds.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "processhost/json.hpp"
+#include "processhost/result.hpp"
+#include "processhost/services/engine.hpp"
+
+namespace processhost {
+
+struct ProcessDefinitionRecord {
+  std::string process_model_id;
+  std::string hash;  // content hash of xml; (process_model_id, hash) is unique
+  std::string xml;
+  std::int64_t deployed_at_ms = 0;
+};
+
+struct ProcessInstanceRecord {
+  std::string id;
+  std::string process_model_id;
+  std::string process_model_hash;
+  std::string correlation_id;
+  std::string parent_process_instance_id;  // empty: none
+  std::string owner_user_id;
+  JsonText owner_identity = "null";  // user id and claims, never the token
+  std::string state;                 // running, finished, terminated, error
+  JsonText error = "null";
+  std::int64_t version = 0;  // 1 on creation, +1 on every commit
+  std::int64_t created_at_ms = 0;
+  std::int64_t finished_at_ms = 0;  // 0: not finished
+  JsonText runtime_state = "null";  // the engine's resumable state; opaque to the store
+};
+
+struct FlowNodeInstanceRecord {
+  std::string id;
+  std::string process_instance_id;
+  std::string process_model_id;
+  std::string correlation_id;
+  std::string owner_user_id;
+  std::string flow_node_id;
+  std::string flow_node_name;
+  std::string flow_node_type;  // "bpmn:UserTask", ...
+  std::string flow_node_lane;  // empty: no lane
+  std::string event_type;      // "messageEvent", "signalEvent", "timerEvent", or empty
+  std::string event_name;      // message / signal name a suspended event waits for
+  std::string state;           // running, suspended, finished, terminated, error
+  std::string previous_flow_node_instance_id;
+  JsonText token_on_enter = "null";
+  JsonText token_on_exit = "null";
+  JsonText error = "null";
+  std::int64_t created_at_ms = 0;
+  std::int64_t finished_at_ms = 0;
+};
+
+struct TimerRecord {
+  std::string id;
+  std::string process_instance_id;
+  std::string flow_node_instance_id;
+  std::int64_t due_at_ms = 0;
+};
+
+struct CorrelationResultRecord {
+  std::string correlation_id;
+  std::string process_model_id;
+  std::string process_instance_id;
+  std::string end_event_id;
+  std::string end_event_lane;
+  JsonText token_payload = "null";
+  std::int64_t created_at_ms = 0;
+};
+
+struct ExternalTaskRecord {
+  ExternalTask task;
+  std::string owner_identity;  // JSON, as on the instance
+  std::int64_t version = 0;
+};
+
+// Everything one engine transition changed. Committed atomically or not at all.
+struct ChangeSet {
+  ProcessInstanceRecord instance;  // state after the transition
+  // The version the instance had before (0: the instance is new). Mismatch: 409.
+  std::int64_t expected_version = 0;
+  std::vector<FlowNodeInstanceRecord> flow_node_instances;  // inserted or replaced by id
+  std::vector<TimerRecord> timers_armed;
+  std::vector<std::string> timers_cancelled;  // timer ids
+  std::vector<CorrelationResultRecord> correlation_results;
+  std::vector<ExternalTaskRecord> external_tasks;  // inserted or replaced by id
+};
+
+struct FlowNodeQuery {
+  std::vector<std::string> flow_node_types;  // empty: any
+  std::optional<std::string> state;          // e.g. "suspended"
+  std::optional<std::string> process_model_id;
+  std::optional<std::string> process_instance_id;
+  std::optional<std::string> correlation_id;
+  std::optional<std::string> owner_user_id;
+  std::optional<std::string> event_type;
+  std::optional<std::string> event_name;
+  bool events_only = false;  // event_type not empty
+  // Visible lanes: nullopt = every lane; otherwise nodes without a lane or in one of these.
+  std::optional<std::vector<std::string>> lanes;
+  PageRequest page;  // ordered by created_at_ms, then id
+};
+
+struct InstanceQuery {
+  std::optional<std::string> correlation_id;
+  std::optional<std::string> process_model_id;
+  std::optional<std::string> owner_user_id;
+  std::optional<std::string> state;
+  PageRequest page;  // ordered by created_at_ms, then id
+};
+
+class Store {
+ public:
+  static constexpr std::string_view kServiceId = "processhost.store/1";
+  virtual ~Store() = default;
+
+  virtual void save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) = 0;
+  virtual void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) = 0;
+
+  virtual void commit(ChangeSet changes, Callback<Ok> done) = 0;
+
+  virtual void load_instance(std::string process_instance_id,
+                             Callback<std::optional<ProcessInstanceRecord>> done) = 0;
+  virtual void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) = 0;
+  virtual void query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) = 0;
+  virtual void query_results(std::string correlation_id, std::string process_model_id,
+                             Callback<std::vector<CorrelationResultRecord>> done) = 0;
+
+  // Timers due at or before until_ms, earliest first, at most max.
+  virtual void due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) = 0;
+  // The earliest armed timer's due time, if any.
+  virtual void next_timer_due(Callback<std::optional<std::int64_t>> done) = 0;
+
+  // Atomically locks up to max pending tasks of topic whose lock has expired (or never
+  // was set) for worker_id until lock_until_ms; returns them locked.
+  virtual void lock_external_tasks(std::string topic, std::string worker_id, std::size_t max,
+                                   std::int64_t now_ms, std::int64_t lock_until_ms,
+                                   Callback<std::vector<ExternalTaskRecord>> done) = 0;
+  virtual void load_external_task(std::string external_task_id,
+                                  Callback<std::optional<ExternalTaskRecord>> done) = 0;
+  // Replaces the task if its version is still expected_version (else 409).
+  virtual void update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) = 0;
+};
+
+}  // namespace processhost
