@@ -1,0 +1,62 @@
+#pragma once
+// The iam plugin's configuration: parsed and checked once, in configure().
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+namespace processhost::plugins::iam {
+
+// Environment variable that, when set and not empty, overrides secret/secretFile.
+inline constexpr const char* kSecretEnvVariable = "PROCESSHOST_IAM_SECRET";
+// HS256 keys shorter than the hash output weaken the signature (RFC 7518, 3.2).
+inline constexpr std::size_t kMinSecretBytes = 32;
+
+struct PasswordLimits {
+  std::uint64_t ops_limit = 0;
+  std::size_t mem_limit_bytes = 0;
+};
+
+struct RateLimitConfig {
+  std::uint32_t max_attempts = 5;
+  std::chrono::seconds window{300};
+};
+
+struct IamConfig {
+  std::string issuer = "processhost";
+  // The key new tokens are signed with; also accepted for verification.
+  std::string secret;
+  // Keys accepted for verification only, so a rotation does not log everyone out.
+  std::vector<std::string> previous_secrets;
+  std::chrono::seconds token_lifetime{8 * 60 * 60};
+  std::chrono::seconds clock_leeway{30};
+  std::filesystem::path users_file;
+  bool allow_god_token = false;
+  RateLimitConfig rate_limit;
+  PasswordLimits password_limits;
+  std::size_t worker_threads = 2;
+  std::size_t max_pending_logins = 64;
+  // Where the signing key came from, for the start-up log line (never the key itself).
+  std::string secret_source;
+};
+
+// Reads environment variables; injectable so tests need not touch the process environment.
+using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvironmentLookup process_environment();
+
+// Parses and validates the plugin config object. Relative paths resolve against config_dir.
+// Throws std::invalid_argument with a message naming the field and what to do.
+IamConfig parse_iam_config(const rapidjson::Value& config, const std::filesystem::path& config_dir,
+                           const EnvironmentLookup& environment);
+
+// The JSON schema of the config object (for the plugin descriptor).
+extern const char* const kIamConfigSchema;
+
+}  // namespace processhost::plugins::iam
