@@ -1,0 +1,33 @@
+#pragma once
+// What every route handler shares: the services found at start and the wait registry.
+// Held through shared_ptr by the plugin and by every registered route, so a request that
+// arrives after stop() finds `stopped` set instead of a destroyed plugin.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "processhost/logger.hpp"
+#include "processhost/services/engine.hpp"
+#include "processhost/services/identity.hpp"
+#include "wait_registry.hpp"
+
+namespace processhost::plugins::consumer_api {
+
+struct ApiState {
+  // Set in start(), before `serving` becomes true; not changed afterwards.
+  EngineService* engine = nullptr;
+  // Null: no identity service is loaded and the API runs open (anonymous identity).
+  const IdentityService* identity = nullptr;
+  // The application version reported by /info.
+  std::string version;
+  // The OpenAPI document, built once in configure().
+  std::string openapi_document;
+  std::shared_ptr<WaitRegistry> waits = std::make_shared<WaitRegistry>();
+  // true between start() and stop(); routes answer 503 otherwise.
+  std::atomic<bool> serving{false};
+};
+
+using ApiStatePtr = std::shared_ptr<ApiState>;
+
+}  // namespace processhost::plugins::consumer_api

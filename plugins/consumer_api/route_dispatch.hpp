@@ -1,0 +1,15 @@
+#pragma once
+// Wraps a route's handler into the host's HttpHandler: 503 unless serving, the auth
+// header rules, the route's claim, offset/limit parsing, and a 500 for anything thrown.
+
+#include <memory>
+
+#include "api_state.hpp"
+#include "processhost/services/http.hpp"
+#include "route_descriptor.hpp"
+
+namespace processhost::plugins::consumer_api {
+
+HttpHandler make_http_handler(ApiStatePtr state, std::shared_ptr<const RouteDescriptor> route);
+
+}  // namespace processhost::plugins::consumer_api
