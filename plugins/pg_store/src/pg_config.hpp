@@ -1,0 +1,52 @@
+#pragma once
+// Connection settings of pg_store, read from its config file (or inline object) with
+// environment overrides, and turned into libpq connection strings.
+//
+// Errors: parse_pg_config throws std::runtime_error naming the file and the field.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+namespace processhost::plugins::pg_store {
+
+struct PgConfig {
+  std::string host = "127.0.0.1";
+  int port = 5432;
+  std::string database = "processhost";
+  std::string user = "postgres";
+  std::string password;
+  std::size_t pool_size = 8;
+  std::int64_t statement_timeout_ms = 10000;
+  int connect_timeout_seconds = 5;
+  // Requests waiting for a pooled connection beyond this many are refused with 503.
+  std::size_t max_queued_requests = 10000;
+  // A full libpq URL or key=value string (PROCESSHOST_PG_URL); overrides host..password.
+  std::string url;
+  // Where the settings came from, for messages.
+  std::filesystem::path source_file;
+
+  // Connection string for database (empty: the configured database), with timeouts.
+  std::string conninfo(std::string_view database_override = {}) const;
+  // "host:port" of the server, for messages (never the password).
+  std::string server() const;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+std::optional<std::string> process_environment(const char* name);
+
+// plugin_config: the plugin's config value: an object with the settings, a string naming
+// the settings file, or an object {"file": "..."}; relative paths resolve against
+// config_dir. config_file names the file the object came from (for messages).
+// Environment: PROCESSHOST_PG_PASSWORD replaces the password, PROCESSHOST_PG_URL the whole
+// connection (its host, port, database and user are then the ones in messages).
+PgConfig parse_pg_config(const rapidjson::Value& plugin_config, const std::filesystem::path& config_dir,
+                         const std::filesystem::path& config_file, const EnvLookup& env = process_environment);
+
+}  // namespace processhost::plugins::pg_store

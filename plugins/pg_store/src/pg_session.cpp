@@ -1,0 +1,41 @@
+#include "pg_session.hpp"
+
+#include <poll.h>
+
+#include <utility>
+
+namespace processhost::plugins::pg_store {
+
+PgSession::PgSession(std::string conninfo, std::atomic<std::uint64_t>& epoch)
+    : conninfo_(std::move(conninfo)), epoch_(epoch) {}
+
+pqxx::connection& PgSession::connection() {
+  fresh_ = false;
+  if (connection_ && (connected_epoch_ != epoch_.load() || stale())) reset();
+  if (!connection_) {
+    connected_epoch_ = epoch_.load();
+    connection_ = std::make_unique<pqxx::connection>(conninfo_);
+    fresh_ = true;
+  }
+  return *connection_;
+}
+
+void PgSession::prepare(const std::string& name, const std::string& sql) {
+  if (prepared_.insert(name).second) connection_->prepare(name, sql);
+}
+
+void PgSession::reset() {
+  prepared_.clear();
+  connection_.reset();
+}
+
+// An idle connection has nothing to read: we never LISTEN, so readable data means the
+// server sent a termination notice or closed the socket (shutdown, restart, admin kill).
+bool PgSession::stale() const {
+  const int fd = connection_->sock();
+  if (fd < 0) return true;
+  pollfd descriptor{fd, POLLIN, 0};
+  return ::poll(&descriptor, 1, 0) != 0;
+}
+
+}  // namespace processhost::plugins::pg_store

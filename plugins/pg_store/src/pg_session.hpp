@@ -1,0 +1,43 @@
+#pragma once
+// One pooled database connection, owned by one worker thread. It connects lazily, checks
+// before each use that the server has not dropped it meanwhile, and prepares statements
+// on first use. After a connection error the owner calls reset(); the next use reconnects.
+//
+// Threading: used by its worker thread only. Errors: pqxx exceptions pass through.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_set>
+
+#include <pqxx/pqxx>
+
+namespace processhost::plugins::pg_store {
+
+class PgSession {
+ public:
+  // epoch is shared by all sessions of a pool: bumping it makes every session reconnect
+  // before its next use (the server restarted, so every connection is gone).
+  PgSession(std::string conninfo, std::atomic<std::uint64_t>& epoch);
+
+  // The open connection; connects when there is none. Throws pqxx::broken_connection.
+  pqxx::connection& connection();
+  // Prepares name as sql on this connection unless already done.
+  void prepare(const std::string& name, const std::string& sql);
+  // True when the last connection() call opened a new connection.
+  bool fresh() const { return fresh_; }
+  void reset();
+
+ private:
+  bool stale() const;
+
+  std::string conninfo_;
+  std::atomic<std::uint64_t>& epoch_;
+  std::uint64_t connected_epoch_ = 0;
+  std::unique_ptr<pqxx::connection> connection_;
+  std::unordered_set<std::string> prepared_;
+  bool fresh_ = false;
+};
+
+}  // namespace processhost::plugins::pg_store

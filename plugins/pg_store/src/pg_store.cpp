@@ -1,0 +1,267 @@
+#include "pg_store.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <pqxx/pqxx>
+
+#include "record_codec.hpp"
+#include "store_errors.hpp"
+#include "store_sql.hpp"
+#include "worker_pool.hpp"
+
+namespace processhost::plugins::pg_store {
+namespace {
+
+pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const Statement& statement,
+                  const std::vector<std::string>& params) {
+  session.prepare(statement.name, statement.sql);
+  return tx.exec_prepared(statement.name, pqxx::prepare::make_dynamic_params(params));
+}
+
+pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const BuiltQuery& query) {
+  session.prepare(query.name, query.sql);
+  return tx.exec_prepared(query.name, pqxx::prepare::make_dynamic_params(query.params));
+}
+
+}  // namespace
+
+PgStore::PgStore(PgConfig config, Logger* logger) : config_(std::move(config)), logger_(logger) {}
+
+PgStore::~PgStore() { stop(); }
+
+BootstrapOutcome PgStore::start() {
+  auto outcome = bootstrap_database(config_);
+  pool_ = std::make_unique<WorkerPool>(config_.conninfo(), config_.pool_size, config_.max_queued_requests);
+  pool_->start();
+  return outcome;
+}
+
+void PgStore::stop() noexcept {
+  if (pool_) pool_->stop();
+}
+
+template <class T>
+void PgStore::deliver(const Callback<T>& done, Result<T> result) {
+  try {
+    done(std::move(result));
+  } catch (const std::exception& e) {
+    if (logger_) logger_->error(std::string("a store callback threw: ") + e.what());
+  } catch (...) {
+    if (logger_) logger_->error("a store callback threw a non-standard exception");
+  }
+}
+
+template <class T, class Work>
+Result<T> PgStore::run(PgSession& session, Retry retry, Work& work) {
+  for (int attempt = 0;; ++attempt) {
+    bool fresh = false;
+    try {
+      auto& connection = session.connection();
+      fresh = session.fresh();
+      return work(session, connection);
+    } catch (...) {
+      auto failure = classify_store_exception(std::current_exception());
+      if (!failure.connection_lost) return std::move(failure.error);
+      session.reset();
+      pool_->invalidate_connections();
+      if (retry == Retry::never || fresh || attempt > 0) return std::move(failure.error);
+    }
+  }
+}
+
+template <class T, class Work>
+void PgStore::submit(Callback<T> done, Retry retry, Work work) {
+  if (!pool_) {
+    deliver<T>(done, make_error(ErrorStatus::unavailable, "store unavailable: pg_store is not started"));
+    return;
+  }
+  auto shared_done = std::make_shared<Callback<T>>(std::move(done));
+  pool_->post(PoolJob{
+      [this, shared_done, retry, work = std::move(work)](PgSession& session) mutable {
+        deliver<T>(*shared_done, run<T>(session, retry, work));
+      },
+      [this, shared_done](Error error) { deliver<T>(*shared_done, std::move(error)); }});
+}
+
+void PgStore::save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) {
+  submit<Ok>(std::move(done), Retry::on_dropped_connection,
+             [definition = std::move(definition)](PgSession& session, pqxx::connection& connection) -> Result<Ok> {
+               pqxx::nontransaction tx(connection);
+               exec(session, tx, sql::kSaveDefinition,
+                    {definition.process_model_id, definition.hash, definition.xml,
+                     std::to_string(definition.deployed_at_ms)});
+               return Ok{};
+             });
+}
+
+void PgStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) {
+  submit<std::vector<ProcessDefinitionRecord>>(
+      std::move(done), Retry::on_dropped_connection,
+      [](PgSession& session, pqxx::connection& connection) -> Result<std::vector<ProcessDefinitionRecord>> {
+        pqxx::nontransaction tx(connection);
+        std::vector<ProcessDefinitionRecord> definitions;
+        for (const auto& row : exec(session, tx, sql::kLoadDefinitions, {})) definitions.push_back(decode_definition(row));
+        return definitions;
+      });
+}
+
+// Not retried: when the connection drops during the statement, whether it committed is
+// unknown, and a second attempt would report a conflict for the caller's own commit.
+void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
+  submit<Ok>(std::move(done), Retry::never,
+             [changes = std::move(changes)](PgSession& session, pqxx::connection& connection) -> Result<Ok> {
+               const auto& statement = changes.expected_version == 0 ? sql::kCommitInsert : sql::kCommitUpdate;
+               pqxx::nontransaction tx(connection);
+               const auto result = exec(session, tx, statement, change_set_params(changes));
+               if (result.at(0)[0].as<std::int64_t>() == 1) return Ok{};
+               if (changes.expected_version == 0) {
+                 return make_error(ErrorStatus::conflict,
+                                   "process instance '" + changes.instance.id + "' already exists");
+               }
+               return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id +
+                                                            "' is no longer at version " +
+                                                            std::to_string(changes.expected_version) +
+                                                            ": another transition advanced it");
+             });
+}
+
+void PgStore::load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) {
+  submit<std::optional<ProcessInstanceRecord>>(
+      std::move(done), Retry::on_dropped_connection,
+      [id = std::move(process_instance_id)](PgSession& session,
+                                            pqxx::connection& connection) -> Result<std::optional<ProcessInstanceRecord>> {
+        pqxx::nontransaction tx(connection);
+        const auto result = exec(session, tx, sql::kLoadInstance, {id});
+        if (result.empty()) return std::optional<ProcessInstanceRecord>();
+        return std::optional<ProcessInstanceRecord>(decode_instance(result[0]));
+      });
+}
+
+void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) {
+  submit<PagedList<ProcessInstanceRecord>>(
+      std::move(done), Retry::on_dropped_connection,
+      [query = std::move(query)](PgSession& session,
+                                 pqxx::connection& connection) -> Result<PagedList<ProcessInstanceRecord>> {
+        pqxx::nontransaction tx(connection);
+        PagedList<ProcessInstanceRecord> list;
+        const auto result = exec(session, tx, build_instance_query(query));
+        for (const auto& row : result) {
+          list.items.push_back(decode_instance(row));
+          list.total_count = row[13].as<std::size_t>();
+        }
+        if (result.empty() && query.page.offset > 0) {
+          list.total_count = exec(session, tx, build_instance_count(query)).at(0)[0].as<std::size_t>();
+        }
+        return list;
+      });
+}
+
+void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) {
+  submit<PagedList<FlowNodeInstanceRecord>>(
+      std::move(done), Retry::on_dropped_connection,
+      [query = std::move(query)](PgSession& session,
+                                 pqxx::connection& connection) -> Result<PagedList<FlowNodeInstanceRecord>> {
+        pqxx::nontransaction tx(connection);
+        PagedList<FlowNodeInstanceRecord> list;
+        const auto result = exec(session, tx, build_flow_node_query(query));
+        for (const auto& row : result) {
+          list.items.push_back(decode_flow_node(row));
+          list.total_count = row[18].as<std::size_t>();
+        }
+        if (result.empty() && query.page.offset > 0) {
+          list.total_count = exec(session, tx, build_flow_node_count(query)).at(0)[0].as<std::size_t>();
+        }
+        return list;
+      });
+}
+
+void PgStore::query_results(std::string correlation_id, std::string process_model_id,
+                            Callback<std::vector<CorrelationResultRecord>> done) {
+  submit<std::vector<CorrelationResultRecord>>(
+      std::move(done), Retry::on_dropped_connection,
+      [correlation_id = std::move(correlation_id), process_model_id = std::move(process_model_id)](
+          PgSession& session, pqxx::connection& connection) -> Result<std::vector<CorrelationResultRecord>> {
+        pqxx::nontransaction tx(connection);
+        const auto result = process_model_id.empty()
+                                ? exec(session, tx, sql::kResultsByCorrelation, {correlation_id})
+                                : exec(session, tx, sql::kResultsByCorrelationAndModel,
+                                       {correlation_id, process_model_id});
+        std::vector<CorrelationResultRecord> results;
+        for (const auto& row : result) results.push_back(decode_correlation_result(row));
+        return results;
+      });
+}
+
+void PgStore::due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) {
+  submit<std::vector<TimerRecord>>(
+      std::move(done), Retry::on_dropped_connection,
+      [until_ms, max](PgSession& session, pqxx::connection& connection) -> Result<std::vector<TimerRecord>> {
+        pqxx::nontransaction tx(connection);
+        std::vector<TimerRecord> timers;
+        for (const auto& row : exec(session, tx, sql::kDueTimers, {std::to_string(until_ms), std::to_string(max)})) {
+          timers.push_back(decode_timer(row));
+        }
+        return timers;
+      });
+}
+
+void PgStore::next_timer_due(Callback<std::optional<std::int64_t>> done) {
+  submit<std::optional<std::int64_t>>(
+      std::move(done), Retry::on_dropped_connection,
+      [](PgSession& session, pqxx::connection& connection) -> Result<std::optional<std::int64_t>> {
+        pqxx::nontransaction tx(connection);
+        const auto field = exec(session, tx, sql::kNextTimerDue, {}).at(0)[0];
+        if (field.is_null()) return std::optional<std::int64_t>();
+        return std::optional<std::int64_t>(field.as<std::int64_t>());
+      });
+}
+
+// Not retried: a lost answer may have locked tasks; they are offered again once
+// lock_until_ms has passed.
+void PgStore::lock_external_tasks(std::string topic, std::string worker_id, std::size_t max, std::int64_t now_ms,
+                                  std::int64_t lock_until_ms, Callback<std::vector<ExternalTaskRecord>> done) {
+  submit<std::vector<ExternalTaskRecord>>(
+      std::move(done), Retry::never,
+      [topic = std::move(topic), worker_id = std::move(worker_id), max, now_ms, lock_until_ms](
+          PgSession& session, pqxx::connection& connection) -> Result<std::vector<ExternalTaskRecord>> {
+        pqxx::nontransaction tx(connection);
+        std::vector<ExternalTaskRecord> tasks;
+        for (const auto& row : exec(session, tx, sql::kLockExternalTasks,
+                                    {topic, std::to_string(now_ms), std::to_string(max), worker_id,
+                                     std::to_string(lock_until_ms)})) {
+          tasks.push_back(decode_external_task(row));
+        }
+        std::sort(tasks.begin(), tasks.end(), [](const auto& a, const auto& b) {
+          return std::tie(a.task.created_at_ms, a.task.id) < std::tie(b.task.created_at_ms, b.task.id);
+        });
+        return tasks;
+      });
+}
+
+void PgStore::load_external_task(std::string external_task_id, Callback<std::optional<ExternalTaskRecord>> done) {
+  submit<std::optional<ExternalTaskRecord>>(
+      std::move(done), Retry::on_dropped_connection,
+      [id = std::move(external_task_id)](PgSession& session,
+                                         pqxx::connection& connection) -> Result<std::optional<ExternalTaskRecord>> {
+        pqxx::nontransaction tx(connection);
+        const auto result = exec(session, tx, sql::kLoadExternalTask, {id});
+        if (result.empty()) return std::optional<ExternalTaskRecord>();
+        return std::optional<ExternalTaskRecord>(decode_external_task(result[0]));
+      });
+}
+
+void PgStore::update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) {
+  submit<Ok>(std::move(done), Retry::never,
+             [task = std::move(task), expected_version](PgSession& session, pqxx::connection& connection) -> Result<Ok> {
+               pqxx::nontransaction tx(connection);
+               const auto result =
+                   exec(session, tx, sql::kUpdateExternalTask, external_task_update_params(task, expected_version));
+               if (result.affected_rows() == 1) return Ok{};
+               return make_error(ErrorStatus::conflict, "external task '" + task.task.id +
+                                                            "' is no longer at version " +
+                                                            std::to_string(expected_version));
+             });
+}
+
+}  // namespace processhost::plugins::pg_store

@@ -1,0 +1,72 @@
+#pragma once
+// PgStore: the Store service on PostgreSQL (libpqxx 6).
+//
+// Every call is queued to a worker pool with one connection per thread (poolSize) and
+// completes through its callback on that worker thread. A commit is one SQL statement in
+// autocommit, i.e. one transaction and one round trip; its callback runs after the commit
+// returned. Errors: 409 when the instance's version moved (or a new instance's id exists),
+// 503 "store unavailable: ..." when the server is unreachable or dropped the connection
+// (the connection is discarded and reopened on the next call), 500 otherwise. Reads that
+// fail on a connection the server dropped while idle are retried once on a new one.
+//
+// Lifecycle: start() creates the database when missing, migrates the schema, then starts
+// the workers; stop() fails queued calls with 503 and joins the workers. Calls before
+// start() or after stop() complete with 503 at once.
+
+#include <memory>
+
+#include "database_bootstrap.hpp"
+#include "pg_config.hpp"
+#include "processhost/logger.hpp"
+#include "processhost/services/store.hpp"
+
+namespace processhost::plugins::pg_store {
+
+class PgSession;
+class WorkerPool;
+
+class PgStore final : public Store {
+ public:
+  // logger may be null; it is told about callbacks that throw.
+  PgStore(PgConfig config, Logger* logger);
+  ~PgStore() override;
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+
+  // Control plane; throws std::runtime_error with a message naming file, server and remedy.
+  BootstrapOutcome start();
+  void stop() noexcept;
+  const PgConfig& config() const { return config_; }
+
+  void save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) override;
+  void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) override;
+  void commit(ChangeSet changes, Callback<Ok> done) override;
+  void load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) override;
+  void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) override;
+  void query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) override;
+  void query_results(std::string correlation_id, std::string process_model_id,
+                     Callback<std::vector<CorrelationResultRecord>> done) override;
+  void due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) override;
+  void next_timer_due(Callback<std::optional<std::int64_t>> done) override;
+  void lock_external_tasks(std::string topic, std::string worker_id, std::size_t max, std::int64_t now_ms,
+                           std::int64_t lock_until_ms, Callback<std::vector<ExternalTaskRecord>> done) override;
+  void load_external_task(std::string external_task_id, Callback<std::optional<ExternalTaskRecord>> done) override;
+  void update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) override;
+
+ private:
+  enum class Retry { never, on_dropped_connection };
+
+  // Runs work(session) on a worker and hands its Result<T> to done.
+  template <class T, class Work>
+  void submit(Callback<T> done, Retry retry, Work work);
+  template <class T, class Work>
+  Result<T> run(PgSession& session, Retry retry, Work& work);
+  template <class T>
+  void deliver(const Callback<T>& done, Result<T> result);
+
+  PgConfig config_;
+  Logger* logger_;
+  std::unique_ptr<WorkerPool> pool_;
+};
+
+}  // namespace processhost::plugins::pg_store

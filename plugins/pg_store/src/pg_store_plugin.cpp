@@ -1,0 +1,53 @@
+#include <memory>
+#include <string>
+
+#include "pg_store.hpp"
+#include "processhost/plugin.hpp"
+
+namespace processhost::plugins::pg_store {
+namespace {
+
+// The plugin shell: reads the settings in configure(), provides the Store service, and
+// opens the database in start() (so a missing database stops start-up with its message).
+class PgStorePlugin final : public Plugin {
+ public:
+  void configure(HostContext& context) override {
+    auto config = parse_pg_config(context.config(), context.config_dir(), context.config_file());
+    logger_ = &context.logger();
+    store_ = std::make_unique<PgStore>(std::move(config), logger_);
+    context.services().provide<Store>(*store_);
+  }
+
+  void start(HostContext&) override {
+    const auto outcome = store_->start();
+    const auto& config = store_->config();
+    logger_->info(std::string(outcome.database_created ? "created database \"" : "using database \"") +
+                  config.database + "\" at " + config.server() + ", schema version " +
+                  std::to_string(outcome.schema_version) + ", " + std::to_string(config.pool_size) +
+                  " connections");
+  }
+
+  void stop() noexcept override {
+    if (store_) store_->stop();
+  }
+
+ private:
+  Logger* logger_ = nullptr;
+  std::unique_ptr<PgStore> store_;
+};
+
+Plugin* create_plugin(HostContext&) { return new PgStorePlugin(); }
+void destroy_plugin(Plugin* plugin) noexcept { delete plugin; }
+
+const char* const kProvides[] = {"processhost.store/1", nullptr};
+const char* const kRequires[] = {nullptr};
+
+const PluginDescriptor kDescriptor = {
+    kPluginApiVersion, PROCESSHOST_ABI_TAG, "pg_store", "0.1.0", kProvides, kRequires, nullptr,
+    create_plugin,     destroy_plugin,
+};
+
+}  // namespace
+}  // namespace processhost::plugins::pg_store
+
+PROCESSHOST_PLUGIN(processhost::plugins::pg_store::kDescriptor)

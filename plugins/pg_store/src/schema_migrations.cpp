@@ -1,0 +1,168 @@
+#include "schema_migrations.hpp"
+
+#include <string>
+
+namespace processhost::plugins::pg_store {
+namespace {
+
+// Flow node instances double as the waiting-task projection: the partial indexes on
+// state = 'suspended' serve every Consumer API list query (all, by model, instance,
+// correlation, owner; events by name) in created_at order, so type and lane filters only
+// discard rows of an already small, ordered set.
+constexpr std::string_view kInitialSchema = R"sql(
+CREATE TABLE processhost_process_definitions (
+  process_model_id text NOT NULL,
+  hash text NOT NULL,
+  xml text NOT NULL,
+  deployed_at_ms bigint NOT NULL,
+  PRIMARY KEY (process_model_id, hash)
+);
+
+CREATE TABLE processhost_process_instances (
+  id text PRIMARY KEY,
+  process_model_id text NOT NULL,
+  process_model_hash text NOT NULL,
+  correlation_id text NOT NULL,
+  parent_process_instance_id text NOT NULL,
+  owner_user_id text NOT NULL,
+  owner_identity jsonb NOT NULL,
+  state text NOT NULL,
+  error jsonb NOT NULL,
+  version bigint NOT NULL,
+  created_at_ms bigint NOT NULL,
+  finished_at_ms bigint NOT NULL,
+  runtime_state jsonb NOT NULL
+);
+CREATE INDEX processhost_instances_by_created ON processhost_process_instances (created_at_ms, id);
+CREATE INDEX processhost_instances_running ON processhost_process_instances (created_at_ms, id)
+  WHERE state = 'running';
+CREATE INDEX processhost_instances_by_correlation ON processhost_process_instances (correlation_id, created_at_ms, id);
+CREATE INDEX processhost_instances_by_model ON processhost_process_instances (process_model_id, created_at_ms, id);
+CREATE INDEX processhost_instances_by_owner ON processhost_process_instances (owner_user_id, created_at_ms, id);
+
+CREATE TABLE processhost_flow_node_instances (
+  id text PRIMARY KEY,
+  process_instance_id text NOT NULL,
+  process_model_id text NOT NULL,
+  correlation_id text NOT NULL,
+  owner_user_id text NOT NULL,
+  flow_node_id text NOT NULL,
+  flow_node_name text NOT NULL,
+  flow_node_type text NOT NULL,
+  flow_node_lane text NOT NULL,
+  event_type text NOT NULL,
+  event_name text NOT NULL,
+  state text NOT NULL,
+  previous_flow_node_instance_id text NOT NULL,
+  token_on_enter jsonb NOT NULL,
+  token_on_exit jsonb NOT NULL,
+  error jsonb NOT NULL,
+  created_at_ms bigint NOT NULL,
+  finished_at_ms bigint NOT NULL
+);
+CREATE INDEX processhost_nodes_by_instance ON processhost_flow_node_instances (process_instance_id, created_at_ms, id);
+CREATE INDEX processhost_waiting_all ON processhost_flow_node_instances (created_at_ms, id)
+  WHERE state = 'suspended';
+CREATE INDEX processhost_waiting_by_model ON processhost_flow_node_instances (process_model_id, created_at_ms, id)
+  WHERE state = 'suspended';
+CREATE INDEX processhost_waiting_by_instance ON processhost_flow_node_instances (process_instance_id, created_at_ms, id)
+  WHERE state = 'suspended';
+CREATE INDEX processhost_waiting_by_correlation ON processhost_flow_node_instances (correlation_id, created_at_ms, id)
+  WHERE state = 'suspended';
+CREATE INDEX processhost_waiting_by_owner ON processhost_flow_node_instances (owner_user_id, created_at_ms, id)
+  WHERE state = 'suspended';
+CREATE INDEX processhost_waiting_events_by_name ON processhost_flow_node_instances (event_name, created_at_ms, id)
+  WHERE state = 'suspended' AND event_type <> '';
+
+CREATE TABLE processhost_timers (
+  id text PRIMARY KEY,
+  process_instance_id text NOT NULL,
+  flow_node_instance_id text NOT NULL,
+  due_at_ms bigint NOT NULL
+);
+CREATE INDEX processhost_timers_by_due ON processhost_timers (due_at_ms, id);
+
+CREATE TABLE processhost_correlation_results (
+  seq bigserial PRIMARY KEY,
+  correlation_id text NOT NULL,
+  process_model_id text NOT NULL,
+  process_instance_id text NOT NULL,
+  end_event_id text NOT NULL,
+  end_event_lane text NOT NULL,
+  token_payload jsonb NOT NULL,
+  created_at_ms bigint NOT NULL
+);
+CREATE INDEX processhost_results_by_correlation
+  ON processhost_correlation_results (correlation_id, process_model_id, created_at_ms, seq);
+
+CREATE TABLE processhost_external_tasks (
+  id text PRIMARY KEY,
+  worker_id text NOT NULL,
+  topic text NOT NULL,
+  flow_node_instance_id text NOT NULL,
+  correlation_id text NOT NULL,
+  process_model_id text NOT NULL,
+  process_instance_id text NOT NULL,
+  payload jsonb NOT NULL,
+  lock_expiration_ms bigint NOT NULL,
+  state text NOT NULL,
+  finished_at_ms bigint,
+  result jsonb,
+  error jsonb,
+  created_at_ms bigint NOT NULL,
+  owner_identity text NOT NULL,
+  version bigint NOT NULL
+);
+CREATE INDEX processhost_external_tasks_pending ON processhost_external_tasks (topic, created_at_ms, id)
+  WHERE state = 'pending';
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& schema_migrations() {
+  static const std::vector<Migration> migrations = {
+      {1, "initial schema", kInitialSchema},
+  };
+  return migrations;
+}
+
+int apply_schema_migrations(pqxx::connection& connection) {
+  const std::string key = std::to_string(kMigrationLockKey);
+  {
+    pqxx::nontransaction lock(connection);
+    lock.exec("SELECT pg_advisory_lock(" + key + ")");
+  }
+  int version = 0;
+  try {
+    {
+      pqxx::work setup(connection);
+      setup.exec(
+          "CREATE TABLE IF NOT EXISTS processhost_schema_migrations ("
+          " version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      version = setup.exec1("SELECT coalesce(max(version), 0) FROM processhost_schema_migrations")[0].as<int>();
+      setup.commit();
+    }
+    for (const auto& migration : schema_migrations()) {
+      if (migration.version <= version) continue;
+      pqxx::work step(connection);
+      step.exec(std::string(migration.sql));
+      step.exec_params("INSERT INTO processhost_schema_migrations (version, name) VALUES ($1, $2)",
+                       migration.version, std::string(migration.name));
+      step.commit();
+      version = migration.version;
+    }
+  } catch (...) {
+    try {
+      pqxx::nontransaction unlock(connection);
+      unlock.exec("SELECT pg_advisory_unlock(" + key + ")");
+    } catch (...) {
+      // The lock dies with the session anyway.
+    }
+    throw;
+  }
+  pqxx::nontransaction unlock(connection);
+  unlock.exec("SELECT pg_advisory_unlock(" + key + ")");
+  return version;
+}
+
+}  // namespace processhost::plugins::pg_store

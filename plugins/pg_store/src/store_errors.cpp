@@ -1,0 +1,50 @@
+#include "store_errors.hpp"
+
+#include <pqxx/except>
+
+#include <string>
+
+namespace processhost::plugins::pg_store {
+namespace {
+
+// libpq messages end with a newline; keep error messages on one line.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+Error store_unavailable(const std::string& reason) {
+  return make_error(ErrorStatus::unavailable, "store unavailable: " + one_line(reason));
+}
+
+StoreFailure classify_store_exception(std::exception_ptr exception) {
+  try {
+    std::rethrow_exception(exception);
+  } catch (const pqxx::broken_connection& e) {
+    return {store_unavailable(e.what()), true};
+  } catch (const pqxx::in_doubt_error& e) {
+    return {store_unavailable(e.what()), true};
+  } catch (const pqxx::sql_error& e) {
+    const std::string& state = e.sqlstate();
+    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
+      return {store_unavailable(e.what()), true};
+    }
+    if (state == "57014") return {store_unavailable("statement timed out: " + std::string(e.what())), false};
+    if (state.rfind("53", 0) == 0) return {store_unavailable(e.what()), false};
+    if (state == "40001" || state == "40P01") {
+      return {make_error(ErrorStatus::conflict, "store conflict: " + one_line(e.what())), false};
+    }
+    return {make_error(ErrorStatus::internal, "store error: " + one_line(e.what())), false};
+  } catch (const std::exception& e) {
+    return {make_error(ErrorStatus::internal, "store error: " + one_line(e.what())), false};
+  } catch (...) {
+    return {make_error(ErrorStatus::internal, "store error: unknown exception"), false};
+  }
+}
+
+}  // namespace processhost::plugins::pg_store

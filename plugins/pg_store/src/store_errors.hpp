@@ -1,0 +1,24 @@
+#pragma once
+// Maps database exceptions to the Store's error values.
+//
+// 503 "store unavailable: ..." when the server cannot be reached or dropped the
+// connection (connection_lost is then true: the caller drops the connection), 503 when a
+// statement timed out, 409 for serialization failures and deadlocks (the engine retries),
+// 500 for everything else.
+
+#include <exception>
+
+#include "processhost/result.hpp"
+
+namespace processhost::plugins::pg_store {
+
+struct StoreFailure {
+  Error error;
+  bool connection_lost = false;
+};
+
+StoreFailure classify_store_exception(std::exception_ptr exception);
+
+Error store_unavailable(const std::string& reason);
+
+}  // namespace processhost::plugins::pg_store

@@ -1,0 +1,310 @@
+#include "store_sql.hpp"
+
+#include <cstdint>
+#include <limits>
+
+namespace processhost::plugins::pg_store {
+namespace sql {
+
+const char* const kInstanceColumns =
+    "id, process_model_id, process_model_hash, correlation_id, parent_process_instance_id, owner_user_id, "
+    "owner_identity::text, state, error::text, version, created_at_ms, finished_at_ms, runtime_state::text";
+
+const char* const kFlowNodeColumns =
+    "id, process_instance_id, process_model_id, correlation_id, owner_user_id, flow_node_id, flow_node_name, "
+    "flow_node_type, flow_node_lane, event_type, event_name, state, previous_flow_node_instance_id, "
+    "token_on_enter::text, token_on_exit::text, error::text, created_at_ms, finished_at_ms";
+
+#define PROCESSHOST_PG_EXTERNAL_TASK_COLUMNS(prefix)                                                            \
+  prefix "id, " prefix "worker_id, " prefix "topic, " prefix "flow_node_instance_id, " prefix               \
+         "correlation_id, " prefix "process_model_id, " prefix "process_instance_id, " prefix "payload::text, " \
+  prefix "lock_expiration_ms, " prefix "state, " prefix "finished_at_ms, " prefix "result::text, " prefix      \
+         "error::text, " prefix "created_at_ms, " prefix "owner_identity, " prefix "version"
+
+// Everything after the instance statement is conditional on it: when the instance insert
+// or the versioned update touched no row, the whole change set is a no-op and the
+// statement returns 0 (a conflict). One statement is one transaction in autocommit, so a
+// transition costs a single round trip and a single commit.
+#define PROCESSHOST_PG_CHANGE_SET_TAIL                                                                          \
+  ", nodes AS ("                                                                                                \
+  " INSERT INTO processhost_flow_node_instances AS f (id, process_instance_id, process_model_id,"               \
+  "  correlation_id, owner_user_id, flow_node_id, flow_node_name, flow_node_type, flow_node_lane, event_type,"  \
+  "  event_name, state, previous_flow_node_instance_id, token_on_enter, token_on_exit, error, created_at_ms,"   \
+  "  finished_at_ms)"                                                                                           \
+  " SELECT n.id, n.process_instance_id, n.process_model_id, n.correlation_id, n.owner_user_id, n.flow_node_id," \
+  "  n.flow_node_name, n.flow_node_type, n.flow_node_lane, n.event_type, n.event_name, n.state,"                \
+  "  n.previous_flow_node_instance_id, coalesce(n.token_on_enter, 'null'), coalesce(n.token_on_exit, 'null'),"  \
+  "  coalesce(n.error, 'null'), n.created_at_ms, n.finished_at_ms"                                              \
+  " FROM jsonb_to_recordset($14::jsonb) AS n(id text, process_instance_id text, process_model_id text,"         \
+  "  correlation_id text, owner_user_id text, flow_node_id text, flow_node_name text, flow_node_type text,"     \
+  "  flow_node_lane text, event_type text, event_name text, state text, previous_flow_node_instance_id text,"   \
+  "  token_on_enter jsonb, token_on_exit jsonb, error jsonb, created_at_ms bigint, finished_at_ms bigint)"      \
+  " WHERE EXISTS (SELECT 1 FROM inst)"                                                                          \
+  " ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"                         \
+  "  process_model_id = EXCLUDED.process_model_id, correlation_id = EXCLUDED.correlation_id,"                   \
+  "  owner_user_id = EXCLUDED.owner_user_id, flow_node_id = EXCLUDED.flow_node_id,"                             \
+  "  flow_node_name = EXCLUDED.flow_node_name, flow_node_type = EXCLUDED.flow_node_type,"                       \
+  "  flow_node_lane = EXCLUDED.flow_node_lane, event_type = EXCLUDED.event_type,"                               \
+  "  event_name = EXCLUDED.event_name, state = EXCLUDED.state,"                                                 \
+  "  previous_flow_node_instance_id = EXCLUDED.previous_flow_node_instance_id,"                                 \
+  "  token_on_enter = EXCLUDED.token_on_enter, token_on_exit = EXCLUDED.token_on_exit, error = EXCLUDED.error," \
+  "  created_at_ms = EXCLUDED.created_at_ms, finished_at_ms = EXCLUDED.finished_at_ms"                          \
+  "), armed AS ("                                                                                               \
+  " INSERT INTO processhost_timers (id, process_instance_id, flow_node_instance_id, due_at_ms)"                 \
+  " SELECT t.id, t.process_instance_id, t.flow_node_instance_id, t.due_at_ms"                                   \
+  " FROM jsonb_to_recordset($15::jsonb) AS t(id text, process_instance_id text, flow_node_instance_id text,"    \
+  "  due_at_ms bigint)"                                                                                         \
+  " WHERE EXISTS (SELECT 1 FROM inst)"                                                                          \
+  " ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"                         \
+  "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, due_at_ms = EXCLUDED.due_at_ms"                    \
+  "), cancelled AS ("                                                                                           \
+  " DELETE FROM processhost_timers"                                                                             \
+  " WHERE id IN (SELECT jsonb_array_elements_text($16::jsonb)) AND EXISTS (SELECT 1 FROM inst)"                 \
+  "), results AS ("                                                                                             \
+  " INSERT INTO processhost_correlation_results (correlation_id, process_model_id, process_instance_id,"        \
+  "  end_event_id, end_event_lane, token_payload, created_at_ms)"                                               \
+  " SELECT r.correlation_id, r.process_model_id, r.process_instance_id, r.end_event_id, r.end_event_lane,"      \
+  "  coalesce(r.token_payload, 'null'), r.created_at_ms"                                                        \
+  " FROM jsonb_to_recordset($17::jsonb) WITH ORDINALITY AS r(correlation_id text, process_model_id text,"       \
+  "  process_instance_id text, end_event_id text, end_event_lane text, token_payload jsonb,"                    \
+  "  created_at_ms bigint, ord bigint)"                                                                         \
+  " WHERE EXISTS (SELECT 1 FROM inst) ORDER BY r.ord"                                                           \
+  "), tasks AS ("                                                                                               \
+  " INSERT INTO processhost_external_tasks AS x (id, worker_id, topic, flow_node_instance_id, correlation_id,"  \
+  "  process_model_id, process_instance_id, payload, lock_expiration_ms, state, finished_at_ms, result, error," \
+  "  created_at_ms, owner_identity, version)"                                                                   \
+  " SELECT e.id, e.worker_id, e.topic, e.flow_node_instance_id, e.correlation_id, e.process_model_id,"          \
+  "  e.process_instance_id, coalesce(e.payload, 'null'), e.lock_expiration_ms, e.state, e.finished_at_ms,"      \
+  "  CASE WHEN e.has_result THEN coalesce(e.result, 'null') END,"                                               \
+  "  CASE WHEN e.has_error THEN coalesce(e.error, 'null') END, e.created_at_ms, e.owner_identity,"              \
+  "  greatest(e.version, 1)"                                                                                    \
+  " FROM jsonb_to_recordset($18::jsonb) AS e(id text, worker_id text, topic text, flow_node_instance_id text,"  \
+  "  correlation_id text, process_model_id text, process_instance_id text, payload jsonb,"                      \
+  "  lock_expiration_ms bigint, state text, finished_at_ms bigint, has_result boolean, result jsonb,"           \
+  "  has_error boolean, error jsonb, created_at_ms bigint, owner_identity text, version bigint)"                \
+  " WHERE EXISTS (SELECT 1 FROM inst)"                                                                          \
+  " ON CONFLICT (id) DO UPDATE SET worker_id = EXCLUDED.worker_id, topic = EXCLUDED.topic,"                     \
+  "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, correlation_id = EXCLUDED.correlation_id,"         \
+  "  process_model_id = EXCLUDED.process_model_id, process_instance_id = EXCLUDED.process_instance_id,"         \
+  "  payload = EXCLUDED.payload, lock_expiration_ms = EXCLUDED.lock_expiration_ms, state = EXCLUDED.state,"     \
+  "  finished_at_ms = EXCLUDED.finished_at_ms, result = EXCLUDED.result, error = EXCLUDED.error,"               \
+  "  created_at_ms = EXCLUDED.created_at_ms, owner_identity = EXCLUDED.owner_identity,"                         \
+  "  version = x.version + 1"                                                                                   \
+  ") SELECT count(*) FROM inst"
+
+const Statement kCommitInsert = {
+    "commit_insert",
+    "WITH inst AS ("
+    " INSERT INTO processhost_process_instances (id, process_model_id, process_model_hash, correlation_id,"
+    "  parent_process_instance_id, owner_user_id, owner_identity, state, error, version, created_at_ms,"
+    "  finished_at_ms, runtime_state)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $13::bigint + 1, $10, $11, $12::jsonb)"
+    " ON CONFLICT (id) DO NOTHING RETURNING id"
+    ")" PROCESSHOST_PG_CHANGE_SET_TAIL};
+
+const Statement kCommitUpdate = {
+    "commit_update",
+    "WITH inst AS ("
+    " UPDATE processhost_process_instances SET process_model_id = $2, process_model_hash = $3,"
+    "  correlation_id = $4, parent_process_instance_id = $5, owner_user_id = $6, owner_identity = $7::jsonb,"
+    "  state = $8, error = $9::jsonb, version = $13::bigint + 1, created_at_ms = $10, finished_at_ms = $11,"
+    "  runtime_state = $12::jsonb"
+    " WHERE id = $1 AND version = $13::bigint RETURNING id"
+    ")" PROCESSHOST_PG_CHANGE_SET_TAIL};
+
+#undef PROCESSHOST_PG_CHANGE_SET_TAIL
+
+const Statement kSaveDefinition = {
+    "save_definition",
+    "INSERT INTO processhost_process_definitions (process_model_id, hash, xml, deployed_at_ms)"
+    " VALUES ($1, $2, $3, $4) ON CONFLICT (process_model_id, hash) DO NOTHING"};
+
+const Statement kLoadDefinitions = {
+    "load_definitions",
+    "SELECT process_model_id, hash, xml, deployed_at_ms FROM processhost_process_definitions"
+    " ORDER BY deployed_at_ms, process_model_id, hash"};
+
+const Statement kLoadInstance = {
+    "load_instance",
+    "SELECT id, process_model_id, process_model_hash, correlation_id, parent_process_instance_id, owner_user_id,"
+    " owner_identity::text, state, error::text, version, created_at_ms, finished_at_ms, runtime_state::text"
+    " FROM processhost_process_instances WHERE id = $1"};
+
+const Statement kResultsByCorrelationAndModel = {
+    "results_by_correlation_model",
+    "SELECT correlation_id, process_model_id, process_instance_id, end_event_id, end_event_lane,"
+    " token_payload::text, created_at_ms FROM processhost_correlation_results"
+    " WHERE correlation_id = $1 AND process_model_id = $2 ORDER BY created_at_ms, seq"};
+
+const Statement kResultsByCorrelation = {
+    "results_by_correlation",
+    "SELECT correlation_id, process_model_id, process_instance_id, end_event_id, end_event_lane,"
+    " token_payload::text, created_at_ms FROM processhost_correlation_results"
+    " WHERE correlation_id = $1 ORDER BY process_model_id, created_at_ms, seq"};
+
+const Statement kDueTimers = {
+    "due_timers",
+    "SELECT id, process_instance_id, flow_node_instance_id, due_at_ms FROM processhost_timers"
+    " WHERE due_at_ms <= $1 ORDER BY due_at_ms, id LIMIT $2"};
+
+const Statement kNextTimerDue = {"next_timer_due", "SELECT min(due_at_ms) FROM processhost_timers"};
+
+// SKIP LOCKED: workers polling the same topic take disjoint tasks instead of queueing.
+const Statement kLockExternalTasks = {
+    "lock_external_tasks",
+    "WITH picked AS ("
+    " SELECT id FROM processhost_external_tasks"
+    " WHERE state = 'pending' AND topic = $1 AND lock_expiration_ms <= $2"
+    " ORDER BY created_at_ms, id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+    " UPDATE processhost_external_tasks t SET worker_id = $4, lock_expiration_ms = $5, version = t.version + 1"
+    " FROM picked WHERE t.id = picked.id"
+    " RETURNING " PROCESSHOST_PG_EXTERNAL_TASK_COLUMNS("t.")};
+
+const Statement kLoadExternalTask = {
+    "load_external_task",
+    "SELECT " PROCESSHOST_PG_EXTERNAL_TASK_COLUMNS("") " FROM processhost_external_tasks WHERE id = $1"};
+
+const Statement kUpdateExternalTask = {
+    "update_external_task",
+    "UPDATE processhost_external_tasks SET worker_id = $2, topic = $3, flow_node_instance_id = $4,"
+    " correlation_id = $5, process_model_id = $6, process_instance_id = $7, payload = $8::jsonb,"
+    " lock_expiration_ms = $9, state = $10, finished_at_ms = NULLIF($11::text, '')::bigint,"
+    " result = NULLIF($12::text, '')::jsonb, error = NULLIF($13::text, '')::jsonb,"
+    " created_at_ms = $14, owner_identity = $15, version = $16::bigint + 1"
+    " WHERE id = $1 AND version = $16::bigint"};
+
+#undef PROCESSHOST_PG_EXTERNAL_TASK_COLUMNS
+
+}  // namespace sql
+
+namespace {
+
+bool known_value(const std::string& value, std::initializer_list<const char*> known) {
+  for (const char* candidate : known) {
+    if (value == candidate) return true;
+  }
+  return false;
+}
+
+class QueryShape {
+ public:
+  explicit QueryShape(std::string name) : name_(std::move(name)) {}
+
+  void equals(const char* column, const std::string& value, char tag) {
+    params_.push_back(value);
+    add_condition(std::string(column) + " = $" + std::to_string(params_.size()), tag);
+  }
+  void literal(const char* column, const std::string& value, char tag) {
+    add_condition(std::string(column) + " = '" + value + "'", tag);
+    name_ += value;
+  }
+  void condition(const std::string& text, char tag) { add_condition(text, tag); }
+  std::string next_param(std::string value) {
+    params_.push_back(std::move(value));
+    return "$" + std::to_string(params_.size());
+  }
+
+  BuiltQuery page(const char* columns, const char* table, const PageRequest& page) {
+    const std::uint64_t limit =
+        page.limit == 0 ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) : page.limit;
+    BuiltQuery query;
+    query.sql = std::string("SELECT ") + columns + ", count(*) OVER () FROM " + table + where_ +
+                " ORDER BY created_at_ms, id";
+    query.sql += " LIMIT " + next_param(std::to_string(limit)) + "::bigint";
+    query.sql += " OFFSET " + next_param(std::to_string(page.offset)) + "::bigint";
+    query.name = name_ + "_page";
+    query.params = params_;
+    return query;
+  }
+  BuiltQuery count(const char* table) {
+    return {name_ + "_count", std::string("SELECT count(*) FROM ") + table + where_, params_};
+  }
+
+ private:
+  void add_condition(const std::string& text, char tag) {
+    where_ += where_.empty() ? " WHERE " : " AND ";
+    where_ += text;
+    name_ += tag;
+  }
+
+  std::string name_;
+  std::string where_;
+  std::vector<std::string> params_;
+};
+
+QueryShape flow_node_shape(const FlowNodeQuery& query) {
+  QueryShape shape("nodes_");
+  if (query.state) {
+    if (known_value(*query.state, {"running", "suspended", "finished", "terminated", "error"})) {
+      shape.literal("state", *query.state, 'S');
+    } else {
+      shape.equals("state", *query.state, 's');
+    }
+  }
+  if (query.process_model_id) shape.equals("process_model_id", *query.process_model_id, 'm');
+  if (query.process_instance_id) shape.equals("process_instance_id", *query.process_instance_id, 'i');
+  if (query.correlation_id) shape.equals("correlation_id", *query.correlation_id, 'c');
+  if (query.owner_user_id) shape.equals("owner_user_id", *query.owner_user_id, 'o');
+  if (query.event_name) shape.equals("event_name", *query.event_name, 'n');
+  if (query.event_type) shape.equals("event_type", *query.event_type, 'e');
+  if (query.events_only) shape.condition("event_type <> ''", 'E');
+  if (!query.flow_node_types.empty()) {
+    const auto param = shape.next_param(pg_text_array(query.flow_node_types));
+    shape.condition("flow_node_type = ANY(" + param + "::text[])", 't');
+  }
+  if (query.lanes) {
+    const auto param = shape.next_param(pg_text_array(*query.lanes));
+    shape.condition("(flow_node_lane = '' OR flow_node_lane = ANY(" + param + "::text[]))", 'l');
+  }
+  return shape;
+}
+
+QueryShape instance_shape(const InstanceQuery& query) {
+  QueryShape shape("instances_");
+  if (query.state) {
+    if (known_value(*query.state, {"running", "finished", "terminated", "error"})) {
+      shape.literal("state", *query.state, 'S');
+    } else {
+      shape.equals("state", *query.state, 's');
+    }
+  }
+  if (query.correlation_id) shape.equals("correlation_id", *query.correlation_id, 'c');
+  if (query.process_model_id) shape.equals("process_model_id", *query.process_model_id, 'm');
+  if (query.owner_user_id) shape.equals("owner_user_id", *query.owner_user_id, 'o');
+  return shape;
+}
+
+}  // namespace
+
+std::string pg_text_array(const std::vector<std::string>& values) {
+  std::string literal = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal += ',';
+    literal += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return literal;
+}
+
+BuiltQuery build_flow_node_query(const FlowNodeQuery& query) {
+  return flow_node_shape(query).page(sql::kFlowNodeColumns, "processhost_flow_node_instances", query.page);
+}
+
+BuiltQuery build_flow_node_count(const FlowNodeQuery& query) {
+  return flow_node_shape(query).count("processhost_flow_node_instances");
+}
+
+BuiltQuery build_instance_query(const InstanceQuery& query) {
+  return instance_shape(query).page(sql::kInstanceColumns, "processhost_process_instances", query.page);
+}
+
+BuiltQuery build_instance_count(const InstanceQuery& query) {
+  return instance_shape(query).count("processhost_process_instances");
+}
+
+}  // namespace processhost::plugins::pg_store

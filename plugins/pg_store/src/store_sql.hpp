@@ -1,0 +1,59 @@
+#pragma once
+// The SQL of pg_store: fixed prepared statements and the builders of list queries.
+//
+// List queries are built per shape (which filters are set) so that every shape is its own
+// prepared statement with plain "column = $n" conditions: the planner then picks the
+// index for that shape, also for generic plans. Known state values are inlined as
+// literals so the partial indexes (state = 'suspended' / 'running') apply.
+
+#include <string>
+#include <vector>
+
+#include "processhost/services/store.hpp"
+
+namespace processhost::plugins::pg_store {
+
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+// A list query: name and sql identify the shape, params are this call's values.
+struct BuiltQuery {
+  std::string name;
+  std::string sql;
+  std::vector<std::string> params;
+};
+
+namespace sql {
+
+extern const Statement kSaveDefinition;
+extern const Statement kLoadDefinitions;
+extern const Statement kCommitInsert;
+extern const Statement kCommitUpdate;
+extern const Statement kLoadInstance;
+extern const Statement kResultsByCorrelationAndModel;
+extern const Statement kResultsByCorrelation;
+extern const Statement kDueTimers;
+extern const Statement kNextTimerDue;
+extern const Statement kLockExternalTasks;
+extern const Statement kLoadExternalTask;
+extern const Statement kUpdateExternalTask;
+
+// Column lists of the row decoders (record_codec.hpp).
+extern const char* const kInstanceColumns;
+extern const char* const kFlowNodeColumns;
+
+}  // namespace sql
+
+// The page's rows, each with total_count as its last column.
+BuiltQuery build_flow_node_query(const FlowNodeQuery& query);
+BuiltQuery build_instance_query(const InstanceQuery& query);
+// The same filters without paging: SELECT count(*), for a page past the end.
+BuiltQuery build_flow_node_count(const FlowNodeQuery& query);
+BuiltQuery build_instance_count(const InstanceQuery& query);
+
+// A PostgreSQL text[] literal: {"a","b"}.
+std::string pg_text_array(const std::vector<std::string>& values);
+
+}  // namespace processhost::plugins::pg_store
