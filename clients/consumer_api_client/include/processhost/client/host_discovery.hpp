@@ -1,0 +1,36 @@
+#pragma once
+// Capability discovery: GET /host/plugins tells what the host offers, so a client can
+// say "this host has no Consumer API" instead of failing on the first call, and knows
+// whether it must log in (an identity service is loaded) or may call anonymously.
+
+#include <string>
+#include <vector>
+
+#include "processhost/client/client_error.hpp"
+#include "processhost/client/http_transport.hpp"
+#include "processhost/client/types.hpp"
+
+namespace processhost::client {
+
+inline constexpr std::string_view kHostPluginsPath = "/host/plugins";
+inline constexpr std::string_view kConsumerApiPluginName = "consumer_api";
+inline constexpr std::string_view kIdentityServiceId = "processhost.identity/1";
+
+struct HostCapabilities {
+  HostPlugins plugins;
+  bool consumer_api = false;    // a plugin named consumer_api is loaded
+  bool login_required = false;  // a plugin provides processhost.identity/1 (IAM)
+
+  std::vector<std::string> plugin_names() const;
+  // "ProcessHost 0.1.0 with plugins pg_store, iam, consumer_api"
+  std::string summary() const;
+};
+
+// Errors: transport/timeout when the host does not answer; ErrorKind::unsupported when the
+// server answers but is not a ProcessHost (no /host/plugins).
+ClientResult<HostCapabilities> discover_host(HttpTransport& transport);
+
+// ErrorKind::unsupported naming the host and its plugins when the Consumer API is missing.
+ClientStatus require_consumer_api(const HostCapabilities& capabilities, const BaseUrl& url);
+
+}  // namespace processhost::client

@@ -1,0 +1,62 @@
+#include "processhost/client/host_discovery.hpp"
+
+#include <algorithm>
+
+#include "checked_call.hpp"
+#include "processhost/client/json_mapping.hpp"
+
+namespace processhost::client {
+
+namespace {
+
+std::string join(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text.empty() ? "none" : text;
+}
+
+}  // namespace
+
+std::vector<std::string> HostCapabilities::plugin_names() const {
+  std::vector<std::string> names;
+  for (const auto& plugin : plugins.plugins) names.push_back(plugin.name);
+  return names;
+}
+
+std::string HostCapabilities::summary() const {
+  return plugins.host_name + " " + plugins.host_version + " with plugins " + join(plugin_names());
+}
+
+ClientResult<HostCapabilities> discover_host(HttpTransport& transport) {
+  auto reply = detail::send_checked(transport, detail::make_call("GET", std::string(kHostPluginsPath), nullptr));
+  if (!reply) {
+    ClientError error = std::move(reply).take_error();
+    if (error.kind == ErrorKind::http && error.status == 404) {
+      error.kind = ErrorKind::unsupported;
+      error.message = transport.base_url().to_string() + " is not a ProcessHost: GET " + std::string(kHostPluginsPath) +
+                      " answered 404 (" + error.message + ")";
+    }
+    return error;
+  }
+  auto plugins = json::read_host_plugins(reply->body);
+  if (!plugins) return std::move(plugins).take_error();
+  HostCapabilities capabilities;
+  capabilities.plugins = std::move(plugins).value();
+  for (const auto& plugin : capabilities.plugins.plugins) {
+    if (plugin.name == kConsumerApiPluginName) capabilities.consumer_api = true;
+    if (std::find(plugin.provides.begin(), plugin.provides.end(), kIdentityServiceId) != plugin.provides.end()) {
+      capabilities.login_required = true;
+    }
+  }
+  return capabilities;
+}
+
+ClientStatus require_consumer_api(const HostCapabilities& capabilities, const BaseUrl& url) {
+  if (capabilities.consumer_api) return Done{};
+  return make_client_error(ErrorKind::unsupported,
+                           "the host at " + url.to_string() + " does not offer the Consumer API (plugins loaded: " +
+                               join(capabilities.plugin_names()) + "); add \"" + std::string(kConsumerApiPluginName) +
+                               "\" to the plugin list of its host config");
+}
+
+}  // namespace processhost::client
