@@ -1,6 +1,7 @@
 #include "rate_limiter.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace processhost::plugins::iam {
 
@@ -41,10 +42,17 @@ std::string RateLimiter::key_for(std::string_view username, std::string_view rem
 
 void RateLimiter::make_room(std::chrono::steady_clock::time_point now) {
   std::erase_if(windows_, [&](const auto& entry) { return now - entry.second.start >= config_.window; });
-  if (windows_.size() < kMaxKeys) return;
-  auto oldest = std::min_element(windows_.begin(), windows_.end(),
-                                 [](const auto& a, const auto& b) { return a.second.start < b.second.start; });
-  windows_.erase(oldest);
+  if (windows_.size() < kMaxKeys * 9 / 10) return;
+  // Still crowded (many addresses at once): drop the oldest tenth in one pass, so the
+  // cost is paid once per many inserts and not on each.
+  std::vector<std::chrono::steady_clock::time_point> starts;
+  starts.reserve(windows_.size());
+  for (const auto& entry : windows_) starts.push_back(entry.second.start);
+  auto cut = starts.begin() + static_cast<std::ptrdiff_t>(starts.size() / 10);
+  std::nth_element(starts.begin(), cut, starts.end());
+  const auto threshold = *cut;
+  std::erase_if(windows_, [&](const auto& entry) { return entry.second.start < threshold; });
+  if (windows_.size() >= kMaxKeys) windows_.erase(windows_.begin());
 }
 
 }  // namespace processhost::plugins::iam

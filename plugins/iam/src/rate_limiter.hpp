@@ -19,7 +19,7 @@ class RateLimiter {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
-  // Keys beyond this many are pruned of expired windows; then the oldest window goes.
+  // At this many keys, expired windows are pruned, then the oldest tenth if still crowded.
   static constexpr std::size_t kMaxKeys = 100'000;
 
   explicit RateLimiter(RateLimitConfig config, Clock clock = &std::chrono::steady_clock::now);

@@ -1,6 +1,5 @@
 #include "token_service.hpp"
 
-#include <cerrno>
 #include <cstdlib>
 #include <memory>
 
@@ -57,24 +56,25 @@ JwtPtr decode_with(const std::string& token, const std::string& secret) {
   return jwt;
 }
 
-bool read_int_grant(jwt_t* jwt, const char* name, std::int64_t& value) {
-  errno = 0;
-  long result = jwt_get_grant_int(jwt, name);
-  if (errno != 0) return false;
-  value = result;
+bool read_int(const rapidjson::Value& payload, const char* name, std::int64_t& value) {
+  auto member = payload.FindMember(name);
+  if (member == payload.MemberEnd() || !member->value.IsInt64()) return false;
+  value = member->value.GetInt64();
   return true;
 }
 
-Result<std::vector<std::string>> read_claims(jwt_t* jwt) {
+const char* read_string(const rapidjson::Value& payload, const char* name) {
+  auto member = payload.FindMember(name);
+  if (member == payload.MemberEnd() || !member->value.IsString()) return nullptr;
+  return member->value.GetString();
+}
+
+Result<std::vector<std::string>> read_claims(const rapidjson::Value& payload) {
   std::vector<std::string> claims;
-  errno = 0;
-  MallocString text(jwt_get_grants_json(jwt, "claims"));
-  if (!text) return claims;
-  rapidjson::Document document;
-  if (json_parse(text.get(), document) || !document.IsArray()) {
-    return unauthorized("The auth token's 'claims' must be an array of strings.");
-  }
-  for (const auto& claim : document.GetArray()) {
+  auto member = payload.FindMember("claims");
+  if (member == payload.MemberEnd()) return claims;
+  if (!member->value.IsArray()) return unauthorized("The auth token's 'claims' must be an array of strings.");
+  for (const auto& claim : member->value.GetArray()) {
     if (!claim.IsString()) return unauthorized("The auth token's 'claims' must be an array of strings.");
     claims.emplace_back(claim.GetString(), claim.GetStringLength());
   }
@@ -129,25 +129,31 @@ Result<VerifiedToken> TokenService::verify(std::string_view token_view) const {
   // Pinned: a token may not pick its own algorithm (no "none", no switch to another one).
   if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return unauthorized("The auth token must be signed with HS256.");
 
-  const char* issuer = jwt_get_grant(jwt.get(), "iss");
+  // The payload is read strictly with RapidJSON: every field must have its exact type.
+  MallocString payload_text(jwt_get_grants_json(jwt.get(), nullptr));
+  rapidjson::Document payload;
+  if (!payload_text || json_parse(payload_text.get(), payload) || !payload.IsObject()) {
+    return unauthorized("The auth token's payload is not a JSON object.");
+  }
+  const char* issuer = read_string(payload, "iss");
   if (issuer == nullptr || settings_.issuer != issuer) {
     return unauthorized("The auth token was not issued by this host.");
   }
 
   VerifiedToken verified;
-  if (!read_int_grant(jwt.get(), "exp", verified.expires_at)) return unauthorized("The auth token has no expiry.");
-  if (!read_int_grant(jwt.get(), "iat", verified.issued_at)) return unauthorized("The auth token has no issue time.");
+  if (!read_int(payload, "exp", verified.expires_at)) return unauthorized("The auth token has no expiry.");
+  if (!read_int(payload, "iat", verified.issued_at)) return unauthorized("The auth token has no issue time.");
   const auto now = to_unix_seconds(clock_());
   const auto leeway = settings_.leeway.count();
-  if (now >= verified.expires_at + leeway) return unauthorized("The auth token has expired.");
+  if (verified.expires_at <= now - leeway) return unauthorized("The auth token has expired.");
   if (verified.issued_at > now + leeway) return unauthorized("The auth token is not valid yet.");
 
-  const char* subject = jwt_get_grant(jwt.get(), "sub");
+  const char* subject = read_string(payload, "sub");
   if (subject == nullptr || *subject == '\0') return unauthorized("The auth token has no subject.");
   verified.subject = subject;
-  if (const char* name = jwt_get_grant(jwt.get(), "name")) verified.username = name;
+  if (const char* name = read_string(payload, "name")) verified.username = name;
 
-  auto claims = read_claims(jwt.get());
+  auto claims = read_claims(payload);
   if (!claims) return std::move(claims).take_error();
   verified.claims = std::move(claims.value());
   return verified;

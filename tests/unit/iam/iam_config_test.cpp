@@ -1,0 +1,120 @@
+#include "iam_config.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include "processhost/json.hpp"
+
+namespace processhost::plugins::iam {
+namespace {
+
+const std::string kGoodSecret(40, 's');
+
+class IamConfigTest : public ::testing::Test {
+ protected:
+  IamConfig parse(const std::string& json) {
+    rapidjson::Document document;
+    EXPECT_FALSE(json_parse(json, document).has_value()) << json;
+    return parse_iam_config(document, "/etc/processhost", [this](const std::string& name) -> std::optional<std::string> {
+      auto found = environment_.find(name);
+      if (found == environment_.end()) return std::nullopt;
+      return found->second;
+    });
+  }
+  void expect_error(const std::string& json, std::string_view message_part) {
+    try {
+      parse(json);
+      FAIL() << "accepted: " << json;
+    } catch (const std::invalid_argument& error) {
+      EXPECT_NE(std::string(error.what()).find(message_part), std::string::npos) << error.what();
+    }
+  }
+
+  std::map<std::string, std::string> environment_;
+};
+
+TEST_F(IamConfigTest, DefaultsMatchTheDocumentation) {
+  auto config = parse(R"({"secret":")" + kGoodSecret + "\"}");
+  EXPECT_EQ(config.issuer, "processhost");
+  EXPECT_EQ(config.secret, kGoodSecret);
+  EXPECT_EQ(config.token_lifetime, std::chrono::hours(8));
+  EXPECT_EQ(config.clock_leeway, std::chrono::seconds(30));
+  EXPECT_EQ(config.users_file, std::filesystem::path("/etc/processhost/iam/users.json"));
+  EXPECT_FALSE(config.allow_god_token);
+  EXPECT_EQ(config.rate_limit.max_attempts, 5u);
+  EXPECT_EQ(config.rate_limit.window, std::chrono::seconds(300));
+  EXPECT_EQ(config.password_limits.ops_limit, crypto_pwhash_OPSLIMIT_INTERACTIVE);
+  EXPECT_EQ(config.password_limits.mem_limit_bytes, crypto_pwhash_MEMLIMIT_INTERACTIVE);
+  EXPECT_EQ(config.secret_source, "'secret'");
+}
+
+TEST_F(IamConfigTest, ReadsEveryField) {
+  auto config = parse(R"({"issuer":"me","secret":")" + kGoodSecret + R"(","previousSecrets":[")" +
+                      std::string(32, 'p') +
+                      R"("],"tokenLifetimeSeconds":60,"clockLeewaySeconds":0,"usersFile":"/abs/users.json",
+      "allowGodToken":true,"rateLimit":{"maxAttempts":2,"windowSeconds":10},
+      "passwordHashing":{"opsLimit":1,"memLimitBytes":8192},"workerThreads":3,"maxPendingLogins":7})");
+  EXPECT_EQ(config.issuer, "me");
+  EXPECT_EQ(config.previous_secrets, std::vector<std::string>{std::string(32, 'p')});
+  EXPECT_EQ(config.token_lifetime, std::chrono::seconds(60));
+  EXPECT_EQ(config.clock_leeway, std::chrono::seconds(0));
+  EXPECT_EQ(config.users_file, std::filesystem::path("/abs/users.json"));
+  EXPECT_TRUE(config.allow_god_token);
+  EXPECT_EQ(config.rate_limit.max_attempts, 2u);
+  EXPECT_EQ(config.rate_limit.window, std::chrono::seconds(10));
+  EXPECT_EQ(config.password_limits.ops_limit, 1u);
+  EXPECT_EQ(config.password_limits.mem_limit_bytes, 8192u);
+  EXPECT_EQ(config.worker_threads, 3u);
+  EXPECT_EQ(config.max_pending_logins, 7u);
+}
+
+TEST_F(IamConfigTest, RefusesMissingOrShortSecret) {
+  expect_error("{}", "PROCESSHOST_IAM_SECRET");
+  expect_error(R"({"secret":"short"})", "at least 32");
+  expect_error(R"({"secret":")" + kGoodSecret + R"(","previousSecrets":["short"]})", "at least 32");
+  expect_error(R"({"secret":")" + kGoodSecret + R"(","secretFile":"x"})", "not both");
+}
+
+TEST_F(IamConfigTest, EnvironmentOverridesTheConfiguredSecret) {
+  environment_["PROCESSHOST_IAM_SECRET"] = std::string(33, 'e');
+  auto config = parse(R"({"secret":")" + kGoodSecret + "\"}");
+  EXPECT_EQ(config.secret, std::string(33, 'e'));
+  EXPECT_EQ(config.secret_source, "environment variable PROCESSHOST_IAM_SECRET");
+  EXPECT_EQ(parse("{}").secret, std::string(33, 'e')) << "no secret in the file is fine then";
+}
+
+TEST_F(IamConfigTest, SecretFileIsReadAndItsTrailingNewlineDropped) {
+  auto path = std::filesystem::temp_directory_path() / ("processhost-iam-secret-" + std::to_string(::getpid()));
+  std::ofstream(path) << kGoodSecret << "\n";
+  auto config = parse(R"({"secretFile":")" + path.string() + "\"}");
+  std::filesystem::remove(path);
+  EXPECT_EQ(config.secret, kGoodSecret);
+  expect_error(R"({"secretFile":"no-such-file"})", "/etc/processhost/no-such-file");
+}
+
+TEST_F(IamConfigTest, RefusesWrongTypesAndRanges) {
+  const auto secret = R"("secret":")" + kGoodSecret + "\"";
+  expect_error("{" + secret + R"(,"issuer":""})", "'issuer'");
+  expect_error("{" + secret + R"(,"tokenLifetimeSeconds":"8h"})", "'tokenLifetimeSeconds'");
+  expect_error("{" + secret + R"(,"tokenLifetimeSeconds":0})", "'tokenLifetimeSeconds' must be between");
+  expect_error("{" + secret + R"(,"allowGodToken":"yes"})", "'allowGodToken'");
+  expect_error("{" + secret + R"(,"rateLimit":5})", "'rateLimit'");
+  expect_error("{" + secret + R"(,"rateLimit":{"maxAttempts":0}})", "'maxAttempts'");
+  expect_error("{" + secret + R"(,"passwordHashing":{"memLimitBytes":10}})", "'memLimitBytes'");
+  rapidjson::Document array;
+  array.SetArray();
+  EXPECT_THROW(parse_iam_config(array, "/", process_environment()), std::invalid_argument);
+}
+
+TEST_F(IamConfigTest, SchemaIsValidJson) {
+  rapidjson::Document schema;
+  EXPECT_FALSE(json_parse(kIamConfigSchema, schema).has_value());
+  EXPECT_TRUE(schema.IsObject());
+}
+
+}  // namespace
+}  // namespace processhost::plugins::iam
