@@ -1,0 +1,61 @@
+#include "host_config.hpp"
+
+namespace processhost::host {
+
+const char* host_config_schema() {
+  return R"json({
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "$schema": {"type": "string"},
+    "http": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "host": {"type": "string", "minLength": 1},
+        "port": {"type": "integer", "minimum": 0, "maximum": 65535},
+        "bodyLimitBytes": {"type": "integer", "minimum": 1},
+        "readTimeoutMs": {"type": "integer", "minimum": 1},
+        "writeTimeoutMs": {"type": "integer", "minimum": 1},
+        "drainTimeoutMs": {"type": "integer", "minimum": 0},
+        "threads": {"type": "integer", "minimum": 1, "maximum": 64},
+        "pipelineLimit": {"type": "integer", "minimum": 1, "maximum": 64}
+      }
+    },
+    "engine": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "workerThreads": {"type": "integer", "minimum": 1, "maximum": 256},
+        "scriptBudgetMs": {"type": "integer", "minimum": 1}
+      }
+    },
+    "log": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "level": {"enum": ["debug", "info", "warn", "error"]},
+        "format": {"enum": ["text", "json"]}
+      }
+    },
+    "processModels": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    "pluginDir": {"type": "string", "minLength": 1},
+    "plugins": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name"],
+        "properties": {
+          "name": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+          "library": {"type": "string", "minLength": 1},
+          "enabled": {"type": "boolean"},
+          "config": {"type": ["object", "string"]}
+        }
+      }
+    }
+  }
+})json";
+}
+
+}  // namespace processhost::host

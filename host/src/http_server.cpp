@@ -1,0 +1,104 @@
+#include "http_server.hpp"
+
+#include <future>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "http_session.hpp"
+
+namespace processhost::host {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+HttpServer::HttpServer(const HttpConfig& config, const RouteTable& routes, Logger& logger, std::string server_name)
+    : routes_(routes),
+      shared_(std::make_shared<HttpShared>(config, logger, std::move(server_name))),
+      io_(static_cast<int>(config.threads)),
+      acceptor_(asio::make_strand(io_)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  const auto& config = shared_->config;
+  try {
+    const auto address = asio::ip::make_address(config.host);
+    const tcp::endpoint endpoint(address, config.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    port_ = acceptor_.local_endpoint().port();
+  } catch (const std::exception& error) {
+    throw std::runtime_error("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " +
+                             error.what());
+  }
+  started_ = true;
+  work_.emplace(io_.get_executor());
+  do_accept();
+  for (unsigned i = 0; i < config.threads; ++i) {
+    threads_.emplace_back([this] { io_.run(); });
+  }
+}
+
+void HttpServer::do_accept() {
+  // Each connection gets its own strand: its handlers never run concurrently.
+  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code error, tcp::socket socket) {
+    if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!error) {
+      auto session = std::make_shared<HttpSession>(std::move(socket), routes_, shared_);
+      {
+        std::lock_guard lock(sessions_mutex_);
+        sessions_.remove_if([](const auto& weak) { return weak.expired(); });
+        sessions_.push_back(session);
+      }
+      session->start();
+    } else {
+      shared_->logger.warn("accept failed: " + error.message());
+    }
+    do_accept();
+  });
+}
+
+std::vector<std::shared_ptr<HttpSession>> HttpServer::live_sessions() {
+  std::vector<std::shared_ptr<HttpSession>> live;
+  std::lock_guard lock(sessions_mutex_);
+  for (const auto& weak : sessions_) {
+    if (auto session = weak.lock()) live.push_back(std::move(session));
+  }
+  return live;
+}
+
+bool HttpServer::wait_for_sessions(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(shared_->mutex);
+  return shared_->sessions_changed.wait_for(lock, timeout, [this] { return shared_->sessions == 0; });
+}
+
+void HttpServer::stop() noexcept {
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  std::promise<void> closed;
+  asio::post(acceptor_.get_executor(), [this, &closed] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    closed.set_value();
+  });
+  closed.get_future().wait();
+
+  for (auto& session : live_sessions()) session->drain();
+  if (!wait_for_sessions(shared_->config.drain_timeout)) {
+    shared_->logger.warn("drain timeout: answering waiting requests with 503");
+    for (auto& session : live_sessions()) session->force_close();
+    wait_for_sessions(std::chrono::milliseconds(1000) + shared_->config.write_timeout / 10);
+  }
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->alive = false;
+  }
+  work_.reset();
+  io_.stop();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+}  // namespace processhost::host

@@ -1,0 +1,62 @@
+#pragma once
+// The host's HTTP/1.1 server (Boost.Beast): an acceptor, a pool of I/O threads and one
+// HttpSession per connection. Routes come from a RouteTable that may change while the
+// server runs.
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http_shared.hpp"
+#include "route_table.hpp"
+
+namespace processhost::host {
+
+class HttpSession;
+
+class HttpServer {
+ public:
+  // routes and logger must outlive the server.
+  HttpServer(const HttpConfig& config, const RouteTable& routes, Logger& logger, std::string server_name);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the I/O threads. Throws std::runtime_error
+  // "cannot listen on <host>:<port>: <reason>".
+  void start();
+  // The bound port (the chosen one when the config says 0). Valid after start().
+  std::uint16_t port() const { return port_; }
+  // Graceful: stops accepting, lets every connection finish what it has read (up to
+  // drainTimeoutMs), then answers what still waits with 503, closes everything and joins
+  // the I/O threads. Idempotent; called by the destructor.
+  void stop() noexcept;
+
+ private:
+  void do_accept();
+  std::vector<std::shared_ptr<HttpSession>> live_sessions();
+  bool wait_for_sessions(std::chrono::milliseconds timeout);
+
+  const RouteTable& routes_;
+  std::shared_ptr<HttpShared> shared_;
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::mutex sessions_mutex_;
+  std::list<std::weak_ptr<HttpSession>> sessions_;
+  std::vector<std::thread> threads_;
+  std::uint16_t port_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace processhost::host

@@ -1,0 +1,307 @@
+#include "http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "request_target.hpp"
+
+namespace processhost::host {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+
+HttpResponse error_response(ErrorStatus status, std::string message) {
+  return HttpResponse::error(status, std::move(message));
+}
+
+constexpr std::chrono::milliseconds kLingerTime{1000};
+
+std::string lower(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return result;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(asio::ip::tcp::socket socket, const RouteTable& routes, std::shared_ptr<HttpShared> shared)
+    : socket_(std::move(socket)),
+      read_timer_(socket_.get_executor()),
+      write_timer_(socket_.get_executor()),
+      routes_(routes),
+      shared_(std::move(shared)) {
+  std::lock_guard lock(shared_->mutex);
+  ++shared_->sessions;
+}
+
+HttpSession::~HttpSession() {
+  std::lock_guard lock(shared_->mutex);
+  --shared_->sessions;
+  shared_->sessions_changed.notify_all();
+}
+
+void HttpSession::start() {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    beast::error_code error;
+    const auto endpoint = self->socket_.remote_endpoint(error);
+    if (!error) self->remote_address_ = endpoint.address().to_string();
+    self->do_read();
+  });
+}
+
+void HttpSession::drain() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    if (self->slots_.empty()) self->close();
+  });
+}
+
+void HttpSession::force_close() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    for (auto& slot : self->slots_) {
+      if (slot.response) continue;
+      if (slot.responder) slot.responder->cancel();
+      slot.response = error_response(ErrorStatus::unavailable, "the host is shutting down");
+    }
+    if (self->slots_.empty()) {
+      self->close();
+    } else {
+      self->do_write();
+    }
+  });
+}
+
+void HttpSession::deliver(std::uint64_t slot_id, HttpResponse response) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), slot_id, response = std::move(response)]() mutable {
+    for (auto& slot : self->slots_) {
+      if (slot.id != slot_id) continue;
+      if (!slot.response) slot.response = std::move(response);
+      self->do_write();
+      return;
+    }
+  });
+}
+
+void HttpSession::do_read() {
+  if (reading_ || read_closed_ || closed_ || draining_ || slots_.size() >= shared_->config.pipeline_limit) return;
+  parser_.emplace();
+  parser_->body_limit(shared_->config.body_limit_bytes);
+  reading_ = true;
+  if (slots_.empty()) arm_read_deadline();
+  // Reads one whole request (header and body) into the parser.
+  http::async_read(socket_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+}
+
+void HttpSession::on_read(beast::error_code error) {
+  reading_ = false;
+  if (closed_) return;
+  if (lingering_) {
+    close();
+    return;
+  }
+  disarm_read_deadline();
+  if (error == http::error::end_of_stream || error == asio::error::eof) {
+    read_closed_ = true;
+    if (slots_.empty()) close();
+    return;
+  }
+  if (error == http::error::body_limit) {
+    read_closed_ = true;
+    answer_now(false, 11,
+               error_response(ErrorStatus::payload_too_large,
+                              "the request body exceeds the limit of " +
+                                  std::to_string(shared_->config.body_limit_bytes) + " bytes"));
+    return;
+  }
+  if (error && error.category() == http::make_error_code(http::error::end_of_stream).category()) {
+    read_closed_ = true;
+    answer_now(false, 11, error_response(ErrorStatus::bad_request, "malformed HTTP request: " + error.message()));
+    return;
+  }
+  if (error) {
+    // The client went away or the read timed out: nothing can be answered any more.
+    close();
+    return;
+  }
+  handle_request(parser_->release());
+  do_read();
+}
+
+void HttpSession::answer_now(bool keep_alive, unsigned version, HttpResponse response) {
+  Slot slot;
+  slot.id = next_slot_id_++;
+  slot.keep_alive = keep_alive;
+  slot.version = version;
+  slot.response = std::move(response);
+  slots_.push_back(std::move(slot));
+  do_write();
+}
+
+void HttpSession::handle_request(Request request) {
+  const bool keep_alive = request.keep_alive();
+  const unsigned version = request.version();
+  if (!keep_alive) read_closed_ = true;
+
+  HttpRequest converted;
+  RequestTarget target;
+  if (!parse_request_target(request.target(), target)) {
+    answer_now(keep_alive, version, error_response(ErrorStatus::bad_request, "malformed request target"));
+    return;
+  }
+  converted.method = std::string(request.method_string());
+  converted.target = std::string(request.target());
+  converted.path = std::move(target.path);
+  converted.query = std::move(target.query);
+  for (const auto& field : request) {
+    converted.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  }
+  converted.body = std::move(request.body());
+  converted.remote_address = remote_address_;
+
+  RouteMatch match = routes_.match(converted.method, target.raw_path);
+  if (match.kind == RouteMatch::Kind::not_found) {
+    answer_now(keep_alive, version,
+               error_response(ErrorStatus::not_found, "no route for " + converted.method + " " + converted.path));
+    return;
+  }
+  if (match.kind == RouteMatch::Kind::method_not_allowed) {
+    std::string allow;
+    for (const auto& method : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + method;
+    HttpResponse response = HttpResponse::error(
+        make_error(static_cast<ErrorStatus>(405), "method " + converted.method + " is not allowed on " +
+                                                      converted.path + " (allowed: " + allow + ")"));
+    response.headers.emplace_back("Allow", allow);
+    answer_now(keep_alive, version, std::move(response));
+    return;
+  }
+  converted.params = std::move(match.params);
+
+  Slot slot;
+  slot.id = next_slot_id_++;
+  slot.keep_alive = keep_alive;
+  slot.version = version;
+  slot.responder = std::make_shared<SessionResponder>(weak_from_this(), slot.id, shared_);
+  auto responder = slot.responder;
+  slots_.push_back(std::move(slot));
+  try {
+    match.handler(std::move(converted), responder);
+  } catch (const std::exception& exception) {
+    shared_->logger.error(std::string("route handler threw: ") + exception.what());
+    responder->respond(error_response(ErrorStatus::internal, "internal error"));
+  } catch (...) {
+    shared_->logger.error("route handler threw a non-standard exception");
+    responder->respond(error_response(ErrorStatus::internal, "internal error"));
+  }
+}
+
+void HttpSession::do_write() {
+  if (writing_ || closed_ || slots_.empty() || !slots_.front().response) return;
+  Slot& slot = slots_.front();
+  const bool last = slots_.size() == 1;
+  const bool close_after = !slot.keep_alive || (last && (draining_ || read_closed_));
+  HttpResponse& response = *slot.response;
+
+  out_.emplace(static_cast<http::status>(response.status), slot.version);
+  out_->set(http::field::server, shared_->server_name);
+  for (auto& [name, value] : response.headers) out_->insert(name, value);
+  out_->body() = std::move(response.body);
+  out_->keep_alive(!close_after);
+  out_->prepare_payload();
+
+  writing_ = true;
+  const auto generation = ++write_deadline_generation_;
+  write_timer_.expires_after(shared_->config.write_timeout);
+  write_timer_.async_wait([self = shared_from_this(), generation](beast::error_code error) {
+    if (!error && generation == self->write_deadline_generation_ && self->writing_) self->close();
+  });
+  // Writes the whole answer; the next one follows in request order.
+  http::async_write(socket_, *out_, [self = shared_from_this(), close_after](beast::error_code error, std::size_t) {
+    self->on_write(error, close_after);
+  });
+}
+
+void HttpSession::on_write(beast::error_code error, bool close_after) {
+  writing_ = false;
+  ++write_deadline_generation_;
+  write_timer_.cancel();
+  out_.reset();
+  if (closed_) return;
+  if (error) {
+    close();
+    return;
+  }
+  slots_.pop_front();
+  if (close_after || (slots_.empty() && (draining_ || read_closed_))) {
+    close_after_sending();
+    return;
+  }
+  do_write();
+  do_read();
+  if (slots_.empty() && reading_) arm_read_deadline();
+}
+
+void HttpSession::arm_read_deadline() {
+  const auto generation = ++read_deadline_generation_;
+  read_timer_.expires_after(shared_->config.read_timeout);
+  read_timer_.async_wait([self = shared_from_this(), generation](beast::error_code error) {
+    if (!error && generation == self->read_deadline_generation_ && self->slots_.empty()) self->close();
+  });
+}
+
+void HttpSession::disarm_read_deadline() {
+  ++read_deadline_generation_;
+  read_timer_.cancel();
+}
+
+void HttpSession::close_after_sending() {
+  // Closing with unread request bytes would reset the connection and could destroy the
+  // answer in flight; so send FIN first and discard what still arrives, briefly.
+  beast::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  lingering_ = true;
+  const auto generation = ++read_deadline_generation_;
+  read_timer_.expires_after(kLingerTime);
+  read_timer_.async_wait([self = shared_from_this(), generation](beast::error_code error) {
+    if (!error && generation == self->read_deadline_generation_) self->close();
+  });
+  // A request read still pending sees the end of the stream in on_read instead.
+  if (!reading_) {
+    reading_ = true;
+    discard_until_closed();
+  }
+}
+
+void HttpSession::discard_until_closed() {
+  socket_.async_read_some(asio::buffer(discard_),
+                          [self = shared_from_this()](beast::error_code error, std::size_t) {
+                            if (self->closed_) return;
+                            if (error) {
+                              self->close();
+                            } else {
+                              self->discard_until_closed();
+                            }
+                          });
+}
+
+void HttpSession::close() {
+  if (closed_) return;
+  closed_ = true;
+  ++read_deadline_generation_;
+  ++write_deadline_generation_;
+  read_timer_.cancel();
+  write_timer_.cancel();
+  for (auto& slot : slots_) {
+    if (slot.responder) slot.responder->cancel();
+  }
+  slots_.clear();
+  beast::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace processhost::host

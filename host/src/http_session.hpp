@@ -1,0 +1,88 @@
+#pragma once
+// One HTTP/1.1 connection. Owns the socket, the read buffer and the parser; reads the next
+// request while earlier ones are answered (at most pipelineLimit unanswered) and writes
+// the answers in request order. Every member runs on the session's strand; the public
+// functions are safe from any thread.
+//
+// Timeouts: while nothing is pending, the next request must arrive whole within
+// readTimeoutMs (idle keep-alive and slow senders alike); each write must finish within
+// writeTimeoutMs. A waiting handler is never timed out by the session.
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http_responder.hpp"
+#include "http_shared.hpp"
+#include "route_table.hpp"
+
+namespace processhost::host {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, const RouteTable& routes, std::shared_ptr<HttpShared> shared);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  void start();
+  // Stop reading; answer what was read; then close.
+  void drain();
+  // Cancel waiting handlers, answer them 503, then close.
+  void force_close();
+  // The answer to request slot_id (from a responder, any thread).
+  void deliver(std::uint64_t slot_id, HttpResponse response);
+
+ private:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  struct Slot {
+    std::uint64_t id = 0;
+    bool keep_alive = true;
+    unsigned version = 11;
+    std::optional<HttpResponse> response;
+    std::shared_ptr<SessionResponder> responder;
+  };
+
+  void do_read();
+  void on_read(boost::beast::error_code error);
+  void handle_request(Request request);
+  void answer_now(bool keep_alive, unsigned version, HttpResponse response);
+  void do_write();
+  void on_write(boost::beast::error_code error, bool close_after);
+  void arm_read_deadline();
+  void disarm_read_deadline();
+  void close_after_sending();
+  void discard_until_closed();
+  void close();
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer read_timer_;
+  boost::asio::steady_timer write_timer_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<boost::beast::http::response<boost::beast::http::string_body>> out_;
+  const RouteTable& routes_;
+  std::shared_ptr<HttpShared> shared_;
+  std::string remote_address_;
+  std::array<char, 4096> discard_{};
+  std::deque<Slot> slots_;
+  std::uint64_t next_slot_id_ = 1;
+  std::uint64_t read_deadline_generation_ = 0;
+  std::uint64_t write_deadline_generation_ = 0;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool read_closed_ = false;
+  bool draining_ = false;
+  bool lingering_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace processhost::host
