@@ -1,0 +1,83 @@
+#pragma once
+// The BPMN engine: implements the SDK's EngineService on top of a Store.
+//
+// Threading: every EngineService call returns at once. Work runs on the engine's worker
+// threads, one transition of a process instance at a time (per-instance serialisation);
+// scripts never run on the caller's thread. A transition runs the instance until every token
+// waits or ends, commits ONE ChangeSet, and only then completes the caller's callback.
+// A 409 from the store (another host advanced the instance) reloads it and retries.
+//
+// Lifecycle (control plane, may throw): construct -> start(store) -> serve -> stop().
+// The store must outlive stop(). Callbacks run on engine or store threads and must not block.
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+
+#include "processhost/logger.hpp"
+#include "processhost/services/engine.hpp"
+#include "processhost/services/store.hpp"
+
+namespace processhost::engine {
+
+struct EngineOptions {
+  // Threads that run transitions (scripts included).
+  std::size_t worker_threads = 2;
+  // Longest a single script, condition or expression may run; beyond it the instance fails
+  // with "exceeded its time budget" and the worker is free again.
+  std::chrono::milliseconds script_budget{1000};
+  // Instances kept parsed in memory between transitions (the store stays the truth; a stale
+  // entry is detected by the commit's version check and reloaded). 0 disables the cache.
+  std::size_t instance_cache_capacity = 10000;
+  // How often a transition is retried after a version conflict before the caller gets 409.
+  int conflict_retries = 3;
+};
+
+class EngineCore;
+
+class Engine final : public EngineService {
+ public:
+  Engine(EngineOptions options, Logger& logger);
+  ~Engine() override;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Blocking: loads the deployed definitions from the store (a definition that no longer
+  // parses is logged and skipped), starts the workers and counts the running instances,
+  // which continue from the store when next triggered. Throws std::runtime_error when the
+  // store cannot be read.
+  void start(Store& store);
+  // Lets in-flight transitions finish, completes waiting start calls with 503, stops threads.
+  void stop() noexcept;
+
+  void deploy(std::string xml, std::string source_name, Callback<ProcessModelInfo> done) override;
+  void list_process_models(const Identity& identity, PageRequest page,
+                           Callback<PagedList<ProcessModelInfo>> done) override;
+  void get_process_model(const Identity& identity, std::string process_model_id,
+                         Callback<ProcessModelInfo> done) override;
+  void get_process_model_by_instance(const Identity& identity, std::string process_instance_id,
+                                     Callback<ProcessModelInfo> done) override;
+  CancelHandle start(const Identity& identity, StartRequest request, Callback<StartResult> done) override;
+  void own_process_instances(const Identity& identity, PageRequest page,
+                             Callback<PagedList<ProcessInstanceInfo>> done) override;
+  void correlation_results(const Identity& identity, std::string correlation_id, std::string process_model_id,
+                           Callback<std::vector<CorrelationResult>> done) override;
+  void waiting_tasks(const Identity& identity, TaskQuery query, Callback<PagedList<WaitingTask>> done) override;
+  void finish_task(const Identity& identity, FinishTaskRequest request, Callback<Ok> done) override;
+  void waiting_events(const Identity& identity, EventQuery query, Callback<PagedList<WaitingEvent>> done) override;
+  void trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
+               Callback<Ok> done) override;
+  CancelHandle fetch_and_lock(const Identity& identity, FetchAndLockRequest request,
+                              Callback<std::vector<ExternalTask>> done) override;
+  void extend_lock(const Identity& identity, std::string external_task_id, std::string worker_id,
+                   std::int64_t additional_duration_ms, Callback<Ok> done) override;
+  void complete_external_task(const Identity& identity, std::string external_task_id, ExternalTaskOutcome outcome,
+                              Callback<Ok> done) override;
+  std::uint64_t add_listener(EngineEventListener listener) override;
+  void remove_listener(std::uint64_t listener_id) override;
+
+ private:
+  std::unique_ptr<EngineCore> core_;
+};
+
+}  // namespace processhost::engine

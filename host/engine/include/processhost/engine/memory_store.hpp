@@ -1,0 +1,53 @@
+#pragma once
+// The built-in volatile Store: everything lives in this process and is lost at exit.
+// Used when no store plugin is loaded.
+//
+// Threading: every method is thread-safe and completes its callback inline, on the
+// calling thread, after releasing the store's lock. Commits check the instance version
+// (409 on mismatch) exactly as a durable store must.
+// Memory: flow node instances of an instance are dropped when the instance ends (finished,
+// terminated, error); instances and correlation results are kept.
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "processhost/services/store.hpp"
+
+namespace processhost::engine {
+
+class MemoryStore final : public Store {
+ public:
+  void save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) override;
+  void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) override;
+  void commit(ChangeSet changes, Callback<Ok> done) override;
+  void load_instance(std::string process_instance_id,
+                     Callback<std::optional<ProcessInstanceRecord>> done) override;
+  void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) override;
+  void query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) override;
+  void query_results(std::string correlation_id, std::string process_model_id,
+                     Callback<std::vector<CorrelationResultRecord>> done) override;
+  void due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) override;
+  void next_timer_due(Callback<std::optional<std::int64_t>> done) override;
+  void lock_external_tasks(std::string topic, std::string worker_id, std::size_t max, std::int64_t now_ms,
+                           std::int64_t lock_until_ms, Callback<std::vector<ExternalTaskRecord>> done) override;
+  void load_external_task(std::string external_task_id, Callback<std::optional<ExternalTaskRecord>> done) override;
+  void update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) override;
+
+ private:
+  using OrderKey = std::pair<std::int64_t, std::string>;  // created_at_ms, id
+
+  std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, ProcessDefinitionRecord> definitions_;
+  std::unordered_map<std::string, ProcessInstanceRecord> instances_;
+  std::set<OrderKey> instance_order_;
+  std::unordered_map<std::string, FlowNodeInstanceRecord> flow_nodes_;
+  std::unordered_map<std::string, std::vector<std::string>> flow_nodes_of_instance_;
+  std::set<OrderKey> suspended_;  // suspended flow node instances, in query order
+  std::unordered_map<std::string, std::vector<CorrelationResultRecord>> results_;  // by correlation id
+  std::map<std::string, TimerRecord> timers_;
+  std::map<std::string, ExternalTaskRecord> external_tasks_;
+};
+
+}  // namespace processhost::engine

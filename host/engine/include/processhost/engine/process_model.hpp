@@ -1,0 +1,114 @@
+#pragma once
+// The immutable, validated model of one executable BPMN process. Built by parse_bpmn();
+// shared read-only between threads (std::shared_ptr<const ProcessModel>).
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace processhost::engine {
+
+// What the runtime does with a node; one handler per kind (see element_handlers.cpp).
+enum class NodeKind {
+  start_event,
+  end_event,
+  intermediate_throw_event,
+  intermediate_catch_event,
+  boundary_event,
+  user_task,
+  manual_task,
+  empty_activity,
+  script_task,
+  service_task,
+  send_task,
+  receive_task,
+  exclusive_gateway,
+  parallel_gateway,
+  sub_process,
+  call_activity,
+};
+
+enum class EventDefinition { none, terminate, error, message, signal, timer, link };
+
+inline constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+
+// A JavaScript snippet of the model, compiled once per worker thread and cached by id.
+struct Script {
+  std::size_t id = 0;  // process-wide unique; key of the compiled-function cache
+  std::string source;  // a function body (conditions are "return <expr>")
+  bool uses_token = true;  // false when the source never names token, this or identity
+};
+
+// A value that may be an expression "${...}": evaluated against the token when used.
+struct ExpressionValue {
+  std::string text;              // as written
+  std::optional<Script> script;  // set when text is a whole "${...}" expression
+};
+
+struct FormFieldDefinition {
+  std::string id;
+  std::string type;
+  std::optional<ExpressionValue> label;
+  std::optional<ExpressionValue> default_value;
+  std::optional<ExpressionValue> preferred_control;
+  std::vector<std::pair<std::string, std::string>> enum_values;  // id, name
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+struct BpmnErrorDefinition {
+  std::string code;
+  std::string name;
+  std::string message;
+};
+
+struct FlowNode {
+  std::string id;
+  std::string name;
+  std::string bpmn_type;  // "bpmn:UserTask", ...
+  NodeKind kind = NodeKind::empty_activity;
+  EventDefinition event = EventDefinition::none;
+  std::string lane;  // innermost lane name, empty: none
+  std::string documentation;
+  std::size_t parent = kNoIndex;  // enclosing sub-process node, kNoIndex: the process
+  std::vector<std::size_t> incoming;  // flow indices
+  std::vector<std::size_t> outgoing;  // flow indices
+  std::size_t default_flow = kNoIndex;
+  std::vector<std::size_t> start_events;  // sub-process: its none start events
+  std::optional<Script> script;           // script task body
+  std::vector<FormFieldDefinition> form_fields;
+  std::vector<std::pair<std::string, std::string>> properties;  // camunda:properties
+  std::optional<BpmnErrorDefinition> error;                     // error end event
+  bool has_form_expressions = false;
+
+  const std::string* property(std::string_view name) const;
+};
+
+struct SequenceFlow {
+  std::string id;
+  std::string name;
+  std::size_t source = kNoIndex;
+  std::size_t target = kNoIndex;
+  std::optional<Script> condition;
+};
+
+struct ProcessModel {
+  std::string id;
+  std::string name;
+  std::string hash;  // content hash of the XML this model was parsed from
+  bool executable = true;
+  std::vector<FlowNode> nodes;
+  std::vector<SequenceFlow> flows;
+  std::unordered_map<std::string, std::size_t> node_index;
+  std::vector<std::size_t> start_events;  // top-level start events
+  std::vector<std::size_t> end_events;    // top-level end events
+  std::vector<std::string> lanes;         // every lane name
+
+  const FlowNode* find(std::string_view node_id) const;
+  std::size_t index_of(std::string_view node_id) const;  // kNoIndex when unknown
+};
+
+}  // namespace processhost::engine

@@ -1,0 +1,211 @@
+#include "element_handlers.hpp"
+
+#include "gateway_handlers.hpp"
+
+namespace processhost::engine {
+
+std::optional<std::string> ElementHandler::check(const FlowNode&) const { return std::nullopt; }
+
+void ElementHandler::resume(Executor& executor, Token token, const FlowNode& node, JsonText) const {
+  executor.fail(token, node, make_error(ErrorStatus::internal, node.bpmn_type + " '" + node.id + "' does not wait"));
+}
+
+namespace {
+
+std::string event_name(EventDefinition event) {
+  switch (event) {
+    case EventDefinition::none: return "none";
+    case EventDefinition::terminate: return "terminate";
+    case EventDefinition::error: return "error";
+    case EventDefinition::message: return "message";
+    case EventDefinition::signal: return "signal";
+    case EventDefinition::timer: return "timer";
+    case EventDefinition::link: return "link";
+  }
+  return "unknown";
+}
+
+std::string not_supported(const FlowNode& node, std::string_view what) {
+  return std::string(what) + " '" + node.id + "' (" + node.bpmn_type + ") is not supported by this engine version";
+}
+
+class StartEventHandler final : public ElementHandler {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    if (node.event != EventDefinition::none) return not_supported(node, event_name(node.event) + " start event");
+    return std::nullopt;
+  }
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    JsonText result = token.payload;
+    executor.leave(std::move(token), node, std::move(result));
+  }
+};
+
+class EndEventHandler final : public ElementHandler {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    switch (node.event) {
+      case EventDefinition::none:
+      case EventDefinition::terminate:
+      case EventDefinition::error: return std::nullopt;
+      default: return not_supported(node, event_name(node.event) + " end event");
+    }
+  }
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    if (node.event == EventDefinition::terminate) {
+      executor.terminate(token, node);
+    } else if (node.event == EventDefinition::error) {
+      const BpmnErrorDefinition definition = node.error.value_or(BpmnErrorDefinition{});
+      Error error = make_error(ErrorStatus::internal, definition.message);
+      error.bpmn_code = definition.code;
+      error.bpmn_name = definition.name;
+      executor.fail(token, node, std::move(error));
+    } else {
+      executor.reach_end(std::move(token), node);
+    }
+  }
+};
+
+class IntermediateThrowEventHandler final : public ElementHandler {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    if (node.event != EventDefinition::none) return not_supported(node, event_name(node.event) + " throw event");
+    return std::nullopt;
+  }
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    JsonText result = token.payload;
+    executor.leave(std::move(token), node, std::move(result));
+  }
+};
+
+// User, manual and empty tasks wait until finished through the engine service.
+class WaitingTaskHandler final : public ElementHandler {
+ public:
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    if (node.kind == NodeKind::user_task && node.has_form_expressions) {
+      // Test-evaluate the form now so a broken form fails the instance, not the listing.
+      const auto& state = executor.state();
+      const std::string extra = "\"processInstanceId\":" + json_quote(state.record.id) +
+                                ",\"correlationId\":" + json_quote(state.record.correlation_id) +
+                                ",\"userTaskInstanceId\":" + json_quote(token.flow_node_instance_id) +
+                                ",\"currentToken\":" + token.payload;
+      auto evaluate = [&](const Script& script, std::string_view origin) {
+        return executor.run_expression(token, script, origin);
+      };
+      auto form = evaluate_user_task(state.record.process_model_id, node, evaluate, extra);
+      if (!form) {
+        executor.fail(token, node, std::move(form).take_error());
+        return;
+      }
+    }
+    executor.suspend(std::move(token), node);
+  }
+  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+    switch (node.kind) {
+      case NodeKind::user_task:
+        executor.leave(std::move(token), node, "{\"form_fields\":" + (input.empty() ? "{}" : input) + "}");
+        break;
+      case NodeKind::manual_task: executor.leave(std::move(token), node, "{}"); break;
+      default: {
+        JsonText result = token.payload;
+        executor.leave(std::move(token), node, std::move(result));
+      }
+    }
+  }
+};
+
+class ScriptTaskHandler final : public ElementHandler {
+ public:
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    auto result = executor.run_script(token, *node.script, node.id);
+    if (!result) {
+      executor.fail(token, node, std::move(result).take_error());
+      return;
+    }
+    executor.leave(std::move(token), node, std::move(result.value()));
+  }
+};
+
+class SubProcessHandler final : public ElementHandler {
+ public:
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    executor.enter_sub_process(std::move(token), node);
+  }
+};
+
+// Elements parsed for a complete model but not executed yet: rejected at deploy.
+class UnsupportedHandler final : public ElementHandler {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override { return not_supported(node, "element"); }
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    executor.fail(token, node, make_error(ErrorStatus::unprocessable, *check(node)));
+  }
+};
+
+}  // namespace
+
+const ElementHandler& handler_for(const FlowNode& node) {
+  static const StartEventHandler start_event;
+  static const EndEventHandler end_event;
+  static const IntermediateThrowEventHandler throw_event;
+  static const WaitingTaskHandler waiting_task;
+  static const ScriptTaskHandler script_task;
+  static const SubProcessHandler sub_process;
+  static const UnsupportedHandler unsupported;
+  switch (node.kind) {
+    case NodeKind::start_event: return start_event;
+    case NodeKind::end_event: return end_event;
+    case NodeKind::intermediate_throw_event: return throw_event;
+    case NodeKind::user_task:
+    case NodeKind::manual_task:
+    case NodeKind::empty_activity: return waiting_task;
+    case NodeKind::script_task: return script_task;
+    case NodeKind::exclusive_gateway: return exclusive_gateway_handler();
+    case NodeKind::parallel_gateway: return parallel_gateway_handler();
+    case NodeKind::sub_process: return sub_process;
+    default: return unsupported;
+  }
+}
+
+std::optional<std::string> check_node_supported(const FlowNode& node) { return handler_for(node).check(node); }
+
+Result<UserTaskConfig> evaluate_user_task(const std::string& process_model_id, const FlowNode& node,
+                                          const ExpressionEvaluator& evaluate, const std::string& extra_members) {
+  UserTaskConfig config;
+  for (const auto& definition : node.form_fields) {
+    FormField field;
+    field.id = definition.id;
+    field.type = definition.type;
+    field.enum_values.reserve(definition.enum_values.size());
+    for (const auto& [id, name] : definition.enum_values) field.enum_values.push_back({id, name});
+    std::optional<Error> failure;
+    auto value_of = [&](const std::optional<ExpressionValue>& value) -> std::optional<JsonText> {
+      if (!value) return std::nullopt;
+      if (!value->script) return json_quote(value->text);
+      auto result = evaluate(*value->script, node.id);
+      if (result) return std::move(result.value());
+      Error error = make_error(ErrorStatus::internal, "The configuration for FormField " + definition.id +
+                                                          " is invalid!");
+      const std::string validation = "Cannot evaluate expression '" + value->text +
+                                     "' because the ProcessToken is missing some required properties: " +
+                                     result.error().message;
+      error.additional_information = "{\"processModelId\":" + json_quote(process_model_id) + ",\"userTaskId\":" +
+                                     json_quote(node.id) + ",\"invalidFormFieldId\":" + json_quote(definition.id) +
+                                     ",\"validationError\":" + json_quote(validation) +
+                                     (extra_members.empty() ? "" : "," + extra_members) + "}";
+      if (!failure) failure = std::move(error);
+      return std::nullopt;
+    };
+    field.label = value_of(definition.label);
+    field.default_value = value_of(definition.default_value);
+    field.preferred_control = value_of(definition.preferred_control);
+    if (failure) return std::move(*failure);
+    config.form_fields.push_back(std::move(field));
+  }
+  if (const auto* value = node.property("preferredControl")) config.preferred_control = *value;
+  if (const auto* value = node.property("description")) config.description = *value;
+  if (const auto* value = node.property("finishedMessage")) config.finished_message = *value;
+  return config;
+}
+
+}  // namespace processhost::engine

@@ -1,0 +1,117 @@
+#pragma once
+// The engine's machinery behind processhost::engine::Engine: model registry, instance
+// cache, per-instance strands, the transition/commit/retry loop, start waiters, listeners.
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "executor.hpp"
+#include "keyed_serializer.hpp"
+#include "processhost/engine/bpmn_parser.hpp"
+#include "processhost/engine/engine.hpp"
+
+namespace processhost::engine {
+
+// A caller of start() with callback type 2 or 3, waiting for the instance to end.
+struct StartWaiter final : Cancellation {
+  StartCallbackType type = StartCallbackType::on_process_finished;
+  std::string end_event_id;
+  std::string correlation_id;
+  std::string process_instance_id;
+  Callback<StartResult> done;
+  std::atomic<bool> finished{false};
+
+  void cancel() override { finished.store(true); }
+  // Runs done once; later calls (or after cancel) do nothing.
+  void complete(Result<StartResult> result);
+};
+
+// Builds the change set of one transition from the instance's current state; an error means
+// the trigger is refused (404, 403, ...) and nothing is committed.
+using Transition = std::function<Result<RunOutcome>(InstanceState& state)>;
+using TransitionDone = std::function<void(Result<RunOutcome>)>;
+
+class EngineCore {
+ public:
+  EngineCore(EngineOptions options, Logger& logger);
+  ~EngineCore();
+
+  void start(Store& store);
+  void stop() noexcept;
+
+  EngineOptions options_;
+  Logger& logger_;
+  Store* store_ = nullptr;
+
+  // Models: latest version by id, every version by id + hash.
+  std::shared_ptr<const ProcessModel> latest_model(const std::string& id) const;
+  std::shared_ptr<const ProcessModel> model_version(const std::string& id, const std::string& hash) const;
+  std::vector<std::shared_ptr<const ProcessModel>> latest_models() const;
+  bool has_single_version(const std::string& id) const;
+  void register_model(std::shared_ptr<const ProcessModel> model);
+  ParseOutcome parse(std::string_view xml) const;
+
+  // Runs transition on the instance's strand: load (cache or store), build, commit, retry
+  // on conflict, publish. state_for_new: the state of an instance that does not exist yet.
+  void run_transition(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new,
+                      Transition transition, TransitionDone done);
+  // Loads an instance (cache or store) without changing it; on a worker, not serialised.
+  void load_state(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done);
+
+  void add_waiter(std::shared_ptr<StartWaiter> waiter);
+  void post(std::function<void()> work);
+  RunEnvironment environment() const;
+  std::int64_t now_ms() const;
+
+  std::uint64_t add_listener(EngineEventListener listener);
+  void remove_listener(std::uint64_t id);
+
+ private:
+  void attempt(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new, Transition transition,
+               TransitionDone done, KeyedSerializer::Release release, int attempt_number);
+  void commit(const std::string& instance_id, std::shared_ptr<InstanceState> state, Transition transition,
+              TransitionDone done, KeyedSerializer::Release release, int attempt_number, RunOutcome outcome);
+  void published(const std::string& instance_id, const RunOutcome& outcome);
+  void cache_put(std::shared_ptr<InstanceState> state);
+  std::shared_ptr<InstanceState> cache_get(const std::string& id);
+  void cache_erase(const std::string& id);
+  Result<std::shared_ptr<InstanceState>> restore(ProcessInstanceRecord record) const;
+
+  std::unique_ptr<boost::asio::thread_pool> pool_;
+  std::unique_ptr<KeyedSerializer> strands_;
+  std::atomic<bool> running_{false};
+  std::atomic<std::size_t> in_flight_{0};
+  std::mutex drain_mutex_;
+  std::condition_variable drained_;
+
+  mutable std::mutex models_mutex_;
+  std::map<std::string, std::shared_ptr<const ProcessModel>> latest_;
+  std::map<std::string, std::map<std::string, std::shared_ptr<const ProcessModel>>> versions_;
+
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<InstanceState>> cache_;
+  std::deque<std::string> cache_order_;
+
+  std::mutex waiters_mutex_;
+  std::unordered_multimap<std::string, std::shared_ptr<StartWaiter>> waiters_;
+
+  std::mutex listeners_mutex_;
+  std::map<std::uint64_t, EngineEventListener> listeners_;
+  std::uint64_t next_listener_id_ = 1;
+  std::atomic<bool> has_listeners_{false};
+};
+
+// Lane access: no lane, super user, can_manage_process_instances or the lane's claim.
+bool may_access_lane(const Identity& identity, const std::string& lane);
+// Lanes filter for store queries: nullopt when the identity sees every lane.
+std::optional<std::vector<std::string>> visible_lanes(const Identity& identity);
+ProcessModelInfo model_info(const ProcessModel& model, const Identity* identity);
+
+}  // namespace processhost::engine

@@ -1,0 +1,195 @@
+// EngineService queries: models, instances, results, waiting tasks and events.
+#include "element_handlers.hpp"
+#include "engine_core.hpp"
+
+namespace processhost::engine {
+namespace {
+
+template <class T>
+PagedList<T> page_of(std::vector<T> items, PageRequest page) {
+  PagedList<T> list;
+  list.total_count = items.size();
+  if (page.offset >= items.size()) return list;
+  const std::size_t remaining = items.size() - page.offset;
+  const std::size_t count = page.limit == 0 || page.limit >= remaining ? remaining : page.limit;
+  list.items.assign(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(page.offset)),
+                    std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(page.offset + count)));
+  return list;
+}
+
+TaskKind kind_of(const std::string& bpmn_type) {
+  if (bpmn_type == "bpmn:UserTask") return TaskKind::user_task;
+  if (bpmn_type == "bpmn:ManualTask") return TaskKind::manual_task;
+  return TaskKind::empty_activity;
+}
+
+// Completes the form fields of listed user tasks, one task at a time, then answers.
+struct FormResolver : std::enable_shared_from_this<FormResolver> {
+  EngineCore* core = nullptr;
+  PagedList<WaitingTask> list;
+  std::vector<std::size_t> pending;  // indices into list.items needing the instance's token
+  std::size_t next = 0;
+  Callback<PagedList<WaitingTask>> done;
+
+  void step() {
+    if (next == pending.size()) {
+      done(std::move(list));
+      return;
+    }
+    auto self = shared_from_this();
+    auto& task = list.items[pending[next]];
+    core->load_state(task.process_instance_id, [self](Result<std::shared_ptr<InstanceState>> state) {
+      self->core->post([self, state = std::move(state)]() mutable {
+        if (state) self->fill(*state.value());
+        ++self->next;
+        self->step();
+      });
+    });
+  }
+
+  void fill(const InstanceState& state) {
+    auto& task = list.items[pending[next]];
+    const Token* token = state.find_waiting(task.flow_node_instance_id);
+    if (!token) return;
+    const FlowNode& node = state.model->nodes[token->node];
+    const std::string token_text = token_json(*token);
+    const std::string identity = "{\"userId\":" + json_quote(state.record.owner_user_id) + ",\"token\":\"\"}";
+    auto evaluate = [&](const Script& script, std::string_view origin) {
+      ScriptCall call{&script, token_text, identity, core->options_.script_budget, &core->logger_, origin};
+      return run_expression(call);
+    };
+    auto form = evaluate_user_task(state.record.process_model_id, node, evaluate, "");
+    if (form) task.user_task = std::move(form.value());
+  }
+};
+
+}  // namespace
+
+void Engine::list_process_models(const Identity& identity, PageRequest page,
+                                 Callback<PagedList<ProcessModelInfo>> done) {
+  std::vector<ProcessModelInfo> models;
+  for (const auto& model : core_->latest_models()) models.push_back(model_info(*model, &identity));
+  done(page_of(std::move(models), page));
+}
+
+void Engine::get_process_model(const Identity& identity, std::string process_model_id,
+                               Callback<ProcessModelInfo> done) {
+  auto model = core_->latest_model(process_model_id);
+  if (!model) {
+    done(make_error(ErrorStatus::not_found, "process model '" + process_model_id + "' not found"));
+    return;
+  }
+  done(model_info(*model, &identity));
+}
+
+void Engine::get_process_model_by_instance(const Identity& identity, std::string process_instance_id,
+                                           Callback<ProcessModelInfo> done) {
+  core_->store_->load_instance(process_instance_id, [this, identity, process_instance_id, done](
+                                                        Result<std::optional<ProcessInstanceRecord>> loaded) {
+    if (!loaded) return done(std::move(loaded).take_error());
+    if (!loaded.value()) {
+      return done(make_error(ErrorStatus::not_found, "process instance '" + process_instance_id + "' not found"));
+    }
+    const auto& record = *loaded.value();
+    auto model = core_->model_version(record.process_model_id, record.process_model_hash);
+    if (!model) return done(make_error(ErrorStatus::not_found, "process model of instance not deployed"));
+    done(model_info(*model, &identity));
+  });
+}
+
+void Engine::own_process_instances(const Identity& identity, PageRequest page,
+                                   Callback<PagedList<ProcessInstanceInfo>> done) {
+  InstanceQuery query;
+  query.owner_user_id = identity.user_id;
+  query.page = page;
+  core_->store_->query_instances(query, [done](Result<PagedList<ProcessInstanceRecord>> found) {
+    if (!found) return done(std::move(found).take_error());
+    PagedList<ProcessInstanceInfo> list;
+    list.total_count = found.value().total_count;
+    for (auto& record : found.value().items) {
+      ProcessInstanceInfo info;
+      info.id = record.id;
+      info.owner_user_id = record.owner_user_id;
+      info.correlation_id = record.correlation_id;
+      info.process_model_id = record.process_model_id;
+      if (!record.parent_process_instance_id.empty()) info.parent_process_instance_id = record.parent_process_instance_id;
+      info.state = record.state;
+      list.items.push_back(std::move(info));
+    }
+    done(std::move(list));
+  });
+}
+
+void Engine::correlation_results(const Identity& identity, std::string correlation_id, std::string process_model_id,
+                                 Callback<std::vector<CorrelationResult>> done) {
+  core_->store_->query_results(correlation_id, process_model_id,
+                               [identity, done](Result<std::vector<CorrelationResultRecord>> found) {
+                                 if (!found) return done(std::move(found).take_error());
+                                 std::vector<CorrelationResult> results;
+                                 for (auto& record : found.value()) {
+                                   if (!may_access_lane(identity, record.end_event_lane)) continue;
+                                   results.push_back({record.correlation_id, record.end_event_id,
+                                                      std::move(record.token_payload)});
+                                 }
+                                 done(std::move(results));
+                               });
+}
+
+void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<PagedList<WaitingTask>> done) {
+  FlowNodeQuery flow_query;
+  if (query.kinds & task_kind_bit(TaskKind::user_task)) flow_query.flow_node_types.push_back("bpmn:UserTask");
+  if (query.kinds & task_kind_bit(TaskKind::manual_task)) flow_query.flow_node_types.push_back("bpmn:ManualTask");
+  if (query.kinds & task_kind_bit(TaskKind::empty_activity)) flow_query.flow_node_types.push_back("bpmn:Task");
+  if (flow_query.flow_node_types.empty()) {
+    done(PagedList<WaitingTask>{});
+    return;
+  }
+  flow_query.state = "suspended";
+  flow_query.process_model_id = query.process_model_id;
+  flow_query.process_instance_id = query.process_instance_id;
+  flow_query.correlation_id = query.correlation_id;
+  if (query.own_only) flow_query.owner_user_id = identity.user_id;
+  flow_query.lanes = visible_lanes(identity);
+  flow_query.page = query.page;
+  auto* core = core_.get();
+  core->store_->query_flow_nodes(flow_query, [core, done](Result<PagedList<FlowNodeInstanceRecord>> found) {
+    if (!found) return done(std::move(found).take_error());
+    auto resolver = std::make_shared<FormResolver>();
+    resolver->core = core;
+    resolver->done = done;
+    resolver->list.total_count = found.value().total_count;
+    for (auto& record : found.value().items) {
+      WaitingTask task;
+      task.kind = kind_of(record.flow_node_type);
+      task.flow_node_id = record.flow_node_id;
+      task.name = record.flow_node_name;
+      task.flow_node_instance_id = record.id;
+      task.correlation_id = record.correlation_id;
+      task.process_model_id = record.process_model_id;
+      task.process_instance_id = record.process_instance_id;
+      task.lane = record.flow_node_lane;
+      task.token_payload = record.token_on_enter;
+      if (task.kind == TaskKind::user_task) {
+        // Without expressions (and with one deployed version) the form needs no instance state.
+        auto model = core->has_single_version(record.process_model_id) ? core->latest_model(record.process_model_id)
+                                                                       : nullptr;
+        const FlowNode* node = model ? model->find(record.flow_node_id) : nullptr;
+        if (node && !node->has_form_expressions) {
+          auto form = evaluate_user_task(model->id, *node, {}, "");
+          if (form) task.user_task = std::move(form.value());
+        } else {
+          resolver->pending.push_back(resolver->list.items.size());
+        }
+      }
+      resolver->list.items.push_back(std::move(task));
+    }
+    resolver->step();
+  });
+}
+
+void Engine::waiting_events(const Identity&, EventQuery, Callback<PagedList<WaitingEvent>> done) {
+  // No element of this engine version waits for a message, signal or timer.
+  done(PagedList<WaitingEvent>{});
+}
+
+}  // namespace processhost::engine

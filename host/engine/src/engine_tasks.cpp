@@ -1,0 +1,225 @@
+// EngineService calls that change instances: deploy, start, finish a task.
+#include "engine_core.hpp"
+
+namespace processhost::engine {
+namespace {
+
+std::string owner_identity_json(const Identity& identity) {
+  std::string text = "{\"userId\":" + json_quote(identity.user_id) + ",\"claims\":[";
+  for (std::size_t i = 0; i < identity.claims.size(); ++i) {
+    if (i) text += ',';
+    text += json_quote(identity.claims[i]);
+  }
+  return text + "]}";
+}
+
+std::string task_kind_name(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::user_task: return "UserTask";
+    case TaskKind::manual_task: return "ManualTask";
+    case TaskKind::empty_activity: return "EmptyActivity";
+  }
+  return "task";
+}
+
+bool kind_matches(TaskKind kind, NodeKind node_kind) {
+  return (kind == TaskKind::user_task && node_kind == NodeKind::user_task) ||
+         (kind == TaskKind::manual_task && node_kind == NodeKind::manual_task) ||
+         (kind == TaskKind::empty_activity && node_kind == NodeKind::empty_activity);
+}
+
+// Validates caller-supplied JSON; empty text means absent.
+std::optional<Error> invalid_json(const std::string& text, const char* what) {
+  rapidjson::Document document;
+  if (auto error = json_parse(text, document)) {
+    return make_error(ErrorStatus::bad_request, std::string(what) + " is not valid JSON: " + *error);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessModelInfo> done) {
+  auto& core = *core_;
+  if (!core.store_) {
+    done(make_error(ErrorStatus::unavailable, "the engine is not started"));
+    return;
+  }
+  core.post([&core, xml = std::move(xml), source_name = std::move(source_name), done = std::move(done)] {
+    auto outcome = core.parse(xml);
+    if (!outcome.ok()) {
+      std::string message = source_name + ": invalid process model: " +
+                            (outcome.problems.front().element_id.empty()
+                                 ? std::string()
+                                 : "'" + outcome.problems.front().element_id + "': ") +
+                            outcome.problems.front().message;
+      if (outcome.problems.size() > 1) message += " (and " + std::to_string(outcome.problems.size() - 1) + " more)";
+      done(make_error(ErrorStatus::unprocessable, std::move(message), problems_to_json(outcome.problems)));
+      return;
+    }
+    auto model = outcome.model;
+    if (core.model_version(model->id, model->hash)) {
+      core.register_model(model);
+      done(model_info(*model, nullptr));
+      return;
+    }
+    ProcessDefinitionRecord record{model->id, model->hash, xml, core.now_ms()};
+    core.store_->save_definition(std::move(record), [&core, model, source_name, done](Status saved) {
+      if (!saved) {
+        done(std::move(saved).take_error());
+        return;
+      }
+      core.register_model(model);
+      core.logger_.info("engine: deployed " + model->id + " (" + model->hash.substr(0, 12) + ") from " + source_name);
+      done(model_info(*model, nullptr));
+    });
+  });
+}
+
+CancelHandle Engine::start(const Identity& identity, StartRequest request, Callback<StartResult> done) {
+  auto& core = *core_;
+  auto waiter = std::make_shared<StartWaiter>();
+  waiter->type = request.callback_type;
+  waiter->done = std::move(done);
+  auto refuse = [&](ErrorStatus status, std::string message) -> CancelHandle {
+    waiter->complete(make_error(status, std::move(message)));
+    return waiter;
+  };
+  auto model = core.latest_model(request.process_model_id);
+  if (!model) return refuse(ErrorStatus::not_found, "process model '" + request.process_model_id + "' not found");
+  if (!model->executable) {
+    return refuse(ErrorStatus::bad_request, "process model '" + model->id + "' is not executable");
+  }
+  std::size_t start_index = kNoIndex;
+  if (request.start_event_id) {
+    for (auto index : model->start_events) {
+      if (model->nodes[index].id == *request.start_event_id) start_index = index;
+    }
+    if (start_index == kNoIndex) {
+      return refuse(ErrorStatus::not_found,
+                    "start event '" + *request.start_event_id + "' not found in process model '" + model->id + "'");
+    }
+  } else if (model->start_events.size() == 1) {
+    start_index = model->start_events.front();
+  } else {
+    return refuse(ErrorStatus::bad_request, "process model '" + model->id + "' has " +
+                                                std::to_string(model->start_events.size()) +
+                                                " start events; name one with start_event_id");
+  }
+  const auto& start_event = model->nodes[start_index];
+  if (!may_access_lane(identity, start_event.lane)) {
+    return refuse(ErrorStatus::forbidden,
+                  "access denied: start event '" + start_event.id + "' is in lane '" + start_event.lane + "'");
+  }
+  if (request.callback_type == StartCallbackType::on_end_event_reached) {
+    if (!request.end_event_id) return refuse(ErrorStatus::bad_request, "callback type 3 needs end_event_id");
+    const auto* end = model->find(*request.end_event_id);
+    if (!end || end->kind != NodeKind::end_event) {
+      return refuse(ErrorStatus::not_found,
+                    "end event '" + *request.end_event_id + "' not found in process model '" + model->id + "'");
+    }
+    waiter->end_event_id = *request.end_event_id;
+  }
+  JsonText payload = request.input_values.value_or("{}");
+  if (auto error = invalid_json(payload, "inputValues")) {
+    waiter->complete(std::move(*error));
+    return waiter;
+  }
+
+  auto state = std::make_shared<InstanceState>();
+  state->model = model;
+  auto& record = state->record;
+  record.id = make_uuid();
+  record.process_model_id = model->id;
+  record.process_model_hash = model->hash;
+  record.correlation_id = request.correlation_id.value_or(make_uuid());
+  record.parent_process_instance_id = request.caller_id.value_or("");
+  record.owner_user_id = identity.user_id;
+  record.owner_identity = owner_identity_json(identity);
+  record.state = "running";
+  record.created_at_ms = core.now_ms();
+  waiter->correlation_id = record.correlation_id;
+  waiter->process_instance_id = record.id;
+  const bool waits_for_end = request.callback_type != StartCallbackType::on_instance_created;
+  // Registered before the first transition so an instance that ends at once still answers.
+  if (waits_for_end) core.add_waiter(waiter);
+
+  const std::string instance_id = record.id;
+  core.run_transition(
+      instance_id, state,
+      [&core, start_index, payload = std::move(payload)](InstanceState& instance) -> Result<RunOutcome> {
+        Executor executor(instance, core.environment());
+        executor.start(start_index, payload);
+        return std::move(executor).finish();
+      },
+      [waiter, waits_for_end](Result<RunOutcome> outcome) {
+        if (!outcome) {
+          waiter->complete(std::move(outcome).take_error());
+          return;
+        }
+        if (!waits_for_end) waiter->complete(StartResult{waiter->correlation_id, waiter->process_instance_id, {}, {}});
+      });
+  return waiter;
+}
+
+void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Callback<Ok> done) {
+  auto& core = *core_;
+  if (request.kind == TaskKind::user_task && !request.result.empty()) {
+    if (auto error = invalid_json(request.result, "result")) {
+      done(std::move(*error));
+      return;
+    }
+  }
+  const std::string instance_id = request.process_instance_id;
+  core.run_transition(
+      instance_id, nullptr,
+      [&core, identity, request = std::move(request)](InstanceState& instance) -> Result<RunOutcome> {
+        const Token* token = instance.find_waiting(request.flow_node_instance_id);
+        const FlowNode* node = token ? &instance.model->nodes[token->node] : nullptr;
+        if (instance.record.correlation_id != request.correlation_id || !node || !kind_matches(request.kind, node->kind)) {
+          return make_error(ErrorStatus::not_found, "Process instance '" + request.process_instance_id +
+                                                        "' in correlation '" + request.correlation_id +
+                                                        "' does not have a " + task_kind_name(request.kind) +
+                                                        " with id '" + request.flow_node_instance_id + "' waiting");
+        }
+        if (!may_access_lane(identity, node->lane)) {
+          return make_error(ErrorStatus::forbidden,
+                            "access denied: task '" + node->id + "' is in lane '" + node->lane + "'");
+        }
+        Executor executor(instance, core.environment());
+        executor.resume(request.flow_node_instance_id,
+                        request.kind == TaskKind::user_task ? request.result : JsonText("{}"));
+        return std::move(executor).finish();
+      },
+      [done = std::move(done)](Result<RunOutcome> outcome) {
+        if (!outcome) {
+          done(std::move(outcome).take_error());
+          return;
+        }
+        done(Ok{});
+      });
+}
+
+void Engine::trigger(const Identity&, EventKind, std::string, std::optional<JsonText>, Callback<Ok> done) {
+  // No element of this engine version waits for messages or signals; as in the original,
+  // a trigger nobody waits for succeeds.
+  done(Ok{});
+}
+
+CancelHandle Engine::fetch_and_lock(const Identity&, FetchAndLockRequest, Callback<std::vector<ExternalTask>> done) {
+  // External service tasks are not executable in this version, so no task is ever pending.
+  done(std::vector<ExternalTask>{});
+  return nullptr;
+}
+
+void Engine::extend_lock(const Identity&, std::string external_task_id, std::string, std::int64_t,
+                         Callback<Ok> done) {
+  done(make_error(ErrorStatus::not_found, "external task '" + external_task_id + "' not found"));
+}
+
+void Engine::complete_external_task(const Identity&, std::string external_task_id, ExternalTaskOutcome,
+                                    Callback<Ok> done) {
+  done(make_error(ErrorStatus::not_found, "external task '" + external_task_id + "' not found"));
+}
+
+}  // namespace processhost::engine

@@ -1,0 +1,331 @@
+#include "executor.hpp"
+
+#include <algorithm>
+
+#include "element_handlers.hpp"
+
+namespace processhost::engine {
+
+JsonText error_to_json(const Error& error) {
+  std::string text = "{\"message\":" + json_quote(error.message) + ",\"code\":";
+  text += error.bpmn_code ? json_quote(*error.bpmn_code) : std::to_string(error.http_status());
+  if (error.bpmn_name) text += ",\"name\":" + json_quote(*error.bpmn_name);
+  if (!error.additional_information.empty()) text += ",\"additionalInformation\":" + error.additional_information;
+  return text + "}";
+}
+
+Error error_from_json(const JsonText& text) {
+  Error error;
+  rapidjson::Document document;
+  if (json_parse(text, document) || !document.IsObject()) {
+    error.message = "the process instance failed";
+    return error;
+  }
+  if (auto message = document.FindMember("message"); message != document.MemberEnd() && message->value.IsString()) {
+    error.message = message->value.GetString();
+  }
+  if (auto code = document.FindMember("code"); code != document.MemberEnd()) {
+    if (code->value.IsString()) {
+      error.bpmn_code = code->value.GetString();
+    } else if (code->value.IsInt()) {
+      error.status = static_cast<ErrorStatus>(code->value.GetInt());
+    }
+  }
+  if (auto name = document.FindMember("name"); name != document.MemberEnd() && name->value.IsString()) {
+    error.bpmn_name = name->value.GetString();
+  }
+  if (auto info = document.FindMember("additionalInformation"); info != document.MemberEnd()) {
+    error.additional_information = json_to_string(info->value);
+  }
+  return error;
+}
+
+Executor::Executor(InstanceState& state, RunEnvironment environment)
+    : state_(state), environment_(environment), previous_version_(state.record.version) {}
+
+void Executor::start(std::size_t start_event, JsonText payload) {
+  Token token;
+  token.payload = std::move(payload);
+  const auto& record = state_.record;
+  emit("process_started", nullptr, {}, token.payload);
+  (void)record;
+  enter({std::move(token), start_event, kNoIndex});
+  drain();
+}
+
+void Executor::resume(std::string_view flow_node_instance_id, JsonText input) {
+  auto found = std::find_if(state_.waiting.begin(), state_.waiting.end(), [&](const Token& token) {
+    return token.flow_node_instance_id == flow_node_instance_id;
+  });
+  if (found == state_.waiting.end()) return;
+  Token token = std::move(*found);
+  state_.waiting.erase(found);
+  const FlowNode& node = model().nodes[token.node];
+  handler_for(node).resume(*this, std::move(token), node, std::move(input));
+  drain();
+}
+
+void Executor::drain() {
+  while (!queue_.empty() && !stopped()) {
+    Arrival arrival = std::move(queue_.front());
+    queue_.pop_front();
+    enter(std::move(arrival));
+  }
+}
+
+void Executor::enter(Arrival arrival) {
+  Token& token = arrival.token;
+  token.previous_flow_node_instance_id = std::move(token.flow_node_instance_id);
+  token.flow_node_instance_id = make_uuid();
+  token.entered_at_ms = environment_.now_ms;
+  token.node = arrival.node;
+  const FlowNode& node = model().nodes[arrival.node];
+  handler_for(node).enter(*this, std::move(token), node, arrival.via_flow);
+}
+
+void Executor::write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
+                            JsonText error) {
+  FlowNodeInstanceRecord record;
+  record.id = token.flow_node_instance_id;
+  record.process_instance_id = state_.record.id;
+  record.process_model_id = state_.record.process_model_id;
+  record.correlation_id = state_.record.correlation_id;
+  record.owner_user_id = state_.record.owner_user_id;
+  record.flow_node_id = node.id;
+  record.flow_node_name = node.name;
+  record.flow_node_type = node.bpmn_type;
+  record.flow_node_lane = node.lane;
+  record.state = state;
+  record.previous_flow_node_instance_id = token.previous_flow_node_instance_id;
+  record.token_on_enter = token.payload;
+  record.token_on_exit = std::move(on_exit);
+  record.error = std::move(error);
+  record.created_at_ms = token.entered_at_ms;
+  if (std::string_view(state) != "suspended" && std::string_view(state) != "running") {
+    record.finished_at_ms = environment_.now_ms;
+  }
+  outcome_.changes.flow_node_instances.push_back(std::move(record));
+}
+
+void Executor::complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit) {
+  write_record(token, node, "finished", payload_on_exit);
+}
+
+void Executor::leave(Token token, const FlowNode& node, JsonText result) {
+  JsonText payload = result;
+  leave_with(std::move(token), node, std::move(result), std::move(payload));
+}
+
+void Executor::leave_with(Token token, const FlowNode& node, JsonText history_entry, JsonText payload) {
+  write_record(token, node, "finished", payload);
+  token.record(node.id, std::move(history_entry));
+  token.payload = std::move(payload);
+  if (node.outgoing.size() > 1) {
+    fail(token, node,
+         make_error(ErrorStatus::unprocessable, node.bpmn_type + " '" + node.id +
+                                                    "' has more than one outgoing sequence flow; use a gateway"));
+    return;
+  }
+  if (node.outgoing.empty()) {
+    // An activity without outgoing flow ends its token (implicit end, no end event result).
+    const std::uint64_t scope = token.scope;
+    end_scope_if_done(scope);
+    return;
+  }
+  take_flow(std::move(token), node.outgoing.front());
+}
+
+void Executor::take_flow(Token token, std::size_t flow_index) {
+  const std::size_t target = model().flows[flow_index].target;
+  queue_.push_back({std::move(token), target, flow_index});
+}
+
+void Executor::suspend(Token token, const FlowNode& node) {
+  write_record(token, node, "suspended", "null");
+  if (environment_.collect_events) {
+    const char* kind = node.kind == NodeKind::user_task     ? "user_task_waiting"
+                       : node.kind == NodeKind::manual_task ? "manual_task_waiting"
+                                                            : "empty_activity_waiting";
+    emit(kind, &node, token.flow_node_instance_id, token.payload);
+  }
+  state_.waiting.push_back(std::move(token));
+}
+
+void Executor::reach_end(Token token, const FlowNode& node) {
+  write_record(token, node, "finished", token.payload);
+  token.record(node.id, token.payload);
+  if (token.scope == 0) {
+    CorrelationResultRecord result;
+    result.correlation_id = state_.record.correlation_id;
+    result.process_model_id = state_.record.process_model_id;
+    result.process_instance_id = state_.record.id;
+    result.end_event_id = node.id;
+    result.end_event_lane = node.lane;
+    result.token_payload = token.payload;
+    result.created_at_ms = environment_.now_ms;
+    outcome_.changes.correlation_results.push_back(result);
+    outcome_.ends.push_back({node.id, token.payload});
+    emit("end_event_reached", &node, token.flow_node_instance_id, token.payload);
+    return;
+  }
+  for (auto& scope : state_.scopes) {
+    if (scope.id == token.scope) scope.result = token.payload;
+  }
+  end_scope_if_done(token.scope);
+}
+
+void Executor::enter_sub_process(Token token, const FlowNode& node) {
+  ScopeState scope;
+  scope.id = state_.next_scope_id++;
+  scope.parent_scope = token.scope;
+  scope.node = token.node;
+  scope.flow_node_instance_id = token.flow_node_instance_id;
+  scope.previous_flow_node_instance_id = token.previous_flow_node_instance_id;
+  scope.entered_at_ms = token.entered_at_ms;
+  scope.payload_on_enter = token.payload;
+  scope.parent_history = token.history;
+  write_record(token, node, "running", "null");
+  state_.scopes.push_back(scope);
+  // Inside, the history holds the parent's results; the first result is the parent's payload.
+  Token inner = std::move(token);
+  inner.scope = scope.id;
+  queue_.push_back({std::move(inner), node.start_events.front(), kNoIndex});
+}
+
+bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {
+  for (const auto& arrival : queue_) {
+    if (arrival.token.scope == scope_id) return true;
+  }
+  for (const auto& token : state_.waiting) {
+    if (token.scope == scope_id) return true;
+  }
+  for (const auto& scope : state_.scopes) {
+    if (scope.parent_scope == scope_id) return true;
+  }
+  return false;
+}
+
+void Executor::end_scope_if_done(std::uint64_t scope_id) {
+  if (scope_id == 0 || scope_has_live_tokens(scope_id)) return;
+  auto found = std::find_if(state_.scopes.begin(), state_.scopes.end(),
+                            [&](const ScopeState& scope) { return scope.id == scope_id; });
+  if (found == state_.scopes.end()) return;
+  ScopeState scope = std::move(*found);
+  state_.scopes.erase(found);
+  std::erase_if(state_.joins, [&](const JoinState& join) { return join.scope == scope_id; });
+  Token token;
+  token.scope = scope.parent_scope;
+  token.node = scope.node;
+  token.flow_node_instance_id = scope.flow_node_instance_id;
+  token.previous_flow_node_instance_id = scope.previous_flow_node_instance_id;
+  token.entered_at_ms = scope.entered_at_ms;
+  token.payload = scope.payload_on_enter;
+  token.history = std::move(scope.parent_history);
+  leave(std::move(token), model().nodes[scope.node], std::move(scope.result));
+}
+
+void Executor::fail(const Token& token, const FlowNode& node, Error error) {
+  if (stopped()) return;
+  write_record(token, node, "error", "null", error_to_json(error));
+  failure_ = std::move(error);
+}
+
+void Executor::terminate(const Token& token, const FlowNode& node) {
+  if (stopped()) return;
+  write_record(token, node, "finished", token.payload);
+  terminated_ = true;
+  failure_ = make_error(ErrorStatus::internal, "Process was terminated through TerminateEndEvent '" + node.id + "'");
+}
+
+std::string Executor::identity_json() const {
+  if (identity_json_.empty()) {
+    identity_json_ = "{\"userId\":" + json_quote(state_.record.owner_user_id) +
+                     ",\"token\":\"\",\"identity\":" + state_.record.owner_identity + "}";
+  }
+  return identity_json_;
+}
+
+Result<JsonText> Executor::run_script(const Token& token, const Script& script, std::string_view origin) {
+  const std::string token_text = script.uses_token ? token_json(token) : std::string();
+  const std::string identity = script.uses_token ? identity_json() : std::string();
+  ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
+  return engine::run_script(call);
+}
+
+Result<bool> Executor::run_condition(const Token& token, const Script& script, std::string_view origin) {
+  const std::string token_text = script.uses_token ? token_json(token) : std::string();
+  const std::string identity = script.uses_token ? identity_json() : std::string();
+  ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
+  return engine::run_condition(call);
+}
+
+Result<JsonText> Executor::run_expression(const Token& token, const Script& script, std::string_view origin) {
+  const std::string token_text = script.uses_token ? token_json(token) : std::string();
+  const std::string identity = script.uses_token ? identity_json() : std::string();
+  ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
+  return engine::run_expression(call);
+}
+
+void Executor::emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id,
+                    JsonText payload) {
+  if (!environment_.collect_events) return;
+  EngineEvent event;
+  event.kind = kind;
+  event.process_model_id = state_.record.process_model_id;
+  event.process_instance_id = state_.record.id;
+  event.correlation_id = state_.record.correlation_id;
+  if (node) {
+    event.flow_node_id = node->id;
+    event.flow_node_type = node->bpmn_type;
+  }
+  event.flow_node_instance_id = flow_node_instance_id;
+  event.owner_user_id = state_.record.owner_user_id;
+  event.payload = std::move(payload);
+  event.timestamp_ms = environment_.now_ms;
+  outcome_.events.push_back(std::move(event));
+}
+
+void Executor::close_instance() {
+  auto& record = state_.record;
+  if (failure_) {
+    // Everything still waiting ends with the instance.
+    for (const auto& token : state_.waiting) {
+      write_record(token, model().nodes[token.node], "terminated", "null");
+    }
+    for (const auto& scope : state_.scopes) {
+      Token token;
+      token.flow_node_instance_id = scope.flow_node_instance_id;
+      token.previous_flow_node_instance_id = scope.previous_flow_node_instance_id;
+      token.entered_at_ms = scope.entered_at_ms;
+      token.payload = scope.payload_on_enter;
+      write_record(token, model().nodes[scope.node], "terminated", "null");
+    }
+    state_.waiting.clear();
+    state_.scopes.clear();
+    state_.joins.clear();
+    record.state = terminated_ ? "terminated" : "error";
+    record.error = error_to_json(*failure_);
+    record.finished_at_ms = environment_.now_ms;
+    emit(terminated_ ? "process_terminated" : "process_error", nullptr, {}, record.error);
+    outcome_.failure = failure_;
+  } else if (state_.waiting.empty() && state_.scopes.empty()) {
+    state_.joins.clear();
+    record.state = "finished";
+    record.finished_at_ms = environment_.now_ms;
+    emit("process_finished", nullptr, {},
+         outcome_.ends.empty() ? JsonText("null") : outcome_.ends.back().payload);
+  } else {
+    record.state = "running";
+  }
+  record.runtime_state = record.state == "running" ? serialize_runtime_state(state_) : JsonText("null");
+}
+
+RunOutcome Executor::finish() && {
+  close_instance();
+  state_.record.version = previous_version_ + 1;
+  outcome_.changes.expected_version = previous_version_;
+  outcome_.changes.instance = state_.record;
+  return std::move(outcome_);
+}
+
+}  // namespace processhost::engine

@@ -1,0 +1,102 @@
+#pragma once
+// Runs one trigger (start, finish a task, ...) on one instance until every token waits or
+// ends, and collects what changed into one ChangeSet. Single-threaded: the engine calls it
+// on the instance's strand. Element behaviour lives in the handlers (element_handlers.hpp);
+// the executor owns routing, records, scopes and the instance's end.
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "instance_state.hpp"
+#include "processhost/logger.hpp"
+#include "processhost/services/engine.hpp"
+#include "processhost/services/store.hpp"
+#include "script_runtime.hpp"
+
+namespace processhost::engine {
+
+struct RunEnvironment {
+  std::chrono::milliseconds script_budget{1000};
+  Logger* logger = nullptr;
+  std::int64_t now_ms = 0;
+  bool collect_events = false;
+};
+
+struct EndReached {
+  std::string end_event_id;
+  JsonText payload;
+};
+
+struct RunOutcome {
+  ChangeSet changes;
+  std::vector<EngineEvent> events;
+  std::vector<EndReached> ends;   // process-level end events reached in this run
+  std::optional<Error> failure;   // the instance failed or was terminated in this run
+};
+
+// {"message", "code", "name"?, "additionalInformation"?}: how a failure is stored.
+JsonText error_to_json(const Error& error);
+// The inverse, for callers waiting on an instance that failed.
+Error error_from_json(const JsonText& text);
+
+class Executor {
+ public:
+  Executor(InstanceState& state, RunEnvironment environment);
+
+  void start(std::size_t start_event, JsonText payload);
+  // The token must be waiting (checked by the caller); input is the finish request's result.
+  void resume(std::string_view flow_node_instance_id, JsonText input);
+  RunOutcome finish() &&;
+
+  // Used by element handlers.
+  const ProcessModel& model() const { return *state_.model; }
+  InstanceState& state() { return state_; }
+  const RunEnvironment& environment() const { return environment_; }
+  // Records result in the history, makes it the payload and follows the outgoing flow.
+  void leave(Token token, const FlowNode& node, JsonText result);
+  // As leave, but with a history entry that differs from the payload passed on.
+  void leave_with(Token token, const FlowNode& node, JsonText history_entry, JsonText payload);
+  // Finishes the node's record without following any flow (gateways route themselves).
+  void complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit);
+  void take_flow(Token token, std::size_t flow_index);
+  void suspend(Token token, const FlowNode& node);
+  void reach_end(Token token, const FlowNode& node);
+  void enter_sub_process(Token token, const FlowNode& node);
+  void fail(const Token& token, const FlowNode& node, Error error);
+  void terminate(const Token& token, const FlowNode& node);
+  Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin);
+  Result<bool> run_condition(const Token& token, const Script& script, std::string_view origin);
+  Result<JsonText> run_expression(const Token& token, const Script& script, std::string_view origin);
+  bool stopped() const { return failure_.has_value(); }
+
+ private:
+  struct Arrival {
+    Token token;
+    std::size_t node;
+    std::size_t via_flow;
+  };
+
+  void drain();
+  void enter(Arrival arrival);
+  void write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
+                    JsonText error = "null");
+  void end_scope_if_done(std::uint64_t scope_id);
+  bool scope_has_live_tokens(std::uint64_t scope_id) const;
+  void emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
+  void close_instance();
+  std::string identity_json() const;
+
+  InstanceState& state_;
+  RunEnvironment environment_;
+  std::deque<Arrival> queue_;
+  RunOutcome outcome_;
+  std::optional<Error> failure_;
+  bool terminated_ = false;
+  std::int64_t previous_version_ = 0;
+  mutable std::string identity_json_;
+};
+
+}  // namespace processhost::engine

@@ -1,0 +1,153 @@
+#include "gateway_handlers.hpp"
+
+#include <algorithm>
+
+namespace processhost::engine {
+namespace {
+
+enum class Direction { split, join, mixed };
+
+// As the original engine: direction comes from the flow counts; 1-in-1-out and n-in-m-out
+// gateways are refused when reached (the deployment itself does not fail).
+Direction direction_of(const FlowNode& node) {
+  const auto in = node.incoming.size();
+  const auto out = node.outgoing.size();
+  if (out > in && in <= 1) return Direction::split;
+  if (in > out && out <= 1) return Direction::join;
+  return Direction::mixed;
+}
+
+Error mixed_gateway_error(const FlowNode& node) {
+  return make_error(ErrorStatus::unprocessable, node.bpmn_type.substr(5) + " '" + node.id +
+                                                    "' has " + std::to_string(node.incoming.size()) +
+                                                    " incoming and " + std::to_string(node.outgoing.size()) +
+                                                    " outgoing flows: Mixed Gateways are NOT supported!");
+}
+
+class ExclusiveGatewayHandler final : public ElementHandler {
+ public:
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    const auto direction = direction_of(node);
+    if (direction == Direction::mixed) {
+      executor.fail(token, node, mixed_gateway_error(node));
+      return;
+    }
+    if (direction == Direction::join) {
+      JsonText result = token.payload;
+      executor.leave(std::move(token), node, std::move(result));
+      return;
+    }
+    const auto& model = executor.model();
+    std::vector<std::size_t> taken;
+    for (std::size_t flow_index : node.outgoing) {
+      const auto& flow = model.flows[flow_index];
+      // The default flow is only taken when nothing else is; a flow without condition never.
+      if (flow_index == node.default_flow || !flow.condition) continue;
+      auto truthy = executor.run_condition(token, *flow.condition, flow.id);
+      if (!truthy && !truthy.error().additional_information.empty()) {
+        executor.fail(token, node, std::move(truthy).take_error());  // timeout, not a false condition
+        return;
+      }
+      if (truthy && truthy.value()) taken.push_back(flow_index);
+    }
+    if (taken.size() > 1) {
+      executor.fail(token, node,
+                    make_error(ErrorStatus::bad_request, "More than one outgoing SequenceFlow for ExclusiveGateway " +
+                                                             node.id + " had a truthy condition!"));
+      return;
+    }
+    if (taken.empty()) {
+      if (node.default_flow == kNoIndex) {
+        executor.fail(token, node,
+                      make_error(ErrorStatus::bad_request, "No outgoing SequenceFlow for ExclusiveGateway " + node.id +
+                                                               " had a truthy condition!"));
+        return;
+      }
+      taken.push_back(node.default_flow);
+    }
+    executor.complete_record(token, node, token.payload);
+    token.record(node.id, token.payload);
+    executor.take_flow(std::move(token), taken.front());
+  }
+};
+
+class ParallelGatewayHandler final : public ElementHandler {
+ public:
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t via_flow) const override {
+    const auto direction = direction_of(node);
+    if (direction == Direction::mixed) {
+      executor.fail(token, node, mixed_gateway_error(node));
+      return;
+    }
+    if (direction == Direction::split) {
+      executor.complete_record(token, node, token.payload);
+      token.record(node.id, "{}");
+      for (std::size_t i = 0; i + 1 < node.outgoing.size(); ++i) executor.take_flow(token, node.outgoing[i]);
+      executor.take_flow(std::move(token), node.outgoing.back());
+      return;
+    }
+    join(executor, std::move(token), node, via_flow);
+  }
+
+ private:
+  // Fires once every incoming flow has delivered; a later arrival on the same flow
+  // overwrites the earlier one.
+  void join(Executor& executor, Token token, const FlowNode& node, std::size_t via_flow) const {
+    const auto& model = executor.model();
+    auto& joins = executor.state().joins;
+    auto found = std::find_if(joins.begin(), joins.end(), [&](const JoinState& join) {
+      return join.gateway == token.node && join.scope == token.scope;
+    });
+    if (found == joins.end()) {
+      joins.push_back(JoinState{token.node, token.scope, {}, {}, {}});
+      found = std::prev(joins.end());
+    }
+    const std::string& source = model.nodes[model.flows[via_flow].source].id;
+    auto arrived = std::find_if(found->arrived.begin(), found->arrived.end(),
+                                [&](const auto& entry) { return entry.first == source; });
+    if (arrived == found->arrived.end()) {
+      found->arrived.emplace_back(source, token.payload);
+    } else {
+      arrived->second = token.payload;
+    }
+    for (auto& entry : token.history) {
+      auto existing = std::find_if(found->history.begin(), found->history.end(),
+                                   [&](const auto& item) { return item.first == entry.first; });
+      if (existing == found->history.end()) {
+        found->history.push_back(std::move(entry));
+      } else {
+        existing->second = std::move(entry.second);
+      }
+    }
+    found->previous_flow_node_instance_id = token.previous_flow_node_instance_id;
+    if (found->arrived.size() < node.incoming.size()) {
+      // This branch ends here; its record shows it reached the join.
+      executor.complete_record(token, node, "null");
+      return;
+    }
+    JoinState complete = std::move(*found);
+    joins.erase(found);
+    std::string result = "{";
+    for (const auto& [id, value] : complete.arrived) {
+      if (result.size() > 1) result += ',';
+      result += json_quote(id) + ":" + value;
+    }
+    result += '}';
+    token.history = std::move(complete.history);
+    executor.leave(std::move(token), node, std::move(result));
+  }
+};
+
+}  // namespace
+
+const ElementHandler& exclusive_gateway_handler() {
+  static const ExclusiveGatewayHandler handler;
+  return handler;
+}
+
+const ElementHandler& parallel_gateway_handler() {
+  static const ParallelGatewayHandler handler;
+  return handler;
+}
+
+}  // namespace processhost::engine

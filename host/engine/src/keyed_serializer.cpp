@@ -1,0 +1,36 @@
+#include "keyed_serializer.hpp"
+
+namespace processhost::engine {
+
+void KeyedSerializer::run(const std::string& key, Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    auto [entry, inserted] = queues_.try_emplace(key);
+    if (!inserted) {
+      entry->second.push_back(std::move(job));
+      return;
+    }
+  }
+  launch(key, std::move(job));
+}
+
+void KeyedSerializer::launch(const std::string& key, Job job) {
+  post_([this, key, job = std::move(job)]() mutable {
+    job([this, key] {
+      Job next;
+      {
+        std::lock_guard lock(mutex_);
+        auto entry = queues_.find(key);
+        if (entry->second.empty()) {
+          queues_.erase(entry);
+          return;
+        }
+        next = std::move(entry->second.front());
+        entry->second.pop_front();
+      }
+      launch(key, std::move(next));
+    });
+  });
+}
+
+}  // namespace processhost::engine

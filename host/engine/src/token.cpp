@@ -1,0 +1,58 @@
+#include "token.hpp"
+
+#include <random>
+
+namespace processhost::engine {
+
+void Token::record(const std::string& node_id, JsonText result) {
+  for (auto& entry : history) {
+    if (entry.first == node_id) {
+      entry.second = std::move(result);
+      return;
+    }
+  }
+  history.emplace_back(node_id, std::move(result));
+}
+
+std::string history_json(const History& history) {
+  std::string text = "{";
+  for (const auto& [node_id, result] : history) {
+    if (text.size() > 1) text += ',';
+    text += json_quote(node_id);
+    text += ':';
+    text += result;
+  }
+  text += '}';
+  return text;
+}
+
+std::string token_json(const Token& token) {
+  std::string text;
+  text.reserve(32 + token.payload.size());
+  text += "{\"current\":";
+  text += token.payload;
+  text += ",\"history\":";
+  text += history_json(token.history);
+  text += '}';
+  return text;
+}
+
+std::string make_uuid() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  const std::uint64_t high = (generator() & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  const std::uint64_t low = (generator() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  static const char kHex[] = "0123456789abcdef";
+  std::string text(36, '-');
+  std::size_t position = 0;
+  auto put = [&](std::uint64_t value, int nibbles) {
+    for (int shift = (nibbles - 1) * 4; shift >= 0; shift -= 4) {
+      if (position == 8 || position == 13 || position == 18 || position == 23) ++position;
+      text[position++] = kHex[(value >> shift) & 0xf];
+    }
+  };
+  put(high, 16);
+  put(low, 16);
+  return text;
+}
+
+}  // namespace processhost::engine

@@ -1,0 +1,37 @@
+#pragma once
+// A token: one branch of control flow with its payload and the results seen on its way.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "processhost/engine/process_model.hpp"
+#include "processhost/json.hpp"
+
+namespace processhost::engine {
+
+// Results in the order they were produced; when a node ran twice the later entry wins.
+using History = std::vector<std::pair<std::string, JsonText>>;
+
+struct Token {
+  std::uint64_t scope = 0;  // 0: the process; else the id of the enclosing sub-process scope
+  std::size_t node = kNoIndex;  // node the token waits at (suspended tokens)
+  std::string flow_node_instance_id;           // of the node it waits at
+  std::string previous_flow_node_instance_id;  // of the node it came from
+  std::int64_t entered_at_ms = 0;
+  JsonText payload = "{}";
+  History history;
+
+  void record(const std::string& node_id, JsonText result);
+};
+
+// {"current": payload, "history": {...}}: the object scripts see as token and this.
+std::string token_json(const Token& token);
+// The history as one JSON object, later entries winning.
+std::string history_json(const History& history);
+
+// A random UUID v4 (thread-local generator seeded from the OS).
+std::string make_uuid();
+
+}  // namespace processhost::engine

@@ -1,0 +1,168 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "element_handlers.hpp"
+#include "engine_fixture.hpp"
+#include "processhost/engine/bpmn_parser.hpp"
+#include "script_runtime.hpp"
+
+namespace processhost::engine {
+namespace {
+
+using testing::process_xml;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+ParseOptions engine_options() {
+  ParseOptions options;
+  options.supports = check_node_supported;
+  options.check_syntax = check_script_syntax;
+  return options;
+}
+
+bool has_problem(const ParseOutcome& outcome, const std::string& element_id, const std::string& text) {
+  for (const auto& problem : outcome.problems) {
+    if (problem.element_id == element_id && problem.message.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string problems_of(const ParseOutcome& outcome) { return problems_to_json(outcome.problems); }
+
+TEST(BpmnParser, ParsesTheSampleProcess) {
+  const auto outcome = parse_bpmn(read_file(PROCESSHOST_SAMPLE_BPMN), engine_options());
+  ASSERT_TRUE(outcome.ok()) << problems_of(outcome);
+  const auto& model = *outcome.model;
+  EXPECT_EQ(model.id, "sample_process");
+  EXPECT_TRUE(model.executable);
+  EXPECT_EQ(model.hash.size(), 64u);
+  ASSERT_EQ(model.nodes.size(), 4u);
+  ASSERT_EQ(model.start_events.size(), 1u);
+  EXPECT_EQ(model.nodes[model.start_events[0]].id, "StartEvent_1");
+  const auto* script = model.find("scriptTask_CreateSampleResult");
+  ASSERT_NE(script, nullptr);
+  EXPECT_EQ(script->kind, NodeKind::script_task);
+  EXPECT_EQ(script->name, "Say Hello!");
+  EXPECT_EQ(script->lane, "sample_lane");
+  EXPECT_FALSE(script->script->uses_token);
+  const auto* task = model.find("UserTask_1");
+  ASSERT_NE(task, nullptr);
+  EXPECT_EQ(task->bpmn_type, "bpmn:UserTask");
+  ASSERT_EQ(task->form_fields.size(), 1u);
+  EXPECT_EQ(task->form_fields[0].id, "TaskWasSuccessful");
+  EXPECT_EQ(task->form_fields[0].type, "boolean");
+  EXPECT_FALSE(task->form_fields[0].label.has_value());
+  ASSERT_EQ(task->incoming.size(), 1u);
+  EXPECT_EQ(model.flows[task->incoming[0]].id, "SequenceFlow_03u70rm");
+  EXPECT_EQ(model.nodes[model.flows[task->outgoing[0]].target].id, "EndEvent_Success");
+}
+
+TEST(BpmnParser, SameContentSameHash) {
+  const std::string xml = read_file(PROCESSHOST_SAMPLE_BPMN);
+  EXPECT_EQ(content_hash(xml), parse_bpmn(xml).model->hash);
+  EXPECT_NE(content_hash(xml), content_hash(xml + " "));
+}
+
+TEST(BpmnParser, ReadsFormFieldsEnumsPropertiesAndNestedLanes) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:laneSet><bpmn:lane id='L1' name='outer'><bpmn:flowNodeRef>s</bpmn:flowNodeRef>"
+      "<bpmn:flowNodeRef>t</bpmn:flowNodeRef><bpmn:childLaneSet><bpmn:lane id='L2' name='inner'>"
+      "<bpmn:flowNodeRef>t</bpmn:flowNodeRef></bpmn:lane></bpmn:childLaneSet></bpmn:lane></bpmn:laneSet>"
+      "<bpmn:startEvent id='s'/><bpmn:userTask id='t'><bpmn:documentation>Do it</bpmn:documentation>"
+      "<bpmn:extensionElements><camunda:properties><camunda:property name='preferredControl' value='confirm'/>"
+      "</camunda:properties><camunda:formData><camunda:formField id='f' label='${token.current.x}' type='enum' "
+      "defaultValue='b'><camunda:value id='a' name='A'/><camunda:value id='b' name='B'/>"
+      "<camunda:properties><camunda:property id='preferredControl' value='radio'/></camunda:properties>"
+      "</camunda:formField></camunda:formData></bpmn:extensionElements></bpmn:userTask><bpmn:endEvent id='e'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='t'/><bpmn:sequenceFlow id='f2' sourceRef='t' targetRef='e'/>"),
+      engine_options());
+  ASSERT_TRUE(outcome.ok()) << problems_of(outcome);
+  const auto& model = *outcome.model;
+  EXPECT_EQ(model.find("s")->lane, "outer");
+  const auto* task = model.find("t");
+  EXPECT_EQ(task->lane, "inner");
+  EXPECT_EQ(task->documentation, "Do it");
+  ASSERT_NE(task->property("preferredControl"), nullptr);
+  EXPECT_EQ(*task->property("preferredControl"), "confirm");
+  EXPECT_TRUE(task->has_form_expressions);
+  const auto& field = task->form_fields.at(0);
+  EXPECT_TRUE(field.label->script.has_value());
+  EXPECT_FALSE(field.default_value->script.has_value());
+  ASSERT_EQ(field.enum_values.size(), 2u);
+  EXPECT_EQ(field.enum_values[1].first, "b");
+  EXPECT_EQ(field.enum_values[1].second, "B");
+  ASSERT_TRUE(field.preferred_control.has_value());
+  EXPECT_EQ(field.preferred_control->text, "radio");
+}
+
+TEST(BpmnParser, RejectsMissingStartAndEndEvents) {
+  const auto outcome = parse_bpmn(process_xml("p", "<bpmn:task id='t'/>"), engine_options());
+  EXPECT_FALSE(outcome.ok());
+  EXPECT_TRUE(has_problem(outcome, "p", "no start event")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "p", "no end event")) << problems_of(outcome);
+}
+
+TEST(BpmnParser, RejectsDanglingFlows) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/><bpmn:endEvent id='e'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='nowhere'/>"), engine_options());
+  EXPECT_TRUE(has_problem(outcome, "f1", "dangling")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "f1", "'nowhere'")) << problems_of(outcome);
+}
+
+TEST(BpmnParser, RejectsUnknownAndUnsupportedElements) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/><bpmn:inclusiveGateway id='g'/><bpmn:boundaryEvent id='b' attachedToRef='s'/>"
+      "<bpmn:endEvent id='e'><bpmn:messageEventDefinition/></bpmn:endEvent>"), engine_options());
+  EXPECT_TRUE(has_problem(outcome, "g", "bpmn:inclusiveGateway 'g' is not supported")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "b", "not supported")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "e", "message end event")) << problems_of(outcome);
+}
+
+TEST(BpmnParser, RejectsBadConditionAndScriptSyntax) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/><bpmn:exclusiveGateway id='g'/><bpmn:scriptTask id='st'>"
+      "<bpmn:script>return (;</bpmn:script></bpmn:scriptTask><bpmn:endEvent id='e'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='g'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='g' targetRef='st'><bpmn:conditionExpression>token.current ===</bpmn:conditionExpression></bpmn:sequenceFlow>"
+      "<bpmn:sequenceFlow id='f3' sourceRef='g' targetRef='e'/><bpmn:sequenceFlow id='f4' sourceRef='st' targetRef='e'/>"),
+      engine_options());
+  EXPECT_TRUE(has_problem(outcome, "f2", "condition of sequence flow 'f2' does not compile")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "st", "script of 'st' does not compile")) << problems_of(outcome);
+}
+
+TEST(BpmnParser, RejectsBrokenXmlAndDocumentsWithoutProcess) {
+  auto broken = parse_bpmn("<bpmn:definitions><bpmn:process>", engine_options());
+  ASSERT_EQ(broken.problems.size(), 1u);
+  EXPECT_NE(broken.problems[0].message.find("not well-formed"), std::string::npos);
+  auto empty = parse_bpmn("<definitions/>", engine_options());
+  ASSERT_EQ(empty.problems.size(), 1u);
+  EXPECT_NE(empty.problems[0].message.find("no bpmn:process"), std::string::npos);
+}
+
+TEST(BpmnParser, ProblemsSerializeWithElementIds) {
+  EXPECT_EQ(problems_to_json({{"f1", "dangling \"x\""}, {"", "doc"}}),
+            R"([{"elementId":"f1","message":"dangling \"x\""},{"elementId":"","message":"doc"}])");
+}
+
+TEST(BpmnParser, AcceptsUndeclaredCamundaPrefixAndNoPrefix) {
+  const std::string xml =
+      "<definitions xmlns='http://www.omg.org/spec/BPMN/20100524/MODEL'><process id='p' isExecutable='true'>"
+      "<startEvent id='s'/><userTask id='u'><extensionElements><camunda:formData><camunda:formField id='x' "
+      "type='string'/></camunda:formData></extensionElements></userTask><endEvent id='e'/>"
+      "<sequenceFlow id='a' sourceRef='s' targetRef='u'/><sequenceFlow id='b' sourceRef='u' targetRef='e'/>"
+      "</process></definitions>";
+  const auto outcome = parse_bpmn(xml, engine_options());
+  ASSERT_TRUE(outcome.ok()) << problems_of(outcome);
+  EXPECT_EQ(outcome.model->find("u")->form_fields.at(0).id, "x");
+}
+
+}  // namespace
+}  // namespace processhost::engine

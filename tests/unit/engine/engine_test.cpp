@@ -1,0 +1,213 @@
+#include <fstream>
+#include <sstream>
+
+#include "engine_fixture.hpp"
+
+namespace processhost::engine {
+namespace {
+
+using testing::EngineFixture;
+using testing::process_xml;
+using testing::test_identity;
+
+std::string sample_xml() {
+  std::ifstream in(PROCESSHOST_SAMPLE_BPMN);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+StartRequest start_request(const std::string& model, std::optional<std::string> input = std::nullopt) {
+  StartRequest request;
+  request.process_model_id = model;
+  request.input_values = std::move(input);
+  return request;
+}
+
+class EngineTest : public EngineFixture {};
+
+TEST_F(EngineTest, RunsTheSampleProcessToItsResult) {
+  ASSERT_TRUE(deploy(sample_xml()));
+  auto started = start(start_request("sample_process"));
+  ASSERT_TRUE(started) << started.error().message;
+
+  TaskQuery query;
+  query.correlation_id = started->correlation_id;
+  auto waiting = tasks(query);
+  ASSERT_TRUE(waiting);
+  ASSERT_EQ(waiting->items.size(), 1u);
+  const auto& task = waiting->items[0];
+  EXPECT_EQ(task.flow_node_id, "UserTask_1");
+  EXPECT_EQ(task.kind, TaskKind::user_task);
+  EXPECT_EQ(task.lane, "sample_lane");
+  EXPECT_EQ(task.process_instance_id, started->process_instance_id);
+  EXPECT_EQ(task.token_payload, "{}");  // the script returned nothing
+  ASSERT_EQ(task.user_task.form_fields.size(), 1u);
+  EXPECT_EQ(task.user_task.form_fields[0].id, "TaskWasSuccessful");
+  EXPECT_EQ(task.user_task.form_fields[0].type, "boolean");
+
+  FinishTaskRequest finish_request{TaskKind::user_task, task.process_instance_id, task.correlation_id,
+                                   task.flow_node_instance_id, R"({"TaskWasSuccessful":true})"};
+  ASSERT_TRUE(finish(finish_request));
+  auto result = results(started->correlation_id, "sample_process");
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->size(), 1u);
+  EXPECT_EQ(result->at(0).end_event_id, "EndEvent_Success");
+  EXPECT_EQ(result->at(0).token_payload, R"({"form_fields":{"TaskWasSuccessful":true}})");
+  EXPECT_EQ(instance(started->process_instance_id)->state, "finished");
+
+  auto again = finish(finish_request);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().status, ErrorStatus::not_found);
+  EXPECT_NE(again.error().message.find("does not have a UserTask"), std::string::npos);
+  bool said_hello = false;
+  for (const auto& line : logger_.lines()) said_hello = said_hello || line.find("Hello World!") != std::string::npos;
+  EXPECT_TRUE(said_hello);
+}
+
+TEST_F(EngineTest, LanesDecideWhoSeesAndFinishesTasks) {
+  ASSERT_TRUE(deploy(sample_xml()));
+  auto started = start(start_request("sample_process"));
+  ASSERT_TRUE(started);
+  const Identity outsider = test_identity({"other_lane"});
+  TaskQuery query;
+  auto hidden = tasks(query, outsider);
+  ASSERT_TRUE(hidden);
+  EXPECT_TRUE(hidden->items.empty());
+  auto visible = tasks(query);
+  ASSERT_EQ(visible->items.size(), 1u);
+  const auto& task = visible->items[0];
+  FinishTaskRequest request{TaskKind::user_task, task.process_instance_id, task.correlation_id,
+                            task.flow_node_instance_id, "{}"};
+  auto refused = finish(request, outsider);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, ErrorStatus::forbidden);
+  Identity manager = test_identity({std::string(claims::kManageProcessInstances)});
+  EXPECT_TRUE(finish(request, manager));
+  auto denied_start = start(start_request("sample_process"), outsider);
+  ASSERT_FALSE(denied_start);
+  EXPECT_EQ(denied_start.error().status, ErrorStatus::forbidden);
+}
+
+TEST_F(EngineTest, StartWaitsForTheEndWithCallbackType2And3) {
+  ASSERT_TRUE(deploy(process_xml("scripted",
+      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='st'><bpmn:script>return {sum: token.current.a + 1, "
+      "seen: token.history.s.a, self: this.current.a};</bpmn:script></bpmn:scriptTask><bpmn:endEvent id='e'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='st'/><bpmn:sequenceFlow id='f2' sourceRef='st' targetRef='e'/>")));
+  auto request = start_request("scripted", R"({"a":41})");
+  request.callback_type = StartCallbackType::on_process_finished;
+  auto finished = start(request);
+  ASSERT_TRUE(finished) << finished.error().message;
+  EXPECT_EQ(finished->end_event_id, "e");
+  EXPECT_EQ(finished->token_payload, R"({"sum":42,"seen":41,"self":41})");
+
+  request.callback_type = StartCallbackType::on_end_event_reached;
+  request.end_event_id = "e";
+  request.correlation_id = "fixed";
+  auto reached = start(request);
+  ASSERT_TRUE(reached);
+  EXPECT_EQ(reached->correlation_id, "fixed");
+  EXPECT_EQ(reached->end_event_id, "e");
+
+  request.end_event_id = "unknown";
+  auto unknown = start(request);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().status, ErrorStatus::not_found);
+}
+
+TEST_F(EngineTest, ScriptUndefinedBecomesEmptyObjectAndErrorsFailTheInstance) {
+  ASSERT_TRUE(deploy(process_xml("faulty",
+      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='quiet'><bpmn:script>var x = 1;</bpmn:script></bpmn:scriptTask>"
+      "<bpmn:scriptTask id='bad'><bpmn:script>if (token.history.s.fail) { return a; } return token.history.quiet;"
+      "</bpmn:script></bpmn:scriptTask><bpmn:endEvent id='e'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='quiet'/><bpmn:sequenceFlow id='f2' sourceRef='quiet' targetRef='bad'/>"
+      "<bpmn:sequenceFlow id='f3' sourceRef='bad' targetRef='e'/>")));
+  auto request = start_request("faulty", R"({"fail":false})");
+  request.callback_type = StartCallbackType::on_process_finished;
+  auto ok = start(request);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->token_payload, "{}");
+  request.input_values = R"({"fail":true})";
+  auto failed = start(request);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().status, ErrorStatus::internal);
+  EXPECT_NE(failed.error().message.find("a is not defined"), std::string::npos) << failed.error().message;
+}
+
+TEST_F(EngineTest, RefusesInvalidModelsWithElementLevelProblems) {
+  auto refused = deploy(process_xml("broken", "<bpmn:startEvent id='s'/><bpmn:sequenceFlow id='f' sourceRef='s' targetRef='x'/>"),
+                        "broken.bpmn");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, ErrorStatus::unprocessable);
+  EXPECT_NE(refused.error().message.find("broken.bpmn"), std::string::npos);
+  EXPECT_NE(refused.error().additional_information.find(R"("elementId":"f")"), std::string::npos);
+  EXPECT_NE(refused.error().additional_information.find(R"("elementId":"broken")"), std::string::npos);
+}
+
+TEST_F(EngineTest, DeployingTheSameContentTwiceKeepsOneVersion) {
+  auto first = deploy(sample_xml());
+  auto second = deploy(sample_xml());
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->hash, second->hash);
+  auto stored = testing::call_sync<std::vector<ProcessDefinitionRecord>>([&](auto done) { store_.load_definitions(done); });
+  EXPECT_EQ(stored->size(), 1u);
+}
+
+TEST_F(EngineTest, ResumesAWaitingInstanceInANewEngineFromTheStore) {
+  ASSERT_TRUE(deploy(sample_xml()));
+  auto started = start(start_request("sample_process", R"({"n":1})"));
+  ASSERT_TRUE(started);
+  start_engine(EngineOptions{});  // fresh engine, same store: definitions and state come from the store
+  auto waiting = tasks(TaskQuery{});
+  ASSERT_EQ(waiting->items.size(), 1u);
+  const auto& task = waiting->items[0];
+  ASSERT_TRUE(finish({TaskKind::user_task, task.process_instance_id, task.correlation_id, task.flow_node_instance_id,
+                      R"({"TaskWasSuccessful":false})"}));
+  auto result = results(started->correlation_id, "sample_process");
+  ASSERT_EQ(result->size(), 1u);
+  EXPECT_EQ(result->at(0).token_payload, R"({"form_fields":{"TaskWasSuccessful":false}})");
+}
+
+TEST_F(EngineTest, RunawayScriptFailsItsInstanceWhileOthersComplete) {
+  EngineOptions options;
+  options.worker_threads = 2;
+  options.script_budget = std::chrono::milliseconds(100);
+  start_engine(options);
+  ASSERT_TRUE(deploy(process_xml("runaway",
+      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='loop'><bpmn:script>while (true) {}</bpmn:script></bpmn:scriptTask>"
+      "<bpmn:endEvent id='e'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='loop'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='loop' targetRef='e'/>")));
+  ASSERT_TRUE(deploy(process_xml("quick",
+      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='q'><bpmn:script>return 7;</bpmn:script></bpmn:scriptTask>"
+      "<bpmn:endEvent id='e'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='q'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='q' targetRef='e'/>")));
+  auto runaway_request = start_request("runaway");
+  runaway_request.callback_type = StartCallbackType::on_process_finished;
+  auto promise = std::make_shared<std::promise<Result<StartResult>>>();
+  auto future = promise->get_future();
+  const auto began = std::chrono::steady_clock::now();
+  engine_->start(test_identity(), runaway_request, [promise](Result<StartResult> r) { promise->set_value(std::move(r)); });
+  // Give the runaway script a head start so it is surely occupying a worker.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto quick_request = start_request("quick");
+  quick_request.callback_type = StartCallbackType::on_process_finished;
+  auto quick = start(quick_request);
+  const bool quick_done_before_runaway = future.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+  ASSERT_TRUE(quick);
+  EXPECT_EQ(quick->token_payload, "7");
+  EXPECT_TRUE(quick_done_before_runaway);
+  auto runaway = testing::wait_for(future);
+  ASSERT_FALSE(runaway);
+  EXPECT_GE(std::chrono::steady_clock::now() - began, std::chrono::milliseconds(100));
+  EXPECT_NE(runaway.error().message.find("exceeded its time budget of 100 ms"), std::string::npos)
+      << runaway.error().message;
+  InstanceQuery query;
+  query.process_model_id = "runaway";
+  auto stored = testing::call_sync<PagedList<ProcessInstanceRecord>>([&](auto done) { store_.query_instances(query, done); });
+  ASSERT_EQ(stored->items.size(), 1u);
+  EXPECT_EQ(stored->items[0].state, "error");
+  EXPECT_NE(stored->items[0].error.find("exceeded its time budget"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace processhost::engine
