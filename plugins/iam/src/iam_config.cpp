@@ -145,8 +145,12 @@ IamConfig parse_iam_config(const rapidjson::Value& config, const std::filesystem
   if (auto value = get_count(config, "clockLeewaySeconds", 0, 300)) {
     result.clock_leeway = std::chrono::seconds(*value);
   }
-  auto users_file = std::filesystem::path(get_string(config, "usersFile").value_or("iam/users.json"));
-  result.users_file = users_file.is_absolute() ? users_file : config_dir / users_file;
+  auto users_file = get_string(config, "usersFile");
+  if (!users_file || users_file->empty()) {
+    fail("'usersFile' is required: the JSON file of users (relative to the folder of the file that holds this config)");
+  }
+  result.users_file = std::filesystem::path(*users_file);
+  if (result.users_file.is_relative()) result.users_file = config_dir / result.users_file;
   result.allow_god_token = get_bool(config, "allowGodToken").value_or(false);
   read_rate_limit(config, result);
   read_password_limits(config, result);
@@ -157,6 +161,7 @@ IamConfig parse_iam_config(const rapidjson::Value& config, const std::filesystem
 
 const char* const kIamConfigSchema = R"({
   "type": "object",
+  "required": ["usersFile"],
   "properties": {
     "issuer": {"type": "string", "minLength": 1},
     "secret": {"type": "string"},

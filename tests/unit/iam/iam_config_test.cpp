@@ -38,7 +38,7 @@ class IamConfigTest : public ::testing::Test {
 };
 
 TEST_F(IamConfigTest, DefaultsMatchTheDocumentation) {
-  auto config = parse(R"({"secret":")" + kGoodSecret + "\"}");
+  auto config = parse(R"({"usersFile":"iam/users.json","secret":")" + kGoodSecret + "\"}");
   EXPECT_EQ(config.issuer, "processhost");
   EXPECT_EQ(config.secret, kGoodSecret);
   EXPECT_EQ(config.token_lifetime, std::chrono::hours(8));
@@ -73,31 +73,32 @@ TEST_F(IamConfigTest, ReadsEveryField) {
 }
 
 TEST_F(IamConfigTest, RefusesMissingOrShortSecret) {
-  expect_error("{}", "PROCESSHOST_IAM_SECRET");
-  expect_error(R"({"secret":"short"})", "at least 32");
-  expect_error(R"({"secret":")" + kGoodSecret + R"(","previousSecrets":["short"]})", "at least 32");
-  expect_error(R"({"secret":")" + kGoodSecret + R"(","secretFile":"x"})", "not both");
+  expect_error(R"({"usersFile":"u.json"})", "PROCESSHOST_IAM_SECRET");
+  expect_error(R"({"usersFile":"u.json","secret":"short"})", "at least 32");
+  expect_error(R"({"usersFile":"u.json","secret":")" + kGoodSecret + R"(","previousSecrets":["short"]})", "at least 32");
+  expect_error(R"({"usersFile":"u.json","secret":")" + kGoodSecret + R"(","secretFile":"x"})", "not both");
+  expect_error(R"({"secret":")" + kGoodSecret + R"("})", "'usersFile' is required");
 }
 
 TEST_F(IamConfigTest, EnvironmentOverridesTheConfiguredSecret) {
   environment_["PROCESSHOST_IAM_SECRET"] = std::string(33, 'e');
-  auto config = parse(R"({"secret":")" + kGoodSecret + "\"}");
+  auto config = parse(R"({"usersFile":"u.json","secret":")" + kGoodSecret + "\"}");
   EXPECT_EQ(config.secret, std::string(33, 'e'));
   EXPECT_EQ(config.secret_source, "environment variable PROCESSHOST_IAM_SECRET");
-  EXPECT_EQ(parse("{}").secret, std::string(33, 'e')) << "no secret in the file is fine then";
+  EXPECT_EQ(parse(R"({"usersFile":"u.json"})").secret, std::string(33, 'e')) << "no secret in the file is fine then";
 }
 
 TEST_F(IamConfigTest, SecretFileIsReadAndItsTrailingNewlineDropped) {
   auto path = std::filesystem::temp_directory_path() / ("processhost-iam-secret-" + std::to_string(::getpid()));
   std::ofstream(path) << kGoodSecret << "\n";
-  auto config = parse(R"({"secretFile":")" + path.string() + "\"}");
+  auto config = parse(R"({"usersFile":"u.json","secretFile":")" + path.string() + "\"}");
   std::filesystem::remove(path);
   EXPECT_EQ(config.secret, kGoodSecret);
-  expect_error(R"({"secretFile":"no-such-file"})", "/etc/processhost/no-such-file");
+  expect_error(R"({"usersFile":"u.json","secretFile":"no-such-file"})", "/etc/processhost/no-such-file");
 }
 
 TEST_F(IamConfigTest, RefusesWrongTypesAndRanges) {
-  const auto secret = R"("secret":")" + kGoodSecret + "\"";
+  const auto secret = R"("usersFile":"u.json","secret":")" + kGoodSecret + "\"";
   expect_error("{" + secret + R"(,"issuer":""})", "'issuer'");
   expect_error("{" + secret + R"(,"tokenLifetimeSeconds":"8h"})", "'tokenLifetimeSeconds'");
   expect_error("{" + secret + R"(,"tokenLifetimeSeconds":0})", "'tokenLifetimeSeconds' must be between");
