@@ -179,7 +179,8 @@ void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Ca
         if (instance.record.correlation_id != request.correlation_id || !node || !kind_matches(request.kind, node->kind)) {
           return make_error(ErrorStatus::not_found, "Process instance '" + request.process_instance_id +
                                                         "' in correlation '" + request.correlation_id +
-                                                        "' does not have a " + task_kind_name(request.kind) +
+                                                        "' does not have " + (request.kind == TaskKind::empty_activity ? "an " : "a ") +
+                                                        task_kind_name(request.kind) +
                                                         " with id '" + request.flow_node_instance_id + "' waiting");
         }
         if (!may_access_lane(identity, node->lane)) {

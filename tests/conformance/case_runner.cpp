@@ -1,0 +1,347 @@
+#include "case_runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "json_match.hpp"
+#include "processhost/json.hpp"
+
+namespace processhost::conformance {
+namespace {
+
+constexpr auto kExpectTimeout = std::chrono::seconds(12);
+
+template <class T, class Call>
+Result<T> call_sync(Call&& call) {
+  auto promise = std::make_shared<std::promise<Result<T>>>();
+  auto future = promise->get_future();
+  call([promise](Result<T> result) { promise->set_value(std::move(result)); });
+  if (future.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    throw CaseFailure("the engine did not answer within 20 s");
+  }
+  return future.get();
+}
+
+// Polls until check() returns true; check may throw CaseFailure to report the last state.
+template <class Check>
+void eventually(const std::string& what, Check check) {
+  const auto deadline = std::chrono::steady_clock::now() + kExpectTimeout;
+  std::string last;
+  while (true) {
+    try {
+      if (check()) return;
+      last.clear();
+    } catch (const CaseFailure& failure) {
+      last = failure.what();
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw CaseFailure(what + ": not reached within 12 s" + (last.empty() ? "" : " (" + last + ")"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::string text_of(const rapidjson::Value& object, const char* name) {
+  auto found = object.FindMember(name);
+  return found != object.MemberEnd() && found->value.IsString() ? found->value.GetString() : std::string();
+}
+
+const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
+  auto found = object.FindMember(name);
+  return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document document;
+  if (auto error = json_parse(text, document)) throw CaseFailure("engine produced invalid JSON '" + text + "': " + *error);
+  return document;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+std::string fresh_correlation_id() {
+  static std::atomic<unsigned> counter{0};
+  return "conformance-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-" +
+         std::to_string(++counter);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw CaseFailure("cannot read " + path.string());
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+class CaseRunner::NullLogger final : public Logger {
+ public:
+  void log(LogLevel, std::string_view) override {}
+  bool enabled(LogLevel) const override { return false; }
+};
+
+CaseRunner::CaseRunner(std::filesystem::path corpus, const rapidjson::Value& test_case)
+    : corpus_(std::move(corpus)), case_(test_case), logger_(std::make_unique<NullLogger>()) {
+  identity_.user_id = "defaultUser";
+  identity_.claims = {"Default_Test_Lane", "LaneA", "LaneB", "LaneC"};
+  engine_ = std::make_unique<engine::Engine>(engine::EngineOptions{}, *logger_);
+  engine_->start(store_);
+}
+
+CaseRunner::~CaseRunner() { engine_->stop(); }
+
+void CaseRunner::run() {
+  deploy(text_of(case_, "bpmn"));
+  if (const auto* extra = member(case_, "extraBpmn")) {
+    for (const auto& path : extra->GetArray()) deploy(path.GetString());
+  }
+  model_id_ = text_of(case_, "processModelId");
+  const auto* correlation = member(case_, "correlationId");
+  correlation_id_ = correlation && correlation->IsString() ? correlation->GetString() : fresh_correlation_id();
+  const auto* no_start = member(case_, "noStart");
+  if (!(no_start && no_start->IsBool() && no_start->GetBool())) {
+    start_instance(model_id_, *member(case_, "startEventId"), *member(case_, "input"));
+  }
+  std::size_t index = 0;
+  for (const auto& step : (*member(case_, "steps")).GetArray()) {
+    ++index;
+    try {
+      run_step(step);
+    } catch (const CaseFailure& failure) {
+      throw CaseFailure("step " + std::to_string(index) + " " + json_text(step) + ": " + failure.what());
+    }
+  }
+}
+
+void CaseRunner::deploy(const std::string& relative_path) {
+  const std::string xml = read_file(corpus_ / relative_path);
+  auto deployed = call_sync<ProcessModelInfo>([&](auto done) { engine_->deploy(xml, relative_path, done); });
+  if (!deployed) {
+    throw CaseFailure("deploying " + relative_path + " failed (" + std::to_string(deployed.error().http_status()) +
+                      "): " + deployed.error().message + " " + deployed.error().additional_information);
+  }
+}
+
+void CaseRunner::start_instance(const std::string& model_id, const rapidjson::Value& start_event,
+                                const rapidjson::Value& input) {
+  StartRequest request;
+  request.process_model_id = model_id;
+  if (start_event.IsString()) request.start_event_id = start_event.GetString();
+  if (!input.IsNull()) request.input_values = json_text(input);
+  request.correlation_id = correlation_id_;
+  auto started = call_sync<StartResult>([&](auto done) { engine_->start(identity_, request, done); });
+  if (!started) throw CaseFailure("start failed: " + started.error().message);
+  if (instance_id_.empty()) instance_id_ = started->process_instance_id;
+}
+
+std::string CaseRunner::model_of(const rapidjson::Value& step) const {
+  const std::string model = text_of(step, "processModelId");
+  return model.empty() ? model_id_ : model;
+}
+
+void CaseRunner::run_step(const rapidjson::Value& step) {
+  const std::string expect = text_of(step, "expect");
+  const std::string action = text_of(step, "do");
+  if (expect == "waiting_user_task") return expect_waiting_task(step, TaskKind::user_task);
+  if (expect == "waiting_manual_task") return expect_waiting_task(step, TaskKind::manual_task);
+  if (expect == "waiting_empty_activity") return expect_waiting_task(step, TaskKind::empty_activity);
+  if (action == "finish_user_task") return finish_task(step, TaskKind::user_task);
+  if (action == "finish_manual_task") return finish_task(step, TaskKind::manual_task);
+  if (action == "finish_empty_activity") return finish_task(step, TaskKind::empty_activity);
+  if (expect == "finished") return expect_finished(step);
+  if (expect == "error") return expect_error(step);
+  if (expect == "no_waiting_user_tasks") return expect_no_waiting_user_tasks(step);
+  if (action == "wait_ms") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(step["ms"].GetInt()));
+    return;
+  }
+  if (action == "start_process") {
+    return start_instance(model_of(step), *member(step, "startEventId"), *member(step, "input"));
+  }
+  throw CaseFailure("step kind '" + (expect.empty() ? action : expect) + "' is not supported by this runner yet");
+}
+
+std::optional<WaitingTask> CaseRunner::find_task(const std::string& flow_node_id, TaskKind kind) {
+  TaskQuery query;
+  query.kinds = task_kind_bit(kind);
+  query.correlation_id = correlation_id_;
+  auto listed = call_sync<PagedList<WaitingTask>>([&](auto done) { engine_->waiting_tasks(identity_, query, done); });
+  if (!listed) throw CaseFailure("listing tasks failed: " + listed.error().message);
+  for (auto& task : listed->items) {
+    if (task.flow_node_id == flow_node_id) return task;
+  }
+  return std::nullopt;
+}
+
+void CaseRunner::expect_waiting_task(const rapidjson::Value& step, TaskKind kind) {
+  const std::string flow_node_id = text_of(step, "flowNodeId");
+  std::optional<WaitingTask> task;
+  eventually("task " + flow_node_id + " waiting", [&] { return (task = find_task(flow_node_id, kind)).has_value(); });
+  seen_tasks_[flow_node_id] = task->flow_node_instance_id;
+  const auto* expected_fields = member(step, "formFields");
+  if (!expected_fields) return;
+  const auto& fields = task->user_task.form_fields;
+  if (fields.size() != expected_fields->Size()) throw CaseFailure("form field count differs");
+  for (rapidjson::SizeType i = 0; i < expected_fields->Size(); ++i) {
+    const auto& expected = (*expected_fields)[i];
+    const auto& actual = fields[i];
+    if (text_of(expected, "id") != actual.id || text_of(expected, "type") != actual.type) {
+      throw CaseFailure("form field " + std::to_string(i) + " is " + actual.id + ":" + actual.type);
+    }
+    const std::pair<const char*, const std::optional<JsonText>*> values[] = {{"label", &actual.label},
+                                                                              {"defaultValue", &actual.default_value}};
+    for (const auto& [name, value] : values) {
+      const auto* wanted = member(expected, name);
+      if (!wanted) continue;
+      auto got = parse(value->value_or("null"));
+      if (!json_equal(*wanted, got)) {
+        throw CaseFailure(std::string("form field ") + actual.id + " " + name + " is " + json_text(got) +
+                          ", expected " + json_text(*wanted));
+      }
+    }
+  }
+}
+
+void CaseRunner::finish_task(const rapidjson::Value& step, TaskKind kind) {
+  const std::string flow_node_id = text_of(step, "flowNodeId");
+  std::string flow_node_instance_id;
+  if (auto waiting = find_task(flow_node_id, kind)) {
+    flow_node_instance_id = waiting->flow_node_instance_id;
+  } else if (auto seen = seen_tasks_.find(flow_node_id); seen != seen_tasks_.end()) {
+    flow_node_instance_id = seen->second;  // finishing again what was finished before
+  } else {
+    throw CaseFailure("task " + flow_node_id + " was never seen waiting");
+  }
+  FinishTaskRequest request;
+  request.kind = kind;
+  request.process_instance_id = instance_id_;
+  request.correlation_id = correlation_id_;
+  request.flow_node_instance_id = flow_node_instance_id;
+  request.result = "{}";
+  if (const auto* result = member(step, "result")) {
+    if (const auto* fields = member(*result, "formFields")) request.result = json_text(*fields);
+  }
+  seen_tasks_[flow_node_id] = flow_node_instance_id;
+  auto finished = call_sync<Ok>([&](auto done) { engine_->finish_task(identity_, request, done); });
+  const auto* expect_error = member(step, "expectError");
+  if (!expect_error) {
+    if (!finished) throw CaseFailure("finish failed: " + finished.error().message);
+    return;
+  }
+  if (finished) throw CaseFailure("finish was accepted, expected a refusal");
+  if (const auto* code = member(*expect_error, "code"); code && code->IsInt() &&
+                                                        code->GetInt() != finished.error().http_status()) {
+    throw CaseFailure("refused with " + std::to_string(finished.error().http_status()));
+  }
+  const std::string contains = text_of(*expect_error, "messageContains");
+  if (lower(finished.error().message).find(lower(contains)) == std::string::npos) {
+    throw CaseFailure("refusal message '" + finished.error().message + "' lacks '" + contains + "'");
+  }
+}
+
+void CaseRunner::expect_finished(const rapidjson::Value& step) {
+  const std::string end_event_id = text_of(step, "endEventId");
+  const std::string model = model_of(step);
+  std::optional<CorrelationResult> reached;
+  eventually("end event " + end_event_id + " reached", [&] {
+    auto results = call_sync<std::vector<CorrelationResult>>(
+        [&](auto done) { engine_->correlation_results(identity_, correlation_id_, model, done); });
+    if (!results) throw CaseFailure(results.error().message);
+    for (const auto& result : *results) {
+      if (result.end_event_id == end_event_id) reached = result;
+    }
+    if (!reached && !instance_id_.empty() && model == model_id_) {
+      auto record = call_sync<std::optional<ProcessInstanceRecord>>(
+          [&](auto done) { store_.load_instance(instance_id_, done); });
+      if (record && record.value() && record.value()->state != "running") {
+        throw CaseFailure("instance ended " + record.value()->state + ": " + record.value()->error);
+      }
+    }
+    return reached.has_value();
+  });
+  auto payload = parse(reached->token_payload);
+  auto check = [&](const char* name, bool contains) {
+    const auto* wanted = member(step, name);
+    if (!wanted || wanted->IsNull()) return;
+    if (contains ? !json_contains(*wanted, payload) : !json_equal(*wanted, payload)) {
+      throw CaseFailure(std::string(name) + ": token " + json_text(payload) + ", expected " + json_text(*wanted));
+    }
+  };
+  check("tokenPayload", false);
+  check("tokenPayloadContains", true);
+  check("observedTokenPayload", false);
+  check("observedTokenPayloadContains", true);
+  if (const auto* keys = member(step, "tokenPayloadKeys")) {
+    if (!payload.IsObject() || payload.MemberCount() != keys->Size()) throw CaseFailure("token keys differ");
+    for (const auto& key : keys->GetArray()) {
+      if (!payload.HasMember(key.GetString())) throw CaseFailure(std::string("token lacks key ") + key.GetString());
+    }
+  }
+}
+
+void CaseRunner::expect_error(const rapidjson::Value& step) {
+  std::optional<ProcessInstanceRecord> failed;
+  eventually("instance failed", [&] {
+    auto record = call_sync<std::optional<ProcessInstanceRecord>>(
+        [&](auto done) { store_.load_instance(instance_id_, done); });
+    if (!record || !record.value()) throw CaseFailure("instance not found");
+    if (record.value()->state == "finished") throw CaseFailure("instance finished without error");
+    if (record.value()->state == "running") return false;
+    failed = *record.value();
+    return true;
+  });
+  auto error = parse(failed->error);
+  const auto* code = member(step, "code");
+  if (code && !json_equal(*code, error["code"])) {
+    throw CaseFailure("error code " + json_text(error["code"]) + ", expected " + json_text(*code) + " in " + failed->error);
+  }
+  const std::string message = text_of(error, "message");
+  if (const auto* contains = member(step, "messageContains");
+      contains && lower(message).find(lower(contains->GetString())) == std::string::npos) {
+    throw CaseFailure("error message '" + message + "' lacks '" + contains->GetString() + "'");
+  }
+  if (const auto* exact = member(step, "message"); exact && message != exact->GetString()) {
+    throw CaseFailure("error message '" + message + "', expected '" + exact->GetString() + "'");
+  }
+  if (const auto* name = member(step, "name"); name && text_of(error, "name") != name->GetString()) {
+    throw CaseFailure("error name '" + text_of(error, "name") + "', expected '" + name->GetString() + "'");
+  }
+  const rapidjson::Value empty(rapidjson::kObjectType);
+  const auto* info = member(error, "additionalInformation");
+  if (const auto* wanted = member(step, "additionalInformation"); wanted && !json_contains(*wanted, info ? *info : empty)) {
+    throw CaseFailure("additionalInformation " + (info ? json_text(*info) : "absent") + ", expected " + json_text(*wanted));
+  }
+  if (const auto* patterns = member(step, "additionalInformationMatches")) {
+    for (const auto& pattern : patterns->GetObject()) {
+      const std::string value = info ? text_of(*info, pattern.name.GetString()) : "";
+      if (!std::regex_search(value, std::regex(pattern.value.GetString()))) {
+        throw CaseFailure(std::string("additionalInformation.") + pattern.name.GetString() + " '" + value +
+                          "' does not match " + pattern.value.GetString());
+      }
+    }
+  }
+}
+
+void CaseRunner::expect_no_waiting_user_tasks(const rapidjson::Value& step) {
+  eventually("no user task waiting", [&] {
+    TaskQuery query;
+    query.kinds = task_kind_bit(TaskKind::user_task);
+    query.process_model_id = model_of(step);
+    query.correlation_id = correlation_id_;
+    auto listed = call_sync<PagedList<WaitingTask>>([&](auto done) { engine_->waiting_tasks(identity_, query, done); });
+    return listed && listed->items.empty();
+  });
+}
+
+}  // namespace processhost::conformance
