@@ -54,8 +54,18 @@ void create_database(const PgConfig& config) {
   try {
     pqxx::nontransaction create(*admin);
     create.exec("CREATE DATABASE " + create.quote_name(config.database));
+  } catch (const pqxx::insufficient_privilege& e) {
+    throw std::runtime_error("pg_store: database \"" + config.database + "\" does not exist on " + where(config) +
+                             " and user \"" + config.user + "\" may not create it (" + one_line(e.what()) +
+                             "); create it as an administrator (createdb -O " + config.user + " " + config.database +
+                             ") or grant the role CREATEDB");
   } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() == "42P04") return;  // another host created it meanwhile
+    // Another host created it meanwhile: 42P04, or 23505 when both inserted at once.
+    if (e.sqlstate() == "42P04" || e.sqlstate() == "23505") return;
+    if (e.sqlstate() != "42501") {
+      throw std::runtime_error("pg_store: database \"" + config.database + "\" does not exist on " + where(config) +
+                               " and creating it failed (" + one_line(e.what()) + "); create it as an administrator");
+    }
     throw std::runtime_error("pg_store: database \"" + config.database + "\" does not exist on " + where(config) +
                              " and user \"" + config.user + "\" may not create it (" + one_line(e.what()) +
                              "); create it as an administrator (createdb -O " + config.user + " " + config.database +

@@ -72,7 +72,7 @@ CREATE INDEX processhost_waiting_by_correlation ON processhost_flow_node_instanc
 CREATE INDEX processhost_waiting_by_owner ON processhost_flow_node_instances (owner_user_id, created_at_ms, id)
   WHERE state = 'suspended';
 CREATE INDEX processhost_waiting_events_by_name ON processhost_flow_node_instances (event_name, created_at_ms, id)
-  WHERE state = 'suspended' AND event_type <> '';
+  WHERE state = 'suspended';
 
 CREATE TABLE processhost_timers (
   id text PRIMARY KEY,

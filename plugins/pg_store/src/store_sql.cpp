@@ -65,10 +65,10 @@ const char* const kFlowNodeColumns =
   "  end_event_id, end_event_lane, token_payload, created_at_ms)"                                               \
   " SELECT r.correlation_id, r.process_model_id, r.process_instance_id, r.end_event_id, r.end_event_lane,"      \
   "  coalesce(r.token_payload, 'null'), r.created_at_ms"                                                        \
-  " FROM jsonb_to_recordset($17::jsonb) WITH ORDINALITY AS r(correlation_id text, process_model_id text,"       \
+  " FROM jsonb_to_recordset($17::jsonb) AS r(correlation_id text, process_model_id text,"                       \
   "  process_instance_id text, end_event_id text, end_event_lane text, token_payload jsonb,"                    \
-  "  created_at_ms bigint, ord bigint)"                                                                         \
-  " WHERE EXISTS (SELECT 1 FROM inst) ORDER BY r.ord"                                                           \
+  "  created_at_ms bigint)"                                                                                     \
+  " WHERE EXISTS (SELECT 1 FROM inst)"                                                                          \
   "), tasks AS ("                                                                                               \
   " INSERT INTO processhost_external_tasks AS x (id, worker_id, topic, flow_node_instance_id, correlation_id,"  \
   "  process_model_id, process_instance_id, payload, lock_expiration_ms, state, finished_at_ms, result, error," \

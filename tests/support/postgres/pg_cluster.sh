@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A private PostgreSQL 15 cluster for tests, the demo and benchmarks.
 #
-#   pg_cluster.sh start   DIR PORT   initdb DIR/data when missing, then start on 127.0.0.1:PORT
+#   pg_cluster.sh start   DIR PORT   initdb DIR/data when missing, then start on 127.0.0.1:PORT;
+#                                    PORT "auto": the port of the last start, else a free one.
+#                                    The port is written to DIR/port.
 #   pg_cluster.sh stop    DIR [PORT] fast shutdown (clients are disconnected); no-op when stopped
 #   pg_cluster.sh kill    DIR [PORT] immediate shutdown (like a crash; recovery runs on next start)
 #   pg_cluster.sh status  DIR [PORT] exit 0 when running, 3 when not
@@ -50,6 +52,27 @@ prepare_dir() {
   fi
 }
 
+port_is_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+pick_port() {
+  if [[ -f "$dir/port" ]]; then
+    cat "$dir/port"
+    return
+  fi
+  local candidate
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 30000))
+    if port_is_free "$candidate"; then
+      echo "$candidate"
+      return
+    fi
+  done
+  echo "pg_cluster: no free port found" >&2
+  exit 1
+}
+
 is_running() {
   [[ -f "$data/PG_VERSION" ]] && as_owner "$pg_bin/pg_ctl" status -D "$data" >/dev/null 2>&1
 }
@@ -58,6 +81,8 @@ case "$command" in
   start)
     [[ -n "$port" ]] || usage
     prepare_dir
+    [[ "$port" == auto ]] && port=$(pick_port)
+    echo "$port" >"$dir/port"
     if [[ ! -f "$data/PG_VERSION" ]]; then
       as_owner "$pg_bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C \
         --no-instructions >"$dir/initdb.log" 2>&1 ||

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 
@@ -92,7 +93,21 @@ PostgresCluster::PostgresCluster(std::filesystem::path directory) : directory_(s
   }
 }
 
+PostgresCluster::PostgresCluster(Attach, std::filesystem::path directory)
+    : directory_(std::move(directory)), owned_(false) {
+  std::ifstream port_file(directory_ / "port");
+  if (!(port_file >> port_)) {
+    throw std::runtime_error("no PostgreSQL cluster in " + directory_.string() + " (missing port file)");
+  }
+  if (!running()) throw std::runtime_error("the PostgreSQL cluster in " + directory_.string() + " is not running");
+}
+
+std::unique_ptr<PostgresCluster> PostgresCluster::attach(std::filesystem::path directory) {
+  return std::unique_ptr<PostgresCluster>(new PostgresCluster(Attach{}, std::move(directory)));
+}
+
 PostgresCluster::~PostgresCluster() {
+  if (!owned_) return;
   try {
     run_script("destroy");
   } catch (const std::exception&) {
@@ -142,9 +157,14 @@ void PostgresCluster::run_script(std::string_view command) const {
 }
 
 PostgresCluster& shared_postgres_cluster() {
-  static PostgresCluster cluster(PostgresCluster::default_root() /
-                                 (program_name() + "-" + std::to_string(::getpid())));
-  return cluster;
+  static const std::unique_ptr<PostgresCluster> cluster = [] {
+    if (const char* shared = std::getenv("PROCESSHOST_TEST_POSTGRES_DIR"); shared && *shared) {
+      return PostgresCluster::attach(shared);
+    }
+    return std::make_unique<PostgresCluster>(PostgresCluster::default_root() /
+                                             (program_name() + "-" + std::to_string(::getpid())));
+  }();
+  return *cluster;
 }
 
 }  // namespace processhost::test

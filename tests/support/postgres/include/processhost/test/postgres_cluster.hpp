@@ -8,6 +8,7 @@
 // command and its output (this is test support: failures are meant to stop the test).
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ class PostgresCluster {
  public:
   // Destroys whatever cluster was left in directory, then creates and starts a new one.
   explicit PostgresCluster(std::filesystem::path directory);
+  // Uses the running cluster that pg_cluster.sh started in directory (its port is in
+  // directory/port); the object does not remove it.
+  static std::unique_ptr<PostgresCluster> attach(std::filesystem::path directory);
   ~PostgresCluster();
   PostgresCluster(const PostgresCluster&) = delete;
   PostgresCluster& operator=(const PostgresCluster&) = delete;
@@ -51,6 +55,8 @@ class PostgresCluster {
   static std::filesystem::path script_path();
 
  private:
+  struct Attach {};
+  PostgresCluster(Attach, std::filesystem::path directory);
   void run_script(std::string_view command) const;
 
   std::filesystem::path directory_;
@@ -58,10 +64,13 @@ class PostgresCluster {
   std::string user_ = "postgres";
   std::string admin_database_ = "postgres";
   int port_ = 0;
+  bool owned_ = true;
 };
 
-// One cluster per test program, created on first use under default_root() and destroyed
-// when the program exits.
+// The cluster tests share. When PROCESSHOST_TEST_POSTGRES_DIR is set (ctest sets it for
+// tests that require the "postgres_cluster" fixture, see CMakeLists.txt) it is the cluster
+// running there; otherwise one is created on first use under default_root() and destroyed
+// when the program exits. Tests that stop the server must create their own cluster.
 PostgresCluster& shared_postgres_cluster();
 
 // A port on 127.0.0.1 that was free a moment ago.
