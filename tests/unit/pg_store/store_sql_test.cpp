@@ -1,0 +1,123 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include <rapidjson/document.h>
+
+#include "record_codec.hpp"
+#include "store_sql.hpp"
+
+namespace processhost::plugins::pg_store {
+namespace {
+
+TEST(StoreSql, TextArrayLiteralsEscapeQuotesAndBackslashes) {
+  EXPECT_EQ(pg_text_array({}), "{}");
+  EXPECT_EQ(pg_text_array({"a", "b c"}), R"({"a","b c"})");
+  EXPECT_EQ(pg_text_array({R"(say "hi")", R"(back\slash)", "{brace},"}), R"({"say \"hi\"","back\\slash","{brace},"})");
+}
+
+TEST(StoreSql, EachQueryShapeIsItsOwnStatementWithPlainConditions) {
+  FlowNodeQuery waiting;
+  waiting.state = "suspended";
+  waiting.process_model_id = "m";
+  waiting.lanes = std::vector<std::string>{"lane_a"};
+  waiting.flow_node_types = {"bpmn:UserTask"};
+  waiting.page = {5, 10};
+  const auto query = build_flow_node_query(waiting);
+  EXPECT_NE(query.sql.find("state = 'suspended'"), std::string::npos) << query.sql;
+  EXPECT_NE(query.sql.find("process_model_id = $1"), std::string::npos) << query.sql;
+  EXPECT_NE(query.sql.find("flow_node_type = ANY($2::text[])"), std::string::npos) << query.sql;
+  EXPECT_NE(query.sql.find("(flow_node_lane = '' OR flow_node_lane = ANY($3::text[]))"), std::string::npos);
+  EXPECT_NE(query.sql.find("ORDER BY created_at_ms, id LIMIT $4::bigint OFFSET $5::bigint"), std::string::npos);
+  EXPECT_EQ(query.params, (std::vector<std::string>{"m", R"({"bpmn:UserTask"})", R"({"lane_a"})", "10", "5"}));
+
+  std::set<std::string> names;
+  FlowNodeQuery shape;
+  names.insert(build_flow_node_query(shape).name);
+  shape.correlation_id = "c";
+  names.insert(build_flow_node_query(shape).name);
+  shape.state = "suspended";
+  names.insert(build_flow_node_query(shape).name);
+  shape.state = "finished";
+  names.insert(build_flow_node_query(shape).name);
+  shape.state = "odd'state";
+  const auto odd = build_flow_node_query(shape);
+  names.insert(odd.name);
+  EXPECT_EQ(odd.sql.find("odd'state"), std::string::npos) << "unknown states are parameters, never literals";
+  EXPECT_EQ(names.size(), 5u);
+}
+
+TEST(StoreSql, AnUnlimitedPageHasNoEffectiveLimit) {
+  InstanceQuery query;
+  const auto built = build_instance_query(query);
+  ASSERT_EQ(built.params.size(), 2u);
+  EXPECT_EQ(built.params[0], "9223372036854775807");
+  EXPECT_EQ(built.params[1], "0");
+  EXPECT_EQ(build_instance_count(query).sql, "SELECT count(*) FROM processhost_process_instances");
+}
+
+TEST(RecordCodec, ChangeSetParamsKeepTheLastStateOfANodeAndLetCancelWin) {
+  ChangeSet changes;
+  changes.instance.id = "i1";
+  changes.expected_version = 4;
+  FlowNodeInstanceRecord first;
+  first.id = "n1";
+  first.state = "suspended";
+  auto second = first;
+  second.state = "finished";
+  second.token_on_exit = R"({"done":true})";
+  FlowNodeInstanceRecord other;
+  other.id = "n2";
+  changes.flow_node_instances = {first, other, second};
+  changes.timers_armed = {{"t1", "i1", "n1", 10}, {"t2", "i1", "n2", 20}};
+  changes.timers_cancelled = {"t1"};
+  const auto params = change_set_params(changes);
+  ASSERT_EQ(params.size(), 18u);
+  EXPECT_EQ(params[0], "i1");
+  EXPECT_EQ(params[12], "4");
+  EXPECT_EQ(params[8], "null") << "an empty JsonText is stored as null";
+
+  rapidjson::Document nodes;
+  nodes.Parse(params[13].c_str());
+  ASSERT_TRUE(nodes.IsArray());
+  ASSERT_EQ(nodes.Size(), 2u);
+  EXPECT_STREQ(nodes[0]["id"].GetString(), "n2");
+  EXPECT_STREQ(nodes[1]["id"].GetString(), "n1");
+  EXPECT_STREQ(nodes[1]["state"].GetString(), "finished");
+  EXPECT_TRUE(nodes[1]["token_on_exit"]["done"].GetBool());
+
+  rapidjson::Document armed;
+  armed.Parse(params[14].c_str());
+  ASSERT_EQ(armed.Size(), 1u);
+  EXPECT_STREQ(armed[0]["id"].GetString(), "t2");
+  EXPECT_EQ(params[15], R"(["t1"])");
+}
+
+TEST(RecordCodec, OptionalExternalTaskFieldsAreMarkedPresentOrAbsent) {
+  ChangeSet changes;
+  ExternalTaskRecord open;
+  open.task.id = "x1";
+  auto done = open;
+  done.task.id = "x2";
+  done.task.result = "null";
+  done.task.finished_at_ms = 77;
+  changes.external_tasks = {open, done};
+  rapidjson::Document tasks;
+  tasks.Parse(change_set_params(changes)[17].c_str());
+  ASSERT_EQ(tasks.Size(), 2u);
+  EXPECT_FALSE(tasks[0]["has_result"].GetBool());
+  EXPECT_FALSE(tasks[0].HasMember("finished_at_ms"));
+  EXPECT_TRUE(tasks[1]["has_result"].GetBool());
+  EXPECT_TRUE(tasks[1]["result"].IsNull());
+  EXPECT_EQ(tasks[1]["finished_at_ms"].GetInt64(), 77);
+
+  const auto update = external_task_update_params(done, 3);
+  ASSERT_EQ(update.size(), 16u);
+  EXPECT_EQ(update[10], "77");
+  EXPECT_EQ(update[11], "null");
+  EXPECT_EQ(update[12], "") << "no error: SQL NULL";
+  EXPECT_EQ(update[15], "3");
+}
+
+}  // namespace
+}  // namespace processhost::plugins::pg_store
