@@ -21,18 +21,23 @@ HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
   const auto& config = shared_->config;
-  try {
-    const auto address = asio::ip::make_address(config.host);
-    const tcp::endpoint endpoint(address, config.port);
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen(asio::socket_base::max_listen_connections);
-    port_ = acceptor_.local_endpoint().port();
-  } catch (const std::exception& error) {
-    throw std::runtime_error("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " +
-                             error.what());
-  }
+  const auto fail = [&](const std::string& step, const boost::system::error_code& error) {
+    throw std::runtime_error("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + step +
+                             ": " + error.message());
+  };
+  boost::system::error_code error;
+  const auto address = asio::ip::make_address(config.host, error);
+  if (error) fail("address", error);
+  const tcp::endpoint endpoint(address, config.port);
+  acceptor_.open(endpoint.protocol(), error);
+  if (error) fail("open", error);
+  acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+  if (error) fail("set_option", error);
+  acceptor_.bind(endpoint, error);
+  if (error) fail("bind", error);
+  acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  if (error) fail("listen", error);
+  port_ = acceptor_.local_endpoint().port();
   started_ = true;
   work_.emplace(io_.get_executor());
   do_accept();
@@ -46,11 +51,13 @@ void HttpServer::do_accept() {
   acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code error, tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!error) {
-      auto session = std::make_shared<HttpSession>(std::move(socket), routes_, shared_);
+      auto session = std::make_shared<HttpSession>(std::move(socket), routes_, shared_, [this](HttpSession* closed) {
+        std::lock_guard lock(sessions_mutex_);
+        sessions_.erase(closed);
+      });
       {
         std::lock_guard lock(sessions_mutex_);
-        sessions_.remove_if([](const auto& weak) { return weak.expired(); });
-        sessions_.push_back(session);
+        sessions_.emplace(session.get(), session);
       }
       session->start();
     } else {
@@ -63,9 +70,7 @@ void HttpServer::do_accept() {
 std::vector<std::shared_ptr<HttpSession>> HttpServer::live_sessions() {
   std::vector<std::shared_ptr<HttpSession>> live;
   std::lock_guard lock(sessions_mutex_);
-  for (const auto& weak : sessions_) {
-    if (auto session = weak.lock()) live.push_back(std::move(session));
-  }
+  for (const auto& entry : sessions_) live.push_back(entry.second);
   return live;
 }
 
@@ -99,6 +104,13 @@ void HttpServer::stop() noexcept {
   io_.stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();
+  // Sessions still open go now, while the I/O context their sockets belong to exists.
+  std::unordered_map<HttpSession*, std::shared_ptr<HttpSession>> remaining;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    remaining.swap(sessions_);
+  }
+  remaining.clear();
 }
 
 }  // namespace processhost::host

@@ -4,7 +4,7 @@
 // server runs.
 
 #include <cstdint>
-#include <list>
+#include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,7 +52,8 @@ class HttpServer {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::mutex sessions_mutex_;
-  std::list<std::weak_ptr<HttpSession>> sessions_;
+  // Owning: a session lives while its connection is open, whether or not I/O is pending.
+  std::unordered_map<HttpSession*, std::shared_ptr<HttpSession>> sessions_;
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
   bool started_ = false;

@@ -27,8 +27,10 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
-HttpSession::HttpSession(asio::ip::tcp::socket socket, const RouteTable& routes, std::shared_ptr<HttpShared> shared)
-    : socket_(std::move(socket)),
+HttpSession::HttpSession(asio::ip::tcp::socket socket, const RouteTable& routes, std::shared_ptr<HttpShared> shared,
+                         std::function<void(HttpSession*)> on_closed)
+    : on_closed_(std::move(on_closed)),
+      socket_(std::move(socket)),
       read_timer_(socket_.get_executor()),
       write_timer_(socket_.get_executor()),
       routes_(routes),
@@ -106,8 +108,9 @@ void HttpSession::on_read(beast::error_code error) {
   }
   disarm_read_deadline();
   if (error == http::error::end_of_stream || error == asio::error::eof) {
-    read_closed_ = true;
-    if (slots_.empty()) close();
+    // The client is gone (a half-closed client cannot be told apart): waiting handlers are
+    // cancelled so they drop their wait.
+    close();
     return;
   }
   if (error == http::error::body_limit) {
@@ -302,6 +305,8 @@ void HttpSession::close() {
   beast::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+  // The server drops its reference; pending handlers still hold one until they return.
+  if (on_closed_) on_closed_(this);
 }
 
 }  // namespace processhost::host

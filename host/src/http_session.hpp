@@ -1,5 +1,6 @@
 #pragma once
-// One HTTP/1.1 connection. Owns the socket, the read buffer and the parser; reads the next
+// One HTTP/1.1 connection, owned by the server until it closes (a handler that waits holds
+// only a weak reference through its responder). Owns the socket, the read buffer and the parser; reads the next
 // request while earlier ones are answered (at most pipelineLimit unanswered) and writes
 // the answers in request order. Every member runs on the session's strand; the public
 // functions are safe from any thread.
@@ -11,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,7 +30,9 @@ namespace processhost::host {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket socket, const RouteTable& routes, std::shared_ptr<HttpShared> shared);
+  // on_closed runs once, on the strand, when the connection is closed.
+  HttpSession(boost::asio::ip::tcp::socket socket, const RouteTable& routes, std::shared_ptr<HttpShared> shared,
+              std::function<void(HttpSession*)> on_closed);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -63,6 +67,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void discard_until_closed();
   void close();
 
+  std::function<void(HttpSession*)> on_closed_;
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer read_timer_;
   boost::asio::steady_timer write_timer_;
