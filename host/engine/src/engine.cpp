@@ -207,69 +207,64 @@ void EngineCore::run_transition(const std::string& instance_id, std::shared_ptr<
     return;
   }
   ++in_flight_;
-  strands_->run(instance_id, [this, instance_id, state_for_new, transition, done](KeyedSerializer::Release release) {
-    auto finish = [this, release] {
-      release();
-      if (--in_flight_ == 0) {
-        std::lock_guard lock(drain_mutex_);
-        drained_.notify_all();
-      }
-    };
-    attempt(instance_id, state_for_new, transition, done, finish, 0);
+  auto job = std::make_shared<Job>();
+  job->instance_id = instance_id;
+  job->state = std::move(state_for_new);
+  job->transition = std::move(transition);
+  job->done = std::move(done);
+  strands_->run(instance_id, [this, job](KeyedSerializer::Release release) {
+    job->release = std::move(release);
+    attempt(job);
   });
 }
 
-void EngineCore::attempt(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new,
-                         Transition transition, TransitionDone done, KeyedSerializer::Release release,
-                         int attempt_number) {
-  auto run = [=, this](std::shared_ptr<InstanceState> state) {
-    auto outcome = transition(*state);
-    if (!outcome) {
-      done(std::move(outcome).take_error());
-      release();
-      return;
-    }
-    commit(instance_id, std::move(state), transition, done, release, attempt_number, std::move(outcome.value()));
-  };
-  if (state_for_new) {
-    run(std::move(state_for_new));
+void EngineCore::attempt(std::shared_ptr<Job> job) {
+  if (job->state) {
+    build_and_commit(std::move(job));
     return;
   }
-  load_state(instance_id, [=, this](Result<std::shared_ptr<InstanceState>> state) {
-    if (!state) {
-      done(std::move(state).take_error());
-      release();
-      return;
-    }
-    run(std::move(state.value()));
+  load_state(job->instance_id, [this, job](Result<std::shared_ptr<InstanceState>> state) {
+    if (!state) return finish_job(job, std::move(state).take_error());
+    job->state = std::move(state.value());
+    build_and_commit(job);
   });
 }
 
-void EngineCore::commit(const std::string& instance_id, std::shared_ptr<InstanceState> state, Transition transition,
-                        TransitionDone done, KeyedSerializer::Release release, int attempt_number, RunOutcome outcome) {
-  ChangeSet changes = std::move(outcome.changes);
-  const bool is_new = changes.expected_version == 0;
-  auto shared_outcome = std::make_shared<RunOutcome>(std::move(outcome));
-  store_->commit(std::move(changes), [=, this](Status committed) mutable {
+void EngineCore::build_and_commit(std::shared_ptr<Job> job) {
+  auto outcome = job->transition(*job->state);
+  if (!outcome) return finish_job(job, std::move(outcome).take_error());
+  job->outcome = std::move(outcome.value());
+  const bool is_new = job->outcome.changes.expected_version == 0;
+  store_->commit(std::move(job->outcome.changes), [this, job, is_new](Status committed) {
     if (!committed) {
-      cache_erase(instance_id);
-      if (committed.error().status == ErrorStatus::conflict && !is_new && attempt_number < options_.conflict_retries) {
-        attempt(instance_id, nullptr, transition, done, release, attempt_number + 1);
+      cache_erase(job->instance_id);
+      if (committed.error().status == ErrorStatus::conflict && !is_new &&
+          job->attempt_number < options_.conflict_retries) {
+        ++job->attempt_number;
+        job->state.reset();
+        attempt(job);
         return;
       }
-      done(std::move(committed).take_error());
-      release();
-      return;
+      return finish_job(job, std::move(committed).take_error());
     }
-    if (state->record.state == "running") {
-      cache_put(state);
+    if (job->state->record.state == "running") {
+      cache_put(job->state);
     } else {
-      cache_erase(instance_id);
+      cache_erase(job->instance_id);
     }
-    published(instance_id, *shared_outcome);
-    done(std::move(*shared_outcome));
-    release();
+    job->outcome.changes.instance.state = job->state->record.state;
+    published(job->instance_id, job->outcome);
+    finish_job(job, std::move(job->outcome));
   });
+}
+
+void EngineCore::finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome> result) {
+  job->done(std::move(result));
+  job->release();
+  if (--in_flight_ == 0) {
+    std::lock_guard lock(drain_mutex_);
+    drained_.notify_all();
+  }
 }
 
 void EngineCore::published(const std::string& instance_id, const RunOutcome& outcome) {

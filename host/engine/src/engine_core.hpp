@@ -74,10 +74,19 @@ class EngineCore {
   void remove_listener(std::uint64_t id);
 
  private:
-  void attempt(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new, Transition transition,
-               TransitionDone done, KeyedSerializer::Release release, int attempt_number);
-  void commit(const std::string& instance_id, std::shared_ptr<InstanceState> state, Transition transition,
-              TransitionDone done, KeyedSerializer::Release release, int attempt_number, RunOutcome outcome);
+  // One trigger on its way through load, build, commit and retries; shared by its callbacks.
+  struct Job {
+    std::string instance_id;
+    std::shared_ptr<InstanceState> state;  // set for a new instance, else loaded per attempt
+    Transition transition;
+    TransitionDone done;
+    KeyedSerializer::Release release;
+    int attempt_number = 0;
+    RunOutcome outcome;
+  };
+  void attempt(std::shared_ptr<Job> job);
+  void build_and_commit(std::shared_ptr<Job> job);
+  void finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome> result);
   void published(const std::string& instance_id, const RunOutcome& outcome);
   void cache_put(std::shared_ptr<InstanceState> state);
   std::shared_ptr<InstanceState> cache_get(const std::string& id);

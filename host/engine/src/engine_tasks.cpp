@@ -1,4 +1,6 @@
 // EngineService calls that change instances: deploy, start, finish a task.
+#include <rapidjson/reader.h>
+
 #include "engine_core.hpp"
 
 namespace processhost::engine {
@@ -29,10 +31,16 @@ bool kind_matches(TaskKind kind, NodeKind node_kind) {
 }
 
 // Validates caller-supplied JSON; empty text means absent.
+// A SAX pass: no document, no allocation (a Document allocates a 64 KiB pool per parse).
 std::optional<Error> invalid_json(const std::string& text, const char* what) {
-  rapidjson::Document document;
-  if (auto error = json_parse(text, document)) {
-    return make_error(ErrorStatus::bad_request, std::string(what) + " is not valid JSON: " + *error);
+  rapidjson::Reader reader;
+  rapidjson::BaseReaderHandler<> ignore;
+  rapidjson::StringStream stream(text.c_str());
+  const auto parsed = reader.Parse(stream, ignore);
+  if (parsed.IsError()) {
+    return make_error(ErrorStatus::bad_request, std::string(what) + " is not valid JSON: " +
+                                                    rapidjson::GetParseError_En(parsed.Code()) + " at offset " +
+                                                    std::to_string(parsed.Offset()));
   }
   return std::nullopt;
 }
