@@ -1,0 +1,23 @@
+#pragma once
+// The engine and the built-in memory store as parts of the host's graph. Compiled only
+// when the engine library is part of the build (PROCESSHOST_WITH_ENGINE).
+//
+// "engine" provides processhost.engine/1 and requires processhost.store/1. Its start loads
+// the store's state (engine.start), then deploys the config's processModels, waiting for
+// each, so every plugin that requires the engine starts with the models in place.
+// "memory_store" provides processhost.store/1 when no plugin does; its state is volatile.
+
+#include <memory>
+#include <vector>
+
+#include "host_config.hpp"
+#include "host_node.hpp"
+#include "log_sink.hpp"
+#include "service_registry.hpp"
+
+namespace processhost::host {
+
+void add_engine_nodes(std::vector<std::unique_ptr<HostNode>>& nodes, const HostConfig& config,
+                      bool store_plugin_loaded, HostServiceRegistry& registry, LogSink& sink);
+
+}  // namespace processhost::host
