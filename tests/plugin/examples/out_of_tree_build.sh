@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the SDK component of a ProcessHost build tree into a fresh prefix, builds the
 # audit_log example plugin out of tree against it with find_package(ProcessHost), and runs
-# the plugin test binary on the resulting .so.
+# the plugin test binary on the resulting .so. Then builds a small program against
+# ProcessHost::consumer_api_client from the same package and runs it.
 #   out_of_tree_build.sh BUILD_DIR SOURCE_DIR WORK_DIR TEST_BINARY
 set -euo pipefail
 build_dir="$1" source_dir="$2" work_dir="$3" test_binary="$4"
@@ -18,4 +19,33 @@ plugin="${work_dir}/build/lib/processhost/plugins/audit_log.so"
 exports="$(nm -D --defined-only "${plugin}" | awk '$2 == "T" {print $3}')"
 [[ "${exports}" == "processhost_plugin_descriptor" ]] || { echo "unexpected exports: ${exports}" >&2; exit 1; }
 AUDIT_LOG_PLUGIN="${plugin}" "${test_binary}"
+
+mkdir -p "${work_dir}/client"
+cat >"${work_dir}/client/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.25)
+project(client_check LANGUAGES CXX)
+set(CMAKE_CXX_STANDARD 20)
+find_package(ProcessHost 0.1 REQUIRED)
+add_executable(client_check main.cpp)
+target_link_libraries(client_check PRIVATE ProcessHost::consumer_api_client)
+CMAKE
+cat >"${work_dir}/client/main.cpp" <<'CPP'
+#include <iostream>
+
+#include "processhost/client/consumer_api_client.hpp"
+
+int main() {
+  namespace client = processhost::client;
+  client::BeastHttpTransport transport(client::BaseUrl::parse("http://127.0.0.1:1").value());
+  auto info = client::ConsumerApiClient(transport).application_info();
+  std::cout << (info ? std::string("unexpected answer") : info.error().describe()) << std::endl;
+  return info ? 1 : 0;
+}
+CPP
+cmake -S "${work_dir}/client" -B "${work_dir}/client/build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="${work_dir}/prefix" >"${work_dir}/client-configure.log"
+cmake --build "${work_dir}/client/build" >"${work_dir}/client-build.log"
+output="$("${work_dir}/client/build/client_check")"
+expected="transport error: could not connect to http://127.0.0.1:1: Connection refused"
+[[ "${output}" == "${expected}" ]] || { echo "client_check printed: ${output}" >&2; exit 1; }
 rm -rf "${work_dir}"
