@@ -17,7 +17,9 @@ namespace processhost::test {
 class PostgresCluster {
  public:
   // Destroys whatever cluster was left in directory, then creates and starts a new one.
-  explicit PostgresCluster(std::filesystem::path directory);
+  // durable = false runs with fsync off: fast, and safe against a server crash, but not
+  // against a machine crash. Benchmarks want durable = true.
+  explicit PostgresCluster(std::filesystem::path directory, bool durable = false);
   // Uses the running cluster that pg_cluster.sh started in directory (its port is in
   // directory/port); the object does not remove it.
   static std::unique_ptr<PostgresCluster> attach(std::filesystem::path directory);
@@ -65,6 +67,7 @@ class PostgresCluster {
   std::string admin_database_ = "postgres";
   int port_ = 0;
   bool owned_ = true;
+  bool durable_ = false;
 };
 
 // The cluster tests share. When PROCESSHOST_TEST_POSTGRES_DIR is set (ctest sets it for
