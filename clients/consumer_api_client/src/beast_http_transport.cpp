@@ -3,9 +3,11 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 
@@ -49,13 +51,24 @@ struct BeastHttpTransport::Impl {
     stream.emplace(io);
     tcp::resolver resolver(io);
     beast::error_code result;
-    stream->expires_after(options.connect_timeout);
+    // The stream's deadline covers connecting; the timer covers name resolution, which
+    // the stream knows nothing of. Both share the connect timeout.
+    const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
+    asio::steady_timer resolve_deadline(io, deadline);
+    bool resolve_timed_out = false;
+    resolve_deadline.async_wait([&](beast::error_code ec) {
+      if (ec) return;
+      resolve_timed_out = true;
+      resolver.cancel();
+    });
     resolver.async_resolve(base_url.host, std::to_string(base_url.port),
                            [&](beast::error_code ec, const tcp::resolver::results_type& endpoints) {
+                             resolve_deadline.cancel();
                              if (ec) {
-                               result = ec;
+                               result = resolve_timed_out ? beast::error_code(beast::error::timeout) : ec;
                                return;
                              }
+                             stream->expires_at(deadline);
                              stream->async_connect(endpoints, [&](beast::error_code connect_ec,
                                                                   const tcp::endpoint&) { result = connect_ec; });
                            });
