@@ -325,6 +325,17 @@ void EngineCore::add_waiter(std::shared_ptr<StartWaiter> waiter) {
   waiters_.emplace(waiter->process_instance_id, std::move(waiter));
 }
 
+void EngineCore::remove_waiter(const std::shared_ptr<StartWaiter>& waiter) {
+  std::lock_guard lock(waiters_mutex_);
+  auto [begin, end] = waiters_.equal_range(waiter->process_instance_id);
+  for (auto it = begin; it != end; ++it) {
+    if (it->second == waiter) {
+      waiters_.erase(it);
+      return;
+    }
+  }
+}
+
 std::uint64_t EngineCore::add_listener(EngineEventListener listener) {
   std::lock_guard lock(listeners_mutex_);
   const auto id = next_listener_id_++;

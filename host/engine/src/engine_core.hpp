@@ -33,6 +33,11 @@ struct StartWaiter final : Cancellation {
   void complete(Result<StartResult> result);
 };
 
+// For calls that complete at once: nothing to cancel.
+struct NoCancellation final : Cancellation {
+  void cancel() override {}
+};
+
 // Builds the change set of one transition from the instance's current state; an error means
 // the trigger is refused (404, 403, ...) and nothing is committed.
 using Transition = std::function<Result<RunOutcome>(InstanceState& state)>;
@@ -66,6 +71,7 @@ class EngineCore {
   void load_state(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done);
 
   void add_waiter(std::shared_ptr<StartWaiter> waiter);
+  void remove_waiter(const std::shared_ptr<StartWaiter>& waiter);
   void post(std::function<void()> work);
   RunEnvironment environment() const;
   std::int64_t now_ms() const;

@@ -160,9 +160,10 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
         executor.start(start_index, payload);
         return std::move(executor).finish();
       },
-      [waiter, waits_for_end](Result<RunOutcome> outcome) {
+      [&core, waiter, waits_for_end](Result<RunOutcome> outcome) {
         if (!outcome) {
           waiter->complete(std::move(outcome).take_error());
+          if (waits_for_end) core.remove_waiter(waiter);
           return;
         }
         if (!waits_for_end) waiter->complete(StartResult{waiter->correlation_id, waiter->process_instance_id, {}, {}});
@@ -218,7 +219,7 @@ void Engine::trigger(const Identity&, EventKind, std::string, std::optional<Json
 CancelHandle Engine::fetch_and_lock(const Identity&, FetchAndLockRequest, Callback<std::vector<ExternalTask>> done) {
   // External service tasks are not executable in this version, so no task is ever pending.
   done(std::vector<ExternalTask>{});
-  return nullptr;
+  return std::make_shared<NoCancellation>();
 }
 
 void Engine::extend_lock(const Identity&, std::string external_task_id, std::string, std::int64_t,
