@@ -140,7 +140,18 @@ void MemoryStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowN
   std::vector<FlowNodeInstanceRecord> found;
   {
     std::lock_guard lock(mutex_);
-    if (query.state && *query.state == "suspended") {
+    if (query.process_instance_id) {
+      // The per-instance list is the index a durable store would use for this filter.
+      if (auto nodes = flow_nodes_of_instance_.find(*query.process_instance_id); nodes != flow_nodes_of_instance_.end()) {
+        for (const auto& id : nodes->second) {
+          const auto& record = flow_nodes_.at(id);
+          if (matches(query, record)) found.push_back(record);
+        }
+      }
+      std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.created_at_ms, a.id) < std::tie(b.created_at_ms, b.id);
+      });
+    } else if (query.state && *query.state == "suspended") {
       for (const auto& [created, id] : suspended_) {
         const auto& record = flow_nodes_.at(id);
         if (matches(query, record)) found.push_back(record);
