@@ -97,7 +97,7 @@ class EngineNode final : public HostNode {
     }
     const Result<ProcessModelInfo> result = future.get();
     if (!result) fail(info_.name, "cannot deploy " + file.string() + ": " + result.error().message);
-    logger_.info("deployed process model '" + result->id + "' (" + result->hash + ") from " + file.string());
+    logger_.debug("deployed process model '" + result->id + "' (" + result->hash + ") from " + file.string());
   }
 
   NodeInfo info_;

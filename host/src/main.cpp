@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -79,6 +80,8 @@ int run(const po::variables_map& options, LogSink& sink) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed log pipe or socket must be an error value, never a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
   po::options_description described("processhost: a BPMN process engine host\n\nOptions");
   described.add_options()
       ("help,h", "print this help and exit")

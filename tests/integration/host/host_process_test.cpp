@@ -104,7 +104,7 @@ TEST_F(HostBinary, SigtermLetsARequestInFlightFinish) {
   host.start();
   HttpClient client(host.port());
   client.send_raw("GET /fixture/slow/800 HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(host.wait_for_output("[slow_routes] slow request received: 800 ms", 10s)) << host.output();
   host.signal(SIGTERM);
   const HttpReply reply = client.read_reply();
   EXPECT_EQ(reply.status, 200);

@@ -191,7 +191,7 @@ TEST_F(Lifecycle, CheckConfigReportsABadPluginConfig) {
 std::vector<std::string> real_plugins() {
   std::vector<std::string> names;
   std::istringstream list(PROCESSHOST_REAL_PLUGINS);
-  for (std::string name; std::getline(list, name, ';');) {
+  for (std::string name; std::getline(list, name, ',');) {
     if (!name.empty()) names.push_back(name);
   }
   return names;

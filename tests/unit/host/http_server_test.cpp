@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <set>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -203,28 +205,34 @@ TEST_F(HttpServerTest, PipelinedRepliesKeepRequestOrder) {
 
 TEST_F(HttpServerTest, PipeliningIsBounded) {
   std::mutex mutex;
+  std::condition_variable arrived;
   std::vector<std::shared_ptr<Responder>> waiting;
   routes_.add("test", "GET", "/wait", [&](HttpRequest, std::shared_ptr<Responder> r) {
     std::lock_guard lock(mutex);
     waiting.push_back(std::move(r));
+    arrived.notify_all();
   });
+  const auto wait_for = [&](std::size_t count) {
+    std::unique_lock lock(mutex);
+    return arrived.wait_for(lock, 10s, [&] { return waiting.size() >= count; });
+  };
   start();
   HttpClient client(port());
   std::string burst;
   for (int i = 0; i < 6; ++i) burst += "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n";
   client.send_raw(burst);
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(wait_for(4));
+  std::this_thread::sleep_for(200ms);
   {
     std::lock_guard lock(mutex);
     // Only pipelineLimit requests are read while none is answered.
     EXPECT_EQ(waiting.size(), 4u);
     for (auto& responder : waiting) responder->respond(HttpResponse::json(200, "1"));
   }
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(client.read_reply().status, 200);
-  std::this_thread::sleep_for(200ms);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(client.read_reply().body, "1");
+  ASSERT_TRUE(wait_for(6));
   {
     std::lock_guard lock(mutex);
-    EXPECT_EQ(waiting.size(), 6u);
     for (std::size_t i = 4; i < waiting.size(); ++i) waiting[i]->respond(HttpResponse::json(200, "2"));
   }
   EXPECT_EQ(client.read_reply().body, "2");
@@ -289,14 +297,16 @@ TEST_F(HttpServerTest, ClientGoneCancelsTheResponder) {
 }
 
 TEST_F(HttpServerTest, StopLetsARequestInFlightFinish) {
-  routes_.add("test", "GET", "/slow", [this](HttpRequest, std::shared_ptr<Responder> r) {
+  std::promise<void> received;
+  routes_.add("test", "GET", "/slow", [&](HttpRequest, std::shared_ptr<Responder> r) {
     later_.respond(r, 400ms, HttpResponse::json(200, R"("finished")"));
+    received.set_value();
   });
   start();
   const auto bound = port();
   HttpClient client(bound);
   client.send_raw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::this_thread::sleep_for(100ms);
+  received.get_future().wait();
   std::thread stopper([this] { server_->stop(); });
   const HttpReply reply = client.read_reply();
   stopper.join();
