@@ -1,12 +1,12 @@
 #include "iam_config.hpp"
 
+#include <sodium.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
-
-#include <sodium.h>
 
 namespace processhost::plugins::iam {
 namespace {

@@ -19,8 +19,8 @@ void IamPlugin::configure(HostContext& context) {
                             "users then take a different time (rehash with processhost-hash-password)");
     }
   }
-  tokens_ = std::make_unique<TokenService>(TokenSettings{config.issuer, config.secret, config.previous_secrets,
-                                                         config.token_lifetime, config.clock_leeway});
+  tokens_ = std::make_unique<TokenService>(
+      TokenSettings{config.issuer, config.secret, config.previous_secrets, config.token_lifetime, config.clock_leeway});
   limiter_ = std::make_unique<RateLimiter>(config.rate_limit);
   logins_ = std::make_unique<LoginService>(users, *hasher_, *tokens_);
   pool_ = std::make_unique<WorkerPool>(config.max_pending_logins);
@@ -29,10 +29,9 @@ void IamPlugin::configure(HostContext& context) {
 
   context.services().provide<IdentityService>(*identity_);
   context.http().add_route("POST", kLoginRoutePath, route_->handler());
-  context.logger().info(std::to_string(users.size()) + " user(s) from '" + config.users_file.string() +
-                        "', issuer " + json_quote(config.issuer) + ", token lifetime " +
-                        std::to_string(config.token_lifetime.count()) + " s, signing key from " +
-                        config.secret_source);
+  context.logger().info(std::to_string(users.size()) + " user(s) from '" + config.users_file.string() + "', issuer " +
+                        json_quote(config.issuer) + ", token lifetime " +
+                        std::to_string(config.token_lifetime.count()) + " s, signing key from " + config.secret_source);
 }
 
 void IamPlugin::start(HostContext& context) {

@@ -27,9 +27,9 @@ void LoginRoute::handle(HttpRequest request, std::shared_ptr<Responder> responde
   if (auto retry_after = limiter_.try_acquire(key); retry_after.count() > 0) {
     logger_.warn("login of " + json_quote(parsed->username) + " from " + request.remote_address +
                  " refused: too many attempts");
-    auto response = HttpResponse::error(ErrorStatus::too_many_requests,
-                                        "Too many login attempts; try again in " +
-                                            std::to_string(retry_after.count()) + " seconds.");
+    auto response =
+        HttpResponse::error(ErrorStatus::too_many_requests, "Too many login attempts; try again in " +
+                                                                std::to_string(retry_after.count()) + " seconds.");
     response.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
     responder->respond(std::move(response));
     return;
@@ -58,8 +58,8 @@ void LoginRoute::finish(const LoginRequest& login, const std::string& limiter_ke
                         Responder& responder) {
   auto result = logins_.login(login);
   if (!result) {
-    logger_.info("login of " + json_quote(login.username) + " from " + remote_address + " refused: " +
-                 result.error().message);
+    logger_.info("login of " + json_quote(login.username) + " from " + remote_address +
+                 " refused: " + result.error().message);
     responder.respond(HttpResponse::error(result.error()));
     return;
   }

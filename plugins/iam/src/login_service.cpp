@@ -16,8 +16,7 @@ Result<std::string> read_field(const rapidjson::Value& body, const char* name) {
   std::string value(member->value.GetString(), member->value.GetStringLength());
   if (value.empty()) return bad_request(std::string("'") + name + "' must not be empty.");
   if (value.size() > kMaxCredentialBytes) {
-    return bad_request(std::string("'") + name + "' is longer than " + std::to_string(kMaxCredentialBytes) +
-                       " bytes.");
+    return bad_request(std::string("'") + name + "' is longer than " + std::to_string(kMaxCredentialBytes) + " bytes.");
   }
   if (value.find('\0') != std::string::npos) return bad_request(std::string("'") + name + "' contains a NUL.");
   return value;

@@ -1,9 +1,9 @@
 #include "password_hasher.hpp"
 
+#include <sodium.h>
+
 #include <array>
 #include <stdexcept>
-
-#include <sodium.h>
 
 namespace processhost::plugins::iam {
 namespace {
@@ -22,8 +22,8 @@ PasswordHasher::PasswordHasher(PasswordLimits limits) : limits_(limits) {
 
 std::string PasswordHasher::hash(std::string_view password) const {
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), limits_.ops_limit,
-                            limits_.mem_limit_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), limits_.ops_limit, limits_.mem_limit_bytes,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("password hashing failed (out of memory or limits refused: opsLimit " +
                              std::to_string(limits_.ops_limit) + ", memLimitBytes " +
                              std::to_string(limits_.mem_limit_bytes) + ")");

@@ -20,8 +20,7 @@ Plugin* create(HostContext&) { return new IamPlugin(); }
 void destroy(Plugin* plugin) noexcept { delete plugin; }
 
 const PluginDescriptor kDescriptor{
-    kPluginApiVersion, PROCESSHOST_ABI_TAG, "iam", "0.1.0", kProvides, kRequires, kIamConfigSchema, &create,
-    &destroy,
+    kPluginApiVersion, PROCESSHOST_ABI_TAG, "iam", "0.1.0", kProvides, kRequires, kIamConfigSchema, &create, &destroy,
 };
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "token_service.hpp"
 
+#include <jwt.h>
+
 #include <cstdlib>
 #include <memory>
-
-#include <jwt.h>
 
 #include "processhost/json.hpp"
 

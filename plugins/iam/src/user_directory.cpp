@@ -30,7 +30,8 @@ User parse_user(const rapidjson::Value& entry, std::size_t index, const std::str
   const auto where = entry_name(index, user.username);
 
   if (entry.HasMember("password")) {
-    fail(source, where + " has a plain 'password'; store 'passwordHash' instead (processhost-hash-password prints one)");
+    fail(source,
+         where + " has a plain 'password'; store 'passwordHash' instead (processhost-hash-password prints one)");
   }
   auto hash = entry.FindMember("passwordHash");
   if (hash == entry.MemberEnd() || !hash->value.IsString()) fail(source, where + " needs a string 'passwordHash'");

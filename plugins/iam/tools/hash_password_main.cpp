@@ -2,6 +2,7 @@
 // The password comes from the terminal (asked twice, not echoed) or from stdin's first
 // line, never from the command line, where other users could read it in the process list.
 
+#include <sodium.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -10,8 +11,6 @@
 #include <iostream>
 #include <string>
 #include <string_view>
-
-#include <sodium.h>
 
 #include "password_hasher.hpp"
 

@@ -1,6 +1,9 @@
 // The iam plugin in the real host, beside the real Consumer API: a user logs in, runs the
 // sample flow with the verified token, and every token that cannot be verified is refused.
 
+#include <jwt.h>
+#include <sodium.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <memory>
@@ -8,8 +11,6 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <jwt.h>
-#include <sodium.h>
 
 #include "processhost/json.hpp"
 #include "processhost/testing/host_process.hpp"
@@ -89,13 +90,13 @@ class IamHostTest : public ::testing::Test {
  protected:
   void start_host(bool allow_god_token = false) {
     dir_.write("users.json", R"({"users":[
-        {"username":"sampleUser","passwordHash":")" + fast_hash("pass") +
+        {"username":"sampleUser","passwordHash":")" +
+                                 fast_hash("pass") +
                                  R"(","claims":["sample_lane","can_read_process_model"]},
-        {"username":"outsider","passwordHash":")" + fast_hash("outsider-pass") +
-                                 R"(","claims":["can_read_process_model"]}]})");
+        {"username":"outsider","passwordHash":")" +
+                                 fast_hash("outsider-pass") + R"(","claims":["can_read_process_model"]}]})");
     dir_.write("iam.json", std::string(R"({"issuer":")") + kIssuer + R"(","secret":")" + kSecret +
-                               R"(","usersFile":"users.json","allowGodToken":)" +
-                               (allow_god_token ? "true" : "false") +
+                               R"(","usersFile":"users.json","allowGodToken":)" + (allow_god_token ? "true" : "false") +
                                R"(,"passwordHashing":{"opsLimit":1,"memLimitBytes":8192},
                                   "rateLimit":{"maxAttempts":3,"windowSeconds":60}})");
     auto config = dir_.write("host.json", std::string(R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")") +
@@ -193,16 +194,16 @@ TEST_F(IamHostTest, SampleFlowRunsWithAVerifiedToken) {
   const auto& task = tasks["userTasks"][0];
   EXPECT_STREQ(task["id"].GetString(), "UserTask_1");
   const std::string finish = std::string(kApi) + "/processes/" + task["processInstanceId"].GetString() +
-                             "/correlations/" + correlation_id + "/usertasks/" + task["flowNodeInstanceId"].GetString() +
-                             "/finish";
+                             "/correlations/" + correlation_id + "/usertasks/" +
+                             task["flowNodeInstanceId"].GetString() + "/finish";
   auto finished = post(finish, R"({"formFields":{"TaskWasSuccessful":true}})", token);
   EXPECT_EQ(finished.status, 204) << finished.body;
 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   HttpReply results;
   do {
-    results = get(std::string(kApi) + "/correlations/" + correlation_id + "/process_models/sample_process/results",
-                  token);
+    results =
+        get(std::string(kApi) + "/correlations/" + correlation_id + "/process_models/sample_process/results", token);
     if (results.status == 200 && results.body.find("TaskWasSuccessful") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   } while (std::chrono::steady_clock::now() < deadline);
@@ -227,8 +228,8 @@ TEST_F(IamHostTest, UserWithoutTheLaneClaimSeesNoTaskAndCannotFinishIt) {
   EXPECT_EQ(seen_body["totalCount"].GetInt(), 0);
 
   const std::string finish = std::string(kApi) + "/processes/" + task["processInstanceId"].GetString() +
-                             "/correlations/" + correlation_id + "/usertasks/" + task["flowNodeInstanceId"].GetString() +
-                             "/finish";
+                             "/correlations/" + correlation_id + "/usertasks/" +
+                             task["flowNodeInstanceId"].GetString() + "/finish";
   auto refused = post(finish, R"({"formFields":{"TaskWasSuccessful":true}})", outsider);
   EXPECT_EQ(refused.status, 403) << refused.body;
   auto still_waiting = get(std::string(kApi) + "/correlations/" + correlation_id + "/user_tasks", owner);
@@ -255,8 +256,8 @@ TEST_F(IamHostTest, EveryBadTokenIsRefusedWith401) {
       {"tampered payload", header + "." + base64url(promoted) + "." + signature},
       {"tampered signature", header + "." + good.substr(first_dot + 1, second_dot - first_dot - 1) + "." + flipped},
       {"alg none", forge(JWT_ALG_NONE, "", payload(kIssuer, 3600))},
-      {"alg none with a signature", base64url(R"({"alg":"none","typ":"JWT"})") + "." +
-                                        base64url(payload(kIssuer, 3600)) + "." + signature},
+      {"alg none with a signature",
+       base64url(R"({"alg":"none","typ":"JWT"})") + "." + base64url(payload(kIssuer, 3600)) + "." + signature},
       {"HS512 with the right secret", forge(JWT_ALG_HS512, kSecret, payload(kIssuer, 3600))},
       {"expired", forge(JWT_ALG_HS256, kSecret, payload(kIssuer, -3600))},
       {"wrong issuer", forge(JWT_ALG_HS256, kSecret, payload("someone-else", 3600))},

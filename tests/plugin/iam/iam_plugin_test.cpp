@@ -1,6 +1,9 @@
 // The real iam.so, loaded as the host loads it, configured and driven through a fake
 // HostContext: descriptor, config errors, POST /iam/login and the identity service.
 
+#include <sodium.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,8 +11,6 @@
 
 #include <boost/dll/shared_library.hpp>
 #include <gtest/gtest.h>
-#include <sodium.h>
-#include <unistd.h>
 
 #include "fake_host_context.hpp"
 #include "processhost/plugin.hpp"

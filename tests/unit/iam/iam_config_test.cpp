@@ -1,11 +1,12 @@
 #include "iam_config.hpp"
 
+#include <sodium.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 #include <gtest/gtest.h>
-#include <sodium.h>
 
 #include "processhost/json.hpp"
 
@@ -19,11 +20,12 @@ class IamConfigTest : public ::testing::Test {
   IamConfig parse(const std::string& json) {
     rapidjson::Document document;
     EXPECT_FALSE(json_parse(json, document).has_value()) << json;
-    return parse_iam_config(document, "/etc/processhost", [this](const std::string& name) -> std::optional<std::string> {
-      auto found = environment_.find(name);
-      if (found == environment_.end()) return std::nullopt;
-      return found->second;
-    });
+    return parse_iam_config(document, "/etc/processhost",
+                            [this](const std::string& name) -> std::optional<std::string> {
+                              auto found = environment_.find(name);
+                              if (found == environment_.end()) return std::nullopt;
+                              return found->second;
+                            });
   }
   void expect_error(const std::string& json, std::string_view message_part) {
     try {
@@ -53,9 +55,9 @@ TEST_F(IamConfigTest, DefaultsMatchTheDocumentation) {
 }
 
 TEST_F(IamConfigTest, ReadsEveryField) {
-  auto config = parse(R"({"issuer":"me","secret":")" + kGoodSecret + R"(","previousSecrets":[")" +
-                      std::string(32, 'p') +
-                      R"("],"tokenLifetimeSeconds":60,"clockLeewaySeconds":0,"usersFile":"/abs/users.json",
+  auto config =
+      parse(R"({"issuer":"me","secret":")" + kGoodSecret + R"(","previousSecrets":[")" + std::string(32, 'p') +
+            R"("],"tokenLifetimeSeconds":60,"clockLeewaySeconds":0,"usersFile":"/abs/users.json",
       "allowGodToken":true,"rateLimit":{"maxAttempts":2,"windowSeconds":10},
       "passwordHashing":{"opsLimit":1,"memLimitBytes":8192},"workerThreads":3,"maxPendingLogins":7})");
   EXPECT_EQ(config.issuer, "me");
@@ -75,7 +77,8 @@ TEST_F(IamConfigTest, ReadsEveryField) {
 TEST_F(IamConfigTest, RefusesMissingOrShortSecret) {
   expect_error(R"({"usersFile":"u.json"})", "PROCESSHOST_IAM_SECRET");
   expect_error(R"({"usersFile":"u.json","secret":"short"})", "at least 32");
-  expect_error(R"({"usersFile":"u.json","secret":")" + kGoodSecret + R"(","previousSecrets":["short"]})", "at least 32");
+  expect_error(R"({"usersFile":"u.json","secret":")" + kGoodSecret + R"(","previousSecrets":["short"]})",
+               "at least 32");
   expect_error(R"({"usersFile":"u.json","secret":")" + kGoodSecret + R"(","secretFile":"x"})", "not both");
   expect_error(R"({"secret":")" + kGoodSecret + R"("})", "'usersFile' is required");
 }

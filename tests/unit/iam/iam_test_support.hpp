@@ -1,12 +1,12 @@
 #pragma once
 // Helpers shared by the iam unit tests: fast hashing limits, a settable clock, token surgery.
 
+#include <sodium.h>
+
 #include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <sodium.h>
 
 #include "iam_config.hpp"
 #include "token_service.hpp"
@@ -38,9 +38,7 @@ inline TokenSettings settings(std::string issuer = kIssuer, std::string secret =
   return result;
 }
 
-inline User sample_user() {
-  return User{"sampleUser", "sample-id", "", {"sample_lane", "can_read_process_model"}};
-}
+inline User sample_user() { return User{"sampleUser", "sample-id", "", {"sample_lane", "can_read_process_model"}}; }
 
 inline std::string base64url_encode(std::string_view bytes) {
   std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');

@@ -1,10 +1,11 @@
 #include "token_service.hpp"
 
+#include <jwt.h>
+
 #include <cstdlib>
 #include <memory>
 
 #include <gtest/gtest.h>
-#include <jwt.h>
 
 #include "iam_test_support.hpp"
 
@@ -18,9 +19,10 @@ std::string forge(jwt_alg_t alg, const std::string& key, const std::string& gran
   jwt_t* raw = nullptr;
   EXPECT_EQ(jwt_new(&raw), 0);
   std::unique_ptr<jwt_t, decltype(&jwt_free)> jwt(raw, &jwt_free);
-  EXPECT_EQ(jwt_set_alg(jwt.get(), alg, alg == JWT_ALG_NONE ? nullptr : reinterpret_cast<const unsigned char*>(key.data()),
-                        alg == JWT_ALG_NONE ? 0 : static_cast<int>(key.size())),
-            0);
+  EXPECT_EQ(
+      jwt_set_alg(jwt.get(), alg, alg == JWT_ALG_NONE ? nullptr : reinterpret_cast<const unsigned char*>(key.data()),
+                  alg == JWT_ALG_NONE ? 0 : static_cast<int>(key.size())),
+      0);
   EXPECT_EQ(jwt_add_grants_json(jwt.get(), grants_json.c_str()), 0);
   char* encoded = jwt_encode_str(jwt.get());
   EXPECT_NE(encoded, nullptr);
@@ -175,9 +177,9 @@ TEST_F(TokenServiceTest, RefusesSignedTokensWithMissingOrBadFields) {
   expect_refused(forge(JWT_ALG_HS256, kSecret,
                        base + R"(,"exp":)" + std::to_string(now + 60) + R"(,"sub":"u","claims":"sample_lane"})"),
                  "claims");
-  expect_refused(forge(JWT_ALG_HS256, kSecret,
-                       base + R"(,"exp":)" + std::to_string(now + 60) + R"(,"sub":"u","claims":[1]})"),
-                 "claims");
+  expect_refused(
+      forge(JWT_ALG_HS256, kSecret, base + R"(,"exp":)" + std::to_string(now + 60) + R"(,"sub":"u","claims":[1]})"),
+      "claims");
 }
 
 TEST_F(TokenServiceTest, ForgedTokenWithTheRightSecretAndFieldsVerifies) {

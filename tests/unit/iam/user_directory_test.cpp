@@ -32,8 +32,8 @@ class UserDirectoryTest : public ::testing::Test {
 };
 
 TEST_F(UserDirectoryTest, ParsesUsersWithClaims) {
-  auto directory = UserDirectory::parse(user_json(R"(,"userId":"u-1","claims":["sample_lane","can_read_process_model"])"),
-                                        "users.json");
+  auto directory = UserDirectory::parse(
+      user_json(R"(,"userId":"u-1","claims":["sample_lane","can_read_process_model"])"), "users.json");
   ASSERT_EQ(directory.size(), 1u);
   const User* user = directory.find("sampleUser");
   ASSERT_NE(user, nullptr);
@@ -67,8 +67,8 @@ TEST_F(UserDirectoryTest, ReportsEachKindOfMistake) {
   expect_error(R"({"users":[{"username":"a","passwordHash":")" + hash_ + R"("},{"username":"a","passwordHash":")" +
                    hash_ + "\"}]}",
                "users[1] ('a'): the username appears twice");
-  expect_error(R"({"users":[{"username":"a","passwordHash":")" + hash_ + R"("},{"username":"b","userId":"a","passwordHash":")" +
-                   hash_ + "\"}]}",
+  expect_error(R"({"users":[{"username":"a","passwordHash":")" + hash_ +
+                   R"("},{"username":"b","userId":"a","passwordHash":")" + hash_ + "\"}]}",
                "userId 'a' appears twice");
 }
 
@@ -83,7 +83,8 @@ TEST_F(UserDirectoryTest, LoadNamesAMissingFile) {
 }
 
 TEST_F(UserDirectoryTest, LoadReadsAFile) {
-  auto path = std::filesystem::temp_directory_path() / ("processhost-iam-users-" + std::to_string(::getpid()) + ".json");
+  auto path =
+      std::filesystem::temp_directory_path() / ("processhost-iam-users-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << user_json(R"(,"claims":["sample_lane"])");
   auto directory = UserDirectory::load(path);
   std::filesystem::remove(path);
