@@ -100,7 +100,7 @@ void read_rate_limit(const rapidjson::Value& config, IamConfig& result) {
   if (auto value = get_count(member->value, "maxAttempts", 1, 1'000'000)) {
     result.rate_limit.max_attempts = static_cast<std::uint32_t>(*value);
   }
-  if (auto value = get_count(member->value, "windowSeconds", 1, 24 * 60 * 60)) {
+  if (auto value = get_count(member->value, "windowSeconds", 1, 24ULL * 60 * 60)) {
     result.rate_limit.window = std::chrono::seconds(*value);
   }
 }

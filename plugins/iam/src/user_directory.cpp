@@ -76,8 +76,9 @@ UserDirectory UserDirectory::parse(std::string_view json_text, const std::string
   rapidjson::Document document;
   if (auto error = json_parse(json_text, document)) fail(source, "invalid JSON: " + *error);
   if (!document.IsObject()) fail(source, "the root must be an object {\"users\": [...]}");
-  auto users = document.FindMember("users");
-  if (users == document.MemberEnd() || !users->value.IsArray()) fail(source, "needs an array 'users'");
+  const rapidjson::Value& root = document;
+  auto users = root.FindMember("users");
+  if (users == root.MemberEnd() || !users->value.IsArray()) fail(source, "needs an array 'users'");
 
   UserDirectory directory;
   std::set<std::string> user_ids;
