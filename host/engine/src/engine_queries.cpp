@@ -63,6 +63,8 @@ struct FormResolver : std::enable_shared_from_this<FormResolver> {
   }
 };
 
+Error not_started() { return make_error(ErrorStatus::unavailable, "the engine is not started"); }
+
 }  // namespace
 
 void Engine::list_process_models(const Identity& identity, PageRequest page,
@@ -84,6 +86,7 @@ void Engine::get_process_model(const Identity& identity, std::string process_mod
 
 void Engine::get_process_model_by_instance(const Identity& identity, std::string process_instance_id,
                                            Callback<ProcessModelInfo> done) {
+  if (!core_->store_) return done(not_started());
   core_->store_->load_instance(process_instance_id, [this, identity, process_instance_id, done](
                                                         Result<std::optional<ProcessInstanceRecord>> loaded) {
     if (!loaded) return done(std::move(loaded).take_error());
@@ -99,6 +102,7 @@ void Engine::get_process_model_by_instance(const Identity& identity, std::string
 
 void Engine::own_process_instances(const Identity& identity, PageRequest page,
                                    Callback<PagedList<ProcessInstanceInfo>> done) {
+  if (!core_->store_) return done(not_started());
   InstanceQuery query;
   query.owner_user_id = identity.user_id;
   query.page = page;
@@ -122,6 +126,7 @@ void Engine::own_process_instances(const Identity& identity, PageRequest page,
 
 void Engine::correlation_results(const Identity& identity, std::string correlation_id, std::string process_model_id,
                                  Callback<std::vector<CorrelationResult>> done) {
+  if (!core_->store_) return done(not_started());
   core_->store_->query_results(correlation_id, process_model_id,
                                [identity, done](Result<std::vector<CorrelationResultRecord>> found) {
                                  if (!found) return done(std::move(found).take_error());
@@ -136,6 +141,7 @@ void Engine::correlation_results(const Identity& identity, std::string correlati
 }
 
 void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<PagedList<WaitingTask>> done) {
+  if (!core_->store_) return done(not_started());
   FlowNodeQuery flow_query;
   if (query.kinds & task_kind_bit(TaskKind::user_task)) flow_query.flow_node_types.push_back("bpmn:UserTask");
   if (query.kinds & task_kind_bit(TaskKind::manual_task)) flow_query.flow_node_types.push_back("bpmn:ManualTask");
