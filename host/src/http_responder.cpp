@@ -6,10 +6,14 @@ namespace processhost::host {
 
 void SessionResponder::respond(HttpResponse response) {
   if (answered_.exchange(true)) return;
+  // Declared before the lock so that, if this is the last reference, the session is
+  // destroyed after the lock is released: ~HttpSession takes the same mutex.
+  std::shared_ptr<HttpSession> session;
   // Holding the lock keeps the I/O context alive while the completion is posted to it.
   std::lock_guard lock(shared_->mutex);
   if (!shared_->alive) return;
-  if (auto session = session_.lock()) session->deliver(slot_id_, std::move(response));
+  session = session_.lock();
+  if (session) session->deliver(slot_id_, std::move(response));
 }
 
 void SessionResponder::on_cancel(std::function<void()> callback) {
