@@ -73,7 +73,8 @@ void MemoryStore::commit(ChangeSet changes, Callback<Ok> done) {
   }
   const std::string instance_id = incoming.id;
   const bool ended = incoming.state != "running";
-  for (auto& record : changes.flow_node_instances) {
+  // The records of an instance that ends in this commit would be dropped below at once.
+  for (auto& record : ended ? std::vector<FlowNodeInstanceRecord>{} : std::move(changes.flow_node_instances)) {
     auto [entry, inserted] = flow_nodes_.try_emplace(record.id);
     if (inserted) {
       flow_nodes_of_instance_[instance_id].push_back(record.id);
