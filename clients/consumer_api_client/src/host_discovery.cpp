@@ -19,12 +19,24 @@ std::string join(const std::vector<std::string>& names) {
 
 std::vector<std::string> HostCapabilities::plugin_names() const {
   std::vector<std::string> names;
-  for (const auto& plugin : plugins.plugins) names.push_back(plugin.name);
+  for (const auto& plugin : plugins.plugins) {
+    if (!plugin.built_in) names.push_back(plugin.name);
+  }
+  return names;
+}
+
+std::vector<std::string> HostCapabilities::built_in_names() const {
+  std::vector<std::string> names;
+  for (const auto& plugin : plugins.plugins) {
+    if (plugin.built_in) names.push_back(plugin.name);
+  }
   return names;
 }
 
 std::string HostCapabilities::summary() const {
-  return plugins.host_name + " " + plugins.host_version + " with plugins " + join(plugin_names());
+  std::string text = plugins.host_name + " " + plugins.host_version + " with plugins " + join(plugin_names());
+  if (auto built_in = built_in_names(); !built_in.empty()) text += " (built in: " + join(built_in) + ")";
+  return text;
 }
 
 ClientResult<HostCapabilities> discover_host(HttpTransport& transport) {

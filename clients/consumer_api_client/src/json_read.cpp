@@ -296,6 +296,9 @@ ClientResult<HostPlugins> read_host_plugins(std::string_view text) {
       plugin.name = require_string(value, "name", "LoadedPlugin");
       plugin.version = optional_string(value, "version", "LoadedPlugin").value_or("");
       plugin.library = optional_string(value, "library", "LoadedPlugin").value_or("");
+      auto built_in = value.FindMember("builtIn");
+      plugin.built_in = built_in != value.MemberEnd() && built_in->value.IsBool() ? built_in->value.GetBool()
+                                                                                 : plugin.library.empty();
       plugin.provides = strings(value, "provides");
       plugin.requires_services = strings(value, "requires");
       return plugin;

@@ -10,7 +10,8 @@ namespace {
 
 using testing::FakeTransport;
 
-constexpr const char* kDemoHost = R"({"host":{"name":"ProcessHost","version":"0.1.0"},"plugins":[
+constexpr const char* kDemoHost = R"({"host":{"name":"processhost","version":"0.1.0"},"plugins":[
+  {"name":"engine","version":"0.1.0","builtIn":true,"library":null,"provides":["processhost.engine/1"],"requires":["processhost.store/1"]},
   {"name":"pg_store","version":"0.1.0","library":"pg_store.so","provides":["processhost.store/1"],"requires":[]},
   {"name":"iam","version":"0.1.0","library":"iam.so","provides":["processhost.identity/1"],"requires":[]},
   {"name":"consumer_api","version":"0.1.0","library":"consumer_api.so","provides":[],"requires":["processhost.engine/1"]}]})";
@@ -24,13 +25,14 @@ TEST(HostDiscovery, SeesTheConsumerApiAndThatLoginIsNeeded) {
   EXPECT_EQ(transport.calls[0].target, "/host/plugins");
   EXPECT_TRUE(capabilities->consumer_api);
   EXPECT_TRUE(capabilities->login_required);
-  EXPECT_EQ(capabilities->summary(), "ProcessHost 0.1.0 with plugins pg_store, iam, consumer_api");
+  EXPECT_EQ(capabilities->summary(), "processhost 0.1.0 with plugins pg_store, iam, consumer_api (built in: engine)");
   EXPECT_TRUE(require_consumer_api(*capabilities, transport.base_url()));
 }
 
 TEST(HostDiscovery, AHostWithoutIamNeedsNoLogin) {
   FakeTransport transport;
-  transport.reply(200, R"({"host":{"name":"ProcessHost","version":"0.1.0"},"plugins":[{"name":"consumer_api"}]})");
+  transport.reply(200, R"({"host":{"name":"processhost","version":"0.1.0"},"plugins":[
+      {"name":"consumer_api","library":"/p/consumer_api.so","builtIn":false}]})");
   auto capabilities = discover_host(transport);
   ASSERT_TRUE(capabilities);
   EXPECT_TRUE(capabilities->consumer_api);
@@ -39,7 +41,8 @@ TEST(HostDiscovery, AHostWithoutIamNeedsNoLogin) {
 
 TEST(HostDiscovery, AHostWithoutTheConsumerApiGivesAClearError) {
   FakeTransport transport;
-  transport.reply(200, R"({"host":{"name":"ProcessHost","version":"0.1.0"},"plugins":[{"name":"pg_store"}]})");
+  transport.reply(200, R"({"host":{"name":"processhost","version":"0.1.0"},"plugins":[
+      {"name":"engine","library":null},{"name":"pg_store","library":"/p/pg_store.so"}]})");
   auto capabilities = discover_host(transport);
   ASSERT_TRUE(capabilities);
   auto supported = require_consumer_api(*capabilities, transport.base_url());

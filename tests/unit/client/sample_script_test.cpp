@@ -12,7 +12,7 @@ namespace {
 using testing::FakeTransport;
 
 constexpr const char* kDemoPlugins = R"({"host":{"name":"ProcessHost","version":"0.1.0"},"plugins":[
-  {"name":"iam","provides":["processhost.identity/1"]},{"name":"consumer_api"}]})";
+  {"name":"iam","library":"iam.so","provides":["processhost.identity/1"]},{"name":"consumer_api","library":"c.so"}]})";
 constexpr const char* kTask = R"({"userTasks":[{"flowNodeType":"bpmn:UserTask","id":"UserTask_1",
   "flowNodeInstanceId":"fni-9","name":"Wait for the user to do something","correlationId":"CID",
   "processModelId":"sample_process","processInstanceId":"pi-7","data":{"formFields":[]},"tokenPayload":{}}],"totalCount":1})";

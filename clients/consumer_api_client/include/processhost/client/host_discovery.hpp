@@ -21,8 +21,10 @@ struct HostCapabilities {
   bool consumer_api = false;    // a plugin named consumer_api is loaded
   bool login_required = false;  // a plugin provides processhost.identity/1 (IAM)
 
+  // Names of the loaded plugin libraries; parts built into the host are left out.
   std::vector<std::string> plugin_names() const;
-  // "ProcessHost 0.1.0 with plugins pg_store, iam, consumer_api"
+  std::vector<std::string> built_in_names() const;
+  // "processhost 0.1.0 with plugins pg_store, iam, consumer_api (built in: engine)"
   std::string summary() const;
 };
 

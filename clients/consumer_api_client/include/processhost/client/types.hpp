@@ -241,7 +241,8 @@ struct LoginResult {
 struct LoadedPlugin {
   std::string name;
   std::string version;
-  std::string library;
+  std::string library;  // empty for parts built into the host (engine, memory store)
+  bool built_in = false;
   std::vector<std::string> provides;
   std::vector<std::string> requires_services;  // wire name "requires"
 };
