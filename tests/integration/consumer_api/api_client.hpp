@@ -23,15 +23,20 @@ using processhost::testing::HttpReply;
 
 inline const std::string kBase = "/api/consumer/v1";
 
-// The models every suite deploys; sample_process is the demo's.
+// The models the main suites deploy (sample_process is the demo's); the event and external
+// task models are deployed by their own suites.
 std::vector<std::string> model_files();
+std::string model_file(const std::string& name);
 
 // One host process for a whole suite.
 class RunningHost {
  public:
-  // with_iam: also load the iam plugin with the test users (see iam_users_json()).
-  explicit RunningHost(bool with_iam);
+  // with_iam: also load the iam plugin with the test users. When the engine refuses a model
+  // because it does not support one of its elements yet, unsupported() says why (the
+  // suite then skips) instead of throwing.
+  explicit RunningHost(bool with_iam, std::vector<std::string> models = model_files());
   ~RunningHost();
+  const std::string& unsupported() const { return unsupported_; }
   std::uint16_t port() const { return host_->port(); }
   std::string output() const { return host_->output(); }
   processhost::testing::HostProcess& process() { return *host_; }
@@ -39,6 +44,7 @@ class RunningHost {
  private:
   std::unique_ptr<processhost::testing::TempDir> dir_;
   std::unique_ptr<processhost::testing::HostProcess> host_;
+  std::string unsupported_;
 };
 
 // True when the build has the iam plugin next to consumer_api.

@@ -8,7 +8,7 @@
 namespace processhost::consumer_api_integration {
 namespace {
 
-using ExternalTasks = OpenHost;
+using ExternalTasks = SuiteHost<ExternalTaskModels>;
 
 rapidjson::Document fetch(std::uint16_t port, const std::string& worker, int long_polling_ms = 5000,
                           const std::string& base = kBase) {

@@ -1,6 +1,8 @@
 // The same host with the iam plugin: tokens, claims, lanes. Skipped when the build has no
 // iam plugin.
 
+#include <iostream>
+
 #include "api_client.hpp"
 
 namespace processhost::consumer_api_integration {
@@ -14,6 +16,9 @@ class WithIam : public ::testing::Test {
   static void TearDownTestSuite() { host_.reset(); }
   void SetUp() override {
     if (!host_) GTEST_SKIP() << "the iam plugin is not built";
+  }
+  void TearDown() override {
+    if (HasFailure() && host_) std::cerr << "host output:\n" << host_->output() << "\n";
   }
   static std::uint16_t port() { return host_->port(); }
 

@@ -6,6 +6,7 @@ namespace processhost::consumer_api_integration {
 namespace {
 
 using TasksAndEvents = OpenHost;
+using Events = SuiteHost<EventModels>;
 
 std::string start_in(std::uint16_t port, const std::string& model, const std::string& correlation) {
   auto reply = post(port, "/process_models/" + model + "/start", R"({"correlationId":")" + correlation + R"("})");
@@ -101,7 +102,7 @@ TEST_F(TasksAndEvents, UserTaskFormFieldsAndFinishingEveryKind) {
   EXPECT_EQ(json(get(port(), "/correlations/tasks-2/tasks"))["totalCount"].GetUint(), 0u);
 }
 
-TEST_F(TasksAndEvents, EventsAreListedAndTriggeredByName) {
+TEST_F(Events, AreListedAndTriggeredByName) {
   start_in(port(), "capi_events", "events-1");
   auto by_correlation = wait_for_items(port(), "/correlations/events-1/events", "events", 1);
   auto list = json(by_correlation);

@@ -1,6 +1,9 @@
 // Task, event and trigger routes: which query each route makes, the list JSON and its
 // totalCount rule, finish bodies.
 
+#include <limits>
+#include <map>
+
 #include "api_fixture.hpp"
 
 namespace processhost::plugins::consumer_api::testing {
@@ -111,11 +114,6 @@ TEST_F(TaskRoutes, EachListRouteMakesItsQuery) {
       {"/correlations/c/empty_activities", 4, {}, {}, "c", false, "emptyActivities"},
       {"/process_models/m/correlations/c/empty_activities", 4, "m", {}, "c", false, "emptyActivities"},
       {"/empty_activities/own", 4, {}, {}, {}, true, "emptyActivities"},
-      {"/suspended_tasks", 7, {}, {}, {}, false, "tasks"},
-      {"/process_models/m/tasks", 7, "m", {}, {}, false, "tasks"},
-      {"/process_instances/pi/tasks", 7, {}, "pi", {}, false, "tasks"},
-      {"/correlations/c/tasks", 7, {}, {}, "c", false, "tasks"},
-      {"/process_models/m/correlations/c/tasks", 7, "m", {}, "c", false, "tasks"},
   };
   for (const auto& c : cases) {
     std::string body;
@@ -131,7 +129,7 @@ TEST_F(TaskRoutes, EachListRouteMakesItsQuery) {
   }
 }
 
-TEST_F(TaskRoutes, TypedListsCountReturnedItemsMixedListsCountBeforePaging) {
+TEST_F(TaskRoutes, TypedListsCountReturnedItems) {
   PagedList<WaitingTask> list;
   list.items = {simple_task(TaskKind::manual_task, "M1")};
   list.total_count = 9;
@@ -140,23 +138,95 @@ TEST_F(TaskRoutes, TypedListsCountReturnedItemsMixedListsCountBeforePaging) {
   EXPECT_EQ(manual_body,
             R"({"manualTasks":[{"flowNodeType":"bpmn:ManualTask","id":"M1","name":"M1 name","flowNodeInstanceId":"fni-M1",)"
             R"("correlationId":"c","processModelId":"m","processInstanceId":"pi","tokenPayload":{"x":1}}],"totalCount":1})");
-  std::string mixed_body;
-  list_tasks("/suspended_tasks?limit=1", list, &mixed_body);
-  EXPECT_NE(mixed_body.find(R"("totalCount":9})"), std::string::npos);
 }
 
-TEST_F(TaskRoutes, MixedListsOrderEmptyActivitiesManualTasksUserTasks) {
-  PagedList<WaitingTask> list;
-  list.items = {user_task(), simple_task(TaskKind::manual_task, "M"), simple_task(TaskKind::empty_activity, "E")};
-  list.total_count = 3;
-  std::string body;
-  list_tasks("/suspended_tasks", list, &body);
-  const auto e = body.find(R"("flowNodeType":"bpmn:Task")");
-  const auto m = body.find(R"("flowNodeType":"bpmn:ManualTask")");
-  const auto u = body.find(R"("flowNodeType":"bpmn:UserTask")");
-  ASSERT_NE(e, std::string::npos);
-  EXPECT_LT(e, m);
-  EXPECT_LT(m, u);
+// Answers each per-kind query like the engine: pages the kind's tasks, counts before paging.
+class MixedTaskRoutes : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    tasks_[task_kind_bit(TaskKind::empty_activity)] = {simple_task(TaskKind::empty_activity, "E1"),
+                                                       simple_task(TaskKind::empty_activity, "E2")};
+    tasks_[task_kind_bit(TaskKind::manual_task)] = {simple_task(TaskKind::manual_task, "M1")};
+    tasks_[task_kind_bit(TaskKind::user_task)] = {user_task(), user_task()};
+    ON_CALL(engine_, waiting_tasks(_, _, _)).WillByDefault([this](const Identity&, TaskQuery query, auto done) {
+      queries_.push_back(query);
+      const auto& all = tasks_[query.kinds];
+      PagedList<WaitingTask> page;
+      page.total_count = all.size();
+      for (std::size_t i = query.page.offset; i < all.size(); ++i) {
+        if (query.page.limit != 0 && page.items.size() == query.page.limit) break;
+        page.items.push_back(all[i]);
+      }
+      done(page);
+    });
+  }
+  std::vector<std::string> ids(const std::string& path) {
+    auto response = get(path);
+    EXPECT_EQ(response->response().status, 200);
+    auto body = body_json(*response);
+    total_ = body["totalCount"].GetUint();
+    std::vector<std::string> result;
+    for (const auto& task : body["tasks"].GetArray()) result.emplace_back(task["id"].GetString());
+    return result;
+  }
+  std::map<unsigned, std::vector<WaitingTask>> tasks_;
+  std::vector<TaskQuery> queries_;
+  std::size_t total_ = 0;
+};
+
+TEST_F(MixedTaskRoutes, OrderIsEmptyActivitiesManualTasksUserTasksAcrossPages) {
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(ids("/suspended_tasks"), (Ids{"E1", "E2", "M1", "UserTask_1", "UserTask_1"}));
+  EXPECT_EQ(total_, 5u);
+  EXPECT_EQ(ids("/suspended_tasks?limit=1"), (Ids{"E1"}));
+  EXPECT_EQ(total_, 5u);
+  EXPECT_EQ(ids("/suspended_tasks?offset=1&limit=2"), (Ids{"E2", "M1"}));
+  EXPECT_EQ(ids("/suspended_tasks?offset=2&limit=2"), (Ids{"M1", "UserTask_1"}));
+  EXPECT_EQ(ids("/suspended_tasks?offset=3"), (Ids{"UserTask_1", "UserTask_1"}));
+  EXPECT_EQ(ids("/suspended_tasks?offset=9"), Ids{});
+  EXPECT_EQ(total_, 5u);
+}
+
+TEST_F(MixedTaskRoutes, EachRouteQueriesEveryKindWithItsFilters) {
+  const struct {
+    std::string path;
+    std::optional<std::string> model, instance, correlation;
+  } cases[] = {
+      {"/suspended_tasks", {}, {}, {}},
+      {"/process_models/m/tasks", "m", {}, {}},
+      {"/process_instances/pi/tasks", {}, "pi", {}},
+      {"/correlations/c/tasks", {}, {}, "c"},
+      {"/process_models/m/correlations/c/tasks", "m", {}, "c"},
+  };
+  for (const auto& c : cases) {
+    queries_.clear();
+    ids(c.path + "?offset=1&limit=2");
+    ASSERT_EQ(queries_.size(), 3u) << c.path;
+    const unsigned kinds[] = {4, 2, 1};
+    for (std::size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(queries_[i].kinds, kinds[i]) << c.path;
+      EXPECT_EQ(queries_[i].process_model_id, c.model) << c.path;
+      EXPECT_EQ(queries_[i].process_instance_id, c.instance) << c.path;
+      EXPECT_EQ(queries_[i].correlation_id, c.correlation) << c.path;
+      EXPECT_FALSE(queries_[i].own_only);
+    }
+    EXPECT_EQ(queries_[0].page.offset, 1u);
+    EXPECT_EQ(queries_[0].page.limit, 2u);
+    EXPECT_EQ(queries_[1].page.offset, 0u);  // E2 was taken from the empty activities
+    EXPECT_EQ(queries_[1].page.limit, 1u);
+    EXPECT_EQ(queries_[2].page.limit, 0u);  // page full: count only
+    EXPECT_EQ(queries_[2].page.offset, std::numeric_limits<std::size_t>::max());
+  }
+}
+
+TEST_F(MixedTaskRoutes, AnEngineErrorOnAnyKindIsTheAnswer) {
+  EXPECT_CALL(engine_, waiting_tasks(_, _, _))
+      .WillOnce(InvokeArgument<2>(Result<PagedList<WaitingTask>>(PagedList<WaitingTask>{})))
+      .WillOnce(InvokeArgument<2>(Result<PagedList<WaitingTask>>(make_error(ErrorStatus::unavailable, "store down"))));
+  auto response = get("/suspended_tasks");
+  EXPECT_EQ(response->response().status, 503);
+  EXPECT_EQ(response->response().body, R"({"message":"store down"})");
 }
 
 TEST_F(TaskRoutes, FinishUserTaskPassesFormFields) {
@@ -200,10 +270,10 @@ TEST_F(TaskRoutes, FinishUserTaskRejectsFormFieldsThatAreNotAnObject) {
   EXPECT_NE(broken->response().body.find("not valid JSON"), std::string::npos);
 }
 
-TEST_F(TaskRoutes, FinishNotWaitingTaskIs404WithTheEnginesMessage) {
+TEST_F(TaskRoutes, FinishNotWaitingTaskIs404WithTheReferenceMessage) {
   const std::string message = "ProcessInstance 'pi' in Correlation 'c' does not have a UserTask with id 'f'";
   EXPECT_CALL(engine_, finish_task(_, _, _))
-      .WillOnce(InvokeArgument<2>(Result<Ok>(make_error(ErrorStatus::not_found, message))));
+      .WillOnce(InvokeArgument<2>(Result<Ok>(make_error(ErrorStatus::not_found, "task f is not waiting"))));
   auto response = post("/processes/pi/correlations/c/usertasks/f/finish", "{}");
   EXPECT_EQ(response->response().status, 404);
   EXPECT_EQ(response->response().body, "{\"message\":\"" + message + "\"}");
@@ -225,6 +295,15 @@ TEST_F(TaskRoutes, FinishManualTaskAndEmptyActivityIgnoreTheBody) {
     EXPECT_EQ(seen.result, "{}");
     ::testing::Mock::VerifyAndClearExpectations(&engine_);
   }
+}
+
+TEST_F(TaskRoutes, FinishNotWaitingNamesTheTaskKind) {
+  EXPECT_CALL(engine_, finish_task(_, _, _))
+      .WillRepeatedly(InvokeArgument<2>(Result<Ok>(make_error(ErrorStatus::not_found, "nope"))));
+  EXPECT_EQ(post("/processes/p/correlations/c/manual_tasks/m/finish")->response().body,
+            R"({"message":"ProcessInstance 'p' in Correlation 'c' does not have a ManualTask with id 'm'"})");
+  EXPECT_EQ(post("/processes/p/correlations/c/empty_activities/e/finish")->response().body,
+            R"({"message":"ProcessInstance 'p' in Correlation 'c' does not have an EmptyActivity with id 'e'"})");
 }
 
 TEST_F(TaskRoutes, LaneFailureOnFinishIs403) {
