@@ -259,6 +259,7 @@ class Parser {
         continue;
       }
       node.event = found->second;
+      if (node.event == EventDefinition::link) node.event_name = attribute_text(inner, "name");
       if (node.event == EventDefinition::error) {
         const std::string ref = attribute_text(inner, "errorRef");
         if (ref.empty()) {

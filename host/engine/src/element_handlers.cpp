@@ -69,12 +69,53 @@ class EndEventHandler final : public ElementHandler {
 class IntermediateThrowEventHandler final : public ElementHandler {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    if (node.event != EventDefinition::none) return not_supported(node, event_name(node.event) + " throw event");
+    if (node.event != EventDefinition::none && node.event != EventDefinition::link) {
+      return not_supported(node, event_name(node.event) + " throw event");
+    }
     return std::nullopt;
   }
   void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
-    JsonText result = token.payload;
-    executor.leave(std::move(token), node, std::move(result));
+    if (node.event == EventDefinition::none) {
+      JsonText result = token.payload;
+      executor.leave(std::move(token), node, std::move(result));
+      return;
+    }
+    // A link throw continues at the one catch event of the same name in the same scope.
+    const auto& model = executor.model();
+    std::vector<std::size_t> targets;
+    for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+      const auto& candidate = model.nodes[i];
+      if (candidate.kind == NodeKind::intermediate_catch_event && candidate.event == EventDefinition::link &&
+          candidate.event_name == node.event_name && candidate.parent == node.parent) {
+        targets.push_back(i);
+      }
+    }
+    if (targets.empty()) {
+      executor.fail(token, node, make_error(ErrorStatus::not_found, "No IntermediateCatchEvent with a link called '" +
+                                                                        node.event_name + "' exists!"));
+      return;
+    }
+    if (targets.size() > 1) {
+      executor.fail(token, node, make_error(ErrorStatus::bad_request,
+                                            "Too many CatchEvents for link '" + node.event_name + "' exist!"));
+      return;
+    }
+    executor.complete_record(token, node, token.payload);
+    token.record(node.id, "{}");
+    executor.jump_to(std::move(token), targets.front());
+  }
+};
+
+// Link catch events; message, signal and timer catch events are refused at deploy for now.
+class IntermediateCatchEventHandler final : public ElementHandler {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    if (node.event != EventDefinition::link) return not_supported(node, event_name(node.event) + " catch event");
+    return std::nullopt;
+  }
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    JsonText payload = token.payload;
+    executor.leave_with(std::move(token), node, "{}", std::move(payload));
   }
 };
 
@@ -148,6 +189,7 @@ const ElementHandler& handler_for(const FlowNode& node) {
   static const StartEventHandler start_event;
   static const EndEventHandler end_event;
   static const IntermediateThrowEventHandler throw_event;
+  static const IntermediateCatchEventHandler catch_event;
   static const WaitingTaskHandler waiting_task;
   static const ScriptTaskHandler script_task;
   static const SubProcessHandler sub_process;
@@ -156,6 +198,7 @@ const ElementHandler& handler_for(const FlowNode& node) {
     case NodeKind::start_event: return start_event;
     case NodeKind::end_event: return end_event;
     case NodeKind::intermediate_throw_event: return throw_event;
+    case NodeKind::intermediate_catch_event: return catch_event;
     case NodeKind::user_task:
     case NodeKind::manual_task:
     case NodeKind::empty_activity: return waiting_task;

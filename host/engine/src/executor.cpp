@@ -140,6 +140,8 @@ void Executor::take_flow(Token token, std::size_t flow_index) {
   queue_.push_back({std::move(token), target, flow_index});
 }
 
+void Executor::jump_to(Token token, std::size_t node) { queue_.push_back({std::move(token), node, kNoIndex}); }
+
 void Executor::suspend(Token token, const FlowNode& node) {
   write_record(token, node, "suspended", "null");
   if (environment_.collect_events) {

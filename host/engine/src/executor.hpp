@@ -62,6 +62,8 @@ class Executor {
   // Finishes the node's record without following any flow (gateways route themselves).
   void complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit);
   void take_flow(Token token, std::size_t flow_index);
+  // Continues the token at node without a sequence flow (link events).
+  void jump_to(Token token, std::size_t node);
   void suspend(Token token, const FlowNode& node);
   void reach_end(Token token, const FlowNode& node);
   void enter_sub_process(Token token, const FlowNode& node);

@@ -71,6 +71,7 @@ struct FlowNode {
   std::string bpmn_type;  // "bpmn:UserTask", ...
   NodeKind kind = NodeKind::empty_activity;
   EventDefinition event = EventDefinition::none;
+  std::string event_name;  // link events: the linkEventDefinition's name
   std::string lane;  // innermost lane name, empty: none
   std::string documentation;
   std::size_t parent = kNoIndex;  // enclosing sub-process node, kNoIndex: the process
