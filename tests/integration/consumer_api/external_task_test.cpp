@@ -9,6 +9,8 @@ namespace processhost::consumer_api_integration {
 namespace {
 
 using ExternalTasks = SuiteHost<ExternalTaskModels>;
+// Routes that need no external task model: they run on every engine.
+using ExternalTaskApi = OpenHost;
 
 rapidjson::Document fetch(std::uint16_t port, const std::string& worker, int long_polling_ms = 5000,
                           const std::string& base = kBase) {
@@ -51,7 +53,7 @@ TEST_F(ExternalTasks, FetchExtendFinish) {
   EXPECT_EQ(start["correlationId"].GetString(), std::string("ext-1"));
 }
 
-TEST_F(ExternalTasks, LongPollingWaitsThenAnswersEmpty) {
+TEST_F(ExternalTaskApi, LongPollingWaitsThenAnswersEmpty) {
   const auto before = std::chrono::steady_clock::now();
   auto tasks = fetch(port(), "idle-worker", 400);
   const auto waited = std::chrono::steady_clock::now() - before;
@@ -87,10 +89,14 @@ TEST_F(ExternalTasks, DeprecatedPrefixAndServiceError) {
   EXPECT_EQ(reply.status, 204) << reply.body;
 }
 
-TEST_F(ExternalTasks, BadBodiesAre400) {
+TEST_F(ExternalTaskApi, BadBodiesAre400) {
   EXPECT_EQ(post(port(), "/fetch_and_lock", R"({"workerId":"w"})").status, 400);
   EXPECT_EQ(post(port(), "/task/x/extend_lock", R"({"workerId":"w","additionalDuration":"long"})").status, 400);
   EXPECT_EQ(post(port(), "/task/x/handle_bpmn_error", R"({"workerId":"w"})").status, 400);
+  EXPECT_EQ(post(port(), "/task/unknown-task/extend_lock", R"({"workerId":"w","additionalDuration":1})").status, 404);
+  auto deprecated = processhost::testing::http_request(port(), "POST", "/api/external_task/v1/task/unknown-task/finish",
+                                                       R"({"workerId":"w"})", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(deprecated.status, 404);
 }
 
 }  // namespace

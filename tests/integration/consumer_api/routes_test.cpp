@@ -19,6 +19,11 @@ TEST_F(Routes, InfoNamesTheApplication) {
   EXPECT_TRUE(std::regex_match(std::string(info["version"].GetString()), std::regex(R"(\d+\.\d+\.\d+)")));
 }
 
+TEST_F(Routes, OpenModeIsAnnouncedInTheLog) {
+  EXPECT_NE(host_->output().find("authentication is off"), std::string::npos);
+  EXPECT_EQ(get(port(), "/process_models").status, 200);
+}
+
 TEST_F(Routes, EveryDocumentedOperationIsServed) {
   auto reply = get(port(), "/swagger");
   ASSERT_EQ(reply.status, 200);
