@@ -136,6 +136,7 @@ class Parser {
     read_lanes(process, "");
     read_flow_elements(process, kNoIndex);
     link_flows();
+    link_boundary_events();
     return model_;
   }
 
@@ -224,6 +225,8 @@ class Parser {
     }
     if (auto doc = child(element, "documentation")) node.documentation = doc.text().get();
     default_flow_ids_.push_back(attribute_text(element, "default"));
+    attached_ids_.push_back(attribute_text(element, "attachedToRef"));
+    node.cancel_activity = attribute_text(element, "cancelActivity") != "false";
     read_event_definition(element, node);
     read_extensions(element, node);
     for (auto inner : element.children()) {
@@ -334,6 +337,20 @@ class Parser {
     pending_flows_.push_back(std::move(pending));
   }
 
+  void link_boundary_events() {
+    for (std::size_t i = 0; i < model_->nodes.size(); ++i) {
+      auto& node = model_->nodes[i];
+      if (node.kind != NodeKind::boundary_event) continue;
+      const auto target = model_->index_of(attached_ids_[i]);
+      if (target == kNoIndex) {
+        problem(node.id, "boundary event '" + node.id + "' is attached to unknown activity '" + attached_ids_[i] + "'");
+        continue;
+      }
+      node.attached_to = target;
+      model_->nodes[target].boundary_events.push_back(i);
+    }
+  }
+
   void link_flows() {
     std::unordered_map<std::string, std::size_t> flow_index;
     for (auto& pending : pending_flows_) {
@@ -383,6 +400,7 @@ class Parser {
   std::unordered_map<std::string, std::string> lane_of_;
   std::vector<PendingFlow> pending_flows_;
   std::vector<std::string> default_flow_ids_;
+  std::vector<std::string> attached_ids_;
 };
 
 }  // namespace

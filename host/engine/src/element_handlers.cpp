@@ -119,6 +119,19 @@ class IntermediateCatchEventHandler final : public ElementHandler {
   }
 };
 
+// Error boundary events; the executor routes a caught error here with the error as payload.
+class BoundaryEventHandler final : public ElementHandler {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    if (node.event != EventDefinition::error) return not_supported(node, event_name(node.event) + " boundary event");
+    return std::nullopt;
+  }
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    JsonText result = token.payload;
+    executor.leave(std::move(token), node, std::move(result));
+  }
+};
+
 // User, manual and empty tasks wait until finished through the engine service.
 class WaitingTaskHandler final : public ElementHandler {
  public:
@@ -190,6 +203,7 @@ const ElementHandler& handler_for(const FlowNode& node) {
   static const EndEventHandler end_event;
   static const IntermediateThrowEventHandler throw_event;
   static const IntermediateCatchEventHandler catch_event;
+  static const BoundaryEventHandler boundary_event;
   static const WaitingTaskHandler waiting_task;
   static const ScriptTaskHandler script_task;
   static const SubProcessHandler sub_process;
@@ -199,6 +213,7 @@ const ElementHandler& handler_for(const FlowNode& node) {
     case NodeKind::end_event: return end_event;
     case NodeKind::intermediate_throw_event: return throw_event;
     case NodeKind::intermediate_catch_event: return catch_event;
+    case NodeKind::boundary_event: return boundary_event;
     case NodeKind::user_task:
     case NodeKind::manual_task:
     case NodeKind::empty_activity: return waiting_task;

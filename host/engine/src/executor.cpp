@@ -226,8 +226,82 @@ void Executor::end_scope_if_done(std::uint64_t scope_id) {
   leave(std::move(token), model().nodes[scope.node], std::move(scope.result));
 }
 
+namespace {
+
+// An error boundary without errorRef catches everything; with one, the codes must be equal
+// and, when the definition has a message, the messages too.
+std::size_t matching_boundary(const ProcessModel& model, const FlowNode& activity, const Error& error) {
+  for (std::size_t index : activity.boundary_events) {
+    const auto& boundary = model.nodes[index];
+    if (boundary.event != EventDefinition::error) continue;
+    const auto definition = boundary.error.value_or(BpmnErrorDefinition{});
+    if (definition.code.empty() && definition.name.empty() && definition.message.empty()) return index;
+    if (error.bpmn_code.value_or("") != definition.code) continue;
+    if (!definition.message.empty() && definition.message != error.message) continue;
+    return index;
+  }
+  return kNoIndex;
+}
+
+}  // namespace
+
+bool Executor::catch_error(const Token& token, const FlowNode& node, const Error& error) {
+  const JsonText error_object = error_to_json(error);
+  if (const auto boundary = matching_boundary(model(), node, error); boundary != kNoIndex) {
+    write_record(token, node, "error", "null", error_object);
+    Token next = token;
+    next.payload = error_object;
+    jump_to(std::move(next), boundary);
+    return true;
+  }
+  for (std::uint64_t scope_id = token.scope; scope_id != 0;) {
+    auto scope = std::find_if(state_.scopes.begin(), state_.scopes.end(),
+                              [&](const ScopeState& candidate) { return candidate.id == scope_id; });
+    if (scope == state_.scopes.end()) return false;
+    const FlowNode& sub_process = model().nodes[scope->node];
+    const auto boundary = matching_boundary(model(), sub_process, error);
+    if (boundary == kNoIndex) {
+      scope_id = scope->parent_scope;
+      continue;
+    }
+    write_record(token, node, "error", "null", error_object);
+    Token outer;
+    outer.scope = scope->parent_scope;
+    outer.node = scope->node;
+    outer.flow_node_instance_id = scope->flow_node_instance_id;
+    outer.previous_flow_node_instance_id = scope->previous_flow_node_instance_id;
+    outer.entered_at_ms = scope->entered_at_ms;
+    outer.payload = scope->payload_on_enter;
+    outer.history = scope->parent_history;
+    cancel_scope(scope_id);
+    write_record(outer, sub_process, "error", "null", error_object);
+    outer.payload = error_object;
+    jump_to(std::move(outer), boundary);
+    return true;
+  }
+  return false;
+}
+
+void Executor::cancel_scope(std::uint64_t scope_id) {
+  std::vector<std::uint64_t> doomed{scope_id};
+  for (std::size_t i = 0; i < doomed.size(); ++i) {
+    for (const auto& scope : state_.scopes) {
+      if (scope.parent_scope == doomed[i]) doomed.push_back(scope.id);
+    }
+  }
+  auto is_doomed = [&](std::uint64_t id) { return std::find(doomed.begin(), doomed.end(), id) != doomed.end(); };
+  for (const auto& waiting : state_.waiting) {
+    if (is_doomed(waiting.scope)) write_record(waiting, model().nodes[waiting.node], "terminated", "null");
+  }
+  std::erase_if(state_.waiting, [&](const Token& waiting) { return is_doomed(waiting.scope); });
+  std::erase_if(queue_, [&](const Arrival& arrival) { return is_doomed(arrival.token.scope); });
+  std::erase_if(state_.joins, [&](const JoinState& join) { return is_doomed(join.scope); });
+  std::erase_if(state_.scopes, [&](const ScopeState& scope) { return is_doomed(scope.id); });
+}
+
 void Executor::fail(const Token& token, const FlowNode& node, Error error) {
   if (stopped()) return;
+  if (catch_error(token, node, error)) return;
   write_record(token, node, "error", "null", error_to_json(error));
   failure_ = std::move(error);
 }

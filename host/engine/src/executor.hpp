@@ -86,6 +86,9 @@ class Executor {
   void write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
                     JsonText error = "null");
   void end_scope_if_done(std::uint64_t scope_id);
+  // Routes error to a matching error boundary event of node or of an enclosing sub-process.
+  bool catch_error(const Token& token, const FlowNode& node, const Error& error);
+  void cancel_scope(std::uint64_t scope_id);
   bool scope_has_live_tokens(std::uint64_t scope_id) const;
   void emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
   void close_instance();

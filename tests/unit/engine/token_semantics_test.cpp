@@ -135,5 +135,26 @@ TEST_F(TokenSemantics, FormFieldExpressionsKeepTheirTypeAndBrokenOnesFailTheInst
   EXPECT_NE(broken.error().additional_information.find(R"("invalidFormFieldId":"bad")"), std::string::npos);
 }
 
+
+TEST_F(TokenSemantics, ErrorBoundaryOnASubProcessCatchesAnInnerErrorAndEndsTheSubProcess) {
+  ASSERT_TRUE(deploy("<?xml version='1.0'?><bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>"
+      "<bpmn:process id='caught' isExecutable='true'><bpmn:startEvent id='s'/>"
+      "<bpmn:subProcess id='sp'><bpmn:startEvent id='is'/><bpmn:parallelGateway id='fork'/><bpmn:userTask id='wait'/>"
+      "<bpmn:endEvent id='boom'><bpmn:errorEventDefinition errorRef='E1'/></bpmn:endEvent><bpmn:endEvent id='ie'/>" +
+      flow("i1", "is", "fork") + flow("i2", "fork", "wait") + flow("i3", "fork", "boom") + flow("i4", "wait", "ie") +
+      "</bpmn:subProcess><bpmn:boundaryEvent id='onError' attachedToRef='sp'><bpmn:errorEventDefinition errorRef='E1'/>"
+      "</bpmn:boundaryEvent>" + script("handled", "return {caught: token.current.code, name: token.current.name};") +
+      "<bpmn:endEvent id='e'/><bpmn:endEvent id='e2'/>" + flow("f1", "s", "sp") + flow("f2", "sp", "e2") +
+      flow("f3", "onError", "handled") + flow("f4", "handled", "e") +
+      "</bpmn:process><bpmn:error id='E1' name='Boom' errorCode='boom'/></bpmn:definitions>"));
+  auto done = run("caught", "{}");
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->end_event_id, "e");
+  EXPECT_EQ(done->token_payload, R"({"caught":"boom","name":"Boom"})");
+  auto waiting = tasks(TaskQuery{});
+  ASSERT_TRUE(waiting);
+  EXPECT_TRUE(waiting->items.empty()) << "the user task inside the sub-process ended with it";
+}
+
 }  // namespace
 }  // namespace processhost::engine

@@ -79,6 +79,9 @@ struct FlowNode {
   std::vector<std::size_t> outgoing;  // flow indices
   std::size_t default_flow = kNoIndex;
   std::vector<std::size_t> start_events;  // sub-process: its none start events
+  std::size_t attached_to = kNoIndex;      // boundary event: the activity it sits on
+  bool cancel_activity = true;             // boundary event: interrupting
+  std::vector<std::size_t> boundary_events;  // activity: the boundary events attached to it
   std::optional<Script> script;           // script task body
   std::vector<FormFieldDefinition> form_fields;
   std::vector<std::pair<std::string, std::string>> properties;  // camunda:properties
