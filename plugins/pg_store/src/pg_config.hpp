@@ -27,6 +27,8 @@ struct PgConfig {
   int connect_timeout_seconds = 5;
   // Requests waiting for a pooled connection beyond this many are refused with 503.
   std::size_t max_queued_requests = 10000;
+  // Queued commits one transaction may carry; 1: every commit alone.
+  std::size_t max_commit_batch = 64;
   // A full libpq URL or key=value string (PROCESSHOST_PG_URL); overrides host..password.
   std::string url;
   // Where the settings came from, for messages.

@@ -32,7 +32,9 @@ PgStore::~PgStore() { stop(); }
 
 BootstrapOutcome PgStore::start() {
   auto outcome = bootstrap_database(config_);
-  pool_ = std::make_unique<WorkerPool>(config_.conninfo(), config_.pool_size, config_.max_queued_requests);
+  pool_ = std::make_unique<WorkerPool>(
+      config_.conninfo(), config_.pool_size, config_.max_queued_requests, config_.max_commit_batch,
+      [this](PgSession& session, std::vector<BatchJob>& jobs) { run_commit_batch(session, jobs); });
   pool_->start();
   return outcome;
 }
@@ -106,24 +108,71 @@ void PgStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>> do
       });
 }
 
-// Not retried: when the connection drops during the statement, whether it committed is
-// unknown, and a second attempt would report a conflict for the caller's own commit.
+namespace {
+
+Status execute_commit(const ChangeSet& changes, PgSession& session, pqxx::transaction_base& tx) {
+  const auto& statement = changes.expected_version == 0 ? sql::kCommitInsert : sql::kCommitUpdate;
+  const auto result = exec(session, tx, statement, change_set_params(changes));
+  if (result.at(0)[0].as<std::int64_t>() == 1) return Ok{};
+  if (changes.expected_version == 0) {
+    return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id + "' already exists");
+  }
+  return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id + "' is no longer at version " +
+                                               std::to_string(changes.expected_version) +
+                                               ": another transition advanced it");
+}
+
+}  // namespace
+
+// Commits are never retried: when the connection drops during the statement, whether it
+// committed is unknown, and a second attempt would report a conflict for the caller's own
+// commit. The caller gets 503 and the engine's version check makes a rerun safe.
 void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
-  submit<Ok>(std::move(done), Retry::never,
-             [changes = std::move(changes)](PgSession& session, pqxx::connection& connection) -> Result<Ok> {
-               const auto& statement = changes.expected_version == 0 ? sql::kCommitInsert : sql::kCommitUpdate;
-               pqxx::nontransaction tx(connection);
-               const auto result = exec(session, tx, statement, change_set_params(changes));
-               if (result.at(0)[0].as<std::int64_t>() == 1) return Ok{};
-               if (changes.expected_version == 0) {
-                 return make_error(ErrorStatus::conflict,
-                                   "process instance '" + changes.instance.id + "' already exists");
-               }
-               return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id +
-                                                            "' is no longer at version " +
-                                                            std::to_string(changes.expected_version) +
-                                                            ": another transition advanced it");
-             });
+  if (!pool_) {
+    deliver<Ok>(done, make_error(ErrorStatus::unavailable, "store unavailable: pg_store is not started"));
+    return;
+  }
+  auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
+  auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
+  pool_->post_batch_job(BatchJob{
+      [shared_changes](PgSession& session, pqxx::transaction_base& tx) {
+        return execute_commit(*shared_changes, session, tx);
+      },
+      [this, shared_done](Status status) { deliver<Ok>(*shared_done, std::move(status)); }});
+}
+
+void PgStore::run_commit_alone(PgSession& session, BatchJob& job) {
+  auto work = [&job](PgSession& own_session, pqxx::connection& connection) -> Result<Ok> {
+    pqxx::nontransaction tx(connection);
+    return job.execute(own_session, tx);
+  };
+  job.complete(run<Ok>(session, Retry::never, work));
+}
+
+void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) {
+  if (jobs.size() == 1) {
+    run_commit_alone(session, jobs.front());
+    return;
+  }
+  std::vector<Status> outcomes;
+  outcomes.reserve(jobs.size());
+  try {
+    pqxx::work tx(session.connection());
+    for (auto& job : jobs) outcomes.push_back(job.execute(session, tx));
+    tx.commit();
+  } catch (...) {
+    auto failure = classify_store_exception(std::current_exception());
+    if (failure.connection_lost) {
+      session.reset();
+      pool_->invalidate_connections();
+      for (auto& job : jobs) job.complete(failure.error);
+      return;
+    }
+    // One statement failed and took the group down with it: find out which, alone.
+    for (auto& job : jobs) run_commit_alone(session, job);
+    return;
+  }
+  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].complete(std::move(outcomes[i]));
 }
 
 void PgStore::load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) {

@@ -2,9 +2,12 @@
 // PgStore: the Store service on PostgreSQL (libpqxx 6).
 //
 // Every call is queued to a worker pool with one connection per thread (poolSize) and
-// completes through its callback on that worker thread. A commit is one SQL statement in
-// autocommit, i.e. one transaction and one round trip; its callback runs after the commit
-// returned. Errors: 409 when the instance's version moved (or a new instance's id exists),
+// completes through its callback on that worker thread. A commit is one SQL statement;
+// alone it runs in autocommit (one transaction, one round trip). Commits that queue up
+// while every connection is busy share one transaction (group commit), each its own
+// statement: a conflict in one (0 rows) leaves the others alone, and a statement error
+// rolls the group back and reruns each commit alone. Every callback runs after the
+// transaction holding its change set committed. Errors: 409 when the instance's version moved (or a new instance's id exists),
 // 503 "store unavailable: ..." when the server is unreachable or dropped the connection
 // (the connection is discarded and reopened on the next call), 500 otherwise. Reads that
 // fail on a connection the server dropped while idle are retried once on a new one.
@@ -24,6 +27,7 @@ namespace processhost::plugins::pg_store {
 
 class PgSession;
 class WorkerPool;
+struct BatchJob;
 
 class PgStore final : public Store {
  public:
@@ -63,6 +67,9 @@ class PgStore final : public Store {
   Result<T> run(PgSession& session, Retry retry, Work& work);
   template <class T>
   void deliver(const Callback<T>& done, Result<T> result);
+  // Runs queued commits in one transaction; completes each after that transaction committed.
+  void run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs);
+  void run_commit_alone(PgSession& session, BatchJob& job);
 
   PgConfig config_;
   Logger* logger_;

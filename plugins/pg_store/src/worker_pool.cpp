@@ -4,8 +4,13 @@
 
 namespace processhost::plugins::pg_store {
 
-WorkerPool::WorkerPool(std::string conninfo, std::size_t threads, std::size_t max_queued)
-    : conninfo_(std::move(conninfo)), thread_count_(threads == 0 ? 1 : threads), max_queued_(max_queued) {}
+WorkerPool::WorkerPool(std::string conninfo, std::size_t threads, std::size_t max_queued, std::size_t max_batch,
+                       BatchRunner batch_runner)
+    : conninfo_(std::move(conninfo)),
+      thread_count_(threads == 0 ? 1 : threads),
+      max_queued_(max_queued),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      batch_runner_(std::move(batch_runner)) {}
 
 WorkerPool::~WorkerPool() { stop(); }
 
@@ -18,23 +23,53 @@ void WorkerPool::start() {
 
 void WorkerPool::stop() noexcept {
   std::deque<PoolJob> abandoned;
+  std::deque<BatchJob> abandoned_batch_jobs;
   {
     std::lock_guard lock(mutex_);
     running_ = false;
     abandoned.swap(queue_);
+    abandoned_batch_jobs.swap(batch_queue_);
   }
   wake_.notify_all();
   for (auto& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
   threads_.clear();
+  const auto stopping = make_error(ErrorStatus::unavailable, "store unavailable: the store is stopping");
   for (auto& job : abandoned) {
     try {
-      job.fail(make_error(ErrorStatus::unavailable, "store unavailable: the store is stopping"));
+      job.fail(stopping);
     } catch (...) {
       // A callback that throws must not stop the others from being told.
     }
   }
+  for (auto& job : abandoned_batch_jobs) {
+    try {
+      job.complete(stopping);
+    } catch (...) {
+      // As above.
+    }
+  }
+}
+
+void WorkerPool::post_batch_job(BatchJob job) {
+  std::string refusal;
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_) {
+      refusal = "store unavailable: the store is not running";
+    } else if (queue_.size() + batch_queue_.size() >= max_queued_) {
+      refusal = "store unavailable: " + std::to_string(queue_.size() + batch_queue_.size()) +
+                " requests already wait for a connection";
+    } else {
+      batch_queue_.push_back(std::move(job));
+    }
+  }
+  if (refusal.empty()) {
+    wake_.notify_one();
+    return;
+  }
+  job.complete(make_error(ErrorStatus::unavailable, refusal));
 }
 
 void WorkerPool::post(PoolJob job) {
@@ -43,8 +78,9 @@ void WorkerPool::post(PoolJob job) {
     std::lock_guard lock(mutex_);
     if (!running_) {
       refusal = "store unavailable: the store is not running";
-    } else if (queue_.size() >= max_queued_) {
-      refusal = "store unavailable: " + std::to_string(queue_.size()) + " requests already wait for a connection";
+    } else if (queue_.size() + batch_queue_.size() >= max_queued_) {
+      refusal = "store unavailable: " + std::to_string(queue_.size() + batch_queue_.size()) +
+                " requests already wait for a connection";
     } else {
       queue_.push_back(std::move(job));
     }
@@ -58,16 +94,32 @@ void WorkerPool::post(PoolJob job) {
 
 void WorkerPool::run_worker(std::size_t) {
   PgSession session(conninfo_, epoch_);
+  bool batch_turn = true;
   for (;;) {
     PoolJob job;
+    std::vector<BatchJob> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return !running_ || !queue_.empty(); });
+      wake_.wait(lock, [this] { return !running_ || !queue_.empty() || !batch_queue_.empty(); });
       if (!running_) return;
-      job = std::move(queue_.front());
-      queue_.pop_front();
+      // Alternate, so that neither commits nor reads starve the other.
+      const bool take_batch = !batch_queue_.empty() && (batch_turn || queue_.empty());
+      batch_turn = !take_batch;
+      if (take_batch) {
+        while (!batch_queue_.empty() && batch.size() < max_batch_) {
+          batch.push_back(std::move(batch_queue_.front()));
+          batch_queue_.pop_front();
+        }
+      } else {
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
     }
-    job.run(session);
+    if (batch.empty()) {
+      job.run(session);
+    } else {
+      batch_runner_(session, batch);
+    }
   }
 }
 

@@ -7,6 +7,10 @@
 // from one thread. Jobs run on a worker thread; a job still queued at stop() is not run:
 // its fail() gets a 503 instead. Jobs posted after stop() or beyond the queue bound fail
 // the same way, on the posting thread.
+//
+// Commits are batch jobs: when commits queue up (every connection is busy, typically
+// waiting for its WAL flush), the next free worker takes them all and runs them in one
+// transaction, so one disk flush serves many transitions.
 
 #include <atomic>
 #include <condition_variable>
@@ -29,9 +33,23 @@ struct PoolJob {
   std::function<void(Error)> fail;
 };
 
+// A job that may share one transaction with other batch jobs (a commit). execute() runs its
+// statement in the given transaction and returns its outcome; complete() reports it once
+// that transaction has committed (or the job failed).
+struct BatchJob {
+  std::function<Status(PgSession&, pqxx::transaction_base&)> execute;
+  std::function<void(Status)> complete;
+};
+
+// Runs the batch jobs a worker took from the queue together, and completes each of them.
+using BatchRunner = std::function<void(PgSession&, std::vector<BatchJob>&)>;
+
 class WorkerPool {
  public:
-  WorkerPool(std::string conninfo, std::size_t threads, std::size_t max_queued);
+  // A worker that finds batch jobs queued takes up to max_batch of them at once and hands
+  // them to batch_runner; workers alternate between batch jobs and other jobs.
+  WorkerPool(std::string conninfo, std::size_t threads, std::size_t max_queued, std::size_t max_batch,
+             BatchRunner batch_runner);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -41,6 +59,7 @@ class WorkerPool {
   // closes the connections.
   void stop() noexcept;
   void post(PoolJob job);
+  void post_batch_job(BatchJob job);
   // Makes every connection of the pool reconnect before its next use.
   void invalidate_connections() { epoch_.fetch_add(1); }
 
@@ -50,10 +69,13 @@ class WorkerPool {
   std::string conninfo_;
   std::size_t thread_count_;
   std::size_t max_queued_;
+  std::size_t max_batch_;
+  BatchRunner batch_runner_;
   std::atomic<std::uint64_t> epoch_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<PoolJob> queue_;
+  std::deque<BatchJob> batch_queue_;
   bool running_ = false;
   std::vector<std::thread> threads_;
 };

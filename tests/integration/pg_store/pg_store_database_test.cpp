@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <iostream>
 #include <thread>
 
@@ -240,6 +242,51 @@ TEST(PgStoreTimeouts, AStatementThatWaitsTooLongIsUnavailableNotHung) {
   lock.abort();
   EXPECT_TRUE(commit(impatient, transition(instance, 1)).ok());
   impatient.stop();
+}
+
+// One connection and many commits at once: all but the first queue up and share a
+// transaction. A conflict or a failing statement in the group fails only its own commit.
+TEST(PgStoreGroupCommit, QueuedCommitsShareATransactionAndFailAlone) {
+  PgStoreHarness harness(1);
+  auto& store = harness.store();
+  auto existing = make_instance("existing");
+  ASSERT_TRUE(commit(store, creation(existing)).ok());
+  auto& cluster = shared_postgres_cluster();
+  const auto transactions = [&] {
+    return std::stoll(cluster.psql(harness.config().database,
+                                   "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"));
+  };
+  const auto before = transactions();
+
+  constexpr int kCommits = 40;
+  std::vector<std::promise<Status>> outcomes(kCommits);
+  for (int i = 0; i < kCommits; ++i) {
+    auto instance = make_instance("g" + std::to_string(i), "model_a", "corr", "alice", i);
+    auto changes = creation(instance, {make_node(instance, "gn" + std::to_string(i), "task", i)});
+    if (i == 10) changes = creation(existing);                      // conflict: the id exists
+    if (i == 20) changes.instance.runtime_state = "{not json";     // the statement fails
+    store.commit(std::move(changes), [&outcomes, i](Status status) { outcomes[i].set_value(std::move(status)); });
+  }
+  for (int i = 0; i < kCommits; ++i) {
+    const auto status = outcomes[i].get_future().get();
+    if (i == 10) {
+      ASSERT_FALSE(status.ok());
+      EXPECT_EQ(status.error().status, ErrorStatus::conflict);
+    } else if (i == 20) {
+      ASSERT_FALSE(status.ok());
+      EXPECT_EQ(status.error().status, ErrorStatus::internal) << status.error().message;
+    } else {
+      EXPECT_TRUE(status.ok()) << i << ": " << status.error().message;
+    }
+  }
+  FlowNodeQuery waiting;
+  waiting.state = "suspended";
+  auto nodes = await_result<PagedList<FlowNodeInstanceRecord>>([&](auto done) { store.query_flow_nodes(waiting, done); });
+  ASSERT_TRUE(nodes.ok());
+  EXPECT_EQ(nodes->total_count, static_cast<std::size_t>(kCommits - 2));
+  // Fewer transactions than commits (the statistics are sent by the server with a delay).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_LT(transactions() - before, kCommits);
 }
 
 TEST(PgStoreHosts, TwoStoresOnOneDatabaseNeverAdvanceAnInstanceTwice) {

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The whole flow benchmark on this machine:
+#   bench/flow_bench/run_flow_bench.sh BUILD_DIR [CLIENTS] [SECONDS]
+# 1. a private PostgreSQL 15 with durable settings (fsync on, synchronous_commit on),
+# 2. the host (BUILD_DIR/bin/processhost) with pg_store and consumer_api (open mode) and the
+#    demo's sample process,
+# 3. flow_bench with CLIENTS concurrent clients for SECONDS,
+# 4. pgbench single-row INSERTs (one commit each) with as many clients on the same server,
+#    for scale: a complete sample flow needs two durable commits (start, finish).
+# Everything is started on loopback ports and stopped at the end.
+set -euo pipefail
+
+build=$(cd "${1:?usage: $0 BUILD_DIR [CLIENTS] [SECONDS]}" && pwd)
+clients=${2:-16}
+seconds=${3:-20}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+pg_cluster="$root/tests/support/postgres/pg_cluster.sh"
+pg_bin=/usr/lib/postgresql/15/bin
+work="$build/flow-bench"
+host_pid=""
+
+cleanup() {
+  if [[ -n "$host_pid" ]]; then
+    kill -TERM "$host_pid" 2>/dev/null || true
+    wait "$host_pid" 2>/dev/null || true
+  fi
+  "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+free_port() {
+  local candidate
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+      echo "$candidate"
+      return
+    fi
+  done
+  echo "no free port" >&2
+  exit 1
+}
+
+mkdir -p "$work"
+"$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
+PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200" \
+  "$pg_cluster" start "$work/postgres" auto
+pg_port=$(cat "$work/postgres/port")
+http_port=$(free_port)
+
+cat >"$work/host.json" <<JSON
+{
+  "http": {"host": "127.0.0.1", "port": $http_port},
+  "log": {"level": "warn"},
+  "processModels": ["$root/config/demo/processes/sample_process.bpmn"],
+  "plugins": [
+    {"name": "pg_store", "config": {"host": "127.0.0.1", "port": $pg_port, "database": "flow_bench",
+                                    "user": "postgres", "poolSize": 8}},
+    {"name": "consumer_api"}
+  ]
+}
+JSON
+
+"$build/bin/processhost" --config "$work/host.json" >"$work/host.log" 2>&1 &
+host_pid=$!
+for _ in $(seq 1 300); do
+  if curl -fs "http://127.0.0.1:$http_port/ready" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$host_pid" 2>/dev/null; then
+    cat "$work/host.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+
+echo "== flow_bench: $clients clients, $seconds s, PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}')," \
+  "synchronous_commit=$("$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -c 'SHOW synchronous_commit')," \
+  "$(nproc) cores"
+"$build/bin/flow_bench" --port "$http_port" --clients "$clients" --seconds "$seconds"
+
+echo "== pgbench: single-row INSERT per transaction, $clients clients, $seconds s"
+"$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench \
+  -c "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload jsonb NOT NULL)"
+echo "INSERT INTO bench_insert (payload) VALUES ('{\"x\": 1}');" >"$work/insert.sql"
+"$pg_bin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c "$clients" -j 2 -T "$seconds" \
+  -f "$work/insert.sql" flow_bench 2>&1 | grep -E "^(tps|latency average|number of transactions actually)"

@@ -1,0 +1,273 @@
+// The real host with consumer_api and pg_store over HTTP: restart after SIGTERM and SIGKILL,
+// two hosts finishing one task at the same moment, and the database going away under traffic.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <unistd.h>
+
+#include "processhost/test/postgres_cluster.hpp"
+#include "processhost/testing/host_process.hpp"
+#include "sample_flow_client.hpp"
+
+namespace processhost::test {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::HostProcess;
+using testing::TempDir;
+
+std::string unique_name(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  return prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+}
+
+std::filesystem::path write_host_config(const TempDir& dir, const PostgresCluster& cluster, const std::string& database,
+                                        const std::string& name = "host.json") {
+  return dir.write(name, R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" +
+                             std::string(PROCESSHOST_SAMPLE_PROCESS) +
+                             R"("],"plugins":[{"name":"pg_store","config":{"host":"127.0.0.1","port":)" +
+                             std::to_string(cluster.port()) + R"(,"database":")" + database +
+                             R"(","user":"postgres","poolSize":4,"connectTimeoutSeconds":2}},{"name":"consumer_api"}]})");
+}
+
+std::set<std::string> task_ids(const std::vector<WaitingUserTask>& tasks) {
+  std::set<std::string> ids;
+  for (const auto& task : tasks) ids.insert(task.flow_node_instance_id);
+  return ids;
+}
+
+void expect_one_result(SampleFlowClient& client, const std::string& correlation_id, bool successful) {
+  const auto body = client.results(correlation_id);
+  ASSERT_TRUE(body.has_value()) << correlation_id;
+  bool matches = false;
+  EXPECT_EQ(count_results(*body, successful, &matches), 1u) << correlation_id << ": " << *body;
+  EXPECT_TRUE(matches) << correlation_id << ": " << *body;
+}
+
+class HostRestart : public ::testing::TestWithParam<int> {};
+
+TEST_P(HostRestart, WaitingTasksSurviveAndNothingRunsTwice) {
+  const int stop_signal = GetParam();
+  auto& cluster = shared_postgres_cluster();
+  TempDir dir;
+  const std::string database = unique_name("restart");
+  const auto config = write_host_config(dir, cluster, database);
+  std::map<std::string, WaitingUserTask> finished_before;
+  std::set<std::string> waiting_before;
+  {
+    HostProcess first(config);
+    first.start();
+    SampleFlowClient client(first.port());
+    for (int i = 0; i < 6; ++i) ASSERT_EQ(client.start("c" + std::to_string(i)) / 100, 2) << first.output();
+    for (int i = 0; i < 3; ++i) {
+      const auto tasks = client.user_tasks("c" + std::to_string(i));
+      ASSERT_TRUE(tasks.has_value());
+      ASSERT_EQ(tasks->size(), 1u);
+      ASSERT_EQ(client.finish(tasks->front()), 204);
+      finished_before["c" + std::to_string(i)] = tasks->front();
+    }
+    const auto waiting = client.user_tasks();
+    ASSERT_TRUE(waiting.has_value());
+    ASSERT_EQ(waiting->size(), 3u);
+    waiting_before = task_ids(*waiting);
+    if (stop_signal == SIGTERM) {
+      EXPECT_EQ(first.stop(15s, SIGTERM), 0) << first.output();
+    } else {
+      first.signal(SIGKILL);
+      EXPECT_EQ(first.wait_exit(15s), 128 + SIGKILL);
+    }
+  }
+
+  HostProcess second(config);
+  second.start();
+  SampleFlowClient client(second.port());
+  const auto waiting = client.user_tasks();
+  ASSERT_TRUE(waiting.has_value());
+  EXPECT_EQ(task_ids(*waiting), waiting_before);
+  for (const auto& [correlation_id, task] : finished_before) {
+    expect_one_result(client, correlation_id, true);
+    EXPECT_EQ(client.finish(task), 404) << "a finished task finished again";
+  }
+  for (const auto& task : *waiting) {
+    ASSERT_EQ(client.finish(task, false), 204) << second.output();
+    expect_one_result(client, task.correlation_id, false);
+  }
+  EXPECT_TRUE(client.user_tasks().value_or(std::vector<WaitingUserTask>{{"x", "x", "x"}}).empty());
+  EXPECT_EQ(cluster.psql(database,
+                         "SELECT count(*), count(DISTINCT process_instance_id) FROM processhost_correlation_results"),
+            "6|6\n");
+  EXPECT_EQ(cluster.psql(database, "SELECT count(*) FROM processhost_process_instances WHERE state = 'finished'"),
+            "6\n");
+  EXPECT_EQ(cluster.psql(database,
+                         "SELECT count(*) FROM (SELECT 1 FROM processhost_flow_node_instances"
+                         " GROUP BY process_instance_id, flow_node_id HAVING count(*) > 1) AS twice"),
+            "0\n")
+      << "a flow node ran twice in one instance";
+  EXPECT_EQ(second.stop(15s, SIGTERM), 0);
+  cluster.drop_database(database);
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, HostRestart, ::testing::Values(SIGTERM, SIGKILL),
+                         [](const auto& info) { return info.param == SIGTERM ? "Sigterm" : "Sigkill"; });
+
+TEST(TwoHosts, FinishingTheSameTaskAtTheSameMomentSucceedsOnce) {
+  auto& cluster = shared_postgres_cluster();
+  TempDir dir;
+  const std::string database = unique_name("race");
+  HostProcess first(write_host_config(dir, cluster, database, "first.json"));
+  first.start();
+  HostProcess second(write_host_config(dir, cluster, database, "second.json"));
+  second.start();
+  SampleFlowClient via_first(first.port());
+  SampleFlowClient via_second(second.port());
+  constexpr int kRounds = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string correlation_id = "race" + std::to_string(round);
+    ASSERT_EQ(via_first.start(correlation_id) / 100, 2);
+    const auto tasks = via_second.user_tasks(correlation_id);
+    ASSERT_TRUE(tasks.has_value());
+    ASSERT_EQ(tasks->size(), 1u);
+    std::atomic<int> ready{0};
+    int status_first = 0;
+    int status_second = 0;
+    auto racer = [&](SampleFlowClient& client, int& status, bool successful) {
+      ++ready;
+      while (ready.load() < 2) std::this_thread::yield();
+      status = client.finish(tasks->front(), successful);
+    };
+    std::thread a([&] { racer(via_first, status_first, true); });
+    std::thread b([&] { racer(via_second, status_second, false); });
+    a.join();
+    b.join();
+    EXPECT_EQ((status_first == 204) + (status_second == 204), 1)
+        << "round " << round << ": " << status_first << " and " << status_second;
+    const int loser = status_first == 204 ? status_second : status_first;
+    EXPECT_TRUE(loser == 404 || loser == 409) << "round " << round << ": loser answered " << loser;
+    expect_one_result(via_first, correlation_id, status_first == 204);
+  }
+  EXPECT_EQ(cluster.psql(database, "SELECT count(*) FROM processhost_correlation_results"),
+            std::to_string(kRounds) + "\n");
+  EXPECT_EQ(first.stop(15s, SIGTERM), 0);
+  EXPECT_EQ(second.stop(15s, SIGTERM), 0);
+  cluster.drop_database(database);
+}
+
+// Clients run sample flows while the database stops and comes back. Every answer while it
+// is down is a 503; afterwards flows complete again; nothing acknowledged is lost.
+TEST(DatabaseOutage, ClientsGet503WhileDownAndNothingAcknowledgedIsLost) {
+  PostgresCluster cluster(PostgresCluster::default_root() / ("host-outage-" + std::to_string(::getpid())));
+  TempDir dir;
+  HostProcess host(write_host_config(dir, cluster, "outage"));
+  host.start();
+
+  enum class Phase { up, stopping, down, starting, back };
+  std::atomic<Phase> phase{Phase::up};
+  std::atomic<bool> running{true};
+  std::atomic<int> completed_after_restart{0};
+  std::mutex mutex;
+  std::set<std::string> acknowledged_starts;
+  std::set<std::string> acknowledged_finishes;
+  std::map<int, int> statuses_while_down;
+
+  auto client_loop = [&](int client_index) {
+    SampleFlowClient client(host.port());
+    for (int n = 0; running.load(); ++n) {
+      const std::string correlation_id = "o" + std::to_string(client_index) + "_" + std::to_string(n);
+      const Phase phase_at_start = phase.load();
+      auto note = [&](int status) {
+        if (phase_at_start == Phase::down && phase.load() == Phase::down) {
+          std::lock_guard lock(mutex);
+          ++statuses_while_down[status];
+        }
+      };
+      const int started = client.start(correlation_id);
+      note(started);
+      if (started / 100 != 2) {
+        std::this_thread::sleep_for(50ms);
+        continue;
+      }
+      {
+        std::lock_guard lock(mutex);
+        acknowledged_starts.insert(correlation_id);
+      }
+      std::optional<std::vector<WaitingUserTask>> tasks;
+      for (int attempt = 0; running.load() && attempt < 200; ++attempt) {
+        tasks = client.user_tasks(correlation_id);
+        if (tasks && !tasks->empty()) break;
+        note(tasks ? 200 : 503);
+        std::this_thread::sleep_for(50ms);
+      }
+      if (!tasks || tasks->empty()) continue;
+      for (int attempt = 0; running.load() && attempt < 200; ++attempt) {
+        const int finished = client.finish(tasks->front());
+        note(finished);
+        if (finished == 204) {
+          std::lock_guard lock(mutex);
+          acknowledged_finishes.insert(correlation_id);
+          if (phase_at_start == Phase::back) ++completed_after_restart;
+          break;
+        }
+        if (finished != 503) break;
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+  };
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) clients.emplace_back(client_loop, i);
+
+  std::this_thread::sleep_for(2s);
+  // Only answers to requests made entirely after the server stopped and before it is
+  // started again count as "while down".
+  phase = Phase::stopping;
+  cluster.stop();
+  phase = Phase::down;
+  std::this_thread::sleep_for(3s);
+  phase = Phase::starting;
+  cluster.start();
+  phase = Phase::back;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (completed_after_restart.load() < 10 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  running = false;
+  for (auto& client : clients) client.join();
+
+  EXPECT_TRUE(host.running()) << host.output();
+  EXPECT_GE(completed_after_restart.load(), 10) << "no full service after the restart";
+  ASSERT_FALSE(statuses_while_down.empty()) << "no request reached the host while the database was down";
+  for (const auto& [status, count] : statuses_while_down) {
+    EXPECT_EQ(status, 503) << count << " answer(s) with status " << status << " while the database was down";
+  }
+  SampleFlowClient checker(host.port());
+  for (const auto& correlation_id : acknowledged_starts) {
+    int status = 0;
+    const auto body = checker.results(correlation_id, &status);
+    ASSERT_TRUE(body.has_value()) << correlation_id << " status " << status;
+    bool matches = false;
+    const auto results = count_results(*body, true, &matches);
+    if (acknowledged_finishes.count(correlation_id)) {
+      EXPECT_EQ(results, 1u) << "acknowledged finish of " << correlation_id << " lost: " << *body;
+      EXPECT_TRUE(matches) << *body;
+    } else if (results == 0) {
+      const auto waiting = checker.user_tasks(correlation_id);
+      ASSERT_TRUE(waiting.has_value());
+      EXPECT_EQ(waiting->size(), 1u) << "acknowledged start of " << correlation_id << " lost";
+    }
+  }
+  std::cout << acknowledged_starts.size() << " starts and " << acknowledged_finishes.size()
+            << " finishes acknowledged; answers while down:";
+  for (const auto& [status, count] : statuses_while_down) std::cout << " " << status << " x" << count;
+  std::cout << "\n";
+  EXPECT_EQ(host.stop(15s, SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace processhost::test
