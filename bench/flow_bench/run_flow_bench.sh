@@ -12,6 +12,7 @@ set -euo pipefail
 
 build=$(cd "${1:?usage: $0 BUILD_DIR [CLIENTS] [SECONDS]}" && pwd)
 clients=${2:-16}
+# POOL_SIZE (environment): pg_store poolSize, default 16.
 seconds=${3:-20}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pg_cluster="$root/tests/support/postgres/pg_cluster.sh"
@@ -55,7 +56,7 @@ cat >"$work/host.json" <<JSON
   "processModels": ["$root/config/demo/processes/sample_process.bpmn"],
   "plugins": [
     {"name": "pg_store", "config": {"host": "127.0.0.1", "port": $pg_port, "database": "flow_bench",
-                                    "user": "postgres", "poolSize": 8}},
+                                    "user": "postgres", "poolSize": ${POOL_SIZE:-16}}},
     {"name": "consumer_api"}
   ]
 }
