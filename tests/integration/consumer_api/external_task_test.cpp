@@ -53,7 +53,7 @@ TEST_F(ExternalTasks, FetchExtendFinish) {
   EXPECT_EQ(start["correlationId"].GetString(), std::string("ext-1"));
 }
 
-TEST_F(ExternalTaskApi, LongPollingWaitsThenAnswersEmpty) {
+TEST_F(ExternalTasks, LongPollingWaitsThenAnswersEmpty) {
   const auto before = std::chrono::steady_clock::now();
   auto tasks = fetch(port(), "idle-worker", 400);
   const auto waited = std::chrono::steady_clock::now() - before;
