@@ -40,6 +40,13 @@ pugi::xml_node child(const pugi::xml_node& node, std::string_view name) {
   return {};
 }
 
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
 bool references_token(std::string_view source) {
   return source.find("token") != std::string_view::npos || source.find("this") != std::string_view::npos ||
          source.find("identity") != std::string_view::npos;
@@ -124,6 +131,10 @@ class Parser {
       if (local_name(element.name()) == "error") {
         errors_[attribute_text(element, "id")] = {attribute_text(element, "errorCode"), attribute_text(element, "name"),
                                                   attribute_text(element, "errorMessage")};
+      } else if (local_name(element.name()) == "message") {
+        messages_[attribute_text(element, "id")] = attribute_text(element, "name");
+      } else if (local_name(element.name()) == "signal") {
+        signals_[attribute_text(element, "id")] = attribute_text(element, "name");
       }
     }
     pugi::xml_node process = select_process(definitions);
@@ -229,6 +240,12 @@ class Parser {
     node.cancel_activity = attribute_text(element, "cancelActivity") != "false";
     read_event_definition(element, node);
     read_extensions(element, node);
+    if (node.kind == NodeKind::send_task || node.kind == NodeKind::receive_task) {
+      node.event_name = message_name(node, attribute_text(element, "messageRef"));
+    }
+    if (const auto* input_values = node.property("inputValues"); input_values && !input_values->empty()) {
+      node.input_values = make_script("return (" + *input_values + ");");
+    }
     for (auto inner : element.children()) {
       const auto inner_name = local_name(inner.name());
       if (inner_name == "multiInstanceLoopCharacteristics" || inner_name == "standardLoopCharacteristics") {
@@ -263,6 +280,9 @@ class Parser {
       }
       node.event = found->second;
       if (node.event == EventDefinition::link) node.event_name = attribute_text(inner, "name");
+      if (node.event == EventDefinition::message) node.event_name = message_name(node, attribute_text(inner, "messageRef"));
+      if (node.event == EventDefinition::signal) node.event_name = signal_name(node, attribute_text(inner, "signalRef"));
+      if (node.event == EventDefinition::timer) read_timer(inner, node);
       if (node.event == EventDefinition::error) {
         const std::string ref = attribute_text(inner, "errorRef");
         if (ref.empty()) {
@@ -273,6 +293,32 @@ class Parser {
           problem(node.id, "errorRef '" + ref + "' of '" + node.id + "' names no bpmn:error");
         }
       }
+    }
+  }
+
+  // Messages and signals are matched by name; an unresolvable reference is kept as written.
+  std::string message_name(const FlowNode& node, const std::string& ref) {
+    if (ref.empty()) return {};
+    if (auto found = messages_.find(ref); found != messages_.end()) return found->second;
+    problem(node.id, "messageRef '" + ref + "' of '" + node.id + "' names no bpmn:message");
+    return ref;
+  }
+
+  std::string signal_name(const FlowNode& node, const std::string& ref) {
+    if (ref.empty()) return {};
+    if (auto found = signals_.find(ref); found != signals_.end()) return found->second;
+    problem(node.id, "signalRef '" + ref + "' of '" + node.id + "' names no bpmn:signal");
+    return ref;
+  }
+
+  void read_timer(const pugi::xml_node& definition, FlowNode& node) {
+    static const std::map<std::string_view, TimerKind> kKinds = {
+        {"timeDuration", TimerKind::duration}, {"timeDate", TimerKind::date}, {"timeCycle", TimerKind::cycle}};
+    for (auto inner : definition.children()) {
+      const auto found = kKinds.find(local_name(inner.name()));
+      if (found == kKinds.end()) continue;
+      node.timer = found->second;
+      node.timer_value = trim(inner.text().get());
     }
   }
 
@@ -397,6 +443,8 @@ class Parser {
   std::vector<ModelProblem>& problems_;
   std::shared_ptr<ProcessModel> model_;
   std::unordered_map<std::string, BpmnErrorDefinition> errors_;
+  std::unordered_map<std::string, std::string> messages_;  // id -> name
+  std::unordered_map<std::string, std::string> signals_;   // id -> name
   std::unordered_map<std::string, std::string> lane_of_;
   std::vector<PendingFlow> pending_flows_;
   std::vector<std::string> default_flow_ids_;

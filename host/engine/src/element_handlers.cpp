@@ -1,5 +1,8 @@
 #include "element_handlers.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "gateway_handlers.hpp"
 
 namespace processhost::engine {
@@ -29,13 +32,56 @@ std::string not_supported(const FlowNode& node, std::string_view what) {
   return std::string(what) + " '" + node.id + "' (" + node.bpmn_type + ") is not supported by this engine version";
 }
 
+// Message and signal throw events check the owner's lane claim; the thrown payload is the
+// inputValues expression's value when set, else the token's payload.
+std::optional<JsonText> thrown_payload(Executor& executor, const Token& token, const FlowNode& node) {
+  if (!executor.owner_may_access(node.lane)) {
+    executor.fail(token, node, make_error(ErrorStatus::forbidden, "access denied: the owner of the instance may not "
+                                                                  "throw '" + node.id + "' in lane '" + node.lane + "'"));
+    return std::nullopt;
+  }
+  if (!node.input_values) return token.payload;
+  auto value = executor.run_expression(token, *node.input_values, node.id);
+  if (!value) {
+    executor.fail(token, node, std::move(value).take_error());
+    return std::nullopt;
+  }
+  return std::move(value.value());
+}
+
+EventKind kind_of(const FlowNode& node) {
+  return node.event == EventDefinition::signal ? EventKind::signal : EventKind::message;
+}
+
+bool is_message_or_signal(const FlowNode& node) {
+  return node.event == EventDefinition::message || node.event == EventDefinition::signal;
+}
+
 class StartEventHandler final : public ElementHandler {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    if (node.event != EventDefinition::none) return not_supported(node, event_name(node.event) + " start event");
-    return std::nullopt;
+    switch (node.event) {
+      case EventDefinition::none:
+      case EventDefinition::message:
+      case EventDefinition::signal:
+      case EventDefinition::timer: return std::nullopt;
+      default: return not_supported(node, event_name(node.event) + " start event");
+    }
   }
   void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    // Timer start events wait for their duration or date; cycles are the scheduler's business.
+    if (node.event == EventDefinition::timer && node.timer != TimerKind::cycle) {
+      if (auto armed = executor.arm_timer(token, node); !armed) {
+        executor.fail(token, node, std::move(armed).take_error());
+        return;
+      }
+      executor.suspend(std::move(token), node);
+      return;
+    }
+    JsonText result = token.payload;
+    executor.leave(std::move(token), node, std::move(result));
+  }
+  void resume(Executor& executor, Token token, const FlowNode& node, JsonText) const override {
     JsonText result = token.payload;
     executor.leave(std::move(token), node, std::move(result));
   }
@@ -47,7 +93,9 @@ class EndEventHandler final : public ElementHandler {
     switch (node.event) {
       case EventDefinition::none:
       case EventDefinition::terminate:
-      case EventDefinition::error: return std::nullopt;
+      case EventDefinition::error:
+      case EventDefinition::message:
+      case EventDefinition::signal: return std::nullopt;
       default: return not_supported(node, event_name(node.event) + " end event");
     }
   }
@@ -60,7 +108,21 @@ class EndEventHandler final : public ElementHandler {
       error.bpmn_code = definition.code;
       error.bpmn_name = definition.name;
       executor.fail(token, node, std::move(error));
+    } else if (is_message_or_signal(node)) {
+      auto payload = thrown_payload(executor, token, node);
+      if (!payload) return;
+      token.payload = *payload;
+      executor.publish(kind_of(node), node, std::move(*payload));
+      executor.reach_end(std::move(token), node);
     } else {
+      if (node.input_values) {
+        auto value = executor.run_expression(token, *node.input_values, node.id);
+        if (!value) {
+          executor.fail(token, node, std::move(value).take_error());
+          return;
+        }
+        token.payload = std::move(value.value());
+      }
       executor.reach_end(std::move(token), node);
     }
   }
@@ -69,7 +131,7 @@ class EndEventHandler final : public ElementHandler {
 class IntermediateThrowEventHandler final : public ElementHandler {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    if (node.event != EventDefinition::none && node.event != EventDefinition::link) {
+    if (node.event != EventDefinition::none && node.event != EventDefinition::link && !is_message_or_signal(node)) {
       return not_supported(node, event_name(node.event) + " throw event");
     }
     return std::nullopt;
@@ -78,6 +140,14 @@ class IntermediateThrowEventHandler final : public ElementHandler {
     if (node.event == EventDefinition::none) {
       JsonText result = token.payload;
       executor.leave(std::move(token), node, std::move(result));
+      return;
+    }
+    if (is_message_or_signal(node)) {
+      auto payload = thrown_payload(executor, token, node);
+      if (!payload) return;
+      executor.publish(kind_of(node), node, std::move(*payload));
+      JsonText unchanged = token.payload;
+      executor.leave_with(std::move(token), node, "{}", std::move(unchanged));
       return;
     }
     // A link throw continues at the one catch event of the same name in the same scope.
@@ -106,29 +176,95 @@ class IntermediateThrowEventHandler final : public ElementHandler {
   }
 };
 
-// Link catch events; message, signal and timer catch events are refused at deploy for now.
+// Link catch events continue at once; message, signal and timer catch events wait.
 class IntermediateCatchEventHandler final : public ElementHandler {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    if (node.event != EventDefinition::link) return not_supported(node, event_name(node.event) + " catch event");
-    return std::nullopt;
+    if (node.event == EventDefinition::none || node.event == EventDefinition::link || is_message_or_signal(node) ||
+        node.event == EventDefinition::timer) {
+      return std::nullopt;
+    }
+    return not_supported(node, event_name(node.event) + " catch event");
   }
   void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    if (is_message_or_signal(node)) {
+      executor.suspend(std::move(token), node);
+      return;
+    }
+    if (node.event == EventDefinition::timer) {
+      if (auto armed = executor.arm_timer(token, node); !armed) {
+        executor.fail(token, node, std::move(armed).take_error());
+        return;
+      }
+      executor.suspend(std::move(token), node);
+      return;
+    }
     JsonText payload = token.payload;
+    if (node.event == EventDefinition::none) {
+      executor.leave(std::move(token), node, std::move(payload));
+      return;
+    }
     executor.leave_with(std::move(token), node, "{}", std::move(payload));
+  }
+  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+    if (node.event == EventDefinition::timer) {
+      JsonText payload = token.payload;
+      executor.leave(std::move(token), node, std::move(payload));
+      return;
+    }
+    executor.leave(std::move(token), node, input.empty() ? JsonText("{}") : std::move(input));
   }
 };
 
-// Error boundary events; the executor routes a caught error here with the error as payload.
+// Error boundary events get the error routed here by the executor; message, signal and timer
+// boundary events wait beside their activity (Executor::suspend) and fire through resume.
 class BoundaryEventHandler final : public ElementHandler {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    if (node.event != EventDefinition::error) return not_supported(node, event_name(node.event) + " boundary event");
+    if (node.event == EventDefinition::timer && node.timer == TimerKind::cycle) {
+      return "Cyclic timers are only allowed for TimerStartEvents: boundary event '" + node.id + "'";
+    }
+    if (node.event != EventDefinition::error && node.event != EventDefinition::timer && !is_message_or_signal(node)) {
+      return not_supported(node, event_name(node.event) + " boundary event");
+    }
     return std::nullopt;
   }
   void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
     JsonText result = token.payload;
     executor.leave(std::move(token), node, std::move(result));
+  }
+};
+
+// A receive task waits for its message; the message payload is its result.
+class ReceiveTaskHandler final : public ElementHandler {
+ public:
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    executor.suspend(std::move(token), node);
+  }
+  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+    executor.leave(std::move(token), node, input.empty() ? JsonText("{}") : std::move(input));
+  }
+};
+
+// A send task offers its message to waiting receive tasks until one takes it (the engine
+// retries every retryIntervalInMs, at most maxRetries times); it passes its payload through.
+class SendTaskHandler final : public ElementHandler {
+ public:
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    SendRequest request;
+    request.flow_node_instance_id = token.flow_node_instance_id;
+    request.name = node.event_name;
+    request.payload = token.payload;
+    if (const auto* retries = node.property("maxRetries")) request.max_retries = std::atoi(retries->c_str());
+    if (const auto* interval = node.property("retryIntervalInMs")) {
+      request.retry_interval_ms = std::max(1, std::atoi(interval->c_str()));
+    }
+    executor.request_send(std::move(request));
+    executor.suspend(std::move(token), node);
+  }
+  void resume(Executor& executor, Token token, const FlowNode& node, JsonText) const override {
+    JsonText payload = token.payload;
+    executor.leave(std::move(token), node, std::move(payload));
   }
 };
 
@@ -207,6 +343,8 @@ const ElementHandler& handler_for(const FlowNode& node) {
   static const WaitingTaskHandler waiting_task;
   static const ScriptTaskHandler script_task;
   static const SubProcessHandler sub_process;
+  static const ReceiveTaskHandler receive_task;
+  static const SendTaskHandler send_task;
   static const UnsupportedHandler unsupported;
   switch (node.kind) {
     case NodeKind::start_event: return start_event;
@@ -221,6 +359,8 @@ const ElementHandler& handler_for(const FlowNode& node) {
     case NodeKind::exclusive_gateway: return exclusive_gateway_handler();
     case NodeKind::parallel_gateway: return parallel_gateway_handler();
     case NodeKind::sub_process: return sub_process;
+    case NodeKind::receive_task: return receive_task;
+    case NodeKind::send_task: return send_task;
     default: return unsupported;
   }
 }

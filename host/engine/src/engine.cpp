@@ -72,6 +72,7 @@ void EngineCore::start(Store& store) {
   store.query_instances(running, [&](Result<PagedList<ProcessInstanceRecord>> result) { counted.set_value(std::move(result)); });
   auto instances = counted.get_future().get();
   if (!instances) throw std::runtime_error("engine: cannot query running instances: " + instances.error().message);
+  start_timers();
   logger_.info("engine: " + std::to_string(definitions.value().size()) + " stored definition(s), " +
                std::to_string(instances.value().total_count) +
                " running instance(s) resume from the store when next triggered");
@@ -79,6 +80,7 @@ void EngineCore::start(Store& store) {
 
 void EngineCore::stop() noexcept {
   if (!running_.exchange(false)) return;
+  stop_timers();
   {
     std::unique_lock lock(drain_mutex_);
     drained_.wait_for(lock, std::chrono::seconds(10), [&] { return in_flight_.load() == 0; });
@@ -119,7 +121,8 @@ ParseOutcome EngineCore::parse(std::string_view xml) const {
 void EngineCore::register_model(std::shared_ptr<const ProcessModel> model) {
   std::lock_guard lock(models_mutex_);
   versions_[model->id][model->hash] = model;
-  latest_[model->id] = std::move(model);
+  latest_[model->id] = model;
+  schedule_cron(model);
 }
 
 std::shared_ptr<const ProcessModel> EngineCore::latest_model(const std::string& id) const {
@@ -235,7 +238,11 @@ void EngineCore::build_and_commit(std::shared_ptr<Job> job) {
   if (!outcome) return finish_job(job, std::move(outcome).take_error());
   job->outcome = std::move(outcome.value());
   const bool is_new = job->outcome.changes.expected_version == 0;
-  store_->commit(std::move(job->outcome.changes), [this, job, is_new](Status committed) {
+  std::optional<std::int64_t> earliest_timer;
+  for (const auto& timer : job->outcome.changes.timers_armed) {
+    if (!earliest_timer || timer.due_at_ms < *earliest_timer) earliest_timer = timer.due_at_ms;
+  }
+  store_->commit(std::move(job->outcome.changes), [this, job, is_new, earliest_timer](Status committed) {
     if (!committed) {
       cache_erase(job->instance_id);
       if (committed.error().status == ErrorStatus::conflict && !is_new &&
@@ -253,6 +260,7 @@ void EngineCore::build_and_commit(std::shared_ptr<Job> job) {
       cache_erase(job->instance_id);
     }
     job->outcome.changes.instance.state = job->state->record.state;
+    after_commit(job->state->record, job->outcome, earliest_timer);
     published(job->instance_id, job->outcome);
     finish_job(job, std::move(job->outcome));
   });

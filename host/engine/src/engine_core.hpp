@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "executor.hpp"
@@ -79,6 +81,25 @@ class EngineCore {
   std::uint64_t add_listener(EngineEventListener listener);
   void remove_listener(std::uint64_t id);
 
+  // Creates instance_id at start_index with payload and runs its first transition.
+  void launch(const Identity& identity, std::shared_ptr<const ProcessModel> model, std::size_t start_index,
+              JsonText payload, std::string instance_id, std::string correlation_id, std::string caller_id,
+              TransitionDone done);
+
+  // Messages and signals (engine_events.cpp): auto-starts every latest model with a matching
+  // start event in correlation_id, then resumes every event waiting for the name. done runs
+  // once every delivery has been committed (or refused because the wait already ended).
+  void deliver(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
+               std::string correlation_id, Callback<Ok> done);
+
+  // Timers (engine_timers.cpp). The store's timers are the truth; the engine keeps only the
+  // earliest due time and asks the store for what is due when it passes.
+  void note_timer_due(std::int64_t due_ms);
+  // In-memory work at a due time (send task retries, cron starts): lost on restart by design.
+  void schedule(std::int64_t due_ms, std::function<void()> work);
+  // Cron start events of model replace those of its earlier versions.
+  void schedule_cron(const std::shared_ptr<const ProcessModel>& model);
+
  private:
   // One trigger on its way through load, build, commit and retries; shared by its callbacks.
   struct Job {
@@ -98,6 +119,16 @@ class EngineCore {
   std::shared_ptr<InstanceState> cache_get(const std::string& id);
   void cache_erase(const std::string& id);
   Result<std::shared_ptr<InstanceState>> restore(ProcessInstanceRecord record) const;
+  void after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
+                    std::optional<std::int64_t> earliest_timer);
+  struct PendingSend;
+  void offer(std::shared_ptr<PendingSend> send);
+  void start_timers();
+  void stop_timers();
+  void timer_loop();
+  void scan_timers();
+  void fire_timer(TimerRecord timer);
+  void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation);
 
   std::unique_ptr<boost::asio::thread_pool> pool_;
   std::unique_ptr<KeyedSerializer> strands_;
@@ -121,7 +152,22 @@ class EngineCore {
   std::map<std::uint64_t, EngineEventListener> listeners_;
   std::uint64_t next_listener_id_ = 1;
   std::atomic<bool> has_listeners_{false};
+
+  std::thread timer_thread_;
+  std::mutex timer_mutex_;
+  std::condition_variable timer_wakeup_;
+  bool timers_running_ = false;
+  bool scanning_ = false;
+  std::optional<std::int64_t> next_store_due_;
+  std::multimap<std::int64_t, std::function<void()>> scheduled_;
+  std::set<std::string> timers_in_flight_;
+  std::map<std::string, std::uint64_t> cron_generation_;  // model id -> current schedule
 };
+
+// The identity stored with an instance (owner_identity), for messages it throws.
+Identity identity_from_owner(const JsonText& owner_identity);
+// The identity of instances the engine starts by itself (cron).
+Identity engine_identity();
 
 // Lane access: no lane, super user, can_manage_process_instances or the lane's claim.
 bool may_access_lane(const Identity& identity, const std::string& lane);

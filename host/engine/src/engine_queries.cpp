@@ -193,9 +193,4 @@ void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<P
   });
 }
 
-void Engine::waiting_events(const Identity&, EventQuery, Callback<PagedList<WaitingEvent>> done) {
-  // No element of this engine version waits for a message, signal or timer.
-  done(PagedList<WaitingEvent>{});
-}
-
 }  // namespace processhost::engine

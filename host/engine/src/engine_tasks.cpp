@@ -12,7 +12,7 @@ std::string owner_identity_json(const Identity& identity) {
     if (i) text += ',';
     text += json_quote(identity.claims[i]);
   }
-  return text + "]}";
+  return text + "]" + (identity.super_user ? ",\"superUser\":true}" : "}");
 }
 
 std::string task_kind_name(TaskKind kind) {
@@ -134,41 +134,51 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
     return waiter;
   }
 
-  auto state = std::make_shared<InstanceState>();
-  state->model = model;
-  auto& record = state->record;
-  record.id = make_uuid();
-  record.process_model_id = model->id;
-  record.process_model_hash = model->hash;
-  record.correlation_id = request.correlation_id.value_or(make_uuid());
-  record.parent_process_instance_id = request.caller_id.value_or("");
-  record.owner_user_id = identity.user_id;
-  record.owner_identity = owner_identity_json(identity);
-  record.state = "running";
-  record.created_at_ms = core.now_ms();
-  waiter->correlation_id = record.correlation_id;
-  waiter->process_instance_id = record.id;
+  const std::string instance_id = make_uuid();
+  const std::string correlation_id = request.correlation_id.value_or(make_uuid());
+  waiter->correlation_id = correlation_id;
+  waiter->process_instance_id = instance_id;
   const bool waits_for_end = request.callback_type != StartCallbackType::on_instance_created;
   // Registered before the first transition so an instance that ends at once still answers.
   if (waits_for_end) core.add_waiter(waiter);
+  core.launch(identity, model, start_index, std::move(payload), instance_id, correlation_id,
+              request.caller_id.value_or(""), [&core, waiter, waits_for_end](Result<RunOutcome> outcome) {
+                if (!outcome) {
+                  waiter->complete(std::move(outcome).take_error());
+                  if (waits_for_end) core.remove_waiter(waiter);
+                  return;
+                }
+                if (!waits_for_end) {
+                  waiter->complete(StartResult{waiter->correlation_id, waiter->process_instance_id, {}, {}});
+                }
+              });
+  return waiter;
+}
 
-  const std::string instance_id = record.id;
-  core.run_transition(
-      instance_id, state,
-      [&core, start_index, payload = std::move(payload)](InstanceState& instance) -> Result<RunOutcome> {
-        Executor executor(instance, core.environment());
+void EngineCore::launch(const Identity& identity, std::shared_ptr<const ProcessModel> model, std::size_t start_index,
+                        JsonText payload, std::string instance_id, std::string correlation_id, std::string caller_id,
+                        TransitionDone done) {
+  auto state = std::make_shared<InstanceState>();
+  state->model = std::move(model);
+  auto& record = state->record;
+  record.id = std::move(instance_id);
+  record.process_model_id = state->model->id;
+  record.process_model_hash = state->model->hash;
+  record.correlation_id = std::move(correlation_id);
+  record.parent_process_instance_id = std::move(caller_id);
+  record.owner_user_id = identity.user_id;
+  record.owner_identity = owner_identity_json(identity);
+  record.state = "running";
+  record.created_at_ms = now_ms();
+  const std::string id = record.id;
+  run_transition(
+      id, state,
+      [this, start_index, payload = std::move(payload)](InstanceState& instance) -> Result<RunOutcome> {
+        Executor executor(instance, environment());
         executor.start(start_index, payload);
         return std::move(executor).finish();
       },
-      [&core, waiter, waits_for_end](Result<RunOutcome> outcome) {
-        if (!outcome) {
-          waiter->complete(std::move(outcome).take_error());
-          if (waits_for_end) core.remove_waiter(waiter);
-          return;
-        }
-        if (!waits_for_end) waiter->complete(StartResult{waiter->correlation_id, waiter->process_instance_id, {}, {}});
-      });
-  return waiter;
+      std::move(done));
 }
 
 void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Callback<Ok> done) {
@@ -208,12 +218,6 @@ void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Ca
         }
         done(Ok{});
       });
-}
-
-void Engine::trigger(const Identity&, EventKind, std::string, std::optional<JsonText>, Callback<Ok> done) {
-  // No element of this engine version waits for messages or signals; as in the original,
-  // a trigger nobody waits for succeeds.
-  done(Ok{});
 }
 
 CancelHandle Engine::fetch_and_lock(const Identity&, FetchAndLockRequest, Callback<std::vector<ExternalTask>> done) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "element_handlers.hpp"
+#include "timer_definition.hpp"
 
 namespace processhost::engine {
 
@@ -60,9 +61,106 @@ void Executor::resume(std::string_view flow_node_instance_id, JsonText input) {
   if (found == state_.waiting.end()) return;
   Token token = std::move(*found);
   state_.waiting.erase(found);
+  if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
+  token.timer_id.clear();
   const FlowNode& node = model().nodes[token.node];
-  handler_for(node).resume(*this, std::move(token), node, std::move(input));
+  if (node.kind == NodeKind::boundary_event) {
+    fire_boundary(std::move(token), node, std::move(input));
+  } else {
+    drop_boundaries(token.flow_node_instance_id);
+    handler_for(node).resume(*this, std::move(token), node, std::move(input));
+  }
   drain();
+}
+
+bool Executor::fire_timer(const std::string& timer_id) {
+  for (const auto& token : state_.waiting) {
+    if (token.timer_id == timer_id) {
+      const std::string id = token.flow_node_instance_id;
+      resume(id, "{}");
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Executor::fail_waiting(std::string_view flow_node_instance_id, Error error) {
+  auto found = std::find_if(state_.waiting.begin(), state_.waiting.end(), [&](const Token& token) {
+    return token.flow_node_instance_id == flow_node_instance_id;
+  });
+  if (found == state_.waiting.end()) return false;
+  Token token = std::move(*found);
+  state_.waiting.erase(found);
+  if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
+  drop_boundaries(token.flow_node_instance_id);
+  fail(token, model().nodes[token.node], std::move(error));
+  drain();
+  return true;
+}
+
+void Executor::fire_boundary(Token token, const FlowNode& boundary, JsonText input) {
+  if (boundary.cancel_activity) {
+    const std::string activity = token.attached_to;
+    auto found = std::find_if(state_.waiting.begin(), state_.waiting.end(),
+                              [&](const Token& waiting) { return waiting.flow_node_instance_id == activity; });
+    if (found != state_.waiting.end()) {
+      Token interrupted = std::move(*found);
+      state_.waiting.erase(found);
+      discard_waiting(interrupted, "terminated");
+    }
+    drop_boundaries(activity);
+  }
+  JsonText result = boundary.event == EventDefinition::timer || input.empty() ? JsonText("{}") : std::move(input);
+  token.attached_to.clear();
+  leave(std::move(token), boundary, std::move(result));
+}
+
+void Executor::discard_waiting(const Token& token, const char* state) {
+  write_record(token, model().nodes[token.node], state, "null");
+  if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
+}
+
+void Executor::drop_boundaries(const std::string& activity_instance_id) {
+  std::vector<Token> dropped;
+  std::erase_if(state_.waiting, [&](Token& token) {
+    if (token.attached_to.empty() || token.attached_to != activity_instance_id) return false;
+    dropped.push_back(std::move(token));
+    return true;
+  });
+  for (const auto& token : dropped) discard_waiting(token, "terminated");
+}
+
+Status Executor::arm_timer(Token& token, const FlowNode& node) {
+  auto due = timer_due_at(node, environment_.now_ms);
+  if (!due) return std::move(due).take_error();
+  TimerRecord timer;
+  timer.id = make_uuid();
+  timer.process_instance_id = state_.record.id;
+  timer.flow_node_instance_id = token.flow_node_instance_id;
+  timer.due_at_ms = *due;
+  token.timer_id = timer.id;
+  outcome_.changes.timers_armed.push_back(std::move(timer));
+  return Ok{};
+}
+
+void Executor::publish(EventKind kind, const FlowNode& node, JsonText payload) {
+  outcome_.published.push_back({kind, node.event_name, std::move(payload), node.id});
+}
+
+bool Executor::owner_may_access(const std::string& lane) const {
+  if (lane.empty()) return true;
+  rapidjson::Document owner;
+  if (json_parse(state_.record.owner_identity, owner) || !owner.IsObject()) return false;
+  if (auto super_user = owner.FindMember("superUser");
+      super_user != owner.MemberEnd() && super_user->value.IsBool() && super_user->value.GetBool()) {
+    return true;
+  }
+  auto claims = owner.FindMember("claims");
+  if (claims == owner.MemberEnd() || !claims->value.IsArray()) return false;
+  for (const auto& claim : claims->value.GetArray()) {
+    if (claim.IsString() && claim.GetString() == lane) return true;
+  }
+  return false;
 }
 
 void Executor::drain() {
@@ -95,6 +193,15 @@ void Executor::write_record(const Token& token, const FlowNode& node, const char
   record.flow_node_name = node.name;
   record.flow_node_type = node.bpmn_type;
   record.flow_node_lane = node.lane;
+  if (node.event == EventDefinition::message || node.kind == NodeKind::receive_task ||
+      node.kind == NodeKind::send_task) {
+    record.event_type = "messageEvent";
+  } else if (node.event == EventDefinition::signal) {
+    record.event_type = "signalEvent";
+  } else if (node.event == EventDefinition::timer) {
+    record.event_type = "timerEvent";
+  }
+  if (!record.event_type.empty()) record.event_name = node.event_name;
   record.state = state;
   record.previous_flow_node_instance_id = token.previous_flow_node_instance_id;
   record.token_on_enter = token.payload;
@@ -143,14 +250,44 @@ void Executor::take_flow(Token token, std::size_t flow_index) {
 void Executor::jump_to(Token token, std::size_t node) { queue_.push_back({std::move(token), node, kNoIndex}); }
 
 void Executor::suspend(Token token, const FlowNode& node) {
+  std::vector<Token> boundaries;
+  for (std::size_t index : node.boundary_events) {
+    const FlowNode& boundary = model().nodes[index];
+    if (boundary.event != EventDefinition::message && boundary.event != EventDefinition::signal &&
+        boundary.event != EventDefinition::timer) {
+      continue;
+    }
+    Token watcher = token;
+    watcher.node = index;
+    watcher.previous_flow_node_instance_id = token.flow_node_instance_id;
+    watcher.flow_node_instance_id = make_uuid();
+    watcher.attached_to = token.flow_node_instance_id;
+    if (boundary.event == EventDefinition::timer) {
+      if (auto armed = arm_timer(watcher, boundary); !armed) {
+        for (const auto& armed_before : boundaries) {
+          if (!armed_before.timer_id.empty()) std::erase_if(outcome_.changes.timers_armed, [&](const TimerRecord& t) {
+              return t.id == armed_before.timer_id;
+            });
+        }
+        fail(token, node, std::move(armed).take_error());
+        return;
+      }
+    }
+    boundaries.push_back(std::move(watcher));
+  }
   write_record(token, node, "suspended", "null");
   if (environment_.collect_events) {
     const char* kind = node.kind == NodeKind::user_task     ? "user_task_waiting"
                        : node.kind == NodeKind::manual_task ? "manual_task_waiting"
-                                                            : "empty_activity_waiting";
+                       : node.kind == NodeKind::empty_activity ? "empty_activity_waiting"
+                                                               : "event_waiting";
     emit(kind, &node, token.flow_node_instance_id, token.payload);
   }
   state_.waiting.push_back(std::move(token));
+  for (auto& watcher : boundaries) {
+    write_record(watcher, model().nodes[watcher.node], "suspended", "null");
+    state_.waiting.push_back(std::move(watcher));
+  }
 }
 
 void Executor::reach_end(Token token, const FlowNode& node) {
@@ -291,7 +428,7 @@ void Executor::cancel_scope(std::uint64_t scope_id) {
   }
   auto is_doomed = [&](std::uint64_t id) { return std::find(doomed.begin(), doomed.end(), id) != doomed.end(); };
   for (const auto& waiting : state_.waiting) {
-    if (is_doomed(waiting.scope)) write_record(waiting, model().nodes[waiting.node], "terminated", "null");
+    if (is_doomed(waiting.scope)) discard_waiting(waiting, "terminated");
   }
   std::erase_if(state_.waiting, [&](const Token& waiting) { return is_doomed(waiting.scope); });
   std::erase_if(queue_, [&](const Arrival& arrival) { return is_doomed(arrival.token.scope); });
@@ -365,9 +502,7 @@ void Executor::close_instance() {
   auto& record = state_.record;
   if (failure_) {
     // Everything still waiting ends with the instance.
-    for (const auto& token : state_.waiting) {
-      write_record(token, model().nodes[token.node], "terminated", "null");
-    }
+    for (const auto& token : state_.waiting) discard_waiting(token, "terminated");
     for (const auto& scope : state_.scopes) {
       Token token;
       token.flow_node_instance_id = scope.flow_node_instance_id;

@@ -30,8 +30,27 @@ struct EndReached {
   JsonText payload;
 };
 
+// A message or signal thrown in a run; delivered by the engine after the commit.
+struct Publication {
+  EventKind kind = EventKind::message;
+  std::string name;
+  JsonText payload;
+  std::string flow_node_id;
+};
+
+// A send task waiting for a receive task to take its message (delivered after the commit).
+struct SendRequest {
+  std::string flow_node_instance_id;
+  std::string name;
+  JsonText payload;
+  int max_retries = 0;  // 0: unlimited
+  int retry_interval_ms = 500;
+};
+
 struct RunOutcome {
   ChangeSet changes;
+  std::vector<Publication> published;
+  std::vector<SendRequest> sends;
   std::vector<EngineEvent> events;
   std::vector<EndReached> ends;   // process-level end events reached in this run
   std::optional<Error> failure;   // the instance failed or was terminated in this run
@@ -64,7 +83,20 @@ class Executor {
   void take_flow(Token token, std::size_t flow_index);
   // Continues the token at node without a sequence flow (link events).
   void jump_to(Token token, std::size_t node);
+  // The token waits at node: a task until finished, an event until triggered. Boundary events
+  // of node (message, signal, timer) start waiting too; a bad boundary timer fails the token.
   void suspend(Token token, const FlowNode& node);
+  // Arms the node's timer for token (sets token.timer_id); 422 for invalid timer values.
+  Status arm_timer(Token& token, const FlowNode& node);
+  // The timer fired: the waiting token that armed it resumes. False when none armed it.
+  bool fire_timer(const std::string& timer_id);
+  void cancel_timer(const std::string& timer_id) { outcome_.changes.timers_cancelled.push_back(timer_id); }
+  // Fails a waiting token (a send task nobody answered). False when it no longer waits.
+  bool fail_waiting(std::string_view flow_node_instance_id, Error error);
+  void publish(EventKind kind, const FlowNode& node, JsonText payload);
+  void request_send(SendRequest request) { outcome_.sends.push_back(std::move(request)); }
+  // Lane check of throw events against the instance owner's claims.
+  bool owner_may_access(const std::string& lane) const;
   void reach_end(Token token, const FlowNode& node);
   void enter_sub_process(Token token, const FlowNode& node);
   void fail(const Token& token, const FlowNode& node, Error error);
@@ -89,6 +121,11 @@ class Executor {
   // Routes error to a matching error boundary event of node or of an enclosing sub-process.
   bool catch_error(const Token& token, const FlowNode& node, const Error& error);
   void cancel_scope(std::uint64_t scope_id);
+  // A waiting token leaves without resuming (terminated, interrupted): record and timer.
+  void discard_waiting(const Token& token, const char* state);
+  // Boundary event tokens watching the activity instance end with it.
+  void drop_boundaries(const std::string& activity_instance_id);
+  void fire_boundary(Token token, const FlowNode& boundary, JsonText input);
   bool scope_has_live_tokens(std::uint64_t scope_id) const;
   void emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
   void close_instance();

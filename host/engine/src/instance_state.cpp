@@ -72,7 +72,10 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     text += "{\"node\":" + json_quote(node_id(state, token.node)) + ",\"fni\":" +
             json_quote(token.flow_node_instance_id) + ",\"prev\":" + json_quote(token.previous_flow_node_instance_id) +
             ",\"scope\":" + std::to_string(token.scope) + ",\"at\":" + std::to_string(token.entered_at_ms) +
-            ",\"payload\":" + token.payload + ",\"history\":";
+            ",\"payload\":" + token.payload;
+    if (!token.attached_to.empty()) text += ",\"attachedTo\":" + json_quote(token.attached_to);
+    if (!token.timer_id.empty()) text += ",\"timer\":" + json_quote(token.timer_id);
+    text += ",\"history\":";
     append_history(text, token.history);
     text += '}';
   }
@@ -134,6 +137,8 @@ Status restore_runtime_state(InstanceState& state) {
     token.entered_at_ms = member_int(item, "at");
     token.payload = member_json(item, "payload");
     token.history = read_history(item, "history");
+    token.attached_to = member_text(item, "attachedTo");
+    token.timer_id = member_text(item, "timer");
     state.waiting.push_back(std::move(token));
   }
   for (const auto& item : array_member(document, "joins").GetArray()) {

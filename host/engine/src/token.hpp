@@ -22,6 +22,8 @@ struct Token {
   std::int64_t entered_at_ms = 0;
   JsonText payload = "{}";
   History history;
+  std::string attached_to;  // boundary event tokens: flow node instance id of the activity watched
+  std::string timer_id;     // the armed TimerRecord this token waits for, empty: none
 
   void record(const std::string& node_id, JsonText result);
 };

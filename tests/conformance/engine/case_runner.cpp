@@ -96,6 +96,11 @@ CaseRunner::CaseRunner(std::filesystem::path corpus, const rapidjson::Value& tes
   identity_.user_id = "defaultUser";
   identity_.claims = {"Default_Test_Lane", "LaneA", "LaneB", "LaneC"};
   engine_ = std::make_unique<engine::Engine>(engine::EngineOptions{}, *logger_);
+  engine_->add_listener([this](const EngineEvent& event) {
+    if (event.kind != "message_sent" && event.kind != "signal_sent") return;
+    std::lock_guard lock(sent_mutex_);
+    sent_.push_back(event);
+  });
   engine_->start(store_);
 }
 
@@ -166,6 +171,12 @@ void CaseRunner::run_step(const rapidjson::Value& step) {
     std::this_thread::sleep_for(std::chrono::milliseconds(step["ms"].GetInt()));
     return;
   }
+  if (action == "trigger_message") return trigger(step, EventKind::message);
+  if (action == "trigger_signal") return trigger(step, EventKind::signal);
+  if (expect == "waiting_event") return expect_waiting_event(step);
+  if (expect == "message_sent" || expect == "signal_sent") return expect_sent(step, expect);
+  if (expect == "process_started") return expect_process_started(step, true);
+  if (expect == "no_process_started") return expect_process_started(step, false);
   if (action == "start_process") {
     return start_instance(model_of(step), *member(step, "startEventId"), *member(step, "input"));
   }
@@ -342,6 +353,78 @@ void CaseRunner::expect_no_waiting_user_tasks(const rapidjson::Value& step) {
     auto listed = call_sync<PagedList<WaitingTask>>([&](auto done) { engine_->waiting_tasks(identity_, query, done); });
     return listed && listed->items.empty();
   });
+}
+
+void CaseRunner::trigger(const rapidjson::Value& step, EventKind kind) {
+  std::optional<JsonText> payload;
+  if (const auto* given = member(step, "payload")) payload = json_text(*given);
+  auto triggered = call_sync<Ok>([&](auto done) {
+    engine_->trigger(identity_, kind, text_of(step, "name"), payload, correlation_id_, done);
+  });
+  if (!triggered) throw CaseFailure("trigger failed: " + triggered.error().message);
+}
+
+void CaseRunner::expect_waiting_event(const rapidjson::Value& step) {
+  const std::string flow_node_id = text_of(step, "flowNodeId");
+  eventually("event " + flow_node_id + " waiting", [&] {
+    EventQuery query;
+    query.correlation_id = correlation_id_;
+    auto listed =
+        call_sync<PagedList<WaitingEvent>>([&](auto done) { engine_->waiting_events(identity_, query, done); });
+    if (!listed) throw CaseFailure("listing events failed: " + listed.error().message);
+    for (const auto& event : listed->items) {
+      if (event.flow_node_id == flow_node_id) return true;
+    }
+    return false;
+  });
+}
+
+void CaseRunner::expect_sent(const rapidjson::Value& step, const std::string& kind) {
+  const std::string name = text_of(step, "name");
+  const auto* wanted = member(step, "payload");
+  eventually(kind + " " + name, [&] {
+    std::lock_guard lock(sent_mutex_);
+    for (const auto& event : sent_) {
+      if (event.kind != (kind == "message_sent" ? "message_sent" : "signal_sent")) continue;
+      auto sent = parse(event.payload);
+      if (text_of(sent, "eventName") != name) continue;
+      if (!wanted || json_equal(*wanted, sent["payload"])) return true;
+    }
+    return false;
+  });
+}
+
+// With processModelId on the step: an instance of that model in the case's correlation;
+// without: any instance of the case's model (cron starts use their own correlation, which
+// the later steps then follow).
+void CaseRunner::expect_process_started(const rapidjson::Value& step, bool started) {
+  const bool in_correlation = member(step, "processModelId") != nullptr;
+  InstanceQuery query;
+  query.process_model_id = model_of(step);
+  if (in_correlation) query.correlation_id = correlation_id_;
+  auto find = [&]() -> std::optional<ProcessInstanceRecord> {
+    auto found = call_sync<PagedList<ProcessInstanceRecord>>([&](auto done) { store_.query_instances(query, done); });
+    if (!found) throw CaseFailure("querying instances failed: " + found.error().message);
+    if (found->items.empty()) return std::nullopt;
+    return found->items.front();
+  };
+  const auto* within = member(step, "withinMs");
+  const int within_ms = within && within->IsInt() ? within->GetInt() : 12000;
+  if (!started) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(within_ms));
+    if (auto instance = find()) throw CaseFailure("instance " + instance->id + " was started");
+    return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(within_ms + 500);
+  std::optional<ProcessInstanceRecord> instance;
+  while (!(instance = find())) {
+    if (std::chrono::steady_clock::now() > deadline) throw CaseFailure("no instance started");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!in_correlation) {
+    correlation_id_ = instance->correlation_id;
+    instance_id_ = instance->id;
+  }
 }
 
 }  // namespace processhost::conformance

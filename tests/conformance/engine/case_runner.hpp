@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -36,6 +37,10 @@ class CaseRunner {
   void expect_finished(const rapidjson::Value& step);
   void expect_error(const rapidjson::Value& step);
   void expect_no_waiting_user_tasks(const rapidjson::Value& step);
+  void trigger(const rapidjson::Value& step, EventKind kind);
+  void expect_waiting_event(const rapidjson::Value& step);
+  void expect_sent(const rapidjson::Value& step, const std::string& kind);
+  void expect_process_started(const rapidjson::Value& step, bool started);
   std::optional<WaitingTask> find_task(const std::string& flow_node_id, TaskKind kind);
   std::string model_of(const rapidjson::Value& step) const;
 
@@ -50,6 +55,8 @@ class CaseRunner {
   std::string correlation_id_;
   std::string instance_id_;
   std::map<std::string, std::string> seen_tasks_;  // flow node id -> flow node instance id
+  std::mutex sent_mutex_;
+  std::vector<EngineEvent> sent_;  // message_sent / signal_sent events of the engine
 };
 
 }  // namespace processhost::conformance

@@ -120,10 +120,11 @@ TEST(BpmnParser, RejectsDanglingFlows) {
 TEST(BpmnParser, RejectsUnknownAndUnsupportedElements) {
   const auto outcome = parse_bpmn(process_xml("p",
       "<bpmn:startEvent id='s'/><bpmn:inclusiveGateway id='g'/><bpmn:boundaryEvent id='b' attachedToRef='s'/>"
-      "<bpmn:endEvent id='e'><bpmn:messageEventDefinition/></bpmn:endEvent>"), engine_options());
+      "<bpmn:endEvent id='e'><bpmn:escalationEventDefinition/></bpmn:endEvent>"), engine_options());
   EXPECT_TRUE(has_problem(outcome, "g", "bpmn:inclusiveGateway 'g' is not supported")) << problems_of(outcome);
   EXPECT_TRUE(has_problem(outcome, "b", "not supported")) << problems_of(outcome);
-  EXPECT_TRUE(has_problem(outcome, "e", "message end event")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "e", "bpmn:escalationEventDefinition on 'e' is not supported"))
+      << problems_of(outcome);
 }
 
 TEST(BpmnParser, RejectsBadConditionAndScriptSyntax) {

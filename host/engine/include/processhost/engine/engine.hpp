@@ -67,6 +67,10 @@ class Engine final : public EngineService {
   void waiting_events(const Identity& identity, EventQuery query, Callback<PagedList<WaitingEvent>> done) override;
   void trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
                Callback<Ok> done) override;
+  // As trigger; instances auto-started by a message or signal start event join correlation_id
+  // (a fresh one when absent), as they join the thrower's correlation for thrown events.
+  void trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
+               std::optional<std::string> correlation_id, Callback<Ok> done);
   CancelHandle fetch_and_lock(const Identity& identity, FetchAndLockRequest request,
                               Callback<std::vector<ExternalTask>> done) override;
   void extend_lock(const Identity& identity, std::string external_task_id, std::string worker_id,

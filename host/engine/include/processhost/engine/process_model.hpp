@@ -34,6 +34,8 @@ enum class NodeKind {
 
 enum class EventDefinition { none, terminate, error, message, signal, timer, link };
 
+enum class TimerKind { none, duration, date, cycle };
+
 inline constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 
 // A JavaScript snippet of the model, compiled once per worker thread and cached by id.
@@ -71,7 +73,12 @@ struct FlowNode {
   std::string bpmn_type;  // "bpmn:UserTask", ...
   NodeKind kind = NodeKind::empty_activity;
   EventDefinition event = EventDefinition::none;
-  std::string event_name;  // link events: the linkEventDefinition's name
+  // Link events: the linkEventDefinition's name; message / signal events, send and receive
+  // tasks: the name of the referenced bpmn:message / bpmn:signal.
+  std::string event_name;
+  TimerKind timer = TimerKind::none;  // timer events: which of timeDuration, timeDate, timeCycle
+  std::string timer_value;            // as written, trimmed
+  std::optional<Script> input_values;  // camunda:property inputValues, a JS expression
   std::string lane;  // innermost lane name, empty: none
   std::string documentation;
   std::size_t parent = kNoIndex;  // enclosing sub-process node, kNoIndex: the process

@@ -1,0 +1,240 @@
+// Messages, signals, timers and boundary events of a real engine on the memory store.
+#include <thread>
+
+#include "engine_fixture.hpp"
+#include "timer_definition.hpp"
+
+namespace processhost::engine {
+namespace {
+
+using testing::EngineFixture;
+using testing::process_xml;
+using testing::test_identity;
+
+template <class Check>
+bool eventually(Check check, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (check()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return check();
+}
+
+// A user task 't' (end 'et') with one boundary event 'b' (end 'eb') of the given definition.
+std::string boundary_model(const std::string& definition, bool interrupting) {
+  return "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">"
+         "<bpmn:message id=\"M\" name=\"Ping\"/><bpmn:signal id=\"S\" name=\"Wave\"/>"
+         "<bpmn:process id=\"p\" isExecutable=\"true\"><bpmn:startEvent id=\"s\"/>"
+         "<bpmn:userTask id=\"t\"/><bpmn:endEvent id=\"et\"/><bpmn:endEvent id=\"eb\"/>"
+         "<bpmn:boundaryEvent id=\"b\" attachedToRef=\"t\" cancelActivity=\"" +
+         std::string(interrupting ? "true" : "false") + "\">" + definition +
+         "</bpmn:boundaryEvent>"
+         "<bpmn:sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"t\"/>"
+         "<bpmn:sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"et\"/>"
+         "<bpmn:sequenceFlow id=\"f3\" sourceRef=\"b\" targetRef=\"eb\"/></bpmn:process></bpmn:definitions>";
+}
+
+const std::string kMessage = "<bpmn:messageEventDefinition messageRef=\"M\"/>";
+const std::string kSignal = "<bpmn:signalEventDefinition signalRef=\"S\"/>";
+const std::string kTimer = "<bpmn:timerEventDefinition><bpmn:timeDuration>PT0.2S</bpmn:timeDuration>"
+                           "</bpmn:timerEventDefinition>";
+
+class EngineEventsTest : public EngineFixture {
+ protected:
+  StartResult start_p() {
+    StartRequest request;
+    request.process_model_id = "p";
+    request.input_values = R"({"n":1})";
+    auto started = start(request);
+    EXPECT_TRUE(started) << started.error().message;
+    return started.value();
+  }
+
+  std::vector<WaitingTask> user_tasks(const std::string& correlation_id) {
+    TaskQuery query;
+    query.correlation_id = correlation_id;
+    auto listed = tasks(query);
+    return listed ? listed->items : std::vector<WaitingTask>{};
+  }
+
+  std::vector<WaitingEvent> events(const std::string& correlation_id) {
+    EventQuery query;
+    query.correlation_id = correlation_id;
+    auto listed = testing::call_sync<PagedList<WaitingEvent>>(
+        [&](auto done) { engine_->waiting_events(test_identity(), query, done); });
+    return listed ? listed->items : std::vector<WaitingEvent>{};
+  }
+
+  Status trigger(EventKind kind, const std::string& name, std::optional<JsonText> payload) {
+    return testing::call_sync<Ok>([&](auto done) { engine_->trigger(test_identity(), kind, name, payload, done); });
+  }
+
+  // Fires the boundary (a trigger, or waiting for the timer) and checks both paths.
+  void run_boundary(const std::string& definition, bool interrupting, EventKind kind, const std::string& name) {
+    ASSERT_TRUE(deploy(boundary_model(definition, interrupting)));
+    const auto started = start_p();
+    ASSERT_TRUE(eventually([&] { return user_tasks(started.correlation_id).size() == 1; }));
+    const bool timer = definition == kTimer;
+    if (!timer) {
+      auto listed = events(started.correlation_id);
+      ASSERT_EQ(listed.size(), 1u);
+      EXPECT_EQ(listed[0].flow_node_id, "b");
+      EXPECT_EQ(listed[0].event_name, name);
+      EXPECT_EQ(listed[0].event_type, kind == EventKind::message ? "messageEvent" : "signalEvent");
+      ASSERT_TRUE(trigger(kind, name, R"("hello")"));
+    }
+    ASSERT_TRUE(eventually([&] {
+      auto reached = results(started.correlation_id, "p");
+      return reached && reached->size() == 1;
+    }));
+    auto reached = results(started.correlation_id, "p").value();
+    EXPECT_EQ(reached[0].end_event_id, "eb");
+    EXPECT_EQ(reached[0].token_payload, timer ? "{}" : R"("hello")");
+    EXPECT_TRUE(events(started.correlation_id).empty());
+    if (interrupting) {
+      EXPECT_TRUE(user_tasks(started.correlation_id).empty());
+      EXPECT_EQ(instance(started.process_instance_id)->state, "finished");
+      return;
+    }
+    auto waiting = user_tasks(started.correlation_id);
+    ASSERT_EQ(waiting.size(), 1u);
+    EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+    FinishTaskRequest request{TaskKind::user_task, started.process_instance_id, started.correlation_id,
+                              waiting[0].flow_node_instance_id, "{}"};
+    ASSERT_TRUE(finish(request));
+    auto both = results(started.correlation_id, "p").value();
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ(both[1].end_event_id, "et");
+    EXPECT_EQ(instance(started.process_instance_id)->state, "finished");
+  }
+};
+
+TEST_F(EngineEventsTest, MessageBoundaryInterrupting) { run_boundary(kMessage, true, EventKind::message, "Ping"); }
+TEST_F(EngineEventsTest, MessageBoundaryNonInterrupting) { run_boundary(kMessage, false, EventKind::message, "Ping"); }
+TEST_F(EngineEventsTest, SignalBoundaryInterrupting) { run_boundary(kSignal, true, EventKind::signal, "Wave"); }
+TEST_F(EngineEventsTest, SignalBoundaryNonInterrupting) { run_boundary(kSignal, false, EventKind::signal, "Wave"); }
+TEST_F(EngineEventsTest, TimerBoundaryInterrupting) { run_boundary(kTimer, true, EventKind::message, ""); }
+TEST_F(EngineEventsTest, TimerBoundaryNonInterrupting) { run_boundary(kTimer, false, EventKind::message, ""); }
+
+TEST_F(EngineEventsTest, FinishingTheTaskEndsItsBoundaryEvents) {
+  ASSERT_TRUE(deploy(boundary_model(kMessage, true)));
+  const auto started = start_p();
+  ASSERT_TRUE(eventually([&] { return user_tasks(started.correlation_id).size() == 1; }));
+  auto task = user_tasks(started.correlation_id).front();
+  ASSERT_TRUE(finish({TaskKind::user_task, started.process_instance_id, started.correlation_id,
+                      task.flow_node_instance_id, "{}"}));
+  EXPECT_TRUE(events(started.correlation_id).empty());
+  ASSERT_TRUE(trigger(EventKind::message, "Ping", std::nullopt));
+  auto reached = results(started.correlation_id, "p").value();
+  ASSERT_EQ(reached.size(), 1u);
+  EXPECT_EQ(reached[0].end_event_id, "et");
+}
+
+// A catch event waiting for a timer, before a script that records the order of events.
+std::string timer_catch_model(const std::string& duration) {
+  return process_xml("timed",
+                     "<bpmn:startEvent id='s'/><bpmn:intermediateCatchEvent id='c'><bpmn:timerEventDefinition>"
+                     "<bpmn:timeDuration>" + duration + "</bpmn:timeDuration></bpmn:timerEventDefinition>"
+                     "</bpmn:intermediateCatchEvent><bpmn:scriptTask id='st'><bpmn:script>"
+                     "return Object.keys(token.history);</bpmn:script></bpmn:scriptTask><bpmn:endEvent id='e'/>"
+                     "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='c'/>"
+                     "<bpmn:sequenceFlow id='f2' sourceRef='c' targetRef='st'/>"
+                     "<bpmn:sequenceFlow id='f3' sourceRef='st' targetRef='e'/>");
+}
+
+TEST_F(EngineEventsTest, TimerCatchEventFiresAndPassesThePayloadThrough) {
+  ASSERT_TRUE(deploy(timer_catch_model("PT0.1S")));
+  StartRequest request;
+  request.process_model_id = "timed";
+  request.callback_type = StartCallbackType::on_process_finished;
+  auto finished = start(request);
+  ASSERT_TRUE(finished) << finished.error().message;
+  EXPECT_EQ(finished->token_payload, R"(["s","c"])");
+  auto timers = testing::call_sync<std::optional<std::int64_t>>([&](auto done) { store_.next_timer_due(done); });
+  ASSERT_TRUE(timers);
+  EXPECT_FALSE(timers.value().has_value());  // the fired timer is gone from the store
+}
+
+TEST_F(EngineEventsTest, TimerThatFellDueWhileStoppedFiresOnceAfterRestart) {
+  ASSERT_TRUE(deploy(timer_catch_model("PT0.3S")));
+  StartRequest request;
+  request.process_model_id = "timed";
+  auto started = start(request);
+  ASSERT_TRUE(started);
+  engine_->stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(instance(started->process_instance_id)->state, "running");
+  start_engine(EngineOptions{});
+  ASSERT_TRUE(eventually([&] { return instance(started->process_instance_id)->state == "finished"; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto reached = results(started->correlation_id, "timed");
+  ASSERT_TRUE(reached);
+  EXPECT_EQ(reached->size(), 1u);
+}
+
+TEST_F(EngineEventsTest, InvalidTimerFailsTheInstanceWith422AndCyclicBoundaryIsRefusedAtDeploy) {
+  ASSERT_TRUE(deploy(timer_catch_model("five seconds")));
+  StartRequest request;
+  request.process_model_id = "timed";
+  request.callback_type = StartCallbackType::on_process_finished;
+  auto failed = start(request);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().http_status(), 422);
+  EXPECT_NE(failed.error().message.find("five seconds is not in ISO8601 format"), std::string::npos);
+  auto refused = deploy(boundary_model(
+      "<bpmn:timerEventDefinition><bpmn:timeCycle>* * * * * *</bpmn:timeCycle></bpmn:timerEventDefinition>", true));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().http_status(), 422);
+}
+
+TEST_F(EngineEventsTest, MessageStartEventStartsInTheTriggersCorrelation) {
+  ASSERT_TRUE(deploy(
+      "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">"
+      "<bpmn:message id=\"M\" name=\"Go\"/><bpmn:process id=\"auto\" isExecutable=\"true\">"
+      "<bpmn:startEvent id=\"s\"><bpmn:messageEventDefinition messageRef=\"M\"/></bpmn:startEvent>"
+      "<bpmn:endEvent id=\"e\"/><bpmn:sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/>"
+      "</bpmn:process></bpmn:definitions>"));
+  ASSERT_TRUE(testing::call_sync<Ok>([&](auto done) {
+    engine_->trigger(test_identity(), EventKind::message, "Go", R"({"x":2})", std::string("corr-1"), done);
+  }));
+  ASSERT_TRUE(eventually([&] {
+    auto reached = results("corr-1", "auto");
+    return reached && reached->size() == 1 && reached->at(0).token_payload == R"({"x":2})";
+  }));
+}
+
+TEST(TimerDefinition, ParsesIsoDurationsAndDates) {
+  EXPECT_EQ(parse_iso_duration("P0Y0M0DT0H0M2S"), 2000);
+  EXPECT_EQ(parse_iso_duration("PT5S"), 5000);
+  EXPECT_EQ(parse_iso_duration("PT1.5S"), 1500);
+  EXPECT_EQ(parse_iso_duration("P1DT1H"), (24 + 1) * 3600 * 1000LL);
+  EXPECT_FALSE(parse_iso_duration("plz wait here five seconds"));
+  EXPECT_FALSE(parse_iso_duration("P"));
+  EXPECT_FALSE(parse_iso_duration("PT"));
+  EXPECT_EQ(parse_iso_date("1970-01-01T00:00:01Z"), 1000);
+  EXPECT_EQ(parse_iso_date("1970-01-01T01:00:00+01:00"), 0);
+  EXPECT_EQ(parse_iso_date("1970-01-01T00:00:00.250"), 250);
+  EXPECT_FALSE(parse_iso_date("plz continue tomorrow"));
+  EXPECT_FALSE(parse_iso_date("2020-13-01T00:00:00Z"));
+}
+
+TEST(TimerDefinition, CronSchedulesWithSecondsFirst) {
+  auto every_two = CronSchedule::parse("*/2 * * * * *");
+  ASSERT_TRUE(every_two);
+  EXPECT_EQ(every_two->next_after(1000), 2000);
+  EXPECT_EQ(every_two->next_after(2500), 4000);
+  auto daily = CronSchedule::parse("0 30 12 * * *");
+  ASSERT_TRUE(daily);
+  EXPECT_EQ(daily->next_after(0), (12 * 3600 + 30 * 60) * 1000LL);
+  auto weekdays = CronSchedule::parse("0 0 0 * * 1-5");  // 1970-01-01 was a Thursday
+  ASSERT_TRUE(weekdays);
+  EXPECT_EQ(weekdays->next_after(0), 24 * 3600 * 1000LL);  // Friday
+  EXPECT_EQ(weekdays->next_after(24 * 3600 * 1000LL), 4 * 24 * 3600 * 1000LL);  // Monday
+  EXPECT_FALSE(CronSchedule::parse("666"));
+  EXPECT_FALSE(CronSchedule::parse("* A * * * *"));
+  EXPECT_FALSE(CronSchedule::parse("60 * * * * *"));
+}
+
+}  // namespace
+}  // namespace processhost::engine
