@@ -26,8 +26,6 @@ command=$1
 dir=$2
 port=${3:-}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
-data="$dir/data"
-log="$dir/postgres.log"
 
 as_owner() {
   if [[ $(id -u) -eq 0 ]]; then
@@ -37,18 +35,25 @@ as_owner() {
   fi
 }
 
+# Where the server's files live: DIR itself, or, when root runs this and the "postgres"
+# user cannot reach DIR (a checkout under /root, say), a folder of its own under /tmp named
+# after DIR. DIR always keeps the port file, so callers need not know which.
+locate_server_dir() {
+  server_dir="$dir"
+  if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+    server_dir="/tmp/processhost-pg-$(printf '%s' "$dir" | sha256sum | cut -c1-16)"
+  fi
+  data="$server_dir/data"
+  log="$server_dir/postgres.log"
+}
+
 prepare_dir() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  data="$dir/data"
-  log="$dir/postgres.log"
+  locate_server_dir
   if [[ $(id -u) -eq 0 ]]; then
-    chown postgres: "$dir"
-    # The server user must be able to reach DIR through every parent folder.
-    if ! runuser -u postgres -- test -x "$dir"; then
-      echo "pg_cluster: user postgres cannot reach $dir; make its parent folders searchable (chmod o+x)" >&2
-      exit 1
-    fi
+    mkdir -p "$server_dir"
+    chown postgres: "$server_dir"
   fi
 }
 
@@ -77,6 +82,12 @@ is_running() {
   [[ -f "$data/PG_VERSION" ]] && as_owner "$pg_bin/pg_ctl" status -D "$data" >/dev/null 2>&1
 }
 
+server_dir="$dir"
+if [[ -d "$dir" ]]; then
+  dir=$(cd "$dir" && pwd)
+fi
+locate_server_dir
+
 case "$command" in
   start)
     [[ -n "$port" ]] || usage
@@ -85,15 +96,15 @@ case "$command" in
     echo "$port" >"$dir/port"
     if [[ ! -f "$data/PG_VERSION" ]]; then
       as_owner "$pg_bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C \
-        --no-instructions >"$dir/initdb.log" 2>&1 ||
-        { cat "$dir/initdb.log" >&2; exit 1; }
+        --no-instructions >"$server_dir/initdb.log" 2>&1 ||
+        { cat "$server_dir/initdb.log" >&2; exit 1; }
     fi
     if is_running; then
       exit 0
     fi
     # shellcheck disable=SC2086
     as_owner "$pg_bin/pg_ctl" start -D "$data" -l "$log" -w -t 60 -o \
-      "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir ${PG_CLUSTER_OPTIONS:-}" \
+      "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$server_dir ${PG_CLUSTER_OPTIONS:-}" \
       >/dev/null || { tail -n 20 "$log" >&2; exit 1; }
     ;;
   stop | kill)
@@ -115,7 +126,7 @@ case "$command" in
     if is_running; then
       as_owner "$pg_bin/pg_ctl" stop -D "$data" -m immediate -w -t 60 >/dev/null || true
     fi
-    rm -rf "$dir"
+    rm -rf "$dir" "$server_dir"
     ;;
   *)
     usage
