@@ -243,6 +243,12 @@ class Parser {
     if (node.kind == NodeKind::send_task || node.kind == NodeKind::receive_task) {
       node.event_name = message_name(node, attribute_text(element, "messageRef"));
     }
+    if (node.kind == NodeKind::call_activity) {
+      node.called_element = attribute_text(element, "calledElement");
+      if (const auto* payload = node.property("payload"); payload && !payload->empty()) {
+        node.call_payload = make_script("return (" + *payload + ");");
+      }
+    }
     if (const auto* input_values = node.property("inputValues"); input_values && !input_values->empty()) {
       node.input_values = make_script("return (" + *input_values + ");");
     }

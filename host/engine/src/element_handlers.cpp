@@ -235,6 +235,60 @@ class BoundaryEventHandler final : public ElementHandler {
   }
 };
 
+// A call activity starts its called process as a child instance in the same correlation and
+// waits for it; the child's end becomes {"result", "endEventId", "endEventName"}.
+class CallActivityHandler final : public ElementHandler {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    if (node.called_element.empty()) return "call activity '" + node.id + "' has no calledElement";
+    return std::nullopt;
+  }
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    const auto& find = executor.environment().find_model;
+    auto called = find ? find(node.called_element) : nullptr;
+    if (!called || !called->executable) {
+      executor.fail(token, node, make_error(ErrorStatus::not_found, "process model '" + node.called_element +
+                                                                        "' called by '" + node.id + "' not found"));
+      return;
+    }
+    std::size_t start_event = called->start_events.empty() ? kNoIndex : called->start_events.front();
+    if (const auto* wanted = node.property("startEventId"); wanted && !wanted->empty()) {
+      start_event = kNoIndex;
+      for (auto index : called->start_events) {
+        if (called->nodes[index].id == *wanted) start_event = index;
+      }
+      if (start_event == kNoIndex) {
+        Error error = make_error(ErrorStatus::not_found, "The referenced process model '" + called->id +
+                                                             "' has no matching StartEvent with ID '" + *wanted + "'!");
+        error.additional_information = "{\"processModelId\":" + json_quote(called->id) +
+                                       ",\"configuredStartEventId\":" + json_quote(*wanted) + "}";
+        executor.fail(token, node, std::move(error));
+        return;
+      }
+    }
+    if (start_event == kNoIndex) {
+      executor.fail(token, node, make_error(ErrorStatus::not_found, "process model '" + called->id + "' has no start event"));
+      return;
+    }
+    JsonText payload = token.payload;
+    if (node.call_payload) {
+      auto value = executor.run_expression(token, *node.call_payload, node.id);
+      if (!value) {
+        Error error = make_error(ErrorStatus::internal, "CallActivity payload configuration '" +
+                                                            *node.property("payload") + "' is invalid: " +
+                                                            value.error().message);
+        executor.fail(token, node, std::move(error));
+        return;
+      }
+      payload = std::move(value.value());
+    }
+    executor.call(std::move(token), node, std::move(called), start_event, std::move(payload));
+  }
+  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+    executor.leave(std::move(token), node, std::move(input));
+  }
+};
+
 // A receive task waits for its message; the message payload is its result.
 class ReceiveTaskHandler final : public ElementHandler {
  public:
@@ -345,6 +399,7 @@ const ElementHandler& handler_for(const FlowNode& node) {
   static const SubProcessHandler sub_process;
   static const ReceiveTaskHandler receive_task;
   static const SendTaskHandler send_task;
+  static const CallActivityHandler call_activity;
   static const UnsupportedHandler unsupported;
   switch (node.kind) {
     case NodeKind::start_event: return start_event;
@@ -361,6 +416,7 @@ const ElementHandler& handler_for(const FlowNode& node) {
     case NodeKind::sub_process: return sub_process;
     case NodeKind::receive_task: return receive_task;
     case NodeKind::send_task: return send_task;
+    case NodeKind::call_activity: return call_activity;
     default: return unsupported;
   }
 }

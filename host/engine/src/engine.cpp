@@ -108,6 +108,7 @@ RunEnvironment EngineCore::environment() const {
   environment.logger = &logger_;
   environment.now_ms = now_ms();
   environment.collect_events = has_listeners_.load(std::memory_order_relaxed);
+  environment.find_model = [this](const std::string& id) { return latest_model(id); };
   return environment;
 }
 

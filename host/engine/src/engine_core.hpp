@@ -122,6 +122,8 @@ class EngineCore {
   void after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                     std::optional<std::int64_t> earliest_timer);
   struct PendingSend;
+  JsonText call_result(const ProcessInstanceRecord& child, const RunOutcome& outcome) const;
+  void child_ended(const std::string& parent_id, const std::string& child_id, Result<JsonText> result);
   void offer(std::shared_ptr<PendingSend> send);
   void start_timers();
   void stop_timers();

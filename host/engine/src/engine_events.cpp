@@ -95,8 +95,25 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
 void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                               std::optional<std::int64_t> earliest_timer) {
   if (earliest_timer) note_timer_due(*earliest_timer);
-  if (outcome.published.empty() && outcome.sends.empty()) return;
+  const bool ended = instance.state != "running";
+  if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() &&
+      !(ended && !instance.parent_process_instance_id.empty())) {
+    return;
+  }
   const Identity owner = identity_from_owner(instance.owner_identity);
+  for (const auto& call : outcome.calls) {
+    launch(owner, call.model, call.start_event, call.payload, call.child_instance_id, instance.correlation_id,
+           instance.id, [this, parent = instance.id, child = call.child_instance_id](Result<RunOutcome> started) {
+             if (!started) child_ended(parent, child, std::move(started).take_error());
+           });
+  }
+  if (ended && !instance.parent_process_instance_id.empty()) {
+    if (outcome.failure) {
+      child_ended(instance.parent_process_instance_id, instance.id, *outcome.failure);
+    } else {
+      child_ended(instance.parent_process_instance_id, instance.id, call_result(instance, outcome));
+    }
+  }
   for (const auto& publication : outcome.published) {
     EngineEvent event;
     event.kind = publication.kind == EventKind::message ? "message_sent" : "signal_sent";
@@ -179,6 +196,37 @@ void EngineCore::offer(std::shared_ptr<PendingSend> send) {
       });
     });
   });
+}
+
+// {"result", "endEventId", "endEventName"} of a child's last end event; a child whose end
+// token already has that shape (it ended with a call activity's result) is flattened.
+JsonText EngineCore::call_result(const ProcessInstanceRecord& child, const RunOutcome& outcome) const {
+  if (outcome.ends.empty()) return R"({"result":{},"endEventId":"","endEventName":""})";
+  const auto& end = outcome.ends.back();
+  std::string name;
+  if (auto model = model_version(child.process_model_id, child.process_model_hash)) {
+    if (const auto* node = model->find(end.end_event_id)) name = node->name;
+  }
+  JsonText result = end.payload;
+  rapidjson::Document token;
+  if (!json_parse(end.payload, token) && token.IsObject() && token.HasMember("result") &&
+      token.HasMember("endEventId") && token.HasMember("endEventName")) {
+    result = json_to_string(token["result"]);
+  }
+  return "{\"result\":" + result + ",\"endEventId\":" + json_quote(end.end_event_id) +
+         ",\"endEventName\":" + json_quote(name) + "}";
+}
+
+void EngineCore::child_ended(const std::string& parent_id, const std::string& child_id, Result<JsonText> result) {
+  run_transition(
+      parent_id, nullptr,
+      [this, child_id, result](InstanceState& state) -> Result<RunOutcome> {
+        if (state.record.state != "running") return wait_ended();
+        Executor executor(state, environment());
+        if (!executor.child_ended(child_id, result)) return wait_ended();
+        return std::move(executor).finish();
+      },
+      [](Result<RunOutcome>) {});
 }
 
 void Engine::trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,

@@ -130,6 +130,28 @@ void Executor::drop_boundaries(const std::string& activity_instance_id) {
   for (const auto& token : dropped) discard_waiting(token, "terminated");
 }
 
+void Executor::call(Token token, const FlowNode& node, std::shared_ptr<const ProcessModel> called,
+                    std::size_t start_event, JsonText payload) {
+  token.child_instance_id = make_uuid();
+  outcome_.calls.push_back({token.child_instance_id, std::move(called), start_event, std::move(payload)});
+  suspend(std::move(token), node);
+}
+
+bool Executor::child_ended(const std::string& child_instance_id, Result<JsonText> result) {
+  std::string waiting_id;
+  for (const auto& token : state_.waiting) {
+    if (!child_instance_id.empty() && token.child_instance_id == child_instance_id) {
+      waiting_id = token.flow_node_instance_id;
+    }
+  }
+  if (waiting_id.empty()) return false;
+  if (result) {
+    resume(waiting_id, std::move(result.value()));
+    return true;
+  }
+  return fail_waiting(waiting_id, std::move(result).take_error());
+}
+
 Status Executor::arm_timer(Token& token, const FlowNode& node) {
   auto due = timer_due_at(node, environment_.now_ms);
   if (!due) return std::move(due).take_error();

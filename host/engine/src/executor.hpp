@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +20,19 @@
 
 namespace processhost::engine {
 
+struct RunEnvironment;
+using ModelLookup = std::function<std::shared_ptr<const ProcessModel>(const std::string& process_model_id)>;
+
+// A call activity's child instance, started by the engine after the commit.
+struct CallRequest {
+  std::string child_instance_id;
+  std::shared_ptr<const ProcessModel> model;
+  std::size_t start_event = kNoIndex;
+  JsonText payload;
+};
+
 struct RunEnvironment {
+  ModelLookup find_model;  // latest deployed version of a model, null when unknown
   std::chrono::milliseconds script_budget{1000};
   Logger* logger = nullptr;
   std::int64_t now_ms = 0;
@@ -51,6 +65,7 @@ struct RunOutcome {
   ChangeSet changes;
   std::vector<Publication> published;
   std::vector<SendRequest> sends;
+  std::vector<CallRequest> calls;
   std::vector<EngineEvent> events;
   std::vector<EndReached> ends;   // process-level end events reached in this run
   std::optional<Error> failure;   // the instance failed or was terminated in this run
@@ -95,6 +110,11 @@ class Executor {
   bool fail_waiting(std::string_view flow_node_instance_id, Error error);
   void publish(EventKind kind, const FlowNode& node, JsonText payload);
   void request_send(SendRequest request) { outcome_.sends.push_back(std::move(request)); }
+  // The call activity token waits for a child instance of model started at start_event.
+  void call(Token token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,
+            JsonText payload);
+  // The child instance ended: resumes (result) or fails (error) the call activity waiting for it.
+  bool child_ended(const std::string& child_instance_id, Result<JsonText> result);
   // Lane check of throw events against the instance owner's claims.
   bool owner_may_access(const std::string& lane) const;
   void reach_end(Token token, const FlowNode& node);

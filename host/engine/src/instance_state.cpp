@@ -75,6 +75,7 @@ JsonText serialize_runtime_state(const InstanceState& state) {
             ",\"payload\":" + token.payload;
     if (!token.attached_to.empty()) text += ",\"attachedTo\":" + json_quote(token.attached_to);
     if (!token.timer_id.empty()) text += ",\"timer\":" + json_quote(token.timer_id);
+    if (!token.child_instance_id.empty()) text += ",\"child\":" + json_quote(token.child_instance_id);
     text += ",\"history\":";
     append_history(text, token.history);
     text += '}';
@@ -139,6 +140,7 @@ Status restore_runtime_state(InstanceState& state) {
     token.history = read_history(item, "history");
     token.attached_to = member_text(item, "attachedTo");
     token.timer_id = member_text(item, "timer");
+    token.child_instance_id = member_text(item, "child");
     state.waiting.push_back(std::move(token));
   }
   for (const auto& item : array_member(document, "joins").GetArray()) {

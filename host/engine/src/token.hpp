@@ -24,6 +24,7 @@ struct Token {
   History history;
   std::string attached_to;  // boundary event tokens: flow node instance id of the activity watched
   std::string timer_id;     // the armed TimerRecord this token waits for, empty: none
+  std::string child_instance_id;  // call activities: the instance they wait for
 
   void record(const std::string& node_id, JsonText result);
 };

@@ -238,3 +238,56 @@ TEST(TimerDefinition, CronSchedulesWithSecondsFirst) {
 
 }  // namespace
 }  // namespace processhost::engine
+
+namespace processhost::engine {
+namespace {
+
+// parent -> call activity 'ca' (error boundary 'caught') -> middle -> call activity -> leaf,
+// whose error end event fails the chain; the parent's boundary catches the leaf's error.
+TEST_F(EngineEventsTest, CallActivityChainPropagatesAnErrorToTheParentsBoundary) {
+  ASSERT_TRUE(deploy(process_xml("leaf", "<bpmn:startEvent id='s'/><bpmn:endEvent id='boom'>"
+                                         "<bpmn:errorEventDefinition/></bpmn:endEvent>"
+                                         "<bpmn:sequenceFlow id='f' sourceRef='s' targetRef='boom'/>")));
+  ASSERT_TRUE(deploy(process_xml("middle", "<bpmn:startEvent id='s'/><bpmn:callActivity id='c' calledElement='leaf'/>"
+                                           "<bpmn:endEvent id='e'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='c'/>"
+                                           "<bpmn:sequenceFlow id='f2' sourceRef='c' targetRef='e'/>")));
+  ASSERT_TRUE(deploy(process_xml(
+      "parent", "<bpmn:startEvent id='s'/><bpmn:callActivity id='ca' calledElement='middle'/>"
+                "<bpmn:boundaryEvent id='caught' attachedToRef='ca'><bpmn:errorEventDefinition/></bpmn:boundaryEvent>"
+                "<bpmn:endEvent id='ok'/><bpmn:endEvent id='handled'/>"
+                "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='ca'/>"
+                "<bpmn:sequenceFlow id='f2' sourceRef='ca' targetRef='ok'/>"
+                "<bpmn:sequenceFlow id='f3' sourceRef='caught' targetRef='handled'/>")));
+  StartRequest request;
+  request.process_model_id = "parent";
+  request.callback_type = StartCallbackType::on_process_finished;
+  auto finished = start(request);
+  ASSERT_TRUE(finished) << finished.error().message;
+  EXPECT_EQ(finished->end_event_id, "handled");
+  InstanceQuery query;
+  query.correlation_id = finished->correlation_id;
+  auto all = testing::call_sync<PagedList<ProcessInstanceRecord>>([&](auto done) { store_.query_instances(query, done); });
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->items.size(), 3u);  // parent, middle and leaf share the correlation
+  for (const auto& record : all->items) {
+    EXPECT_EQ(record.state, record.process_model_id == "parent" ? "finished" : "error") << record.process_model_id;
+  }
+}
+
+TEST_F(EngineEventsTest, CallActivityResultWrapsTheChildsEnd) {
+  ASSERT_TRUE(deploy(process_xml("child", "<bpmn:startEvent id='s'/><bpmn:endEvent id='done' name='Done'/>"
+                                          "<bpmn:sequenceFlow id='f' sourceRef='s' targetRef='done'/>")));
+  ASSERT_TRUE(deploy(process_xml("caller", "<bpmn:startEvent id='s'/><bpmn:callActivity id='c' calledElement='child'/>"
+                                           "<bpmn:endEvent id='e'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='c'/>"
+                                           "<bpmn:sequenceFlow id='f2' sourceRef='c' targetRef='e'/>")));
+  StartRequest request;
+  request.process_model_id = "caller";
+  request.input_values = "7";
+  request.callback_type = StartCallbackType::on_process_finished;
+  auto finished = start(request);
+  ASSERT_TRUE(finished) << finished.error().message;
+  EXPECT_EQ(finished->token_payload, R"({"result":7,"endEventId":"done","endEventName":"Done"})");
+}
+
+}  // namespace
+}  // namespace processhost::engine

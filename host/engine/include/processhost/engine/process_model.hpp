@@ -79,6 +79,8 @@ struct FlowNode {
   TimerKind timer = TimerKind::none;  // timer events: which of timeDuration, timeDate, timeCycle
   std::string timer_value;            // as written, trimmed
   std::optional<Script> input_values;  // camunda:property inputValues, a JS expression
+  std::string called_element;            // call activity: the called process model id
+  std::optional<Script> call_payload;    // call activity: camunda:property payload, a JS expression
   std::string lane;  // innermost lane name, empty: none
   std::string documentation;
   std::size_t parent = kNoIndex;  // enclosing sub-process node, kNoIndex: the process
