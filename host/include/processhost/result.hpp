@@ -47,11 +47,13 @@ inline Error make_error(ErrorStatus status, std::string message, std::string add
   return error;
 }
 
-template <class T>
+// E is the error type: Error on the data plane; the client library uses its own
+// ClientError with the same template.
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
+  Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -64,11 +66,11 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const { return std::get<1>(state_); }
-  Error&& take_error() && { return std::get<1>(std::move(state_)); }
+  const E& error() const { return std::get<1>(state_); }
+  E&& take_error() && { return std::get<1>(std::move(state_)); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 // Result of an operation that yields nothing on success.

@@ -4,8 +4,8 @@
 // contract) are values, never exceptions.
 
 #include <string>
-#include <utility>
-#include <variant>
+
+#include "processhost/result.hpp"
 
 namespace processhost::client {
 
@@ -33,29 +33,9 @@ ClientError make_client_error(ErrorKind kind, std::string message, int status = 
 // Ok value of calls that yield nothing (204 answers).
 struct Done {};
 
+// The SDK's Result with ClientError as its error type.
 template <class T>
-class [[nodiscard]] ClientResult {
- public:
-  ClientResult(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  ClientResult(ClientError error) : state_(std::in_place_index<1>, std::move(error)) {}
-
-  bool ok() const { return state_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-
-  T& value() & { return std::get<0>(state_); }
-  const T& value() const& { return std::get<0>(state_); }
-  T&& value() && { return std::get<0>(std::move(state_)); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
-  const ClientError& error() const { return std::get<1>(state_); }
-  ClientError&& take_error() && { return std::get<1>(std::move(state_)); }
-
- private:
-  std::variant<T, ClientError> state_;
-};
+using ClientResult = processhost::Result<T, ClientError>;
 
 using ClientStatus = ClientResult<Done>;
 
