@@ -7,19 +7,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "fake_host.hpp"
+#include "listener_engine.hpp"
 #include "processhost/plugin.hpp"
+#include "processhost/test/fake_host.hpp"
 
 namespace processhost {
 namespace {
-
-class CapturingResponder final : public Responder {
- public:
-  void respond(HttpResponse response) override { answer = std::move(response); }
-  bool cancelled() const override { return false; }
-  void on_cancel(std::function<void()>) override {}
-  HttpResponse answer;
-};
 
 std::string plugin_path() {
   if (const char* path = std::getenv("AUDIT_LOG_PLUGIN")) return path;
@@ -83,7 +76,7 @@ TEST_F(AuditLogPlugin, DescriptorIsWhatTheHostChecks) {
 
 TEST_F(AuditLogPlugin, WritesEngineEventsAsJsonLinesUntilStopped) {
   const PluginDescriptor& descriptor = load_descriptor();
-  testing::FakeHostContext context(dir_, R"({"path":"logs/audit.jsonl","includePayload":true})");
+  testing::FakeHostContext context(R"({"path":"logs/audit.jsonl","includePayload":true})", dir_, "audit_log");
   testing::ListenerEngine engine;
   context.registry.provide<EngineService>(engine);
 
@@ -94,12 +87,15 @@ TEST_F(AuditLogPlugin, WritesEngineEventsAsJsonLinesUntilStopped) {
   engine.emit(event("process_started", ""));
   engine.emit(event("user_task_waiting", "UserTask_1"));
 
-  ASSERT_EQ(context.router.routes.count("GET /audit_log/counts"), 1u);
-  auto responder = std::make_shared<CapturingResponder>();
-  context.router.routes["GET /audit_log/counts"](HttpRequest{}, responder);
-  EXPECT_EQ(responder->answer.status, 200);
-  EXPECT_NE(responder->answer.body.find(R"("events":{"process_started":1,"user_task_waiting":1})"), std::string::npos)
-      << responder->answer.body;
+  auto* counts = context.router.find("GET", "/audit_log/counts");
+  ASSERT_NE(counts, nullptr);
+  auto responder = std::make_shared<testing::WaitingResponder>();
+  (*counts)(HttpRequest{}, responder);
+  ASSERT_TRUE(responder->responded());
+  EXPECT_EQ(responder->response().status, 200);
+  EXPECT_NE(responder->response().body.find(R"("events":{"process_started":1,"user_task_waiting":1})"),
+            std::string::npos)
+      << responder->response().body;
 
   plugin->stop();
   EXPECT_EQ(engine.listener_count(), 0u);
@@ -119,7 +115,7 @@ TEST_F(AuditLogPlugin, WritesEngineEventsAsJsonLinesUntilStopped) {
 
 TEST_F(AuditLogPlugin, LogsOnlyTheConfiguredKindsWithoutPayloadByDefault) {
   const PluginDescriptor& descriptor = load_descriptor();
-  testing::FakeHostContext context(dir_, R"({"kinds":["process_ended"]})");
+  testing::FakeHostContext context(R"({"kinds":["process_ended"]})", dir_, "audit_log");
   testing::ListenerEngine engine;
   context.registry.provide<EngineService>(engine);
   Plugin* plugin = descriptor.create(context);
@@ -137,7 +133,7 @@ TEST_F(AuditLogPlugin, LogsOnlyTheConfiguredKindsWithoutPayloadByDefault) {
 TEST_F(AuditLogPlugin, StartFailsNamingAFileItCannotOpen) {
   const PluginDescriptor& descriptor = load_descriptor();
   std::filesystem::create_directories(dir_ / "taken");
-  testing::FakeHostContext context(dir_, R"({"path":"taken"})");
+  testing::FakeHostContext context(R"({"path":"taken"})", dir_, "audit_log");
   testing::ListenerEngine engine;
   context.registry.provide<EngineService>(engine);
   Plugin* plugin = descriptor.create(context);
@@ -155,7 +151,7 @@ TEST_F(AuditLogPlugin, StartFailsNamingAFileItCannotOpen) {
 
 TEST_F(AuditLogPlugin, ConfigureFailsWithoutAnEngine) {
   const PluginDescriptor& descriptor = load_descriptor();
-  testing::FakeHostContext context(dir_, "{}");
+  testing::FakeHostContext context("{}", dir_, "audit_log");
   Plugin* plugin = descriptor.create(context);
   EXPECT_THROW(plugin->configure(context), std::runtime_error);
   descriptor.destroy(plugin);

@@ -12,9 +12,9 @@
 #include <boost/dll/shared_library.hpp>
 #include <gtest/gtest.h>
 
-#include "fake_host_context.hpp"
 #include "processhost/plugin.hpp"
 #include "processhost/services/identity.hpp"
+#include "processhost/test/fake_host.hpp"
 
 namespace processhost {
 namespace {
@@ -66,7 +66,7 @@ class IamPluginTest : public ::testing::Test {
   }
 
   void create(const std::string& config_json) {
-    context_ = std::make_unique<FakeHostContext>(config_json, directory_);
+    context_ = std::make_unique<FakeHostContext>(config_json, directory_, "iam");
     plugin_ = descriptor_->create(*context_);
     ASSERT_NE(plugin_, nullptr);
   }
@@ -77,7 +77,7 @@ class IamPluginTest : public ::testing::Test {
   }
 
   HttpResponse login(const std::string& body, const std::string& address = "127.0.0.1") {
-    auto* handler = context_->router_.find("POST", "/iam/login");
+    auto* handler = context_->router.find("POST", "/iam/login");
     EXPECT_NE(handler, nullptr);
     if (handler == nullptr) return {};
     HttpRequest request;
@@ -98,7 +98,7 @@ class IamPluginTest : public ::testing::Test {
     if (!body.IsObject() || !body.HasMember("token")) return {};
     return body["token"].GetString();
   }
-  IdentityService& identity() { return context_->registry_.require<IdentityService>(); }
+  IdentityService& identity() { return context_->registry.require<IdentityService>(); }
 
   // First member: the plugin's code outlives everything it made.
   boost::dll::shared_library library_;
@@ -132,9 +132,9 @@ TEST_F(IamPluginTest, ExportsOnlyTheEntrySymbol) {
 TEST_F(IamPluginTest, ConfigureRegistersRouteAndService) {
   create(config());
   plugin_->configure(*context_);
-  EXPECT_EQ(context_->router_.keys(), std::vector<std::string>{"POST /iam/login"});
-  EXPECT_NE(context_->registry_.find("processhost.identity/1"), nullptr);
-  EXPECT_TRUE(context_->logger_.has_line(LogLevel::info, "2 user(s)"));
+  EXPECT_EQ(context_->router.keys(), std::vector<std::string>{"POST /iam/login"});
+  EXPECT_NE(context_->registry.find("processhost.identity/1"), nullptr);
+  EXPECT_TRUE(context_->log.has_line(LogLevel::info, "2 user(s)"));
 }
 
 TEST_F(IamPluginTest, LoginIssuesATokenTheIdentityServiceAccepts) {
@@ -196,7 +196,7 @@ TEST_F(IamPluginTest, IdentityServiceRefusesBadHeaders) {
 
 TEST_F(IamPluginTest, GodTokenWorksOnlyWhenEnabledAndIsLoggedAtStart) {
   start(config(R"(,"allowGodToken":true)"));
-  EXPECT_TRUE(context_->logger_.has_line(LogLevel::warn, "ZHVtbXlfdG9rZW4="));
+  EXPECT_TRUE(context_->log.has_line(LogLevel::warn, "ZHVtbXlfdG9rZW4="));
   auto identity_result = identity().authenticate("Bearer ZHVtbXlfdG9rZW4=");
   ASSERT_TRUE(identity_result.ok());
   EXPECT_EQ(identity_result->user_id, "dummy_token");
@@ -207,7 +207,7 @@ TEST_F(IamPluginTest, SecretFromTheEnvironmentSignsTheTokens) {
   ::setenv("PROCESSHOST_IAM_SECRET", "environment-secret-0123456789abcdefghijklmn", 1);
   start(R"({"usersFile":"users.json","passwordHashing":{"opsLimit":1,"memLimitBytes":8192}})");
   ::unsetenv("PROCESSHOST_IAM_SECRET");
-  EXPECT_TRUE(context_->logger_.has_line(LogLevel::info, "environment variable PROCESSHOST_IAM_SECRET"));
+  EXPECT_TRUE(context_->log.has_line(LogLevel::info, "environment variable PROCESSHOST_IAM_SECRET"));
   auto response = login(R"({"username":"sampleUser","password":"pass"})");
   ASSERT_EQ(response.status, 200);
   EXPECT_TRUE(identity().authenticate("Bearer " + token_of(response)).ok());

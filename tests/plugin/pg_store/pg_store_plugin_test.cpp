@@ -8,80 +8,22 @@
 
 #include <fstream>
 #include <future>
-#include <map>
-#include <mutex>
+#include <memory>
 
 #include "processhost/plugin.hpp"
 #include "processhost/services/store.hpp"
+#include "processhost/test/fake_host.hpp"
 #include "processhost/test/postgres_cluster.hpp"
 
 namespace processhost::test {
 namespace {
 
-class Registry final : public ServiceRegistry {
- public:
-  void provide(std::string_view id, void* service) override {
-    if (!services_.emplace(std::string(id), service).second) throw std::logic_error("provided twice");
-  }
-  void* find(std::string_view id) const override {
-    auto found = services_.find(std::string(id));
-    return found == services_.end() ? nullptr : found->second;
-  }
-
- private:
-  std::map<std::string, void*> services_;
-};
-
-class NoRoutes final : public HttpRouter {
- public:
-  void add_route(std::string, std::string, HttpHandler) override { ++routes; }
-  int routes = 0;
-};
-
-class Lines final : public Logger {
- public:
-  void log(LogLevel, std::string_view message) override {
-    std::lock_guard lock(mutex_);
-    lines_.emplace_back(message);
-  }
-  bool enabled(LogLevel) const override { return true; }
-  std::string all() const {
-    std::lock_guard lock(mutex_);
-    std::string text;
-    for (const auto& line : lines_) text += line + "\n";
-    return text;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
-
 // As the host does it: the plugin's config is the settings file's object, config_file that file.
-class Context final : public HostContext {
- public:
-  explicit Context(std::filesystem::path settings_file) : file_(std::move(settings_file)), dir_(file_.parent_path()) {
-    std::ifstream in(file_);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    config_.Parse(text.c_str());
-  }
-  ServiceRegistry& services() override { return registry; }
-  HttpRouter& http() override { return router; }
-  Logger& logger() override { return log; }
-  const rapidjson::Value& config() const override { return config_; }
-  const std::filesystem::path& config_dir() const override { return dir_; }
-  const std::filesystem::path& config_file() const override { return file_; }
-  std::string_view plugin_name() const override { return "pg_store"; }
-
-  Registry registry;
-  NoRoutes router;
-  Lines log;
-
- private:
-  std::filesystem::path file_;
-  std::filesystem::path dir_;
-  rapidjson::Document config_;
-};
+std::unique_ptr<testing::FakeHostContext> context_for(const std::filesystem::path& settings_file) {
+  std::ifstream in(settings_file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::make_unique<testing::FakeHostContext>(text, settings_file.parent_path(), "pg_store", settings_file);
+}
 
 class PgStorePlugin : public ::testing::Test {
  protected:
@@ -126,15 +68,16 @@ TEST_F(PgStorePlugin, DescriptorProvidesTheStoreAndRequiresNothing) {
 TEST_F(PgStorePlugin, ServesTheStoreBetweenStartAndStop) {
   auto& cluster = shared_postgres_cluster();
   const std::string database = "plugin_" + std::to_string(::getpid());
-  Context context(write_settings(cluster.port(), database));
+  auto owned_context = context_for(write_settings(cluster.port(), database));
+  auto& context = *owned_context;
   Plugin* plugin = descriptor_->create(context);
   ASSERT_NE(plugin, nullptr);
   plugin->configure(context);
   auto* store = context.services().find<Store>();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(context.router.routes, 0);
+  EXPECT_EQ(context.router.routes().size(), 0u);
   plugin->start(context);
-  EXPECT_NE(context.log.all().find("created database \"" + database + "\""), std::string::npos) << context.log.all();
+  EXPECT_NE(context.log.text().find("created database \"" + database + "\""), std::string::npos) << context.log.text();
 
   ChangeSet changes;
   changes.instance.id = "i1";
@@ -172,7 +115,8 @@ TEST_F(PgStorePlugin, ServesTheStoreBetweenStartAndStop) {
 TEST_F(PgStorePlugin, StartFailsWithTheSettingsFileWhenTheServerIsDown) {
   const int port = free_loopback_port();
   const auto settings = write_settings(port, "unreachable");
-  Context context(settings);
+  auto owned_context = context_for(settings);
+  auto& context = *owned_context;
   Plugin* plugin = descriptor_->create(context);
   plugin->configure(context);
   try {

@@ -51,19 +51,19 @@ class ApiFixture : public ::testing::Test {
     if (plugin_) plugin_->stop();
   }
 
-  std::shared_ptr<FakeResponder> call(const std::string& method, const std::string& path,
+  std::shared_ptr<WaitingResponder> call(const std::string& method, const std::string& path,
                                       const std::string& body = {},
                                       std::vector<std::pair<std::string, std::string>> headers = {}) {
     auto responder = context_.router.dispatch(method, kBase + path, body, std::move(headers));
     EXPECT_NE(responder, nullptr) << "no route for " << method << " " << path;
     return responder;
   }
-  std::shared_ptr<FakeResponder> get(const std::string& path) { return call("GET", path); }
-  std::shared_ptr<FakeResponder> post(const std::string& path, const std::string& body = {}) {
+  std::shared_ptr<WaitingResponder> get(const std::string& path) { return call("GET", path); }
+  std::shared_ptr<WaitingResponder> post(const std::string& path, const std::string& body = {}) {
     return call("POST", path, body);
   }
 
-  static rapidjson::Document body_json(const FakeResponder& responder) {
+  static rapidjson::Document body_json(const WaitingResponder& responder) {
     rapidjson::Document document;
     document.Parse(responder.response().body.c_str());
     EXPECT_FALSE(document.HasParseError()) << responder.response().body;
@@ -72,7 +72,7 @@ class ApiFixture : public ::testing::Test {
 
   ::testing::NiceMock<MockEngineService> engine_;
   FakeIdentityService identity_;
-  FakeHostContext context_;
+  FakeHostContext context_{"{}", ".", "consumer_api"};
   std::unique_ptr<ConsumerApiPlugin> plugin_;
 };
 
@@ -80,7 +80,7 @@ class ApiFixture : public ::testing::Test {
 class AuthApiFixture : public ApiFixture {
  protected:
   void SetUp() override { start_api(true); }
-  std::shared_ptr<FakeResponder> as(const std::string& token, const std::string& method, const std::string& path,
+  std::shared_ptr<WaitingResponder> as(const std::string& token, const std::string& method, const std::string& path,
                                     const std::string& body = {}) {
     return call(method, path, body, {{"authorization", "Bearer " + token}});
   }

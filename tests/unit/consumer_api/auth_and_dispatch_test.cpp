@@ -30,7 +30,7 @@ TEST_F(ApiFixture, OpenModeRunsAsAnonymousWithoutHeaderAndWarnsAtStart) {
   EXPECT_EQ(seen.user_id, "anonymous");
   EXPECT_TRUE(seen.super_user);
   bool warned = false;
-  for (const auto& [level, line] : context_.log.lines) {
+  for (const auto& [level, line] : context_.log.lines()) {
     warned |= level == LogLevel::warn && line.find("authentication is off") != std::string::npos;
   }
   EXPECT_TRUE(warned);

@@ -13,7 +13,7 @@ using ::testing::SaveArg;
 
 class ExternalTaskRoutes : public ApiFixture {
  protected:
-  std::shared_ptr<FakeResponder> post_at(const std::string& base, const std::string& path, const std::string& body) {
+  std::shared_ptr<WaitingResponder> post_at(const std::string& base, const std::string& path, const std::string& body) {
     auto responder = context_.router.dispatch("POST", base + path, body);
     EXPECT_NE(responder, nullptr) << base << path;
     return responder;

@@ -12,7 +12,7 @@ namespace {
 
 TEST(WaitRegistry, FinishBeforeCancelWinsOnce) {
   WaitRegistry registry;
-  auto responder = std::make_shared<FakeResponder>();
+  auto responder = std::make_shared<WaitingResponder>();
   auto id = registry.add(responder);
   ASSERT_TRUE(id);
   auto handle = std::make_shared<MockCancellation>();
@@ -26,7 +26,7 @@ TEST(WaitRegistry, FinishBeforeCancelWinsOnce) {
 
 TEST(WaitRegistry, CancelBeforeAttachCancelsTheHandleOnAttach) {
   WaitRegistry registry;
-  auto id = registry.add(std::make_shared<FakeResponder>());
+  auto id = registry.add(std::make_shared<WaitingResponder>());
   registry.cancel(*id);
   auto handle = std::make_shared<MockCancellation>();
   EXPECT_CALL(*handle, cancel()).Times(1);
@@ -36,7 +36,7 @@ TEST(WaitRegistry, CancelBeforeAttachCancelsTheHandleOnAttach) {
 
 TEST(WaitRegistry, CloseAnswers503AndRefusesNewWaits) {
   WaitRegistry registry;
-  auto responder = std::make_shared<FakeResponder>();
+  auto responder = std::make_shared<WaitingResponder>();
   auto id = registry.add(responder);
   auto handle = std::make_shared<MockCancellation>();
   EXPECT_CALL(*handle, cancel()).Times(1);
@@ -44,7 +44,7 @@ TEST(WaitRegistry, CloseAnswers503AndRefusesNewWaits) {
   registry.close();
   EXPECT_EQ(responder->response().status, 503);
   EXPECT_FALSE(registry.finish(*id));
-  EXPECT_FALSE(registry.add(std::make_shared<FakeResponder>()));
+  EXPECT_FALSE(registry.add(std::make_shared<WaitingResponder>()));
   registry.close();
   EXPECT_EQ(responder->respond_calls(), 1);
 }

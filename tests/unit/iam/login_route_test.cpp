@@ -4,12 +4,15 @@
 
 #include "iam_test_support.hpp"
 #include "processhost/json.hpp"
-#include "recording_responder.hpp"
+#include "processhost/test/fake_host.hpp"
 
 namespace processhost::plugins::iam {
 namespace {
 
 using namespace testing;
+using processhost::testing::FakeLogger;
+using processhost::testing::header_of;
+using processhost::testing::WaitingResponder;
 
 class LoginRouteTest : public ::testing::Test {
  protected:
@@ -27,7 +30,7 @@ class LoginRouteTest : public ::testing::Test {
     request.path = request.target = "/iam/login";
     request.body = body;
     request.remote_address = address;
-    auto responder = std::make_shared<RecordingResponder>();
+    auto responder = std::make_shared<WaitingResponder>();
     route_.handle(std::move(request), responder);
     auto response = responder->wait();
     EXPECT_TRUE(response.has_value());
@@ -41,7 +44,7 @@ class LoginRouteTest : public ::testing::Test {
   LoginService logins_{users_, hasher_, tokens_};
   RateLimiter limiter_{RateLimitConfig{3, std::chrono::seconds(60)}};
   WorkerPool pool_{4};
-  RecordingLogger logger_;
+  FakeLogger logger_;
   LoginRoute route_{logins_, limiter_, pool_, logger_};
 };
 

@@ -1,15 +1,13 @@
 #pragma once
-// A stand-in host for loading an example plugin in a test: a service registry holding a
-// scripted EngineService, a router that keeps the handlers, a logger that keeps lines.
-// Mocks belong in unit-level tests; this one is the plugin-level fixture that lets the
-// real .so run without the host binary.
+// The engine side of the example plugins' fake host (processhost/test/fake_host.hpp):
+// an EngineService that keeps listeners and lets the test emit events; every other call
+// does nothing. Mocks belong in unit-level tests; this one is the plugin-level fixture
+// that lets the real .so run without the host binary.
 
+#include <cstdint>
 #include <map>
 #include <mutex>
-#include <string>
-#include <vector>
 
-#include "processhost/host_context.hpp"
 #include "processhost/services/engine.hpp"
 
 namespace processhost::testing {
@@ -60,65 +58,6 @@ class ListenerEngine final : public EngineService {
   mutable std::mutex mutex_;
   std::uint64_t next_id_ = 0;
   std::map<std::uint64_t, EngineEventListener> listeners_;
-};
-
-class FakeRegistry final : public ServiceRegistry {
- public:
-  using ServiceRegistry::find;
-  using ServiceRegistry::provide;
-  void provide(std::string_view id, void* service) override { services_[std::string(id)] = service; }
-  void* find(std::string_view id) const override {
-    auto found = services_.find(std::string(id));
-    return found == services_.end() ? nullptr : found->second;
-  }
-
- private:
-  std::map<std::string, void*> services_;
-};
-
-class KeepingRouter final : public HttpRouter {
- public:
-  void add_route(std::string method, std::string pattern, HttpHandler handler) override {
-    routes[method + " " + pattern] = std::move(handler);
-  }
-  std::map<std::string, HttpHandler> routes;
-};
-
-class KeepingLogger final : public Logger {
- public:
-  void log(LogLevel, std::string_view message) override {
-    std::lock_guard lock(mutex_);
-    lines.emplace_back(message);
-  }
-  bool enabled(LogLevel) const override { return true; }
-  std::vector<std::string> lines;
-
- private:
-  std::mutex mutex_;
-};
-
-class FakeHostContext final : public HostContext {
- public:
-  FakeHostContext(std::filesystem::path dir, const std::string& config_json) : dir_(std::move(dir)) {
-    config_.Parse(config_json.c_str());
-    file_ = dir_ / "host.json";
-  }
-  ServiceRegistry& services() override { return registry; }
-  HttpRouter& http() override { return router; }
-  Logger& logger() override { return log; }
-  const rapidjson::Value& config() const override { return config_; }
-  const std::filesystem::path& config_dir() const override { return dir_; }
-  const std::filesystem::path& config_file() const override { return file_; }
-  std::string_view plugin_name() const override { return "audit_log"; }
-
-  FakeRegistry registry;
-  KeepingRouter router;
-  KeepingLogger log;
-
- private:
-  std::filesystem::path dir_;
-  std::filesystem::path file_;
-  rapidjson::Document config_;
 };
 
 }  // namespace processhost::testing
