@@ -243,6 +243,17 @@ class Parser {
     if (node.kind == NodeKind::send_task || node.kind == NodeKind::receive_task) {
       node.event_name = message_name(node, attribute_text(element, "messageRef"));
     }
+    if (node.kind == NodeKind::service_task) {
+      node.external = attribute_text(element, "type") == "external";
+      node.topic = attribute_text(element, "topic");
+      if (node.topic.find("token") != std::string::npos) node.topic_script = make_script("return (" + node.topic + ");");
+      if (const auto* payload = node.property("payload"); node.external && payload && !payload->empty()) {
+        node.call_payload = make_script("return (" + *payload + ");");
+      }
+      if (const auto* params = node.property("params"); params && !params->empty()) {
+        node.params_script = make_script("return (" + *params + ");");
+      }
+    }
     if (node.kind == NodeKind::call_activity) {
       node.called_element = attribute_text(element, "calledElement");
       if (const auto* payload = node.property("payload"); payload && !payload->empty()) {

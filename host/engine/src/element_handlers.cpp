@@ -289,6 +289,69 @@ class CallActivityHandler final : public ElementHandler {
   }
 };
 
+// Internal service tasks call a registered method (module + method, params a JS array
+// expression) or do nothing; external ones create an external task and wait for a worker.
+class ServiceTaskHandler final : public ElementHandler {
+ public:
+  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+    if (node.external) {
+      std::string topic = node.topic;
+      if (node.topic_script) {
+        auto value = executor.run_expression(token, *node.topic_script, node.id);
+        rapidjson::Document parsed;
+        if (!value || json_parse(value.value(), parsed) || !parsed.IsString()) {
+          executor.fail(token, node, make_error(ErrorStatus::internal, "ExternalTask topic '" + node.topic + "' is invalid"));
+          return;
+        }
+        topic = parsed.GetString();
+      }
+      JsonText payload = token.payload;
+      if (node.call_payload) {
+        auto value = executor.run_expression(token, *node.call_payload, node.id);
+        if (!value) {
+          executor.fail(token, node, make_error(ErrorStatus::internal, "ExternalTask payload configuration '" +
+                                                                           *node.property("payload") + "' is invalid"));
+          return;
+        }
+        payload = std::move(value.value());
+      }
+      executor.create_external_task(std::move(token), node, std::move(topic), std::move(payload));
+      return;
+    }
+    const auto* module = node.property("module");
+    const auto* method = node.property("method");
+    if (!module || !method || module->empty() || method->empty()) {
+      executor.leave(std::move(token), node, "{}");
+      return;
+    }
+    JsonText arguments = "[]";
+    if (node.params_script) {
+      auto value = executor.run_expression(token, *node.params_script, node.id);
+      if (!value) {
+        executor.fail(token, node, std::move(value).take_error());
+        return;
+      }
+      arguments = std::move(value.value());
+    }
+    const auto* methods = executor.environment().service_methods;
+    const auto found = methods ? methods->find(*module + "." + *method) : decltype(methods->end()){};
+    if (!methods || found == methods->end()) {
+      executor.fail(token, node, make_error(ErrorStatus::not_found, "service method " + *module + "." + *method +
+                                                                        " of '" + node.id + "' is not registered"));
+      return;
+    }
+    auto result = found->second(arguments);
+    if (!result) {
+      executor.fail(token, node, std::move(result).take_error());
+      return;
+    }
+    executor.leave(std::move(token), node, std::move(result.value()));
+  }
+  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+    executor.leave(std::move(token), node, input.empty() ? JsonText("{}") : std::move(input));
+  }
+};
+
 // A receive task waits for its message; the message payload is its result.
 class ReceiveTaskHandler final : public ElementHandler {
  public:
@@ -400,6 +463,7 @@ const ElementHandler& handler_for(const FlowNode& node) {
   static const ReceiveTaskHandler receive_task;
   static const SendTaskHandler send_task;
   static const CallActivityHandler call_activity;
+  static const ServiceTaskHandler service_task;
   static const UnsupportedHandler unsupported;
   switch (node.kind) {
     case NodeKind::start_event: return start_event;
@@ -417,6 +481,7 @@ const ElementHandler& handler_for(const FlowNode& node) {
     case NodeKind::receive_task: return receive_task;
     case NodeKind::send_task: return send_task;
     case NodeKind::call_activity: return call_activity;
+    case NodeKind::service_task: return service_task;
     default: return unsupported;
   }
 }

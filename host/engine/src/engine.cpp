@@ -109,6 +109,7 @@ RunEnvironment EngineCore::environment() const {
   environment.now_ms = now_ms();
   environment.collect_events = has_listeners_.load(std::memory_order_relaxed);
   environment.find_model = [this](const std::string& id) { return latest_model(id); };
+  environment.service_methods = &options_.service_methods;
   return environment;
 }
 

@@ -122,6 +122,18 @@ class EngineCore {
   void after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                     std::optional<std::int64_t> earliest_timer);
   struct PendingSend;
+
+ public:
+  // Long polling fetch_and_lock calls waiting for a task of their topic.
+  struct Poller;
+  void add_poller(std::shared_ptr<Poller> poller);
+  void remove_poller(const std::shared_ptr<Poller>& poller);
+  void wake_pollers(const std::string& topic);
+  void poll(std::shared_ptr<Poller> poller);
+
+ private:
+  std::mutex pollers_mutex_;
+  std::multimap<std::string, std::shared_ptr<Poller>> pollers_;
   JsonText call_result(const ProcessInstanceRecord& child, const RunOutcome& outcome) const;
   void child_ended(const std::string& parent_id, const std::string& child_id, Result<JsonText> result);
   void offer(std::shared_ptr<PendingSend> send);

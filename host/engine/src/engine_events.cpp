@@ -95,6 +95,7 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
 void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                               std::optional<std::int64_t> earliest_timer) {
   if (earliest_timer) note_timer_due(*earliest_timer);
+  for (const auto& topic : outcome.new_task_topics) wake_pollers(topic);
   const bool ended = instance.state != "running";
   if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() &&
       !(ended && !instance.parent_process_instance_id.empty())) {

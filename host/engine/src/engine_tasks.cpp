@@ -220,20 +220,4 @@ void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Ca
       });
 }
 
-CancelHandle Engine::fetch_and_lock(const Identity&, FetchAndLockRequest, Callback<std::vector<ExternalTask>> done) {
-  // External service tasks are not executable in this version, so no task is ever pending.
-  done(std::vector<ExternalTask>{});
-  return std::make_shared<NoCancellation>();
-}
-
-void Engine::extend_lock(const Identity&, std::string external_task_id, std::string, std::int64_t,
-                         Callback<Ok> done) {
-  done(make_error(ErrorStatus::not_found, "external task '" + external_task_id + "' not found"));
-}
-
-void Engine::complete_external_task(const Identity&, std::string external_task_id, ExternalTaskOutcome,
-                                    Callback<Ok> done) {
-  done(make_error(ErrorStatus::not_found, "external task '" + external_task_id + "' not found"));
-}
-
 }  // namespace processhost::engine

@@ -152,6 +152,25 @@ bool Executor::child_ended(const std::string& child_instance_id, Result<JsonText
   return fail_waiting(waiting_id, std::move(result).take_error());
 }
 
+void Executor::create_external_task(Token token, const FlowNode& node, std::string topic, JsonText payload) {
+  ExternalTaskRecord record;
+  auto& task = record.task;
+  task.id = make_uuid();
+  task.topic = std::move(topic);
+  task.flow_node_instance_id = token.flow_node_instance_id;
+  task.correlation_id = state_.record.correlation_id;
+  task.process_model_id = state_.record.process_model_id;
+  task.process_instance_id = state_.record.id;
+  task.payload = std::move(payload);
+  task.state = "pending";
+  task.created_at_ms = environment_.now_ms;
+  record.owner_identity = state_.record.owner_identity;
+  record.version = 1;
+  outcome_.new_task_topics.push_back(record.task.topic);
+  outcome_.changes.external_tasks.push_back(std::move(record));
+  suspend(std::move(token), node);
+}
+
 Status Executor::arm_timer(Token& token, const FlowNode& node) {
   auto due = timer_due_at(node, environment_.now_ms);
   if (!due) return std::move(due).take_error();

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +34,7 @@ struct CallRequest {
 
 struct RunEnvironment {
   ModelLookup find_model;  // latest deployed version of a model, null when unknown
+  const std::map<std::string, std::function<Result<JsonText>(const JsonText&)>>* service_methods = nullptr;
   std::chrono::milliseconds script_budget{1000};
   Logger* logger = nullptr;
   std::int64_t now_ms = 0;
@@ -66,6 +68,7 @@ struct RunOutcome {
   std::vector<Publication> published;
   std::vector<SendRequest> sends;
   std::vector<CallRequest> calls;
+  std::vector<std::string> new_task_topics;  // topics of external tasks created in this run
   std::vector<EngineEvent> events;
   std::vector<EndReached> ends;   // process-level end events reached in this run
   std::optional<Error> failure;   // the instance failed or was terminated in this run
@@ -110,6 +113,9 @@ class Executor {
   bool fail_waiting(std::string_view flow_node_instance_id, Error error);
   void publish(EventKind kind, const FlowNode& node, JsonText payload);
   void request_send(SendRequest request) { outcome_.sends.push_back(std::move(request)); }
+  // Creates the external task for the token (which then waits) in this run's commit.
+  void create_external_task(Token token, const FlowNode& node, std::string topic, JsonText payload);
+  void add_external_task(ExternalTaskRecord task) { outcome_.changes.external_tasks.push_back(std::move(task)); }
   // The call activity token waits for a child instance of model started at start_event.
   void call(Token token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,
             JsonText payload);

@@ -83,6 +83,26 @@ std::string read_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
+// The host service ServiceTaskTestService of the corpus, as the case notes describe it.
+engine::EngineOptions engine_options() {
+  engine::EngineOptions options;
+  options.service_methods["ServiceTaskTestService.returnOne"] = [](const JsonText&) -> Result<JsonText> {
+    return JsonText("1");
+  };
+  options.service_methods["ServiceTaskTestService.returnObject"] = [](const JsonText&) -> Result<JsonText> {
+    return JsonText(R"({"prop1":1337,"prop2":"Hello World"})");
+  };
+  options.service_methods["ServiceTaskTestService.echoParameter"] = [](const JsonText& arguments) -> Result<JsonText> {
+    rapidjson::Document parsed;
+    if (json_parse(arguments, parsed) || !parsed.IsArray() || parsed.Empty()) return JsonText("null");
+    return json_text(parsed[0]);
+  };
+  options.service_methods["ServiceTaskTestService.throwException"] = [](const JsonText&) -> Result<JsonText> {
+    return make_error(ErrorStatus::internal, "Failed");
+  };
+  return options;
+}
+
 }  // namespace
 
 class CaseRunner::NullLogger final : public Logger {
@@ -95,7 +115,7 @@ CaseRunner::CaseRunner(std::filesystem::path corpus, const rapidjson::Value& tes
     : corpus_(std::move(corpus)), case_(test_case), logger_(std::make_unique<NullLogger>()) {
   identity_.user_id = "defaultUser";
   identity_.claims = {"Default_Test_Lane", "LaneA", "LaneB", "LaneC"};
-  engine_ = std::make_unique<engine::Engine>(engine::EngineOptions{}, *logger_);
+  engine_ = std::make_unique<engine::Engine>(engine_options(), *logger_);
   engine_->add_listener([this](const EngineEvent& event) {
     if (event.kind != "message_sent" && event.kind != "signal_sent") return;
     std::lock_guard lock(sent_mutex_);
@@ -171,6 +191,8 @@ void CaseRunner::run_step(const rapidjson::Value& step) {
     std::this_thread::sleep_for(std::chrono::milliseconds(step["ms"].GetInt()));
     return;
   }
+  if (expect == "waiting_external_task") return expect_external_task(step);
+  if (action == "finish_external_task") return finish_external_task(step);
   if (action == "trigger_message") return trigger(step, EventKind::message);
   if (action == "trigger_signal") return trigger(step, EventKind::signal);
   if (expect == "waiting_event") return expect_waiting_event(step);
@@ -425,6 +447,39 @@ void CaseRunner::expect_process_started(const rapidjson::Value& step, bool start
     correlation_id_ = instance->correlation_id;
     instance_id_ = instance->id;
   }
+}
+
+void CaseRunner::expect_external_task(const rapidjson::Value& step) {
+  const std::string topic = text_of(step, "topic");
+  std::optional<ExternalTask> task;
+  eventually("external task of topic " + topic, [&] {
+    FetchAndLockRequest request;
+    request.worker_id = "conformance_worker";
+    request.topic = topic;
+    request.max_tasks = 1;
+    request.lock_duration_ms = 60000;
+    auto fetched = call_sync<std::vector<ExternalTask>>([&](auto done) { engine_->fetch_and_lock(identity_, request, done); });
+    if (!fetched) throw CaseFailure("fetch and lock failed: " + fetched.error().message);
+    if (fetched->empty()) return false;
+    task = fetched->front();
+    return true;
+  });
+  if (const auto* wanted = member(step, "payload"); wanted && !json_equal(*wanted, parse(task->payload))) {
+    throw CaseFailure("external task payload " + task->payload + ", expected " + json_text(*wanted));
+  }
+  external_tasks_[topic] = task->id;
+}
+
+void CaseRunner::finish_external_task(const rapidjson::Value& step) {
+  const std::string topic = text_of(step, "topic");
+  if (!external_tasks_.count(topic)) expect_external_task(step);
+  ExternalTaskOutcome outcome;
+  outcome.worker_id = "conformance_worker";
+  if (const auto* result = member(step, "result")) outcome.result = json_text(*result);
+  auto finished = call_sync<Ok>([&](auto done) {
+    engine_->complete_external_task(identity_, external_tasks_[topic], outcome, done);
+  });
+  if (!finished) throw CaseFailure("finishing the external task failed: " + finished.error().message);
 }
 
 }  // namespace processhost::conformance

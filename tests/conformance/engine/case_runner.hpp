@@ -38,6 +38,8 @@ class CaseRunner {
   void expect_error(const rapidjson::Value& step);
   void expect_no_waiting_user_tasks(const rapidjson::Value& step);
   void trigger(const rapidjson::Value& step, EventKind kind);
+  void expect_external_task(const rapidjson::Value& step);
+  void finish_external_task(const rapidjson::Value& step);
   void expect_waiting_event(const rapidjson::Value& step);
   void expect_sent(const rapidjson::Value& step, const std::string& kind);
   void expect_process_started(const rapidjson::Value& step, bool started);
@@ -56,7 +58,8 @@ class CaseRunner {
   std::string instance_id_;
   std::map<std::string, std::string> seen_tasks_;  // flow node id -> flow node instance id
   std::mutex sent_mutex_;
-  std::vector<EngineEvent> sent_;  // message_sent / signal_sent events of the engine
+  std::vector<EngineEvent> sent_;
+  std::map<std::string, std::string> external_tasks_;  // topic -> id of the task fetched  // message_sent / signal_sent events of the engine
 };
 
 }  // namespace processhost::conformance

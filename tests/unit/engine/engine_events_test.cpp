@@ -1,4 +1,5 @@
 // Messages, signals, timers and boundary events of a real engine on the memory store.
+#include <future>
 #include <thread>
 
 #include "engine_fixture.hpp"
@@ -42,9 +43,10 @@ const std::string kTimer = "<bpmn:timerEventDefinition><bpmn:timeDuration>PT0.2S
 
 class EngineEventsTest : public EngineFixture {
  protected:
-  StartResult start_p() {
+  StartResult start_p() { return start_p_model("p"); }
+  StartResult start_p_model(const std::string& model) {
     StartRequest request;
-    request.process_model_id = "p";
+    request.process_model_id = model;
     request.input_values = R"({"n":1})";
     auto started = start(request);
     EXPECT_TRUE(started) << started.error().message;
@@ -287,6 +289,88 @@ TEST_F(EngineEventsTest, CallActivityResultWrapsTheChildsEnd) {
   auto finished = start(request);
   ASSERT_TRUE(finished) << finished.error().message;
   EXPECT_EQ(finished->token_payload, R"({"result":7,"endEventId":"done","endEventName":"Done"})");
+}
+
+}  // namespace
+}  // namespace processhost::engine
+
+namespace processhost::engine {
+namespace {
+
+std::string external_model() {
+  return process_xml("ext", "<bpmn:startEvent id='s'/><bpmn:serviceTask id='t' camunda:type='external' "
+                            "camunda:topic='work'/><bpmn:boundaryEvent id='b' attachedToRef='t'>"
+                            "<bpmn:errorEventDefinition/></bpmn:boundaryEvent><bpmn:endEvent id='done'/>"
+                            "<bpmn:endEvent id='caught'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='t'/>"
+                            "<bpmn:sequenceFlow id='f2' sourceRef='t' targetRef='done'/>"
+                            "<bpmn:sequenceFlow id='f3' sourceRef='b' targetRef='caught'/>");
+}
+
+class ExternalTaskTest : public EngineEventsTest {
+ protected:
+  Result<std::vector<ExternalTask>> fetch(const std::string& worker, std::int64_t polling_ms = 0) {
+    FetchAndLockRequest request{worker, "work", 1, polling_ms, 10000};
+    return testing::call_sync<std::vector<ExternalTask>>(
+        [&](auto done) { engine_->fetch_and_lock(test_identity(), request, done); });
+  }
+  Status complete(const std::string& id, ExternalTaskOutcome outcome) {
+    return testing::call_sync<Ok>(
+        [&](auto done) { engine_->complete_external_task(test_identity(), id, outcome, done); });
+  }
+};
+
+TEST_F(ExternalTaskTest, LockedByOneWorkerRefusedToAnotherFinishedOnce) {
+  ASSERT_TRUE(deploy(external_model()));
+  const auto started = start_p_model("ext");
+  auto fetched = fetch("w1", 5000);
+  ASSERT_TRUE(fetched);
+  ASSERT_EQ(fetched->size(), 1u);
+  const auto task = fetched->front();
+  EXPECT_EQ(task.payload, R"({"n":1})");
+  EXPECT_EQ(task.worker_id, "w1");
+  auto other = fetch("w2");
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->empty());
+  ExternalTaskOutcome by_other;
+  by_other.worker_id = "w2";
+  auto refused = complete(task.id, by_other);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().http_status(), 423);
+  ExternalTaskOutcome finish;
+  finish.worker_id = "w1";
+  finish.result = R"({"ok":true})";
+  ASSERT_TRUE(complete(task.id, finish));
+  auto again = complete(task.id, finish);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().http_status(), 410);
+  auto reached = results(started.correlation_id, "ext").value();
+  ASSERT_EQ(reached.size(), 1u);
+  EXPECT_EQ(reached[0].end_event_id, "done");
+  EXPECT_EQ(reached[0].token_payload, R"({"ok":true})");
+}
+
+TEST_F(ExternalTaskTest, LongPollingWakesOnANewTaskAndBpmnErrorsReachTheBoundary) {
+  ASSERT_TRUE(deploy(external_model()));
+  std::promise<Result<std::vector<ExternalTask>>> polled;
+  FetchAndLockRequest request{"w1", "work", 1, 5000, 10000};
+  engine_->fetch_and_lock(test_identity(), request,
+                          [&](Result<std::vector<ExternalTask>> result) { polled.set_value(std::move(result)); });
+  const auto started = start_p_model("ext");
+  auto future = polled.get_future();
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(3)), std::future_status::ready);
+  auto fetched = future.get();
+  ASSERT_TRUE(fetched);
+  ASSERT_EQ(fetched->size(), 1u);
+  ExternalTaskOutcome error;
+  error.kind = ExternalTaskOutcome::Kind::bpmn_error;
+  error.worker_id = "w1";
+  error.error_code = "E1";
+  error.error_message = "nope";
+  ASSERT_TRUE(complete(fetched->front().id, error));
+  auto reached = results(started.correlation_id, "ext").value();
+  ASSERT_EQ(reached.size(), 1u);
+  EXPECT_EQ(reached[0].end_event_id, "caught");
+  EXPECT_EQ(reached[0].token_payload, R"({"message":"nope","code":"E1"})");
 }
 
 }  // namespace

@@ -12,6 +12,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
 #include <memory>
 
 #include "processhost/logger.hpp"
@@ -20,7 +23,14 @@
 
 namespace processhost::engine {
 
+// An internal service task's method (camunda:properties module + method): gets the evaluated
+// params array as JSON, returns the task's result. Called on an engine worker; must be quick.
+using ServiceMethod = std::function<Result<JsonText>(const JsonText& arguments)>;
+
 struct EngineOptions {
+  // Methods for internal service tasks by "module.method"; a task naming a method that is not
+  // here fails with 404. Tasks without module and method are no-ops.
+  std::map<std::string, ServiceMethod> service_methods;
   // Threads that run transitions (scripts included).
   std::size_t worker_threads = 2;
   // Longest a single script, condition or expression may run; beyond it the instance fails

@@ -80,7 +80,12 @@ struct FlowNode {
   std::string timer_value;            // as written, trimmed
   std::optional<Script> input_values;  // camunda:property inputValues, a JS expression
   std::string called_element;            // call activity: the called process model id
-  std::optional<Script> call_payload;    // call activity: camunda:property payload, a JS expression
+  // Call activity, external service task: camunda:property payload, a JS expression.
+  std::optional<Script> call_payload;
+  bool external = false;              // service task with camunda:type="external"
+  std::string topic;                  // external service task: camunda:topic as written
+  std::optional<Script> topic_script;  // set when the topic refers to the token
+  std::optional<Script> params_script;  // internal service task: camunda:property params
   std::string lane;  // innermost lane name, empty: none
   std::string documentation;
   std::size_t parent = kNoIndex;  // enclosing sub-process node, kNoIndex: the process
