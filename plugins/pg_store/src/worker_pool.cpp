@@ -52,18 +52,21 @@ void WorkerPool::stop() noexcept {
   }
 }
 
+std::string WorkerPool::refusal_locked() const {
+  if (!running_) return "store unavailable: the store is not running";
+  const std::size_t waiting = queue_.size() + batch_queue_.size();
+  if (waiting >= max_queued_) {
+    return "store unavailable: " + std::to_string(waiting) + " requests already wait for a connection";
+  }
+  return {};
+}
+
 void WorkerPool::post_batch_job(BatchJob job) {
   std::string refusal;
   {
     std::lock_guard lock(mutex_);
-    if (!running_) {
-      refusal = "store unavailable: the store is not running";
-    } else if (queue_.size() + batch_queue_.size() >= max_queued_) {
-      refusal = "store unavailable: " + std::to_string(queue_.size() + batch_queue_.size()) +
-                " requests already wait for a connection";
-    } else {
-      batch_queue_.push_back(std::move(job));
-    }
+    refusal = refusal_locked();
+    if (refusal.empty()) batch_queue_.push_back(std::move(job));
   }
   if (refusal.empty()) {
     wake_.notify_one();
@@ -76,14 +79,8 @@ void WorkerPool::post(PoolJob job) {
   std::string refusal;
   {
     std::lock_guard lock(mutex_);
-    if (!running_) {
-      refusal = "store unavailable: the store is not running";
-    } else if (queue_.size() + batch_queue_.size() >= max_queued_) {
-      refusal = "store unavailable: " + std::to_string(queue_.size() + batch_queue_.size()) +
-                " requests already wait for a connection";
-    } else {
-      queue_.push_back(std::move(job));
-    }
+    refusal = refusal_locked();
+    if (refusal.empty()) queue_.push_back(std::move(job));
   }
   if (refusal.empty()) {
     wake_.notify_one();

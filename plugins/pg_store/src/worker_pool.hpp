@@ -64,6 +64,8 @@ class WorkerPool {
   void invalidate_connections() { epoch_.fetch_add(1); }
 
  private:
+  // Why a new job is refused (stopped, queue full), or empty when it is accepted. Needs mutex_.
+  std::string refusal_locked() const;
   void run_worker(std::size_t index);
 
   std::string conninfo_;
