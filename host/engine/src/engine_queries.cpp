@@ -1,21 +1,11 @@
 // EngineService queries: models, instances, results, waiting tasks and events.
+
+#include "paging.hpp"
 #include "element_handlers.hpp"
 #include "engine_core.hpp"
 
 namespace processhost::engine {
 namespace {
-
-template <class T>
-PagedList<T> page_of(std::vector<T> items, PageRequest page) {
-  PagedList<T> list;
-  list.total_count = items.size();
-  if (page.offset >= items.size()) return list;
-  const std::size_t remaining = items.size() - page.offset;
-  const std::size_t count = page.limit == 0 || page.limit >= remaining ? remaining : page.limit;
-  list.items.assign(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(page.offset)),
-                    std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(page.offset + count)));
-  return list;
-}
 
 TaskKind kind_of(const std::string& bpmn_type) {
   if (bpmn_type == "bpmn:UserTask") return TaskKind::user_task;
@@ -71,7 +61,7 @@ void Engine::list_process_models(const Identity& identity, PageRequest page,
                                  Callback<PagedList<ProcessModelInfo>> done) {
   std::vector<ProcessModelInfo> models;
   for (const auto& model : core_->latest_models()) models.push_back(model_info(*model, &identity));
-  done(page_of(std::move(models), page));
+  done(take_page(std::move(models), page));
 }
 
 void Engine::get_process_model(const Identity& identity, std::string process_model_id,

@@ -1,21 +1,11 @@
 #include "processhost/engine/memory_store.hpp"
 
+#include "paging.hpp"
+
 #include <algorithm>
 
 namespace processhost::engine {
 namespace {
-
-template <class T>
-PagedList<T> take_page(std::vector<T> items, PageRequest page) {
-  PagedList<T> list;
-  list.total_count = items.size();
-  if (page.offset >= items.size()) return list;
-  const std::size_t remaining = items.size() - page.offset;
-  const std::size_t count = page.limit == 0 || page.limit >= remaining ? remaining : page.limit;
-  list.items.assign(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(page.offset)),
-                    std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(page.offset + count)));
-  return list;
-}
 
 bool matches(const FlowNodeQuery& query, const FlowNodeInstanceRecord& record) {
   if (!query.flow_node_types.empty() &&
