@@ -16,7 +16,6 @@ namespace processhost::testing {
 namespace {
 
 constexpr const char* kResult = R"(result: {"form_fields":{"TaskWasSuccessful":true}})";
-constexpr const char* kDatabase = "processhost_e2e_clients";
 
 std::string correlation_id_of(const std::string& output) {
   std::smatch match;
@@ -28,9 +27,10 @@ class DemoHost : public ::testing::Test {
  protected:
   void SetUp() override {
     auto& cluster = test::shared_postgres_cluster();
-    cluster.drop_database(kDatabase);
-    cluster.create_database(kDatabase);
-    setenv("PROCESSHOST_PG_URL", cluster.url(kDatabase).c_str(), 1);
+    // Each test case is its own process and ctest runs them side by side: one database each.
+    database_ = test::unique_database_name("e2e_clients");
+    cluster.create_database(database_);
+    setenv("PROCESSHOST_PG_URL", cluster.url(database_).c_str(), 1);
     config_ = copy_config_set(dir_.path(), "demo");
     start_host();
   }
@@ -39,6 +39,7 @@ class DemoHost : public ::testing::Test {
       EXPECT_EQ(host_->stop(), 0) << host_->output();
     }
     unsetenv("PROCESSHOST_PG_URL");
+    test::shared_postgres_cluster().drop_database(database_);
   }
   void start_host() {
     host_ = std::make_unique<HostProcess>(config_);
@@ -47,6 +48,7 @@ class DemoHost : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::string database_;
   std::filesystem::path config_;
   std::unique_ptr<HostProcess> host_;
   std::string url_;

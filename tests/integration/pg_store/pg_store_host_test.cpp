@@ -24,11 +24,6 @@ using namespace std::chrono_literals;
 using testing::HostProcess;
 using testing::TempDir;
 
-std::string unique_name(const std::string& prefix) {
-  static std::atomic<int> counter{0};
-  return prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-}
-
 std::filesystem::path write_host_config(const TempDir& dir, const PostgresCluster& cluster, const std::string& database,
                                         const std::string& name = "host.json") {
   return dir.write(name, R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" +
@@ -58,7 +53,7 @@ TEST_P(HostRestart, WaitingTasksSurviveAndNothingRunsTwice) {
   const int stop_signal = GetParam();
   auto& cluster = shared_postgres_cluster();
   TempDir dir;
-  const std::string database = unique_name("restart");
+  const std::string database = unique_database_name("restart");
   const auto config = write_host_config(dir, cluster, database);
   std::map<std::string, WaitingUserTask> finished_before;
   std::set<std::string> waiting_before;
@@ -121,7 +116,7 @@ INSTANTIATE_TEST_SUITE_P(Signals, HostRestart, ::testing::Values(SIGTERM, SIGKIL
 TEST(TwoHosts, FinishingTheSameTaskAtTheSameMomentSucceedsOnce) {
   auto& cluster = shared_postgres_cluster();
   TempDir dir;
-  const std::string database = unique_name("race");
+  const std::string database = unique_database_name("race");
   HostProcess first(write_host_config(dir, cluster, database, "first.json"));
   first.start();
   HostProcess second(write_host_config(dir, cluster, database, "second.json"));

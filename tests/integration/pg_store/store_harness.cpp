@@ -1,17 +1,8 @@
 #include "store_harness.hpp"
 
-#include <atomic>
-
-#include <unistd.h>
-
 #include "processhost/test/postgres_cluster.hpp"
 
 namespace processhost::test {
-
-std::string unique_database_name(const std::string& prefix) {
-  static std::atomic<int> counter{0};
-  return prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter.fetch_add(1));
-}
 
 plugins::pg_store::PgConfig cluster_config(const std::string& database, std::size_t pool_size) {
   auto& cluster = shared_postgres_cluster();

@@ -36,7 +36,5 @@ class PgStoreHarness final : public StoreHarness {
 
 // Settings for database name on the shared cluster (the database need not exist).
 plugins::pg_store::PgConfig cluster_config(const std::string& database, std::size_t pool_size = 4);
-// A database name unique within this test program.
-std::string unique_database_name(const std::string& prefix);
 
 }  // namespace processhost::test

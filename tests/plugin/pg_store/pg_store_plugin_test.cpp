@@ -67,7 +67,7 @@ TEST_F(PgStorePlugin, DescriptorProvidesTheStoreAndRequiresNothing) {
 
 TEST_F(PgStorePlugin, ServesTheStoreBetweenStartAndStop) {
   auto& cluster = shared_postgres_cluster();
-  const std::string database = "plugin_" + std::to_string(::getpid());
+  const std::string database = unique_database_name("plugin");
   auto owned_context = context_for(write_settings(cluster.port(), database));
   auto& context = *owned_context;
   Plugin* plugin = descriptor_->create(context);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -52,6 +53,11 @@ std::string shell_quote(std::string_view text) {
   }
   quoted += "'";
   return quoted;
+}
+
+std::string unique_database_name(std::string_view prefix) {
+  static std::atomic<int> counter{0};
+  return std::string(prefix) + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter.fetch_add(1));
 }
 
 int free_loopback_port() {

@@ -76,6 +76,10 @@ class PostgresCluster {
 // when the program exits. Tests that stop the server must create their own cluster.
 PostgresCluster& shared_postgres_cluster();
 
+// A database name no other test process uses: prefix_PID_N. ctest runs each test case as its
+// own process, in parallel, against the one shared cluster, so fixed names would collide.
+std::string unique_database_name(std::string_view prefix);
+
 // A port on 127.0.0.1 that was free a moment ago.
 int free_loopback_port();
 
