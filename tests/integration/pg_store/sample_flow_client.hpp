@@ -39,11 +39,13 @@ class SampleFlowClient {
   }
 
   // The user tasks waiting in a correlation (or in every instance of the sample process).
-  std::optional<std::vector<WaitingUserTask>> user_tasks(const std::string& correlation_id = "") {
+  // The answer's status goes to status when given.
+  std::optional<std::vector<WaitingUserTask>> user_tasks(const std::string& correlation_id = "", int* status = nullptr) {
     const std::string target = correlation_id.empty()
                                    ? std::string(kApi) + "/process_models/sample_process/user_tasks"
                                    : std::string(kApi) + "/correlations/" + correlation_id + "/user_tasks";
     auto reply = call("GET", target, "");
+    if (status) *status = reply.status;
     if (reply.status != 200) return std::nullopt;
     rapidjson::Document body;
     body.Parse(reply.body.c_str());
