@@ -290,7 +290,12 @@ void Executor::take_flow(Token token, std::size_t flow_index) {
 
 void Executor::jump_to(Token token, std::size_t node) { queue_.push_back({std::move(token), node, kNoIndex}); }
 
-void Executor::suspend(Token token, const FlowNode& node) {
+void Executor::call_service(Token token, const FlowNode& node, std::string method, JsonText arguments) {
+  outcome_.service_calls.push_back({token.flow_node_instance_id, std::move(method), std::move(arguments)});
+  suspend(std::move(token), node, "running");
+}
+
+void Executor::suspend(Token token, const FlowNode& node, const char* record_state) {
   std::vector<Token> boundaries;
   for (std::size_t index : node.boundary_events) {
     const FlowNode& boundary = model().nodes[index];
@@ -316,8 +321,8 @@ void Executor::suspend(Token token, const FlowNode& node) {
     }
     boundaries.push_back(std::move(watcher));
   }
-  write_record(token, node, "suspended", "null");
-  if (environment_.collect_events) {
+  write_record(token, node, record_state, "null");
+  if (environment_.collect_events && std::string_view(record_state) == "suspended") {
     const char* kind = node.kind == NodeKind::user_task     ? "user_task_waiting"
                        : node.kind == NodeKind::manual_task ? "manual_task_waiting"
                        : node.kind == NodeKind::empty_activity ? "empty_activity_waiting"

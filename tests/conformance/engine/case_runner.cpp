@@ -83,26 +83,6 @@ std::string read_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
-// The host service ServiceTaskTestService of the corpus, as the case notes describe it.
-engine::EngineOptions engine_options() {
-  engine::EngineOptions options;
-  options.service_methods["ServiceTaskTestService.returnOne"] = [](const JsonText&) -> Result<JsonText> {
-    return JsonText("1");
-  };
-  options.service_methods["ServiceTaskTestService.returnObject"] = [](const JsonText&) -> Result<JsonText> {
-    return JsonText(R"({"prop1":1337,"prop2":"Hello World"})");
-  };
-  options.service_methods["ServiceTaskTestService.echoParameter"] = [](const JsonText& arguments) -> Result<JsonText> {
-    rapidjson::Document parsed;
-    if (json_parse(arguments, parsed) || !parsed.IsArray() || parsed.Empty()) return JsonText("null");
-    return json_text(parsed[0]);
-  };
-  options.service_methods["ServiceTaskTestService.throwException"] = [](const JsonText&) -> Result<JsonText> {
-    return make_error(ErrorStatus::internal, "Failed");
-  };
-  return options;
-}
-
 }  // namespace
 
 class CaseRunner::NullLogger final : public Logger {
@@ -112,10 +92,15 @@ class CaseRunner::NullLogger final : public Logger {
 };
 
 CaseRunner::CaseRunner(std::filesystem::path corpus, const rapidjson::Value& test_case)
-    : corpus_(std::move(corpus)), case_(test_case), logger_(std::make_unique<NullLogger>()) {
+    : corpus_(std::move(corpus)),
+      case_(test_case),
+      logger_(std::make_unique<NullLogger>()),
+      services_(std::make_unique<TestServices>()) {
   identity_.user_id = "defaultUser";
   identity_.claims = {"Default_Test_Lane", "LaneA", "LaneB", "LaneC"};
-  engine_ = std::make_unique<engine::Engine>(engine_options(), *logger_);
+  engine::EngineOptions options;
+  services_->register_in(options);
+  engine_ = std::make_unique<engine::Engine>(options, *logger_);
   engine_->add_listener([this](const EngineEvent& event) {
     if (event.kind != "message_sent" && event.kind != "signal_sent") return;
     std::lock_guard lock(sent_mutex_);
@@ -124,7 +109,10 @@ CaseRunner::CaseRunner(std::filesystem::path corpus, const rapidjson::Value& tes
   engine_->start(store_);
 }
 
-CaseRunner::~CaseRunner() { engine_->stop(); }
+CaseRunner::~CaseRunner() {
+  services_.reset();
+  engine_->stop();
+}
 
 void CaseRunner::run() {
   deploy(text_of(case_, "bpmn"));

@@ -13,6 +13,7 @@
 
 #include "processhost/engine/engine.hpp"
 #include "processhost/engine/memory_store.hpp"
+#include "test_services.hpp"
 
 namespace processhost::conformance {
 
@@ -51,6 +52,7 @@ class CaseRunner {
   Identity identity_;
   class NullLogger;
   std::unique_ptr<Logger> logger_;
+  std::unique_ptr<TestServices> services_;
   engine::MemoryStore store_;
   std::unique_ptr<engine::Engine> engine_;
   std::string model_id_;
