@@ -161,6 +161,13 @@ class Executor {
   // Routes error to a matching error boundary event of node or of an enclosing sub-process.
   bool catch_error(const Token& token, const FlowNode& node, const Error& error);
   void cancel_scope(std::uint64_t scope_id);
+  // Watcher tokens for the message, signal and timer boundary events of the activity token
+  // is at, timers armed; an invalid boundary timer: its error, and nothing stays armed.
+  Result<std::vector<Token>> watch_boundaries(const Token& token, const FlowNode& node);
+  void park_watchers(std::vector<Token> watchers);
+  // An interrupting boundary event fired on a running embedded sub-process: everything
+  // inside it ends.
+  void interrupt_sub_process(const std::string& flow_node_instance_id);
   // A waiting token leaves without resuming (terminated, interrupted): record and timer.
   void discard_waiting(const Token& token, const char* state);
   // Boundary event tokens watching the activity instance end with it.
