@@ -479,7 +479,8 @@ ParseOutcome parse_bpmn(std::string_view xml, const ParseOptions& options) {
     validate_model(*model, options, outcome.problems);
     for (const auto& node : model->nodes) {
       if (node.script && !node.script->compile_error.empty()) {
-        outcome.warnings.push_back({node.id, "script of '" + node.id + "' does not compile and fails whenever it runs: " +
+        outcome.warnings.push_back({node.id, "script of '" + node.id +
+                                                 "' does not compile and fails whenever it runs: " +
                                                  node.script->compile_error});
       }
     }
