@@ -75,6 +75,11 @@ std::string fresh_correlation_id() {
          std::to_string(++counter);
 }
 
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw CaseFailure("cannot read " + path.string());
@@ -153,6 +158,7 @@ void CaseRunner::start_instance(const std::string& model_id, const rapidjson::Va
   if (start_event.IsString()) request.start_event_id = start_event.GetString();
   if (!input.IsNull()) request.input_values = json_text(input);
   request.correlation_id = correlation_id_;
+  if (started_at_ms_ == 0) started_at_ms_ = wall_clock_ms();
   auto started = call_sync<StartResult>([&](auto done) { engine_->start(identity_, request, done); });
   if (!started) throw CaseFailure("start failed: " + started.error().message);
   if (instance_id_.empty()) instance_id_ = started->process_instance_id;
@@ -291,6 +297,20 @@ void CaseRunner::expect_finished(const rapidjson::Value& step) {
     }
     return reached.has_value();
   });
+  // A lower bound (the end came after its timers), checked on the store's time of the result.
+  if (const auto* min_elapsed = member(step, "minElapsedMs"); min_elapsed && min_elapsed->IsInt()) {
+    auto records = call_sync<std::vector<CorrelationResultRecord>>(
+        [&](auto done) { store_.query_results(correlation_id_, model, done); });
+    if (!records) throw CaseFailure("querying results failed: " + records.error().message);
+    for (const auto& record : *records) {
+      if (record.end_event_id != end_event_id) continue;
+      const auto elapsed = record.created_at_ms - started_at_ms_;
+      if (elapsed < min_elapsed->GetInt()) {
+        throw CaseFailure("end event reached " + std::to_string(elapsed) + " ms after the start, expected at least " +
+                          std::to_string(min_elapsed->GetInt()) + " ms");
+      }
+    }
+  }
   auto payload = parse(reached->token_payload);
   auto check = [&](const char* name, bool contains) {
     const auto* wanted = member(step, name);

@@ -58,6 +58,7 @@ class CaseRunner {
   std::string model_id_;
   std::string correlation_id_;
   std::string instance_id_;
+  std::int64_t started_at_ms_ = 0;  // wall clock just before the case's start call
   std::map<std::string, std::string> seen_tasks_;  // flow node id -> flow node instance id
   std::mutex sent_mutex_;
   std::vector<EngineEvent> sent_;
