@@ -618,6 +618,10 @@ void Executor::close_instance() {
 
 RunOutcome Executor::finish() && {
   close_instance();
+  // A task that ended in the run that started it (its scope cancelled, the instance failed)
+  // needs no call.
+  std::erase_if(outcome_.service_calls,
+                [&](const ServiceCallRequest& call) { return !state_.find_waiting(call.flow_node_instance_id); });
   state_.record.version = previous_version_ + 1;
   outcome_.changes.expected_version = previous_version_;
   outcome_.changes.instance = state_.record;

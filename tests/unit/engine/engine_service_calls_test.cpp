@@ -252,5 +252,44 @@ TEST_F(ServiceCallTest, CompletionAfterTheEngineStoppedDoesNothing) {
   EXPECT_EQ(instance(started.process_instance_id)->version, version);
 }
 
+// The task is entered and ended in one run (an error on a parallel branch ends the
+// sub-process around it) while the instance goes on: its method is never called.
+TEST_F(ServiceCallTest, TaskEndedInTheRunThatStartedItIsNotCalled) {
+  EngineOptions options;
+  options.async_service_methods["Svc.work"] = calls_.method();
+  options.worker_threads = 1;  // posted work runs in order
+  start_engine(options);
+  ASSERT_TRUE(deploy(
+      "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+      "xmlns:camunda=\"http://camunda.org/schema/1.0/bpmn\" id=\"d\">"
+      "<bpmn:process id=\"svc\" isExecutable=\"true\"><bpmn:startEvent id=\"s\"/>"
+      "<bpmn:subProcess id=\"sp\"><bpmn:startEvent id=\"is\"/><bpmn:parallelGateway id=\"split\"/>"
+      "<bpmn:serviceTask id=\"st\"><bpmn:extensionElements><camunda:properties>"
+      "<camunda:property name=\"module\" value=\"Svc\"/><camunda:property name=\"method\" value=\"work\"/>"
+      "</camunda:properties></bpmn:extensionElements></bpmn:serviceTask>"
+      "<bpmn:endEvent id=\"boom\"><bpmn:errorEventDefinition/></bpmn:endEvent><bpmn:endEvent id=\"ie\"/>"
+      "<bpmn:sequenceFlow id=\"i1\" sourceRef=\"is\" targetRef=\"split\"/>"
+      "<bpmn:sequenceFlow id=\"i2\" sourceRef=\"split\" targetRef=\"st\"/>"
+      "<bpmn:sequenceFlow id=\"i3\" sourceRef=\"split\" targetRef=\"boom\"/>"
+      "<bpmn:sequenceFlow id=\"i4\" sourceRef=\"st\" targetRef=\"ie\"/></bpmn:subProcess>"
+      "<bpmn:boundaryEvent id=\"oops\" attachedToRef=\"sp\"><bpmn:errorEventDefinition/></bpmn:boundaryEvent>"
+      "<bpmn:userTask id=\"handle\"/><bpmn:endEvent id=\"et\"/><bpmn:endEvent id=\"eo\"/>"
+      "<bpmn:sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"sp\"/>"
+      "<bpmn:sequenceFlow id=\"f2\" sourceRef=\"sp\" targetRef=\"et\"/>"
+      "<bpmn:sequenceFlow id=\"f3\" sourceRef=\"oops\" targetRef=\"handle\"/>"
+      "<bpmn:sequenceFlow id=\"f4\" sourceRef=\"handle\" targetRef=\"eo\"/></bpmn:process></bpmn:definitions>"));
+  const auto started = start_svc();
+  auto waiting = tasks(TaskQuery{});
+  ASSERT_TRUE(waiting);
+  ASSERT_EQ(waiting->items.size(), 1u);
+  EXPECT_EQ(waiting->items[0].flow_node_id, "handle");
+  EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+  // Two round trips through the single worker: a call posted by the start's run would have
+  // been queued before the second one (the first may overtake work the run posted last).
+  ASSERT_TRUE(deploy(service_model(), "again.bpmn"));
+  ASSERT_TRUE(deploy(service_model(), "again.bpmn"));
+  EXPECT_EQ(calls_.count(), 0u);
+}
+
 }  // namespace
 }  // namespace processhost::engine
