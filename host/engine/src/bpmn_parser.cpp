@@ -477,6 +477,13 @@ ParseOutcome parse_bpmn(std::string_view xml, const ParseOptions& options) {
   if (model) {
     model->hash = content_hash(xml);
     validate_model(*model, options, outcome.problems);
+    for (const auto& node : model->nodes) {
+      if (node.script && !node.script->compile_error.empty()) {
+        outcome.warnings.push_back({node.id, "script of '" + node.id +
+                                                 "' does not compile and fails whenever it runs: " +
+                                                 node.script->compile_error});
+      }
+    }
   }
   if (outcome.problems.empty() && model) outcome.model = std::move(model);
   return outcome;

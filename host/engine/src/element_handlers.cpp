@@ -291,6 +291,7 @@ class CallActivityHandler final : public ElementHandler {
 
 // Internal service tasks call a registered method (module + method, params a JS array
 // expression) or do nothing; external ones create an external task and wait for a worker.
+// An asynchronous method's task waits (boundary events armed) until the method completes.
 class ServiceTaskHandler final : public ElementHandler {
  public:
   void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
@@ -332,6 +333,12 @@ class ServiceTaskHandler final : public ElementHandler {
         return;
       }
       arguments = std::move(value.value());
+    }
+    std::string name = *module + "." + *method;
+    if (const auto* long_running = executor.environment().async_service_methods;
+        long_running && long_running->count(name)) {
+      executor.call_service(std::move(token), node, std::move(name), std::move(arguments));
+      return;
     }
     const auto* methods = executor.environment().service_methods;
     const auto found = methods ? methods->find(*module + "." + *method) : decltype(methods->end()){};

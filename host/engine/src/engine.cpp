@@ -49,6 +49,7 @@ void EngineCore::start(Store& store) {
   pool_ = std::make_unique<boost::asio::thread_pool>(std::max<std::size_t>(1, options_.worker_threads));
   strands_ = std::make_unique<KeyedSerializer>([this](std::function<void()> work) { post(std::move(work)); });
   running_ = true;
+  open_service_gate();
 
   std::promise<Result<std::vector<ProcessDefinitionRecord>>> loaded;
   store.load_definitions([&](Result<std::vector<ProcessDefinitionRecord>> result) { loaded.set_value(std::move(result)); });
@@ -62,6 +63,9 @@ void EngineCore::start(Store& store) {
       logger_.warn("engine: stored definition " + definition.process_model_id + " (" + definition.hash.substr(0, 12) +
                    ") no longer parses and is skipped: " + outcome.problems.front().message);
       continue;
+    }
+    for (const auto& warning : outcome.warnings) {
+      logger_.warn("engine: stored definition " + definition.process_model_id + ": " + warning.message);
     }
     register_model(outcome.model);
   }
@@ -80,6 +84,7 @@ void EngineCore::start(Store& store) {
 
 void EngineCore::stop() noexcept {
   if (!running_.exchange(false)) return;
+  close_service_gate();
   stop_timers();
   {
     std::unique_lock lock(drain_mutex_);
@@ -110,6 +115,7 @@ RunEnvironment EngineCore::environment() const {
   environment.collect_events = has_listeners_.load(std::memory_order_relaxed);
   environment.find_model = [this](const std::string& id) { return latest_model(id); };
   environment.service_methods = &options_.service_methods;
+  environment.async_service_methods = &options_.async_service_methods;
   return environment;
 }
 

@@ -100,6 +100,11 @@ class EngineCore {
   // Cron start events of model replace those of its earlier versions.
   void schedule_cron(const std::shared_ptr<const ProcessModel>& model);
 
+  // Asynchronous service methods (engine_service_calls.cpp): called on a worker after the
+  // commit that shows their task running; each completion resumes (or fails) the task in a
+  // transition of its own on the instance's strand, unless the task no longer waits.
+  void start_service_calls(const std::string& instance_id, const std::vector<ServiceCallRequest>& calls);
+
  private:
   // One trigger on its way through load, build, commit and retries; shared by its callbacks.
   struct Job {
@@ -122,6 +127,14 @@ class EngineCore {
   void after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                     std::optional<std::int64_t> earliest_timer);
   struct PendingSend;
+  // Completions of service methods reach the engine through the gate; stop() closes it, so a
+  // method that completes after the engine is gone does nothing.
+  struct ServiceGate;
+  void open_service_gate();
+  void close_service_gate();
+  void complete_service_call(const std::string& instance_id, const std::string& flow_node_instance_id,
+                             const Result<JsonText>& result);
+  std::shared_ptr<ServiceGate> service_gate_;
 
  public:
   // Long polling fetch_and_lock calls waiting for a task of their topic.

@@ -96,6 +96,9 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
                               std::optional<std::int64_t> earliest_timer) {
   if (earliest_timer) note_timer_due(*earliest_timer);
   for (const auto& topic : outcome.new_task_topics) wake_pollers(topic);
+  if (!outcome.service_calls.empty() && instance.state == "running") {
+    start_service_calls(instance.id, outcome.service_calls);
+  }
   const bool ended = instance.state != "running";
   if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() &&
       !(ended && !instance.parent_process_instance_id.empty())) {

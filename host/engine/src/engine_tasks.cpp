@@ -66,6 +66,7 @@ void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessMo
       return;
     }
     auto model = outcome.model;
+    for (const auto& warning : outcome.warnings) core.logger_.warn("engine: " + source_name + ": " + warning.message);
     if (core.model_version(model->id, model->hash)) {
       core.register_model(model);
       done(model_info(*model, nullptr));

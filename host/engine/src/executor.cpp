@@ -107,12 +107,30 @@ void Executor::fire_boundary(Token token, const FlowNode& boundary, JsonText inp
       Token interrupted = std::move(*found);
       state_.waiting.erase(found);
       discard_waiting(interrupted, "terminated");
+    } else {
+      interrupt_sub_process(activity);
     }
     drop_boundaries(activity);
   }
   JsonText result = boundary.event == EventDefinition::timer || input.empty() ? JsonText("{}") : std::move(input);
   token.attached_to.clear();
   leave(std::move(token), boundary, std::move(result));
+}
+
+void Executor::interrupt_sub_process(const std::string& flow_node_instance_id) {
+  auto scope = std::find_if(state_.scopes.begin(), state_.scopes.end(), [&](const ScopeState& candidate) {
+    return candidate.flow_node_instance_id == flow_node_instance_id;
+  });
+  if (scope == state_.scopes.end()) return;
+  Token outer;
+  outer.scope = scope->parent_scope;
+  outer.flow_node_instance_id = scope->flow_node_instance_id;
+  outer.previous_flow_node_instance_id = scope->previous_flow_node_instance_id;
+  outer.entered_at_ms = scope->entered_at_ms;
+  outer.payload = scope->payload_on_enter;
+  const FlowNode& sub_process = model().nodes[scope->node];
+  cancel_scope(scope->id);
+  write_record(outer, sub_process, "terminated", "null");
 }
 
 void Executor::discard_waiting(const Token& token, const char* state) {
@@ -290,7 +308,12 @@ void Executor::take_flow(Token token, std::size_t flow_index) {
 
 void Executor::jump_to(Token token, std::size_t node) { queue_.push_back({std::move(token), node, kNoIndex}); }
 
-void Executor::suspend(Token token, const FlowNode& node) {
+void Executor::call_service(Token token, const FlowNode& node, std::string method, JsonText arguments) {
+  outcome_.service_calls.push_back({token.flow_node_instance_id, std::move(method), std::move(arguments)});
+  suspend(std::move(token), node, "running");
+}
+
+Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const FlowNode& node) {
   std::vector<Token> boundaries;
   for (std::size_t index : node.boundary_events) {
     const FlowNode& boundary = model().nodes[index];
@@ -310,14 +333,29 @@ void Executor::suspend(Token token, const FlowNode& node) {
               return t.id == armed_before.timer_id;
             });
         }
-        fail(token, node, std::move(armed).take_error());
-        return;
+        return std::move(armed).take_error();
       }
     }
     boundaries.push_back(std::move(watcher));
   }
-  write_record(token, node, "suspended", "null");
-  if (environment_.collect_events) {
+  return boundaries;
+}
+
+void Executor::park_watchers(std::vector<Token> watchers) {
+  for (auto& watcher : watchers) {
+    write_record(watcher, model().nodes[watcher.node], "suspended", "null");
+    state_.waiting.push_back(std::move(watcher));
+  }
+}
+
+void Executor::suspend(Token token, const FlowNode& node, const char* record_state) {
+  auto boundaries = watch_boundaries(token, node);
+  if (!boundaries) {
+    fail(token, node, std::move(boundaries).take_error());
+    return;
+  }
+  write_record(token, node, record_state, "null");
+  if (environment_.collect_events && std::string_view(record_state) == "suspended") {
     const char* kind = node.kind == NodeKind::user_task     ? "user_task_waiting"
                        : node.kind == NodeKind::manual_task ? "manual_task_waiting"
                        : node.kind == NodeKind::empty_activity ? "empty_activity_waiting"
@@ -325,10 +363,7 @@ void Executor::suspend(Token token, const FlowNode& node) {
     emit(kind, &node, token.flow_node_instance_id, token.payload);
   }
   state_.waiting.push_back(std::move(token));
-  for (auto& watcher : boundaries) {
-    write_record(watcher, model().nodes[watcher.node], "suspended", "null");
-    state_.waiting.push_back(std::move(watcher));
-  }
+  park_watchers(std::move(boundaries.value()));
 }
 
 void Executor::reach_end(Token token, const FlowNode& node) {
@@ -355,6 +390,11 @@ void Executor::reach_end(Token token, const FlowNode& node) {
 }
 
 void Executor::enter_sub_process(Token token, const FlowNode& node) {
+  auto boundaries = watch_boundaries(token, node);
+  if (!boundaries) {
+    fail(token, node, std::move(boundaries).take_error());
+    return;
+  }
   ScopeState scope;
   scope.id = state_.next_scope_id++;
   scope.parent_scope = token.scope;
@@ -366,6 +406,7 @@ void Executor::enter_sub_process(Token token, const FlowNode& node) {
   scope.parent_history = token.history;
   write_record(token, node, "running", "null");
   state_.scopes.push_back(scope);
+  park_watchers(std::move(boundaries.value()));
   // Inside, the history holds the parent's results; the first result is the parent's payload.
   Token inner = std::move(token);
   inner.scope = scope.id;
@@ -393,6 +434,7 @@ void Executor::end_scope_if_done(std::uint64_t scope_id) {
   ScopeState scope = std::move(*found);
   state_.scopes.erase(found);
   std::erase_if(state_.joins, [&](const JoinState& join) { return join.scope == scope_id; });
+  drop_boundaries(scope.flow_node_instance_id);
   Token token;
   token.scope = scope.parent_scope;
   token.node = scope.node;
@@ -427,6 +469,7 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
   const JsonText error_object = error_to_json(error);
   if (const auto boundary = matching_boundary(model(), node, error); boundary != kNoIndex) {
     write_record(token, node, "error", "null", error_object);
+    drop_boundaries(token.flow_node_instance_id);
     Token next = token;
     next.payload = error_object;
     jump_to(std::move(next), boundary);
@@ -452,6 +495,7 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
     outer.payload = scope->payload_on_enter;
     outer.history = scope->parent_history;
     cancel_scope(scope_id);
+    drop_boundaries(outer.flow_node_instance_id);
     write_record(outer, sub_process, "error", "null", error_object);
     outer.payload = error_object;
     jump_to(std::move(outer), boundary);
@@ -574,6 +618,10 @@ void Executor::close_instance() {
 
 RunOutcome Executor::finish() && {
   close_instance();
+  // A task that ended in the run that started it (its scope cancelled, the instance failed)
+  // needs no call.
+  std::erase_if(outcome_.service_calls,
+                [&](const ServiceCallRequest& call) { return !state_.find_waiting(call.flow_node_instance_id); });
   state_.record.version = previous_version_ + 1;
   outcome_.changes.expected_version = previous_version_;
   outcome_.changes.instance = state_.record;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "instance_state.hpp"
+#include "processhost/engine/engine.hpp"
 #include "processhost/logger.hpp"
 #include "processhost/services/engine.hpp"
 #include "processhost/services/store.hpp"
@@ -35,6 +36,7 @@ struct CallRequest {
 struct RunEnvironment {
   ModelLookup find_model;  // latest deployed version of a model, null when unknown
   const std::map<std::string, std::function<Result<JsonText>(const JsonText&)>>* service_methods = nullptr;
+  const std::map<std::string, AsyncServiceMethod>* async_service_methods = nullptr;
   std::chrono::milliseconds script_budget{1000};
   Logger* logger = nullptr;
   std::int64_t now_ms = 0;
@@ -63,11 +65,19 @@ struct SendRequest {
   int retry_interval_ms = 500;
 };
 
+// An asynchronous service method to call after the commit; its task waits as "running".
+struct ServiceCallRequest {
+  std::string flow_node_instance_id;
+  std::string method;  // "module.method"
+  JsonText arguments;
+};
+
 struct RunOutcome {
   ChangeSet changes;
   std::vector<Publication> published;
   std::vector<SendRequest> sends;
   std::vector<CallRequest> calls;
+  std::vector<ServiceCallRequest> service_calls;
   std::vector<std::string> new_task_topics;  // topics of external tasks created in this run
   std::vector<EngineEvent> events;
   std::vector<EndReached> ends;   // process-level end events reached in this run
@@ -103,7 +113,11 @@ class Executor {
   void jump_to(Token token, std::size_t node);
   // The token waits at node: a task until finished, an event until triggered. Boundary events
   // of node (message, signal, timer) start waiting too; a bad boundary timer fails the token.
-  void suspend(Token token, const FlowNode& node);
+  // record_state "running": an activity at work (an asynchronous service call), not listed
+  // as waiting for anyone.
+  void suspend(Token token, const FlowNode& node, const char* record_state = "suspended");
+  // The service task token waits while method runs; the engine calls it after the commit.
+  void call_service(Token token, const FlowNode& node, std::string method, JsonText arguments);
   // Arms the node's timer for token (sets token.timer_id); 422 for invalid timer values.
   Status arm_timer(Token& token, const FlowNode& node);
   // The timer fired: the waiting token that armed it resumes. False when none armed it.
@@ -147,6 +161,13 @@ class Executor {
   // Routes error to a matching error boundary event of node or of an enclosing sub-process.
   bool catch_error(const Token& token, const FlowNode& node, const Error& error);
   void cancel_scope(std::uint64_t scope_id);
+  // Watcher tokens for the message, signal and timer boundary events of the activity token
+  // is at, timers armed; an invalid boundary timer: its error, and nothing stays armed.
+  Result<std::vector<Token>> watch_boundaries(const Token& token, const FlowNode& node);
+  void park_watchers(std::vector<Token> watchers);
+  // An interrupting boundary event fired on a running embedded sub-process: everything
+  // inside it ends.
+  void interrupt_sub_process(const std::string& flow_node_instance_id);
   // A waiting token leaves without resuming (terminated, interrupted): record and timer.
   void discard_waiting(const Token& token, const char* state);
   // Boundary event tokens watching the activity instance end with it.

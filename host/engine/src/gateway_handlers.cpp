@@ -103,12 +103,16 @@ class ParallelGatewayHandler final : public ElementHandler {
       found = std::prev(joins.end());
     }
     const std::string& source = model.nodes[model.flows[via_flow].source].id;
+    // The source's result, which differs from the payload for throw events ({}).
+    auto recorded = std::find_if(token.history.begin(), token.history.end(),
+                                 [&](const auto& entry) { return entry.first == source; });
+    const JsonText& source_result = recorded == token.history.end() ? token.payload : recorded->second;
     auto arrived = std::find_if(found->arrived.begin(), found->arrived.end(),
                                 [&](const auto& entry) { return entry.first == source; });
     if (arrived == found->arrived.end()) {
-      found->arrived.emplace_back(source, token.payload);
+      found->arrived.emplace_back(source, source_result);
     } else {
-      arrived->second = token.payload;
+      arrived->second = source_result;
     }
     for (auto& entry : token.history) {
       auto existing = std::find_if(found->history.begin(), found->history.end(),

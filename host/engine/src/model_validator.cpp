@@ -30,9 +30,9 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
       if (!node.script || node.script->source.find_first_not_of(" \t\r\n") == std::string::npos) {
         problem(node.id, "script task '" + node.id + "' has no script");
       } else if (options.check_syntax) {
-        if (auto error = options.check_syntax(node.script->source)) {
-          problem(node.id, "script of '" + node.id + "' does not compile: " + *error);
-        }
+        // As in the original engine, which compiles scripts when they run: the deploy goes
+        // through and the script task fails with a script error an error boundary can catch.
+        if (auto error = options.check_syntax(node.script->source)) node.script->compile_error = *error;
       }
     }
     if (options.check_syntax) {

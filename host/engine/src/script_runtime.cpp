@@ -152,6 +152,7 @@ std::string v8_style(std::string message) {
 }
 
 Status invoke(const ScriptCall& call, CallFrame& frame) {
+  if (!call.script->compile_error.empty()) return make_error(ErrorStatus::internal, call.script->compile_error);
   Heap& heap = thread_heap();
   duk_context* ctx = heap.ctx();
   auto& state = heap.state();

@@ -29,7 +29,8 @@ struct ScriptCall {
 };
 
 // Script task: the return value as JSON; undefined (or a value JSON cannot express) -> "{}".
-// Errors: 500 with the JavaScript error message; 500 with "exceeded its time budget" on timeout.
+// Errors: 500 with the JavaScript error message; 500 with "exceeded its time budget" on timeout;
+// 500 with the SyntaxError when the script does not compile (Script::compile_error, or found now).
 Result<JsonText> run_script(const ScriptCall& call);
 
 // Condition: the truthiness of the returned value. A throwing condition is an error value;

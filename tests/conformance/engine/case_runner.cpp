@@ -75,32 +75,17 @@ std::string fresh_correlation_id() {
          std::to_string(++counter);
 }
 
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw CaseFailure("cannot read " + path.string());
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-// The host service ServiceTaskTestService of the corpus, as the case notes describe it.
-engine::EngineOptions engine_options() {
-  engine::EngineOptions options;
-  options.service_methods["ServiceTaskTestService.returnOne"] = [](const JsonText&) -> Result<JsonText> {
-    return JsonText("1");
-  };
-  options.service_methods["ServiceTaskTestService.returnObject"] = [](const JsonText&) -> Result<JsonText> {
-    return JsonText(R"({"prop1":1337,"prop2":"Hello World"})");
-  };
-  options.service_methods["ServiceTaskTestService.echoParameter"] = [](const JsonText& arguments) -> Result<JsonText> {
-    rapidjson::Document parsed;
-    if (json_parse(arguments, parsed) || !parsed.IsArray() || parsed.Empty()) return JsonText("null");
-    return json_text(parsed[0]);
-  };
-  options.service_methods["ServiceTaskTestService.throwException"] = [](const JsonText&) -> Result<JsonText> {
-    return make_error(ErrorStatus::internal, "Failed");
-  };
-  return options;
 }
 
 }  // namespace
@@ -112,10 +97,15 @@ class CaseRunner::NullLogger final : public Logger {
 };
 
 CaseRunner::CaseRunner(std::filesystem::path corpus, const rapidjson::Value& test_case)
-    : corpus_(std::move(corpus)), case_(test_case), logger_(std::make_unique<NullLogger>()) {
+    : corpus_(std::move(corpus)),
+      case_(test_case),
+      logger_(std::make_unique<NullLogger>()),
+      services_(std::make_unique<TestServices>()) {
   identity_.user_id = "defaultUser";
   identity_.claims = {"Default_Test_Lane", "LaneA", "LaneB", "LaneC"};
-  engine_ = std::make_unique<engine::Engine>(engine_options(), *logger_);
+  engine::EngineOptions options;
+  services_->register_in(options);
+  engine_ = std::make_unique<engine::Engine>(options, *logger_);
   engine_->add_listener([this](const EngineEvent& event) {
     if (event.kind != "message_sent" && event.kind != "signal_sent") return;
     std::lock_guard lock(sent_mutex_);
@@ -124,7 +114,10 @@ CaseRunner::CaseRunner(std::filesystem::path corpus, const rapidjson::Value& tes
   engine_->start(store_);
 }
 
-CaseRunner::~CaseRunner() { engine_->stop(); }
+CaseRunner::~CaseRunner() {
+  services_.reset();
+  engine_->stop();
+}
 
 void CaseRunner::run() {
   deploy(text_of(case_, "bpmn"));
@@ -165,6 +158,7 @@ void CaseRunner::start_instance(const std::string& model_id, const rapidjson::Va
   if (start_event.IsString()) request.start_event_id = start_event.GetString();
   if (!input.IsNull()) request.input_values = json_text(input);
   request.correlation_id = correlation_id_;
+  if (started_at_ms_ == 0) started_at_ms_ = wall_clock_ms();
   auto started = call_sync<StartResult>([&](auto done) { engine_->start(identity_, request, done); });
   if (!started) throw CaseFailure("start failed: " + started.error().message);
   if (instance_id_.empty()) instance_id_ = started->process_instance_id;
@@ -303,6 +297,20 @@ void CaseRunner::expect_finished(const rapidjson::Value& step) {
     }
     return reached.has_value();
   });
+  // A lower bound (the end came after its timers), checked on the store's time of the result.
+  if (const auto* min_elapsed = member(step, "minElapsedMs"); min_elapsed && min_elapsed->IsInt()) {
+    auto records = call_sync<std::vector<CorrelationResultRecord>>(
+        [&](auto done) { store_.query_results(correlation_id_, model, done); });
+    if (!records) throw CaseFailure("querying results failed: " + records.error().message);
+    for (const auto& record : *records) {
+      if (record.end_event_id != end_event_id) continue;
+      const auto elapsed = record.created_at_ms - started_at_ms_;
+      if (elapsed < min_elapsed->GetInt()) {
+        throw CaseFailure("end event reached " + std::to_string(elapsed) + " ms after the start, expected at least " +
+                          std::to_string(min_elapsed->GetInt()) + " ms");
+      }
+    }
+  }
   auto payload = parse(reached->token_payload);
   auto check = [&](const char* name, bool contains) {
     const auto* wanted = member(step, name);

@@ -13,6 +13,7 @@
 
 #include "processhost/engine/engine.hpp"
 #include "processhost/engine/memory_store.hpp"
+#include "test_services.hpp"
 
 namespace processhost::conformance {
 
@@ -51,11 +52,13 @@ class CaseRunner {
   Identity identity_;
   class NullLogger;
   std::unique_ptr<Logger> logger_;
+  std::unique_ptr<TestServices> services_;
   engine::MemoryStore store_;
   std::unique_ptr<engine::Engine> engine_;
   std::string model_id_;
   std::string correlation_id_;
   std::string instance_id_;
+  std::int64_t started_at_ms_ = 0;  // wall clock just before the case's start call
   std::map<std::string, std::string> seen_tasks_;  // flow node id -> flow node instance id
   std::mutex sent_mutex_;
   std::vector<EngineEvent> sent_;

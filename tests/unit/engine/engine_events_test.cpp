@@ -119,6 +119,81 @@ TEST_F(EngineEventsTest, SignalBoundaryNonInterrupting) { run_boundary(kSignal, 
 TEST_F(EngineEventsTest, TimerBoundaryInterrupting) { run_boundary(kTimer, true, EventKind::message, ""); }
 TEST_F(EngineEventsTest, TimerBoundaryNonInterrupting) { run_boundary(kTimer, false, EventKind::message, ""); }
 
+// An embedded sub-process 'sp' (user task 'wait' inside, end 'et' after it) with a boundary
+// event 'b' (end 'eb') of the given definition, and an error boundary 'oops' (end 'eo')
+// caught when the start token is "fail".
+std::string sub_process_boundary_model(const std::string& definition, bool interrupting) {
+  return "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">"
+         "<bpmn:message id=\"M\" name=\"Ping\"/><bpmn:process id=\"sp_b\" isExecutable=\"true\"><bpmn:startEvent id=\"s\"/>"
+         "<bpmn:subProcess id=\"sp\"><bpmn:startEvent id=\"is\"/><bpmn:exclusiveGateway id=\"g\" default=\"i2\"/>"
+         "<bpmn:userTask id=\"wait\"/><bpmn:endEvent id=\"ie\"/>"
+         "<bpmn:endEvent id=\"boom\"><bpmn:errorEventDefinition/></bpmn:endEvent>"
+         "<bpmn:sequenceFlow id=\"i1\" sourceRef=\"is\" targetRef=\"g\"/>"
+         "<bpmn:sequenceFlow id=\"i2\" sourceRef=\"g\" targetRef=\"wait\"/>"
+         "<bpmn:sequenceFlow id=\"i3\" sourceRef=\"g\" targetRef=\"boom\">"
+         "<bpmn:conditionExpression>token.history.s === 'fail'</bpmn:conditionExpression></bpmn:sequenceFlow>"
+         "<bpmn:sequenceFlow id=\"i4\" sourceRef=\"wait\" targetRef=\"ie\"/></bpmn:subProcess>"
+         "<bpmn:endEvent id=\"et\"/><bpmn:endEvent id=\"eb\"/><bpmn:endEvent id=\"eo\"/>"
+         "<bpmn:boundaryEvent id=\"b\" attachedToRef=\"sp\" cancelActivity=\"" +
+         std::string(interrupting ? "true" : "false") + "\">" + definition + "</bpmn:boundaryEvent>"
+         "<bpmn:boundaryEvent id=\"oops\" attachedToRef=\"sp\"><bpmn:errorEventDefinition/></bpmn:boundaryEvent>"
+         "<bpmn:sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"sp\"/>"
+         "<bpmn:sequenceFlow id=\"f2\" sourceRef=\"sp\" targetRef=\"et\"/>"
+         "<bpmn:sequenceFlow id=\"f3\" sourceRef=\"b\" targetRef=\"eb\"/>"
+         "<bpmn:sequenceFlow id=\"f4\" sourceRef=\"oops\" targetRef=\"eo\"/></bpmn:process></bpmn:definitions>";
+}
+
+TEST_F(EngineEventsTest, InterruptingTimerBoundaryOnASubProcessEndsEverythingInside) {
+  ASSERT_TRUE(deploy(sub_process_boundary_model(kTimer, true)));
+  const auto started = start_p_model("sp_b");
+  ASSERT_TRUE(eventually([&] { return user_tasks(started.correlation_id).size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "finished"; }));
+  auto reached = results(started.correlation_id, "sp_b").value();
+  ASSERT_EQ(reached.size(), 1u);
+  EXPECT_EQ(reached[0].end_event_id, "eb");
+  EXPECT_EQ(reached[0].token_payload, "{}");
+  EXPECT_TRUE(user_tasks(started.correlation_id).empty());
+}
+
+TEST_F(EngineEventsTest, NonInterruptingMessageBoundaryOnASubProcessLeavesItRunning) {
+  ASSERT_TRUE(deploy(sub_process_boundary_model(kMessage, false)));
+  const auto started = start_p_model("sp_b");
+  ASSERT_TRUE(eventually([&] { return user_tasks(started.correlation_id).size() == 1; }));
+  auto listed = events(started.correlation_id);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].flow_node_id, "b");
+  ASSERT_TRUE(trigger(EventKind::message, "Ping", R"("hello")"));
+  ASSERT_TRUE(eventually([&] { return results(started.correlation_id, "sp_b")->size() == 1; }));
+  EXPECT_EQ(results(started.correlation_id, "sp_b").value()[0].end_event_id, "eb");
+  EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+  auto waiting = user_tasks(started.correlation_id);
+  ASSERT_EQ(waiting.size(), 1u);
+  FinishTaskRequest request{TaskKind::user_task, started.process_instance_id, started.correlation_id,
+                            waiting[0].flow_node_instance_id, "{}"};
+  ASSERT_TRUE(finish(request));
+  auto both = results(started.correlation_id, "sp_b").value();
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[1].end_event_id, "et");
+  EXPECT_EQ(instance(started.process_instance_id)->state, "finished");
+}
+
+// The sub-process ends through its error boundary: its timer boundary ends with it.
+TEST_F(EngineEventsTest, SubProcessEndedByAnErrorDisarmsItsTimerBoundary) {
+  ASSERT_TRUE(deploy(sub_process_boundary_model(
+      "<bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>", true)));
+  StartRequest request;
+  request.process_model_id = "sp_b";
+  request.input_values = R"("fail")";
+  request.callback_type = StartCallbackType::on_process_finished;
+  auto finished = start(request);
+  ASSERT_TRUE(finished) << finished.error().message;
+  EXPECT_EQ(finished->end_event_id.value_or("-"), "eo");
+  EXPECT_EQ(instance(finished->process_instance_id)->state, "finished");
+  auto timers = testing::call_sync<std::optional<std::int64_t>>([&](auto done) { store_.next_timer_due(done); });
+  ASSERT_TRUE(timers);
+  EXPECT_FALSE(timers.value());
+}
+
 TEST_F(EngineEventsTest, FinishingTheTaskEndsItsBoundaryEvents) {
   ASSERT_TRUE(deploy(boundary_model(kMessage, true)));
   const auto started = start_p();

@@ -156,5 +156,51 @@ TEST_F(TokenSemantics, ErrorBoundaryOnASubProcessCatchesAnInnerErrorAndEndsTheSu
   EXPECT_TRUE(waiting->items.empty()) << "the user task inside the sub-process ended with it";
 }
 
+// A join keys each branch by its last node's result: for events that record {} but pass the
+// payload on (link catch, message / signal throw) that is {}, not the payload.
+TEST_F(TokenSemantics, ParallelJoinTakesTheRecordedResultOfAnEventNotItsPayload) {
+  ASSERT_TRUE(deploy(process_xml("joinlink",
+      "<bpmn:startEvent id='s'/><bpmn:parallelGateway id='split'/>" + script("a", "return 'A';") +
+      "<bpmn:intermediateThrowEvent id='lt'><bpmn:linkEventDefinition name='L'/></bpmn:intermediateThrowEvent>"
+      "<bpmn:intermediateCatchEvent id='lc'><bpmn:linkEventDefinition name='L'/></bpmn:intermediateCatchEvent>" +
+      script("b", "return 'b';") + "<bpmn:parallelGateway id='join'/><bpmn:endEvent id='e'/>" + flow("f1", "s", "split") +
+      flow("f2", "split", "a") + flow("f3", "a", "lt") + flow("f4", "lc", "join") + flow("f5", "split", "b") +
+      flow("f6", "b", "join") + flow("f7", "join", "e"))));
+  auto done = run("joinlink", "{}");
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->token_payload, R"({"b":"b","lc":{}})");
+}
+
+// A script the runtime cannot compile (here ES2015) deploys with a warning and fails every
+// time it runs with the SyntaxError, as a script error: an error boundary catches it.
+TEST_F(TokenSemantics, ScriptThatDoesNotCompileDeploysAndFailsEachRunAsAScriptError) {
+  ASSERT_TRUE(deploy("<?xml version='1.0'?><bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>"
+      "<bpmn:process id='es6' isExecutable='true'><bpmn:startEvent id='s'/><bpmn:exclusiveGateway id='g'/>" +
+      script("bad", "const f = () =&gt; 1; return f();") + script("bad2", "return [1].map(x =&gt; x);") +
+      "<bpmn:boundaryEvent id='caught' attachedToRef='bad'><bpmn:errorEventDefinition/></bpmn:boundaryEvent>"
+      "<bpmn:endEvent id='e'/><bpmn:endEvent id='ec'/>" + flow("f1", "s", "g") +
+      flow("f2", "g", "bad", "token.current === 'caught'") + flow("f3", "g", "bad2", "token.current === 'uncaught'") +
+      flow("f4", "bad", "e") + flow("f5", "bad2", "e") + flow("f6", "caught", "ec") + "</bpmn:process></bpmn:definitions>",
+      "es6.bpmn"));
+  bool warned = false;
+  for (const auto& line : logger_.lines()) {
+    warned = warned || (line.find("es6.bpmn") != std::string::npos &&
+                        line.find("script of 'bad' does not compile") != std::string::npos);
+  }
+  EXPECT_TRUE(warned) << "the deploy logs a warning naming the script task";
+  for (int run_number = 0; run_number < 2; ++run_number) {
+    auto caught = run("es6", "\"caught\"");
+    ASSERT_TRUE(caught) << caught.error().message;
+    EXPECT_EQ(caught->end_event_id, "ec");
+    const std::string payload = caught->token_payload.value_or("");
+    EXPECT_NE(payload.find(R"("message":"SyntaxError)"), std::string::npos) << payload;
+    EXPECT_NE(payload.find(R"("code":500)"), std::string::npos) << payload;
+    auto failed = run("es6", "\"uncaught\"");
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().status, ErrorStatus::internal);
+    EXPECT_EQ(failed.error().message.rfind("SyntaxError", 0), 0u) << failed.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace processhost::engine

@@ -25,6 +25,8 @@ struct ModelProblem {
 struct ParseOutcome {
   std::shared_ptr<const ProcessModel> model;  // null when problems is not empty
   std::vector<ModelProblem> problems;
+  // Accepted, but fails when run: script tasks whose script does not compile (logged at deploy).
+  std::vector<ModelProblem> warnings;
   bool ok() const { return model != nullptr; }
 };
 

@@ -27,10 +27,24 @@ namespace processhost::engine {
 // params array as JSON, returns the task's result. Called on an engine worker; must be quick.
 using ServiceMethod = std::function<Result<JsonText>(const JsonText& arguments)>;
 
+// Completes an asynchronous service method: the task's result (empty text: undefined, the
+// result is {}), or an error that fails the task like a thrown script error (error boundary
+// events catch it). Callable from any thread, at most once (later calls are ignored); after
+// the engine stopped it does nothing.
+using ServiceMethodDone = std::function<void(Result<JsonText> result)>;
+// A long-running internal service task method (seconds, minutes): called on an engine worker
+// after the commit that records its task as running, with the evaluated params array; it
+// must return at once and call done when the work is over. Meanwhile the task's timer,
+// message and signal boundary events are armed; an interrupting one ends the task and its
+// late completion is ignored. A call in flight when the host stops is not repeated.
+using AsyncServiceMethod = std::function<void(const JsonText& arguments, ServiceMethodDone done)>;
+
 struct EngineOptions {
   // Methods for internal service tasks by "module.method"; a task naming a method that is not
   // here fails with 404. Tasks without module and method are no-ops.
   std::map<std::string, ServiceMethod> service_methods;
+  // Asynchronous methods by "module.method"; a name here wins over service_methods.
+  std::map<std::string, AsyncServiceMethod> async_service_methods;
   // Threads that run transitions (scripts included).
   std::size_t worker_threads = 2;
   // Longest a single script, condition or expression may run; beyond it the instance fails

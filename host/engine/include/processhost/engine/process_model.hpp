@@ -43,6 +43,9 @@ struct Script {
   std::size_t id = 0;  // process-wide unique; key of the compiled-function cache
   std::string source;  // a function body (conditions are "return <expr>")
   bool uses_token = true;  // false when the source never names token, this or identity
+  // Set at deploy when the runtime cannot compile source (script tasks only): the model is
+  // accepted and every run of the script fails with this SyntaxError, as a script error.
+  std::string compile_error;
 };
 
 // A value that may be an expression "${...}": evaluated against the token when used.
