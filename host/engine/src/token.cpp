@@ -41,18 +41,17 @@ std::string make_uuid() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
   const std::uint64_t high = (generator() & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
   const std::uint64_t low = (generator() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  static const char kHex[] = "0123456789abcdef";
-  std::string text(36, '-');
-  std::size_t position = 0;
-  auto put = [&](std::uint64_t value, int nibbles) {
-    for (int shift = (nibbles - 1) * 4; shift >= 0; shift -= 4) {
-      if (position == 8 || position == 13 || position == 18 || position == 23) ++position;
-      text[position++] = kHex[(value >> shift) & 0xf];
-    }
-  };
-  put(high, 16);
-  put(low, 16);
-  return text;
+  static constexpr char kHex[] = "0123456789abcdef";
+  char text[36];
+  char* out = text;
+  for (int byte = 0; byte < 16; ++byte) {
+    if (byte == 4 || byte == 6 || byte == 8 || byte == 10) *out++ = '-';
+    const std::uint64_t half = byte < 8 ? high : low;
+    const auto value = static_cast<unsigned>(half >> (56 - 8 * (byte % 8))) & 0xffu;
+    *out++ = kHex[value >> 4];
+    *out++ = kHex[value & 0xfu];
+  }
+  return std::string(text, sizeof text);
 }
 
 }  // namespace processhost::engine
