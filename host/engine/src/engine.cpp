@@ -217,7 +217,7 @@ void EngineCore::run_transition(const std::string& instance_id, std::shared_ptr<
   job->state = std::move(state_for_new);
   job->transition = std::move(transition);
   job->done = std::move(done);
-  strands_->run(instance_id, [this, job](KeyedSerializer::Release release) {
+  strands_->run(job->instance_id, [this, job](KeyedSerializer::Release release) {
     job->release = std::move(release);
     attempt(job);
   });

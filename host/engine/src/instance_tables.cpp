@@ -75,6 +75,7 @@ std::uint32_t InstanceTables::create(const ProcessInstanceRecord& record) {
 
 void InstanceTables::make_live(Slot& slot, std::uint32_t index) {
   slot.live = std::make_unique<LiveInstance>();
+  slot.live->nodes.reserve(4);
   slot.live->live_position = live_.size();
   live_.push_back(index);
 }
