@@ -346,7 +346,7 @@ void Executor::reach_end(Token token, const FlowNode& node) {
     result.end_event_lane = node.lane;
     result.token_payload = token.payload;
     result.created_at_ms = environment_.now_ms;
-    outcome_.changes.correlation_results.push_back(result);
+    outcome_.changes.correlation_results.push_back(std::move(result));
     outcome_.ends.push_back({node.id, token.payload});
     emit("end_event_reached", &node, token.flow_node_instance_id, token.payload);
     return;
@@ -579,7 +579,12 @@ RunOutcome Executor::finish() && {
   close_instance();
   state_.record.version = previous_version_ + 1;
   outcome_.changes.expected_version = previous_version_;
+  // The state keeps its record for the next transition but never reads its runtime state
+  // text again (a restore reads the store's): that part moves instead of being copied.
+  JsonText runtime_state = std::move(state_.record.runtime_state);
+  state_.record.runtime_state = "null";
   outcome_.changes.instance = state_.record;
+  outcome_.changes.instance.runtime_state = std::move(runtime_state);
   return std::move(outcome_);
 }
 
