@@ -160,7 +160,7 @@ std::optional<std::int64_t> InstanceTables::commit(ChangeSet& changes) {
 std::optional<ProcessInstanceRecord> InstanceTables::load(std::string_view id) const {
   const Slot* slot = find(id);
   if (!slot) return std::nullopt;
-  return slot->live ? slot->live->record : unpack(slot->packed);
+  return slot->live ? slot->live->record : unpack(slot->packed, packer_.arena());
 }
 
 std::vector<ProcessInstanceRecord> InstanceTables::query(const InstanceQuery& query) const {
@@ -176,9 +176,12 @@ std::vector<ProcessInstanceRecord> InstanceTables::query(const InstanceQuery& qu
       continue;
     }
     const auto& packed = slot.packed;
-    if (same(query.correlation_id, packed.correlation_id) && same(query.process_model_id, packed.process_model_id) &&
-        same(query.owner_user_id, packed.owner_user_id) && same(query.state, packed.state)) {
-      found.push_back(unpack(packed));
+    const auto& arena = packer_.arena();
+    if (same(query.correlation_id, packed.correlation_id) &&
+        same(query.process_model_id, arena.interned(packed.process_model_id)) &&
+        same(query.owner_user_id, arena.interned(packed.owner_user_id)) &&
+        same(query.state, arena.interned(packed.state))) {
+      found.push_back(unpack(packed, arena));
     }
   }
   return found;
@@ -216,7 +219,9 @@ std::vector<CorrelationResultRecord> InstanceTables::results(std::string_view co
   if (latest == latest_result_.end()) return found;
   for (std::uint32_t next = latest->second + 1; next != 0;) {
     const PackedResult& result = results_[next - 1];
-    if (model.empty() || result.process_model_id == model) found.push_back(unpack(result));
+    if (model.empty() || packer_.arena().interned(result.process_model_id) == model) {
+      found.push_back(unpack(result, packer_.arena()));
+    }
     next = result.previous;
   }
   std::reverse(found.begin(), found.end());

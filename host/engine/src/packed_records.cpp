@@ -3,6 +3,11 @@
 #include <cstring>
 
 namespace processhost::engine {
+namespace {
+
+constexpr std::string_view kNull = "null";
+
+}  // namespace
 
 std::string_view StringArena::copy(std::string_view text) {
   if (text.empty()) return {};
@@ -11,13 +16,17 @@ std::string_view StringArena::copy(std::string_view text) {
   return {bytes, text.size()};
 }
 
-std::string_view StringArena::intern(std::string_view text) {
-  if (text.empty()) return {};
+std::uint32_t StringArena::intern(std::string_view text) {
+  if (text.empty()) return 0;
   auto& recent = recent_[(text.size() * 31u + static_cast<unsigned char>(text.back())) & 15u];
-  if (recent == text) return recent;
+  if (interned_list_[recent] == text) return recent;
   auto found = interned_.find(text);
-  if (found == interned_.end()) found = interned_.insert(copy(text)).first;
-  recent = *found;
+  if (found == interned_.end()) {
+    const auto index = static_cast<std::uint32_t>(interned_list_.size());
+    interned_list_.push_back(copy(text));
+    found = interned_.emplace(interned_list_.back(), index).first;
+  }
+  recent = found->second;
   return recent;
 }
 
@@ -37,9 +46,8 @@ PackedInstance RecordPacker::pack(const ProcessInstanceRecord& record, std::stri
   packed.owner_user_id = arena_.intern(record.owner_user_id);
   packed.owner_identity = arena_.intern(record.owner_identity);
   packed.state = arena_.intern(record.state);
-  packed.error = record.error == "null" ? arena_.intern(record.error) : arena_.copy_or_reuse(record.error, last_error_);
-  packed.runtime_state = record.runtime_state == "null" ? arena_.intern(record.runtime_state)
-                                                        : arena_.copy(record.runtime_state);
+  packed.error = record.error == "null" ? kNull : arena_.copy_or_reuse(record.error, last_error_);
+  packed.runtime_state = record.runtime_state == "null" ? kNull : arena_.copy(record.runtime_state);
   packed.version = record.version;
   packed.created_at_ms = record.created_at_ms;
   packed.finished_at_ms = record.finished_at_ms;
@@ -61,16 +69,16 @@ PackedResult RecordPacker::pack(const CorrelationResultRecord& result, std::stri
   return packed;
 }
 
-ProcessInstanceRecord unpack(const PackedInstance& packed) {
+ProcessInstanceRecord unpack(const PackedInstance& packed, const StringArena& arena) {
   ProcessInstanceRecord record;
   record.id = packed.id;
-  record.process_model_id = packed.process_model_id;
-  record.process_model_hash = packed.process_model_hash;
+  record.process_model_id = arena.interned(packed.process_model_id);
+  record.process_model_hash = arena.interned(packed.process_model_hash);
   record.correlation_id = packed.correlation_id;
   record.parent_process_instance_id = packed.parent_process_instance_id;
-  record.owner_user_id = packed.owner_user_id;
-  record.owner_identity = packed.owner_identity;
-  record.state = packed.state;
+  record.owner_user_id = arena.interned(packed.owner_user_id);
+  record.owner_identity = arena.interned(packed.owner_identity);
+  record.state = arena.interned(packed.state);
   record.error = packed.error;
   record.version = packed.version;
   record.created_at_ms = packed.created_at_ms;
@@ -79,13 +87,13 @@ ProcessInstanceRecord unpack(const PackedInstance& packed) {
   return record;
 }
 
-CorrelationResultRecord unpack(const PackedResult& packed) {
+CorrelationResultRecord unpack(const PackedResult& packed, const StringArena& arena) {
   CorrelationResultRecord result;
   result.correlation_id = packed.correlation_id;
-  result.process_model_id = packed.process_model_id;
+  result.process_model_id = arena.interned(packed.process_model_id);
   result.process_instance_id = packed.process_instance_id;
-  result.end_event_id = packed.end_event_id;
-  result.end_event_lane = packed.end_event_lane;
+  result.end_event_id = arena.interned(packed.end_event_id);
+  result.end_event_lane = arena.interned(packed.end_event_lane);
   result.token_payload = packed.token_payload;
   result.created_at_ms = packed.created_at_ms;
   return result;

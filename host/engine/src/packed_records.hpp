@@ -2,7 +2,8 @@
 // What the memory store keeps of an instance after it ended, packed: every string is a view
 // into an append-only arena, and strings that repeat across instances (model id and hash,
 // owner, states, end events, lanes) are stored once. About 200 bytes per ended instance plus
-// its own ids, instead of a full ProcessInstanceRecord with a heap block per field.
+// its own ids and its result, instead of a full ProcessInstanceRecord with a heap block per
+// field.
 //
 // Not thread-safe: the memory store calls these under its lock.
 
@@ -11,7 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include <boost/unordered/unordered_flat_set.hpp>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "processhost/services/store.hpp"
 
@@ -22,29 +25,32 @@ namespace processhost::engine {
 class StringArena {
  public:
   std::string_view copy(std::string_view text);
-  // One copy per distinct text: for values many records share.
-  std::string_view intern(std::string_view text);
+  // One copy per distinct text, for values many records share; 0 stands for "".
+  std::uint32_t intern(std::string_view text);
+  std::string_view interned(std::uint32_t index) const { return interned_list_[index]; }
   // As copy, but reuses the previous text of the same kind when it is equal (payloads of
   // one model often are).
   std::string_view copy_or_reuse(std::string_view text, std::string_view& previous);
 
  private:
   std::pmr::monotonic_buffer_resource memory_{64 * 1024};
-  boost::unordered_flat_set<std::string_view> interned_;
-  std::string_view recent_[16];  // last interned text per small hash, to skip the set lookup
+  boost::unordered_flat_map<std::string_view, std::uint32_t> interned_;
+  std::vector<std::string_view> interned_list_{std::string_view()};
+  std::uint32_t recent_[16] = {};  // last interned text per small hash, to skip the map lookup
 };
 
+// Views into the arena, or indexes of interned texts (StringArena::interned).
 struct PackedInstance {
   std::string_view id;
-  std::string_view process_model_id;
-  std::string_view process_model_hash;
   std::string_view correlation_id;
   std::string_view parent_process_instance_id;
-  std::string_view owner_user_id;
-  std::string_view owner_identity;
-  std::string_view state;
   std::string_view error;
   std::string_view runtime_state;
+  std::uint32_t process_model_id = 0;
+  std::uint32_t process_model_hash = 0;
+  std::uint32_t owner_user_id = 0;
+  std::uint32_t owner_identity = 0;
+  std::uint32_t state = 0;
   std::int64_t version = 0;
   std::int64_t created_at_ms = 0;
   std::int64_t finished_at_ms = 0;
@@ -52,13 +58,13 @@ struct PackedInstance {
 
 struct PackedResult {
   std::string_view correlation_id;
-  std::string_view process_model_id;
   std::string_view process_instance_id;
-  std::string_view end_event_id;
-  std::string_view end_event_lane;
   std::string_view token_payload;
-  std::int64_t created_at_ms = 0;
+  std::uint32_t process_model_id = 0;
+  std::uint32_t end_event_id = 0;
+  std::uint32_t end_event_lane = 0;
   std::uint32_t previous = 0;  // 1 + index of the previous result of the same correlation; 0: none
+  std::int64_t created_at_ms = 0;
 };
 
 class RecordPacker {
@@ -69,6 +75,7 @@ class RecordPacker {
   PackedResult pack(const CorrelationResultRecord& result, std::string_view instance_id,
                     std::string_view correlation_id);
   StringArena& arena() { return arena_; }
+  const StringArena& arena() const { return arena_; }
 
  private:
   StringArena arena_;
@@ -76,7 +83,7 @@ class RecordPacker {
   std::string_view last_error_;
 };
 
-ProcessInstanceRecord unpack(const PackedInstance& packed);
-CorrelationResultRecord unpack(const PackedResult& packed);
+ProcessInstanceRecord unpack(const PackedInstance& packed, const StringArena& arena);
+CorrelationResultRecord unpack(const PackedResult& packed, const StringArena& arena);
 
 }  // namespace processhost::engine
