@@ -13,6 +13,7 @@ void Token::record(const std::string& node_id, JsonText result) {
       return;
     }
   }
+  if (history.empty()) history.reserve(4);  // one allocation for a short path, not 1, 2, 4
   history.emplace_back(node_id, std::move(result));
 }
 
