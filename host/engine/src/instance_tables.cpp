@@ -62,14 +62,18 @@ std::uint32_t InstanceTables::create(const ProcessInstanceRecord& record) {
   slot.packed.correlation_id = packer_.arena().copy(record.correlation_id);
   slot.order_created_at_ms = record.created_at_ms;
   by_id_.emplace(slot.packed.id, index);
-  // Instances are created in (nearly) time order: the new one almost always goes last.
-  if (order_.empty() || !order_before(index, order_.back())) {
-    order_.push_back(index);
-  } else {
-    auto position = std::upper_bound(order_.begin(), order_.end(), index,
-                                     [this](std::uint32_t a, std::uint32_t b) { return order_before(a, b); });
-    order_.insert(position, index);
+  // Instances are created in (nearly) time order: the new one goes last or among the last
+  // few created in the same millisecond, whose slots are still in cache; only a late one
+  // needs the binary search over the whole order.
+  auto position = order_.end();
+  for (int step = 0; step < 64 && position != order_.begin() && order_before(index, *(position - 1)); ++step) {
+    --position;
   }
+  if (position != order_.begin() && order_before(index, *(position - 1))) {
+    position = std::upper_bound(order_.begin(), position, index,
+                                [this](std::uint32_t a, std::uint32_t b) { return order_before(a, b); });
+  }
+  order_.insert(position, index);
   return index;
 }
 
