@@ -1,9 +1,9 @@
 #pragma once
-// What the memory store keeps of an instance after it ended, packed: every string is a view
-// into an append-only arena, and strings that repeat across instances (model id and hash,
-// owner, states, end events, lanes) are stored once. About 200 bytes per ended instance plus
-// its own ids and its result, instead of a full ProcessInstanceRecord with a heap block per
-// field.
+// What the memory store keeps of an instance after it ended, packed: strings are views into
+// an append-only arena, and strings that repeat across instances (model id and hash, owner,
+// states, end events, lanes) are stored once and referred to by index. 128 bytes per ended
+// instance plus its ids (and 72 per result), instead of a full ProcessInstanceRecord with a
+// heap block per field.
 //
 // Not thread-safe: the memory store calls these under its lock.
 

@@ -6,7 +6,7 @@
 // calling thread, after releasing the store's lock. Commits check the instance version
 // (409 on mismatch) exactly as a durable store must.
 // Memory: flow node instances of an instance are dropped when the instance ends (finished,
-// terminated, error); instances and correlation results are kept, packed (about 300 bytes
+// terminated, error); instances and correlation results are kept, packed (about 370 bytes
 // for an ended instance with one result instead of about 1.7 KiB as full records).
 
 #include <map>
