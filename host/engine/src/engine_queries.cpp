@@ -148,7 +148,7 @@ void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<P
   flow_query.lanes = visible_lanes(identity);
   flow_query.page = query.page;
   auto* core = core_.get();
-  core->store_->query_flow_nodes(flow_query, [core, done](Result<PagedList<FlowNodeInstanceRecord>> found) {
+  core->store_->query_flow_nodes(std::move(flow_query), [core, done](Result<PagedList<FlowNodeInstanceRecord>> found) {
     if (!found) return done(std::move(found).take_error());
     auto resolver = std::make_shared<FormResolver>();
     resolver->core = core;

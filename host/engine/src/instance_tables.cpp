@@ -10,9 +10,8 @@ namespace {
 constexpr std::size_t kIndexedFrom = 32;
 
 bool matches(const FlowNodeQuery& query, const FlowNodeInstanceRecord& record) {
-  if (!query.flow_node_types.empty() &&
-      std::find(query.flow_node_types.begin(), query.flow_node_types.end(), record.flow_node_type) ==
-          query.flow_node_types.end()) {
+  if (!query.flow_node_types.empty() && std::find(query.flow_node_types.begin(), query.flow_node_types.end(),
+                                                  record.flow_node_type) == query.flow_node_types.end()) {
     return false;
   }
   if (query.state && record.state != *query.state) return false;

@@ -40,9 +40,9 @@ class InstanceTables {
  private:
   struct LiveInstance {
     ProcessInstanceRecord record;
-    std::vector<std::unique_ptr<FlowNodeInstanceRecord>> nodes;  // stable addresses for suspended_
+    std::vector<std::unique_ptr<FlowNodeInstanceRecord>> nodes;      // stable addresses for suspended_
     std::unordered_map<std::string, FlowNodeInstanceRecord*> by_id;  // built once nodes is long
-    std::size_t live_position = 0;                                 // in live_
+    std::size_t live_position = 0;                                   // in live_
   };
   struct Slot {
     PackedInstance packed;  // id and correlation_id always; the rest once the instance ended
@@ -56,7 +56,8 @@ class InstanceTables {
     bool operator<(const SuspendedKey& other) const;
   };
   template <class T>
-  using Chunked = boost::container::deque<T, void, boost::container::deque_options_t<boost::container::block_size<256u>>>;
+  using Chunked =
+      boost::container::deque<T, void, boost::container::deque_options_t<boost::container::block_size<256u>>>;
 
   const Slot* find(std::string_view id) const;
   std::uint32_t create(const ProcessInstanceRecord& record);

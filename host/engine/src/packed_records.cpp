@@ -57,8 +57,7 @@ PackedInstance RecordPacker::pack(const ProcessInstanceRecord& record, std::stri
 PackedResult RecordPacker::pack(const CorrelationResultRecord& result, std::string_view instance_id,
                                 std::string_view correlation_id) {
   PackedResult packed;
-  packed.correlation_id =
-      result.correlation_id == correlation_id ? correlation_id : arena_.copy(result.correlation_id);
+  packed.correlation_id = result.correlation_id == correlation_id ? correlation_id : arena_.copy(result.correlation_id);
   packed.process_model_id = arena_.intern(result.process_model_id);
   packed.process_instance_id =
       result.process_instance_id == instance_id ? instance_id : arena_.copy(result.process_instance_id);

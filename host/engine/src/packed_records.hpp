@@ -11,7 +11,6 @@
 #include <memory_resource>
 #include <string>
 #include <string_view>
-
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>

@@ -101,6 +101,16 @@ TEST(MemoryStore, EndingAnInstanceDropsItsFlowNodesButKeepsResults) {
   EXPECT_EQ(owned->items[0].state, "finished");
 }
 
+Result<std::vector<CorrelationResultRecord>> results(MemoryStore& store, const std::string& correlation,
+                                                     const std::string& model) {
+  return call_sync<std::vector<CorrelationResultRecord>>(
+      [&](auto done) { store.query_results(correlation, model, done); });
+}
+
+Result<PagedList<FlowNodeInstanceRecord>> nodes(MemoryStore& store, const FlowNodeQuery& query) {
+  return call_sync<PagedList<FlowNodeInstanceRecord>>([&](auto done) { store.query_flow_nodes(query, done); });
+}
+
 Result<std::optional<ProcessInstanceRecord>> load(MemoryStore& store, const std::string& id) {
   return call_sync<std::optional<ProcessInstanceRecord>>([&](auto done) { store.load_instance(id, done); });
 }
@@ -158,9 +168,9 @@ TEST(MemoryStore, AnEndedInstanceCanBeCommittedAgainAtItsVersion) {
   EXPECT_EQ(loaded.value()->version, 2);
   FlowNodeQuery waiting;
   waiting.state = "suspended";
-  auto nodes = call_sync<PagedList<FlowNodeInstanceRecord>>([&](auto done) { store.query_flow_nodes(waiting, done); });
-  ASSERT_EQ(nodes->items.size(), 1u);
-  EXPECT_EQ(nodes->items[0].id, "t1");
+  auto listed = nodes(store, waiting);
+  ASSERT_EQ(listed->items.size(), 1u);
+  EXPECT_EQ(listed->items[0].id, "t1");
 }
 
 TEST(MemoryStore, ResultsOfACorrelationKeepTheirOrderAcrossInstancesAndModels) {
@@ -169,22 +179,23 @@ TEST(MemoryStore, ResultsOfACorrelationKeepTheirOrderAcrossInstancesAndModels) {
     auto changes = change_set("i" + std::to_string(i), 0, "finished");
     changes.instance.correlation_id = "shared";
     const std::string model = i == 1 ? "other" : "m";
+    const std::string payload = "{\"n\":" + std::to_string(i) + "}";
     changes.correlation_results.push_back(
-        {"shared", model, changes.instance.id, "End" + std::to_string(i), "", "{\"n\":" + std::to_string(i) + "}", i});
+        {"shared", model, changes.instance.id, "End" + std::to_string(i), "", payload, i});
     ASSERT_TRUE(commit(store, changes));
   }
-  auto all = call_sync<std::vector<CorrelationResultRecord>>([&](auto done) { store.query_results("shared", "", done); });
+  auto all = results(store, "shared", "");
   ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ(all->at(0).end_event_id, "End0");
   EXPECT_EQ(all->at(1).end_event_id, "End1");
   EXPECT_EQ(all->at(1).process_model_id, "other");
   EXPECT_EQ(all->at(2).token_payload, "{\"n\":2}");
   EXPECT_EQ(all->at(2).process_instance_id, "i2");
-  auto of_m = call_sync<std::vector<CorrelationResultRecord>>([&](auto done) { store.query_results("shared", "m", done); });
+  auto of_m = results(store, "shared", "m");
   ASSERT_EQ(of_m->size(), 2u);
   EXPECT_EQ(of_m->at(0).end_event_id, "End0");
   EXPECT_EQ(of_m->at(1).end_event_id, "End2");
-  auto none = call_sync<std::vector<CorrelationResultRecord>>([&](auto done) { store.query_results("c-i0", "", done); });
+  auto none = results(store, "c-i0", "");
   EXPECT_TRUE(none->empty());
 }
 
@@ -210,7 +221,9 @@ TEST(MemoryStore, InstancesCreatedOutOfTimeOrderAreListedByCreationTime) {
 TEST(MemoryStore, AnInstanceWithManyRecordsReplacesThemById) {
   MemoryStore store;
   auto changes = change_set("i1", 0, "running");
-  for (int i = 0; i < 40; ++i) changes.flow_node_instances.push_back(task_record("t" + std::to_string(i), "i1", "", i));
+  for (int i = 0; i < 40; ++i) {
+    changes.flow_node_instances.push_back(task_record("t" + std::to_string(i), "i1", "", i));
+  }
   ASSERT_TRUE(commit(store, changes));
   auto next = change_set("i1", 1, "running");
   for (int i = 0; i < 40; i += 2) {
@@ -220,11 +233,11 @@ TEST(MemoryStore, AnInstanceWithManyRecordsReplacesThemById) {
   ASSERT_TRUE(commit(store, next));
   FlowNodeQuery of_instance;
   of_instance.process_instance_id = "i1";
-  auto all = call_sync<PagedList<FlowNodeInstanceRecord>>([&](auto done) { store.query_flow_nodes(of_instance, done); });
+  auto all = nodes(store, of_instance);
   EXPECT_EQ(all->total_count, 41u);
   FlowNodeQuery waiting;
   waiting.state = "suspended";
-  auto suspended = call_sync<PagedList<FlowNodeInstanceRecord>>([&](auto done) { store.query_flow_nodes(waiting, done); });
+  auto suspended = nodes(store, waiting);
   ASSERT_EQ(suspended->total_count, 21u);
   EXPECT_EQ(suspended->items.front().id, "t1");
   EXPECT_EQ(suspended->items.back().id, "t40");

@@ -1,9 +1,9 @@
 // White-box tests of the instance's serialized runtime state and of the ids the engine makes.
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "element_handlers.hpp"
 #include "instance_state.hpp"
