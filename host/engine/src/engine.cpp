@@ -223,7 +223,7 @@ void EngineCore::run_transition(const std::string& instance_id, std::shared_ptr<
   job->state = std::move(state_for_new);
   job->transition = std::move(transition);
   job->done = std::move(done);
-  strands_->run(instance_id, [this, job](KeyedSerializer::Release release) {
+  strands_->run(job->instance_id, [this, job](KeyedSerializer::Release release) {
     job->release = std::move(release);
     attempt(job);
   });
@@ -242,21 +242,22 @@ void EngineCore::attempt(std::shared_ptr<Job> job) {
 }
 
 void EngineCore::build_and_commit(std::shared_ptr<Job> job) {
-  auto outcome = job->transition(*job->state);
-  if (!outcome) return finish_job(job, std::move(outcome).take_error());
-  job->outcome = std::move(outcome.value());
-  const bool is_new = job->outcome.changes.expected_version == 0;
+  auto& result = job->result.emplace(job->transition(*job->state));
+  if (!result) return finish_job(job, std::move(result));
+  auto& outcome = result.value();
+  const bool is_new = outcome.changes.expected_version == 0;
   std::optional<std::int64_t> earliest_timer;
-  for (const auto& timer : job->outcome.changes.timers_armed) {
+  for (const auto& timer : outcome.changes.timers_armed) {
     if (!earliest_timer || timer.due_at_ms < *earliest_timer) earliest_timer = timer.due_at_ms;
   }
-  store_->commit(std::move(job->outcome.changes), [this, job, is_new, earliest_timer](Status committed) {
+  store_->commit(std::move(outcome.changes), [this, job, is_new, earliest_timer](Status committed) {
     if (!committed) {
       cache_erase(job->instance_id);
       if (committed.error().status == ErrorStatus::conflict && !is_new &&
           job->attempt_number < options_.conflict_retries) {
         ++job->attempt_number;
         job->state.reset();
+        job->result.reset();
         attempt(job);
         return;
       }
@@ -267,14 +268,15 @@ void EngineCore::build_and_commit(std::shared_ptr<Job> job) {
     } else {
       cache_erase(job->instance_id);
     }
-    job->outcome.changes.instance.state = job->state->record.state;
-    after_commit(job->state->record, job->outcome, earliest_timer);
-    published(job->instance_id, job->outcome);
-    finish_job(job, std::move(job->outcome));
+    auto& outcome = job->result->value();
+    outcome.changes.instance.state = job->state->record.state;
+    after_commit(job->state->record, outcome, earliest_timer);
+    published(job->instance_id, outcome);
+    finish_job(job, std::move(*job->result));
   });
 }
 
-void EngineCore::finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome> result) {
+void EngineCore::finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome>&& result) {
   job->done(std::move(result));
   job->release();
   if (--in_flight_ == 0) {

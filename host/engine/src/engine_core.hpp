@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -114,11 +115,13 @@ class EngineCore {
     TransitionDone done;
     KeyedSerializer::Release release;
     int attempt_number = 0;
-    RunOutcome outcome;
+    // The transition's result, kept in place from build to callback: a RunOutcome is large
+    // and every move of it costs.
+    std::optional<Result<RunOutcome>> result;
   };
   void attempt(std::shared_ptr<Job> job);
   void build_and_commit(std::shared_ptr<Job> job);
-  void finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome> result);
+  void finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome>&& result);
   void published(const std::string& instance_id, const RunOutcome& outcome);
   void cache_put(std::shared_ptr<InstanceState> state);
   std::shared_ptr<InstanceState> cache_get(const std::string& id);

@@ -148,28 +148,29 @@ void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<P
   flow_query.lanes = visible_lanes(identity);
   flow_query.page = query.page;
   auto* core = core_.get();
-  core->store_->query_flow_nodes(flow_query, [core, done](Result<PagedList<FlowNodeInstanceRecord>> found) {
+  core->store_->query_flow_nodes(std::move(flow_query), [core, done](Result<PagedList<FlowNodeInstanceRecord>> found) {
     if (!found) return done(std::move(found).take_error());
     auto resolver = std::make_shared<FormResolver>();
     resolver->core = core;
     resolver->done = done;
     resolver->list.total_count = found.value().total_count;
     for (auto& record : found.value().items) {
+      // The records are this call's copies: their strings move into the task.
       WaitingTask task;
       task.kind = kind_of(record.flow_node_type);
-      task.flow_node_id = record.flow_node_id;
-      task.name = record.flow_node_name;
-      task.flow_node_instance_id = record.id;
-      task.correlation_id = record.correlation_id;
-      task.process_model_id = record.process_model_id;
-      task.process_instance_id = record.process_instance_id;
-      task.lane = record.flow_node_lane;
-      task.token_payload = record.token_on_enter;
+      task.flow_node_id = std::move(record.flow_node_id);
+      task.name = std::move(record.flow_node_name);
+      task.flow_node_instance_id = std::move(record.id);
+      task.correlation_id = std::move(record.correlation_id);
+      task.process_model_id = std::move(record.process_model_id);
+      task.process_instance_id = std::move(record.process_instance_id);
+      task.lane = std::move(record.flow_node_lane);
+      task.token_payload = std::move(record.token_on_enter);
       if (task.kind == TaskKind::user_task) {
         // Without expressions (and with one deployed version) the form needs no instance state.
-        auto model = core->has_single_version(record.process_model_id) ? core->latest_model(record.process_model_id)
-                                                                       : nullptr;
-        const FlowNode* node = model ? model->find(record.flow_node_id) : nullptr;
+        auto model = core->has_single_version(task.process_model_id) ? core->latest_model(task.process_model_id)
+                                                                     : nullptr;
+        const FlowNode* node = model ? model->find(task.flow_node_id) : nullptr;
         if (node && !node->has_form_expressions) {
           auto form = evaluate_user_task(model->id, *node, {}, "");
           if (form) task.user_task = std::move(form.value());

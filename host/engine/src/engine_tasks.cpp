@@ -7,12 +7,17 @@ namespace processhost::engine {
 namespace {
 
 std::string owner_identity_json(const Identity& identity) {
-  std::string text = "{\"userId\":" + json_quote(identity.user_id) + ",\"claims\":[";
+  std::string text;
+  text.reserve(48 + identity.user_id.size());
+  text += "{\"userId\":";
+  text += json_quote(identity.user_id);
+  text += ",\"claims\":[";
   for (std::size_t i = 0; i < identity.claims.size(); ++i) {
     if (i) text += ',';
     text += json_quote(identity.claims[i]);
   }
-  return text + "]" + (identity.super_user ? ",\"superUser\":true}" : "}");
+  text += identity.super_user ? "],\"superUser\":true}" : "]}";
+  return text;
 }
 
 std::string task_kind_name(TaskKind kind) {
@@ -171,9 +176,8 @@ void EngineCore::launch(const Identity& identity, std::shared_ptr<const ProcessM
   record.owner_identity = owner_identity_json(identity);
   record.state = "running";
   record.created_at_ms = now_ms();
-  const std::string id = record.id;
   run_transition(
-      id, state,
+      state->record.id, state,
       [this, start_index, payload = std::move(payload)](InstanceState& instance) -> Result<RunOutcome> {
         Executor executor(instance, environment());
         executor.start(start_index, payload);

@@ -1,7 +1,31 @@
 #include "instance_state.hpp"
 
+#include <charconv>
+
 namespace processhost::engine {
 namespace {
+
+// Appends text as a JSON string. Ids and node ids rarely need escaping: those are copied
+// as they are; anything else goes through json_quote.
+void append_quoted(std::string& text, std::string_view value) {
+  bool plain = true;
+  for (const char c : value) {  // no early exit: the compiler vectorises this loop
+    plain &= c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+  }
+  if (!plain) {
+    text += json_quote(value);
+    return;
+  }
+  text += '"';
+  text += value;
+  text += '"';
+}
+
+void append_number(std::string& text, std::int64_t value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  text.append(digits, end);
+}
 
 void append_history(std::string& text, const History& history) {
   text += '[';
@@ -10,7 +34,7 @@ void append_history(std::string& text, const History& history) {
     if (!first) text += ',';
     first = false;
     text += '[';
-    text += json_quote(node_id);
+    append_quoted(text, node_id);
     text += ',';
     text += result;
     text += ']';
@@ -64,18 +88,40 @@ const Token* InstanceState::find_waiting(std::string_view flow_node_instance_id)
 }
 
 JsonText serialize_runtime_state(const InstanceState& state) {
-  std::string text = "{\"v\":1,\"nextScope\":" + std::to_string(state.next_scope_id) + ",\"tokens\":[";
+  // Appended in place: this runs on every commit of a waiting instance.
+  std::string text;
+  text.reserve(256);
+  text += "{\"v\":1,\"nextScope\":";
+  append_number(text, static_cast<std::int64_t>(state.next_scope_id));
+  text += ",\"tokens\":[";
   bool first = true;
   for (const auto& token : state.waiting) {
     if (!first) text += ',';
     first = false;
-    text += "{\"node\":" + json_quote(node_id(state, token.node)) + ",\"fni\":" +
-            json_quote(token.flow_node_instance_id) + ",\"prev\":" + json_quote(token.previous_flow_node_instance_id) +
-            ",\"scope\":" + std::to_string(token.scope) + ",\"at\":" + std::to_string(token.entered_at_ms) +
-            ",\"payload\":" + token.payload;
-    if (!token.attached_to.empty()) text += ",\"attachedTo\":" + json_quote(token.attached_to);
-    if (!token.timer_id.empty()) text += ",\"timer\":" + json_quote(token.timer_id);
-    if (!token.child_instance_id.empty()) text += ",\"child\":" + json_quote(token.child_instance_id);
+    text += "{\"node\":";
+    append_quoted(text, node_id(state, token.node));
+    text += ",\"fni\":";
+    append_quoted(text, token.flow_node_instance_id);
+    text += ",\"prev\":";
+    append_quoted(text, token.previous_flow_node_instance_id);
+    text += ",\"scope\":";
+    append_number(text, static_cast<std::int64_t>(token.scope));
+    text += ",\"at\":";
+    append_number(text, token.entered_at_ms);
+    text += ",\"payload\":";
+    text += token.payload;
+    if (!token.attached_to.empty()) {
+      text += ",\"attachedTo\":";
+      append_quoted(text, token.attached_to);
+    }
+    if (!token.timer_id.empty()) {
+      text += ",\"timer\":";
+      append_quoted(text, token.timer_id);
+    }
+    if (!token.child_instance_id.empty()) {
+      text += ",\"child\":";
+      append_quoted(text, token.child_instance_id);
+    }
     text += ",\"history\":";
     append_history(text, token.history);
     text += '}';
@@ -85,8 +131,13 @@ JsonText serialize_runtime_state(const InstanceState& state) {
   for (const auto& join : state.joins) {
     if (!first) text += ',';
     first = false;
-    text += "{\"node\":" + json_quote(node_id(state, join.gateway)) + ",\"scope\":" + std::to_string(join.scope) +
-            ",\"prev\":" + json_quote(join.previous_flow_node_instance_id) + ",\"arrived\":";
+    text += "{\"node\":";
+    append_quoted(text, node_id(state, join.gateway));
+    text += ",\"scope\":";
+    append_number(text, static_cast<std::int64_t>(join.scope));
+    text += ",\"prev\":";
+    append_quoted(text, join.previous_flow_node_instance_id);
+    text += ",\"arrived\":";
     append_history(text, join.arrived);
     text += ",\"history\":";
     append_history(text, join.history);
@@ -97,11 +148,23 @@ JsonText serialize_runtime_state(const InstanceState& state) {
   for (const auto& scope : state.scopes) {
     if (!first) text += ',';
     first = false;
-    text += "{\"id\":" + std::to_string(scope.id) + ",\"parent\":" + std::to_string(scope.parent_scope) +
-            ",\"node\":" + json_quote(node_id(state, scope.node)) + ",\"fni\":" +
-            json_quote(scope.flow_node_instance_id) + ",\"prev\":" + json_quote(scope.previous_flow_node_instance_id) +
-            ",\"at\":" + std::to_string(scope.entered_at_ms) + ",\"payload\":" + scope.payload_on_enter +
-            ",\"result\":" + scope.result + ",\"history\":";
+    text += "{\"id\":";
+    append_number(text, static_cast<std::int64_t>(scope.id));
+    text += ",\"parent\":";
+    append_number(text, static_cast<std::int64_t>(scope.parent_scope));
+    text += ",\"node\":";
+    append_quoted(text, node_id(state, scope.node));
+    text += ",\"fni\":";
+    append_quoted(text, scope.flow_node_instance_id);
+    text += ",\"prev\":";
+    append_quoted(text, scope.previous_flow_node_instance_id);
+    text += ",\"at\":";
+    append_number(text, scope.entered_at_ms);
+    text += ",\"payload\":";
+    text += scope.payload_on_enter;
+    text += ",\"result\":";
+    text += scope.result;
+    text += ",\"history\":";
     append_history(text, scope.parent_history);
     text += '}';
   }

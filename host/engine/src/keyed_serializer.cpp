@@ -3,6 +3,7 @@
 namespace processhost::engine {
 
 void KeyedSerializer::run(const std::string& key, Job job) {
+  const std::string* stored = nullptr;
   {
     std::lock_guard lock(mutex_);
     auto [entry, inserted] = queues_.try_emplace(key);
@@ -10,17 +11,19 @@ void KeyedSerializer::run(const std::string& key, Job job) {
       entry->second.push_back(std::move(job));
       return;
     }
+    stored = &entry->first;
   }
-  launch(key, std::move(job));
+  launch(stored, std::move(job));
 }
 
-void KeyedSerializer::launch(const std::string& key, Job job) {
+void KeyedSerializer::launch(const std::string* key, Job job) {
+  // The entry of key is erased only by the last release, so the pointer outlives every use.
   post_([this, key, job = std::move(job)]() mutable {
     job([this, key] {
       Job next;
       {
         std::lock_guard lock(mutex_);
-        auto entry = queues_.find(key);
+        auto entry = queues_.find(*key);
         if (entry->second.empty()) {
           queues_.erase(entry);
           return;

@@ -3,11 +3,12 @@
 // thread pool. A job receives a release function and must call it exactly once when it is
 // done - possibly later, from a store thread - which lets the next job of that key run.
 
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include <boost/container/deque.hpp>
 
 namespace processhost::engine {
 
@@ -23,11 +24,14 @@ class KeyedSerializer {
   void run(const std::string& key, Job job);
 
  private:
-  void launch(const std::string& key, Job job);
+  // key: the key as stored in queues_, which stays in place while its entry exists.
+  void launch(const std::string* key, Job job);
 
   Post post_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::deque<Job>> queues_;  // key present = a job is running
+  // Key present = a job is running. Boost's deque allocates nothing while empty (the
+  // common case: one job per key at a time), std::deque allocates on construction.
+  std::unordered_map<std::string, boost::container::deque<Job>> queues_;
 };
 
 }  // namespace processhost::engine

@@ -1,34 +1,15 @@
 #include "processhost/engine/memory_store.hpp"
 
+#include "instance_tables.hpp"
 #include "paging.hpp"
 
 #include <algorithm>
 
 namespace processhost::engine {
-namespace {
 
-bool matches(const FlowNodeQuery& query, const FlowNodeInstanceRecord& record) {
-  if (!query.flow_node_types.empty() &&
-      std::find(query.flow_node_types.begin(), query.flow_node_types.end(), record.flow_node_type) ==
-          query.flow_node_types.end()) {
-    return false;
-  }
-  if (query.state && record.state != *query.state) return false;
-  if (query.process_model_id && record.process_model_id != *query.process_model_id) return false;
-  if (query.process_instance_id && record.process_instance_id != *query.process_instance_id) return false;
-  if (query.correlation_id && record.correlation_id != *query.correlation_id) return false;
-  if (query.owner_user_id && record.owner_user_id != *query.owner_user_id) return false;
-  if (query.event_type && record.event_type != *query.event_type) return false;
-  if (query.event_name && record.event_name != *query.event_name) return false;
-  if (query.events_only && record.event_type.empty()) return false;
-  if (query.lanes && !record.flow_node_lane.empty() &&
-      std::find(query.lanes->begin(), query.lanes->end(), record.flow_node_lane) == query.lanes->end()) {
-    return false;
-  }
-  return true;
-}
+MemoryStore::MemoryStore() : tables_(std::make_unique<InstanceTables>()) {}
 
-}  // namespace
+MemoryStore::~MemoryStore() = default;
 
 void MemoryStore::save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) {
   {
@@ -51,51 +32,16 @@ void MemoryStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>
 
 void MemoryStore::commit(ChangeSet changes, Callback<Ok> done) {
   std::unique_lock lock(mutex_);
-  auto& incoming = changes.instance;
-  auto existing = instances_.find(incoming.id);
-  const std::int64_t current = existing == instances_.end() ? 0 : existing->second.version;
-  if (current != changes.expected_version) {
+  if (const auto current = tables_->commit(changes)) {
     lock.unlock();
-    done(make_error(ErrorStatus::conflict, "process instance " + incoming.id + " is at version " +
-                                               std::to_string(current) + ", expected " +
+    done(make_error(ErrorStatus::conflict, "process instance " + changes.instance.id + " is at version " +
+                                               std::to_string(*current) + ", expected " +
                                                std::to_string(changes.expected_version)));
     return;
   }
-  const std::string instance_id = incoming.id;
-  const bool ended = incoming.state != "running";
-  // The records of an instance that ends in this commit would be dropped below at once.
-  for (auto& record : ended ? std::vector<FlowNodeInstanceRecord>{} : std::move(changes.flow_node_instances)) {
-    auto [entry, inserted] = flow_nodes_.try_emplace(record.id);
-    if (inserted) {
-      flow_nodes_of_instance_[instance_id].push_back(record.id);
-    } else if (entry->second.state == "suspended") {
-      suspended_.erase({entry->second.created_at_ms, entry->second.id});
-    }
-    if (record.state == "suspended" && !ended) suspended_.insert({record.created_at_ms, record.id});
-    entry->second = std::move(record);
-  }
   for (auto& timer : changes.timers_armed) timers_[timer.id] = std::move(timer);
   for (const auto& id : changes.timers_cancelled) timers_.erase(id);
-  for (auto& result : changes.correlation_results) results_[result.correlation_id].push_back(std::move(result));
   for (auto& task : changes.external_tasks) external_tasks_[task.task.id] = std::move(task);
-  if (ended) {
-    // A volatile store keeps what the API asks for after the end: the instance and its results.
-    if (auto nodes = flow_nodes_of_instance_.find(instance_id); nodes != flow_nodes_of_instance_.end()) {
-      for (const auto& id : nodes->second) {
-        auto record = flow_nodes_.find(id);
-        if (record == flow_nodes_.end()) continue;
-        suspended_.erase({record->second.created_at_ms, id});
-        flow_nodes_.erase(record);
-      }
-      flow_nodes_of_instance_.erase(nodes);
-    }
-  }
-  if (existing == instances_.end()) {
-    instance_order_.insert({incoming.created_at_ms, instance_id});
-    instances_.emplace(instance_id, std::move(incoming));
-  } else {
-    existing->second = std::move(incoming);
-  }
   lock.unlock();
   done(Ok{});
 }
@@ -105,8 +51,7 @@ void MemoryStore::load_instance(std::string process_instance_id,
   std::optional<ProcessInstanceRecord> record;
   {
     std::lock_guard lock(mutex_);
-    auto found = instances_.find(process_instance_id);
-    if (found != instances_.end()) record = found->second;
+    record = tables_->load(process_instance_id);
   }
   done(std::move(record));
 }
@@ -115,14 +60,7 @@ void MemoryStore::query_instances(InstanceQuery query, Callback<PagedList<Proces
   std::vector<ProcessInstanceRecord> found;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [created, id] : instance_order_) {
-      const auto& record = instances_.at(id);
-      if (query.correlation_id && record.correlation_id != *query.correlation_id) continue;
-      if (query.process_model_id && record.process_model_id != *query.process_model_id) continue;
-      if (query.owner_user_id && record.owner_user_id != *query.owner_user_id) continue;
-      if (query.state && record.state != *query.state) continue;
-      found.push_back(record);
-    }
+    found = tables_->query(query);
   }
   done(take_page(std::move(found), query.page));
 }
@@ -131,30 +69,7 @@ void MemoryStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowN
   std::vector<FlowNodeInstanceRecord> found;
   {
     std::lock_guard lock(mutex_);
-    if (query.process_instance_id) {
-      // The per-instance list is the index a durable store would use for this filter.
-      if (auto nodes = flow_nodes_of_instance_.find(*query.process_instance_id); nodes != flow_nodes_of_instance_.end()) {
-        for (const auto& id : nodes->second) {
-          const auto& record = flow_nodes_.at(id);
-          if (matches(query, record)) found.push_back(record);
-        }
-      }
-      std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.created_at_ms, a.id) < std::tie(b.created_at_ms, b.id);
-      });
-    } else if (query.state && *query.state == "suspended") {
-      for (const auto& [created, id] : suspended_) {
-        const auto& record = flow_nodes_.at(id);
-        if (matches(query, record)) found.push_back(record);
-      }
-    } else {
-      for (const auto& [id, record] : flow_nodes_) {
-        if (matches(query, record)) found.push_back(record);
-      }
-      std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.created_at_ms, a.id) < std::tie(b.created_at_ms, b.id);
-      });
-    }
+    found = tables_->query(query);
   }
   done(take_page(std::move(found), query.page));
 }
@@ -164,11 +79,7 @@ void MemoryStore::query_results(std::string correlation_id, std::string process_
   std::vector<CorrelationResultRecord> found;
   {
     std::lock_guard lock(mutex_);
-    if (auto results = results_.find(correlation_id); results != results_.end()) {
-      for (const auto& result : results->second) {
-        if (process_model_id.empty() || result.process_model_id == process_model_id) found.push_back(result);
-      }
-    }
+    found = tables_->results(correlation_id, process_model_id);
   }
   done(std::move(found));
 }

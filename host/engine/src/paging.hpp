@@ -18,6 +18,10 @@ PagedList<T> take_page(std::vector<T> items, PageRequest page) {
   if (page.offset >= items.size()) return list;
   const std::size_t remaining = items.size() - page.offset;
   const std::size_t count = page.limit == 0 || page.limit >= remaining ? remaining : page.limit;
+  if (count == items.size()) {  // the whole list: no second vector
+    list.items = std::move(items);
+    return list;
+  }
   list.items.assign(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(page.offset)),
                     std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(page.offset + count)));
   return list;

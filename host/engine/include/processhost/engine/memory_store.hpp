@@ -6,19 +6,26 @@
 // calling thread, after releasing the store's lock. Commits check the instance version
 // (409 on mismatch) exactly as a durable store must.
 // Memory: flow node instances of an instance are dropped when the instance ends (finished,
-// terminated, error); instances and correlation results are kept.
+// terminated, error); instances and correlation results are kept, packed (about 370 bytes
+// for an ended instance with one result instead of about 1.7 KiB as full records).
 
 #include <map>
+#include <memory>
 #include <mutex>
-#include <set>
-#include <unordered_map>
 
 #include "processhost/services/store.hpp"
 
 namespace processhost::engine {
 
+class InstanceTables;
+
 class MemoryStore final : public Store {
  public:
+  MemoryStore();
+  ~MemoryStore() override;
+  MemoryStore(const MemoryStore&) = delete;
+  MemoryStore& operator=(const MemoryStore&) = delete;
+
   void save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) override;
   void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) override;
   void commit(ChangeSet changes, Callback<Ok> done) override;
@@ -36,16 +43,10 @@ class MemoryStore final : public Store {
   void update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) override;
 
  private:
-  using OrderKey = std::pair<std::int64_t, std::string>;  // created_at_ms, id
-
   std::mutex mutex_;
+  std::unique_ptr<InstanceTables> tables_;  // instances, their flow nodes and results
+
   std::map<std::pair<std::string, std::string>, ProcessDefinitionRecord> definitions_;
-  std::unordered_map<std::string, ProcessInstanceRecord> instances_;
-  std::set<OrderKey> instance_order_;
-  std::unordered_map<std::string, FlowNodeInstanceRecord> flow_nodes_;
-  std::unordered_map<std::string, std::vector<std::string>> flow_nodes_of_instance_;
-  std::set<OrderKey> suspended_;  // suspended flow node instances, in query order
-  std::unordered_map<std::string, std::vector<CorrelationResultRecord>> results_;  // by correlation id
   std::map<std::string, TimerRecord> timers_;
   std::map<std::string, ExternalTaskRecord> external_tasks_;
 };

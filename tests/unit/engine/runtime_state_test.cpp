@@ -1,0 +1,78 @@
+// White-box tests of the instance's serialized runtime state and of the ids the engine makes.
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "element_handlers.hpp"
+#include "instance_state.hpp"
+#include "processhost/engine/bpmn_parser.hpp"
+#include "script_runtime.hpp"
+
+namespace processhost::engine {
+namespace {
+
+std::shared_ptr<const ProcessModel> sample_model() {
+  std::ifstream in(PROCESSHOST_SAMPLE_BPMN);
+  std::stringstream xml;
+  xml << in.rdbuf();
+  ParseOptions options;
+  options.supports = check_node_supported;
+  options.check_syntax = check_script_syntax;
+  return parse_bpmn(xml.str(), options).model;
+}
+
+TEST(RuntimeState, RoundTripsTokensWithTextThatNeedsEscaping) {
+  InstanceState state;
+  state.model = sample_model();
+  ASSERT_TRUE(state.model);
+  state.next_scope_id = 7;
+  Token token;
+  token.node = state.model->index_of("UserTask_1");
+  token.flow_node_instance_id = make_uuid();
+  token.previous_flow_node_instance_id = "prev \"quoted\" \\ back\nline";
+  token.entered_at_ms = 1234567890123;
+  token.scope = 3;
+  token.payload = R"({"a":[1,"x\"y"]})";
+  token.history = {{"StartEvent_1", "{}"}, {"scriptTask_CreateSampleResult", R"({"r":"tab\there"})"}};
+  token.timer_id = "timer-1";
+  state.waiting.push_back(token);
+
+  InstanceState restored;
+  restored.model = state.model;
+  restored.record.runtime_state = serialize_runtime_state(state);
+  ASSERT_TRUE(restore_runtime_state(restored)) << restored.record.runtime_state;
+  EXPECT_EQ(restored.next_scope_id, 7u);
+  ASSERT_EQ(restored.waiting.size(), 1u);
+  const Token& back = restored.waiting.front();
+  EXPECT_EQ(back.node, token.node);
+  EXPECT_EQ(back.flow_node_instance_id, token.flow_node_instance_id);
+  EXPECT_EQ(back.previous_flow_node_instance_id, token.previous_flow_node_instance_id);
+  EXPECT_EQ(back.entered_at_ms, token.entered_at_ms);
+  EXPECT_EQ(back.scope, 3u);
+  EXPECT_EQ(back.payload, token.payload);
+  EXPECT_EQ(back.history, token.history);
+  EXPECT_EQ(back.timer_id, "timer-1");
+  EXPECT_TRUE(back.attached_to.empty());
+}
+
+TEST(RuntimeState, UuidsAreVersionFourInCanonicalForm) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = make_uuid();
+    ASSERT_EQ(id.size(), 36u);
+    for (std::size_t position : {8u, 13u, 18u, 23u}) EXPECT_EQ(id[position], '-') << id;
+    for (std::size_t position = 0; position < id.size(); ++position) {
+      if (id[position] == '-') continue;
+      EXPECT_TRUE((id[position] >= '0' && id[position] <= '9') || (id[position] >= 'a' && id[position] <= 'f')) << id;
+    }
+    EXPECT_EQ(id[14], '4') << id;
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+}  // namespace
+}  // namespace processhost::engine
