@@ -111,8 +111,7 @@ void PgStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>> do
 namespace {
 
 Status execute_commit(const ChangeSet& changes, PgSession& session, pqxx::transaction_base& tx) {
-  const auto& statement = changes.expected_version == 0 ? sql::kCommitInsert : sql::kCommitUpdate;
-  const auto result = exec(session, tx, statement, change_set_params(changes));
+  const auto result = exec(session, tx, build_commit(changes.expected_version == 0, change_set_params(changes)));
   if (result.at(0)[0].as<std::int64_t>() == 1) return Ok{};
   if (changes.expected_version == 0) {
     return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id + "' already exists");
