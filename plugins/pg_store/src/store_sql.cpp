@@ -28,11 +28,16 @@ const char* const kFlowNodeColumns =
 // the statement returns 0 (a conflict). One statement is one transaction in autocommit, so a
 // transition costs a single round trip and a single commit. Kinds the change set does not
 // hold are left out of the statement (most transitions write flow nodes only), so the server
-// neither opens their tables and indexes nor parses empty arrays. "{p}" stands for the
-// part's parameter.
+// neither opens their tables and indexes nor parses empty arrays. Each part opens its CTE,
+// the builder closes it; "{p}" stands for the part's parameter.
 struct ChangeSetPart {
   char tag;
   const char* sql;
+  // Completes the statement for records that may exist already (ON CONFLICT ... DO UPDATE).
+  const char* upsert = "";
+  // The records are new when the instance is: the first commit of an instance creates its
+  // flow nodes, so its statement inserts them without the upsert (no speculative insertion).
+  bool new_with_instance = false;
 };
 
 const ChangeSetPart kChangeSetParts[] = {
@@ -50,7 +55,7 @@ const ChangeSetPart kChangeSetParts[] = {
      "  correlation_id text, owner_user_id text, flow_node_id text, flow_node_name text, flow_node_type text,"
      "  flow_node_lane text, event_type text, event_name text, state text, previous_flow_node_instance_id text,"
      "  token_on_enter jsonb, token_on_exit jsonb, error jsonb, created_at_ms bigint, finished_at_ms bigint)"
-     " WHERE EXISTS (SELECT 1 FROM inst)"
+     " WHERE EXISTS (SELECT 1 FROM inst)",
      " ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"
      "  process_model_id = EXCLUDED.process_model_id, correlation_id = EXCLUDED.correlation_id,"
      "  owner_user_id = EXCLUDED.owner_user_id, flow_node_id = EXCLUDED.flow_node_id,"
@@ -59,20 +64,21 @@ const ChangeSetPart kChangeSetParts[] = {
      "  event_name = EXCLUDED.event_name, state = EXCLUDED.state,"
      "  previous_flow_node_instance_id = EXCLUDED.previous_flow_node_instance_id,"
      "  token_on_enter = EXCLUDED.token_on_enter, token_on_exit = EXCLUDED.token_on_exit, error = EXCLUDED.error,"
-     "  created_at_ms = EXCLUDED.created_at_ms, finished_at_ms = EXCLUDED.finished_at_ms)"},
+     "  created_at_ms = EXCLUDED.created_at_ms, finished_at_ms = EXCLUDED.finished_at_ms",
+     true},
     {'a',
      "armed AS ("
      " INSERT INTO processhost_timers (id, process_instance_id, flow_node_instance_id, due_at_ms)"
      " SELECT t.id, t.process_instance_id, t.flow_node_instance_id, t.due_at_ms"
      " FROM jsonb_to_recordset({p}::jsonb) AS t(id text, process_instance_id text, flow_node_instance_id text,"
      "  due_at_ms bigint)"
-     " WHERE EXISTS (SELECT 1 FROM inst)"
+     " WHERE EXISTS (SELECT 1 FROM inst)",
      " ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"
-     "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, due_at_ms = EXCLUDED.due_at_ms)"},
+     "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, due_at_ms = EXCLUDED.due_at_ms"},
     {'c',
      "cancelled AS ("
      " DELETE FROM processhost_timers"
-     " WHERE id IN (SELECT jsonb_array_elements_text({p}::jsonb)) AND EXISTS (SELECT 1 FROM inst))"},
+     " WHERE id IN (SELECT jsonb_array_elements_text({p}::jsonb)) AND EXISTS (SELECT 1 FROM inst)"},
     {'r',
      "results AS ("
      " INSERT INTO processhost_correlation_results (correlation_id, process_model_id, process_instance_id,"
@@ -82,7 +88,7 @@ const ChangeSetPart kChangeSetParts[] = {
      " FROM jsonb_to_recordset({p}::jsonb) AS r(correlation_id text, process_model_id text,"
      "  process_instance_id text, end_event_id text, end_event_lane text, token_payload jsonb,"
      "  created_at_ms bigint)"
-     " WHERE EXISTS (SELECT 1 FROM inst))"},
+     " WHERE EXISTS (SELECT 1 FROM inst)"},
     {'x',
      "tasks AS ("
      " INSERT INTO processhost_external_tasks AS x (id, worker_id, topic, flow_node_instance_id, correlation_id,"
@@ -97,14 +103,14 @@ const ChangeSetPart kChangeSetParts[] = {
      "  correlation_id text, process_model_id text, process_instance_id text, payload jsonb,"
      "  lock_expiration_ms bigint, state text, finished_at_ms bigint, has_result boolean, result jsonb,"
      "  has_error boolean, error jsonb, created_at_ms bigint, owner_identity text, version bigint)"
-     " WHERE EXISTS (SELECT 1 FROM inst)"
+     " WHERE EXISTS (SELECT 1 FROM inst)",
      " ON CONFLICT (id) DO UPDATE SET worker_id = EXCLUDED.worker_id, topic = EXCLUDED.topic,"
      "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, correlation_id = EXCLUDED.correlation_id,"
      "  process_model_id = EXCLUDED.process_model_id, process_instance_id = EXCLUDED.process_instance_id,"
      "  payload = EXCLUDED.payload, lock_expiration_ms = EXCLUDED.lock_expiration_ms, state = EXCLUDED.state,"
      "  finished_at_ms = EXCLUDED.finished_at_ms, result = EXCLUDED.result, error = EXCLUDED.error,"
      "  created_at_ms = EXCLUDED.created_at_ms, owner_identity = EXCLUDED.owner_identity,"
-     "  version = x.version + 1)"},
+     "  version = x.version + 1"},
 };
 
 const char* const kCommitInsertHead =
@@ -330,11 +336,14 @@ BuiltQuery build_commit(bool insert, std::vector<std::string> params) {
     const std::size_t index = kInstanceParams + part;
     if (index >= params.size() || params[index] == "[]") continue;
     query.params.push_back(std::move(params[index]));
-    std::string text = sql::kChangeSetParts[part].sql;
+    const auto& shape = sql::kChangeSetParts[part];
+    std::string text = shape.sql;
     text.replace(text.find("{p}"), 3, "$" + std::to_string(query.params.size()));
-    query.name += sql::kChangeSetParts[part].tag;
+    if (!(insert && shape.new_with_instance)) text += shape.upsert;
+    query.name += shape.tag;
     query.sql += ", ";
     query.sql += text;
+    query.sql += ")";
   }
   query.sql += " SELECT count(*) FROM inst";
   return query;

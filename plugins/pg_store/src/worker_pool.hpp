@@ -25,6 +25,7 @@
 
 #include "pg_session.hpp"
 #include "processhost/result.hpp"
+#include "store_sql.hpp"
 
 namespace processhost::plugins::pg_store {
 
@@ -33,11 +34,12 @@ struct PoolJob {
   std::function<void(Error)> fail;
 };
 
-// A job that may share one transaction with other batch jobs (a commit). execute() runs its
-// statement in the given transaction and returns its outcome; complete() reports it once
-// that transaction has committed (or the job failed).
+// A job that may share one transaction with other batch jobs (a commit): one statement,
+// prepared per shape; outcome() reads its result; complete() reports the outcome once the
+// transaction holding the statement has committed (or the job failed).
 struct BatchJob {
-  std::function<Status(PgSession&, pqxx::transaction_base&)> execute;
+  BuiltQuery statement;
+  std::function<Status(const pqxx::result&)> outcome;
   std::function<void(Status)> complete;
 };
 

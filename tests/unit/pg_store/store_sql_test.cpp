@@ -108,6 +108,8 @@ TEST(StoreSql, ACommitStatementHoldsOnlyTheKindsOfRecordsItsChangeSetHas) {
   EXPECT_EQ(nodes_only.sql.find("processhost_correlation_results"), std::string::npos);
   EXPECT_EQ(nodes_only.sql.find("processhost_external_tasks"), std::string::npos);
   EXPECT_EQ(nodes_only.sql.find("{p}"), std::string::npos);
+  EXPECT_EQ(nodes_only.sql.find("DO UPDATE"), std::string::npos)
+      << "the first commit of an instance creates its flow nodes: plain inserts";
 
   changes.expected_version = 2;
   changes.timers_cancelled = {"t1"};
@@ -120,6 +122,9 @@ TEST(StoreSql, ACommitStatementHoldsOnlyTheKindsOfRecordsItsChangeSetHas) {
   EXPECT_NE(update.sql.find("WHERE id = $1 AND version = $13::bigint"), std::string::npos);
   EXPECT_NE(update.sql.find("jsonb_array_elements_text($15::jsonb)"), std::string::npos);
   EXPECT_NE(update.sql.find("jsonb_to_recordset($16::jsonb) AS r("), std::string::npos);
+  EXPECT_NE(update.sql.find("ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"),
+            std::string::npos)
+      << "a later commit updates the flow nodes it has written before";
 
   const auto nothing = build_commit(false, change_set_params(ChangeSet{}));
   EXPECT_EQ(nothing.name, "commit_update_");
