@@ -34,6 +34,7 @@ BootstrapOutcome PgStore::start() {
   auto outcome = bootstrap_database(config_);
   pool_ = std::make_unique<WorkerPool>(
       config_.conninfo(), config_.pool_size, config_.max_queued_requests, config_.max_commit_batch,
+      config_.commit_connections(),
       [this](PgSession& session, std::vector<BatchJob>& jobs) { run_commit_batch(session, jobs); });
   pool_->start();
   return outcome;

@@ -49,9 +49,12 @@ using BatchRunner = std::function<void(PgSession&, std::vector<BatchJob>&)>;
 class WorkerPool {
  public:
   // A worker that finds batch jobs queued takes up to max_batch of them at once and hands
-  // them to batch_runner; workers alternate between batch jobs and other jobs.
+  // them to batch_runner; workers alternate between batch jobs and other jobs. At most
+  // max_batch_workers workers run batch jobs at a time: commits that arrive meanwhile
+  // queue and go together in the next group instead of each taking a connection (fewer,
+  // larger transactions; the other connections stay free for reads).
   WorkerPool(std::string conninfo, std::size_t threads, std::size_t max_queued, std::size_t max_batch,
-             BatchRunner batch_runner);
+             std::size_t max_batch_workers, BatchRunner batch_runner);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -74,6 +77,8 @@ class WorkerPool {
   std::size_t thread_count_;
   std::size_t max_queued_;
   std::size_t max_batch_;
+  std::size_t max_batch_workers_;
+  std::size_t batch_workers_ = 0;  // workers running batch jobs; guarded by mutex_
   BatchRunner batch_runner_;
   std::atomic<std::uint64_t> epoch_{0};
   std::mutex mutex_;
