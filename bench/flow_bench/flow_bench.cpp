@@ -3,19 +3,25 @@
 // result) for a fixed time, then report complete flows per second and p50/p99 per call.
 //
 //   flow_bench --port 8000 [--host 127.0.0.1] [--clients 16] [--seconds 20] [--warmup 3]
-//              [--token JWT]
+//              [--token JWT] [--host-pid PID] [--pg-pid PID]
 //
 // Each client keeps one HTTP/1.1 connection alive. Latencies are wall-clock per request.
+// CPU seconds per complete flow (user + system, from /proc, over the measured window) are
+// reported for this program, for --host-pid and for --pg-pid with its child processes (the
+// PostgreSQL postmaster and its backends): unlike flows per second, they hold when other
+// work shares the machine.
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +31,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <rapidjson/document.h>
+#include <unistd.h>
 
 namespace {
 
@@ -40,6 +47,8 @@ struct Options {
   int seconds = 20;
   int warmup = 3;
   std::string token;
+  int host_pid = 0;
+  int pg_pid = 0;
 };
 
 struct Reply {
@@ -165,6 +174,48 @@ void run_client(const Options& options, int index, std::atomic<bool>& measuring,
   }
 }
 
+// User + system CPU seconds of one process (0 when it is gone); field 14 and 15 of
+// /proc/PID/stat, after the parenthesised command name.
+double process_cpu_seconds(int pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const auto end_of_name = text.rfind(')');
+  if (end_of_name == std::string::npos) return 0;
+  std::istringstream fields(text.substr(end_of_name + 2));
+  std::string field;
+  double ticks = 0;
+  for (int index = 3; fields >> field && index <= 15; ++index) {
+    if (index >= 14) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+std::vector<int> child_pids(int pid) {
+  std::vector<int> children;
+  std::ifstream file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  for (int child; file >> child;) children.push_back(child);
+  return children;
+}
+
+struct CpuSample {
+  double bench = 0;
+  double host = 0;
+  double postgres = 0;
+};
+
+// The PostgreSQL figure sums the postmaster and its children at the time of the sample: the
+// host's pooled connections live through the window, so their backends are in both samples.
+CpuSample sample_cpu(const Options& options) {
+  CpuSample sample;
+  sample.bench = process_cpu_seconds(static_cast<int>(::getpid()));
+  if (options.host_pid > 0) sample.host = process_cpu_seconds(options.host_pid);
+  if (options.pg_pid > 0) {
+    sample.postgres = process_cpu_seconds(options.pg_pid);
+    for (int child : child_pids(options.pg_pid)) sample.postgres += process_cpu_seconds(child);
+  }
+  return sample;
+}
+
 double percentile(std::vector<double>& values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
@@ -189,8 +240,11 @@ Options parse_options(int argc, char** argv) {
     else if (name == "--seconds") options.seconds = std::atoi(value().c_str());
     else if (name == "--warmup") options.warmup = std::atoi(value().c_str());
     else if (name == "--token") options.token = value();
+    else if (name == "--host-pid") options.host_pid = std::atoi(value().c_str());
+    else if (name == "--pg-pid") options.pg_pid = std::atoi(value().c_str());
     else {
-      std::cerr << "usage: flow_bench --port PORT [--host H] [--clients N] [--seconds S] [--warmup S] [--token JWT]\n";
+      std::cerr << "usage: flow_bench --port PORT [--host H] [--clients N] [--seconds S] [--warmup S] [--token JWT]"
+                   " [--host-pid PID] [--pg-pid PID]\n";
       std::exit(2);
     }
   }
@@ -216,9 +270,13 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::seconds(options.warmup));
   measuring = true;
   const auto begin = Clock::now();
+  const auto cpu_before = sample_cpu(options);
   std::this_thread::sleep_for(std::chrono::seconds(options.seconds));
   measuring = false;
+  const auto cpu_after = sample_cpu(options);
   const double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
+  double load[3] = {};
+  const int loads = ::getloadavg(load, 3);
   running = false;
   for (auto& client : clients) client.join();
 
@@ -241,5 +299,11 @@ int main(int argc, char** argv) {
     std::printf("%-12s %10.2f %10.2f\n", kCallNames[call], percentile(total.latency_ms[call], 0.50),
                 percentile(total.latency_ms[call], 0.99));
   }
+  const double flows = static_cast<double>(std::max(total.flows, 1L));
+  std::printf("CPU ms per complete flow: flow_bench %.3f", 1000 * (cpu_after.bench - cpu_before.bench) / flows);
+  if (options.host_pid > 0) std::printf(", host %.3f", 1000 * (cpu_after.host - cpu_before.host) / flows);
+  if (options.pg_pid > 0) std::printf(", PostgreSQL %.3f", 1000 * (cpu_after.postgres - cpu_before.postgres) / flows);
+  if (loads == 3) std::printf("; load average at the end %.2f %.2f %.2f", load[0], load[1], load[2]);
+  std::printf("\n");
   return total.flows > 0 ? 0 : 1;
 }

@@ -4,7 +4,8 @@
 # 1. a private PostgreSQL 15 with durable settings (fsync on, synchronous_commit on),
 # 2. the host (BUILD_DIR/bin/processhost) with pg_store and consumer_api (open mode) and the
 #    demo's sample process,
-# 3. flow_bench with CLIENTS concurrent clients for SECONDS,
+# 3. flow_bench with CLIENTS concurrent clients for SECONDS; it also reports the CPU time per
+#    flow of itself, of the host and of PostgreSQL (postmaster and backends),
 # 4. pgbench single-row INSERTs (one commit each) with as many clients on the same server,
 #    for scale: a complete sample flow needs two durable commits (start, finish).
 # Everything is started on loopback ports and stopped at the end.
@@ -76,7 +77,10 @@ done
 echo "== flow_bench: $clients clients, $seconds s, PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}')," \
   "synchronous_commit=$("$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -c 'SHOW synchronous_commit')," \
   "$(nproc) cores"
-"$build/bin/flow_bench" --port "$http_port" --clients "$clients" --seconds "$seconds"
+pg_pid=$(pgrep -f "^$pg_bin/postgres -D .* -p $pg_port " | head -1 || true)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$build/bin/flow_bench" --port "$http_port" --clients "$clients" --seconds "$seconds" \
+  --host-pid "$host_pid" --pg-pid "${pg_pid:-0}"
 
 echo "== pgbench: single-row INSERT per transaction, $clients clients, $seconds s"
 "$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench \

@@ -1,5 +1,6 @@
 #include "http_server.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include <boost/asio/post.hpp>
@@ -14,10 +15,16 @@ using tcp = asio::ip::tcp;
 HttpServer::HttpServer(const HttpConfig& config, const RouteTable& routes, Logger& logger, std::string server_name)
     : routes_(routes),
       shared_(std::make_shared<HttpShared>(config, logger, std::move(server_name))),
-      io_(static_cast<int>(config.threads)),
-      acceptor_(asio::make_strand(io_)) {}
+      contexts_(make_contexts(config.threads)),
+      acceptor_(asio::make_strand(*contexts_.front())) {}
 
 HttpServer::~HttpServer() { stop(); }
+
+std::vector<std::unique_ptr<asio::io_context>> HttpServer::make_contexts(unsigned threads) {
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (unsigned i = 0; i < std::max(threads, 1u); ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+  return contexts;
+}
 
 void HttpServer::start() {
   const auto& config = shared_->config;
@@ -39,16 +46,17 @@ void HttpServer::start() {
   if (error) fail("listen", error);
   port_ = acceptor_.local_endpoint().port();
   started_ = true;
-  work_.emplace(io_.get_executor());
+  for (auto& context : contexts_) work_.emplace_back(context->get_executor());
   do_accept();
-  for (unsigned i = 0; i < config.threads; ++i) {
-    threads_.emplace_back([this] { io_.run(); });
+  for (auto& context : contexts_) {
+    threads_.emplace_back([context = context.get()] { context->run(); });
   }
 }
 
 void HttpServer::do_accept() {
   // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code error, tcp::socket socket) {
+  auto& context = *contexts_[next_context_++ % contexts_.size()];
+  acceptor_.async_accept(asio::make_strand(context), [this](boost::system::error_code error, tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!error) {
       auto session = std::make_shared<HttpSession>(std::move(socket), routes_, shared_, [this](HttpSession* closed) {
@@ -100,8 +108,8 @@ void HttpServer::stop() noexcept {
     std::lock_guard lock(shared_->mutex);
     shared_->alive = false;
   }
-  work_.reset();
-  io_.stop();
+  work_.clear();
+  for (auto& context : contexts_) context->stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();
   // Sessions still open go now, while the I/O context their sockets belong to exists.

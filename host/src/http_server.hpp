@@ -1,7 +1,10 @@
 #pragma once
 // The host's HTTP/1.1 server (Boost.Beast): an acceptor, a pool of I/O threads and one
 // HttpSession per connection. Routes come from a RouteTable that may change while the
-// server runs.
+// server runs. Each I/O thread runs an I/O context of its own and connections are dealt out
+// to them in turn: a connection's work then never moves between threads, and the threads do
+// not contend for one scheduler (a wake-up per completion handed over from a store or engine
+// thread instead of a lock hand-off between I/O threads).
 
 #include <cstdint>
 #include <unordered_map>
@@ -42,14 +45,18 @@ class HttpServer {
   void stop() noexcept;
 
  private:
+  static std::vector<std::unique_ptr<boost::asio::io_context>> make_contexts(unsigned threads);
   void do_accept();
   std::vector<std::shared_ptr<HttpSession>> live_sessions();
   bool wait_for_sessions(std::chrono::milliseconds timeout);
 
   const RouteTable& routes_;
   std::shared_ptr<HttpShared> shared_;
-  boost::asio::io_context io_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  // One per I/O thread; the first also runs the acceptor.
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<WorkGuard> work_;
+  std::size_t next_context_ = 0;  // used by the acceptor's handler only
   boost::asio::ip::tcp::acceptor acceptor_;
   std::mutex sessions_mutex_;
   // Owning: a session lives while its connection is open, whether or not I/O is pending.

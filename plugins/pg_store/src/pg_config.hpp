@@ -4,6 +4,7 @@
 //
 // Errors: parse_pg_config throws std::runtime_error naming the file and the field.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -29,6 +30,14 @@ struct PgConfig {
   std::size_t max_queued_requests = 10000;
   // Queued commits one transaction may carry; 1: every commit alone.
   std::size_t max_commit_batch = 64;
+  // Connections that may run commits at once; the others serve reads meanwhile, and commits
+  // arriving while all of these are busy queue up for the next group (fewer, larger
+  // transactions cost the server less CPU per commit). 0: a quarter of pool_size, at least one.
+  std::size_t max_commit_connections = 0;
+  std::size_t commit_connections() const {
+    if (max_commit_connections > 0) return std::min(max_commit_connections, pool_size);
+    return std::max<std::size_t>(1, pool_size / 4);
+  }
   // A full libpq URL or key=value string (PROCESSHOST_PG_URL); overrides host..password.
   std::string url;
   // Where the settings came from, for messages.

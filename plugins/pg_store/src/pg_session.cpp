@@ -15,6 +15,11 @@ pqxx::connection& PgSession::connection() {
   if (!connection_) {
     connected_epoch_ = epoch_.load();
     connection_ = std::make_unique<pqxx::connection>(conninfo_);
+    // Every statement of pg_store has a fixed shape whose selectivity does not hinge on its
+    // parameter values (list queries are prepared per filter shape, known states inlined), so
+    // the generic plan is the one wanted; without this, shapes whose custom plans look cheaper
+    // (an array parameter, a LIMIT) are planned again on every call.
+    connection_->set_variable("plan_cache_mode", "force_generic_plan");
     fresh_ = true;
   }
   return *connection_;

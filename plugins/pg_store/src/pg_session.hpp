@@ -1,7 +1,7 @@
 #pragma once
 // One pooled database connection, owned by one worker thread. It connects lazily, checks
 // before each use that the server has not dropped it meanwhile, and prepares statements
-// on first use. After a connection error the owner calls reset(); the next use reconnects.
+// on first use. Its statements use generic plans (plan_cache_mode = force_generic_plan). After a connection error the owner calls reset(); the next use reconnects.
 //
 // Threading: used by its worker thread only. Errors: pqxx exceptions pass through.
 

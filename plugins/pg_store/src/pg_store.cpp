@@ -34,6 +34,7 @@ BootstrapOutcome PgStore::start() {
   auto outcome = bootstrap_database(config_);
   pool_ = std::make_unique<WorkerPool>(
       config_.conninfo(), config_.pool_size, config_.max_queued_requests, config_.max_commit_batch,
+      config_.commit_connections(),
       [this](PgSession& session, std::vector<BatchJob>& jobs) { run_commit_batch(session, jobs); });
   pool_->start();
   return outcome;
@@ -110,9 +111,7 @@ void PgStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>> do
 
 namespace {
 
-Status execute_commit(const ChangeSet& changes, PgSession& session, pqxx::transaction_base& tx) {
-  const auto& statement = changes.expected_version == 0 ? sql::kCommitInsert : sql::kCommitUpdate;
-  const auto result = exec(session, tx, statement, change_set_params(changes));
+Status commit_outcome(const ChangeSet& changes, const pqxx::result& result) {
   if (result.at(0)[0].as<std::int64_t>() == 1) return Ok{};
   if (changes.expected_version == 0) {
     return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id + "' already exists");
@@ -120,6 +119,21 @@ Status execute_commit(const ChangeSet& changes, PgSession& session, pqxx::transa
   return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id + "' is no longer at version " +
                                                std::to_string(changes.expected_version) +
                                                ": another transition advanced it");
+}
+
+// The statement as SQL text for a multi-statement query: EXECUTE of the statement prepared
+// on this connection, its parameters as quoted literals (the server casts them to the
+// statement's parameter types, as it does for bound parameters).
+std::string execute_text(PgSession& session, pqxx::transaction_base& tx, const BuiltQuery& query) {
+  session.prepare(query.name, query.sql);
+  tx.conn().prepare_now(query.name);
+  std::string text = "EXECUTE " + query.name + "(";
+  for (std::size_t i = 0; i < query.params.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += tx.quote(query.params[i]);
+  }
+  text += ")";
+  return text;
 }
 
 }  // namespace
@@ -132,23 +146,27 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
     deliver<Ok>(done, make_error(ErrorStatus::unavailable, "store unavailable: pg_store is not started"));
     return;
   }
+  auto statement = build_commit(changes.expected_version == 0, change_set_params(changes));
   auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
   auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
   pool_->post_batch_job(BatchJob{
-      [shared_changes](PgSession& session, pqxx::transaction_base& tx) {
-        return execute_commit(*shared_changes, session, tx);
-      },
+      std::move(statement),
+      [shared_changes](const pqxx::result& result) { return commit_outcome(*shared_changes, result); },
       [this, shared_done](Status status) { deliver<Ok>(*shared_done, std::move(status)); }});
 }
 
 void PgStore::run_commit_alone(PgSession& session, BatchJob& job) {
   auto work = [&job](PgSession& own_session, pqxx::connection& connection) -> Result<Ok> {
     pqxx::nontransaction tx(connection);
-    return job.execute(own_session, tx);
+    return job.outcome(exec(own_session, tx, job.statement));
   };
   job.complete(run<Ok>(session, Retry::never, work));
 }
 
+// The group is one multi-statement query, BEGIN, the commits' statements, COMMIT: a single
+// round trip whatever the group's size. The server runs the statements after BEGIN in order
+// and stops at the first that fails; then the group is rolled back and each commit runs
+// alone to find out which failed.
 void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) {
   if (jobs.size() == 1) {
     run_commit_alone(session, jobs.front());
@@ -157,9 +175,20 @@ void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) 
   std::vector<Status> outcomes;
   outcomes.reserve(jobs.size());
   try {
-    pqxx::work tx(session.connection());
-    for (auto& job : jobs) outcomes.push_back(job.execute(session, tx));
-    tx.commit();
+    pqxx::nontransaction tx(session.connection());
+    pqxx::pipeline group(tx);
+    group.retain(static_cast<int>(jobs.size()) + 2);
+    const auto begin_id = group.insert("BEGIN");
+    std::vector<pqxx::pipeline::query_id> ids;
+    ids.reserve(jobs.size());
+    for (auto& job : jobs) ids.push_back(group.insert(execute_text(session, tx, job.statement)));
+    const auto commit_id = group.insert("COMMIT");
+    group.complete();
+    group.retrieve(begin_id);
+    for (std::size_t i = 0; i < jobs.size(); ++i) outcomes.push_back(jobs[i].outcome(group.retrieve(ids[i])));
+    // Throws when a statement before it failed: the server stops at the first error, so
+    // COMMIT runs only after every statement of the group succeeded.
+    group.retrieve(commit_id);
   } catch (...) {
     auto failure = classify_store_exception(std::current_exception());
     if (failure.connection_lost) {
@@ -168,7 +197,10 @@ void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) 
       for (auto& job : jobs) job.complete(failure.error);
       return;
     }
-    // One statement failed and took the group down with it: find out which, alone.
+    // One statement failed and took the group down with it: find out which, alone, on a
+    // new connection (the old one may still hold the failed transaction, or a cancel
+    // request of the unfinished group that must not reach the reruns).
+    session.reset();
     for (auto& job : jobs) run_commit_alone(session, job);
     return;
   }

@@ -5,8 +5,9 @@
 // completes through its callback on that worker thread. A commit is one SQL statement;
 // alone it runs in autocommit (one transaction, one round trip). Commits that queue up
 // while every connection is busy share one transaction (group commit), each its own
-// statement: a conflict in one (0 rows) leaves the others alone, and a statement error
-// rolls the group back and reruns each commit alone. Every callback runs after the
+// statement, all sent as one multi-statement query (one round trip): a conflict in one
+// (0 rows) leaves the others alone, and a statement error rolls the group back and reruns
+// each commit alone. Every callback runs after the
 // transaction holding its change set committed. Errors: 409 when the instance's version moved (or a new instance's id exists),
 // 503 "store unavailable: ..." when the server is unreachable or dropped the connection
 // (the connection is discarded and reopened on the next call), 500 otherwise. Reads that

@@ -15,7 +15,7 @@
 
 namespace processhost::plugins::pg_store {
 
-// The 18 parameters of sql::kCommitInsert / kCommitUpdate. A flow node listed twice keeps
+// The 18 parameters of a change set for build_commit (store_sql.hpp). A flow node listed twice keeps
 // its last state; a timer both armed and cancelled in one change set ends cancelled.
 std::vector<std::string> change_set_params(const ChangeSet& changes);
 

@@ -1,6 +1,7 @@
 #include "store_sql.hpp"
 
 #include <cstdint>
+#include <iterator>
 #include <limits>
 
 namespace processhost::plugins::pg_store {
@@ -21,98 +22,115 @@ const char* const kFlowNodeColumns =
   prefix "lock_expiration_ms, " prefix "state, " prefix "finished_at_ms, " prefix "result::text, " prefix      \
          "error::text, " prefix "created_at_ms, " prefix "owner_identity, " prefix "version"
 
-// Everything after the instance statement is conditional on it: when the instance insert
-// or the versioned update touched no row, the whole change set is a no-op and the
-// statement returns 0 (a conflict). One statement is one transaction in autocommit, so a
-// transition costs a single round trip and a single commit.
-#define PROCESSHOST_PG_CHANGE_SET_TAIL                                                                          \
-  ", nodes AS ("                                                                                                \
-  " INSERT INTO processhost_flow_node_instances AS f (id, process_instance_id, process_model_id,"               \
-  "  correlation_id, owner_user_id, flow_node_id, flow_node_name, flow_node_type, flow_node_lane, event_type,"  \
-  "  event_name, state, previous_flow_node_instance_id, token_on_enter, token_on_exit, error, created_at_ms,"   \
-  "  finished_at_ms)"                                                                                           \
-  " SELECT n.id, n.process_instance_id, n.process_model_id, n.correlation_id, n.owner_user_id, n.flow_node_id," \
-  "  n.flow_node_name, n.flow_node_type, n.flow_node_lane, n.event_type, n.event_name, n.state,"                \
-  "  n.previous_flow_node_instance_id, coalesce(n.token_on_enter, 'null'), coalesce(n.token_on_exit, 'null'),"  \
-  "  coalesce(n.error, 'null'), n.created_at_ms, n.finished_at_ms"                                              \
-  " FROM jsonb_to_recordset($14::jsonb) AS n(id text, process_instance_id text, process_model_id text,"         \
-  "  correlation_id text, owner_user_id text, flow_node_id text, flow_node_name text, flow_node_type text,"     \
-  "  flow_node_lane text, event_type text, event_name text, state text, previous_flow_node_instance_id text,"   \
-  "  token_on_enter jsonb, token_on_exit jsonb, error jsonb, created_at_ms bigint, finished_at_ms bigint)"      \
-  " WHERE EXISTS (SELECT 1 FROM inst)"                                                                          \
-  " ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"                         \
-  "  process_model_id = EXCLUDED.process_model_id, correlation_id = EXCLUDED.correlation_id,"                   \
-  "  owner_user_id = EXCLUDED.owner_user_id, flow_node_id = EXCLUDED.flow_node_id,"                             \
-  "  flow_node_name = EXCLUDED.flow_node_name, flow_node_type = EXCLUDED.flow_node_type,"                       \
-  "  flow_node_lane = EXCLUDED.flow_node_lane, event_type = EXCLUDED.event_type,"                               \
-  "  event_name = EXCLUDED.event_name, state = EXCLUDED.state,"                                                 \
-  "  previous_flow_node_instance_id = EXCLUDED.previous_flow_node_instance_id,"                                 \
-  "  token_on_enter = EXCLUDED.token_on_enter, token_on_exit = EXCLUDED.token_on_exit, error = EXCLUDED.error," \
-  "  created_at_ms = EXCLUDED.created_at_ms, finished_at_ms = EXCLUDED.finished_at_ms"                          \
-  "), armed AS ("                                                                                               \
-  " INSERT INTO processhost_timers (id, process_instance_id, flow_node_instance_id, due_at_ms)"                 \
-  " SELECT t.id, t.process_instance_id, t.flow_node_instance_id, t.due_at_ms"                                   \
-  " FROM jsonb_to_recordset($15::jsonb) AS t(id text, process_instance_id text, flow_node_instance_id text,"    \
-  "  due_at_ms bigint)"                                                                                         \
-  " WHERE EXISTS (SELECT 1 FROM inst)"                                                                          \
-  " ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"                         \
-  "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, due_at_ms = EXCLUDED.due_at_ms"                    \
-  "), cancelled AS ("                                                                                           \
-  " DELETE FROM processhost_timers"                                                                             \
-  " WHERE id IN (SELECT jsonb_array_elements_text($16::jsonb)) AND EXISTS (SELECT 1 FROM inst)"                 \
-  "), results AS ("                                                                                             \
-  " INSERT INTO processhost_correlation_results (correlation_id, process_model_id, process_instance_id,"        \
-  "  end_event_id, end_event_lane, token_payload, created_at_ms)"                                               \
-  " SELECT r.correlation_id, r.process_model_id, r.process_instance_id, r.end_event_id, r.end_event_lane,"      \
-  "  coalesce(r.token_payload, 'null'), r.created_at_ms"                                                        \
-  " FROM jsonb_to_recordset($17::jsonb) AS r(correlation_id text, process_model_id text,"                       \
-  "  process_instance_id text, end_event_id text, end_event_lane text, token_payload jsonb,"                    \
-  "  created_at_ms bigint)"                                                                                     \
-  " WHERE EXISTS (SELECT 1 FROM inst)"                                                                          \
-  "), tasks AS ("                                                                                               \
-  " INSERT INTO processhost_external_tasks AS x (id, worker_id, topic, flow_node_instance_id, correlation_id,"  \
-  "  process_model_id, process_instance_id, payload, lock_expiration_ms, state, finished_at_ms, result, error," \
-  "  created_at_ms, owner_identity, version)"                                                                   \
-  " SELECT e.id, e.worker_id, e.topic, e.flow_node_instance_id, e.correlation_id, e.process_model_id,"          \
-  "  e.process_instance_id, coalesce(e.payload, 'null'), e.lock_expiration_ms, e.state, e.finished_at_ms,"      \
-  "  CASE WHEN e.has_result THEN coalesce(e.result, 'null') END,"                                               \
-  "  CASE WHEN e.has_error THEN coalesce(e.error, 'null') END, e.created_at_ms, e.owner_identity,"              \
-  "  greatest(e.version, 1)"                                                                                    \
-  " FROM jsonb_to_recordset($18::jsonb) AS e(id text, worker_id text, topic text, flow_node_instance_id text,"  \
-  "  correlation_id text, process_model_id text, process_instance_id text, payload jsonb,"                      \
-  "  lock_expiration_ms bigint, state text, finished_at_ms bigint, has_result boolean, result jsonb,"           \
-  "  has_error boolean, error jsonb, created_at_ms bigint, owner_identity text, version bigint)"                \
-  " WHERE EXISTS (SELECT 1 FROM inst)"                                                                          \
-  " ON CONFLICT (id) DO UPDATE SET worker_id = EXCLUDED.worker_id, topic = EXCLUDED.topic,"                     \
-  "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, correlation_id = EXCLUDED.correlation_id,"         \
-  "  process_model_id = EXCLUDED.process_model_id, process_instance_id = EXCLUDED.process_instance_id,"         \
-  "  payload = EXCLUDED.payload, lock_expiration_ms = EXCLUDED.lock_expiration_ms, state = EXCLUDED.state,"     \
-  "  finished_at_ms = EXCLUDED.finished_at_ms, result = EXCLUDED.result, error = EXCLUDED.error,"               \
-  "  created_at_ms = EXCLUDED.created_at_ms, owner_identity = EXCLUDED.owner_identity,"                         \
-  "  version = x.version + 1"                                                                                   \
-  ") SELECT count(*) FROM inst"
+// A change set is one statement: the instance statement, then one data-modifying CTE per
+// kind of record the change set holds, each conditional on the instance statement: when the
+// instance insert or the versioned update touched no row, the whole change set is a no-op and
+// the statement returns 0 (a conflict). One statement is one transaction in autocommit, so a
+// transition costs a single round trip and a single commit. Kinds the change set does not
+// hold are left out of the statement (most transitions write flow nodes only), so the server
+// neither opens their tables and indexes nor parses empty arrays. Each part opens its CTE,
+// the builder closes it; "{p}" stands for the part's parameter.
+struct ChangeSetPart {
+  char tag;
+  const char* sql;
+  // Completes the statement for records that may exist already (ON CONFLICT ... DO UPDATE).
+  const char* upsert = "";
+  // The records are new when the instance is: the first commit of an instance creates its
+  // flow nodes, so its statement inserts them without the upsert (no speculative insertion).
+  bool new_with_instance = false;
+};
 
-const Statement kCommitInsert = {
-    "commit_insert",
+const ChangeSetPart kChangeSetParts[] = {
+    {'n',
+     "nodes AS ("
+     " INSERT INTO processhost_flow_node_instances AS f (id, process_instance_id, process_model_id,"
+     "  correlation_id, owner_user_id, flow_node_id, flow_node_name, flow_node_type, flow_node_lane, event_type,"
+     "  event_name, state, previous_flow_node_instance_id, token_on_enter, token_on_exit, error, created_at_ms,"
+     "  finished_at_ms)"
+     " SELECT n.id, n.process_instance_id, n.process_model_id, n.correlation_id, n.owner_user_id, n.flow_node_id,"
+     "  n.flow_node_name, n.flow_node_type, n.flow_node_lane, n.event_type, n.event_name, n.state,"
+     "  n.previous_flow_node_instance_id, coalesce(n.token_on_enter, 'null'), coalesce(n.token_on_exit, 'null'),"
+     "  coalesce(n.error, 'null'), n.created_at_ms, n.finished_at_ms"
+     " FROM jsonb_to_recordset({p}::jsonb) AS n(id text, process_instance_id text, process_model_id text,"
+     "  correlation_id text, owner_user_id text, flow_node_id text, flow_node_name text, flow_node_type text,"
+     "  flow_node_lane text, event_type text, event_name text, state text, previous_flow_node_instance_id text,"
+     "  token_on_enter jsonb, token_on_exit jsonb, error jsonb, created_at_ms bigint, finished_at_ms bigint)"
+     " WHERE EXISTS (SELECT 1 FROM inst)",
+     " ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"
+     "  process_model_id = EXCLUDED.process_model_id, correlation_id = EXCLUDED.correlation_id,"
+     "  owner_user_id = EXCLUDED.owner_user_id, flow_node_id = EXCLUDED.flow_node_id,"
+     "  flow_node_name = EXCLUDED.flow_node_name, flow_node_type = EXCLUDED.flow_node_type,"
+     "  flow_node_lane = EXCLUDED.flow_node_lane, event_type = EXCLUDED.event_type,"
+     "  event_name = EXCLUDED.event_name, state = EXCLUDED.state,"
+     "  previous_flow_node_instance_id = EXCLUDED.previous_flow_node_instance_id,"
+     "  token_on_enter = EXCLUDED.token_on_enter, token_on_exit = EXCLUDED.token_on_exit, error = EXCLUDED.error,"
+     "  created_at_ms = EXCLUDED.created_at_ms, finished_at_ms = EXCLUDED.finished_at_ms",
+     true},
+    {'a',
+     "armed AS ("
+     " INSERT INTO processhost_timers (id, process_instance_id, flow_node_instance_id, due_at_ms)"
+     " SELECT t.id, t.process_instance_id, t.flow_node_instance_id, t.due_at_ms"
+     " FROM jsonb_to_recordset({p}::jsonb) AS t(id text, process_instance_id text, flow_node_instance_id text,"
+     "  due_at_ms bigint)"
+     " WHERE EXISTS (SELECT 1 FROM inst)",
+     " ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"
+     "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, due_at_ms = EXCLUDED.due_at_ms"},
+    {'c',
+     "cancelled AS ("
+     " DELETE FROM processhost_timers"
+     " WHERE id IN (SELECT jsonb_array_elements_text({p}::jsonb)) AND EXISTS (SELECT 1 FROM inst)"},
+    {'r',
+     "results AS ("
+     " INSERT INTO processhost_correlation_results (correlation_id, process_model_id, process_instance_id,"
+     "  end_event_id, end_event_lane, token_payload, created_at_ms)"
+     " SELECT r.correlation_id, r.process_model_id, r.process_instance_id, r.end_event_id, r.end_event_lane,"
+     "  coalesce(r.token_payload, 'null'), r.created_at_ms"
+     " FROM jsonb_to_recordset({p}::jsonb) AS r(correlation_id text, process_model_id text,"
+     "  process_instance_id text, end_event_id text, end_event_lane text, token_payload jsonb,"
+     "  created_at_ms bigint)"
+     " WHERE EXISTS (SELECT 1 FROM inst)"},
+    {'x',
+     "tasks AS ("
+     " INSERT INTO processhost_external_tasks AS x (id, worker_id, topic, flow_node_instance_id, correlation_id,"
+     "  process_model_id, process_instance_id, payload, lock_expiration_ms, state, finished_at_ms, result, error,"
+     "  created_at_ms, owner_identity, version)"
+     " SELECT e.id, e.worker_id, e.topic, e.flow_node_instance_id, e.correlation_id, e.process_model_id,"
+     "  e.process_instance_id, coalesce(e.payload, 'null'), e.lock_expiration_ms, e.state, e.finished_at_ms,"
+     "  CASE WHEN e.has_result THEN coalesce(e.result, 'null') END,"
+     "  CASE WHEN e.has_error THEN coalesce(e.error, 'null') END, e.created_at_ms, e.owner_identity,"
+     "  greatest(e.version, 1)"
+     " FROM jsonb_to_recordset({p}::jsonb) AS e(id text, worker_id text, topic text, flow_node_instance_id text,"
+     "  correlation_id text, process_model_id text, process_instance_id text, payload jsonb,"
+     "  lock_expiration_ms bigint, state text, finished_at_ms bigint, has_result boolean, result jsonb,"
+     "  has_error boolean, error jsonb, created_at_ms bigint, owner_identity text, version bigint)"
+     " WHERE EXISTS (SELECT 1 FROM inst)",
+     " ON CONFLICT (id) DO UPDATE SET worker_id = EXCLUDED.worker_id, topic = EXCLUDED.topic,"
+     "  flow_node_instance_id = EXCLUDED.flow_node_instance_id, correlation_id = EXCLUDED.correlation_id,"
+     "  process_model_id = EXCLUDED.process_model_id, process_instance_id = EXCLUDED.process_instance_id,"
+     "  payload = EXCLUDED.payload, lock_expiration_ms = EXCLUDED.lock_expiration_ms, state = EXCLUDED.state,"
+     "  finished_at_ms = EXCLUDED.finished_at_ms, result = EXCLUDED.result, error = EXCLUDED.error,"
+     "  created_at_ms = EXCLUDED.created_at_ms, owner_identity = EXCLUDED.owner_identity,"
+     "  version = x.version + 1"},
+};
+
+const char* const kCommitInsertHead =
     "WITH inst AS ("
     " INSERT INTO processhost_process_instances (id, process_model_id, process_model_hash, correlation_id,"
     "  parent_process_instance_id, owner_user_id, owner_identity, state, error, version, created_at_ms,"
     "  finished_at_ms, runtime_state)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $13::bigint + 1, $10, $11, $12::jsonb)"
     " ON CONFLICT (id) DO NOTHING RETURNING id"
-    ")" PROCESSHOST_PG_CHANGE_SET_TAIL};
+    ")";
 
-const Statement kCommitUpdate = {
-    "commit_update",
+const char* const kCommitUpdateHead =
     "WITH inst AS ("
     " UPDATE processhost_process_instances SET process_model_id = $2, process_model_hash = $3,"
     "  correlation_id = $4, parent_process_instance_id = $5, owner_user_id = $6, owner_identity = $7::jsonb,"
     "  state = $8, error = $9::jsonb, version = $13::bigint + 1, created_at_ms = $10, finished_at_ms = $11,"
     "  runtime_state = $12::jsonb"
     " WHERE id = $1 AND version = $13::bigint RETURNING id"
-    ")" PROCESSHOST_PG_CHANGE_SET_TAIL};
+    ")";
 
-#undef PROCESSHOST_PG_CHANGE_SET_TAIL
 
 const Statement kSaveDefinition = {
     "save_definition",
@@ -305,6 +323,30 @@ BuiltQuery build_instance_query(const InstanceQuery& query) {
 
 BuiltQuery build_instance_count(const InstanceQuery& query) {
   return instance_shape(query).count("processhost_process_instances");
+}
+
+BuiltQuery build_commit(bool insert, std::vector<std::string> params) {
+  constexpr std::size_t kInstanceParams = 13;
+  BuiltQuery query;
+  query.name = insert ? "commit_insert_" : "commit_update_";
+  query.sql = insert ? sql::kCommitInsertHead : sql::kCommitUpdateHead;
+  query.params.reserve(params.size());
+  for (std::size_t i = 0; i < kInstanceParams && i < params.size(); ++i) query.params.push_back(std::move(params[i]));
+  for (std::size_t part = 0; part < std::size(sql::kChangeSetParts); ++part) {
+    const std::size_t index = kInstanceParams + part;
+    if (index >= params.size() || params[index] == "[]") continue;
+    query.params.push_back(std::move(params[index]));
+    const auto& shape = sql::kChangeSetParts[part];
+    std::string text = shape.sql;
+    text.replace(text.find("{p}"), 3, "$" + std::to_string(query.params.size()));
+    if (!(insert && shape.new_with_instance)) text += shape.upsert;
+    query.name += shape.tag;
+    query.sql += ", ";
+    query.sql += text;
+    query.sql += ")";
+  }
+  query.sql += " SELECT count(*) FROM inst";
+  return query;
 }
 
 }  // namespace processhost::plugins::pg_store

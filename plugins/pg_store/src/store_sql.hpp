@@ -29,8 +29,6 @@ namespace sql {
 
 extern const Statement kSaveDefinition;
 extern const Statement kLoadDefinitions;
-extern const Statement kCommitInsert;
-extern const Statement kCommitUpdate;
 extern const Statement kLoadInstance;
 extern const Statement kResultsByCorrelationAndModel;
 extern const Statement kResultsByCorrelation;
@@ -52,6 +50,13 @@ BuiltQuery build_instance_query(const InstanceQuery& query);
 // The same filters without paging: SELECT count(*), for a page past the end.
 BuiltQuery build_flow_node_count(const FlowNodeQuery& query);
 BuiltQuery build_instance_count(const InstanceQuery& query);
+
+// The statement of one change set (record_codec.hpp's change_set_params: the 13 instance
+// parameters, then one JSON array per kind of record), as an insert of a new instance or an
+// update of the instance at its expected version. Kinds whose array is empty are left out;
+// the statement returns one row, one column: 1 when the change set was applied, 0 when the
+// instance already existed (insert) or is no longer at the expected version (update).
+BuiltQuery build_commit(bool insert, std::vector<std::string> params);
 
 // A PostgreSQL text[] literal: {"a","b"}.
 std::string pg_text_array(const std::vector<std::string>& values);

@@ -5,11 +5,12 @@
 namespace processhost::plugins::pg_store {
 
 WorkerPool::WorkerPool(std::string conninfo, std::size_t threads, std::size_t max_queued, std::size_t max_batch,
-                       BatchRunner batch_runner)
+                       std::size_t max_batch_workers, BatchRunner batch_runner)
     : conninfo_(std::move(conninfo)),
       thread_count_(threads == 0 ? 1 : threads),
       max_queued_(max_queued),
       max_batch_(max_batch == 0 ? 1 : max_batch),
+      max_batch_workers_(max_batch_workers == 0 ? 1 : max_batch_workers),
       batch_runner_(std::move(batch_runner)) {}
 
 WorkerPool::~WorkerPool() { stop(); }
@@ -97,12 +98,14 @@ void WorkerPool::run_worker(std::size_t) {
     std::vector<BatchJob> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return !running_ || !queue_.empty() || !batch_queue_.empty(); });
+      const auto batch_ready = [this] { return !batch_queue_.empty() && batch_workers_ < max_batch_workers_; };
+      wake_.wait(lock, [&] { return !running_ || !queue_.empty() || batch_ready(); });
       if (!running_) return;
       // Alternate, so that neither commits nor reads starve the other.
-      const bool take_batch = !batch_queue_.empty() && (batch_turn || queue_.empty());
+      const bool take_batch = batch_ready() && (batch_turn || queue_.empty());
       batch_turn = !take_batch;
       if (take_batch) {
+        ++batch_workers_;
         while (!batch_queue_.empty() && batch.size() < max_batch_) {
           batch.push_back(std::move(batch_queue_.front()));
           batch_queue_.pop_front();
@@ -114,9 +117,17 @@ void WorkerPool::run_worker(std::size_t) {
     }
     if (batch.empty()) {
       job.run(session);
-    } else {
-      batch_runner_(session, batch);
+      continue;
     }
+    batch_runner_(session, batch);
+    bool more_batches = false;
+    {
+      std::lock_guard lock(mutex_);
+      --batch_workers_;
+      more_batches = !batch_queue_.empty();
+    }
+    // A worker may be waiting for this one's slot.
+    if (more_batches) wake_.notify_one();
   }
 }
 

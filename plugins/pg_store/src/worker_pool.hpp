@@ -25,6 +25,7 @@
 
 #include "pg_session.hpp"
 #include "processhost/result.hpp"
+#include "store_sql.hpp"
 
 namespace processhost::plugins::pg_store {
 
@@ -33,11 +34,12 @@ struct PoolJob {
   std::function<void(Error)> fail;
 };
 
-// A job that may share one transaction with other batch jobs (a commit). execute() runs its
-// statement in the given transaction and returns its outcome; complete() reports it once
-// that transaction has committed (or the job failed).
+// A job that may share one transaction with other batch jobs (a commit): one statement,
+// prepared per shape; outcome() reads its result; complete() reports the outcome once the
+// transaction holding the statement has committed (or the job failed).
 struct BatchJob {
-  std::function<Status(PgSession&, pqxx::transaction_base&)> execute;
+  BuiltQuery statement;
+  std::function<Status(const pqxx::result&)> outcome;
   std::function<void(Status)> complete;
 };
 
@@ -47,9 +49,12 @@ using BatchRunner = std::function<void(PgSession&, std::vector<BatchJob>&)>;
 class WorkerPool {
  public:
   // A worker that finds batch jobs queued takes up to max_batch of them at once and hands
-  // them to batch_runner; workers alternate between batch jobs and other jobs.
+  // them to batch_runner; workers alternate between batch jobs and other jobs. At most
+  // max_batch_workers workers run batch jobs at a time: commits that arrive meanwhile
+  // queue and go together in the next group instead of each taking a connection (fewer,
+  // larger transactions; the other connections stay free for reads).
   WorkerPool(std::string conninfo, std::size_t threads, std::size_t max_queued, std::size_t max_batch,
-             BatchRunner batch_runner);
+             std::size_t max_batch_workers, BatchRunner batch_runner);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -72,6 +77,8 @@ class WorkerPool {
   std::size_t thread_count_;
   std::size_t max_queued_;
   std::size_t max_batch_;
+  std::size_t max_batch_workers_;
+  std::size_t batch_workers_ = 0;  // workers running batch jobs; guarded by mutex_
   BatchRunner batch_runner_;
   std::atomic<std::uint64_t> epoch_{0};
   std::mutex mutex_;

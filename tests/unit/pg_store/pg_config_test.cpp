@@ -56,6 +56,20 @@ TEST(PgConfig, DefaultsApplyToAnEmptyObject) {
   EXPECT_EQ(config.port, 5432);
   EXPECT_EQ(config.database, "processhost");
   EXPECT_EQ(config.pool_size, 8u);
+  EXPECT_EQ(config.commit_connections(), 2u) << "a quarter of the pool";
+}
+
+TEST(PgConfig, CommitConnectionsAreAPartOfThePool) {
+  auto config = parse_pg_config(parse(R"({"poolSize":32})"), "/cfg", "/cfg/host.json", environment({}));
+  EXPECT_EQ(config.commit_connections(), 8u);
+  config = parse_pg_config(parse(R"({"poolSize":2})"), "/cfg", "/cfg/host.json", environment({}));
+  EXPECT_EQ(config.commit_connections(), 1u) << "at least one";
+  config = parse_pg_config(parse(R"({"poolSize":4,"maxCommitConnections":3})"), "/cfg", "/cfg/host.json",
+                           environment({}));
+  EXPECT_EQ(config.commit_connections(), 3u);
+  config = parse_pg_config(parse(R"({"poolSize":4,"maxCommitConnections":9})"), "/cfg", "/cfg/host.json",
+                           environment({}));
+  EXPECT_EQ(config.commit_connections(), 4u) << "never more than the pool";
 }
 
 TEST(PgConfig, ReadsASettingsFileRelativeToTheConfigFolder) {

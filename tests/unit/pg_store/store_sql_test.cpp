@@ -93,6 +93,45 @@ TEST(RecordCodec, ChangeSetParamsKeepTheLastStateOfANodeAndLetCancelWin) {
   EXPECT_EQ(params[15], R"(["t1"])");
 }
 
+TEST(StoreSql, ACommitStatementHoldsOnlyTheKindsOfRecordsItsChangeSetHas) {
+  ChangeSet changes;
+  changes.instance.id = "i1";
+  FlowNodeInstanceRecord node;
+  node.id = "n1";
+  changes.flow_node_instances = {node};
+  const auto nodes_only = build_commit(true, change_set_params(changes));
+  EXPECT_EQ(nodes_only.name, "commit_insert_n");
+  ASSERT_EQ(nodes_only.params.size(), 14u);
+  EXPECT_NE(nodes_only.sql.find("INSERT INTO processhost_process_instances"), std::string::npos);
+  EXPECT_NE(nodes_only.sql.find("jsonb_to_recordset($14::jsonb) AS n("), std::string::npos);
+  EXPECT_EQ(nodes_only.sql.find("processhost_timers"), std::string::npos);
+  EXPECT_EQ(nodes_only.sql.find("processhost_correlation_results"), std::string::npos);
+  EXPECT_EQ(nodes_only.sql.find("processhost_external_tasks"), std::string::npos);
+  EXPECT_EQ(nodes_only.sql.find("{p}"), std::string::npos);
+  EXPECT_EQ(nodes_only.sql.find("DO UPDATE"), std::string::npos)
+      << "the first commit of an instance creates its flow nodes: plain inserts";
+
+  changes.expected_version = 2;
+  changes.timers_cancelled = {"t1"};
+  changes.correlation_results = {{"c1", "m1", "i1", "End", "", "{}", 5}};
+  const auto update = build_commit(false, change_set_params(changes));
+  EXPECT_EQ(update.name, "commit_update_ncr") << "parts keep their order: nodes, armed, cancelled, results, tasks";
+  ASSERT_EQ(update.params.size(), 16u);
+  EXPECT_EQ(update.params[12], "2");
+  EXPECT_EQ(update.params[14], R"(["t1"])");
+  EXPECT_NE(update.sql.find("WHERE id = $1 AND version = $13::bigint"), std::string::npos);
+  EXPECT_NE(update.sql.find("jsonb_array_elements_text($15::jsonb)"), std::string::npos);
+  EXPECT_NE(update.sql.find("jsonb_to_recordset($16::jsonb) AS r("), std::string::npos);
+  EXPECT_NE(update.sql.find("ON CONFLICT (id) DO UPDATE SET process_instance_id = EXCLUDED.process_instance_id,"),
+            std::string::npos)
+      << "a later commit updates the flow nodes it has written before";
+
+  const auto nothing = build_commit(false, change_set_params(ChangeSet{}));
+  EXPECT_EQ(nothing.name, "commit_update_");
+  EXPECT_EQ(nothing.params.size(), 13u);
+  EXPECT_EQ(nothing.sql.substr(nothing.sql.size() - 26), " SELECT count(*) FROM inst");
+}
+
 TEST(RecordCodec, OptionalExternalTaskFieldsAreMarkedPresentOrAbsent) {
   ChangeSet changes;
   ExternalTaskRecord open;
