@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <future>
@@ -20,6 +21,10 @@
 #include <string>
 #include <vector>
 
+#ifdef PROCESSHOST_ALLOCATOR_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 #include "processhost/engine/engine.hpp"
 #include "processhost/engine/memory_store.hpp"
 
@@ -27,6 +32,21 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace processhost;
+
+// Names the allocator that serves this process's malloc: a block from malloc() is checked
+// against mimalloc's heap, so a build that links mimalloc but still runs glibc's malloc shows.
+std::string allocator_name() {
+#ifdef PROCESSHOST_ALLOCATOR_MIMALLOC
+  void* block = std::malloc(64);
+  const bool served = mi_is_in_heap_region(block);
+  std::free(block);
+  const int version = mi_version();
+  return "mimalloc " + std::to_string(version / 100) + "." + std::to_string(version / 10 % 10) + "." +
+         std::to_string(version % 10) + (served ? "" : " (linked, but malloc is NOT served by it)");
+#else
+  return "system malloc";
+#endif
+}
 
 class QuietLogger final : public Logger {
  public:
@@ -166,6 +186,7 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &usage);
   std::printf("engine_bench: %zu instances, concurrency %zu, %zu worker thread(s)\n", options.instances,
               options.concurrency, options.workers);
+  std::printf("  allocator          %s\n", allocator_name().c_str());
   const double cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                              static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   std::printf("  instances/s        %.0f (wall clock)\n", static_cast<double>(options.instances) / seconds);

@@ -9,7 +9,7 @@ namespace processhost::engine {
 
 std::optional<std::string> ElementHandler::check(const FlowNode&) const { return std::nullopt; }
 
-void ElementHandler::resume(Executor& executor, Token token, const FlowNode& node, JsonText) const {
+void ElementHandler::resume(Executor& executor, Token&& token, const FlowNode& node, JsonText) const {
   executor.fail(token, node, make_error(ErrorStatus::internal, node.bpmn_type + " '" + node.id + "' does not wait"));
 }
 
@@ -68,7 +68,7 @@ class StartEventHandler final : public ElementHandler {
       default: return not_supported(node, event_name(node.event) + " start event");
     }
   }
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     // Timer start events wait for their duration or date; cycles are the scheduler's business.
     if (node.event == EventDefinition::timer && node.timer != TimerKind::cycle) {
       if (auto armed = executor.arm_timer(token, node); !armed) {
@@ -81,7 +81,7 @@ class StartEventHandler final : public ElementHandler {
     JsonText result = token.payload;
     executor.leave(std::move(token), node, std::move(result));
   }
-  void resume(Executor& executor, Token token, const FlowNode& node, JsonText) const override {
+  void resume(Executor& executor, Token&& token, const FlowNode& node, JsonText) const override {
     JsonText result = token.payload;
     executor.leave(std::move(token), node, std::move(result));
   }
@@ -99,7 +99,7 @@ class EndEventHandler final : public ElementHandler {
       default: return not_supported(node, event_name(node.event) + " end event");
     }
   }
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     if (node.event == EventDefinition::terminate) {
       executor.terminate(token, node);
     } else if (node.event == EventDefinition::error) {
@@ -136,7 +136,7 @@ class IntermediateThrowEventHandler final : public ElementHandler {
     }
     return std::nullopt;
   }
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     if (node.event == EventDefinition::none) {
       JsonText result = token.payload;
       executor.leave(std::move(token), node, std::move(result));
@@ -186,7 +186,7 @@ class IntermediateCatchEventHandler final : public ElementHandler {
     }
     return not_supported(node, event_name(node.event) + " catch event");
   }
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     if (is_message_or_signal(node)) {
       executor.suspend(std::move(token), node);
       return;
@@ -206,7 +206,7 @@ class IntermediateCatchEventHandler final : public ElementHandler {
     }
     executor.leave_with(std::move(token), node, "{}", std::move(payload));
   }
-  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+  void resume(Executor& executor, Token&& token, const FlowNode& node, JsonText input) const override {
     if (node.event == EventDefinition::timer) {
       JsonText payload = token.payload;
       executor.leave(std::move(token), node, std::move(payload));
@@ -229,7 +229,7 @@ class BoundaryEventHandler final : public ElementHandler {
     }
     return std::nullopt;
   }
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     JsonText result = token.payload;
     executor.leave(std::move(token), node, std::move(result));
   }
@@ -243,7 +243,7 @@ class CallActivityHandler final : public ElementHandler {
     if (node.called_element.empty()) return "call activity '" + node.id + "' has no calledElement";
     return std::nullopt;
   }
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     const auto& find = executor.environment().find_model;
     auto called = find ? find(node.called_element) : nullptr;
     if (!called || !called->executable) {
@@ -284,7 +284,7 @@ class CallActivityHandler final : public ElementHandler {
     }
     executor.call(std::move(token), node, std::move(called), start_event, std::move(payload));
   }
-  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+  void resume(Executor& executor, Token&& token, const FlowNode& node, JsonText input) const override {
     executor.leave(std::move(token), node, std::move(input));
   }
 };
@@ -294,7 +294,7 @@ class CallActivityHandler final : public ElementHandler {
 // An asynchronous method's task waits (boundary events armed) until the method completes.
 class ServiceTaskHandler final : public ElementHandler {
  public:
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     if (node.external) {
       std::string topic = node.topic;
       if (node.topic_script) {
@@ -354,7 +354,7 @@ class ServiceTaskHandler final : public ElementHandler {
     }
     executor.leave(std::move(token), node, std::move(result.value()));
   }
-  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+  void resume(Executor& executor, Token&& token, const FlowNode& node, JsonText input) const override {
     executor.leave(std::move(token), node, input.empty() ? JsonText("{}") : std::move(input));
   }
 };
@@ -362,10 +362,10 @@ class ServiceTaskHandler final : public ElementHandler {
 // A receive task waits for its message; the message payload is its result.
 class ReceiveTaskHandler final : public ElementHandler {
  public:
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     executor.suspend(std::move(token), node);
   }
-  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+  void resume(Executor& executor, Token&& token, const FlowNode& node, JsonText input) const override {
     executor.leave(std::move(token), node, input.empty() ? JsonText("{}") : std::move(input));
   }
 };
@@ -374,7 +374,7 @@ class ReceiveTaskHandler final : public ElementHandler {
 // retries every retryIntervalInMs, at most maxRetries times); it passes its payload through.
 class SendTaskHandler final : public ElementHandler {
  public:
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     SendRequest request;
     request.flow_node_instance_id = token.flow_node_instance_id;
     request.name = node.event_name;
@@ -386,7 +386,7 @@ class SendTaskHandler final : public ElementHandler {
     executor.request_send(std::move(request));
     executor.suspend(std::move(token), node);
   }
-  void resume(Executor& executor, Token token, const FlowNode& node, JsonText) const override {
+  void resume(Executor& executor, Token&& token, const FlowNode& node, JsonText) const override {
     JsonText payload = token.payload;
     executor.leave(std::move(token), node, std::move(payload));
   }
@@ -395,7 +395,7 @@ class SendTaskHandler final : public ElementHandler {
 // User, manual and empty tasks wait until finished through the engine service.
 class WaitingTaskHandler final : public ElementHandler {
  public:
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     if (node.kind == NodeKind::user_task && node.has_form_expressions) {
       // Test-evaluate the form now so a broken form fails the instance, not the listing.
       const auto& state = executor.state();
@@ -414,7 +414,7 @@ class WaitingTaskHandler final : public ElementHandler {
     }
     executor.suspend(std::move(token), node);
   }
-  void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const override {
+  void resume(Executor& executor, Token&& token, const FlowNode& node, JsonText input) const override {
     switch (node.kind) {
       case NodeKind::user_task:
         executor.leave(std::move(token), node, "{\"form_fields\":" + (input.empty() ? "{}" : input) + "}");
@@ -430,7 +430,7 @@ class WaitingTaskHandler final : public ElementHandler {
 
 class ScriptTaskHandler final : public ElementHandler {
  public:
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     auto result = executor.run_script(token, *node.script, node.id);
     if (!result) {
       executor.fail(token, node, std::move(result).take_error());
@@ -442,7 +442,7 @@ class ScriptTaskHandler final : public ElementHandler {
 
 class SubProcessHandler final : public ElementHandler {
  public:
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     executor.enter_sub_process(std::move(token), node);
   }
 };
@@ -451,7 +451,7 @@ class SubProcessHandler final : public ElementHandler {
 class UnsupportedHandler final : public ElementHandler {
  public:
   std::optional<std::string> check(const FlowNode& node) const override { return not_supported(node, "element"); }
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     executor.fail(token, node, make_error(ErrorStatus::unprocessable, *check(node)));
   }
 };

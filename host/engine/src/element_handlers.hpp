@@ -16,9 +16,9 @@ class ElementHandler {
   // Deploy-time: nullopt when the runtime can execute node, else why not.
   virtual std::optional<std::string> check(const FlowNode& node) const;
   // A token arrived at node through flow via_flow (kNoIndex for start events).
-  virtual void enter(Executor& executor, Token token, const FlowNode& node, std::size_t via_flow) const = 0;
+  virtual void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t via_flow) const = 0;
   // The wait of a suspended token ended with input (e.g. a finished user task's result).
-  virtual void resume(Executor& executor, Token token, const FlowNode& node, JsonText input) const;
+  virtual void resume(Executor& executor, Token&& token, const FlowNode& node, JsonText input) const;
 };
 
 // The handler for node's kind; never null (unsupported kinds get a handler whose check fails).

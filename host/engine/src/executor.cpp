@@ -98,7 +98,7 @@ bool Executor::fail_waiting(std::string_view flow_node_instance_id, Error error)
   return true;
 }
 
-void Executor::fire_boundary(Token token, const FlowNode& boundary, JsonText input) {
+void Executor::fire_boundary(Token&& token, const FlowNode& boundary, JsonText input) {
   if (boundary.cancel_activity) {
     const std::string activity = token.attached_to;
     auto found = std::find_if(state_.waiting.begin(), state_.waiting.end(),
@@ -148,7 +148,7 @@ void Executor::drop_boundaries(const std::string& activity_instance_id) {
   for (const auto& token : dropped) discard_waiting(token, "terminated");
 }
 
-void Executor::call(Token token, const FlowNode& node, std::shared_ptr<const ProcessModel> called,
+void Executor::call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called,
                     std::size_t start_event, JsonText payload) {
   token.child_instance_id = make_uuid();
   outcome_.calls.push_back({token.child_instance_id, std::move(called), start_event, std::move(payload)});
@@ -170,7 +170,7 @@ bool Executor::child_ended(const std::string& child_instance_id, Result<JsonText
   return fail_waiting(waiting_id, std::move(result).take_error());
 }
 
-void Executor::create_external_task(Token token, const FlowNode& node, std::string topic, JsonText payload) {
+void Executor::create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload) {
   ExternalTaskRecord record;
   auto& task = record.task;
   task.id = make_uuid();
@@ -222,15 +222,24 @@ bool Executor::owner_may_access(const std::string& lane) const {
   return false;
 }
 
+void Executor::push_arrival(Arrival&& arrival) {
+  if (queue_.capacity() == 0) queue_.reserve(4);
+  queue_.push_back(std::move(arrival));
+}
+
 void Executor::drain() {
-  while (!queue_.empty() && !stopped()) {
-    Arrival arrival = std::move(queue_.front());
-    queue_.pop_front();
+  while (queue_head_ < queue_.size() && !stopped()) {
+    Arrival arrival = std::move(queue_[queue_head_++]);
+    // Emptied as soon as drained, so a loop in the model does not grow the vector.
+    if (queue_head_ == queue_.size()) {
+      queue_.clear();
+      queue_head_ = 0;
+    }
     enter(std::move(arrival));
   }
 }
 
-void Executor::enter(Arrival arrival) {
+void Executor::enter(Arrival&& arrival) {
   Token& token = arrival.token;
   token.previous_flow_node_instance_id = std::move(token.flow_node_instance_id);
   token.flow_node_instance_id = make_uuid();
@@ -280,12 +289,12 @@ void Executor::complete_record(const Token& token, const FlowNode& node, const J
   write_record(token, node, "finished", payload_on_exit);
 }
 
-void Executor::leave(Token token, const FlowNode& node, JsonText result) {
+void Executor::leave(Token&& token, const FlowNode& node, JsonText result) {
   JsonText payload = result;
   leave_with(std::move(token), node, std::move(result), std::move(payload));
 }
 
-void Executor::leave_with(Token token, const FlowNode& node, JsonText history_entry, JsonText payload) {
+void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) {
   write_record(token, node, "finished", payload);
   token.record(node.id, std::move(history_entry));
   token.payload = std::move(payload);
@@ -304,14 +313,14 @@ void Executor::leave_with(Token token, const FlowNode& node, JsonText history_en
   take_flow(std::move(token), node.outgoing.front());
 }
 
-void Executor::take_flow(Token token, std::size_t flow_index) {
+void Executor::take_flow(Token&& token, std::size_t flow_index) {
   const std::size_t target = model().flows[flow_index].target;
-  queue_.push_back({std::move(token), target, flow_index});
+  push_arrival({std::move(token), target, flow_index});
 }
 
-void Executor::jump_to(Token token, std::size_t node) { queue_.push_back({std::move(token), node, kNoIndex}); }
+void Executor::jump_to(Token&& token, std::size_t node) { push_arrival({std::move(token), node, kNoIndex}); }
 
-void Executor::call_service(Token token, const FlowNode& node, std::string method, JsonText arguments) {
+void Executor::call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) {
   outcome_.service_calls.push_back({token.flow_node_instance_id, std::move(method), std::move(arguments)});
   suspend(std::move(token), node, "running");
 }
@@ -351,7 +360,7 @@ void Executor::park_watchers(std::vector<Token> watchers) {
   }
 }
 
-void Executor::suspend(Token token, const FlowNode& node, const char* record_state) {
+void Executor::suspend(Token&& token, const FlowNode& node, const char* record_state) {
   auto boundaries = watch_boundaries(token, node);
   if (!boundaries) {
     fail(token, node, std::move(boundaries).take_error());
@@ -369,7 +378,7 @@ void Executor::suspend(Token token, const FlowNode& node, const char* record_sta
   park_watchers(std::move(boundaries.value()));
 }
 
-void Executor::reach_end(Token token, const FlowNode& node) {
+void Executor::reach_end(Token&& token, const FlowNode& node) {
   write_record(token, node, "finished", token.payload);
   token.record(node.id, token.payload);
   if (token.scope == 0) {
@@ -392,7 +401,7 @@ void Executor::reach_end(Token token, const FlowNode& node) {
   end_scope_if_done(token.scope);
 }
 
-void Executor::enter_sub_process(Token token, const FlowNode& node) {
+void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
   auto boundaries = watch_boundaries(token, node);
   if (!boundaries) {
     fail(token, node, std::move(boundaries).take_error());
@@ -413,12 +422,12 @@ void Executor::enter_sub_process(Token token, const FlowNode& node) {
   // Inside, the history holds the parent's results; the first result is the parent's payload.
   Token inner = std::move(token);
   inner.scope = scope.id;
-  queue_.push_back({std::move(inner), node.start_events.front(), kNoIndex});
+  push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
 }
 
 bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {
-  for (const auto& arrival : queue_) {
-    if (arrival.token.scope == scope_id) return true;
+  for (std::size_t i = queue_head_; i < queue_.size(); ++i) {
+    if (queue_[i].token.scope == scope_id) return true;
   }
   for (const auto& token : state_.waiting) {
     if (token.scope == scope_id) return true;
@@ -519,7 +528,9 @@ void Executor::cancel_scope(std::uint64_t scope_id) {
     if (is_doomed(waiting.scope)) discard_waiting(waiting, "terminated");
   }
   std::erase_if(state_.waiting, [&](const Token& waiting) { return is_doomed(waiting.scope); });
-  std::erase_if(queue_, [&](const Arrival& arrival) { return is_doomed(arrival.token.scope); });
+  queue_.erase(std::remove_if(queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_), queue_.end(),
+                              [&](const Arrival& arrival) { return is_doomed(arrival.token.scope); }),
+               queue_.end());
   std::erase_if(state_.joins, [&](const JoinState& join) { return is_doomed(join.scope); });
   std::erase_if(state_.scopes, [&](const ScopeState& scope) { return is_doomed(scope.id); });
 }

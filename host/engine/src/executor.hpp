@@ -103,21 +103,21 @@ class Executor {
   InstanceState& state() { return state_; }
   const RunEnvironment& environment() const { return environment_; }
   // Records result in the history, makes it the payload and follows the outgoing flow.
-  void leave(Token token, const FlowNode& node, JsonText result);
+  void leave(Token&& token, const FlowNode& node, JsonText result);
   // As leave, but with a history entry that differs from the payload passed on.
-  void leave_with(Token token, const FlowNode& node, JsonText history_entry, JsonText payload);
+  void leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload);
   // Finishes the node's record without following any flow (gateways route themselves).
   void complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit);
-  void take_flow(Token token, std::size_t flow_index);
+  void take_flow(Token&& token, std::size_t flow_index);
   // Continues the token at node without a sequence flow (link events).
-  void jump_to(Token token, std::size_t node);
+  void jump_to(Token&& token, std::size_t node);
   // The token waits at node: a task until finished, an event until triggered. Boundary events
   // of node (message, signal, timer) start waiting too; a bad boundary timer fails the token.
   // record_state "running": an activity at work (an asynchronous service call), not listed
   // as waiting for anyone.
-  void suspend(Token token, const FlowNode& node, const char* record_state = "suspended");
+  void suspend(Token&& token, const FlowNode& node, const char* record_state = "suspended");
   // The service task token waits while method runs; the engine calls it after the commit.
-  void call_service(Token token, const FlowNode& node, std::string method, JsonText arguments);
+  void call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments);
   // Arms the node's timer for token (sets token.timer_id); 422 for invalid timer values.
   Status arm_timer(Token& token, const FlowNode& node);
   // The timer fired: the waiting token that armed it resumes. False when none armed it.
@@ -128,17 +128,17 @@ class Executor {
   void publish(EventKind kind, const FlowNode& node, JsonText payload);
   void request_send(SendRequest request) { outcome_.sends.push_back(std::move(request)); }
   // Creates the external task for the token (which then waits) in this run's commit.
-  void create_external_task(Token token, const FlowNode& node, std::string topic, JsonText payload);
+  void create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload);
   void add_external_task(ExternalTaskRecord task) { outcome_.changes.external_tasks.push_back(std::move(task)); }
   // The call activity token waits for a child instance of model started at start_event.
-  void call(Token token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,
+  void call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,
             JsonText payload);
   // The child instance ended: resumes (result) or fails (error) the call activity waiting for it.
   bool child_ended(const std::string& child_instance_id, Result<JsonText> result);
   // Lane check of throw events against the instance owner's claims.
   bool owner_may_access(const std::string& lane) const;
-  void reach_end(Token token, const FlowNode& node);
-  void enter_sub_process(Token token, const FlowNode& node);
+  void reach_end(Token&& token, const FlowNode& node);
+  void enter_sub_process(Token&& token, const FlowNode& node);
   void fail(const Token& token, const FlowNode& node, Error error);
   void terminate(const Token& token, const FlowNode& node);
   Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin);
@@ -153,8 +153,9 @@ class Executor {
     std::size_t via_flow;
   };
 
+  void push_arrival(Arrival&& arrival);
   void drain();
-  void enter(Arrival arrival);
+  void enter(Arrival&& arrival);
   void write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
                     JsonText error = "null");
   void end_scope_if_done(std::uint64_t scope_id);
@@ -172,7 +173,7 @@ class Executor {
   void discard_waiting(const Token& token, const char* state);
   // Boundary event tokens watching the activity instance end with it.
   void drop_boundaries(const std::string& activity_instance_id);
-  void fire_boundary(Token token, const FlowNode& boundary, JsonText input);
+  void fire_boundary(Token&& token, const FlowNode& boundary, JsonText input);
   bool scope_has_live_tokens(std::uint64_t scope_id) const;
   void emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
   void close_instance();
@@ -180,7 +181,10 @@ class Executor {
 
   InstanceState& state_;
   RunEnvironment environment_;
-  std::deque<Arrival> queue_;
+  // Arrivals in FIFO order from queue_head_ on; a vector (emptied when drained) because a
+  // std::deque allocates its map and a block per Arrival even for the one or two of a run.
+  std::vector<Arrival> queue_;
+  std::size_t queue_head_ = 0;
   RunOutcome outcome_;
   std::optional<Error> failure_;
   bool terminated_ = false;

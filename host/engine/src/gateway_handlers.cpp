@@ -26,7 +26,7 @@ Error mixed_gateway_error(const FlowNode& node) {
 
 class ExclusiveGatewayHandler final : public ElementHandler {
  public:
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
     const auto direction = direction_of(node);
     if (direction == Direction::mixed) {
       executor.fail(token, node, mixed_gateway_error(node));
@@ -73,7 +73,7 @@ class ExclusiveGatewayHandler final : public ElementHandler {
 
 class ParallelGatewayHandler final : public ElementHandler {
  public:
-  void enter(Executor& executor, Token token, const FlowNode& node, std::size_t via_flow) const override {
+  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t via_flow) const override {
     const auto direction = direction_of(node);
     if (direction == Direction::mixed) {
       executor.fail(token, node, mixed_gateway_error(node));
@@ -82,7 +82,7 @@ class ParallelGatewayHandler final : public ElementHandler {
     if (direction == Direction::split) {
       executor.complete_record(token, node, token.payload);
       token.record(node.id, "{}");
-      for (std::size_t i = 0; i + 1 < node.outgoing.size(); ++i) executor.take_flow(token, node.outgoing[i]);
+      for (std::size_t i = 0; i + 1 < node.outgoing.size(); ++i) executor.take_flow(Token(token), node.outgoing[i]);
       executor.take_flow(std::move(token), node.outgoing.back());
       return;
     }
@@ -92,7 +92,7 @@ class ParallelGatewayHandler final : public ElementHandler {
  private:
   // Fires once every incoming flow has delivered; a later arrival on the same flow
   // overwrites the earlier one.
-  void join(Executor& executor, Token token, const FlowNode& node, std::size_t via_flow) const {
+  void join(Executor& executor, Token&& token, const FlowNode& node, std::size_t via_flow) const {
     const auto& model = executor.model();
     auto& joins = executor.state().joins;
     auto found = std::find_if(joins.begin(), joins.end(), [&](const JoinState& join) {

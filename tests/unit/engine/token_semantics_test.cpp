@@ -156,6 +156,26 @@ TEST_F(TokenSemantics, ErrorBoundaryOnASubProcessCatchesAnInnerErrorAndEndsTheSu
   EXPECT_TRUE(waiting->items.empty()) << "the user task inside the sub-process ended with it";
 }
 
+// The branch that fails is taken first: the other branch's arrival is still queued when the
+// error ends the sub-process, and must be dropped with it, not entered afterwards.
+TEST_F(TokenSemantics, ErrorInASubProcessDropsTheBranchesStillQueuedInIt) {
+  ASSERT_TRUE(deploy("<?xml version='1.0'?><bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>"
+      "<bpmn:process id='queued' isExecutable='true'><bpmn:startEvent id='s'/>"
+      "<bpmn:subProcess id='sp'><bpmn:startEvent id='is'/><bpmn:parallelGateway id='fork'/><bpmn:userTask id='wait'/>"
+      "<bpmn:endEvent id='boom'><bpmn:errorEventDefinition errorRef='E1'/></bpmn:endEvent><bpmn:endEvent id='ie'/>" +
+      flow("i1", "is", "fork") + flow("i3", "fork", "boom") + flow("i2", "fork", "wait") + flow("i4", "wait", "ie") +
+      "</bpmn:subProcess><bpmn:boundaryEvent id='onError' attachedToRef='sp'><bpmn:errorEventDefinition errorRef='E1'/>"
+      "</bpmn:boundaryEvent><bpmn:endEvent id='e'/><bpmn:endEvent id='e2'/>" + flow("f1", "s", "sp") +
+      flow("f2", "sp", "e2") + flow("f3", "onError", "e") +
+      "</bpmn:process><bpmn:error id='E1' name='Boom' errorCode='boom'/></bpmn:definitions>"));
+  auto done = run("queued", "{}");
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->end_event_id, "e");
+  auto waiting = tasks(TaskQuery{});
+  ASSERT_TRUE(waiting);
+  EXPECT_TRUE(waiting->items.empty()) << "the queued branch ended with the sub-process";
+}
+
 // A join keys each branch by its last node's result: for events that record {} but pass the
 // payload on (link catch, message / signal throw) that is {}, not the payload.
 TEST_F(TokenSemantics, ParallelJoinTakesTheRecordedResultOfAnEventNotItsPayload) {
