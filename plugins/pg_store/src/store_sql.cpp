@@ -263,7 +263,11 @@ QueryShape flow_node_shape(const FlowNodeQuery& query) {
   if (query.process_instance_id) shape.equals("process_instance_id", *query.process_instance_id, 'i');
   if (query.correlation_id) shape.equals("correlation_id", *query.correlation_id, 'c');
   if (query.owner_user_id) shape.equals("owner_user_id", *query.owner_user_id, 'o');
-  if (query.event_name) shape.equals("event_name", *query.event_name, 'n');
+  if (query.event_name) {
+    shape.equals("event_name", *query.event_name, 'n');
+    // Implies the predicate of processhost_waiting_events_by_name to the generic plan.
+    if (!query.event_name->empty()) shape.condition("event_name <> ''", 'N');
+  }
   if (query.event_type) shape.equals("event_type", *query.event_type, 'e');
   if (query.events_only) shape.condition("event_type <> ''", 'E');
   if (!query.flow_node_types.empty()) {
