@@ -78,9 +78,21 @@ echo "== flow_bench: $clients clients, $seconds s, PostgreSQL $("$pg_bin/postgre
   "synchronous_commit=$("$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -c 'SHOW synchronous_commit')," \
   "$(nproc) cores"
 pg_pid=$(pgrep -f "^$pg_bin/postgres -D .* -p $pg_port " | head -1 || true)
+psql_value() { "$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench -c "$1"; }
+wal_before=$(psql_value "SELECT pg_current_wal_lsn()")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/bin/flow_bench" --port "$http_port" --clients "$clients" --seconds "$seconds" \
   --host-pid "$host_pid" --pg-pid "${pg_pid:-0}"
+# Independent of other work on the machine: WAL written per completed flow (warm-up
+# included; a completed flow leaves one correlation result) and how many updates were HOT.
+psql_value "SELECT 'WAL bytes per flow: ' || (pg_current_wal_lsn() - '$wal_before'::pg_lsn)
+    / greatest((SELECT count(*) FROM processhost_correlation_results), 1)"
+psql_value "SELECT 'HOT updates / updates: ' || string_agg(relname || ' ' || n_tup_hot_upd || '/' || n_tup_upd, ', '
+    ORDER BY relname) FROM pg_stat_user_tables WHERE relname IN ('processhost_process_instances',
+    'processhost_flow_node_instances')"
+if [ -n "${WAL_STATS:-}" ]; then
+  "$pg_bin/pg_waldump" --stats=record -p "$work/postgres/data/pg_wal" -s "$wal_before" 2>/dev/null | head -40 || true
+fi
 
 echo "== pgbench: single-row INSERT per transaction, $clients clients, $seconds s"
 "$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench \
