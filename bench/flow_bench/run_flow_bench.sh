@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The whole flow benchmark on this machine:
 #   bench/flow_bench/run_flow_bench.sh BUILD_DIR [CLIENTS] [SECONDS]
-# 1. a private PostgreSQL 15 with durable settings (fsync on, synchronous_commit on),
+# 1. a private PostgreSQL 15 with durable settings (fsync on, synchronous_commit on) and
+#    group commit in the server (commit_delay 200 us when 5 other transactions are open, as
+#    docs/persistence.md recommends for production); PG_EXTRA_OPTIONS adds "-c name=value"s,
 # 2. the host (BUILD_DIR/bin/processhost) with pg_store and consumer_api (open mode) and the
 #    demo's sample process,
 # 3. flow_bench with CLIENTS concurrent clients for SECONDS; it also reports the CPU time per
 #    flow of itself, of the host and of PostgreSQL (postmaster and backends),
 # 4. pgbench single-row INSERTs (one commit each) with as many clients on the same server,
 #    for scale: a complete sample flow needs two durable commits (start, finish).
+# WAL_STATS=1 also prints pg_waldump --stats of the flows' WAL.
 # Everything is started on loopback ports and stopped at the end.
 set -euo pipefail
 
@@ -45,7 +48,7 @@ free_port() {
 
 mkdir -p "$work"
 "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
-PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200" \
+PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200 -c commit_delay=200 -c commit_siblings=5 ${PG_EXTRA_OPTIONS:-}" \
   "$pg_cluster" start "$work/postgres" auto
 pg_port=$(cat "$work/postgres/port")
 http_port=$(free_port)
