@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The whole flow benchmark on this machine:
 #   bench/flow_bench/run_flow_bench.sh BUILD_DIR [CLIENTS] [SECONDS]
-# 1. a private PostgreSQL 15 with durable settings (fsync on, synchronous_commit on),
+# 1. a private PostgreSQL 15 with durable settings (fsync on, synchronous_commit on) and
+#    group commit in the server (commit_delay 200 us when 5 other transactions are open, as
+#    docs/persistence.md recommends for production); PG_EXTRA_OPTIONS adds "-c name=value"s,
 # 2. the host (BUILD_DIR/bin/processhost) with pg_store and consumer_api (open mode) and the
 #    demo's sample process,
 # 3. flow_bench with CLIENTS concurrent clients for SECONDS; it also reports the CPU time per
 #    flow of itself, of the host and of PostgreSQL (postmaster and backends),
 # 4. pgbench single-row INSERTs (one commit each) with as many clients on the same server,
 #    for scale: a complete sample flow needs two durable commits (start, finish).
+# WAL_STATS=1 also prints pg_waldump --stats of the flows' WAL.
 # Everything is started on loopback ports and stopped at the end.
 set -euo pipefail
 
@@ -45,7 +48,7 @@ free_port() {
 
 mkdir -p "$work"
 "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
-PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200" \
+PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200 -c commit_delay=200 -c commit_siblings=5 ${PG_EXTRA_OPTIONS:-}" \
   "$pg_cluster" start "$work/postgres" auto
 pg_port=$(cat "$work/postgres/port")
 http_port=$(free_port)
@@ -78,9 +81,21 @@ echo "== flow_bench: $clients clients, $seconds s, PostgreSQL $("$pg_bin/postgre
   "synchronous_commit=$("$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -c 'SHOW synchronous_commit')," \
   "$(nproc) cores"
 pg_pid=$(pgrep -f "^$pg_bin/postgres -D .* -p $pg_port " | head -1 || true)
+psql_value() { "$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench -c "$1"; }
+wal_before=$(psql_value "SELECT pg_current_wal_lsn()")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$build/bin/flow_bench" --port "$http_port" --clients "$clients" --seconds "$seconds" \
   --host-pid "$host_pid" --pg-pid "${pg_pid:-0}"
+# Independent of other work on the machine: WAL written per completed flow (warm-up
+# included; a completed flow leaves one correlation result) and how many updates were HOT.
+psql_value "SELECT 'WAL bytes per flow: ' || (pg_current_wal_lsn() - '$wal_before'::pg_lsn)
+    / greatest((SELECT count(*) FROM processhost_correlation_results), 1)"
+psql_value "SELECT 'HOT updates / updates: ' || string_agg(relname || ' ' || n_tup_hot_upd || '/' || n_tup_upd, ', '
+    ORDER BY relname) FROM pg_stat_user_tables WHERE relname IN ('processhost_process_instances',
+    'processhost_flow_node_instances')"
+if [ -n "${WAL_STATS:-}" ]; then
+  "$pg_bin/pg_waldump" --stats=record -p "$work/postgres/data/pg_wal" -s "$wal_before" 2>/dev/null | head -40 || true
+fi
 
 echo "== pgbench: single-row INSERT per transaction, $clients clients, $seconds s"
 "$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench \

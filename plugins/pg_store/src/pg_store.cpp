@@ -1,6 +1,7 @@
 #include "pg_store.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <utility>
 
 #include <pqxx/pqxx>
@@ -121,6 +122,13 @@ Status commit_outcome(const ChangeSet& changes, const pqxx::result& result) {
                                                ": another transition advanced it");
 }
 
+// The commit of a new instance inserts it without ON CONFLICT: an existing id is a unique
+// violation of the instance key, the conflict commit_outcome reports for an update.
+bool new_instance_exists(const BuiltQuery& statement, const pqxx::unique_violation& error) {
+  return statement.name.rfind("commit_insert_", 0) == 0 &&
+         std::string_view(error.what()).find("processhost_process_instances_pkey") != std::string_view::npos;
+}
+
 // The statement as SQL text for a multi-statement query: EXECUTE of the statement prepared
 // on this connection, its parameters as quoted literals (the server casts them to the
 // statement's parameter types, as it does for bound parameters).
@@ -158,7 +166,12 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
 void PgStore::run_commit_alone(PgSession& session, BatchJob& job) {
   auto work = [&job](PgSession& own_session, pqxx::connection& connection) -> Result<Ok> {
     pqxx::nontransaction tx(connection);
-    return job.outcome(exec(own_session, tx, job.statement));
+    try {
+      return job.outcome(exec(own_session, tx, job.statement));
+    } catch (const pqxx::unique_violation& e) {
+      if (!new_instance_exists(job.statement, e)) throw;
+      return make_error(ErrorStatus::conflict, "process instance '" + job.statement.params.at(0) + "' already exists");
+    }
   };
   job.complete(run<Ok>(session, Retry::never, work));
 }

@@ -24,8 +24,10 @@ const char* const kFlowNodeColumns =
 
 // A change set is one statement: the instance statement, then one data-modifying CTE per
 // kind of record the change set holds, each conditional on the instance statement: when the
-// instance insert or the versioned update touched no row, the whole change set is a no-op and
-// the statement returns 0 (a conflict). One statement is one transaction in autocommit, so a
+// versioned update touched no row, the whole change set is a no-op and the statement returns
+// 0 (a conflict). The insert of a new instance is a plain INSERT (no speculative insertion,
+// which costs an extra index probe and WAL record per instance): an existing id fails it
+// with a unique violation, which the store reports as the same conflict. One statement is one transaction in autocommit, so a
 // transition costs a single round trip and a single commit. Kinds the change set does not
 // hold are left out of the statement (most transitions write flow nodes only), so the server
 // neither opens their tables and indexes nor parses empty arrays. Each part opens its CTE,
@@ -119,7 +121,7 @@ const char* const kCommitInsertHead =
     "  parent_process_instance_id, owner_user_id, owner_identity, state, error, version, created_at_ms,"
     "  finished_at_ms, runtime_state)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $13::bigint + 1, $10, $11, $12::jsonb)"
-    " ON CONFLICT (id) DO NOTHING RETURNING id"
+    " RETURNING id"
     ")";
 
 const char* const kCommitUpdateHead =
@@ -263,7 +265,11 @@ QueryShape flow_node_shape(const FlowNodeQuery& query) {
   if (query.process_instance_id) shape.equals("process_instance_id", *query.process_instance_id, 'i');
   if (query.correlation_id) shape.equals("correlation_id", *query.correlation_id, 'c');
   if (query.owner_user_id) shape.equals("owner_user_id", *query.owner_user_id, 'o');
-  if (query.event_name) shape.equals("event_name", *query.event_name, 'n');
+  if (query.event_name) {
+    shape.equals("event_name", *query.event_name, 'n');
+    // Implies the predicate of processhost_waiting_events_by_name to the generic plan.
+    if (!query.event_name->empty()) shape.condition("event_name <> ''", 'N');
+  }
   if (query.event_type) shape.equals("event_type", *query.event_type, 'e');
   if (query.events_only) shape.condition("event_type <> ''", 'E');
   if (!query.flow_node_types.empty()) {
