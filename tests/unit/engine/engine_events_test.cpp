@@ -9,18 +9,9 @@ namespace processhost::engine {
 namespace {
 
 using testing::EngineFixture;
+using testing::eventually;
 using testing::process_xml;
 using testing::test_identity;
-
-template <class Check>
-bool eventually(Check check, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return check();
-}
 
 // A user task 't' (end 'et') with one boundary event 'b' (end 'eb') of the given definition.
 std::string boundary_model(const std::string& definition, bool interrupting) {

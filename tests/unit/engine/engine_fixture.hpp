@@ -7,6 +7,7 @@
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "processhost/engine/engine.hpp"
@@ -106,6 +107,18 @@ inline std::string process_xml(const std::string& id, const std::string& body) {
          "xmlns:camunda=\"http://camunda.org/schema/1.0/bpmn\" "
          "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" id=\"Definitions_1\">"
          "<bpmn:process id=\"" + id + "\" isExecutable=\"true\">" + body + "</bpmn:process></bpmn:definitions>";
+}
+
+// Polls check until it holds or limit passes; returns its last answer. For effects the engine
+// produces on its own threads (timers, service callbacks).
+template <class Check>
+bool eventually(Check check, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (check()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return check();
 }
 
 }  // namespace processhost::engine::testing

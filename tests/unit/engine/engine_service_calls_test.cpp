@@ -10,17 +10,8 @@ namespace processhost::engine {
 namespace {
 
 using testing::EngineFixture;
+using testing::eventually;
 using testing::test_identity;
-
-template <class Check>
-bool eventually(Check check, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return check();
-}
 
 // Calls of the asynchronous method "Svc.work", held until the test completes them.
 class PendingCalls {
