@@ -41,6 +41,8 @@ if(PROCESSHOST_ALLOCATOR STREQUAL "mimalloc" AND NOT TARGET ProcessHost::allocat
   target_link_libraries(processhost_allocator INTERFACE
     "-Wl,--push-state,--no-as-needed" ${_processhost_mimalloc_libs} "-Wl,--pop-state")
   target_compile_definitions(processhost_allocator INTERFACE PROCESSHOST_ALLOCATOR_MIMALLOC=1)
+  # The process's mimalloc options, compiled into each executable that uses it.
+  target_sources(processhost_allocator INTERFACE ${CMAKE_CURRENT_LIST_DIR}/../host/allocator/mimalloc_options.cpp)
   message(STATUS "Process allocator: mimalloc (${_processhost_mimalloc_libs})")
 elseif(PROCESSHOST_ALLOCATOR STREQUAL "system")
   message(STATUS "Process allocator: system malloc")
