@@ -117,17 +117,23 @@ void Executor::fire_boundary(Token&& token, const FlowNode& boundary, JsonText i
   leave(std::move(token), boundary, std::move(result));
 }
 
+Token Executor::sub_process_token(const ScopeState& scope) {
+  Token token;
+  token.scope = scope.parent_scope;
+  token.node = scope.node;
+  token.flow_node_instance_id = scope.flow_node_instance_id;
+  token.previous_flow_node_instance_id = scope.previous_flow_node_instance_id;
+  token.entered_at_ms = scope.entered_at_ms;
+  token.payload = scope.payload_on_enter;
+  return token;
+}
+
 void Executor::interrupt_sub_process(const std::string& flow_node_instance_id) {
   auto scope = std::find_if(state_.scopes.begin(), state_.scopes.end(), [&](const ScopeState& candidate) {
     return candidate.flow_node_instance_id == flow_node_instance_id;
   });
   if (scope == state_.scopes.end()) return;
-  Token outer;
-  outer.scope = scope->parent_scope;
-  outer.flow_node_instance_id = scope->flow_node_instance_id;
-  outer.previous_flow_node_instance_id = scope->previous_flow_node_instance_id;
-  outer.entered_at_ms = scope->entered_at_ms;
-  outer.payload = scope->payload_on_enter;
+  Token outer = sub_process_token(*scope);
   const FlowNode& sub_process = model().nodes[scope->node];
   cancel_scope(scope->id);
   write_record(outer, sub_process, "terminated", "null");
@@ -498,13 +504,7 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
       continue;
     }
     write_record(token, node, "error", "null", error_object);
-    Token outer;
-    outer.scope = scope->parent_scope;
-    outer.node = scope->node;
-    outer.flow_node_instance_id = scope->flow_node_instance_id;
-    outer.previous_flow_node_instance_id = scope->previous_flow_node_instance_id;
-    outer.entered_at_ms = scope->entered_at_ms;
-    outer.payload = scope->payload_on_enter;
+    Token outer = sub_process_token(*scope);
     outer.history = scope->parent_history;
     cancel_scope(scope_id);
     drop_boundaries(outer.flow_node_instance_id);

@@ -166,6 +166,8 @@ class Executor {
   // is at, timers armed; an invalid boundary timer: its error, and nothing stays armed.
   Result<std::vector<Token>> watch_boundaries(const Token& token, const FlowNode& node);
   void park_watchers(std::vector<Token> watchers);
+  // The token that stands for a sub-process in its parent scope, as it entered.
+  static Token sub_process_token(const ScopeState& scope);
   // An interrupting boundary event fired on a running embedded sub-process: everything
   // inside it ends.
   void interrupt_sub_process(const std::string& flow_node_instance_id);
