@@ -16,7 +16,8 @@ set -euo pipefail
 
 build=$(cd "${1:?usage: $0 BUILD_DIR [CLIENTS] [SECONDS]}" && pwd)
 clients=${2:-16}
-# POOL_SIZE (environment): pg_store poolSize, default 16.
+# POOL_SIZE (environment): pg_store poolSize, default 4 (its own default);
+# COMMIT_CONNECTIONS: pg_store maxCommitConnections, default 0 (a quarter of the pool).
 seconds=${3:-20}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pg_cluster="$root/tests/support/postgres/pg_cluster.sh"
@@ -60,7 +61,8 @@ cat >"$work/host.json" <<JSON
   "processModels": ["$root/config/demo/processes/sample_process.bpmn"],
   "plugins": [
     {"name": "pg_store", "config": {"host": "127.0.0.1", "port": $pg_port, "database": "flow_bench",
-                                    "user": "postgres", "poolSize": ${POOL_SIZE:-16}}},
+                                    "user": "postgres", "poolSize": ${POOL_SIZE:-4},
+                                    "maxCommitConnections": ${COMMIT_CONNECTIONS:-0}}},
     {"name": "consumer_api"}
   ]
 }
@@ -79,7 +81,7 @@ done
 
 echo "== flow_bench: $clients clients, $seconds s, PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}')," \
   "synchronous_commit=$("$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -c 'SHOW synchronous_commit')," \
-  "$(nproc) cores"
+  "$(nproc) cores, pg_store poolSize ${POOL_SIZE:-4}, maxCommitConnections ${COMMIT_CONNECTIONS:-0}"
 pg_pid=$(pgrep -f "^$pg_bin/postgres -D .* -p $pg_port " | head -1 || true)
 psql_value() { "$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench -c "$1"; }
 wal_before=$(psql_value "SELECT pg_current_wal_lsn()")

@@ -23,7 +23,11 @@ struct PgConfig {
   std::string database = "processhost";
   std::string user = "postgres";
   std::string password;
-  std::size_t pool_size = 8;
+  // Small on purpose: commits queue into groups, so a few connections carry the load, and
+  // every further busy backend costs the server lock contention and context switches
+  // (docs/persistence.md, "Sizing the pool": on two cores 4 connections did 1.5-2x the
+  // flows/s of 32).
+  std::size_t pool_size = 4;
   std::int64_t statement_timeout_ms = 10000;
   int connect_timeout_seconds = 5;
   // Requests waiting for a pooled connection beyond this many are refused with 503.

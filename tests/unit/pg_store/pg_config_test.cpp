@@ -55,8 +55,8 @@ TEST(PgConfig, DefaultsApplyToAnEmptyObject) {
   EXPECT_EQ(config.host, "127.0.0.1");
   EXPECT_EQ(config.port, 5432);
   EXPECT_EQ(config.database, "processhost");
-  EXPECT_EQ(config.pool_size, 8u);
-  EXPECT_EQ(config.commit_connections(), 2u) << "a quarter of the pool";
+  EXPECT_EQ(config.pool_size, 4u);
+  EXPECT_EQ(config.commit_connections(), 1u) << "a quarter of the pool";
 }
 
 TEST(PgConfig, CommitConnectionsAreAPartOfThePool) {
