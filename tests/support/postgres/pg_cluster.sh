@@ -61,6 +61,18 @@ port_is_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# A port below the kernel's ephemeral range: a port inside it may be the local end of some
+# client connection (or in TIME_WAIT), which no probe for a listener sees but bind refuses.
+random_listen_port() {
+  local ephemeral_low
+  ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  if ((ephemeral_low > 21000)); then
+    echo $((20000 + RANDOM % (ephemeral_low - 20000)))
+  else
+    echo $((20000 + RANDOM % 30000))
+  fi
+}
+
 pick_port() {
   if [[ -f "$dir/port" ]]; then
     cat "$dir/port"
@@ -68,7 +80,7 @@ pick_port() {
   fi
   local candidate
   for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 30000))
+    candidate=$(random_listen_port)
     if port_is_free "$candidate"; then
       echo "$candidate"
       return
