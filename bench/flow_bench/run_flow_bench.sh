@@ -17,7 +17,7 @@ set -euo pipefail
 build=$(cd "${1:?usage: $0 BUILD_DIR [CLIENTS] [SECONDS]}" && pwd)
 clients=${2:-16}
 # POOL_SIZE (environment): pg_store poolSize, default 4 (its own default);
-# COMMIT_CONNECTIONS: pg_store maxCommitConnections, default 0 (a quarter of the pool).
+# COMMIT_CONNECTIONS: pg_store maxCommitConnections, default 0 (its own default: 2 of 4).
 seconds=${3:-20}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pg_cluster="$root/tests/support/postgres/pg_cluster.sh"

@@ -36,11 +36,14 @@ struct PgConfig {
   std::size_t max_commit_batch = 64;
   // Connections that may run commits at once; the others serve reads meanwhile, and commits
   // arriving while all of these are busy queue up for the next group (fewer, larger
-  // transactions cost the server less CPU per commit). 0: a quarter of pool_size, at least one.
+  // transactions cost the server less CPU per commit). 0: a quarter of pool_size, but two
+  // (one group commits while the next forms; a group stuck behind another host's row lock
+  // does not hold up every commit), and one connection left for reads.
   std::size_t max_commit_connections = 0;
   std::size_t commit_connections() const {
     if (max_commit_connections > 0) return std::min(max_commit_connections, pool_size);
-    return std::max<std::size_t>(1, pool_size / 4);
+    const std::size_t readers_left = pool_size > 1 ? pool_size - 1 : 1;
+    return std::min(std::max<std::size_t>(2, pool_size / 4), readers_left);
   }
   // A full libpq URL or key=value string (PROCESSHOST_PG_URL); overrides host..password.
   std::string url;

@@ -56,14 +56,18 @@ TEST(PgConfig, DefaultsApplyToAnEmptyObject) {
   EXPECT_EQ(config.port, 5432);
   EXPECT_EQ(config.database, "processhost");
   EXPECT_EQ(config.pool_size, 4u);
-  EXPECT_EQ(config.commit_connections(), 1u) << "a quarter of the pool";
+  EXPECT_EQ(config.commit_connections(), 2u) << "at least two";
 }
 
 TEST(PgConfig, CommitConnectionsAreAPartOfThePool) {
   auto config = parse_pg_config(parse(R"({"poolSize":32})"), "/cfg", "/cfg/host.json", environment({}));
   EXPECT_EQ(config.commit_connections(), 8u);
   config = parse_pg_config(parse(R"({"poolSize":2})"), "/cfg", "/cfg/host.json", environment({}));
+  EXPECT_EQ(config.commit_connections(), 1u) << "one connection left for reads";
+  config = parse_pg_config(parse(R"({"poolSize":1})"), "/cfg", "/cfg/host.json", environment({}));
   EXPECT_EQ(config.commit_connections(), 1u) << "at least one";
+  config = parse_pg_config(parse(R"({"poolSize":8})"), "/cfg", "/cfg/host.json", environment({}));
+  EXPECT_EQ(config.commit_connections(), 2u) << "at least two";
   config = parse_pg_config(parse(R"({"poolSize":4,"maxCommitConnections":3})"), "/cfg", "/cfg/host.json",
                            environment({}));
   EXPECT_EQ(config.commit_connections(), 3u);
