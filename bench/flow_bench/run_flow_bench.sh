@@ -34,37 +34,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port below the kernel's ephemeral range: a port inside it may be the local end of some
-# client connection (or in TIME_WAIT), which no probe for a listener sees but bind refuses.
-random_listen_port() {
-  local ephemeral_low
-  ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-  if ((ephemeral_low > 21000)); then
-    echo $((20000 + RANDOM % (ephemeral_low - 20000)))
-  else
-    echo $((20000 + RANDOM % 30000))
-  fi
-}
-
-free_port() {
-  local candidate
-  for _ in $(seq 1 50); do
-    candidate=$(random_listen_port)
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-      echo "$candidate"
-      return
-    fi
-  done
-  echo "no free port" >&2
-  exit 1
-}
+# shellcheck source=../../tests/support/free_port.sh
+source "$root/tests/support/free_port.sh"
 
 mkdir -p "$work"
 "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
 PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200 -c commit_delay=200 -c commit_siblings=5 ${PG_EXTRA_OPTIONS:-}" \
   "$pg_cluster" start "$work/postgres" auto
 pg_port=$(cat "$work/postgres/port")
-http_port=$(free_port)
+http_port=$(free_loopback_port)
 
 cat >"$work/host.json" <<JSON
 {

@@ -57,37 +57,15 @@ prepare_dir() {
   fi
 }
 
-port_is_free() {
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-# A port below the kernel's ephemeral range: a port inside it may be the local end of some
-# client connection (or in TIME_WAIT), which no probe for a listener sees but bind refuses.
-random_listen_port() {
-  local ephemeral_low
-  ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-  if ((ephemeral_low > 21000)); then
-    echo $((20000 + RANDOM % (ephemeral_low - 20000)))
-  else
-    echo $((20000 + RANDOM % 30000))
-  fi
-}
+# shellcheck source=../free_port.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../free_port.sh"
 
 pick_port() {
   if [[ -f "$dir/port" ]]; then
     cat "$dir/port"
     return
   fi
-  local candidate
-  for _ in $(seq 1 50); do
-    candidate=$(random_listen_port)
-    if port_is_free "$candidate"; then
-      echo "$candidate"
-      return
-    fi
-  done
-  echo "pg_cluster: no free port found" >&2
-  exit 1
+  free_loopback_port
 }
 
 is_running() {
@@ -104,7 +82,7 @@ case "$command" in
   start)
     [[ -n "$port" ]] || usage
     prepare_dir
-    [[ "$port" == auto ]] && port=$(pick_port)
+    if [[ "$port" == auto ]]; then port=$(pick_port) || exit 1; fi
     echo "$port" >"$dir/port"
     if [[ ! -f "$data/PG_VERSION" ]]; then
       as_owner "$pg_bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C \
