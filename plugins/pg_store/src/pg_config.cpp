@@ -99,7 +99,8 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   config.database = string_field(object, "database", config.database, file);
   config.user = string_field(object, "user", config.user, file);
   config.password = string_field(object, "password", config.password, file);
-  config.pool_size = static_cast<std::size_t>(int_field(object, "poolSize", 4, 1, 256, file));
+  config.pool_size = static_cast<std::size_t>(
+      int_field(object, "poolSize", static_cast<std::int64_t>(config.pool_size), 1, 256, file));
   config.statement_timeout_ms = int_field(object, "statementTimeoutMs", config.statement_timeout_ms, 0, 3600000, file);
   config.connect_timeout_seconds =
       static_cast<int>(int_field(object, "connectTimeoutSeconds", config.connect_timeout_seconds, 1, 600, file));
