@@ -453,13 +453,7 @@ void Executor::end_scope_if_done(std::uint64_t scope_id) {
   state_.scopes.erase(found);
   std::erase_if(state_.joins, [&](const JoinState& join) { return join.scope == scope_id; });
   drop_boundaries(scope.flow_node_instance_id);
-  Token token;
-  token.scope = scope.parent_scope;
-  token.node = scope.node;
-  token.flow_node_instance_id = scope.flow_node_instance_id;
-  token.previous_flow_node_instance_id = scope.previous_flow_node_instance_id;
-  token.entered_at_ms = scope.entered_at_ms;
-  token.payload = scope.payload_on_enter;
+  Token token = sub_process_token(scope);
   token.history = std::move(scope.parent_history);
   leave(std::move(token), model().nodes[scope.node], std::move(scope.result));
 }
