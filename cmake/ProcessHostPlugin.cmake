@@ -1,8 +1,10 @@
-# processhost_add_plugin(NAME SOURCES...): target plugin_NAME, a MODULE library built as
-# lib/processhost/plugins/NAME.so that exports only the descriptor entry symbol.
+# processhost_add_plugin(NAME [TEST_FIXTURE] SOURCES...): target plugin_NAME, a MODULE library
+# built as lib/processhost/plugins/NAME.so that exports only the descriptor entry symbol.
+# TEST_FIXTURE: a plugin of the test suite, built into its own binary folder and not installed.
 function(processhost_add_plugin name)
+  cmake_parse_arguments(PARSE_ARGV 1 plugin "TEST_FIXTURE" "" "")
   set(target plugin_${name})
-  add_library(${target} MODULE ${ARGN})
+  add_library(${target} MODULE ${plugin_UNPARSED_ARGUMENTS})
   target_link_libraries(${target} PRIVATE ProcessHost::sdk)
   processhost_warnings(${target})
   set_target_properties(${target} PROPERTIES
@@ -14,5 +16,9 @@ function(processhost_add_plugin name)
   target_link_options(${target} PRIVATE
     "LINKER:--version-script=${PROCESSHOST_SDK_VERSION_SCRIPT}"
     "LINKER:--no-undefined")
-  install(TARGETS ${target} LIBRARY DESTINATION ${PROCESSHOST_PLUGIN_SUBDIR})
+  if(plugin_TEST_FIXTURE)
+    set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  else()
+    install(TARGETS ${target} LIBRARY DESTINATION ${PROCESSHOST_PLUGIN_SUBDIR})
+  endif()
 endfunction()

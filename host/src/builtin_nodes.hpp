@@ -1,8 +1,7 @@
 #pragma once
-// The built-in parts of the host's graph. With the engine library built in: "engine"
-// (provides processhost.engine/1, requires processhost.store/1) and, when no plugin
+// The built-in parts of the host's graph: "engine" (provides processhost.engine/1 and
+// processhost.service_task_methods/1, requires processhost.store/1) and, when no plugin
 // provides a store, "memory_store" (processhost.store/1, volatile, said loudly in the log).
-// Without the engine library: none.
 
 #include <memory>
 #include <vector>
@@ -16,8 +15,5 @@ namespace processhost::host {
 
 std::vector<std::unique_ptr<HostNode>> make_builtin_nodes(const HostConfig& config, bool store_plugin_loaded,
                                                           HostServiceRegistry& registry, LogSink& sink);
-
-// True when this build carries the engine.
-bool engine_built_in();
 
 }  // namespace processhost::host

@@ -48,7 +48,10 @@ class EngineNode final : public HostNode {
  public:
   EngineNode(const HostConfig& config, HostServiceRegistry& registry, LogSink& sink)
       : registry_(registry), logger_(sink, "engine"), process_models_(config.process_models) {
-    info_ = {"engine", PROCESSHOST_VERSION, "", {std::string(EngineService::kServiceId)},
+    info_ = {"engine",
+             PROCESSHOST_VERSION,
+             "",
+             {std::string(EngineService::kServiceId), std::string(ServiceTaskMethods::kServiceId)},
              {std::string(Store::kServiceId)}};
     options_.worker_threads = config.engine.worker_threads;
     options_.script_budget = config.engine.script_budget;
@@ -58,6 +61,7 @@ class EngineNode final : public HostNode {
   void configure() override {
     engine_ = std::make_unique<engine::Engine>(options_, logger_);
     registry_.provide(info_.name, EngineService::kServiceId, static_cast<EngineService*>(engine_.get()));
+    registry_.provide(info_.name, ServiceTaskMethods::kServiceId, &engine_->service_task_methods());
   }
 
   void start() override {

@@ -1,6 +1,5 @@
 #pragma once
-// The engine and the built-in memory store as parts of the host's graph. Compiled only
-// when the engine library is part of the build (PROCESSHOST_WITH_ENGINE).
+// The engine and the built-in memory store as parts of the host's graph.
 //
 // "engine" provides processhost.engine/1 and requires processhost.store/1. Its start loads
 // the store's state (engine.start), then deploys the config's processModels, waiting for

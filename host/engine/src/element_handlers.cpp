@@ -335,19 +335,18 @@ class ServiceTaskHandler final : public ElementHandler {
       arguments = std::move(value.value());
     }
     std::string name = *module + "." + *method;
-    if (const auto* long_running = executor.environment().async_service_methods;
-        long_running && long_running->count(name)) {
+    const auto* methods = executor.environment().service_methods;
+    if (methods && methods->long_running(name)) {
       executor.call_service(std::move(token), node, std::move(name), std::move(arguments));
       return;
     }
-    const auto* methods = executor.environment().service_methods;
-    const auto found = methods ? methods->find(*module + "." + *method) : decltype(methods->end()){};
-    if (!methods || found == methods->end()) {
-      executor.fail(token, node, make_error(ErrorStatus::not_found, "service method " + *module + "." + *method +
-                                                                        " of '" + node.id + "' is not registered"));
+    const auto found = methods ? methods->immediate(name) : std::nullopt;
+    if (!found) {
+      executor.fail(token, node,
+                    make_error(ErrorStatus::not_found, "service method " + name + " of '" + node.id + "' is not registered"));
       return;
     }
-    auto result = found->second(arguments);
+    auto result = (*found)(arguments);
     if (!result) {
       executor.fail(token, node, std::move(result).take_error());
       return;

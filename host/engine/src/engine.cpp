@@ -40,7 +40,10 @@ ProcessModelInfo model_info(const ProcessModel& model, const Identity* identity)
   return info;
 }
 
-EngineCore::EngineCore(EngineOptions options, Logger& logger) : options_(options), logger_(logger) {}
+EngineCore::EngineCore(EngineOptions options, Logger& logger)
+    : options_(std::move(options)),
+      logger_(logger),
+      service_methods_(options_.service_methods, options_.async_service_methods) {}
 
 EngineCore::~EngineCore() { stop(); }
 
@@ -114,8 +117,7 @@ RunEnvironment EngineCore::environment() const {
   environment.now_ms = now_ms();
   environment.collect_events = has_listeners_.load(std::memory_order_relaxed);
   environment.find_model = [this](const std::string& id) { return latest_model(id); };
-  environment.service_methods = &options_.service_methods;
-  environment.async_service_methods = &options_.async_service_methods;
+  environment.service_methods = &service_methods_;
   return environment;
 }
 
@@ -379,5 +381,7 @@ void Engine::stop() noexcept { core_->stop(); }
 std::uint64_t Engine::add_listener(EngineEventListener listener) { return core_->add_listener(std::move(listener)); }
 
 void Engine::remove_listener(std::uint64_t listener_id) { core_->remove_listener(listener_id); }
+
+ServiceTaskMethods& Engine::service_task_methods() { return core_->service_methods_; }
 
 }  // namespace processhost::engine

@@ -17,6 +17,7 @@
 
 #include "executor.hpp"
 #include "keyed_serializer.hpp"
+#include "service_method_registry.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
 #include "processhost/engine/engine.hpp"
 
@@ -56,6 +57,7 @@ class EngineCore {
 
   EngineOptions options_;
   Logger& logger_;
+  ServiceMethodRegistry service_methods_;
   Store* store_ = nullptr;
 
   // Models: latest version by id, every version by id + hash.

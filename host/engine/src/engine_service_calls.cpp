@@ -26,8 +26,10 @@ void EngineCore::close_service_gate() {
 
 void EngineCore::start_service_calls(const std::string& instance_id, const std::vector<ServiceCallRequest>& calls) {
   for (const auto& call : calls) {
-    const auto found = options_.async_service_methods.find(call.method);
-    if (found == options_.async_service_methods.end()) continue;  // the executor only asks for registered ones
+    // Removed since the executor asked for it: the task waits until a boundary event or
+    // the instance's end, as it would for a method whose call got lost in a crash.
+    auto method = service_methods_.long_running(call.method);
+    if (!method) continue;
     auto once = std::make_shared<std::atomic<bool>>(false);
     ServiceMethodDone done = [gate = service_gate_, once, instance_id,
                               flow_node_instance_id = call.flow_node_instance_id](Result<JsonText> result) {
@@ -35,7 +37,7 @@ void EngineCore::start_service_calls(const std::string& instance_id, const std::
       std::lock_guard lock(gate->mutex);
       if (gate->core) gate->core->complete_service_call(instance_id, flow_node_instance_id, result);
     };
-    post([method = found->second, arguments = call.arguments, done, name = call.method] {
+    post([method = std::move(*method), arguments = call.arguments, done, name = call.method] {
       try {
         method(arguments, done);
       } catch (const std::exception& error) {

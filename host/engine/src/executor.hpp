@@ -19,6 +19,7 @@
 #include "processhost/services/engine.hpp"
 #include "processhost/services/store.hpp"
 #include "script_runtime.hpp"
+#include "service_method_registry.hpp"
 
 namespace processhost::engine {
 
@@ -35,8 +36,7 @@ struct CallRequest {
 
 struct RunEnvironment {
   ModelLookup find_model;  // latest deployed version of a model, null when unknown
-  const std::map<std::string, std::function<Result<JsonText>(const JsonText&)>>* service_methods = nullptr;
-  const std::map<std::string, AsyncServiceMethod>* async_service_methods = nullptr;
+  const ServiceMethodRegistry* service_methods = nullptr;
   std::chrono::milliseconds script_budget{1000};
   Logger* logger = nullptr;
   std::int64_t now_ms = 0;

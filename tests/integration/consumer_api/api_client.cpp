@@ -1,6 +1,5 @@
 #include "api_client.hpp"
 
-#include <filesystem>
 #include <thread>
 
 #include <rapidjson/stringbuffer.h>
@@ -52,25 +51,10 @@ RunningHost::RunningHost(bool with_iam, std::vector<std::string> models)
   dir_->write("users.json", kUsers);
   auto config = dir_->write("host.json", host_config(with_iam, models));
   host_ = std::make_unique<processhost::testing::HostProcess>(config);
-  try {
-    host_->start();
-  } catch (const std::runtime_error& error) {
-    const std::string what = error.what();
-    const auto position = what.find("is not supported by this engine");
-    if (position == std::string::npos) throw;
-    const auto line_start = what.rfind('\n', position);
-    unsupported_ = what.substr(line_start == std::string::npos ? 0 : line_start + 1,
-                               what.find('\n', position) - (line_start == std::string::npos ? 0 : line_start + 1));
-  }
+  host_->start();
 }
 
-RunningHost::~RunningHost() {
-  if (unsupported_.empty()) host_->stop();
-}
-
-bool iam_plugin_available() {
-  return std::filesystem::exists(processhost::testing::HostProcess::plugin_dir() / "iam.so");
-}
+RunningHost::~RunningHost() { host_->stop(); }
 
 rapidjson::Document json(const HttpReply& reply) {
   rapidjson::Document document;

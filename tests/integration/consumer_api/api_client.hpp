@@ -31,12 +31,10 @@ std::string model_file(const std::string& name);
 // One host process for a whole suite.
 class RunningHost {
  public:
-  // with_iam: also load the iam plugin with the test users. When the engine refuses a model
-  // because it does not support one of its elements yet, unsupported() says why (the
-  // suite then skips) instead of throwing.
+  // with_iam: also load the iam plugin with the test users. Throws std::runtime_error with
+  // the host's output when the host does not start (a refused model included).
   explicit RunningHost(bool with_iam, std::vector<std::string> models = model_files());
   ~RunningHost();
-  const std::string& unsupported() const { return unsupported_; }
   std::uint16_t port() const { return host_->port(); }
   std::string output() const { return host_->output(); }
   processhost::testing::HostProcess& process() { return *host_; }
@@ -44,11 +42,19 @@ class RunningHost {
  private:
   std::unique_ptr<processhost::testing::TempDir> dir_;
   std::unique_ptr<processhost::testing::HostProcess> host_;
-  std::string unsupported_;
 };
 
-// True when the build has the iam plugin next to consumer_api.
-bool iam_plugin_available();
+// Starts a suite's host; on failure returns null and puts the reason into error, so that
+// every test of the suite fails with it (an exception in SetUpTestSuite would not).
+template <class... Args>
+std::unique_ptr<RunningHost> start_suite_host(std::string& error, Args&&... args) {
+  try {
+    return std::make_unique<RunningHost>(std::forward<Args>(args)...);
+  } catch (const std::exception& failure) {
+    error = failure.what();
+    return nullptr;
+  }
+}
 
 // A parsed reply body; ADD_FAILURE when it is not JSON.
 rapidjson::Document json(const HttpReply& reply);

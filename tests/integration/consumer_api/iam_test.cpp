@@ -1,5 +1,4 @@
-// The same host with the iam plugin: tokens, claims, lanes. Skipped when the build has no
-// iam plugin.
+// The same host with the iam plugin: tokens, claims, lanes.
 
 #include <iostream>
 
@@ -10,13 +9,9 @@ namespace {
 
 class WithIam : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (iam_plugin_available()) host_ = std::make_unique<RunningHost>(true);
-  }
+  static void SetUpTestSuite() { host_ = start_suite_host(start_error_, true); }
   static void TearDownTestSuite() { host_.reset(); }
-  void SetUp() override {
-    if (!host_) GTEST_SKIP() << "the iam plugin is not built";
-  }
+  void SetUp() override { ASSERT_TRUE(host_) << "the host with iam did not start: " << start_error_; }
   void TearDown() override {
     if (HasFailure() && host_) std::cerr << "host output:\n" << host_->output() << "\n";
   }
@@ -39,9 +34,11 @@ class WithIam : public ::testing::Test {
   }
 
   static std::unique_ptr<RunningHost> host_;
+  static std::string start_error_;
 };
 
 std::unique_ptr<RunningHost> WithIam::host_;
+std::string WithIam::start_error_;
 
 TEST_F(WithIam, AuthenticationIsRequiredExceptForInfoAndSwagger) {
   EXPECT_EQ(get(port(), "/info").status, 200);

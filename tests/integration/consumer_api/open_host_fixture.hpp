@@ -13,19 +13,16 @@ namespace processhost::consumer_api_integration {
 template <class Models>
 class SuiteHost : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { host_ = std::make_unique<RunningHost>(false, Models::files()); }
+  static void SetUpTestSuite() { host_ = start_suite_host(start_error_, false, Models::files()); }
   static void TearDownTestSuite() { host_.reset(); }
-  void SetUp() override {
-    if (!host_->unsupported().empty()) {
-      GTEST_SKIP() << "the engine cannot run this suite's model yet: " << host_->unsupported();
-    }
-  }
+  void SetUp() override { ASSERT_TRUE(host_) << "the suite's host did not start: " << start_error_; }
   void TearDown() override {
     if (HasFailure()) std::cerr << "host output:\n" << host_->output() << "\n";
   }
   static std::uint16_t port() { return host_->port(); }
 
   static inline std::unique_ptr<RunningHost> host_;
+  static inline std::string start_error_;
 };
 
 struct CoreModels {

@@ -11,14 +11,11 @@
 #include "store_harness.hpp"
 #include "store_test_support.hpp"
 
-#ifdef PROCESSHOST_HAVE_MEMORY_STORE
 #include "processhost/engine/memory_store.hpp"
-#endif
 
 namespace processhost::test {
 namespace {
 
-#ifdef PROCESSHOST_HAVE_MEMORY_STORE
 class MemoryStoreHarness final : public StoreHarness {
  public:
   Store& store() override { return store_; }
@@ -28,9 +25,6 @@ class MemoryStoreHarness final : public StoreHarness {
   engine::MemoryStore store_;
 };
 using StoreKinds = ::testing::Types<PgStoreHarness, MemoryStoreHarness>;
-#else
-using StoreKinds = ::testing::Types<PgStoreHarness>;
-#endif
 
 template <class Harness>
 class StoreContractTest : public ::testing::Test {

@@ -19,29 +19,20 @@
 
 #include "processhost/logger.hpp"
 #include "processhost/services/engine.hpp"
+#include "processhost/services/service_tasks.hpp"
 #include "processhost/services/store.hpp"
 
 namespace processhost::engine {
 
-// An internal service task's method (camunda:properties module + method): gets the evaluated
-// params array as JSON, returns the task's result. Called on an engine worker; must be quick.
-using ServiceMethod = std::function<Result<JsonText>(const JsonText& arguments)>;
-
-// Completes an asynchronous service method: the task's result (empty text: undefined, the
-// result is {}), or an error that fails the task like a thrown script error (error boundary
-// events catch it). Callable from any thread, at most once (later calls are ignored); after
-// the engine stopped it does nothing.
-using ServiceMethodDone = std::function<void(Result<JsonText> result)>;
-// A long-running internal service task method (seconds, minutes): called on an engine worker
-// after the commit that records its task as running, with the evaluated params array; it
-// must return at once and call done when the work is over. Meanwhile the task's timer,
-// message and signal boundary events are armed; an interrupting one ends the task and its
-// late completion is ignored. A call in flight when the host stops is not repeated.
-using AsyncServiceMethod = std::function<void(const JsonText& arguments, ServiceMethodDone done)>;
+// Internal service task methods, as the SDK defines them (services/service_tasks.hpp).
+using ServiceMethod = ServiceTaskFunction;
+using ServiceMethodDone = ServiceTaskDone;
+using AsyncServiceMethod = LongRunningServiceTask;
 
 struct EngineOptions {
-  // Methods for internal service tasks by "module.method"; a task naming a method that is not
-  // here fails with 404. Tasks without module and method are no-ops.
+  // Methods for internal service tasks by "module.method" (more can be added at run time
+  // through service_task_methods()); a task naming a method that is not registered fails
+  // with 404. Tasks without module and method are no-ops.
   std::map<std::string, ServiceMethod> service_methods;
   // Asynchronous methods by "module.method"; a name here wins over service_methods.
   std::map<std::string, AsyncServiceMethod> async_service_methods;
@@ -103,6 +94,10 @@ class Engine final : public EngineService {
                               Callback<Ok> done) override;
   std::uint64_t add_listener(EngineEventListener listener) override;
   void remove_listener(std::uint64_t listener_id) override;
+
+  // Service task methods: those of the options and those added since. Lives as long as the
+  // engine; the host offers it to plugins as processhost.service_task_methods/1.
+  ServiceTaskMethods& service_task_methods();
 
  private:
   std::unique_ptr<EngineCore> core_;

@@ -4,10 +4,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <fstream>
-#include <future>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "json_match.hpp"
@@ -17,17 +14,6 @@ namespace processhost::conformance {
 namespace {
 
 constexpr auto kExpectTimeout = std::chrono::seconds(12);
-
-template <class T, class Call>
-Result<T> call_sync(Call&& call) {
-  auto promise = std::make_shared<std::promise<Result<T>>>();
-  auto future = promise->get_future();
-  call([promise](Result<T> result) { promise->set_value(std::move(result)); });
-  if (future.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
-    throw CaseFailure("the engine did not answer within 20 s");
-  }
-  return future.get();
-}
 
 // Polls until check() returns true; check may throw CaseFailure to report the last state.
 template <class Check>
@@ -60,7 +46,8 @@ const rapidjson::Value* member(const rapidjson::Value& object, const char* name)
 
 rapidjson::Document parse(const std::string& text) {
   rapidjson::Document document;
-  if (auto error = json_parse(text, document)) throw CaseFailure("engine produced invalid JSON '" + text + "': " + *error);
+  if (auto error = json_parse(text, document))
+    throw CaseFailure("engine produced invalid JSON '" + text + "': " + *error);
   return document;
 }
 
@@ -80,50 +67,11 @@ std::int64_t wall_clock_ms() {
       .count();
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw CaseFailure("cannot read " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 }  // namespace
 
-class CaseRunner::NullLogger final : public Logger {
- public:
-  void log(LogLevel, std::string_view) override {}
-  bool enabled(LogLevel) const override { return false; }
-};
-
-CaseRunner::CaseRunner(std::filesystem::path corpus, const rapidjson::Value& test_case)
-    : corpus_(std::move(corpus)),
-      case_(test_case),
-      logger_(std::make_unique<NullLogger>()),
-      services_(std::make_unique<TestServices>()) {
-  identity_.user_id = "defaultUser";
-  identity_.claims = {"Default_Test_Lane", "LaneA", "LaneB", "LaneC"};
-  engine::EngineOptions options;
-  services_->register_in(options);
-  engine_ = std::make_unique<engine::Engine>(options, *logger_);
-  engine_->add_listener([this](const EngineEvent& event) {
-    if (event.kind != "message_sent" && event.kind != "signal_sent") return;
-    std::lock_guard lock(sent_mutex_);
-    sent_.push_back(event);
-  });
-  engine_->start(store_);
-}
-
-CaseRunner::~CaseRunner() {
-  services_.reset();
-  engine_->stop();
-}
+CaseRunner::CaseRunner(const rapidjson::Value& test_case, CaseTarget& target) : case_(test_case), target_(target) {}
 
 void CaseRunner::run() {
-  deploy(text_of(case_, "bpmn"));
-  if (const auto* extra = member(case_, "extraBpmn")) {
-    for (const auto& path : extra->GetArray()) deploy(path.GetString());
-  }
   model_id_ = text_of(case_, "processModelId");
   const auto* correlation = member(case_, "correlationId");
   correlation_id_ = correlation && correlation->IsString() ? correlation->GetString() : fresh_correlation_id();
@@ -142,15 +90,6 @@ void CaseRunner::run() {
   }
 }
 
-void CaseRunner::deploy(const std::string& relative_path) {
-  const std::string xml = read_file(corpus_ / relative_path);
-  auto deployed = call_sync<ProcessModelInfo>([&](auto done) { engine_->deploy(xml, relative_path, done); });
-  if (!deployed) {
-    throw CaseFailure("deploying " + relative_path + " failed (" + std::to_string(deployed.error().http_status()) +
-                      "): " + deployed.error().message + " " + deployed.error().additional_information);
-  }
-}
-
 void CaseRunner::start_instance(const std::string& model_id, const rapidjson::Value& start_event,
                                 const rapidjson::Value& input) {
   StartRequest request;
@@ -159,7 +98,7 @@ void CaseRunner::start_instance(const std::string& model_id, const rapidjson::Va
   if (!input.IsNull()) request.input_values = json_text(input);
   request.correlation_id = correlation_id_;
   if (started_at_ms_ == 0) started_at_ms_ = wall_clock_ms();
-  auto started = call_sync<StartResult>([&](auto done) { engine_->start(identity_, request, done); });
+  auto started = target_.start(request);
   if (!started) throw CaseFailure("start failed: " + started.error().message);
   if (instance_id_.empty()) instance_id_ = started->process_instance_id;
 }
@@ -200,12 +139,9 @@ void CaseRunner::run_step(const rapidjson::Value& step) {
 }
 
 std::optional<WaitingTask> CaseRunner::find_task(const std::string& flow_node_id, TaskKind kind) {
-  TaskQuery query;
-  query.kinds = task_kind_bit(kind);
-  query.correlation_id = correlation_id_;
-  auto listed = call_sync<PagedList<WaitingTask>>([&](auto done) { engine_->waiting_tasks(identity_, query, done); });
+  auto listed = target_.waiting_tasks(kind, correlation_id_, std::nullopt);
   if (!listed) throw CaseFailure("listing tasks failed: " + listed.error().message);
-  for (auto& task : listed->items) {
+  for (auto& task : *listed) {
     if (task.flow_node_id == flow_node_id) return task;
   }
   return std::nullopt;
@@ -227,7 +163,7 @@ void CaseRunner::expect_waiting_task(const rapidjson::Value& step, TaskKind kind
       throw CaseFailure("form field " + std::to_string(i) + " is " + actual.id + ":" + actual.type);
     }
     const std::pair<const char*, const std::optional<JsonText>*> values[] = {{"label", &actual.label},
-                                                                              {"defaultValue", &actual.default_value}};
+                                                                             {"defaultValue", &actual.default_value}};
     for (const auto& [name, value] : values) {
       const auto* wanted = member(expected, name);
       if (!wanted) continue;
@@ -260,15 +196,15 @@ void CaseRunner::finish_task(const rapidjson::Value& step, TaskKind kind) {
     if (const auto* fields = member(*result, "formFields")) request.result = json_text(*fields);
   }
   seen_tasks_[flow_node_id] = flow_node_instance_id;
-  auto finished = call_sync<Ok>([&](auto done) { engine_->finish_task(identity_, request, done); });
+  auto finished = target_.finish_task(request);
   const auto* expect_error = member(step, "expectError");
   if (!expect_error) {
     if (!finished) throw CaseFailure("finish failed: " + finished.error().message);
     return;
   }
   if (finished) throw CaseFailure("finish was accepted, expected a refusal");
-  if (const auto* code = member(*expect_error, "code"); code && code->IsInt() &&
-                                                        code->GetInt() != finished.error().http_status()) {
+  if (const auto* code = member(*expect_error, "code");
+      code && code->IsInt() && code->GetInt() != finished.error().http_status()) {
     throw CaseFailure("refused with " + std::to_string(finished.error().http_status()));
   }
   const std::string contains = text_of(*expect_error, "messageContains");
@@ -282,29 +218,24 @@ void CaseRunner::expect_finished(const rapidjson::Value& step) {
   const std::string model = model_of(step);
   std::optional<CorrelationResult> reached;
   eventually("end event " + end_event_id + " reached", [&] {
-    auto results = call_sync<std::vector<CorrelationResult>>(
-        [&](auto done) { engine_->correlation_results(identity_, correlation_id_, model, done); });
+    auto results = target_.correlation_results(correlation_id_, model);
     if (!results) throw CaseFailure(results.error().message);
     for (const auto& result : *results) {
       if (result.end_event_id == end_event_id) reached = result;
     }
     if (!reached && !instance_id_.empty() && model == model_id_) {
-      auto record = call_sync<std::optional<ProcessInstanceRecord>>(
-          [&](auto done) { store_.load_instance(instance_id_, done); });
-      if (record && record.value() && record.value()->state != "running") {
-        throw CaseFailure("instance ended " + record.value()->state + ": " + record.value()->error);
+      auto snapshot = target_.instance(instance_id_);
+      if (snapshot && snapshot->state != "running") {
+        throw CaseFailure("instance ended " + snapshot->state + ": " + snapshot->error);
       }
     }
     return reached.has_value();
   });
   // A lower bound (the end came after its timers), checked on the store's time of the result.
   if (const auto* min_elapsed = member(step, "minElapsedMs"); min_elapsed && min_elapsed->IsInt()) {
-    auto records = call_sync<std::vector<CorrelationResultRecord>>(
-        [&](auto done) { store_.query_results(correlation_id_, model, done); });
-    if (!records) throw CaseFailure("querying results failed: " + records.error().message);
-    for (const auto& record : *records) {
-      if (record.end_event_id != end_event_id) continue;
-      const auto elapsed = record.created_at_ms - started_at_ms_;
+    for (const auto& [result_end_event_id, created_at_ms] : target_.result_times(correlation_id_, model)) {
+      if (result_end_event_id != end_event_id) continue;
+      const auto elapsed = created_at_ms - started_at_ms_;
       if (elapsed < min_elapsed->GetInt()) {
         throw CaseFailure("end event reached " + std::to_string(elapsed) + " ms after the start, expected at least " +
                           std::to_string(min_elapsed->GetInt()) + " ms");
@@ -332,20 +263,20 @@ void CaseRunner::expect_finished(const rapidjson::Value& step) {
 }
 
 void CaseRunner::expect_error(const rapidjson::Value& step) {
-  std::optional<ProcessInstanceRecord> failed;
+  std::optional<InstanceSnapshot> failed;
   eventually("instance failed", [&] {
-    auto record = call_sync<std::optional<ProcessInstanceRecord>>(
-        [&](auto done) { store_.load_instance(instance_id_, done); });
-    if (!record || !record.value()) throw CaseFailure("instance not found");
-    if (record.value()->state == "finished") throw CaseFailure("instance finished without error");
-    if (record.value()->state == "running") return false;
-    failed = *record.value();
+    auto snapshot = target_.instance(instance_id_);
+    if (!snapshot) throw CaseFailure("instance not found");
+    if (snapshot->state == "finished") throw CaseFailure("instance finished without error");
+    if (snapshot->state == "running") return false;
+    failed = std::move(snapshot);
     return true;
   });
   auto error = parse(failed->error);
   const auto* code = member(step, "code");
   if (code && !json_equal(*code, error["code"])) {
-    throw CaseFailure("error code " + json_text(error["code"]) + ", expected " + json_text(*code) + " in " + failed->error);
+    throw CaseFailure("error code " + json_text(error["code"]) + ", expected " + json_text(*code) + " in " +
+                      failed->error);
   }
   const std::string message = text_of(error, "message");
   if (const auto* contains = member(step, "messageContains");
@@ -360,8 +291,10 @@ void CaseRunner::expect_error(const rapidjson::Value& step) {
   }
   const rapidjson::Value empty(rapidjson::kObjectType);
   const auto* info = member(error, "additionalInformation");
-  if (const auto* wanted = member(step, "additionalInformation"); wanted && !json_contains(*wanted, info ? *info : empty)) {
-    throw CaseFailure("additionalInformation " + (info ? json_text(*info) : "absent") + ", expected " + json_text(*wanted));
+  if (const auto* wanted = member(step, "additionalInformation");
+      wanted && !json_contains(*wanted, info ? *info : empty)) {
+    throw CaseFailure("additionalInformation " + (info ? json_text(*info) : "absent") + ", expected " +
+                      json_text(*wanted));
   }
   if (const auto* patterns = member(step, "additionalInformationMatches")) {
     for (const auto& pattern : patterns->GetObject()) {
@@ -376,33 +309,25 @@ void CaseRunner::expect_error(const rapidjson::Value& step) {
 
 void CaseRunner::expect_no_waiting_user_tasks(const rapidjson::Value& step) {
   eventually("no user task waiting", [&] {
-    TaskQuery query;
-    query.kinds = task_kind_bit(TaskKind::user_task);
-    query.process_model_id = model_of(step);
-    query.correlation_id = correlation_id_;
-    auto listed = call_sync<PagedList<WaitingTask>>([&](auto done) { engine_->waiting_tasks(identity_, query, done); });
-    return listed && listed->items.empty();
+    auto listed = target_.waiting_tasks(TaskKind::user_task, correlation_id_, model_of(step));
+    return listed && listed->empty();
   });
 }
 
 void CaseRunner::trigger(const rapidjson::Value& step, EventKind kind) {
   std::optional<JsonText> payload;
   if (const auto* given = member(step, "payload")) payload = json_text(*given);
-  auto triggered = call_sync<Ok>([&](auto done) {
-    engine_->trigger(identity_, kind, text_of(step, "name"), payload, correlation_id_, done);
-  });
+  auto triggered = target_.trigger(kind, text_of(step, "name"), payload, correlation_id_);
   if (!triggered) throw CaseFailure("trigger failed: " + triggered.error().message);
+  if (instance_id_.empty()) adopt_started_instance();
 }
 
 void CaseRunner::expect_waiting_event(const rapidjson::Value& step) {
   const std::string flow_node_id = text_of(step, "flowNodeId");
   eventually("event " + flow_node_id + " waiting", [&] {
-    EventQuery query;
-    query.correlation_id = correlation_id_;
-    auto listed =
-        call_sync<PagedList<WaitingEvent>>([&](auto done) { engine_->waiting_events(identity_, query, done); });
+    auto listed = target_.waiting_events(correlation_id_);
     if (!listed) throw CaseFailure("listing events failed: " + listed.error().message);
-    for (const auto& event : listed->items) {
+    for (const auto& event : *listed) {
       if (event.flow_node_id == flow_node_id) return true;
     }
     return false;
@@ -413,9 +338,8 @@ void CaseRunner::expect_sent(const rapidjson::Value& step, const std::string& ki
   const std::string name = text_of(step, "name");
   const auto* wanted = member(step, "payload");
   eventually(kind + " " + name, [&] {
-    std::lock_guard lock(sent_mutex_);
-    for (const auto& event : sent_) {
-      if (event.kind != (kind == "message_sent" ? "message_sent" : "signal_sent")) continue;
+    for (const auto& event : target_.sent_events()) {
+      if (event.kind != kind) continue;
       auto sent = parse(event.payload);
       if (text_of(sent, "eventName") != name) continue;
       if (!wanted || json_equal(*wanted, sent["payload"])) return true;
@@ -429,14 +353,8 @@ void CaseRunner::expect_sent(const rapidjson::Value& step, const std::string& ki
 // the later steps then follow).
 void CaseRunner::expect_process_started(const rapidjson::Value& step, bool started) {
   const bool in_correlation = member(step, "processModelId") != nullptr;
-  InstanceQuery query;
-  query.process_model_id = model_of(step);
-  if (in_correlation) query.correlation_id = correlation_id_;
-  auto find = [&]() -> std::optional<ProcessInstanceRecord> {
-    auto found = call_sync<PagedList<ProcessInstanceRecord>>([&](auto done) { store_.query_instances(query, done); });
-    if (!found) throw CaseFailure("querying instances failed: " + found.error().message);
-    if (found->items.empty()) return std::nullopt;
-    return found->items.front();
+  auto find = [&] {
+    return target_.first_instance(model_of(step), in_correlation ? std::optional(correlation_id_) : std::nullopt);
   };
   const auto* within = member(step, "withinMs");
   const int within_ms = within && within->IsInt() ? within->GetInt() : 12000;
@@ -446,7 +364,7 @@ void CaseRunner::expect_process_started(const rapidjson::Value& step, bool start
     return;
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(within_ms + 500);
-  std::optional<ProcessInstanceRecord> instance;
+  std::optional<InstanceSnapshot> instance;
   while (!(instance = find())) {
     if (std::chrono::steady_clock::now() > deadline) throw CaseFailure("no instance started");
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -466,7 +384,7 @@ void CaseRunner::expect_external_task(const rapidjson::Value& step) {
     request.topic = topic;
     request.max_tasks = 1;
     request.lock_duration_ms = 60000;
-    auto fetched = call_sync<std::vector<ExternalTask>>([&](auto done) { engine_->fetch_and_lock(identity_, request, done); });
+    auto fetched = target_.fetch_and_lock(request);
     if (!fetched) throw CaseFailure("fetch and lock failed: " + fetched.error().message);
     if (fetched->empty()) return false;
     task = fetched->front();
@@ -484,10 +402,28 @@ void CaseRunner::finish_external_task(const rapidjson::Value& step) {
   ExternalTaskOutcome outcome;
   outcome.worker_id = "conformance_worker";
   if (const auto* result = member(step, "result")) outcome.result = json_text(*result);
-  auto finished = call_sync<Ok>([&](auto done) {
-    engine_->complete_external_task(identity_, external_tasks_[topic], outcome, done);
-  });
+  auto finished = target_.complete_external_task(external_tasks_[topic], outcome);
   if (!finished) throw CaseFailure("finishing the external task failed: " + finished.error().message);
+}
+
+}  // namespace processhost::conformance
+
+namespace processhost::conformance {
+
+// A case without a start of its own whose first step triggers a message or signal start
+// event: the instance it started is the case's instance. It joins the trigger's correlation
+// where the target can carry one; the Consumer API's trigger route cannot (the original's
+// route carries no correlation either), so there the case follows the fresh correlation.
+void CaseRunner::adopt_started_instance() {
+  std::optional<InstanceSnapshot> started;
+  eventually("an instance started by the trigger",
+             [&] { return (started = target_.first_instance(model_id_, std::nullopt)).has_value(); });
+  if (target_.trigger_carries_correlation() && started->correlation_id != correlation_id_) {
+    throw CaseFailure("the started instance is in correlation " + started->correlation_id + ", expected " +
+                      correlation_id_);
+  }
+  correlation_id_ = started->correlation_id;
+  instance_id_ = started->id;
 }
 
 }  // namespace processhost::conformance

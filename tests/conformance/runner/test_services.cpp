@@ -59,9 +59,9 @@ void TestServices::run() {
   }
 }
 
-engine::AsyncServiceMethod TestServices::delayed(std::function<milliseconds(const JsonText&)> delay,
+LongRunningServiceTask TestServices::delayed(std::function<milliseconds(const JsonText&)> delay,
                                                  std::function<JsonText(const JsonText&)> result) {
-  return [this, delay, result](const JsonText& arguments, engine::ServiceMethodDone done) {
+  return [this, delay, result](const JsonText& arguments, ServiceTaskDone done) {
     const auto due = std::chrono::steady_clock::now() + delay(arguments);
     {
       std::lock_guard lock(mutex_);
@@ -71,8 +71,9 @@ engine::AsyncServiceMethod TestServices::delayed(std::function<milliseconds(cons
   };
 }
 
-void TestServices::register_in(engine::EngineOptions& options) {
-  auto& sync = options.service_methods;
+void TestServices::add_to(ServiceTaskMethods& methods) {
+  std::map<std::string, ServiceTaskFunction> sync;
+  std::map<std::string, LongRunningServiceTask> async;
   sync["ServiceTaskTestService.returnOne"] = [](const JsonText&) -> Result<JsonText> { return JsonText("1"); };
   sync["ServiceTaskTestService.returnObject"] = [](const JsonText&) -> Result<JsonText> {
     return JsonText(R"({"prop1":1337,"prop2":"Hello World"})");
@@ -91,7 +92,6 @@ void TestServices::register_in(engine::EngineOptions& options) {
     return argument(arguments, 0);
   };
 
-  auto& async = options.async_service_methods;
   // delay(seconds, value): waits, then returns value (undefined without one).
   async["ServiceTaskTestService.delay"] = delayed(
       [](const JsonText& arguments) {
@@ -119,6 +119,20 @@ void TestServices::register_in(engine::EngineOptions& options) {
       });
   async["ParallelGatewayTestService.sequenceTestPart3Delay"] =
       delayed(fixed(milliseconds(1700)), [](const JsonText& arguments) { return argument(arguments, 0); });
+
+  for (auto& [name, method] : sync) {
+    methods.add(name, std::move(method));
+    names_.push_back(name);
+  }
+  for (auto& [name, method] : async) {
+    methods.add_long_running(name, std::move(method));
+    names_.push_back(name);
+  }
+}
+
+void TestServices::remove_from(ServiceTaskMethods& methods) {
+  for (const auto& name : names_) methods.remove(name);
+  names_.clear();
 }
 
 }  // namespace processhost::conformance

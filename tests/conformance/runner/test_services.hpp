@@ -4,17 +4,20 @@
 // suite's services. The long-running ones are asynchronous service methods that complete
 // from this object's own thread after their delay.
 //
-// Lifecycle: destroy it before stopping the engine it was registered with; completions still
-// pending are dropped (the engine ignores them anyway once stopped).
+// Lifecycle: add_to() a ServiceTaskMethods (the in-process engine's, or the host's in the
+// services plugin), remove_from() it before destruction; destroying the object drops the
+// completions still pending.
 
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
-#include "processhost/engine/engine.hpp"
+#include "processhost/services/service_tasks.hpp"
 
 namespace processhost::conformance {
 
@@ -25,12 +28,13 @@ class TestServices {
   TestServices(const TestServices&) = delete;
   TestServices& operator=(const TestServices&) = delete;
 
-  // Registers every method under "module.method" in options.
-  void register_in(engine::EngineOptions& options);
+  // Adds every method under "module.method"; throws std::logic_error when a name is taken.
+  void add_to(ServiceTaskMethods& methods);
+  void remove_from(ServiceTaskMethods& methods);
 
  private:
   // An asynchronous method that answers result(arguments) after delay(arguments).
-  engine::AsyncServiceMethod delayed(std::function<std::chrono::milliseconds(const JsonText&)> delay,
+  LongRunningServiceTask delayed(std::function<std::chrono::milliseconds(const JsonText&)> delay,
                                      std::function<JsonText(const JsonText&)> result);
   void run();
 
@@ -39,6 +43,7 @@ class TestServices {
   bool stopping_ = false;
   std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> due_;
   std::thread thread_;
+  std::vector<std::string> names_;  // of the methods added
 };
 
 }  // namespace processhost::conformance
