@@ -6,10 +6,18 @@
 //              [--token JWT] [--host-pid PID] [--pg-pid PID]
 //
 // Each client keeps one HTTP/1.1 connection alive. Latencies are wall-clock per request.
+// Every answer is checked in full (flow_checks.hpp). A flow with any other answer is a failed
+// flow, counted by step and reason over the whole run (warm-up and the end included), and the
+// program exits 1 when any flow failed or none completed. A read (list tasks, get result) that
+// got no answer because the kept-alive connection broke is sent once more on a new connection
+// and counted as a retry; a start or finish is never sent twice (a second start would create a
+// second instance), so a broken connection there fails the flow.
 // CPU seconds per complete flow (user + system, from /proc, over the measured window) are
 // reported for this program, for --host-pid and for --pg-pid with its child processes (the
 // PostgreSQL postmaster and its backends): unlike flows per second, they hold when other
 // work shares the machine.
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -30,12 +38,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <rapidjson/document.h>
-#include <unistd.h>
+#include <boost/system/system_error.hpp>
+
+#include "flow_checks.hpp"
 
 namespace {
 
 namespace beast = boost::beast;
+namespace bench = processhost::bench;
 namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
@@ -52,7 +62,7 @@ struct Options {
 };
 
 struct Reply {
-  int status = 0;
+  int status = 0;  // 0: no answer (the connection failed)
   std::string body;
 };
 
@@ -60,32 +70,38 @@ class Connection {
  public:
   Connection(const Options& options) : options_(options) {}
 
+  // One attempt: a request is never resent here, the caller decides (see run_client).
   Reply request(http::verb method, const std::string& target, const std::string& body) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      try {
-        if (!stream_) connect();
-        http::request<http::string_body> request{method, target, 11};
-        request.set(http::field::host, options_.host);
-        request.keep_alive(true);
-        if (!options_.token.empty()) request.set(http::field::authorization, "Bearer " + options_.token);
-        if (method == http::verb::post) {
-          request.set(http::field::content_type, "application/json");
-          request.body() = body;
-          request.prepare_payload();
-        }
-        http::write(*stream_, request);
-        http::response<http::string_body> response;
-        http::read(*stream_, buffer_, response);
-        if (!response.keep_alive()) stream_.reset();
-        return {static_cast<int>(response.result_int()), std::move(response.body())};
-      } catch (const std::exception&) {
-        stream_.reset();
+    try {
+      if (!stream_) connect();
+      http::request<http::string_body> request{method, target, 11};
+      request.set(http::field::host, options_.host);
+      request.keep_alive(true);
+      if (!options_.token.empty()) request.set(http::field::authorization, "Bearer " + options_.token);
+      if (method == http::verb::post) {
+        request.set(http::field::content_type, "application/json");
+        request.body() = body;
+        request.prepare_payload();
       }
+      http::write(*stream_, request);
+      http::response<http::string_body> response;
+      http::read(*stream_, buffer_, response);
+      if (!response.keep_alive()) stream_.reset();
+      return {static_cast<int>(response.result_int()), std::move(response.body())};
+    } catch (const boost::system::system_error& error) {
+      return broken(error.code().message());
+    } catch (const std::exception& error) {
+      return broken(error.what());
     }
-    return {};
   }
 
  private:
+  Reply broken(std::string message) {
+    stream_.reset();
+    buffer_.clear();
+    return {0, std::move(message)};
+  }
+
   void connect() {
     tcp::resolver resolver(io_);
     stream_.emplace(io_);
@@ -104,23 +120,14 @@ constexpr const char* kCallNames[kCallCount] = {"start", "list tasks", "finish",
 
 struct ClientStats {
   std::vector<double> latency_ms[kCallCount];
-  long flows = 0;
-  long errors = 0;
-  std::map<int, long> error_statuses;
+  long flows = 0;          // complete flows in the measured window
+  long flows_outside = 0;  // complete flows during the warm-up and after the window
+  long failures = 0;       // failed flows, whole run
+  long failures_measured = 0;
+  long retries = 0;  // reads resent after a broken connection, whole run
+  std::map<std::string, long> failure_reasons;
+  std::map<std::string, std::string> failure_examples;  // the first answer of each reason
 };
-
-std::string json_field(const std::string& body, const char* array, const char* field) {
-  rapidjson::Document document;
-  document.Parse(body.c_str());
-  if (!document.IsObject()) return {};
-  const rapidjson::Value* object = &document;
-  if (array) {
-    if (!document.HasMember(array) || !document[array].IsArray() || document[array].Empty()) return {};
-    object = &document[array][0];
-  }
-  if (!object->HasMember(field) || !(*object)[field].IsString()) return {};
-  return (*object)[field].GetString();
-}
 
 void run_client(const Options& options, int index, std::atomic<bool>& measuring, std::atomic<bool>& running,
                 ClientStats& stats) {
@@ -132,44 +139,55 @@ void run_client(const Options& options, int index, std::atomic<bool>& measuring,
     auto timed = [&](Call call, http::verb verb, const std::string& target, const std::string& body) {
       const auto begin = Clock::now();
       auto reply = connection.request(verb, target, body);
+      // Reads only: resending a GET changes nothing on the server, resending a POST might.
+      if (reply.status == 0 && verb == http::verb::get) {
+        ++stats.retries;
+        reply = connection.request(verb, target, body);
+      }
       latencies[call] = std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
       return reply;
     };
-    auto fail = [&](int status) {
-      if (!measuring.load()) return;
-      ++stats.errors;
-      ++stats.error_statuses[status];
+    auto fail = [&](Call call, const Reply& reply, const bench::Checked& checked) {
+      const std::string reason = std::string(kCallNames[call]) + ": " + checked.failure;
+      ++stats.failures;
+      if (measuring.load()) ++stats.failures_measured;
+      if (++stats.failure_reasons[reason] == 1) stats.failure_examples[reason] = reply.body.substr(0, 300);
+      // Against a host that is gone, do not spin on connection attempts.
+      if (reply.status == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     };
-    auto started = timed(kStart, http::verb::post, api + "/process_models/sample_process/start?start_callback_type=1",
-                         R"({"correlationId":")" + correlation + R"(","inputValues":{}})");
-    if (started.status / 100 != 2) {
-      fail(started.status);
+    const auto started =
+        timed(kStart, http::verb::post, api + "/process_models/sample_process/start?start_callback_type=1",
+              R"({"correlationId":")" + correlation + R"(","inputValues":{}})");
+    const auto instance = bench::check_started(started.status, started.body, correlation);
+    if (!instance) {
+      fail(kStart, started, instance);
       continue;
     }
-    const auto instance = json_field(started.body, nullptr, "processInstanceId");
-    auto listed = timed(kList, http::verb::get, api + "/correlations/" + correlation + "/user_tasks", "");
-    const auto task = json_field(listed.body, "userTasks", "flowNodeInstanceId");
-    if (listed.status != 200 || task.empty()) {
-      fail(listed.status);
+    const auto listed = timed(kList, http::verb::get, api + "/correlations/" + correlation + "/user_tasks", "");
+    const auto task = bench::check_user_tasks(listed.status, listed.body, correlation, instance.value);
+    if (!task) {
+      fail(kList, listed, task);
       continue;
     }
-    auto finished = timed(kFinish, http::verb::post,
-                          api + "/processes/" + instance + "/correlations/" + correlation + "/usertasks/" + task +
-                              "/finish",
-                          R"({"formFields":{"TaskWasSuccessful":true}})");
-    if (finished.status != 204) {
-      fail(finished.status);
+    const auto finished = timed(
+        kFinish, http::verb::post,
+        api + "/processes/" + instance.value + "/correlations/" + correlation + "/usertasks/" + task.value + "/finish",
+        R"({"formFields":{"TaskWasSuccessful":true}})");
+    if (const auto checked = bench::check_finished(finished.status, finished.body); !checked) {
+      fail(kFinish, finished, checked);
       continue;
     }
-    auto result = timed(kResult, http::verb::get,
-                        api + "/correlations/" + correlation + "/process_models/sample_process/results", "");
-    if (result.status != 200 || json_field(result.body, "correlationResults", "endEventId") != "EndEvent_Success") {
-      fail(result.status);
+    const auto result = timed(kResult, http::verb::get,
+                              api + "/correlations/" + correlation + "/process_models/sample_process/results", "");
+    if (const auto checked = bench::check_result(result.status, result.body, correlation); !checked) {
+      fail(kResult, result, checked);
       continue;
     }
     if (measuring.load()) {
       ++stats.flows;
       for (int call = 0; call < kCallCount; ++call) stats.latency_ms[call].push_back(latencies[call]);
+    } else {
+      ++stats.flows_outside;
     }
   }
 }
@@ -283,27 +301,52 @@ int main(int argc, char** argv) {
   ClientStats total;
   for (auto& client : stats) {
     total.flows += client.flows;
-    total.errors += client.errors;
-    for (const auto& [status, count] : client.error_statuses) total.error_statuses[status] += count;
+    total.flows_outside += client.flows_outside;
+    total.failures += client.failures;
+    total.failures_measured += client.failures_measured;
+    total.retries += client.retries;
+    for (const auto& [reason, count] : client.failure_reasons) {
+      if ((total.failure_reasons[reason] += count) == count)
+        total.failure_examples[reason] = client.failure_examples[reason];
+    }
     for (int call = 0; call < kCallCount; ++call) {
       total.latency_ms[call].insert(total.latency_ms[call].end(), client.latency_ms[call].begin(),
                                     client.latency_ms[call].end());
     }
   }
   std::printf("clients %d, measured %.1f s after %d s warm-up\n", options.clients, elapsed, options.warmup);
-  std::printf("complete flows: %ld (%.0f flows/s), failed flows: %ld", total.flows,
-              static_cast<double>(total.flows) / elapsed, total.errors);
-  for (const auto& [status, count] : total.error_statuses) std::printf(" [status %d x%ld]", status, count);
-  std::printf("\n%-12s %10s %10s\n", "call", "p50 ms", "p99 ms");
+  std::printf("complete flows: %ld (%.0f flows/s), %ld more outside the measured window\n", total.flows,
+              static_cast<double>(total.flows) / elapsed, total.flows_outside);
+  std::printf("failed flows: %ld (%ld in the measured window), retried reads: %ld\n", total.failures,
+              total.failures_measured, total.retries);
+  for (const auto& [reason, count] : total.failure_reasons) {
+    std::printf("  %ld x %s; first answer: %s\n", count, reason.c_str(), total.failure_examples[reason].c_str());
+  }
+  std::printf("%-12s %10s %10s\n", "call", "p50 ms", "p99 ms");
   for (int call = 0; call < kCallCount; ++call) {
     std::printf("%-12s %10.2f %10.2f\n", kCallNames[call], percentile(total.latency_ms[call], 0.50),
                 percentile(total.latency_ms[call], 0.99));
   }
   const double flows = static_cast<double>(std::max(total.flows, 1L));
   std::printf("CPU ms per complete flow: flow_bench %.3f", 1000 * (cpu_after.bench - cpu_before.bench) / flows);
-  if (options.host_pid > 0) std::printf(", host %.3f", 1000 * (cpu_after.host - cpu_before.host) / flows);
-  if (options.pg_pid > 0) std::printf(", PostgreSQL %.3f", 1000 * (cpu_after.postgres - cpu_before.postgres) / flows);
+  // A process (or, for PostgreSQL, a backend) that ended during the window is missing from the
+  // second sample: no figure rather than a wrong one.
+  auto print_cpu = [&](const char* name, double before, double after) {
+    if (after < before || after <= 0) {
+      std::printf(", %s n/a (process ended)", name);
+      return;
+    }
+    std::printf(", %s %.3f", name, 1000 * (after - before) / flows);
+  };
+  if (options.host_pid > 0) print_cpu("host", cpu_before.host, cpu_after.host);
+  if (options.pg_pid > 0) print_cpu("PostgreSQL", cpu_before.postgres, cpu_after.postgres);
   if (loads == 3) std::printf("; load average at the end %.2f %.2f %.2f", load[0], load[1], load[2]);
   std::printf("\n");
-  return total.flows > 0 ? 0 : 1;
+  std::fflush(stdout);
+  if (total.failures > 0 || total.flows == 0) {
+    std::fprintf(stderr, "flow_bench: FAILED: %ld failed flows, %ld complete in the measured window\n", total.failures,
+                 total.flows);
+    return 1;
+  }
+  return 0;
 }

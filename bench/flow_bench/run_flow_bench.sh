@@ -7,7 +7,9 @@
 # 2. the host (BUILD_DIR/bin/processhost) with pg_store and consumer_api (open mode) and the
 #    demo's sample process,
 # 3. flow_bench with CLIENTS concurrent clients for SECONDS; it also reports the CPU time per
-#    flow of itself, of the host and of PostgreSQL (postmaster and backends),
+#    flow of itself, of the host and of PostgreSQL (postmaster and backends). The script fails
+#    (exit 1, before pgbench) when flow_bench exits non-zero, reports a failed flow, or leaves
+#    an instance unfinished in the database (every started instance must have been finished),
 # 4. pgbench single-row INSERTs (one commit each) with as many clients on the same server,
 #    for scale: a complete sample flow needs two durable commits (start, finish).
 # WAL_STATS=1 also prints pg_waldump --stats of the flows' WAL.
@@ -76,8 +78,19 @@ pg_pid=$(pgrep -f "^$pg_bin/postgres -D .* -p $pg_port " | head -1 || true)
 psql_value() { "$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench -c "$1"; }
 wal_before=$(psql_value "SELECT pg_current_wal_lsn()")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_status=0
 "$build/bin/flow_bench" --port "$http_port" --clients "$clients" --seconds "$seconds" \
-  --host-pid "$host_pid" --pg-pid "${pg_pid:-0}"
+  --host-pid "$host_pid" --pg-pid "${pg_pid:-0}" | tee "$work/flow_bench.out" || bench_status=$?
+failed_flows=$(sed -n 's/^failed flows: \([0-9]*\) .*/\1/p' "$work/flow_bench.out")
+unfinished=$(psql_value "SELECT count(*) FROM processhost_process_instances WHERE state <> 'finished'")
+if [[ "$bench_status" != 0 || "$failed_flows" != 0 || "$unfinished" != 0 ]]; then
+  echo "run_flow_bench.sh: FAILED: flow_bench exit status $bench_status, failed flows '${failed_flows:-not reported}'," \
+    "instances not finished $unfinished; host log: $work/host.log" >&2
+  exit 1
+fi
+psql_value "SELECT 'rows: ' || (SELECT count(*) FROM processhost_process_instances) || ' instances, '
+    || (SELECT count(*) FROM processhost_flow_node_instances) || ' flow nodes, '
+    || (SELECT count(*) FROM processhost_correlation_results) || ' correlation results (warm-up included)'"
 # Independent of other work on the machine: WAL written per completed flow (warm-up
 # included; a completed flow leaves one correlation result) and how many updates were HOT.
 psql_value "SELECT 'WAL bytes per flow: ' || (pg_current_wal_lsn() - '$wal_before'::pg_lsn)
