@@ -89,7 +89,15 @@ void HttpSession::deliver(std::uint64_t slot_id, HttpResponse response) {
 }
 
 void HttpSession::do_read() {
-  if (reading_ || read_closed_ || closed_ || draining_ || slots_.size() >= shared_->config.pipeline_limit) return;
+  if (reading_ || read_closed_ || closed_ || draining_) return;
+  if (slots_.size() >= shared_->config.pipeline_limit) {
+    // on_write reads again once an answer is out; the line shows a client pipelining that deep.
+    if (shared_->logger.enabled(LogLevel::debug)) {
+      shared_->logger.debug("http: " + std::to_string(slots_.size()) +
+                            " requests unanswered on one connection (pipelineLimit); reading paused");
+    }
+    return;
+  }
   parser_.emplace();
   parser_->body_limit(shared_->config.body_limit_bytes);
   reading_ = true;

@@ -33,13 +33,17 @@ std::string PasswordHasher::hash(std::string_view password) const {
 
 bool PasswordHasher::verify(std::string_view hash, std::string_view password) const {
   if (!is_valid_hash(hash)) return false;
-  auto stored = terminated(hash);
-  return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
+  return run_verification(terminated(hash), password);
 }
 
 void PasswordHasher::verify_dummy(std::string_view password) const {
   // The result is meaningless: the dummy hash is of a random password nobody knows.
-  [[maybe_unused]] int result = crypto_pwhash_str_verify(dummy_hash_.c_str(), password.data(), password.size());
+  [[maybe_unused]] bool result = run_verification(dummy_hash_, password);
+}
+
+bool PasswordHasher::run_verification(const std::string& hash, std::string_view password) const {
+  verifications_.fetch_add(1, std::memory_order_relaxed);
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
 bool PasswordHasher::is_valid_hash(std::string_view hash) {

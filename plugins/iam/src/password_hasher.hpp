@@ -2,6 +2,8 @@
 // Argon2id password hashes through libsodium (crypto_pwhash_str): the hash string carries
 // its own salt and limits, so verification needs nothing but the string.
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,10 +32,19 @@ class PasswordHasher {
   bool needs_rehash(std::string_view hash) const;
 
   const PasswordLimits& limits() const { return limits_; }
+  // The hash verify_dummy verifies against: Argon2id of a random password nobody knows, made
+  // with this hasher's limits, which set the work of each verification.
+  const std::string& dummy_hash() const { return dummy_hash_; }
+  // Argon2id verifications run so far by verify and verify_dummy (a string that is not a
+  // hash runs none): the work a login costs, counted instead of timed.
+  std::uint64_t verifications() const { return verifications_.load(std::memory_order_relaxed); }
 
  private:
+  bool run_verification(const std::string& hash, std::string_view password) const;
+
   PasswordLimits limits_;
   std::string dummy_hash_;
+  mutable std::atomic<std::uint64_t> verifications_{0};
 };
 
 }  // namespace processhost::plugins::iam

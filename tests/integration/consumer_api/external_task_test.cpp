@@ -1,6 +1,7 @@
 // External tasks under both prefixes: fetch and lock, long polling, extend, finish, errors.
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "open_host_fixture.hpp"
@@ -77,16 +78,30 @@ TEST_F(ExternalTasks, LongPollingDeliversATaskThatArrivesLater) {
             204);
 }
 
+// A service error fails the instance: the start that waits for the end (callback type 2)
+// answers 500 with the worker's message and details, and the instance reaches no end event.
 TEST_F(ExternalTasks, DeprecatedPrefixAndServiceError) {
-  post(port(), "/process_models/capi_external/start", R"({"correlationId":"ext-old"})");
+  auto waiting_start = std::async(std::launch::async, [port = port()] {
+    return post(port, "/process_models/capi_external/start?start_callback_type=2", R"({"correlationId":"ext-old"})");
+  });
   auto tasks = fetch(port(), "old-worker", 5000, "/api/external_task/v1");
   ASSERT_EQ(tasks.Size(), 1u);
+  EXPECT_STREQ(tasks[0]["correlationId"].GetString(), "ext-old");
   const std::string id = tasks[0]["id"].GetString();
   auto reply = processhost::testing::http_request(
       port(), "POST", "/api/external_task/v1/task/" + id + "/handle_service_error",
       R"({"workerId":"old-worker","errorMessage":"backend down","errorDetails":{"code":503}})",
       {{"Content-Type", "application/json"}});
   EXPECT_EQ(reply.status, 204) << reply.body;
+
+  ASSERT_EQ(waiting_start.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "the instance did not end after the service error";
+  const auto failed = waiting_start.get();
+  EXPECT_EQ(failed.status, 500) << failed.body;
+  EXPECT_EQ(failed.body, R"({"message":"backend down","additionalInformation":{"code":503}})");
+  auto results = json(get(port(), "/correlations/ext-old/process_models/capi_external/results"));
+  EXPECT_EQ(results["totalCount"].GetUint(), 0u);
+  EXPECT_EQ(post(port(), "/task/" + id + "/finish", R"({"workerId":"old-worker","result":{}})").status, 410);
 }
 
 TEST_F(ExternalTaskApi, BadBodiesAre400) {

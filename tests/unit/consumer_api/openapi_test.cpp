@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "api_fixture.hpp"
 #include "openapi.hpp"
@@ -24,61 +26,97 @@ class OpenApi : public ApiFixture {
   }
 };
 
-// Reference section 2.3, contracts 10.0.0: every route after /api/consumer/v1.
-const std::set<std::pair<std::string, std::string>> kReferenceRoutes = {
-    {"GET", "/info"},
-    {"GET", "/swagger"},
-    {"GET", "/process_models"},
-    {"GET", "/process_models/:process_model_id"},
-    {"GET", "/process_instance/:process_instance_id/process_model"},
-    {"POST", "/process_models/:process_model_id/start"},
-    {"GET", "/process_instances/own"},
-    {"GET", "/correlations/:correlation_id/process_models/:process_model_id/results"},
-    {"GET", "/process_models/:process_model_id/events"},
-    {"GET", "/correlations/:correlation_id/events"},
-    {"GET", "/process_models/:process_model_id/correlations/:correlation_id/events"},
-    {"POST", "/message/:event_name/trigger"},
-    {"POST", "/signal/:event_name/trigger"},
-    {"GET", "/process_models/:process_model_id/user_tasks"},
-    {"GET", "/process_instances/:process_instance_id/user_tasks"},
-    {"GET", "/correlations/:correlation_id/user_tasks"},
-    {"GET", "/process_models/:process_model_id/correlations/:correlation_id/user_tasks"},
-    {"GET", "/user_tasks/own"},
-    {"POST", "/processes/:process_instance_id/correlations/:correlation_id/usertasks/:user_task_instance_id/finish"},
-    {"GET", "/process_models/:process_model_id/manual_tasks"},
-    {"GET", "/process_instances/:process_instance_id/manual_tasks"},
-    {"GET", "/correlations/:correlation_id/manual_tasks"},
-    {"GET", "/process_models/:process_model_id/correlations/:correlation_id/manual_tasks"},
-    {"GET", "/manual_tasks/own"},
-    {"POST",
-     "/processes/:process_instance_id/correlations/:correlation_id/manual_tasks/:manual_task_instance_id/finish"},
-    {"GET", "/process_models/:process_model_id/empty_activities"},
-    {"GET", "/process_instances/:process_instance_id/empty_activities"},
-    {"GET", "/correlations/:correlation_id/empty_activities"},
-    {"GET", "/process_models/:process_model_id/correlations/:correlation_id/empty_activities"},
-    {"GET", "/empty_activities/own"},
-    {"POST",
-     "/processes/:process_instance_id/correlations/:correlation_id/empty_activities/:empty_activity_instance_id/"
-     "finish"},
-    {"GET", "/suspended_tasks"},
-    {"GET", "/process_models/:process_model_id/tasks"},
-    {"GET", "/process_instances/:process_instance_id/tasks"},
-    {"GET", "/correlations/:correlation_id/tasks"},
-    {"GET", "/process_models/:process_model_id/correlations/:correlation_id/tasks"},
-    {"POST", "/fetch_and_lock"},
-    {"POST", "/task/:external_task_id/extend_lock"},
-    {"POST", "/task/:external_task_id/handle_bpmn_error"},
-    {"POST", "/task/:external_task_id/handle_service_error"},
-    {"POST", "/task/:external_task_id/finish"},
+// Reference section 2.3, contracts 10.0.0: every route after /api/consumer/v1, with the path
+// parameters its OpenAPI operation must declare, in order (written out, not derived).
+struct ReferenceRoute {
+  std::string method;
+  std::string path;
+  std::vector<std::string> path_parameters;
 };
+
+const std::vector<ReferenceRoute> kReferenceRoutes = {
+    {"GET", "/info", {}},
+    {"GET", "/swagger", {}},
+    {"GET", "/process_models", {}},
+    {"GET", "/process_models/:process_model_id", {"process_model_id"}},
+    {"GET", "/process_instance/:process_instance_id/process_model", {"process_instance_id"}},
+    {"POST", "/process_models/:process_model_id/start", {"process_model_id"}},
+    {"GET", "/process_instances/own", {}},
+    {"GET",
+     "/correlations/:correlation_id/process_models/:process_model_id/results",
+     {"correlation_id", "process_model_id"}},
+    {"GET", "/process_models/:process_model_id/events", {"process_model_id"}},
+    {"GET", "/correlations/:correlation_id/events", {"correlation_id"}},
+    {"GET",
+     "/process_models/:process_model_id/correlations/:correlation_id/events",
+     {"process_model_id", "correlation_id"}},
+    {"POST", "/message/:event_name/trigger", {"event_name"}},
+    {"POST", "/signal/:event_name/trigger", {"event_name"}},
+    {"GET", "/process_models/:process_model_id/user_tasks", {"process_model_id"}},
+    {"GET", "/process_instances/:process_instance_id/user_tasks", {"process_instance_id"}},
+    {"GET", "/correlations/:correlation_id/user_tasks", {"correlation_id"}},
+    {"GET",
+     "/process_models/:process_model_id/correlations/:correlation_id/user_tasks",
+     {"process_model_id", "correlation_id"}},
+    {"GET", "/user_tasks/own", {}},
+    {"POST",
+     "/processes/:process_instance_id/correlations/:correlation_id/usertasks/:user_task_instance_id/finish",
+     {"process_instance_id", "correlation_id", "user_task_instance_id"}},
+    {"GET", "/process_models/:process_model_id/manual_tasks", {"process_model_id"}},
+    {"GET", "/process_instances/:process_instance_id/manual_tasks", {"process_instance_id"}},
+    {"GET", "/correlations/:correlation_id/manual_tasks", {"correlation_id"}},
+    {"GET",
+     "/process_models/:process_model_id/correlations/:correlation_id/manual_tasks",
+     {"process_model_id", "correlation_id"}},
+    {"GET", "/manual_tasks/own", {}},
+    {"POST",
+     "/processes/:process_instance_id/correlations/:correlation_id/manual_tasks/:manual_task_instance_id/finish",
+     {"process_instance_id", "correlation_id", "manual_task_instance_id"}},
+    {"GET", "/process_models/:process_model_id/empty_activities", {"process_model_id"}},
+    {"GET", "/process_instances/:process_instance_id/empty_activities", {"process_instance_id"}},
+    {"GET", "/correlations/:correlation_id/empty_activities", {"correlation_id"}},
+    {"GET",
+     "/process_models/:process_model_id/correlations/:correlation_id/empty_activities",
+     {"process_model_id", "correlation_id"}},
+    {"GET", "/empty_activities/own", {}},
+    {"POST",
+     "/processes/:process_instance_id/correlations/:correlation_id/empty_activities/:empty_activity_instance_id/finish",
+     {"process_instance_id", "correlation_id", "empty_activity_instance_id"}},
+    {"GET", "/suspended_tasks", {}},
+    {"GET", "/process_models/:process_model_id/tasks", {"process_model_id"}},
+    {"GET", "/process_instances/:process_instance_id/tasks", {"process_instance_id"}},
+    {"GET", "/correlations/:correlation_id/tasks", {"correlation_id"}},
+    {"GET",
+     "/process_models/:process_model_id/correlations/:correlation_id/tasks",
+     {"process_model_id", "correlation_id"}},
+    {"POST", "/fetch_and_lock", {}},
+    {"POST", "/task/:external_task_id/extend_lock", {"external_task_id"}},
+    {"POST", "/task/:external_task_id/handle_bpmn_error", {"external_task_id"}},
+    {"POST", "/task/:external_task_id/handle_service_error", {"external_task_id"}},
+    {"POST", "/task/:external_task_id/finish", {"external_task_id"}},
+};
+
+// The reference entry of a registered route (under either prefix); nullptr when there is none.
+const ReferenceRoute* reference_route(const std::string& method, const std::string& pattern) {
+  for (const char* prefix : {"/api/consumer/v1", "/api/external_task/v1"}) {
+    if (pattern.rfind(prefix, 0) != 0) continue;
+    const std::string path = pattern.substr(std::string(prefix).size());
+    for (const auto& route : kReferenceRoutes) {
+      if (route.method == method && route.path == path) return &route;
+    }
+  }
+  return nullptr;
+}
 
 TEST_F(OpenApi, RegisteredRoutesAreTheReferenceTablePlusTheDeprecatedExternalTaskPrefix) {
   std::set<std::pair<std::string, std::string>> registered;
   for (const auto& route : context_.router.routes()) registered.emplace(route.method, route.pattern);
   std::set<std::pair<std::string, std::string>> expected;
-  for (const auto& [method, path] : kReferenceRoutes) {
-    expected.emplace(method, "/api/consumer/v1" + path);
-    if (path == "/fetch_and_lock" || path.rfind("/task/", 0) == 0) expected.emplace(method, "/api/external_task/v1" + path);
+  for (const auto& route : kReferenceRoutes) {
+    expected.emplace(route.method, "/api/consumer/v1" + route.path);
+    if (route.path == "/fetch_and_lock" || route.path.rfind("/task/", 0) == 0) {
+      expected.emplace(route.method, "/api/external_task/v1" + route.path);
+    }
   }
   EXPECT_EQ(registered, expected);
   EXPECT_EQ(context_.router.routes().size(), 46u);
@@ -98,12 +136,13 @@ TEST_F(OpenApi, EveryRegisteredRouteAppearsWithItsPathParameters) {
     const std::string method = lower(route.method);
     ASSERT_TRUE(paths[path.c_str()].HasMember(method.c_str())) << route.method << " " << path;
     const auto& operation = paths[path.c_str()][method.c_str()];
-    std::set<std::string> path_params;
+    std::vector<std::string> path_params;
     for (const auto& parameter : operation["parameters"].GetArray()) {
-      if (std::string(parameter["in"].GetString()) == "path") path_params.insert(parameter["name"].GetString());
+      if (std::string(parameter["in"].GetString()) == "path") path_params.emplace_back(parameter["name"].GetString());
     }
-    const auto names = path_parameters(route.pattern);
-    EXPECT_EQ(path_params, std::set<std::string>(names.begin(), names.end())) << path;
+    const auto* reference = reference_route(route.method, route.pattern);
+    ASSERT_NE(reference, nullptr) << route.method << " " << route.pattern;
+    EXPECT_EQ(path_params, reference->path_parameters) << path;
     EXPECT_TRUE(operation["responses"].IsObject());
     EXPECT_TRUE(operation.HasMember("operationId"));
   }

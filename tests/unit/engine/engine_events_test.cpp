@@ -231,14 +231,23 @@ TEST_F(EngineEventsTest, TimerThatFellDueWhileStoppedFiresOnceAfterRestart) {
   auto started = start(request);
   ASSERT_TRUE(started);
   engine_->stop();
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto due = testing::call_sync<std::optional<std::int64_t>>([&](auto done) { store_.next_timer_due(done); });
+  ASSERT_TRUE(due && due.value());
+  std::this_thread::sleep_until(std::chrono::system_clock::time_point(std::chrono::milliseconds(*due.value() + 1)));
   EXPECT_EQ(instance(started->process_instance_id)->state, "running");
   start_engine(EngineOptions{});
   ASSERT_TRUE(eventually([&] { return instance(started->process_instance_id)->state == "finished"; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  auto reached = results(started->correlation_id, "timed");
+  // Stopping lets every transition in flight finish and starts none, so the store is final
+  // from here on: a second firing, had there been one, has left a second result.
+  engine_->stop();
+  auto reached = testing::call_sync<std::vector<CorrelationResultRecord>>(
+      [&](auto done) { store_.query_results(started->correlation_id, "timed", done); });
   ASSERT_TRUE(reached);
-  EXPECT_EQ(reached->size(), 1u);
+  ASSERT_EQ(reached->size(), 1u);
+  EXPECT_EQ(reached->at(0).token_payload, R"(["s","c"])");
+  const auto left = testing::call_sync<std::optional<std::int64_t>>([&](auto done) { store_.next_timer_due(done); });
+  ASSERT_TRUE(left);
+  EXPECT_FALSE(left.value().has_value()) << "the fired timer is still armed";
 }
 
 TEST_F(EngineEventsTest, InvalidTimerFailsTheInstanceWith422AndCyclicBoundaryIsRefusedAtDeploy) {

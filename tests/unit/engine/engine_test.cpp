@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -168,15 +169,20 @@ TEST_F(EngineTest, ResumesAWaitingInstanceInANewEngineFromTheStore) {
   EXPECT_EQ(result->at(0).token_payload, R"({"form_fields":{"TaskWasSuccessful":false}})");
 }
 
+// The quick instance starts only once the runaway script is running (it logs before it
+// loops), so the ordering check can fail: were the runaway to hold the only free worker,
+// the quick instance would finish after the budget ended the runaway, not before.
 TEST_F(EngineTest, RunawayScriptFailsItsInstanceWhileOthersComplete) {
   EngineOptions options;
   options.worker_threads = 2;
-  options.script_budget = std::chrono::milliseconds(250);
+  options.script_budget = std::chrono::milliseconds(1000);
   start_engine(options);
-  ASSERT_TRUE(deploy(process_xml("runaway",
-      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='loop'><bpmn:script>while (true) {}</bpmn:script></bpmn:scriptTask>"
-      "<bpmn:endEvent id='e'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='loop'/>"
-      "<bpmn:sequenceFlow id='f2' sourceRef='loop' targetRef='e'/>")));
+  ASSERT_TRUE(deploy(
+      process_xml("runaway",
+                  "<bpmn:startEvent id='s'/><bpmn:scriptTask id='loop'><bpmn:script>console.log('runaway is looping');"
+                  "while (true) {}</bpmn:script></bpmn:scriptTask>"
+                  "<bpmn:endEvent id='e'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='loop'/>"
+                  "<bpmn:sequenceFlow id='f2' sourceRef='loop' targetRef='e'/>")));
   ASSERT_TRUE(deploy(process_xml("quick",
       "<bpmn:startEvent id='s'/><bpmn:scriptTask id='q'><bpmn:script>return 7;</bpmn:script></bpmn:scriptTask>"
       "<bpmn:endEvent id='e'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='q'/>"
@@ -187,8 +193,12 @@ TEST_F(EngineTest, RunawayScriptFailsItsInstanceWhileOthersComplete) {
   auto future = promise->get_future();
   const auto began = std::chrono::steady_clock::now();
   engine_->start(test_identity(), runaway_request, [promise](Result<StartResult> r) { promise->set_value(std::move(r)); });
-  // Give the runaway script a head start so it is surely occupying a worker.
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(testing::eventually([&] {
+    const auto lines = logger_.lines();
+    return std::any_of(lines.begin(), lines.end(),
+                       [](const std::string& line) { return line.find("runaway is looping") != std::string::npos; });
+  }));
+  ASSERT_NE(future.wait_for(std::chrono::seconds(0)), std::future_status::ready) << "the runaway ended too early";
   auto quick_request = start_request("quick");
   quick_request.callback_type = StartCallbackType::on_process_finished;
   auto quick = start(quick_request);
@@ -198,8 +208,8 @@ TEST_F(EngineTest, RunawayScriptFailsItsInstanceWhileOthersComplete) {
   EXPECT_TRUE(quick_done_before_runaway);
   auto runaway = testing::wait_for(future);
   ASSERT_FALSE(runaway);
-  EXPECT_GE(std::chrono::steady_clock::now() - began, std::chrono::milliseconds(250));
-  EXPECT_NE(runaway.error().message.find("exceeded its time budget of 250 ms"), std::string::npos)
+  EXPECT_GE(std::chrono::steady_clock::now() - began, std::chrono::milliseconds(1000));
+  EXPECT_NE(runaway.error().message.find("exceeded its time budget of 1000 ms"), std::string::npos)
       << runaway.error().message;
   InstanceQuery query;
   query.process_model_id = "runaway";

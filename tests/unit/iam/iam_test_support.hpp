@@ -21,6 +21,14 @@ inline constexpr const char* kIssuer = "processhost-test";
 // The smallest limits libsodium accepts: tests stay fast, the code path is the same.
 inline PasswordLimits fast_limits() { return PasswordLimits{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
 
+// "$argon2id$v=19$m=8,t=1,p=1" of a hash: algorithm, version and limits, which set the work
+// of verifying a password against it (salt and digest are left out).
+inline std::string argon2_parameters(const std::string& hash) {
+  std::size_t end = 0;
+  for (int field = 0; field < 3 && end != std::string::npos; ++field) end = hash.find('$', end + 1);
+  return hash.substr(0, end);
+}
+
 // A clock tests move by hand.
 struct ManualClock {
   std::chrono::system_clock::time_point now{std::chrono::sys_seconds(std::chrono::seconds(1'800'000'000))};

@@ -46,6 +46,24 @@ TEST_F(LoginServiceTest, WrongPasswordAndUnknownUserGetTheSameAnswer) {
   EXPECT_EQ(unknown_user.error().message, wrong_password.error().message);
 }
 
+// docs/security.md: an unknown user costs as much as a wrong password. Each login runs one
+// Argon2id verification, and the unknown user's runs against the dummy hash, whose parameters
+// (the work) are those of the user's hash.
+TEST_F(LoginServiceTest, UnknownUserAndWrongPasswordCostOneVerificationWithTheSameLimits) {
+  const auto* user = users_.find("sampleUser");
+  ASSERT_NE(user, nullptr);
+  EXPECT_FALSE(hasher_.needs_rehash(user->password_hash));
+  EXPECT_EQ(argon2_parameters(user->password_hash), argon2_parameters(hasher_.dummy_hash()));
+
+  const auto before = hasher_.verifications();
+  EXPECT_FALSE(logins_.login({"nobody", "pass"}).ok());
+  EXPECT_EQ(hasher_.verifications(), before + 1) << "an unknown user";
+  EXPECT_FALSE(logins_.login({"sampleUser", "wrong"}).ok());
+  EXPECT_EQ(hasher_.verifications(), before + 2) << "a wrong password";
+  EXPECT_TRUE(logins_.login({"sampleUser", "pass"}).ok());
+  EXPECT_EQ(hasher_.verifications(), before + 3) << "the right password";
+}
+
 TEST_F(LoginServiceTest, ParsesTheBodyAndNamesWhatIsWrong) {
   auto good = parse_login_request(R"({"username":"sampleUser","password":"pass"})");
   ASSERT_TRUE(good.ok());
