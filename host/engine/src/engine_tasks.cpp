@@ -2,6 +2,7 @@
 #include <rapidjson/reader.h>
 
 #include "engine_core.hpp"
+#include "uuid.hpp"
 
 namespace processhost::engine {
 namespace {

@@ -3,6 +3,7 @@
 // their instance that also removes them, so a timer fires once, also after a restart.
 #include "engine_core.hpp"
 #include "timer_definition.hpp"
+#include "uuid.hpp"
 
 namespace processhost::engine {
 namespace {

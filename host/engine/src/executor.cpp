@@ -4,6 +4,7 @@
 
 #include "element_handlers.hpp"
 #include "timer_definition.hpp"
+#include "uuid.hpp"
 
 namespace processhost::engine {
 

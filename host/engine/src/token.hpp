@@ -34,7 +34,4 @@ std::string token_json(const Token& token);
 // The history as one JSON object, later entries winning.
 std::string history_json(const History& history);
 
-// A random UUID v4 (thread-local generator seeded from the OS).
-std::string make_uuid();
-
 }  // namespace processhost::engine

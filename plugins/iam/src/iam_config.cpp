@@ -93,15 +93,61 @@ void read_secrets(const rapidjson::Value& config, const std::filesystem::path& c
   }
 }
 
-void read_rate_limit(const rapidjson::Value& config, IamConfig& result) {
-  auto member = config.FindMember("rateLimit");
-  if (member == config.MemberEnd()) return;
-  if (!member->value.IsObject()) fail("'rateLimit' must be an object {maxAttempts, windowSeconds}");
-  if (auto value = get_count(member->value, "maxAttempts", 1, 1'000'000)) {
-    result.rate_limit.max_attempts = static_cast<std::uint32_t>(*value);
+const rapidjson::Value* get_object(const rapidjson::Value& object, const char* name, const char* shape) {
+  auto member = object.FindMember(name);
+  if (member == object.MemberEnd()) return nullptr;
+  if (!member->value.IsObject()) fail(std::string("'") + name + "' must be an object " + shape);
+  return &member->value;
+}
+
+std::optional<std::chrono::seconds> get_seconds(const rapidjson::Value& object, const char* name, std::uint64_t min,
+                                                std::uint64_t max) {
+  if (auto value = get_count(object, name, min, max)) return std::chrono::seconds(*value);
+  return std::nullopt;
+}
+
+void read_account_throttle(const rapidjson::Value& throttle, AccountThrottleConfig& result) {
+  const auto* account =
+      get_object(throttle, "account", "{freeFailures, baseDelaySeconds, maxDelaySeconds, forgetAfterSeconds}");
+  if (account == nullptr) return;
+  if (auto value = get_count(*account, "freeFailures", 0, 1'000)) {
+    result.free_failures = static_cast<std::uint32_t>(*value);
   }
-  if (auto value = get_count(member->value, "windowSeconds", 1, 24ULL * 60 * 60)) {
-    result.rate_limit.window = std::chrono::seconds(*value);
+  if (auto value = get_seconds(*account, "baseDelaySeconds", 1, 3'600)) result.base_delay = *value;
+  if (auto value = get_seconds(*account, "maxDelaySeconds", 1, 3'600)) result.max_delay = *value;
+  if (auto value = get_seconds(*account, "forgetAfterSeconds", 1, 7ULL * 24 * 60 * 60)) result.forget_after = *value;
+  // Checked after reading all of them, so each may be given alone against the defaults.
+  if (result.max_delay < result.base_delay) {
+    fail("'loginThrottle.account.maxDelaySeconds' must not be below baseDelaySeconds");
+  }
+  if (result.forget_after < result.max_delay) {
+    fail(
+        "'loginThrottle.account.forgetAfterSeconds' must not be below maxDelaySeconds, or a waiting account would be "
+        "forgotten before its wait ends");
+  }
+}
+
+void read_address_budget(const rapidjson::Value& throttle, AddressBudgetConfig& result) {
+  const auto* address = get_object(throttle, "address", "{maxFailures, windowSeconds}");
+  if (address == nullptr) return;
+  if (auto value = get_count(*address, "maxFailures", 1, 1'000'000)) {
+    result.max_failures = static_cast<std::uint32_t>(*value);
+  }
+  if (auto value = get_seconds(*address, "windowSeconds", 1, 24ULL * 60 * 60)) result.window = *value;
+}
+
+void read_login_throttle(const rapidjson::Value& config, IamConfig& result) {
+  if (config.HasMember("rateLimit")) {
+    fail(
+        "'rateLimit' (attempts per username and address) was replaced by 'loginThrottle' (a delay per account and "
+        "a failure budget per address); see docs/security.md");
+  }
+  const auto* throttle = get_object(config, "loginThrottle", "{account, address, maxTrackedKeys}");
+  if (throttle == nullptr) return;
+  read_account_throttle(*throttle, result.login_throttle.account);
+  read_address_budget(*throttle, result.login_throttle.address);
+  if (auto value = get_count(*throttle, "maxTrackedKeys", 100, 10'000'000)) {
+    result.login_throttle.max_tracked_keys = static_cast<std::size_t>(*value);
   }
 }
 
@@ -152,7 +198,7 @@ IamConfig parse_iam_config(const rapidjson::Value& config, const std::filesystem
   result.users_file = std::filesystem::path(*users_file);
   if (result.users_file.is_relative()) result.users_file = config_dir / result.users_file;
   result.allow_god_token = get_bool(config, "allowGodToken").value_or(false);
-  read_rate_limit(config, result);
+  read_login_throttle(config, result);
   read_password_limits(config, result);
   if (auto value = get_count(config, "workerThreads", 1, 64)) result.worker_threads = *value;
   if (auto value = get_count(config, "maxPendingLogins", 1, 100'000)) result.max_pending_logins = *value;
@@ -171,11 +217,28 @@ const char* const kIamConfigSchema = R"({
     "clockLeewaySeconds": {"type": "integer", "minimum": 0, "maximum": 300},
     "usersFile": {"type": "string"},
     "allowGodToken": {"type": "boolean"},
-    "rateLimit": {
+    "loginThrottle": {
       "type": "object",
       "properties": {
-        "maxAttempts": {"type": "integer", "minimum": 1},
-        "windowSeconds": {"type": "integer", "minimum": 1}
+        "account": {
+          "type": "object",
+          "properties": {
+            "freeFailures": {"type": "integer", "minimum": 0, "maximum": 1000},
+            "baseDelaySeconds": {"type": "integer", "minimum": 1, "maximum": 3600},
+            "maxDelaySeconds": {"type": "integer", "minimum": 1, "maximum": 3600},
+            "forgetAfterSeconds": {"type": "integer", "minimum": 1, "maximum": 604800}
+          },
+          "additionalProperties": false
+        },
+        "address": {
+          "type": "object",
+          "properties": {
+            "maxFailures": {"type": "integer", "minimum": 1, "maximum": 1000000},
+            "windowSeconds": {"type": "integer", "minimum": 1, "maximum": 86400}
+          },
+          "additionalProperties": false
+        },
+        "maxTrackedKeys": {"type": "integer", "minimum": 100, "maximum": 10000000}
       },
       "additionalProperties": false
     },

@@ -24,9 +24,29 @@ struct PasswordLimits {
   std::size_t mem_limit_bytes = 0;
 };
 
-struct RateLimitConfig {
-  std::uint32_t max_attempts = 5;
+// Per account (username, from any address): the first free_failures failures cost
+// nothing; each further one makes the next attempt wait base_delay, doubling up to
+// max_delay. A slowdown, never a lockout: the right password passes once the wait is over.
+struct AccountThrottleConfig {
+  std::uint32_t free_failures = 5;
+  std::chrono::seconds base_delay{1};
+  std::chrono::seconds max_delay{30};
+  // An account's failures are forgotten after this long without an attempt.
+  std::chrono::seconds forget_after{900};
+};
+
+// Per client address, across all usernames (password spraying): at most max_failures
+// failed logins in a burst, refilled evenly over window.
+struct AddressBudgetConfig {
+  std::uint32_t max_failures = 20;
   std::chrono::seconds window{300};
+};
+
+struct LoginThrottleConfig {
+  AccountThrottleConfig account;
+  AddressBudgetConfig address;
+  // Keys remembered per table (accounts, addresses), so a flood of names cannot grow memory.
+  std::size_t max_tracked_keys = 100'000;
 };
 
 struct IamConfig {
@@ -39,7 +59,7 @@ struct IamConfig {
   std::chrono::seconds clock_leeway{30};
   std::filesystem::path users_file;
   bool allow_god_token = false;
-  RateLimitConfig rate_limit;
+  LoginThrottleConfig login_throttle;
   PasswordLimits password_limits;
   std::size_t worker_threads = 2;
   std::size_t max_pending_logins = 64;

@@ -21,17 +21,23 @@ void IamPlugin::configure(HostContext& context) {
   }
   tokens_ = std::make_unique<TokenService>(
       TokenSettings{config.issuer, config.secret, config.previous_secrets, config.token_lifetime, config.clock_leeway});
-  limiter_ = std::make_unique<RateLimiter>(config.rate_limit);
+  throttle_ = std::make_unique<LoginThrottle>(config.login_throttle);
   logins_ = std::make_unique<LoginService>(users, *hasher_, *tokens_);
   pool_ = std::make_unique<WorkerPool>(config.max_pending_logins);
   identity_ = std::make_unique<IdentityProvider>(*tokens_, config.allow_god_token);
-  route_ = std::make_unique<LoginRoute>(*logins_, *limiter_, *pool_, context.logger());
+  route_ = std::make_unique<LoginRoute>(*logins_, *throttle_, *pool_, context.logger());
 
   context.services().provide<IdentityService>(*identity_);
   context.http().add_route("POST", kLoginRoutePath, route_->handler());
   context.logger().info(std::to_string(users.size()) + " user(s) from '" + config.users_file.string() + "', issuer " +
                         json_quote(config.issuer) + ", token lifetime " +
                         std::to_string(config.token_lifetime.count()) + " s, signing key from " + config.secret_source);
+  const auto& throttle = config.login_throttle;
+  context.logger().info("login throttle: per account " + std::to_string(throttle.account.free_failures) +
+                        " free failures, then " + std::to_string(throttle.account.base_delay.count()) +
+                        " s doubling to " + std::to_string(throttle.account.max_delay.count()) + " s; per address " +
+                        std::to_string(throttle.address.max_failures) + " failures per " +
+                        std::to_string(throttle.address.window.count()) + " s");
 }
 
 void IamPlugin::start(HostContext& context) {

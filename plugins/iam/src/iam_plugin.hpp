@@ -10,9 +10,9 @@
 #include "identity_provider.hpp"
 #include "login_route.hpp"
 #include "login_service.hpp"
+#include "login_throttle.hpp"
 #include "password_hasher.hpp"
 #include "processhost/plugin.hpp"
-#include "rate_limiter.hpp"
 #include "token_service.hpp"
 #include "user_directory.hpp"
 #include "worker_pool.hpp"
@@ -35,7 +35,7 @@ class IamPlugin final : public Plugin {
   std::optional<UserDirectory> users_;
   std::unique_ptr<PasswordHasher> hasher_;
   std::unique_ptr<TokenService> tokens_;
-  std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<LoginThrottle> throttle_;
   std::unique_ptr<LoginService> logins_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<IdentityProvider> identity_;

@@ -1,6 +1,7 @@
 #include "login_route.hpp"
 
 #include <exception>
+#include <optional>
 #include <string>
 
 namespace processhost::plugins::iam {
@@ -12,10 +13,22 @@ HttpResponse unavailable(std::string message) {
   return response;
 }
 
+HttpResponse too_many(const ThrottleDecision& decision) {
+  const std::string seconds = std::to_string(decision.retry_after.count());
+  // The same words for a known and an unknown username: a refusal tells nothing about
+  // which accounts exist.
+  const std::string what =
+      decision.limit == ThrottleDecision::Limit::address ? "from this address" : "for this account";
+  auto response = HttpResponse::error(ErrorStatus::too_many_requests,
+                                      "Too many failed logins " + what + "; try again in " + seconds + " seconds.");
+  response.headers.emplace_back("Retry-After", seconds);
+  return response;
+}
+
 }  // namespace
 
-LoginRoute::LoginRoute(const LoginService& logins, RateLimiter& limiter, WorkerPool& pool, Logger& logger)
-    : logins_(logins), limiter_(limiter), pool_(pool), logger_(logger) {}
+LoginRoute::LoginRoute(const LoginService& logins, LoginThrottle& throttle, WorkerPool& pool, Logger& logger)
+    : logins_(logins), throttle_(throttle), pool_(pool), logger_(logger) {}
 
 void LoginRoute::handle(HttpRequest request, std::shared_ptr<Responder> responder) {
   auto parsed = parse_login_request(request.body);
@@ -23,49 +36,49 @@ void LoginRoute::handle(HttpRequest request, std::shared_ptr<Responder> responde
     responder->respond(HttpResponse::error(parsed.error()));
     return;
   }
-  auto key = RateLimiter::key_for(parsed->username, request.remote_address);
-  if (auto retry_after = limiter_.try_acquire(key); retry_after.count() > 0) {
-    logger_.warn("login of " + json_quote(parsed->username) + " from " + request.remote_address +
-                 " refused: too many attempts");
-    auto response =
-        HttpResponse::error(ErrorStatus::too_many_requests, "Too many login attempts; try again in " +
-                                                                std::to_string(retry_after.count()) + " seconds.");
-    response.headers.emplace_back("Retry-After", std::to_string(retry_after.count()));
-    responder->respond(std::move(response));
+  if (auto decision = throttle_.begin(parsed->username, request.remote_address); !decision.allowed()) {
+    logger_.warn("login of " + json_quote(parsed->username) + " from " + request.remote_address + " refused for " +
+                 std::to_string(decision.retry_after.count()) + " s: too many failed logins " +
+                 (decision.limit == ThrottleDecision::Limit::address ? "from the address" : "for the account"));
+    responder->respond(too_many(decision));
     return;
   }
-  auto job = [this, login = std::move(parsed.value()), key = std::move(key),
-              remote_address = std::move(request.remote_address), responder](bool dropped) {
-    if (dropped) {
-      responder->respond(unavailable("The login service is stopping."));
+  // Copies, not moves: when the pool refuses the job, the attempt is undone with these.
+  auto job = [this, login = parsed.value(), remote_address = request.remote_address, responder](bool dropped) {
+    if (dropped || responder->cancelled()) {
+      // Never verified, so it is no failure of the account or the address.
+      throttle_.abandoned(login.username, remote_address);
+      if (dropped) responder->respond(unavailable("The login service is stopping."));
       return;
     }
-    if (responder->cancelled()) return;
-    try {
-      finish(login, key, remote_address, *responder);
-    } catch (const std::exception& error) {
-      logger_.error(std::string("login failed unexpectedly: ") + error.what());
-      responder->respond(HttpResponse::error(ErrorStatus::internal, "The login failed unexpectedly."));
-    }
+    responder->respond(finish(login, remote_address));
   };
   // The job holds the only other reference to the responder; a refused job is destroyed.
   if (!pool_.post(std::move(job))) {
+    throttle_.abandoned(parsed->username, request.remote_address);
     responder->respond(unavailable("Too many logins in progress; try again shortly."));
   }
 }
 
-void LoginRoute::finish(const LoginRequest& login, const std::string& limiter_key, const std::string& remote_address,
-                        Responder& responder) {
-  auto result = logins_.login(login);
-  if (!result) {
-    logger_.info("login of " + json_quote(login.username) + " from " + remote_address +
-                 " refused: " + result.error().message);
-    responder.respond(HttpResponse::error(result.error()));
-    return;
+HttpResponse LoginRoute::finish(const LoginRequest& login, const std::string& remote_address) {
+  const std::string who = "login of " + json_quote(login.username) + " from " + remote_address;
+  std::optional<Result<LoginResult>> result;
+  try {
+    result.emplace(logins_.login(login));
+  } catch (const std::exception& error) {
+    throttle_.abandoned(login.username, remote_address);
+    logger_.error(who + " failed unexpectedly: " + error.what());
+    return HttpResponse::error(ErrorStatus::internal, "The login failed unexpectedly.");
   }
-  limiter_.reset(limiter_key);
-  logger_.info("login of " + json_quote(login.username) + " from " + remote_address + " succeeded");
-  responder.respond(HttpResponse::json(200, login_response_json(result.value())));
+  if (!*result) {
+    // A wrong password stays counted (begin() counted it); any other error is no guess.
+    if (result->error().status != ErrorStatus::unauthorized) throttle_.abandoned(login.username, remote_address);
+    logger_.info(who + " refused: " + result->error().message);
+    return HttpResponse::error(result->error());
+  }
+  throttle_.succeeded(login.username, remote_address);
+  logger_.info(who + " succeeded");
+  return HttpResponse::json(200, login_response_json(result->value()));
 }
 
 }  // namespace processhost::plugins::iam

@@ -1,13 +1,13 @@
 #pragma once
-// POST /iam/login: parse and rate-limit on the I/O thread (cheap), verify the password and
+// POST /iam/login: parse and throttle on the I/O thread (cheap), verify the password and
 // sign the token on the worker pool (slow), answer through the Responder.
 
 #include <memory>
 
 #include "login_service.hpp"
+#include "login_throttle.hpp"
 #include "processhost/logger.hpp"
 #include "processhost/services/http.hpp"
-#include "rate_limiter.hpp"
 #include "worker_pool.hpp"
 
 namespace processhost::plugins::iam {
@@ -18,11 +18,12 @@ inline constexpr const char* kLoginRoutePath = "/iam/login";
 // by the pool's stop().
 class LoginRoute {
  public:
-  LoginRoute(const LoginService& logins, RateLimiter& limiter, WorkerPool& pool, Logger& logger);
+  LoginRoute(const LoginService& logins, LoginThrottle& throttle, WorkerPool& pool, Logger& logger);
 
   // Answers 200 {"token","userId","expiresAt"}; 400 bad body; 401 bad credentials;
-  // 429 (Retry-After) too many attempts for this user and address; 503 when the pool is
-  // full or the plugin is stopping. Never blocks.
+  // 429 (Retry-After) while the account must wait or the address has spent its failure
+  // budget; 503 when the pool is full or the plugin is stopping. Never blocks: a wait is
+  // answered with Retry-After, not slept.
   void handle(HttpRequest request, std::shared_ptr<Responder> responder);
 
   HttpHandler handler() {
@@ -32,11 +33,11 @@ class LoginRoute {
   }
 
  private:
-  void finish(const LoginRequest& login, const std::string& limiter_key, const std::string& remote_address,
-              Responder& responder);
+  // Runs on a worker: verifies, settles the attempt with the throttle, builds the answer.
+  HttpResponse finish(const LoginRequest& login, const std::string& remote_address);
 
   const LoginService& logins_;
-  RateLimiter& limiter_;
+  LoginThrottle& throttle_;
   WorkerPool& pool_;
   Logger& logger_;
 };

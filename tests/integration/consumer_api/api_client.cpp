@@ -31,7 +31,7 @@ std::string host_config(bool with_iam, const std::vector<std::string>& files) {
   std::string plugins = R"({"name":"consumer_api"})";
   if (with_iam) {
     plugins = R"({"name":"iam","config":{"issuer":"capi-test","secret":"integration-test-secret-of-at-least-32-bytes",)"
-              R"("usersFile":"users.json","rateLimit":{"maxAttempts":1000,"windowSeconds":60}}},)" +
+              R"("usersFile":"users.json","loginThrottle":{"address":{"maxFailures":1000,"windowSeconds":60}}}},)" +
               plugins;
   }
   return R"({"http":{"host":"127.0.0.1","port":0},"log":{"level":"info"},"processModels":[)" + models +

@@ -98,7 +98,9 @@ class IamHostTest : public ::testing::Test {
     dir_.write("iam.json", std::string(R"({"issuer":")") + kIssuer + R"(","secret":")" + kSecret +
                                R"(","usersFile":"users.json","allowGodToken":)" + (allow_god_token ? "true" : "false") +
                                R"(,"passwordHashing":{"opsLimit":1,"memLimitBytes":8192},
-                                  "rateLimit":{"maxAttempts":3,"windowSeconds":60}})");
+                                  "loginThrottle":{
+                                    "account":{"freeFailures":2,"baseDelaySeconds":2,"maxDelaySeconds":4},
+                                    "address":{"maxFailures":5,"windowSeconds":60}}})");
     auto config = dir_.write("host.json", std::string(R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")") +
                                               PROCESSHOST_SAMPLE_BPMN + R"("],
         "plugins":[{"name":"iam","config":"iam.json"},{"name":"consumer_api"}]})");
@@ -116,6 +118,12 @@ class IamHostTest : public ::testing::Test {
 
   HttpReply login(const std::string& username, const std::string& password) {
     return client_->post("/iam/login", R"({"username":")" + username + R"(","password":")" + password + "\"}");
+  }
+  // One login on a fresh connection from source (any 127.x.y.z: all of 127/8 is loopback),
+  // so the host sees a client of that address.
+  HttpReply login_from(const std::string& source, const std::string& username, const std::string& password) {
+    HttpClient client(host_->port(), "127.0.0.1", std::chrono::seconds(10), source);
+    return client.post("/iam/login", R"({"username":")" + username + R"(","password":")" + password + "\"}");
   }
   std::string token_for(const std::string& username, const std::string& password) {
     auto reply = login(username, password);
@@ -171,14 +179,43 @@ TEST_F(IamHostTest, LoginAnswersOverHttp) {
   EXPECT_EQ(client_->post("/iam/login", R"({"username":"sampleUser"})").status, 400);
 }
 
-TEST_F(IamHostTest, RepeatedFailuresAreRateLimited) {
+TEST_F(IamHostTest, SprayingOnePasswordOverManyUsernamesGets429WithRetryAfter) {
   start_host();
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(login("sampleUser", "nope").status, 401);
-  auto limited = login("sampleUser", "pass");
-  EXPECT_EQ(limited.status, 429) << limited.body;
-  ASSERT_TRUE(limited.header("retry-after").has_value());
-  EXPECT_GT(std::stoi(*limited.header("retry-after")), 0);
-  EXPECT_EQ(login("outsider", "outsider-pass").status, 200) << "other users are not affected";
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(login_from("127.0.0.2", "user" + std::to_string(i), "Winter2025!").status, 401) << i;
+  }
+  auto sprayed = login_from("127.0.0.2", "user5", "Winter2025!");
+  EXPECT_EQ(sprayed.status, 429) << sprayed.body;
+  ASSERT_TRUE(sprayed.header("retry-after").has_value());
+  EXPECT_GE(std::stoi(*sprayed.header("retry-after")), 11) << "one failure per 60 s / 5 comes back";
+  EXPECT_LE(std::stoi(*sprayed.header("retry-after")), 12);
+  EXPECT_NE(sprayed.body.find("\"message\""), std::string::npos);
+  EXPECT_NE(sprayed.body.find("from this address"), std::string::npos) << sprayed.body;
+
+  // A user behind the attacked address is refused there, and not anywhere else.
+  EXPECT_EQ(login_from("127.0.0.2", "sampleUser", "pass").status, 429);
+  EXPECT_EQ(login_from("127.0.0.3", "sampleUser", "pass").status, 200);
+}
+
+TEST_F(IamHostTest, AnAttackedAccountIsSlowedDownNotLockedOut) {
+  start_host();
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(login_from("127.0.0.4", "sampleUser", "guess" + std::to_string(i)).status, 401);
+  auto attacker = login_from("127.0.0.4", "sampleUser", "guess2");
+  EXPECT_EQ(attacker.status, 429) << attacker.body;
+  EXPECT_NE(attacker.body.find("for this account"), std::string::npos) << attacker.body;
+
+  // The owner, from elsewhere, waits as long as the per-account delay says (seconds, not
+  // the 300 s a lockout took), then the right password passes.
+  auto owner = login_from("127.0.0.5", "sampleUser", "pass");
+  ASSERT_EQ(owner.status, 429) << owner.body;
+  ASSERT_TRUE(owner.header("retry-after").has_value());
+  const int retry_after = std::stoi(*owner.header("retry-after"));
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 2) << "the first delay is baseDelaySeconds";
+  std::this_thread::sleep_for(std::chrono::seconds(retry_after));
+  auto after_delay = login_from("127.0.0.5", "sampleUser", "pass");
+  EXPECT_EQ(after_delay.status, 200) << after_delay.body;
+  EXPECT_EQ(login_from("127.0.0.4", "sampleUser", "guess3").status, 401) << "the success cleared the delay";
 }
 
 TEST_F(IamHostTest, SampleFlowRunsWithAVerifiedToken) {

@@ -20,6 +20,7 @@ namespace processhost {
 namespace {
 
 using testing::FakeHostContext;
+using testing::header_of;
 using testing::WaitingResponder;
 
 const std::string kSecret = "plugin-test-secret-0123456789abcdefghijklmnop";
@@ -61,7 +62,8 @@ class IamPluginTest : public ::testing::Test {
   std::string config(const std::string& extra = "", const std::string& users_file = "users.json") const {
     return R"({"issuer":"plugin-test","secret":")" + kSecret + R"(","usersFile":")" + users_file + R"(",
                "passwordHashing":{"opsLimit":1,"memLimitBytes":8192},
-               "rateLimit":{"maxAttempts":3,"windowSeconds":60})" +
+               "loginThrottle":{"account":{"freeFailures":3,"baseDelaySeconds":60,"maxDelaySeconds":60},
+                                "address":{"maxFailures":4,"windowSeconds":60}})" +
            extra + "}";
   }
 
@@ -165,7 +167,7 @@ TEST_F(IamPluginTest, UserWithoutClaimsGetsATokenWithoutClaims) {
   EXPECT_FALSE(verified->has_claim("sample_lane"));
 }
 
-TEST_F(IamPluginTest, FailedLoginsAreRefusedThenRateLimited) {
+TEST_F(IamPluginTest, FailedLoginsAreRefusedThenThrottled) {
   start(config());
   auto wrong = login(R"({"username":"sampleUser","password":"wrong"})");
   EXPECT_EQ(wrong.status, 401);
@@ -174,10 +176,13 @@ TEST_F(IamPluginTest, FailedLoginsAreRefusedThenRateLimited) {
   EXPECT_EQ(login(R"({"username":"sampleUser"})").status, 400);
   EXPECT_EQ(login(R"({"username":"sampleUser","password":"wrong"})").status, 401);
   EXPECT_EQ(login(R"({"username":"sampleUser","password":"wrong"})").status, 401);
-  auto limited = login(R"({"username":"sampleUser","password":"pass"})");
-  EXPECT_EQ(limited.status, 429);
-  EXPECT_FALSE(limited.headers.empty());
-  EXPECT_EQ(login(R"({"username":"sampleUser","password":"pass"})", "127.0.0.2").status, 200);
+  auto address_limited = login(R"({"username":"somebody","password":"pass"})");
+  EXPECT_EQ(address_limited.status, 429) << "four failures from one address, whatever the usernames";
+  EXPECT_EQ(header_of(address_limited, "Retry-After"), "15");
+  auto account_limited = login(R"({"username":"sampleUser","password":"pass"})", "127.0.0.2");
+  EXPECT_EQ(account_limited.status, 429) << "three failures of one account, from any address";
+  EXPECT_EQ(header_of(account_limited, "Retry-After"), "60");
+  EXPECT_NE(account_limited.body.find("for this account"), std::string::npos) << account_limited.body;
 }
 
 TEST_F(IamPluginTest, IdentityServiceRefusesBadHeaders) {

@@ -9,6 +9,7 @@
 #include "instance_state.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
 #include "script_runtime.hpp"
+#include "uuid.hpp"
 
 namespace processhost::engine {
 namespace {

@@ -47,8 +47,13 @@ TEST_F(IamConfigTest, DefaultsMatchTheDocumentation) {
   EXPECT_EQ(config.clock_leeway, std::chrono::seconds(30));
   EXPECT_EQ(config.users_file, std::filesystem::path("/etc/processhost/iam/users.json"));
   EXPECT_FALSE(config.allow_god_token);
-  EXPECT_EQ(config.rate_limit.max_attempts, 5u);
-  EXPECT_EQ(config.rate_limit.window, std::chrono::seconds(300));
+  EXPECT_EQ(config.login_throttle.account.free_failures, 5u);
+  EXPECT_EQ(config.login_throttle.account.base_delay, std::chrono::seconds(1));
+  EXPECT_EQ(config.login_throttle.account.max_delay, std::chrono::seconds(30));
+  EXPECT_EQ(config.login_throttle.account.forget_after, std::chrono::seconds(900));
+  EXPECT_EQ(config.login_throttle.address.max_failures, 20u);
+  EXPECT_EQ(config.login_throttle.address.window, std::chrono::seconds(300));
+  EXPECT_EQ(config.login_throttle.max_tracked_keys, 100'000u);
   EXPECT_EQ(config.password_limits.ops_limit, crypto_pwhash_OPSLIMIT_INTERACTIVE);
   EXPECT_EQ(config.password_limits.mem_limit_bytes, crypto_pwhash_MEMLIMIT_INTERACTIVE);
   EXPECT_EQ(config.secret_source, "'secret'");
@@ -58,7 +63,9 @@ TEST_F(IamConfigTest, ReadsEveryField) {
   auto config =
       parse(R"({"issuer":"me","secret":")" + kGoodSecret + R"(","previousSecrets":[")" + std::string(32, 'p') +
             R"("],"tokenLifetimeSeconds":60,"clockLeewaySeconds":0,"usersFile":"/abs/users.json",
-      "allowGodToken":true,"rateLimit":{"maxAttempts":2,"windowSeconds":10},
+      "allowGodToken":true,
+      "loginThrottle":{"account":{"freeFailures":0,"baseDelaySeconds":2,"maxDelaySeconds":8,"forgetAfterSeconds":60},
+                       "address":{"maxFailures":4,"windowSeconds":10},"maxTrackedKeys":500},
       "passwordHashing":{"opsLimit":1,"memLimitBytes":8192},"workerThreads":3,"maxPendingLogins":7})");
   EXPECT_EQ(config.issuer, "me");
   EXPECT_EQ(config.previous_secrets, std::vector<std::string>{std::string(32, 'p')});
@@ -66,8 +73,13 @@ TEST_F(IamConfigTest, ReadsEveryField) {
   EXPECT_EQ(config.clock_leeway, std::chrono::seconds(0));
   EXPECT_EQ(config.users_file, std::filesystem::path("/abs/users.json"));
   EXPECT_TRUE(config.allow_god_token);
-  EXPECT_EQ(config.rate_limit.max_attempts, 2u);
-  EXPECT_EQ(config.rate_limit.window, std::chrono::seconds(10));
+  EXPECT_EQ(config.login_throttle.account.free_failures, 0u);
+  EXPECT_EQ(config.login_throttle.account.base_delay, std::chrono::seconds(2));
+  EXPECT_EQ(config.login_throttle.account.max_delay, std::chrono::seconds(8));
+  EXPECT_EQ(config.login_throttle.account.forget_after, std::chrono::seconds(60));
+  EXPECT_EQ(config.login_throttle.address.max_failures, 4u);
+  EXPECT_EQ(config.login_throttle.address.window, std::chrono::seconds(10));
+  EXPECT_EQ(config.login_throttle.max_tracked_keys, 500u);
   EXPECT_EQ(config.password_limits.ops_limit, 1u);
   EXPECT_EQ(config.password_limits.mem_limit_bytes, 8192u);
   EXPECT_EQ(config.worker_threads, 3u);
@@ -106,12 +118,32 @@ TEST_F(IamConfigTest, RefusesWrongTypesAndRanges) {
   expect_error("{" + secret + R"(,"tokenLifetimeSeconds":"8h"})", "'tokenLifetimeSeconds'");
   expect_error("{" + secret + R"(,"tokenLifetimeSeconds":0})", "'tokenLifetimeSeconds' must be between");
   expect_error("{" + secret + R"(,"allowGodToken":"yes"})", "'allowGodToken'");
-  expect_error("{" + secret + R"(,"rateLimit":5})", "'rateLimit'");
-  expect_error("{" + secret + R"(,"rateLimit":{"maxAttempts":0}})", "'maxAttempts'");
+  expect_error("{" + secret + R"(,"loginThrottle":5})", "'loginThrottle' must be an object");
+  expect_error("{" + secret + R"(,"loginThrottle":{"account":[]}})", "'account' must be an object");
+  expect_error("{" + secret + R"(,"loginThrottle":{"address":{"maxFailures":0}}})", "'maxFailures' must be between");
+  expect_error("{" + secret + R"(,"loginThrottle":{"address":{"windowSeconds":-1}}})", "'windowSeconds'");
+  expect_error("{" + secret + R"(,"loginThrottle":{"account":{"baseDelaySeconds":0}}})", "'baseDelaySeconds'");
+  expect_error("{" + secret + R"(,"loginThrottle":{"maxTrackedKeys":10}})", "'maxTrackedKeys' must be between");
   expect_error("{" + secret + R"(,"passwordHashing":{"memLimitBytes":10}})", "'memLimitBytes'");
   rapidjson::Document array;
   array.SetArray();
   EXPECT_THROW(parse_iam_config(array, "/", process_environment()), std::invalid_argument);
+}
+
+TEST_F(IamConfigTest, RefusesThrottleDelaysThatContradictEachOther) {
+  const std::string secret = R"("usersFile":"u.json","secret":")" + kGoodSecret + "\"";
+  expect_error("{" + secret + R"(,"loginThrottle":{"account":{"baseDelaySeconds":60}}})",
+               "'loginThrottle.account.maxDelaySeconds' must not be below baseDelaySeconds");
+  expect_error("{" + secret + R"(,"loginThrottle":{"account":{"maxDelaySeconds":60,"forgetAfterSeconds":30}}})",
+               "'loginThrottle.account.forgetAfterSeconds' must not be below maxDelaySeconds");
+  auto config = parse("{" + secret + R"(,"loginThrottle":{"account":{"baseDelaySeconds":60,"maxDelaySeconds":60}}})");
+  EXPECT_EQ(config.login_throttle.account.max_delay, std::chrono::seconds(60));
+}
+
+TEST_F(IamConfigTest, TheReplacedRateLimitIsRefusedNamingItsSuccessor) {
+  expect_error(
+      R"({"usersFile":"u.json","secret":")" + kGoodSecret + R"(","rateLimit":{"maxAttempts":5,"windowSeconds":300}})",
+      "was replaced by 'loginThrottle'");
 }
 
 TEST_F(IamConfigTest, SchemaIsValidJson) {

@@ -32,10 +32,22 @@ std::optional<std::string> HttpReply::header(std::string_view lower_name) const 
   return std::nullopt;
 }
 
-HttpClient::HttpClient(std::uint16_t port, std::string address, std::chrono::milliseconds timeout)
+HttpClient::HttpClient(std::uint16_t port, std::string address, std::chrono::milliseconds timeout,
+                       std::string source_address)
     : timeout_(timeout) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw HttpClientError(std::string("socket: ") + std::strerror(errno));
+  if (!source_address.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    const bool parsed = ::inet_pton(AF_INET, source_address.c_str(), &source.sin_addr) == 1;
+    if (!parsed || ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+      const std::string reason = parsed ? std::strerror(errno) : "not an IPv4 address";
+      ::close(fd_);
+      fd_ = -1;
+      throw HttpClientError("bind to " + source_address + ": " + reason);
+    }
+  }
   sockaddr_in endpoint{};
   endpoint.sin_family = AF_INET;
   endpoint.sin_port = htons(port);

@@ -31,9 +31,10 @@ class HttpClientError : public std::runtime_error {
 
 class HttpClient {
  public:
-  // Connects at once. Throws HttpClientError.
+  // Connects at once, from source_address when given (e.g. 127.0.0.2: the whole 127/8 is
+  // loopback, so a test can play several clients). Throws HttpClientError.
   HttpClient(std::uint16_t port, std::string address = "127.0.0.1",
-             std::chrono::milliseconds timeout = std::chrono::seconds(10));
+             std::chrono::milliseconds timeout = std::chrono::seconds(10), std::string source_address = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
