@@ -38,6 +38,20 @@ expect_failure "corpus missing (http mode)" "conformance corpus is missing" \
   env PROCESSHOST_CONFORMANCE_DIR=/nonexistent/conformance \
   ctest --test-dir "${build}" --output-on-failure -R "^(postgres_cluster_(start|stop)|conformance\.http\.${first_case})$"
 
+# A build configured without the corpus has one conformance test per mode, which fails.
+scratch="$(mktemp -d)"
+PROCESSHOST_CONFORMANCE_DIR=/nonexistent/conformance cmake -S "${root}" -B "${scratch}" -G Ninja >/dev/null 2>&1
+listed="$(ctest --test-dir "${scratch}" -N -R '^conformance\.' | grep -oE 'conformance\.[a-z]+\.[a-z_]+' | sort | tr '\n' ' ')"
+rm -rf "${scratch}"
+if [[ "${listed}" == "conformance.engine.corpus conformance.http.corpus " ]]; then
+  echo "ok   corpus missing at configure: the suite is one test per mode, conformance.<mode>.corpus"
+else
+  echo "FAIL corpus missing at configure: conformance tests listed: ${listed:-none}" >&2
+  failures=$((failures + 1))
+fi
+expect_failure "corpus check of such a build" "conformance corpus is missing" \
+  env PROCESSHOST_CONFORMANCE_DIR=/nonexistent/conformance "${build}/bin/conformance_engine" --check-corpus
+
 # 2. A plugin: the suites that load iam.so fail (the host does not start), they do not skip.
 aside="$(mktemp -d)"
 mv "${plugin_dir}/iam.so" "${aside}/"
