@@ -79,38 +79,23 @@ std::optional<JsonText> json_member(const rapidjson::Value& object, const char* 
   return json_text(found->value);
 }
 
-const char* list_segment(TaskKind kind) {
+// The Consumer API's paths and list member for one kind of task.
+struct TaskRoutes {
+  const char* list_segment;
+  const char* list_member;
+  const char* finish_segment;
+};
+
+TaskRoutes routes_of(TaskKind kind) {
   switch (kind) {
-    case TaskKind::user_task:
-      return "user_tasks";
     case TaskKind::manual_task:
-      return "manual_tasks";
+      return {"manual_tasks", "manualTasks", "manual_tasks"};
     case TaskKind::empty_activity:
-      return "empty_activities";
-  }
-  return "";
-}
-const char* list_member(TaskKind kind) {
-  switch (kind) {
+      return {"empty_activities", "emptyActivities", "empty_activities"};
     case TaskKind::user_task:
-      return "userTasks";
-    case TaskKind::manual_task:
-      return "manualTasks";
-    case TaskKind::empty_activity:
-      return "emptyActivities";
+      break;
   }
-  return "";
-}
-const char* finish_segment(TaskKind kind) {
-  switch (kind) {
-    case TaskKind::user_task:
-      return "usertasks";
-    case TaskKind::manual_task:
-      return "manual_tasks";
-    case TaskKind::empty_activity:
-      return "empty_activities";
-  }
-  return "";
+  return {"user_tasks", "userTasks", "usertasks"};
 }
 
 WaitingTask task_of(const rapidjson::Value& item, TaskKind kind) {
@@ -175,20 +160,20 @@ class HttpTarget final : public CaseTarget {
 
   Result<std::vector<WaitingTask>> waiting_tasks(TaskKind kind, const std::string& correlation_id,
                                                  const std::optional<std::string>& process_model_id) override {
-    std::string path = "/correlations/" + percent_encode(correlation_id) + "/" + list_segment(kind);
+    std::string path = "/correlations/" + percent_encode(correlation_id) + "/" + routes_of(kind).list_segment;
     if (process_model_id) path = "/process_models/" + percent_encode(*process_model_id) + path;
     auto reply = call("GET", api(path));
     if (reply.status != 200) return error_of(reply);
     auto answer = parse_body(reply);
     std::vector<WaitingTask> tasks;
-    for (const auto& item : answer[list_member(kind)].GetArray()) tasks.push_back(task_of(item, kind));
+    for (const auto& item : answer[routes_of(kind).list_member].GetArray()) tasks.push_back(task_of(item, kind));
     return tasks;
   }
 
   Status finish_task(const FinishTaskRequest& request) override {
     const std::string path = "/processes/" + percent_encode(request.process_instance_id) + "/correlations/" +
-                             percent_encode(request.correlation_id) + "/" + finish_segment(request.kind) + "/" +
-                             percent_encode(request.flow_node_instance_id) + "/finish";
+                             percent_encode(request.correlation_id) + "/" + routes_of(request.kind).finish_segment +
+                             "/" + percent_encode(request.flow_node_instance_id) + "/finish";
     const std::string body = request.kind == TaskKind::user_task ? "{\"formFields\":" + request.result + "}" : "{}";
     auto reply = call("POST", api(path), body);
     if (reply.status != 204) return error_of(reply);
