@@ -55,6 +55,7 @@ class EngineNode final : public HostNode {
              {std::string(Store::kServiceId)}};
     options_.worker_threads = config.engine.worker_threads;
     options_.script_budget = config.engine.script_budget;
+    options_.script_memory_limit_bytes = config.engine.script_memory_limit_mib * 1024 * 1024;
   }
   const NodeInfo& info() const override { return info_; }
 

@@ -63,6 +63,8 @@ void read_engine(const rapidjson::Value& root, EngineConfig& engine) {
   if (found == root.MemberEnd()) return;
   engine.worker_threads = number<unsigned>(found->value, "workerThreads", engine.worker_threads);
   engine.script_budget = millis(found->value, "scriptBudgetMs", engine.script_budget);
+  engine.script_memory_limit_mib =
+      number<std::size_t>(found->value, "scriptMemoryLimitMiB", engine.script_memory_limit_mib);
 }
 
 void read_log(const rapidjson::Value& root, HostConfig& config) {

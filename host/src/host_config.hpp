@@ -38,6 +38,7 @@ struct HttpConfig {
 struct EngineConfig {
   unsigned worker_threads = 2;
   std::chrono::milliseconds script_budget{1000};
+  std::size_t script_memory_limit_mib = 64;
 };
 
 struct PluginEntry {

@@ -27,7 +27,8 @@ const char* host_config_schema() {
       "additionalProperties": false,
       "properties": {
         "workerThreads": {"type": "integer", "minimum": 1, "maximum": 256},
-        "scriptBudgetMs": {"type": "integer", "minimum": 1}
+        "scriptBudgetMs": {"type": "integer", "minimum": 1},
+        "scriptMemoryLimitMiB": {"type": "integer", "minimum": 1, "maximum": 4096}
       }
     },
     "log": {

@@ -113,6 +113,7 @@ std::int64_t EngineCore::now_ms() const {
 RunEnvironment EngineCore::environment() const {
   RunEnvironment environment;
   environment.script_budget = options_.script_budget;
+  environment.script_memory_limit_bytes = options_.script_memory_limit_bytes;
   environment.logger = &logger_;
   environment.now_ms = now_ms();
   environment.collect_events = has_listeners_.load(std::memory_order_relaxed);

@@ -46,6 +46,7 @@ struct FormResolver : std::enable_shared_from_this<FormResolver> {
     const std::string identity = "{\"userId\":" + json_quote(state.record.owner_user_id) + ",\"token\":\"\"}";
     auto evaluate = [&](const Script& script, std::string_view origin) {
       ScriptCall call{&script, token_text, identity, core->options_.script_budget, &core->logger_, origin};
+      call.memory_limit_bytes = core->options_.script_memory_limit_bytes;
       return run_expression(call);
     };
     auto form = evaluate_user_task(state.record.process_model_id, node, evaluate, "");

@@ -556,6 +556,7 @@ Result<JsonText> Executor::run_script(const Token& token, const Script& script, 
   const std::string token_text = script.uses_token ? token_json(token) : std::string();
   const std::string identity = script.uses_token ? identity_json() : std::string();
   ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
+  call.memory_limit_bytes = environment_.script_memory_limit_bytes;
   return engine::run_script(call);
 }
 
@@ -563,6 +564,7 @@ Result<bool> Executor::run_condition(const Token& token, const Script& script, s
   const std::string token_text = script.uses_token ? token_json(token) : std::string();
   const std::string identity = script.uses_token ? identity_json() : std::string();
   ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
+  call.memory_limit_bytes = environment_.script_memory_limit_bytes;
   return engine::run_condition(call);
 }
 
@@ -570,6 +572,7 @@ Result<JsonText> Executor::run_expression(const Token& token, const Script& scri
   const std::string token_text = script.uses_token ? token_json(token) : std::string();
   const std::string identity = script.uses_token ? identity_json() : std::string();
   ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
+  call.memory_limit_bytes = environment_.script_memory_limit_bytes;
   return engine::run_expression(call);
 }
 

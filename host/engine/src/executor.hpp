@@ -38,6 +38,7 @@ struct RunEnvironment {
   ModelLookup find_model;  // latest deployed version of a model, null when unknown
   const ServiceMethodRegistry* service_methods = nullptr;
   std::chrono::milliseconds script_budget{1000};
+  std::size_t script_memory_limit_bytes = 64 * 1024 * 1024;
   Logger* logger = nullptr;
   std::int64_t now_ms = 0;
   bool collect_events = false;

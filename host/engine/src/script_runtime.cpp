@@ -2,21 +2,143 @@
 
 #include <duktape.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <regex>
+#include <thread>
 
 namespace processhost::engine {
 namespace {
 
-// Per-heap state the execution-timeout hook and console.* read. Lives as long as the heap.
+// Per-heap state the execution-timeout hook, the allocator and console.* read. Lives as long
+// as the heap.
 struct HeapState {
-  std::chrono::steady_clock::time_point deadline{};
+  std::atomic<bool> expired{false};  // set by the watchdog when the running script's time is up
   bool armed = false;
   bool timed_out = false;
+  std::size_t allocated = 0;                // bytes the heap holds now
+  std::size_t allocation_limit = SIZE_MAX;  // while armed: what the running script may reach
+  bool heap_exceeded = false;
   Logger* logger = nullptr;
   std::string_view origin;
 };
+
+// Ends scripts that run past their deadline, whatever they call: it sets the heap's expired
+// flag, which the execution-timeout hook reads. One thread for the process, started on first
+// use; a script run costs one arm and one disarm (a map insert and erase under a mutex).
+class Watchdog {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  static Watchdog& instance() {
+    static Watchdog watchdog;
+    return watchdog;
+  }
+
+  // Returns the entry to disarm with.
+  std::multimap<Clock::time_point, HeapState*>::iterator arm(HeapState& state, Clock::time_point deadline) {
+    std::lock_guard lock(mutex_);
+    state.expired.store(false, std::memory_order_relaxed);
+    auto entry = armed_.emplace(deadline, &state);
+    if (entry == armed_.begin()) wakeup_.notify_one();
+    return entry;
+  }
+
+  // After the entry fired it is gone already (expired is set under the same mutex).
+  void disarm(HeapState& state, std::multimap<Clock::time_point, HeapState*>::iterator entry) {
+    std::lock_guard lock(mutex_);
+    if (!state.expired.load(std::memory_order_relaxed)) armed_.erase(entry);
+  }
+
+ private:
+  Watchdog() : thread_([this] { run(); }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wakeup_.notify_one();
+    thread_.join();
+  }
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      if (armed_.empty()) {
+        wakeup_.wait(lock);
+        continue;
+      }
+      const auto first = armed_.begin();
+      if (Clock::now() < first->first) {
+        wakeup_.wait_until(lock, first->first);
+        continue;
+      }
+      first->second->expired.store(true, std::memory_order_relaxed);
+      armed_.erase(first);
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wakeup_;
+  std::multimap<Clock::time_point, HeapState*> armed_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// The heap's allocator: malloc with the block's size in front, so the heap's total is known
+// and a script run can be refused memory beyond its limit. Duktape answers a refusal with a
+// garbage collection and, when that does not help, a RangeError the script cannot get past
+// (it fails again at its next allocation), so the run ends with a clean error value.
+constexpr std::size_t kHeader = alignof(std::max_align_t);
+
+void* block_of(void* user) { return static_cast<char*>(user) - kHeader; }
+std::size_t size_of(void* user) { return *static_cast<std::size_t*>(block_of(user)); }
+
+bool may_grow(HeapState& state, std::size_t growth) {
+  if (state.armed && state.allocated + growth > state.allocation_limit) {
+    state.heap_exceeded = true;
+    return false;
+  }
+  return true;
+}
+
+void* heap_alloc(void* udata, duk_size_t size) {
+  auto& state = *static_cast<HeapState*>(udata);
+  if (size == 0 || !may_grow(state, size)) return nullptr;
+  void* block = std::malloc(kHeader + size);
+  if (!block) return nullptr;
+  *static_cast<std::size_t*>(block) = size;
+  state.allocated += size;
+  return static_cast<char*>(block) + kHeader;
+}
+
+void heap_free(void* udata, void* user) {
+  if (!user) return;
+  static_cast<HeapState*>(udata)->allocated -= size_of(user);
+  std::free(block_of(user));
+}
+
+void* heap_realloc(void* udata, void* user, duk_size_t size) {
+  if (!user) return heap_alloc(udata, size);
+  if (size == 0) {
+    heap_free(udata, user);
+    return nullptr;
+  }
+  auto& state = *static_cast<HeapState*>(udata);
+  const std::size_t old_size = size_of(user);
+  if (size > old_size && !may_grow(state, size - old_size)) return nullptr;
+  void* block = std::realloc(block_of(user), kHeader + size);
+  if (!block) return nullptr;
+  *static_cast<std::size_t*>(block) = size;
+  state.allocated = state.allocated - old_size + size;
+  return static_cast<char*>(block) + kHeader;
+}
 
 void fatal_handler(void*, const char* message) {
   std::fprintf(stderr, "processhost: fatal JavaScript engine error: %s\n", message ? message : "(none)");
@@ -65,7 +187,7 @@ void install_console(duk_context* ctx) {
 class Heap {
  public:
   Heap() {
-    ctx_ = duk_create_heap(nullptr, nullptr, nullptr, &state_, fatal_handler);
+    ctx_ = duk_create_heap(heap_alloc, heap_realloc, heap_free, &state_, fatal_handler);
     if (!ctx_) fatal_handler(nullptr, "cannot create a Duktape heap");
     install_console(ctx_);
   }
@@ -159,14 +281,27 @@ Status invoke(const ScriptCall& call, CallFrame& frame) {
   state.logger = call.logger;
   state.origin = call.origin;
   state.timed_out = false;
-  state.deadline = std::chrono::steady_clock::now() + call.budget;
+  state.heap_exceeded = false;
+  state.allocation_limit = state.allocated + call.memory_limit_bytes;
+  auto& watchdog = Watchdog::instance();
+  const auto watch = watchdog.arm(state, Watchdog::Clock::now() + call.budget);
   state.armed = true;
   frame.call = &call;
   const duk_int_t rc = duk_safe_call(ctx, call_in_safe_frame, &frame, 0, 1);
   state.armed = false;
+  watchdog.disarm(state, watch);
   if (rc == DUK_EXEC_SUCCESS) {
     duk_set_top(ctx, 0);
     return Ok{};
+  }
+  if (state.heap_exceeded) {
+    duk_set_top(ctx, 0);
+    duk_gc(ctx, 0);  // give what the run built back at once, not at some later collection
+    const auto mib = std::to_string(call.memory_limit_bytes / (1024 * 1024));
+    return make_error(ErrorStatus::internal,
+                      "script of '" + std::string(call.origin) + "' exceeded its memory limit of " + mib +
+                          " MiB and was stopped",
+                      "{\"scriptMemoryLimit\":true,\"limitBytes\":" + std::to_string(call.memory_limit_bytes) + "}");
   }
   if (state.timed_out) {
     duk_set_top(ctx, 0);
@@ -223,7 +358,7 @@ std::optional<std::string> check_script_syntax(const std::string& body) {
 extern "C" int processhost_duk_exec_timeout(void* udata) {
   auto* state = static_cast<processhost::engine::HeapState*>(udata);
   if (!state || !state->armed) return 0;
-  if (state->timed_out || std::chrono::steady_clock::now() >= state->deadline) {
+  if (state->timed_out || state->expired.load(std::memory_order_relaxed)) {
     state->timed_out = true;
     return 1;
   }

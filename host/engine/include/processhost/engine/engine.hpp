@@ -41,6 +41,9 @@ struct EngineOptions {
   // Longest a single script, condition or expression may run; beyond it the instance fails
   // with "exceeded its time budget" and the worker is free again.
   std::chrono::milliseconds script_budget{1000};
+  // Most memory a single script, condition or expression may allocate; beyond it the instance
+  // fails with "exceeded its memory limit" and the memory is given back.
+  std::size_t script_memory_limit_bytes = 64 * 1024 * 1024;
   // Instances kept parsed in memory between transitions (the store stays the truth; a stale
   // entry is detected by the commit's version check and reloaded). 0 disables the cache.
   std::size_t instance_cache_capacity = 10000;
