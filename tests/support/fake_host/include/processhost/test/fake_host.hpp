@@ -247,7 +247,7 @@ class FakeHostContext final : public HostContext {
       : config_dir_(std::move(config_dir)),
         config_file_(config_file.empty() ? config_dir_ / "host.json" : std::move(config_file)),
         plugin_name_(std::move(plugin_name)) {
-    if (auto error = json_parse(config_json, config_)) throw std::invalid_argument(*error);
+    if (auto error = json_parse(config_json, config_)) throw std::invalid_argument(error->message);
   }
 
   ServiceRegistry& services() override { return registry; }
