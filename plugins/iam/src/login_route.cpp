@@ -18,7 +18,7 @@ LoginRoute::LoginRoute(const LoginService& logins, RateLimiter& limiter, WorkerP
     : logins_(logins), limiter_(limiter), pool_(pool), logger_(logger) {}
 
 void LoginRoute::handle(HttpRequest request, std::shared_ptr<Responder> responder) {
-  auto parsed = parse_login_request(request.body);
+  auto parsed = parse_login_request(request.body, request.json_limits);
   if (!parsed) {
     responder->respond(HttpResponse::error(parsed.error()));
     return;

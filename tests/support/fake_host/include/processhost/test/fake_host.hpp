@@ -127,11 +127,13 @@ class FakeRouter final : public HttpRouter {
     std::string method;
     std::string pattern;
     HttpHandler handler;
+    RouteOptions options;
   };
 
-  void add_route(std::string method, std::string pattern, HttpHandler handler) override {
+  using HttpRouter::add_route;
+  void add_route(std::string method, std::string pattern, HttpHandler handler, RouteOptions options) override {
     if (find(method, pattern) != nullptr) throw std::invalid_argument("duplicate route " + method + " " + pattern);
-    routes_.push_back({std::move(method), std::move(pattern), std::move(handler)});
+    routes_.push_back({std::move(method), std::move(pattern), std::move(handler), options});
   }
   HttpHandler* find(const std::string& method, const std::string& pattern) {
     for (auto& route : routes_) {
