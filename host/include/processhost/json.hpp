@@ -41,10 +41,10 @@ inline std::string json_quote(std::string_view text) {
 // Limits for parsing JSON that arrives from outside the host. Each field names the host
 // config key that sets it (docs/configuration.md, `http`); the defaults are the host's.
 struct JsonLimits {
-  std::size_t max_depth = 64;                // maxJsonDepth: open objects and arrays at once
+  std::size_t max_depth = 64;                  // maxJsonDepth: open objects and arrays at once
   std::size_t max_string_bytes = 1024 * 1024;  // maxJsonStringBytes: one string or member name
-  std::size_t max_members = 10000;           // maxJsonMembers: members of one object, elements of one array
-  bool refuse_nul = true;                    // U+0000 in a string: PostgreSQL cannot store it
+  std::size_t max_members = 10000;             // maxJsonMembers: members of one object, elements of one array
+  bool refuse_nul = true;                      // U+0000 in a string: PostgreSQL cannot store it
 
   // For JSON the host wrote itself and reads back (stored state, tokens it built): no size
   // limits, NUL kept as stored, and a depth well above any request's (maxJsonDepth is at
@@ -91,7 +91,8 @@ std::optional<JsonError> json_read(std::string_view text, Handler& handler, cons
   error.offset = result.Offset();
   const JsonBreach& breach = filter.breach();
   if (breach.limit.empty()) {
-    error.message = std::string(rapidjson::GetParseError_En(result.Code())) + " at offset " + std::to_string(error.offset);
+    error.message =
+        std::string(rapidjson::GetParseError_En(result.Code())) + " at offset " + std::to_string(error.offset);
     if (result.Code() == rapidjson::kParseErrorStringInvalidEncoding) error.limit = "validUtf8";
     return error;
   }

@@ -1,8 +1,6 @@
 // Hostile and careless input through the real host binary (issue 12, items 1 and 2): every
 // case gets its status and a JSON error that names the broken limit, and the host still
 // answers /health afterwards.
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -10,6 +8,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "processhost/json.hpp"
 #include "processhost/testing/host_process.hpp"
@@ -32,11 +32,12 @@ std::string deep_arrays(std::size_t depth) { return std::string(depth, '[') + st
 // The host under test: iam and the Consumer API on the memory store, with the sample model.
 std::unique_ptr<HostProcess> start_host(TempDir& dir, const std::string& http_extra) {
   dir.write("iam.json", R"({"issuer":"limits-test","secret":"a-test-secret-that-is-long-enough-0123456789",
-    "allowGodToken":true,"usersFile":")" + (kSource / "config/demo/iam/users.json").string() + R"("})");
-  const auto config = dir.write(
-      "host.json", R"({"http":{"port":0)" + http_extra + R"(},"processModels":[")" +
-                       (kSource / "config/demo/processes/sample_process.bpmn").string() +
-                       R"("],"plugins":[{"name":"iam","config":"iam.json"},{"name":"consumer_api"}]})");
+    "allowGodToken":true,"usersFile":")" +
+                            (kSource / "config/demo/iam/users.json").string() + R"("})");
+  const auto config =
+      dir.write("host.json", R"({"http":{"port":0)" + http_extra + R"(},"processModels":[")" +
+                                 (kSource / "config/demo/processes/sample_process.bpmn").string() +
+                                 R"("],"plugins":[{"name":"iam","config":"iam.json"},{"name":"consumer_api"}]})");
   auto host = std::make_unique<HostProcess>(config);
   host->start();
   return host;
@@ -140,7 +141,8 @@ TEST_F(InputLimits, TooManyMembersOrElementsIs400) {
 
 TEST_F(InputLimits, ContentLengthOverTheDefaultLimitIs413WithoutSendingTheBody) {
   HttpClient client(port());
-  client.send_raw("POST " + kStart + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ZHVtbXlfdG9rZW4=\r\n"
+  client.send_raw("POST " + kStart +
+                  " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ZHVtbXlfdG9rZW4=\r\n"
                   "Content-Type: application/json\r\nContent-Length: 49000000\r\n\r\n");
   const HttpReply reply = client.read_reply();
   expect_refused(reply, 413, "maxBodyBytes");
@@ -160,8 +162,8 @@ TEST_F(InputLimits, ChunkedBodyOverTheLimitIs413) {
 }
 
 TEST_F(InputLimits, TokenOver8KiBIs401) {
-  const HttpReply reply =
-      http_request(port(), "GET", kApi + "/process_models", {}, {{"Authorization", "Bearer " + std::string(9000, 'a')}});
+  const HttpReply reply = http_request(port(), "GET", kApi + "/process_models", {},
+                                       {{"Authorization", "Bearer " + std::string(9000, 'a')}});
   EXPECT_EQ(reply.status, 401) << reply.body;
 }
 
@@ -199,9 +201,8 @@ TEST(InputLimitsMemory, RssStaysBoundedAcrossBurstsOfMaximumSizeRequests) {
   auto burst = [&] {
     std::vector<std::future<int>> replies;
     for (int i = 0; i < 6; ++i) {
-      replies.push_back(std::async(std::launch::async, [&] {
-        return http_request(host->port(), "POST", target, body, kAuth).status;
-      }));
+      replies.push_back(std::async(std::launch::async,
+                                   [&] { return http_request(host->port(), "POST", target, body, kAuth).status; }));
     }
     for (auto& reply : replies) EXPECT_EQ(reply.get(), 404);
   };
@@ -211,8 +212,8 @@ TEST(InputLimitsMemory, RssStaysBoundedAcrossBurstsOfMaximumSizeRequests) {
   const std::size_t warmed = rss_kib(host->pid());
   for (int i = 0; i < 10; ++i) burst();
   const std::size_t after = rss_kib(host->pid());
-  EXPECT_LE(after, warmed + warmed / 10)
-      << "idle " << idle << " KiB, after 3 bursts " << warmed << " KiB, after 13 " << after << " KiB";
+  EXPECT_LE(after, warmed + warmed / 10) << "idle " << idle << " KiB, after 3 bursts " << warmed << " KiB, after 13 "
+                                         << after << " KiB";
 
   std::vector<std::future<int>> refused;
   for (int i = 0; i < 6; ++i) {

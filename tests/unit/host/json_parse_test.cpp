@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "processhost/json.hpp"
 
@@ -113,9 +113,7 @@ TEST(JsonParse, DefaultsAreTheDocumentedOnes) {
   EXPECT_TRUE(limits.refuse_nul);
 }
 
-TEST(JsonParse, ByteOrderMarkIsSkippedAsBefore) {
-  EXPECT_EQ(parse("\xef\xbb\xbf{}"), std::nullopt);
-}
+TEST(JsonParse, ByteOrderMarkIsSkippedAsBefore) { EXPECT_EQ(parse("\xef\xbb\xbf{}"), std::nullopt); }
 
 TEST(JsonValidate, SameLimitsWithoutADocument) {
   EXPECT_EQ(json_validate(R"({"a": [1]})"), std::nullopt);

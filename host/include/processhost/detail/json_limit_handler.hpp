@@ -3,14 +3,14 @@
 // and stops the parse at the first limit breach, so a hostile document costs no more than
 // the limit allows. Not part of the SDK's contract; use json_parse.
 
-#include <rapidjson/encodings.h>
-#include <rapidjson/memorystream.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <rapidjson/encodings.h>
+#include <rapidjson/memorystream.h>
 
 namespace processhost {
 
