@@ -23,7 +23,7 @@ std::shared_ptr<rapidjson::Document> read_json_file(const fs::path& file, const 
   text << stream.rdbuf();
   auto document = std::make_shared<rapidjson::Document>();
   if (auto error = json_parse(text.str(), *document)) {
-    throw ConfigError(file.string() + ": not valid JSON: " + *error);
+    throw ConfigError(file.string() + ": not valid JSON: " + error->message);
   }
   return document;
 }
@@ -50,7 +50,14 @@ void read_http(const rapidjson::Value& root, HttpConfig& http) {
   const auto& object = found->value;
   if (object.HasMember("host")) http.host = object["host"].GetString();
   http.port = number<std::uint16_t>(object, "port", http.port);
-  http.body_limit_bytes = number<std::size_t>(object, "bodyLimitBytes", http.body_limit_bytes);
+  // bodyLimitBytes is the key's earlier name, still read; load_host_config refuses both at once.
+  http.max_body_bytes = number<std::size_t>(object, "bodyLimitBytes", http.max_body_bytes);
+  http.max_body_bytes = number<std::size_t>(object, "maxBodyBytes", http.max_body_bytes);
+  http.max_header_bytes = number<std::size_t>(object, "maxHeaderBytes", http.max_header_bytes);
+  auto& json = http.json_limits;
+  json.max_depth = number<std::size_t>(object, "maxJsonDepth", json.max_depth);
+  json.max_string_bytes = number<std::size_t>(object, "maxJsonStringBytes", json.max_string_bytes);
+  json.max_members = number<std::size_t>(object, "maxJsonMembers", json.max_members);
   http.read_timeout = millis(object, "readTimeoutMs", http.read_timeout);
   http.write_timeout = millis(object, "writeTimeoutMs", http.write_timeout);
   http.drain_timeout = millis(object, "drainTimeoutMs", http.drain_timeout);
@@ -141,6 +148,10 @@ HostConfig load_host_config(const fs::path& file, const fs::path& default_plugin
     throw ConfigError(config.file.string() + ": " + *error);
   }
   const rapidjson::Value& root = *document;
+  if (root.HasMember("http") && root["http"].HasMember("maxBodyBytes") && root["http"].HasMember("bodyLimitBytes")) {
+    throw ConfigError(config.file.string() +
+                      ": /http: bodyLimitBytes is the earlier name of maxBodyBytes; give only maxBodyBytes");
+  }
   read_http(root, config.http);
   read_engine(root, config.engine);
   read_log(root, config);

@@ -13,6 +13,7 @@
 
 #include <rapidjson/document.h>
 
+#include "processhost/json.hpp"
 #include "processhost/logger.hpp"
 
 namespace processhost::host {
@@ -27,7 +28,12 @@ class ConfigError : public std::runtime_error {
 struct HttpConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8000;
-  std::size_t body_limit_bytes = 50 * 1024 * 1024;
+  // Largest request body of a route that declares no limit of its own (maxBodyBytes).
+  std::size_t max_body_bytes = 1024 * 1024;
+  // Largest request line plus header fields (maxHeaderBytes): room for an 8 KiB token, so
+  // that an oversized token is refused by the identity plugin with 401, not here.
+  std::size_t max_header_bytes = 16 * 1024;
+  JsonLimits json_limits;  // maxJsonDepth, maxJsonStringBytes, maxJsonMembers
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds write_timeout{30000};
   std::chrono::milliseconds drain_timeout{5000};

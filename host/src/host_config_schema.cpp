@@ -14,7 +14,12 @@ const char* host_config_schema() {
       "properties": {
         "host": {"type": "string", "minLength": 1},
         "port": {"type": "integer", "minimum": 0, "maximum": 65535},
+        "maxBodyBytes": {"type": "integer", "minimum": 1},
         "bodyLimitBytes": {"type": "integer", "minimum": 1},
+        "maxHeaderBytes": {"type": "integer", "minimum": 1024, "maximum": 1048576},
+        "maxJsonDepth": {"type": "integer", "minimum": 1, "maximum": 1000},
+        "maxJsonStringBytes": {"type": "integer", "minimum": 1},
+        "maxJsonMembers": {"type": "integer", "minimum": 1},
         "readTimeoutMs": {"type": "integer", "minimum": 1},
         "writeTimeoutMs": {"type": "integer", "minimum": 1},
         "drainTimeoutMs": {"type": "integer", "minimum": 0},

@@ -99,48 +99,92 @@ void HttpSession::do_read() {
     return;
   }
   parser_.emplace();
-  parser_->body_limit(shared_->config.body_limit_bytes);
+  parser_->header_limit(static_cast<std::uint32_t>(shared_->config.max_header_bytes));
+  // The body limit depends on the route: it is set once the header names the route.
+  parser_->body_limit(boost::none);
   reading_ = true;
   if (slots_.empty()) arm_read_deadline();
-  // Reads one whole request (header and body) into the parser.
+  // Reads the request line and the header fields, not yet the body.
+  http::async_read_header(socket_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
+}
+
+void HttpSession::on_header(beast::error_code error) {
+  if (read_failed(error)) return;
+  const auto& header = parser_->get();
+  if (!parse_request_target(header.target(), target_)) {
+    // What follows a target that cannot be decoded cannot be trusted to be framed as the
+    // client meant: answer and close instead of reading on.
+    refuse_and_close(error_response(ErrorStatus::bad_request, "malformed request target"));
+    return;
+  }
+  const RouteMatch match = routes_.match(header.method_string(), target_.raw_path);
+  body_limit_ = match.options.max_body_bytes.value_or(shared_->config.max_body_bytes);
+  const auto length = parser_->content_length();
+  if (length && *length > body_limit_) {
+    refuse_and_close(HttpResponse::error(
+        ErrorStatus::payload_too_large,
+        "the request body of " + std::to_string(*length) + " bytes exceeds the limit of " +
+            std::to_string(body_limit_) + " bytes",
+        "{\"limit\":\"maxBodyBytes\",\"max\":" + std::to_string(body_limit_) + "}"));
+    return;
+  }
+  // A chunked body is counted as it arrives; the parser stops at the limit.
+  parser_->body_limit(body_limit_);
+  reading_ = true;
+  // Reads the rest of the request: its body.
   http::async_read(socket_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
 }
 
 void HttpSession::on_read(beast::error_code error) {
+  if (read_failed(error)) return;
+  disarm_read_deadline();
+  handle_request(parser_->release());
+  do_read();
+}
+
+bool HttpSession::read_failed(beast::error_code error) {
   reading_ = false;
-  if (closed_) return;
+  if (closed_) return true;
   if (lingering_) {
     close();
-    return;
+    return true;
   }
+  if (!error) return false;
   disarm_read_deadline();
   if (error == http::error::end_of_stream || error == asio::error::eof) {
     // The client is gone (a half-closed client cannot be told apart): waiting handlers are
     // cancelled so they drop their wait.
     close();
-    return;
+    return true;
   }
   if (error == http::error::body_limit) {
-    read_closed_ = true;
-    answer_now(false, 11,
-               error_response(ErrorStatus::payload_too_large,
-                              "the request body exceeds the limit of " +
-                                  std::to_string(shared_->config.body_limit_bytes) + " bytes"));
-    return;
+    refuse_and_close(HttpResponse::error(
+        ErrorStatus::payload_too_large, "the request body exceeds the limit of " + std::to_string(body_limit_) + " bytes",
+        "{\"limit\":\"maxBodyBytes\",\"max\":" + std::to_string(body_limit_) + "}"));
+    return true;
   }
-  if (error && error.category() == http::make_error_code(http::error::end_of_stream).category()) {
-    read_closed_ = true;
-    answer_now(false, 11, error_response(ErrorStatus::bad_request, "malformed HTTP request: " + error.message()));
-    return;
+  if (error == http::error::header_limit) {
+    const auto max = std::to_string(shared_->config.max_header_bytes);
+    refuse_and_close(HttpResponse::error(ErrorStatus::request_header_fields_too_large,
+                                         "the request line and header fields exceed the limit of " + max + " bytes",
+                                         "{\"limit\":\"maxHeaderBytes\",\"max\":" + max + "}"));
+    return true;
   }
-  if (error) {
-    // The client went away or the read timed out: nothing can be answered any more.
-    close();
-    return;
+  if (error.category() == http::make_error_code(http::error::end_of_stream).category()) {
+    refuse_and_close(error_response(ErrorStatus::bad_request, "malformed HTTP request: " + error.message()));
+    return true;
   }
-  handle_request(parser_->release());
-  do_read();
+  // The client went away or the read timed out: nothing can be answered any more.
+  close();
+  return true;
+}
+
+void HttpSession::refuse_and_close(HttpResponse response) {
+  reading_ = false;
+  read_closed_ = true;
+  answer_now(false, 11, std::move(response));
 }
 
 void HttpSession::answer_now(bool keep_alive, unsigned version, HttpResponse response) {
@@ -159,11 +203,7 @@ void HttpSession::handle_request(Request request) {
   if (!keep_alive) read_closed_ = true;
 
   HttpRequest converted;
-  RequestTarget target;
-  if (!parse_request_target(request.target(), target)) {
-    answer_now(keep_alive, version, error_response(ErrorStatus::bad_request, "malformed request target"));
-    return;
-  }
+  RequestTarget target = std::move(target_);
   converted.method = std::string(request.method_string());
   converted.target = std::string(request.target());
   converted.path = std::move(target.path);
@@ -173,6 +213,7 @@ void HttpSession::handle_request(Request request) {
   }
   converted.body = std::move(request.body());
   converted.remote_address = remote_address_;
+  converted.json_limits = shared_->config.json_limits;
 
   RouteMatch match = routes_.match(converted.method, target.raw_path);
   if (match.kind == RouteMatch::Kind::not_found) {

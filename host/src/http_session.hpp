@@ -24,6 +24,7 @@
 
 #include "http_responder.hpp"
 #include "http_shared.hpp"
+#include "request_target.hpp"
 #include "route_table.hpp"
 
 namespace processhost::host {
@@ -56,7 +57,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   };
 
   void do_read();
+  void on_header(boost::beast::error_code error);
   void on_read(boost::beast::error_code error);
+  // Answers a failed read when it can still be answered; false when the error is none.
+  bool read_failed(boost::beast::error_code error);
+  void refuse_and_close(HttpResponse response);
   void handle_request(Request request);
   void answer_now(bool keep_alive, unsigned version, HttpResponse response);
   void do_write();
@@ -73,6 +78,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::asio::steady_timer write_timer_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read: its route's or the host's
+  RequestTarget target_;        // of the request being read, parsed from its header
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> out_;
   const RouteTable& routes_;
   std::shared_ptr<HttpShared> shared_;

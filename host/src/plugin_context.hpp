@@ -17,8 +17,9 @@ namespace processhost::host {
 class OwnedRouter final : public HttpRouter {
  public:
   OwnedRouter(RouteTable& routes, std::string owner) : routes_(routes), owner_(std::move(owner)) {}
-  void add_route(std::string method, std::string pattern, HttpHandler handler) override {
-    routes_.add(owner_, std::move(method), std::move(pattern), std::move(handler));
+  using HttpRouter::add_route;
+  void add_route(std::string method, std::string pattern, HttpHandler handler, RouteOptions options) override {
+    routes_.add(owner_, std::move(method), std::move(pattern), std::move(handler), options);
   }
 
  private:

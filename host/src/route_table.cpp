@@ -63,14 +63,15 @@ bool split_path(std::string_view raw_path, std::vector<std::string>& segments) {
   return true;
 }
 
-void RouteTable::add(std::string owner, std::string method, std::string pattern, HttpHandler handler) {
+void RouteTable::add(std::string owner, std::string method, std::string pattern, HttpHandler handler,
+                     RouteOptions options) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("route pattern '" + pattern + "' must start with '/'");
   }
   if (method.empty()) throw std::invalid_argument("route '" + pattern + "' has no method");
   if (!handler) throw std::invalid_argument("route '" + method + " " + pattern + "' has no handler");
   std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::toupper(c); });
-  Route route{std::move(owner), std::move(method), pattern, {}, std::move(handler)};
+  Route route{std::move(owner), std::move(method), pattern, {}, std::move(handler), options};
   std::set<std::string> names;
   std::size_t start = 1;
   while (start <= pattern.size()) {
@@ -152,6 +153,7 @@ RouteMatch RouteTable::match(std::string_view method, std::string_view raw_path)
   }
   result.kind = RouteMatch::Kind::found;
   result.handler = best->handler;
+  result.options = best->options;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (best->segments[i].parameter) result.params.emplace_back(best->segments[i].text, segments[i]);
   }

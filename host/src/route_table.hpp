@@ -18,6 +18,7 @@ namespace processhost::host {
 struct RouteMatch {
   enum class Kind { found, not_found, method_not_allowed } kind = Kind::not_found;
   HttpHandler handler;  // a copy: safe to call after the lock is released
+  RouteOptions options;
   std::vector<std::pair<std::string, std::string>> params;  // percent-decoded
   std::vector<std::string> allowed_methods;                 // for 405: the "Allow" header
 };
@@ -26,7 +27,8 @@ class RouteTable {
  public:
   // Throws std::invalid_argument on a malformed pattern (not starting with "/", an empty
   // ":" name, a repeated parameter name) or a duplicate (method, pattern).
-  void add(std::string owner, std::string method, std::string pattern, HttpHandler handler);
+  void add(std::string owner, std::string method, std::string pattern, HttpHandler handler,
+           RouteOptions options = {});
   // Removes every route that owner added.
   void remove_owner(std::string_view owner);
   // raw_path: the request's path before percent-decoding, without the query.
@@ -44,6 +46,7 @@ class RouteTable {
     std::string pattern;
     std::vector<Segment> segments;
     HttpHandler handler;
+    RouteOptions options;
   };
 
   mutable std::shared_mutex mutex_;

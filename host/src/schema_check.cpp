@@ -117,7 +117,7 @@ std::string_view json_type_name(const rapidjson::Value& value) {
 std::optional<std::string> check_against_schema(const rapidjson::Value& document, std::string_view schema_text) {
   rapidjson::Document schema_json;
   if (auto error = json_parse(schema_text, schema_json)) {
-    throw std::invalid_argument("the JSON schema is not valid JSON: " + *error);
+    throw std::invalid_argument("the JSON schema is not valid JSON: " + error->message);
   }
   rapidjson::SchemaDocument schema(schema_json);
   rapidjson::SchemaValidator validator(schema);

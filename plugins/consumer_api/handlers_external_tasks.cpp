@@ -10,7 +10,7 @@ namespace processhost::plugins::consumer_api {
 
 RouteHandler fetch_and_lock_handler() {
   return [](RouteCall& call) {
-    auto request = parse_fetch_and_lock(call.request.body);
+    auto request = parse_fetch_and_lock(call.request.body, call.request.json_limits);
     if (!request.ok()) return call.responder->respond(HttpResponse::error(request.error()));
     auto waits = call.state->waits;
     auto wait_id = waits->add(call.responder);
@@ -35,7 +35,7 @@ RouteHandler fetch_and_lock_handler() {
 
 RouteHandler extend_lock_handler() {
   return [](RouteCall& call) {
-    auto body = parse_extend_lock(call.request.body);
+    auto body = parse_extend_lock(call.request.body, call.request.json_limits);
     if (!body.ok()) return call.responder->respond(HttpResponse::error(body.error()));
     call.state->engine->extend_lock(call.identity, std::string(call.request.param("external_task_id")),
                                     std::move(body.value().worker_id), body.value().additional_duration_ms,
@@ -46,10 +46,10 @@ RouteHandler extend_lock_handler() {
 RouteHandler complete_external_task_handler(ExternalTaskOutcome::Kind kind) {
   return [kind](RouteCall& call) {
     Result<ExternalTaskOutcome> outcome = kind == ExternalTaskOutcome::Kind::finish
-                                              ? parse_external_task_finish(call.request.body)
+                                              ? parse_external_task_finish(call.request.body, call.request.json_limits)
                                           : kind == ExternalTaskOutcome::Kind::bpmn_error
-                                              ? parse_bpmn_error(call.request.body)
-                                              : parse_service_error(call.request.body);
+                                              ? parse_bpmn_error(call.request.body, call.request.json_limits)
+                                              : parse_service_error(call.request.body, call.request.json_limits);
     if (!outcome.ok()) return call.responder->respond(HttpResponse::error(outcome.error()));
     call.state->engine->complete_external_task(call.identity, std::string(call.request.param("external_task_id")),
                                                std::move(outcome.value()), respond_no_content(call.responder));

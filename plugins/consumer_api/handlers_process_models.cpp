@@ -109,7 +109,7 @@ RouteHandler start_process_handler() {
   return [](RouteCall& call) {
     auto query = parse_start_query(call.request);
     if (!query.ok()) return call.responder->respond(HttpResponse::error(query.error()));
-    auto body = parse_start_body(call.request.body);
+    auto body = parse_start_body(call.request.body, call.request.json_limits);
     if (!body.ok()) return call.responder->respond(HttpResponse::error(body.error()));
     StartRequest request;
     request.process_model_id = std::string(call.request.param("process_model_id"));

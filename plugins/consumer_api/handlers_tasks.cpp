@@ -120,7 +120,7 @@ RouteHandler list_events_handler(ListFilter filter) {
 
 RouteHandler trigger_event_handler(EventKind kind) {
   return [kind](RouteCall& call) {
-    auto payload = parse_optional_json(call.request.body);
+    auto payload = parse_optional_json(call.request.body, call.request.json_limits);
     if (!payload.ok()) return call.responder->respond(HttpResponse::error(payload.error()));
     call.state->engine->trigger(call.identity, kind, std::string(call.request.param("event_name")),
                                 std::move(payload.value()), respond_no_content(call.responder));
@@ -164,7 +164,7 @@ RouteHandler finish_task_handler(TaskKind kind) {
     request.flow_node_instance_id = std::string(call.request.param(instance_param(kind)));
     // Manual tasks and empty activities take no result: their body is ignored.
     if (kind == TaskKind::user_task) {
-      auto result = parse_user_task_result(call.request.body);
+      auto result = parse_user_task_result(call.request.body, call.request.json_limits);
       if (!result.ok()) return call.responder->respond(HttpResponse::error(result.error()));
       request.result = std::move(result.value());
     }

@@ -173,7 +173,7 @@ std::string build_openapi_document(const std::vector<RouteDescriptor>& routes, s
   auto& allocator = document.GetAllocator();
   rapidjson::Document components;
   if (auto error = json_parse(openapi_components(), components)) {
-    throw std::logic_error("OpenAPI components are not valid JSON: " + *error);
+    throw std::logic_error("OpenAPI components are not valid JSON: " + error->message);
   }
   const Value& schemas = components["schemas"];
   for (const auto& route : routes) {

@@ -21,12 +21,17 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
   return value;
 }
 
+// A body json_parse refused: 400, naming the broken limit in additionalInformation.
+Error invalid_body(const JsonError& error) {
+  return make_error(ErrorStatus::bad_request, "The request body is not valid JSON: " + error.message,
+                    error.additional_information());
+}
+
 // Parses body into document; the body must be a JSON object. type_name names the
 // contract type in messages.
-std::optional<Error> parse_object(std::string_view body, rapidjson::Document& document, std::string_view type_name) {
-  if (auto message = json_parse(body, document)) {
-    return bad_request("The request body is not valid JSON: " + *message);
-  }
+std::optional<Error> parse_object(std::string_view body, const JsonLimits& limits, rapidjson::Document& document,
+                                  std::string_view type_name) {
+  if (auto error = json_parse(body, document, limits)) return invalid_body(*error);
   if (!document.IsObject()) return bad_request(std::string(type_name) + " must be a JSON object.");
   return std::nullopt;
 }
@@ -116,12 +121,12 @@ Result<StartQuery> parse_start_query(const HttpRequest& request) {
   return query;
 }
 
-Result<StartBody> parse_start_body(std::string_view body) {
+Result<StartBody> parse_start_body(std::string_view body, const JsonLimits& limits) {
   StartBody result;
   if (is_blank(body)) return result;
   constexpr std::string_view kType = "ProcessStartRequestPayload";
   rapidjson::Document document;
-  if (auto error = parse_object(body, document, kType)) return *error;
+  if (auto error = parse_object(body, limits, document, kType)) return *error;
   auto correlation_id = optional_string(document, "correlationId", kType);
   if (!correlation_id.ok()) return std::move(correlation_id).take_error();
   auto caller_id = optional_string(document, "callerId", kType);
@@ -135,29 +140,27 @@ Result<StartBody> parse_start_body(std::string_view body) {
   return result;
 }
 
-Result<JsonText> parse_user_task_result(std::string_view body) {
+Result<JsonText> parse_user_task_result(std::string_view body, const JsonLimits& limits) {
   if (is_blank(body)) return JsonText("{}");
   rapidjson::Document document;
-  if (auto error = parse_object(body, document, "UserTaskResult")) return *error;
+  if (auto error = parse_object(body, limits, document, "UserTaskResult")) return *error;
   auto fields = document.FindMember("formFields");
   if (fields == document.MemberEnd() || fields->value.IsNull()) return JsonText("{}");
   if (!fields->value.IsObject()) return bad_request("The UserTask's FormFields are not an object.");
   return json_to_string(fields->value);
 }
 
-Result<std::optional<JsonText>> parse_optional_json(std::string_view body) {
+Result<std::optional<JsonText>> parse_optional_json(std::string_view body, const JsonLimits& limits) {
   if (is_blank(body)) return std::optional<JsonText>();
   rapidjson::Document document;
-  if (auto message = json_parse(body, document)) {
-    return bad_request("The request body is not valid JSON: " + *message);
-  }
+  if (auto error = json_parse(body, document, limits)) return invalid_body(*error);
   return std::optional<JsonText>(json_to_string(document));
 }
 
-Result<FetchAndLockRequest> parse_fetch_and_lock(std::string_view body) {
+Result<FetchAndLockRequest> parse_fetch_and_lock(std::string_view body, const JsonLimits& limits) {
   constexpr std::string_view kType = "FetchAndLockRequestPayload";
   rapidjson::Document document;
-  if (auto error = parse_object(body, document, kType)) return *error;
+  if (auto error = parse_object(body, limits, document, kType)) return *error;
   FetchAndLockRequest request;
   auto worker = required_string(document, "workerId", kType);
   if (!worker.ok()) return std::move(worker).take_error();
@@ -181,10 +184,10 @@ Result<FetchAndLockRequest> parse_fetch_and_lock(std::string_view body) {
   return request;
 }
 
-Result<ExtendLockBody> parse_extend_lock(std::string_view body) {
+Result<ExtendLockBody> parse_extend_lock(std::string_view body, const JsonLimits& limits) {
   constexpr std::string_view kType = "ExtendLockRequestPayload";
   rapidjson::Document document;
-  if (auto error = parse_object(body, document, kType)) return *error;
+  if (auto error = parse_object(body, limits, document, kType)) return *error;
   auto worker = required_string(document, "workerId", kType);
   if (!worker.ok()) return std::move(worker).take_error();
   auto duration = optional_count(document, "additionalDuration", kType);
@@ -193,10 +196,10 @@ Result<ExtendLockBody> parse_extend_lock(std::string_view body) {
   return ExtendLockBody{std::move(worker.value()), *duration.value()};
 }
 
-Result<ExternalTaskOutcome> parse_external_task_finish(std::string_view body) {
+Result<ExternalTaskOutcome> parse_external_task_finish(std::string_view body, const JsonLimits& limits) {
   constexpr std::string_view kType = "FinishExternalTaskRequestPayload";
   rapidjson::Document document;
-  if (auto error = parse_object(body, document, kType)) return *error;
+  if (auto error = parse_object(body, limits, document, kType)) return *error;
   auto worker = required_string(document, "workerId", kType);
   if (!worker.ok()) return std::move(worker).take_error();
   ExternalTaskOutcome outcome;
@@ -206,10 +209,10 @@ Result<ExternalTaskOutcome> parse_external_task_finish(std::string_view body) {
   return outcome;
 }
 
-Result<ExternalTaskOutcome> parse_bpmn_error(std::string_view body) {
+Result<ExternalTaskOutcome> parse_bpmn_error(std::string_view body, const JsonLimits& limits) {
   constexpr std::string_view kType = "HandleBpmnErrorRequestPayload";
   rapidjson::Document document;
-  if (auto error = parse_object(body, document, kType)) return *error;
+  if (auto error = parse_object(body, limits, document, kType)) return *error;
   auto worker = required_string(document, "workerId", kType);
   if (!worker.ok()) return std::move(worker).take_error();
   auto code = required_string(document, "errorCode", kType);
@@ -224,10 +227,10 @@ Result<ExternalTaskOutcome> parse_bpmn_error(std::string_view body) {
   return outcome;
 }
 
-Result<ExternalTaskOutcome> parse_service_error(std::string_view body) {
+Result<ExternalTaskOutcome> parse_service_error(std::string_view body, const JsonLimits& limits) {
   constexpr std::string_view kType = "HandleServiceErrorRequestPayload";
   rapidjson::Document document;
-  if (auto error = parse_object(body, document, kType)) return *error;
+  if (auto error = parse_object(body, limits, document, kType)) return *error;
   auto worker = required_string(document, "workerId", kType);
   if (!worker.ok()) return std::move(worker).take_error();
   auto message = required_string(document, "errorMessage", kType);

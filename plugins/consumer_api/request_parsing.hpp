@@ -1,7 +1,8 @@
 #pragma once
 // Parsing and validation of query parameters and JSON bodies. Every function is pure
 // and answers bad input with a 400 Error whose message names the field and what it
-// must be; malformed JSON gets the parser's message with the offset.
+// must be; malformed JSON gets the parser's message with the offset, and a body beyond
+// limits (the request's json_limits, passed in) names the limit in additionalInformation.
 
 #include <cstdint>
 #include <optional>
@@ -32,24 +33,24 @@ struct StartBody {
   std::optional<JsonText> input_values;
 };
 // ProcessStartRequestPayload; an empty body is the empty payload.
-Result<StartBody> parse_start_body(std::string_view body);
+Result<StartBody> parse_start_body(std::string_view body, const JsonLimits& limits = {});
 
 // UserTaskResult; returns the formFields object as text ("{}" when absent or empty body).
-Result<JsonText> parse_user_task_result(std::string_view body);
+Result<JsonText> parse_user_task_result(std::string_view body, const JsonLimits& limits = {});
 
 // Any JSON value; nullopt for an empty body.
-Result<std::optional<JsonText>> parse_optional_json(std::string_view body);
+Result<std::optional<JsonText>> parse_optional_json(std::string_view body, const JsonLimits& limits = {});
 
-Result<FetchAndLockRequest> parse_fetch_and_lock(std::string_view body);
+Result<FetchAndLockRequest> parse_fetch_and_lock(std::string_view body, const JsonLimits& limits = {});
 
 struct ExtendLockBody {
   std::string worker_id;
   std::int64_t additional_duration_ms = 0;
 };
-Result<ExtendLockBody> parse_extend_lock(std::string_view body);
+Result<ExtendLockBody> parse_extend_lock(std::string_view body, const JsonLimits& limits = {});
 
-Result<ExternalTaskOutcome> parse_external_task_finish(std::string_view body);
-Result<ExternalTaskOutcome> parse_bpmn_error(std::string_view body);
-Result<ExternalTaskOutcome> parse_service_error(std::string_view body);
+Result<ExternalTaskOutcome> parse_external_task_finish(std::string_view body, const JsonLimits& limits = {});
+Result<ExternalTaskOutcome> parse_bpmn_error(std::string_view body, const JsonLimits& limits = {});
+Result<ExternalTaskOutcome> parse_service_error(std::string_view body, const JsonLimits& limits = {});
 
 }  // namespace processhost::plugins::consumer_api

@@ -300,7 +300,7 @@ class ServiceTaskHandler final : public ElementHandler {
       if (node.topic_script) {
         auto value = executor.run_expression(token, *node.topic_script, node.id);
         rapidjson::Document parsed;
-        if (!value || json_parse(value.value(), parsed) || !parsed.IsString()) {
+        if (!value || json_parse(value.value(), parsed, JsonLimits::for_stored_data()) || !parsed.IsString()) {
           executor.fail(token, node, make_error(ErrorStatus::internal, "ExternalTask topic '" + node.topic + "' is invalid"));
           return;
         }

@@ -20,7 +20,7 @@ Error wait_ended() { return make_error(ErrorStatus::not_found, "the event no lon
 Identity identity_from_owner(const JsonText& owner_identity) {
   Identity identity;
   rapidjson::Document document;
-  if (json_parse(owner_identity, document) || !document.IsObject()) return identity;
+  if (json_parse(owner_identity, document, JsonLimits::for_stored_data()) || !document.IsObject()) return identity;
   if (auto user = document.FindMember("userId"); user != document.MemberEnd() && user->value.IsString()) {
     identity.user_id = user->value.GetString();
   }
@@ -214,7 +214,7 @@ JsonText EngineCore::call_result(const ProcessInstanceRecord& child, const RunOu
   }
   JsonText result = end.payload;
   rapidjson::Document token;
-  if (!json_parse(end.payload, token) && token.IsObject() && token.HasMember("result") &&
+  if (!json_parse(end.payload, token, JsonLimits::for_stored_data()) && token.IsObject() && token.HasMember("result") &&
       token.HasMember("endEventId") && token.HasMember("endEventName")) {
     result = json_to_string(token["result"]);
   }

@@ -1,5 +1,5 @@
 // EngineService calls that change instances: deploy, start, finish a task.
-#include <rapidjson/reader.h>
+#include "processhost/json.hpp"
 
 #include "engine_core.hpp"
 #include "uuid.hpp"
@@ -36,17 +36,16 @@ bool kind_matches(TaskKind kind, NodeKind node_kind) {
          (kind == TaskKind::empty_activity && node_kind == NodeKind::empty_activity);
 }
 
-// Validates caller-supplied JSON; empty text means absent.
-// A SAX pass: no document, no allocation (a Document allocates a 64 KiB pool per parse).
+// Validates caller-supplied JSON; empty text means absent. json_validate, not json_parse:
+// no document, no allocation (a Document allocates a 64 KiB pool per parse). The caller
+// applied its request limits already; here only what would break the engine or the store
+// is refused: nesting beyond any configurable depth, and U+0000 (PostgreSQL refuses it).
 std::optional<Error> invalid_json(const std::string& text, const char* what) {
-  rapidjson::Reader reader;
-  rapidjson::BaseReaderHandler<> ignore;
-  rapidjson::StringStream stream(text.c_str());
-  const auto parsed = reader.Parse(stream, ignore);
-  if (parsed.IsError()) {
-    return make_error(ErrorStatus::bad_request, std::string(what) + " is not valid JSON: " +
-                                                    rapidjson::GetParseError_En(parsed.Code()) + " at offset " +
-                                                    std::to_string(parsed.Offset()));
+  JsonLimits limits = JsonLimits::for_stored_data();
+  limits.refuse_nul = true;
+  if (auto error = json_validate(text, limits)) {
+    return make_error(ErrorStatus::bad_request, std::string(what) + " is not valid JSON: " + error->message,
+                      error->additional_information());
   }
   return std::nullopt;
 }

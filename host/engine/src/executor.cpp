@@ -19,7 +19,7 @@ JsonText error_to_json(const Error& error) {
 Error error_from_json(const JsonText& text) {
   Error error;
   rapidjson::Document document;
-  if (json_parse(text, document) || !document.IsObject()) {
+  if (json_parse(text, document, JsonLimits::for_stored_data()) || !document.IsObject()) {
     error.message = "the process instance failed";
     return error;
   }
@@ -216,7 +216,7 @@ void Executor::publish(EventKind kind, const FlowNode& node, JsonText payload) {
 bool Executor::owner_may_access(const std::string& lane) const {
   if (lane.empty()) return true;
   rapidjson::Document owner;
-  if (json_parse(state_.record.owner_identity, owner) || !owner.IsObject()) return false;
+  if (json_parse(state_.record.owner_identity, owner, JsonLimits::for_stored_data()) || !owner.IsObject()) return false;
   if (auto super_user = owner.FindMember("superUser");
       super_user != owner.MemberEnd() && super_user->value.IsBool() && super_user->value.GetBool()) {
     return true;

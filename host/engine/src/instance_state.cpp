@@ -174,8 +174,9 @@ JsonText serialize_runtime_state(const InstanceState& state) {
 
 Status restore_runtime_state(InstanceState& state) {
   rapidjson::Document document;
-  if (auto error = json_parse(state.record.runtime_state, document)) {
-    return make_error(ErrorStatus::internal, "runtime state of instance " + state.record.id + " is not JSON: " + *error);
+  if (auto error = json_parse(state.record.runtime_state, document, JsonLimits::for_stored_data())) {
+    return make_error(ErrorStatus::internal,
+                      "runtime state of instance " + state.record.id + " is not JSON: " + error->message);
   }
   if (document.IsNull()) return Ok{};
   if (!document.IsObject()) {

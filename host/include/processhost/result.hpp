@@ -22,6 +22,7 @@ enum class ErrorStatus : int {
   unprocessable = 422,
   locked = 423,
   too_many_requests = 429,
+  request_header_fields_too_large = 431,
   internal = 500,
   unavailable = 503,
 };

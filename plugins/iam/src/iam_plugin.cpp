@@ -28,7 +28,7 @@ void IamPlugin::configure(HostContext& context) {
   route_ = std::make_unique<LoginRoute>(*logins_, *throttle_, *pool_, context.logger());
 
   context.services().provide<IdentityService>(*identity_);
-  context.http().add_route("POST", kLoginRoutePath, route_->handler());
+  context.http().add_route("POST", kLoginRoutePath, route_->handler(), RouteOptions{kMaxLoginBodyBytes});
   context.logger().info(std::to_string(users.size()) + " user(s) from '" + config.users_file.string() + "', issuer " +
                         json_quote(config.issuer) + ", token lifetime " +
                         std::to_string(config.token_lifetime.count()) + " s, signing key from " + config.secret_source);

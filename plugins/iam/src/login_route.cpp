@@ -31,7 +31,7 @@ LoginRoute::LoginRoute(const LoginService& logins, LoginThrottle& throttle, Work
     : logins_(logins), throttle_(throttle), pool_(pool), logger_(logger) {}
 
 void LoginRoute::handle(HttpRequest request, std::shared_ptr<Responder> responder) {
-  auto parsed = parse_login_request(request.body);
+  auto parsed = parse_login_request(request.body, request.json_limits);
   if (!parsed) {
     responder->respond(HttpResponse::error(parsed.error()));
     return;

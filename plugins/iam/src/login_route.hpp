@@ -2,6 +2,7 @@
 // POST /iam/login: parse and throttle on the I/O thread (cheap), verify the password and
 // sign the token on the worker pool (slow), answer through the Responder.
 
+#include <cstddef>
 #include <memory>
 
 #include "login_service.hpp"
@@ -13,6 +14,9 @@
 namespace processhost::plugins::iam {
 
 inline constexpr const char* kLoginRoutePath = "/iam/login";
+// Two credentials of at most kMaxCredentialBytes fit many times over; a larger login body
+// is refused with 413 before it is read.
+inline constexpr std::size_t kMaxLoginBodyBytes = 16 * 1024;
 
 // Thread-safe. The parts must outlive every call of handle(); jobs posted to the pool end
 // by the pool's stop().

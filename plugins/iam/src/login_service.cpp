@@ -33,9 +33,12 @@ std::string iso_8601_utc(std::int64_t unix_seconds) {
 
 }  // namespace
 
-Result<LoginRequest> parse_login_request(std::string_view body) {
+Result<LoginRequest> parse_login_request(std::string_view body, const JsonLimits& limits) {
   rapidjson::Document document;
-  if (auto error = json_parse(body, document)) return bad_request("The login body is not valid JSON: " + *error);
+  if (auto error = json_parse(body, document, limits)) {
+    return make_error(ErrorStatus::bad_request, "The login body is not valid JSON: " + error->message,
+                      error->additional_information());
+  }
   if (!document.IsObject()) return bad_request("The login body must be a JSON object {\"username\", \"password\"}.");
   auto username = read_field(document, "username");
   if (!username) return std::move(username).take_error();

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "password_hasher.hpp"
+#include "processhost/json.hpp"
 #include "processhost/result.hpp"
 #include "token_service.hpp"
 #include "user_directory.hpp"
@@ -27,7 +28,7 @@ struct LoginResult {
 };
 
 // Parses {"username": "...", "password": "..."}. Errors: 400 naming what is wrong.
-Result<LoginRequest> parse_login_request(std::string_view body);
+Result<LoginRequest> parse_login_request(std::string_view body, const JsonLimits& limits = {});
 
 // The response body: {"token", "userId", "expiresAt"} with expiresAt as ISO-8601 UTC.
 std::string login_response_json(const LoginResult& result);

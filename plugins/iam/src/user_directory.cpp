@@ -74,7 +74,7 @@ UserDirectory UserDirectory::load(const std::filesystem::path& file) {
 
 UserDirectory UserDirectory::parse(std::string_view json_text, const std::string& source) {
   rapidjson::Document document;
-  if (auto error = json_parse(json_text, document)) fail(source, "invalid JSON: " + *error);
+  if (auto error = json_parse(json_text, document)) fail(source, "invalid JSON: " + error->message);
   if (!document.IsObject()) fail(source, "the root must be an object {\"users\": [...]}");
   const rapidjson::Value& root = document;
   auto users = root.FindMember("users");

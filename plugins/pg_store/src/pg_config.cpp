@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include <rapidjson/error/en.h>
+#include "processhost/json.hpp"
 
 namespace processhost::plugins::pg_store {
 namespace {
@@ -75,11 +75,7 @@ rapidjson::Document read_json_file(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   rapidjson::Document document;
-  document.Parse(text.str().c_str());
-  if (document.HasParseError()) {
-    fail(path, std::string("invalid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
-                   " at offset " + std::to_string(document.GetErrorOffset()));
-  }
+  if (auto error = json_parse(text.str(), document)) fail(path, "invalid JSON: " + error->message);
   return document;
 }
 

@@ -46,8 +46,9 @@ const rapidjson::Value* member(const rapidjson::Value& object, const char* name)
 
 rapidjson::Document parse(const std::string& text) {
   rapidjson::Document document;
-  if (auto error = json_parse(text, document))
-    throw CaseFailure("engine produced invalid JSON '" + text + "': " + *error);
+  if (auto error = json_parse(text, document, JsonLimits::for_stored_data())) {
+    throw CaseFailure("engine produced invalid JSON '" + text + "': " + error->message);
+  }
   return document;
 }
 

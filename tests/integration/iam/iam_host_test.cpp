@@ -82,7 +82,7 @@ std::string payload(const std::string& issuer, std::int64_t exp_offset) {
 rapidjson::Document parse(const HttpReply& reply) {
   rapidjson::Document document;
   auto error = json_parse(reply.body, document);
-  EXPECT_FALSE(error.has_value()) << *error << ": " << reply.body;
+  EXPECT_FALSE(error.has_value()) << (error ? error->message : "") << ": " << reply.body;
   return document;
 }
 

@@ -35,7 +35,11 @@ TEST_F(HostConfigTest, DefaultsForAnEmptyObject) {
   EXPECT_EQ(config.dir, dir());
   EXPECT_EQ(config.http.host, "127.0.0.1");
   EXPECT_EQ(config.http.port, 8000);
-  EXPECT_EQ(config.http.body_limit_bytes, 50u * 1024 * 1024);
+  EXPECT_EQ(config.http.max_body_bytes, 1024u * 1024);
+  EXPECT_EQ(config.http.max_header_bytes, 16u * 1024);
+  EXPECT_EQ(config.http.json_limits.max_depth, 64u);
+  EXPECT_EQ(config.http.json_limits.max_string_bytes, 1024u * 1024);
+  EXPECT_EQ(config.http.json_limits.max_members, 10000u);
   EXPECT_EQ(config.http.threads, 2u);
   EXPECT_EQ(config.http.pipeline_limit, 8u);
   EXPECT_EQ(config.engine.worker_threads, 2u);
@@ -53,8 +57,9 @@ TEST_F(HostConfigTest, ReadsValuesAndResolvesPathsAgainstTheConfigFolder) {
   dir_.write("conf/single.bpmn", "<s/>");
   dir_.write("conf/iam/config.json", R"({"users": "users.json"})");
   const HostConfig config = load_host_config(write(R"({
-    "http": {"host": "0.0.0.0", "port": 0, "bodyLimitBytes": 1024, "readTimeoutMs": 500, "writeTimeoutMs": 600,
-             "drainTimeoutMs": 700, "threads": 4, "pipelineLimit": 2},
+    "http": {"host": "0.0.0.0", "port": 0, "maxBodyBytes": 1024, "readTimeoutMs": 500, "writeTimeoutMs": 600,
+             "drainTimeoutMs": 700, "threads": 4, "pipelineLimit": 2, "maxHeaderBytes": 4096, "maxJsonDepth": 8,
+             "maxJsonStringBytes": 100, "maxJsonMembers": 50},
     "engine": {"workerThreads": 3, "scriptBudgetMs": 250},
     "log": {"level": "debug", "format": "json"},
     "processModels": ["single.bpmn", "processes"],
@@ -67,7 +72,11 @@ TEST_F(HostConfigTest, ReadsValuesAndResolvesPathsAgainstTheConfigFolder) {
                                              "/default/plugins");
   EXPECT_EQ(config.http.host, "0.0.0.0");
   EXPECT_EQ(config.http.port, 0);
-  EXPECT_EQ(config.http.body_limit_bytes, 1024u);
+  EXPECT_EQ(config.http.max_body_bytes, 1024u);
+  EXPECT_EQ(config.http.max_header_bytes, 4096u);
+  EXPECT_EQ(config.http.json_limits.max_depth, 8u);
+  EXPECT_EQ(config.http.json_limits.max_string_bytes, 100u);
+  EXPECT_EQ(config.http.json_limits.max_members, 50u);
   EXPECT_EQ(config.http.read_timeout, std::chrono::milliseconds(500));
   EXPECT_EQ(config.http.write_timeout, std::chrono::milliseconds(600));
   EXPECT_EQ(config.http.drain_timeout, std::chrono::milliseconds(700));
@@ -93,12 +102,28 @@ TEST_F(HostConfigTest, ReadsValuesAndResolvesPathsAgainstTheConfigFolder) {
   EXPECT_EQ((*config.plugins[2].config)["x"].GetInt(), 1);
 }
 
+TEST_F(HostConfigTest, TheEarlierBodyLimitNameStillWorksButNotBesideTheNewOne) {
+  EXPECT_EQ(load_host_config(write(R"({"http": {"bodyLimitBytes": 2048}})"), "/p").http.max_body_bytes, 2048u);
+  EXPECT_EQ(error_of(R"({"http": {"bodyLimitBytes": 2048, "maxBodyBytes": 4096}})"),
+            file() + ": /http: bodyLimitBytes is the earlier name of maxBodyBytes; give only maxBodyBytes");
+}
+
+TEST_F(HostConfigTest, JsonDepthIsBoundedSoStoredDataStaysReadable) {
+  EXPECT_EQ(error_of(R"({"http": {"maxJsonDepth": 1001}})"), file() + ": /http/maxJsonDepth: expected a number <= 1000, got 1001");
+}
+
+TEST_F(HostConfigTest, ConfigFilesAreParsedWithTheJsonLimits) {
+  EXPECT_EQ(error_of(std::string(65, '[') + std::string(65, ']')),
+            file() + ": not valid JSON: the document is nested deeper than allowed (maxJsonDepth 64) at offset 64");
+}
+
 TEST_F(HostConfigTest, UnknownKeyListsTheAllowedOnes) {
   EXPECT_EQ(error_of(R"({"htp": {}})"),
             file() + ": /: unknown key 'htp' (allowed: $schema, http, engine, log, processModels, pluginDir, plugins)");
   EXPECT_EQ(error_of(R"({"http": {"prot": 1}})"),
-            file() + ": /http: unknown key 'prot' (allowed: host, port, bodyLimitBytes, readTimeoutMs, "
-                     "writeTimeoutMs, drainTimeoutMs, threads, pipelineLimit)");
+            file() + ": /http: unknown key 'prot' (allowed: host, port, maxBodyBytes, bodyLimitBytes, maxHeaderBytes, "
+                     "maxJsonDepth, maxJsonStringBytes, maxJsonMembers, readTimeoutMs, writeTimeoutMs, "
+                     "drainTimeoutMs, threads, pipelineLimit)");
   EXPECT_EQ(error_of(R"({"plugins": [{"name": "a", "conf": {}}]})"),
             file() + ": /plugins/0: unknown key 'conf' (allowed: name, library, enabled, config)");
 }

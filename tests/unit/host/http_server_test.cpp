@@ -72,7 +72,7 @@ class HttpServerTest : public ::testing::Test {
  protected:
   HttpServerTest() {
     config_.port = 0;
-    config_.body_limit_bytes = 64;
+    config_.max_body_bytes = 64;
     config_.read_timeout = 300ms;
     config_.drain_timeout = 2s;
     config_.pipeline_limit = 4;
@@ -144,7 +144,8 @@ TEST_F(HttpServerTest, BodyOverTheLimitIs413AndTheConnectionCloses) {
   EXPECT_EQ(small.status, 204);
   const HttpReply big = client.post("/upload", std::string(65, 'x'));
   EXPECT_EQ(big.status, 413);
-  EXPECT_EQ(big.body, R"({"message":"the request body exceeds the limit of 64 bytes"})");
+  EXPECT_EQ(big.body, R"({"message":"the request body of 65 bytes exceeds the limit of 64 bytes",)"
+                      R"("additionalInformation":{"limit":"maxBodyBytes","max":64}})");
   EXPECT_EQ(big.header("connection"), "close");
   EXPECT_TRUE(client.wait_closed(2s));
   EXPECT_EQ(calls.load(), 1);
@@ -156,7 +157,68 @@ TEST_F(HttpServerTest, ChunkedBodyOverTheLimitIs413) {
   HttpClient client(port());
   client.send_raw("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n" + std::string(64, 'a') +
                   "\r\n10\r\n" + std::string(16, 'b') + "\r\n0\r\n\r\n");
-  EXPECT_EQ(client.read_reply().status, 413);
+  const HttpReply reply = client.read_reply();
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_EQ(reply.body, R"({"message":"the request body exceeds the limit of 64 bytes",)"
+                        R"("additionalInformation":{"limit":"maxBodyBytes","max":64}})");
+}
+
+TEST_F(HttpServerTest, ContentLengthOverTheLimitIsRefusedBeforeTheBodyIsSent) {
+  std::atomic<int> calls{0};
+  routes_.add("test", "POST", "/upload", [&](HttpRequest, std::shared_ptr<Responder> r) {
+    ++calls;
+    r->respond({});
+  });
+  start();
+  HttpClient client(port());
+  // Only the header: an answer proves the host did not wait for the announced body.
+  client.send_raw("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n");
+  const HttpReply reply = client.read_reply();
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_EQ(reply.header("connection"), "close");
+  EXPECT_TRUE(client.wait_closed(2s));
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST_F(HttpServerTest, ARouteMayDeclareItsOwnBodyLimit) {
+  routes_.add("test", "POST", "/large", [](HttpRequest request, std::shared_ptr<Responder> r) {
+    r->respond(HttpResponse::json(200, std::to_string(request.body.size())));
+  }, RouteOptions{256});
+  routes_.add("test", "POST", "/small", [](HttpRequest, std::shared_ptr<Responder> r) { r->respond({}); });
+  start();
+  EXPECT_EQ(HttpClient(port()).post("/large", std::string(256, 'x')).body, "256");
+  const HttpReply over = HttpClient(port()).post("/large", std::string(257, 'x'));
+  EXPECT_EQ(over.status, 413);
+  EXPECT_EQ(over.body, R"({"message":"the request body of 257 bytes exceeds the limit of 256 bytes",)"
+                       R"("additionalInformation":{"limit":"maxBodyBytes","max":256}})");
+  EXPECT_EQ(HttpClient(port()).post("/small", std::string(65, 'x')).status, 413);
+  // An unknown route gets the host's limit, and its 404 once the body was read.
+  EXPECT_EQ(HttpClient(port()).post("/unknown", std::string(65, 'x')).status, 413);
+  EXPECT_EQ(HttpClient(port()).post("/unknown", std::string(64, 'x')).status, 404);
+}
+
+TEST_F(HttpServerTest, HeaderOverTheLimitIs431NamingTheLimit) {
+  config_.max_header_bytes = 2048;
+  routes_.add("test", "GET", "/h", [](HttpRequest, std::shared_ptr<Responder> r) { r->respond({}); });
+  start();
+  EXPECT_EQ(HttpClient(port()).get("/h", {{"X-Fill", std::string(1500, 'a')}}).status, 200);
+  HttpClient client(port());
+  const HttpReply reply = client.get("/h", {{"X-Fill", std::string(2100, 'a')}});
+  EXPECT_EQ(reply.status, 431);
+  EXPECT_EQ(reply.body, R"({"message":"the request line and header fields exceed the limit of 2048 bytes",)"
+                        R"("additionalInformation":{"limit":"maxHeaderBytes","max":2048}})");
+  EXPECT_TRUE(client.wait_closed(2s));
+}
+
+TEST_F(HttpServerTest, RequestsCarryTheConfiguredJsonLimits) {
+  config_.json_limits.max_depth = 3;
+  config_.json_limits.max_members = 7;
+  routes_.add("test", "GET", "/limits", [](HttpRequest request, std::shared_ptr<Responder> r) {
+    r->respond(HttpResponse::json(200, std::to_string(request.json_limits.max_depth) + "," +
+                                           std::to_string(request.json_limits.max_members)));
+  });
+  start();
+  EXPECT_EQ(testing::http_request(port(), "GET", "/limits").body, "3,7");
 }
 
 TEST_F(HttpServerTest, MalformedRequestIs400AndCloses) {
@@ -173,6 +235,13 @@ TEST_F(HttpServerTest, MalformedRequestIs400AndCloses) {
   const HttpReply bad_target = other.read_reply();
   EXPECT_EQ(bad_target.status, 400);
   EXPECT_EQ(bad_target.body, R"({"message":"malformed request target"})");
+  EXPECT_EQ(bad_target.header("connection"), "close");
+  EXPECT_TRUE(other.wait_closed(2s));
+
+  HttpClient query(port());
+  query.send_raw("GET /a?x=%4 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(query.read_reply().status, 400);
+  EXPECT_TRUE(query.wait_closed(2s));
 }
 
 TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {

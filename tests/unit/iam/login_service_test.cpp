@@ -79,7 +79,7 @@ TEST_F(LoginServiceTest, ParsesTheBodyAndNamesWhatIsWrong) {
       {R"({"username":1,"password":"pass"})", "'username' must be a string"},
       {R"({"username":"sampleUser","password":null})", "'password' must be a string"},
       {R"({"username":"","password":"pass"})", "'username' must not be empty"},
-      {R"({"username":"a\u0000b","password":"pass"})", "NUL"},
+      {R"({"username":"a\u0000b","password":"pass"})", "U+0000"},
       {R"({"username":"sampleUser","password":")" + std::string(kMaxCredentialBytes + 1, 'x') + "\"}", "longer"},
   };
   for (const auto& [body, message_part] : bad) {

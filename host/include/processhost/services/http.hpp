@@ -28,6 +28,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> params;
   std::string body;
   std::string remote_address;
+  // The host's limits for JSON from outside (config `http.maxJson*`): pass them to
+  // json_parse when parsing body, so every plugin refuses the same documents.
+  JsonLimits json_limits;
 
   std::optional<std::string_view> header(std::string_view lower_name) const {
     for (const auto& [name, value] : headers) {
@@ -102,6 +105,13 @@ class Responder {
 // Called on an I/O thread: must not block. Answer now or later through the responder.
 using HttpHandler = std::function<void(HttpRequest request, std::shared_ptr<Responder> responder)>;
 
+// What a route may ask of the host beyond its pattern.
+struct RouteOptions {
+  // Largest request body the route accepts; nullopt: the host's http.maxBodyBytes. A
+  // larger body is refused with 413 before it is read.
+  std::optional<std::size_t> max_body_bytes;
+};
+
 // Route table. Patterns are literal segments and ":name" parameters, e.g.
 // "/api/consumer/v1/process_models/:process_model_id/start". A trailing slash on the
 // request is tolerated. Unknown path: 404 JSON; known path, wrong method: 405 JSON.
@@ -111,7 +121,11 @@ class HttpRouter {
   // Control plane: call from configure() or start(). Throws std::invalid_argument on a
   // malformed pattern or a duplicate (method, pattern). Routes are removed when the
   // registering plugin stops.
-  virtual void add_route(std::string method, std::string pattern, HttpHandler handler) = 0;
+  virtual void add_route(std::string method, std::string pattern, HttpHandler handler, RouteOptions options) = 0;
+  // The route with the host's defaults.
+  void add_route(std::string method, std::string pattern, HttpHandler handler) {
+    add_route(std::move(method), std::move(pattern), std::move(handler), RouteOptions{});
+  }
 };
 
 }  // namespace processhost

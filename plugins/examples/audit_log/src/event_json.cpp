@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "processhost/json.hpp"
+
 namespace processhost::plugins::audit_log {
 
 std::string event_to_json_line(const EngineEvent& event, bool include_payload) {
@@ -29,9 +31,9 @@ std::string event_to_json_line(const EngineEvent& event, bool include_payload) {
     // The engine promises JsonText is valid JSON; a broken value is logged as null rather
     // than breaking the line format.
     rapidjson::Document payload;
-    payload.Parse(event.payload.c_str(), event.payload.size());
+    const bool broken = json_parse(event.payload, payload, JsonLimits::for_stored_data()).has_value();
     writer.Key("payload");
-    if (payload.HasParseError()) {
+    if (broken) {
       writer.Null();
     } else {
       payload.Accept(writer);

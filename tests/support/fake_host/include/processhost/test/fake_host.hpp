@@ -127,11 +127,13 @@ class FakeRouter final : public HttpRouter {
     std::string method;
     std::string pattern;
     HttpHandler handler;
+    RouteOptions options;
   };
 
-  void add_route(std::string method, std::string pattern, HttpHandler handler) override {
+  using HttpRouter::add_route;
+  void add_route(std::string method, std::string pattern, HttpHandler handler, RouteOptions options) override {
     if (find(method, pattern) != nullptr) throw std::invalid_argument("duplicate route " + method + " " + pattern);
-    routes_.push_back({std::move(method), std::move(pattern), std::move(handler)});
+    routes_.push_back({std::move(method), std::move(pattern), std::move(handler), options});
   }
   HttpHandler* find(const std::string& method, const std::string& pattern) {
     for (auto& route : routes_) {
@@ -247,7 +249,7 @@ class FakeHostContext final : public HostContext {
       : config_dir_(std::move(config_dir)),
         config_file_(config_file.empty() ? config_dir_ / "host.json" : std::move(config_file)),
         plugin_name_(std::move(plugin_name)) {
-    if (auto error = json_parse(config_json, config_)) throw std::invalid_argument(*error);
+    if (auto error = json_parse(config_json, config_)) throw std::invalid_argument(error->message);
   }
 
   ServiceRegistry& services() override { return registry; }
