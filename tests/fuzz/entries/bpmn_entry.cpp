@@ -11,15 +11,21 @@ namespace {
 constexpr std::int64_t kNowMs = 1'700'000'000'000;
 
 // What deploy and a start do with the timers of an accepted model: cycles are scheduled,
-// durations and dates are turned into due times.
-void evaluate_timers(const engine::ProcessModel& model) {
+// durations and dates are turned into due times. Returns ", T timers, R refused".
+std::string evaluate_timers(const engine::ProcessModel& model) {
+  std::size_t timers = 0;
+  std::size_t refused = 0;
   for (const auto& node : model.nodes) {
+    if (node.timer == engine::TimerKind::none) continue;
+    ++timers;
     if (node.timer == engine::TimerKind::cycle) {
-      if (auto cron = engine::CronSchedule::parse(node.timer_value)) (void)cron->next_after(kNowMs);
-    } else if (node.timer != engine::TimerKind::none) {
-      (void)engine::timer_due_at(node, kNowMs);
+      const auto cron = engine::CronSchedule::parse(node.timer_value);
+      if (!cron || !cron->next_after(kNowMs)) ++refused;
+    } else if (!engine::timer_due_at(node, kNowMs)) {
+      ++refused;
     }
   }
+  return ", " + std::to_string(timers) + " timers, " + std::to_string(refused) + " refused";
 }
 
 }  // namespace
@@ -34,8 +40,7 @@ std::string bpmn_document(std::string_view input) {
     return "rejected: " + outcome.problems.front().message;
   }
   if (!outcome.problems.empty()) finding("a model was accepted with problems");
-  evaluate_timers(*outcome.model);
-  return "accepted " + outcome.model->id;
+  return "accepted " + outcome.model->id + evaluate_timers(*outcome.model);
 }
 
 }  // namespace processhost::fuzz

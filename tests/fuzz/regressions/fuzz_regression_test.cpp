@@ -40,6 +40,8 @@ struct Case {
   fs::path input;
 };
 
+void PrintTo(const Case& value, std::ostream* out) { *out << value.input.string(); }
+
 // Every file under root/<target>/ but the .expected ones, sorted.
 std::vector<Case> cases_under(const fs::path& root) {
   std::vector<Case> cases;
