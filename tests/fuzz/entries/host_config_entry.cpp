@@ -45,12 +45,15 @@ std::string host_config(std::string_view input) {
     const auto config = host::load_host_config(file, dir / "plugins");
     return "accepted, " + std::to_string(config.plugins.size()) + " plugins";
   } catch (const host::ConfigError& error) {
-    // One line naming the file, as the contract says.
-    const std::string message = error.what();
-    if (message.find(file.string()) == std::string::npos && message.find(dir.string()) == std::string::npos) {
-      finding("a config error does not name the file: " + message);
+    // One line naming the file, as the contract says; the outcome shows it without the
+    // private folder's random name.
+    std::string message = error.what();
+    const std::string folder = dir.string();
+    if (message.find(folder) == std::string::npos) finding("a config error does not name the file: " + message);
+    for (auto at = message.find(folder); at != std::string::npos; at = message.find(folder, at)) {
+      message.replace(at, folder.size(), "<dir>");
     }
-    return "rejected";
+    return "rejected: " + message;
   }
 }
 
