@@ -20,9 +20,9 @@ const char* host_config_schema() {
         "maxJsonDepth": {"type": "integer", "minimum": 1, "maximum": 1000},
         "maxJsonStringBytes": {"type": "integer", "minimum": 1},
         "maxJsonMembers": {"type": "integer", "minimum": 1},
-        "readTimeoutMs": {"type": "integer", "minimum": 1},
-        "writeTimeoutMs": {"type": "integer", "minimum": 1},
-        "drainTimeoutMs": {"type": "integer", "minimum": 0},
+        "readTimeoutMs": {"type": "integer", "minimum": 1, "maximum": 86400000},
+        "writeTimeoutMs": {"type": "integer", "minimum": 1, "maximum": 86400000},
+        "drainTimeoutMs": {"type": "integer", "minimum": 0, "maximum": 86400000},
         "threads": {"type": "integer", "minimum": 1, "maximum": 64},
         "pipelineLimit": {"type": "integer", "minimum": 1, "maximum": 64}
       }
@@ -32,7 +32,7 @@ const char* host_config_schema() {
       "additionalProperties": false,
       "properties": {
         "workerThreads": {"type": "integer", "minimum": 1, "maximum": 256},
-        "scriptBudgetMs": {"type": "integer", "minimum": 1},
+        "scriptBudgetMs": {"type": "integer", "minimum": 1, "maximum": 86400000},
         "scriptMemoryLimitMiB": {"type": "integer", "minimum": 1, "maximum": 4096}
       }
     },

@@ -2,59 +2,93 @@
 
 #include <charconv>
 #include <ctime>
+#include <iterator>
 #include <regex>
 #include <vector>
 
 namespace processhost::engine {
 namespace {
 
-std::int64_t number(const std::ssub_match& match) { return match.matched ? std::stoll(match.str()) : 0; }
+// Longer timer texts are refused before matching: libstdc++'s std::regex recurses once per
+// character and overflows the stack on long inputs (a 200,000-digit duration did), and no
+// real duration or date comes near this length.
+constexpr std::size_t kMaxTimerTextLength = 64;
+
+// The latest due time a timer may have: the end of year 9999, the last a date can name.
+constexpr std::int64_t kMaxDueMs = 253'402'300'799'999;
+
+// The number in an optional group (0 when it did not match); false when it does not fit.
+bool read_number(const std::ssub_match& match, std::int64_t& value) {
+  value = 0;
+  if (!match.matched) return true;
+  const std::string text = match.str();
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// The first three digits of a fraction, as milliseconds.
+std::int64_t milliseconds_of_fraction(const std::ssub_match& match) {
+  if (!match.matched) return 0;
+  std::string digits = match.str();
+  digits.resize(3, '0');
+  return (digits[0] - '0') * 100 + (digits[1] - '0') * 10 + (digits[2] - '0');
+}
 
 }  // namespace
 
 std::optional<std::int64_t> parse_iso_duration(std::string_view text) {
   static const std::regex kDuration(
       R"(^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:[.,](\d{1,3})\d*)?S)?)?$)");
+  if (text.size() > kMaxTimerTextLength) return std::nullopt;
   const std::string value(text);
   std::smatch match;
   if (value == "P" || value.ends_with("T") || !std::regex_match(value, match, kDuration)) return std::nullopt;
   constexpr std::int64_t kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, kDay = 24 * kHour;
-  std::int64_t fraction = 0;
-  if (match[8].matched) {
-    std::string digits = match[8].str();
-    digits.resize(3, '0');
-    fraction = std::stoll(digits);
+  constexpr std::int64_t kUnits[] = {365 * kDay, 30 * kDay, 7 * kDay, kDay, kHour, kMinute, kSecond};
+  std::int64_t total = milliseconds_of_fraction(match[8]);
+  for (std::size_t i = 0; i < std::size(kUnits); ++i) {
+    std::int64_t count = 0;
+    std::int64_t part = 0;
+    // A duration beyond 64 bits of milliseconds is no duration a timer can wait for.
+    if (!read_number(match[i + 1], count) || __builtin_mul_overflow(count, kUnits[i], &part) ||
+        __builtin_add_overflow(total, part, &total)) {
+      return std::nullopt;
+    }
   }
-  return number(match[1]) * 365 * kDay + number(match[2]) * 30 * kDay + number(match[3]) * 7 * kDay +
-         number(match[4]) * kDay + number(match[5]) * kHour + number(match[6]) * kMinute +
-         number(match[7]) * kSecond + fraction;
+  return total;
 }
 
 std::optional<std::int64_t> parse_iso_date(std::string_view text) {
   static const std::regex kDate(
       R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|([+-])(\d{2}):?(\d{2}))?$)");
+  if (text.size() > kMaxTimerTextLength) return std::nullopt;
   const std::string value(text);
   std::smatch match;
   if (!std::regex_match(value, match, kDate)) return std::nullopt;
+  // Every group has at most four digits, so none of these reads can fail.
+  std::int64_t year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offset_hours = 0, offset_minutes = 0;
+  read_number(match[1], year);
+  read_number(match[2], month);
+  read_number(match[3], day);
+  read_number(match[4], hour);
+  read_number(match[5], minute);
+  read_number(match[6], second);
+  read_number(match[10], offset_hours);
+  read_number(match[11], offset_minutes);
   std::tm time{};
-  time.tm_year = static_cast<int>(number(match[1])) - 1900;
-  time.tm_mon = static_cast<int>(number(match[2])) - 1;
-  time.tm_mday = static_cast<int>(number(match[3]));
-  time.tm_hour = static_cast<int>(number(match[4]));
-  time.tm_min = static_cast<int>(number(match[5]));
-  time.tm_sec = static_cast<int>(number(match[6]));
-  if (time.tm_mon > 11 || time.tm_mday < 1 || time.tm_mday > 31 || time.tm_hour > 23 || time.tm_min > 59 ||
-      time.tm_sec > 60) {
+  time.tm_year = static_cast<int>(year) - 1900;
+  time.tm_mon = static_cast<int>(month) - 1;
+  time.tm_mday = static_cast<int>(day);
+  time.tm_hour = static_cast<int>(hour);
+  time.tm_min = static_cast<int>(minute);
+  time.tm_sec = static_cast<int>(second);
+  if (time.tm_mon < 0 || time.tm_mon > 11 || time.tm_mday < 1 || time.tm_mday > 31 || time.tm_hour > 23 ||
+      time.tm_min > 59 || time.tm_sec > 60) {
     return std::nullopt;
   }
-  std::int64_t ms = static_cast<std::int64_t>(timegm(&time)) * 1000;
-  if (match[7].matched) {
-    std::string digits = match[7].str();
-    digits.resize(3, '0');
-    ms += std::stoll(digits);
-  }
+  std::int64_t ms = static_cast<std::int64_t>(timegm(&time)) * 1000 + milliseconds_of_fraction(match[7]);
   if (match[9].matched) {
-    const std::int64_t offset = (number(match[10]) * 60 + number(match[11])) * 60 * 1000;
+    const std::int64_t offset = (offset_hours * 60 + offset_minutes) * 60 * 1000;
     ms += match[9].str() == "+" ? -offset : offset;
   }
   return ms;
@@ -63,7 +97,13 @@ std::optional<std::int64_t> parse_iso_date(std::string_view text) {
 Result<std::int64_t> timer_due_at(const FlowNode& node, std::int64_t now_ms) {
   switch (node.timer) {
     case TimerKind::duration:
-      if (auto duration = parse_iso_duration(node.timer_value)) return now_ms + *duration;
+      if (auto duration = parse_iso_duration(node.timer_value)) {
+        if (*duration > kMaxDueMs - now_ms) {
+          return make_error(ErrorStatus::unprocessable,
+                            "The given duration definition " + node.timer_value + " ends after the year 9999");
+        }
+        return now_ms + *duration;
+      }
       return make_error(ErrorStatus::unprocessable,
                         "The given duration definition " + node.timer_value + " is not in ISO8601 format");
     case TimerKind::date:
@@ -72,7 +112,8 @@ Result<std::int64_t> timer_due_at(const FlowNode& node, std::int64_t now_ms) {
                         "The given date definition " + node.timer_value + " is not in ISO8601 format");
     case TimerKind::cycle:
       return make_error(ErrorStatus::unprocessable, "Cyclic timers are only allowed for TimerStartEvents");
-    case TimerKind::none: break;
+    case TimerKind::none:
+      break;
   }
   return make_error(ErrorStatus::unprocessable, "timer event '" + node.id + "' has no timer definition");
 }
@@ -109,7 +150,8 @@ bool parse_field(std::string_view field, int low, int high, std::uint64_t& bits)
       }
       if (from < low || to > high || from > to) return false;
     }
-    for (int value = from; value <= to; value += step) bits |= std::uint64_t{1} << value;
+    // 64-bit, so that a step as large as an int ("59/2147483647") cannot overflow the counter.
+    for (std::int64_t value = from; value <= to; value += step) bits |= std::uint64_t{1} << value;
     if (comma == field.size()) break;
   }
   return bits != 0;
