@@ -56,6 +56,7 @@ class EngineNode final : public HostNode {
     options_.worker_threads = config.engine.worker_threads;
     options_.script_budget = config.engine.script_budget;
     options_.script_memory_limit_bytes = config.engine.script_memory_limit_mib * 1024 * 1024;
+    options_.max_script_threads = config.engine.max_script_threads;
   }
   const NodeInfo& info() const override { return info_; }
 

@@ -72,6 +72,7 @@ void read_engine(const rapidjson::Value& root, EngineConfig& engine) {
   engine.script_budget = millis(found->value, "scriptBudgetMs", engine.script_budget);
   engine.script_memory_limit_mib =
       number<std::size_t>(found->value, "scriptMemoryLimitMiB", engine.script_memory_limit_mib);
+  engine.max_script_threads = number<unsigned>(found->value, "maxScriptThreads", engine.max_script_threads);
 }
 
 void read_log(const rapidjson::Value& root, HostConfig& config) {

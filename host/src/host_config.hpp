@@ -45,6 +45,7 @@ struct EngineConfig {
   unsigned worker_threads = 2;
   std::chrono::milliseconds script_budget{1000};
   std::size_t script_memory_limit_mib = 64;
+  unsigned max_script_threads = 32;
 };
 
 struct PluginEntry {

@@ -33,7 +33,8 @@ const char* host_config_schema() {
       "properties": {
         "workerThreads": {"type": "integer", "minimum": 1, "maximum": 256},
         "scriptBudgetMs": {"type": "integer", "minimum": 1, "maximum": 86400000},
-        "scriptMemoryLimitMiB": {"type": "integer", "minimum": 1, "maximum": 4096}
+        "scriptMemoryLimitMiB": {"type": "integer", "minimum": 1, "maximum": 4096},
+        "maxScriptThreads": {"type": "integer", "minimum": 0, "maximum": 1024}
       }
     },
     "log": {

@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "http_session.hpp"
+#include "processhost/free_memory.hpp"
 
 namespace processhost::host {
 namespace asio = boost::asio;
@@ -49,7 +50,22 @@ void HttpServer::start() {
   for (auto& context : contexts_) work_.emplace_back(context->get_executor());
   do_accept();
   for (auto& context : contexts_) {
-    threads_.emplace_back([context = context.get()] { context->run(); });
+    threads_.emplace_back([context = context.get()] { serve(*context); });
+  }
+}
+
+// Runs the context in one-second rounds: after a round without any handler that followed
+// one with work, the thread gives what it freed back to the system, so the memory of a
+// burst of large requests does not stay with idle I/O threads.
+void HttpServer::serve(asio::io_context& context) {
+  bool worked_since_release = false;
+  while (!context.stopped()) {
+    if (context.run_for(std::chrono::seconds(1)) > 0) {
+      worked_since_release = true;
+    } else if (worked_since_release) {
+      release_free_memory();
+      worked_since_release = false;
+    }
   }
 }
 

@@ -46,6 +46,7 @@ class HttpServer {
 
  private:
   static std::vector<std::unique_ptr<boost::asio::io_context>> make_contexts(unsigned threads);
+  static void serve(boost::asio::io_context& context);
   void do_accept();
   std::vector<std::shared_ptr<HttpSession>> live_sessions();
   bool wait_for_sessions(std::chrono::milliseconds timeout);

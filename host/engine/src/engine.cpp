@@ -1,6 +1,5 @@
 #include "processhost/engine/engine.hpp"
 
-#include <boost/asio/post.hpp>
 
 #include <future>
 #include <stdexcept>
@@ -49,7 +48,7 @@ EngineCore::~EngineCore() { stop(); }
 
 void EngineCore::start(Store& store) {
   store_ = &store;
-  pool_ = std::make_unique<boost::asio::thread_pool>(std::max<std::size_t>(1, options_.worker_threads));
+  pool_ = std::make_unique<WorkerPool>(options_.worker_threads, options_.max_script_threads);
   strands_ = std::make_unique<KeyedSerializer>([this](std::function<void()> work) { post(std::move(work)); });
   running_ = true;
   open_service_gate();
@@ -103,7 +102,7 @@ void EngineCore::stop() noexcept {
   pool_->join();
 }
 
-void EngineCore::post(std::function<void()> work) { boost::asio::post(*pool_, std::move(work)); }
+void EngineCore::post(std::function<void()> work) { pool_->post(std::move(work)); }
 
 std::int64_t EngineCore::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

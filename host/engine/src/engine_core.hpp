@@ -2,8 +2,6 @@
 // The engine's machinery behind processhost::engine::Engine: model registry, instance
 // cache, per-instance strands, the transition/commit/retry loop, start waiters, listeners.
 
-#include <boost/asio/thread_pool.hpp>
-
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -18,6 +16,7 @@
 #include "executor.hpp"
 #include "keyed_serializer.hpp"
 #include "service_method_registry.hpp"
+#include "worker_pool.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
 #include "processhost/engine/engine.hpp"
 
@@ -162,7 +161,7 @@ class EngineCore {
   void fire_timer(TimerRecord timer);
   void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation);
 
-  std::unique_ptr<boost::asio::thread_pool> pool_;
+  std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<KeyedSerializer> strands_;
   std::atomic<bool> running_{false};
   std::atomic<std::size_t> in_flight_{0};

@@ -5,6 +5,7 @@
 #include "element_handlers.hpp"
 #include "timer_definition.hpp"
 #include "uuid.hpp"
+#include "worker_pool.hpp"
 
 namespace processhost::engine {
 
@@ -552,28 +553,28 @@ std::string Executor::identity_json() const {
   return identity_json_;
 }
 
-Result<JsonText> Executor::run_script(const Token& token, const Script& script, std::string_view origin) {
+// Each run marks its worker as blocked for the pool (WorkerPool::LongRun): it may take the
+// whole budget, and other instances' transitions should not wait for it.
+template <typename Run>
+auto Executor::run_scripted(const Token& token, const Script& script, std::string_view origin, Run run) {
   const std::string token_text = script.uses_token ? token_json(token) : std::string();
   const std::string identity = script.uses_token ? identity_json() : std::string();
   ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
   call.memory_limit_bytes = environment_.script_memory_limit_bytes;
-  return engine::run_script(call);
+  const WorkerPool::LongRun long_run;
+  return run(call);
+}
+
+Result<JsonText> Executor::run_script(const Token& token, const Script& script, std::string_view origin) {
+  return run_scripted(token, script, origin, [](const ScriptCall& call) { return engine::run_script(call); });
 }
 
 Result<bool> Executor::run_condition(const Token& token, const Script& script, std::string_view origin) {
-  const std::string token_text = script.uses_token ? token_json(token) : std::string();
-  const std::string identity = script.uses_token ? identity_json() : std::string();
-  ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
-  call.memory_limit_bytes = environment_.script_memory_limit_bytes;
-  return engine::run_condition(call);
+  return run_scripted(token, script, origin, [](const ScriptCall& call) { return engine::run_condition(call); });
 }
 
 Result<JsonText> Executor::run_expression(const Token& token, const Script& script, std::string_view origin) {
-  const std::string token_text = script.uses_token ? token_json(token) : std::string();
-  const std::string identity = script.uses_token ? identity_json() : std::string();
-  ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
-  call.memory_limit_bytes = environment_.script_memory_limit_bytes;
-  return engine::run_expression(call);
+  return run_scripted(token, script, origin, [](const ScriptCall& call) { return engine::run_expression(call); });
 }
 
 void Executor::emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id,

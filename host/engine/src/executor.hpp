@@ -181,6 +181,9 @@ class Executor {
   void emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
   void close_instance();
   std::string identity_json() const;
+  // Runs run(ScriptCall) for script with the token and identity it reads.
+  template <typename Run>
+  auto run_scripted(const Token& token, const Script& script, std::string_view origin, Run run);
 
   InstanceState& state_;
   RunEnvironment environment_;

@@ -38,6 +38,10 @@ struct EngineOptions {
   std::map<std::string, AsyncServiceMethod> async_service_methods;
   // Threads that run transitions (scripts included).
   std::size_t worker_threads = 2;
+  // Extra threads the engine may start while scripts occupy its workers, so that a script
+  // running up to its budget does not hold back other instances' transitions. Scripts beyond
+  // worker_threads + max_script_threads at once queue again.
+  std::size_t max_script_threads = 32;
   // Longest a single script, condition or expression may run; beyond it the instance fails
   // with "exceeded its time budget" and the worker is free again.
   std::chrono::milliseconds script_budget{1000};
