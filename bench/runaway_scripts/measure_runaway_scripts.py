@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Sample-flow latency while runaway scripts run (issue: scripts must not hold back others).
 
-    bench/runaway_scripts/measure_runaway_scripts.py BUILD_DIR [RUNAWAYS] [FLOWS]
+    bench/runaway_scripts/measure_runaway_scripts.py BUILD_DIR [RUNAWAYS] [FLOWS] [MAX_SCRIPT_THREADS]
 
 Starts BUILD_DIR/bin/processhost on the memory store (defaults: 2 engine workers, 1 s script
 budget) with the sample process and tests/integration/host/models/runaway_loop.bpmn, starts
 RUNAWAYS (default 20) instances whose script loops around join() until its budget ends, and
 meanwhile runs FLOWS (default 20) sample flows one after the other: start, wait for the user
 task, finish it. Prints the latency of each flow (median and max) next to a baseline run of
-the same flows without runaways, and how long the runaways took to fail.
+the same flows without runaways, and how long the runaways took to fail. MAX_SCRIPT_THREADS
+sets engine.maxScriptThreads (default: the host's default); 0 shows the engine without
+threads for scripts.
 """
 import http.client
 import json
@@ -69,13 +71,14 @@ def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
     runaways = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    engine = {"maxScriptThreads": int(sys.argv[4])} if len(sys.argv) > 4 else {}
     port = free_port()
     with tempfile.TemporaryDirectory() as work:
         with open(os.path.join(work, "iam.json"), "w") as f:
             json.dump({"issuer": "bench", "secret": "a-bench-secret-that-is-long-enough-0123456789",
                        "allowGodToken": True, "usersFile": os.path.join(ROOT, "config/demo/iam/users.json")}, f)
         with open(os.path.join(work, "host.json"), "w") as f:
-            json.dump({"http": {"port": port},
+            json.dump({"http": {"port": port}, "engine": engine,
                        "processModels": [os.path.join(ROOT, "config/demo/processes/sample_process.bpmn"),
                                          os.path.join(ROOT, "tests/integration/host/models/runaway_loop.bpmn")],
                        "plugins": [{"name": "iam", "config": os.path.join(work, "iam.json")},

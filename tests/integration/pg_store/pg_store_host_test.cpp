@@ -16,6 +16,7 @@
 
 #include "processhost/test/postgres_cluster.hpp"
 #include "processhost/testing/host_process.hpp"
+#include "processhost/testing/http_client.hpp"
 #include "sample_flow_client.hpp"
 
 namespace processhost::test {
@@ -47,6 +48,26 @@ void expect_one_result(SampleFlowClient& client, const std::string& correlation_
   bool matches = false;
   EXPECT_EQ(count_results(*body, successful, &matches), 1u) << correlation_id << ": " << *body;
   EXPECT_TRUE(matches) << correlation_id << ": " << *body;
+}
+
+// Bodies the JSON parser refuses never reach the store: on pg_store (which once answered
+// 500 for invalid UTF-8 and a \u0000 escape, since jsonb cannot hold them) they are 400s
+// that name the limit, and the host goes on storing valid starts.
+TEST(BadInput, InvalidUtf8AndNulAre400WithPgStore) {
+  auto& cluster = shared_postgres_cluster();
+  TempDir dir;
+  HostProcess host(write_host_config(dir, cluster, unique_database_name("bad_input")));
+  host.start();
+  const std::string start = "/api/consumer/v1/process_models/sample_process/start";
+  const auto invalid_utf8 = testing::http_request(host.port(), "POST", start, "{\"inputValues\":{\"a\":\"\xff\xfe\"}}");
+  EXPECT_EQ(invalid_utf8.status, 400) << invalid_utf8.body;
+  EXPECT_NE(invalid_utf8.body.find("\"validUtf8\""), std::string::npos) << invalid_utf8.body;
+  const auto nul = testing::http_request(host.port(), "POST", start, R"({"inputValues":{"a":"x\u0000y"}})");
+  EXPECT_EQ(nul.status, 400) << nul.body;
+  EXPECT_NE(nul.body.find("\"noNul\""), std::string::npos) << nul.body;
+  const auto valid = testing::http_request(host.port(), "POST", start, R"({"inputValues":{"a":"\u00e9"}})");
+  EXPECT_EQ(valid.status, 200) << valid.body;
+  EXPECT_EQ(host.stop(), 0) << host.output();
 }
 
 class HostRestart : public ::testing::TestWithParam<int> {};
