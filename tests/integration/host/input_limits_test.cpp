@@ -2,7 +2,6 @@
 // case gets its status and a JSON error that names the broken limit, and the host still
 // answers /health afterwards.
 #include <chrono>
-#include <fstream>
 #include <future>
 #include <memory>
 #include <string>
@@ -176,15 +175,6 @@ TEST_F(InputLimits, BrokenPercentEscapeIs400AndClosesTheConnection) {
   EXPECT_TRUE(client.wait_closed(5s));
 }
 
-std::size_t rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
-  }
-  return 0;
-}
-
 // Six parallel bodies of the maximum size that the host reads, parses, copies and checks in
 // full but does not keep (the model is unknown). Idle threads give what they freed back to
 // the system (processhost/free_memory.hpp): 10 s after each burst the host is within 20 % of
@@ -209,15 +199,15 @@ TEST(InputLimitsMemory, MemoryComesBackAfterBurstsOfMaximumSizeRequests) {
   };
   // Back within 20 % of idle in at most 10 s.
   auto settled = [&](std::size_t idle) {
-    std::size_t now = rss_kib(host->pid());
+    std::size_t now = host->rss_kib();
     for (int i = 0; i < 100 && now > idle + idle / 5; ++i) {
       std::this_thread::sleep_for(100ms);
-      now = rss_kib(host->pid());
+      now = host->rss_kib();
     }
     return now;
   };
   std::this_thread::sleep_for(2s);
-  const std::size_t idle = rss_kib(host->pid());
+  const std::size_t idle = host->rss_kib();
   burst();
   const std::size_t after_one = settled(idle);
   EXPECT_LE(after_one, idle + idle / 5) << "idle " << idle << " KiB, 10 s after a burst " << after_one << " KiB";
@@ -235,7 +225,7 @@ TEST(InputLimitsMemory, MemoryComesBackAfterBurstsOfMaximumSizeRequests) {
     }));
   }
   for (auto& reply : refused) EXPECT_EQ(reply.get(), 413);
-  EXPECT_LE(rss_kib(host->pid()), after + 1024) << "announced bodies were buffered";
+  EXPECT_LE(host->rss_kib(), after + 1024) << "announced bodies were buffered";
   EXPECT_EQ(http_request(host->port(), "GET", "/health").status, 200);
   EXPECT_EQ(host->stop(), 0) << host->output();
 }

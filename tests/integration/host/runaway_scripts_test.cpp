@@ -3,7 +3,6 @@
 // else, even with a single engine worker; SIGTERM stops the host while one runs; the host's
 // memory comes back afterwards.
 #include <chrono>
-#include <fstream>
 #include <future>
 #include <memory>
 #include <string>
@@ -42,15 +41,6 @@ std::unique_ptr<HostProcess> start_host(TempDir& dir) {
   auto host = std::make_unique<HostProcess>(config);
   host->start();
   return host;
-}
-
-std::size_t rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
-  }
-  return 0;
 }
 
 struct Ended {
@@ -122,7 +112,7 @@ TEST(RunawayScripts, StringDoublingFailsItsInstanceAndTheMemoryComesBack) {
   auto host = start_host(dir);
   ASSERT_EQ(http_request(host->port(), "POST", kApi + "/process_models/sample_process/start", "{}", kAuth).status, 200);
   std::this_thread::sleep_for(2s);
-  const std::size_t idle = rss_kib(host->pid());
+  const std::size_t idle = host->rss_kib();
 
   std::vector<std::future<Ended>> doublings;
   for (int i = 0; i < 4; ++i) doublings.push_back(start_and_wait(host->port(), "string_doubling"));
@@ -135,10 +125,10 @@ TEST(RunawayScripts, StringDoublingFailsItsInstanceAndTheMemoryComesBack) {
   EXPECT_EQ(http_request(host->port(), "GET", "/health").status, 200);
   // Four scripts of 16 MiB each were alive at once; 10 s later the host is back within 20 %
   // of its idle size (idle threads give freed memory back).
-  std::size_t after = rss_kib(host->pid());
+  std::size_t after = host->rss_kib();
   for (int i = 0; i < 100 && after > idle + idle / 5; ++i) {
     std::this_thread::sleep_for(100ms);
-    after = rss_kib(host->pid());
+    after = host->rss_kib();
   }
   EXPECT_LE(after, idle + idle / 5) << "idle " << idle << " KiB, 10 s after the scripts " << after << " KiB";
   EXPECT_EQ(host->stop(), 0) << host->output();

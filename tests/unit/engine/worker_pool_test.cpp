@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "worker_pool.hpp"
@@ -36,87 +38,72 @@ TEST(WorkerPool, WorkPostedByRunningWorkDuringJoinStillRuns) {
   EXPECT_EQ(ran.load(), 1);
 }
 
+// Posts jobs that hold their worker (in a long run or plainly busy) until release().
+class Holder {
+ public:
+  Holder(WorkerPool& pool, int jobs, bool long_run) : released_(release_.get_future().share()) {
+    for (int i = 0; i < jobs; ++i) {
+      pool.post([this, long_run, released = released_] {
+        std::optional<WorkerPool::LongRun> scope;
+        if (long_run) scope.emplace();
+        ++holding_;
+        released.wait();
+      });
+    }
+    for (int i = 0; i < 1000 && holding_.load() < jobs; ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(holding_.load(), jobs);
+  }
+  void release() { release_.set_value(); }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> released_;
+  std::atomic<int> holding_{0};
+};
+
+// True when a job posted now has run within timeout.
+bool runs_within(WorkerPool& pool, std::chrono::milliseconds timeout) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto ran = done->get_future();
+  pool.post([done] { done->set_value(); });
+  return ran.wait_for(timeout) == std::future_status::ready;
+}
+
 // One worker, held in a long run until the test lets it go: queued work gets an extra thread.
 TEST(WorkerPool, QueuedWorkRunsWhileTheOnlyWorkerIsInALongRun) {
   WorkerPool pool(1, 4);
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::promise<void> in_long_run;
-  pool.post([&, released] {
-    const WorkerPool::LongRun long_run;
-    in_long_run.set_value();
-    released.wait();
-  });
-  in_long_run.get_future().wait();
-  std::promise<void> other;
-  pool.post([&] { other.set_value(); });
-  EXPECT_EQ(other.get_future().wait_for(10s), std::future_status::ready) << "the other job waited for the long run";
+  Holder holder(pool, 1, true);
+  EXPECT_TRUE(runs_within(pool, 10s)) << "the other job waited for the long run";
   EXPECT_EQ(pool.thread_count(), 2u);
-  release.set_value();
+  holder.release();
   pool.join();
 }
 
 // Without LongRun a busy worker is simply busy: no extra thread for ordinary work.
 TEST(WorkerPool, BusyWorkersWithoutLongRunGetNoExtraThread) {
   WorkerPool pool(1, 4);
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::promise<void> started;
-  pool.post([&, released] {
-    started.set_value();
-    released.wait();
-  });
-  started.get_future().wait();
-  std::atomic<bool> ran{false};
-  pool.post([&] { ran = true; });
-  std::this_thread::sleep_for(100ms);
-  EXPECT_FALSE(ran.load());
+  Holder holder(pool, 1, false);
+  EXPECT_FALSE(runs_within(pool, 100ms));
   EXPECT_EQ(pool.thread_count(), 1u);
-  release.set_value();
+  holder.release();
   pool.join();
-  EXPECT_TRUE(ran.load());
 }
 
 // With the cap reached (one worker, one extra, both in long runs) queued work waits.
 TEST(WorkerPool, BeyondTheCapQueuedWorkWaitsForALongRunToEnd) {
   WorkerPool pool(1, 1);
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::atomic<int> in_long_run{0};
-  for (int i = 0; i < 2; ++i) {
-    pool.post([&, released] {
-      const WorkerPool::LongRun long_run;
-      ++in_long_run;
-      released.wait();
-    });
-  }
-  for (int i = 0; i < 1000 && in_long_run.load() < 2; ++i) std::this_thread::sleep_for(10ms);
-  ASSERT_EQ(in_long_run.load(), 2);
-  std::atomic<bool> ran{false};
-  pool.post([&] { ran = true; });
-  std::this_thread::sleep_for(100ms);
-  EXPECT_FALSE(ran.load());
+  Holder holder(pool, 2, true);
+  EXPECT_FALSE(runs_within(pool, 100ms));
   EXPECT_EQ(pool.thread_count(), 2u);
-  release.set_value();
+  holder.release();
   pool.join();
-  EXPECT_TRUE(ran.load());
 }
 
 TEST(WorkerPool, ExtraThreadsEndWhenIdle) {
   WorkerPool pool(1, 4);
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  std::promise<void> in_long_run;
-  pool.post([&, released] {
-    const WorkerPool::LongRun long_run;
-    in_long_run.set_value();
-    released.wait();
-  });
-  in_long_run.get_future().wait();
-  std::promise<void> other;
-  pool.post([&] { other.set_value(); });
-  other.get_future().wait();
-  release.set_value();
+  Holder holder(pool, 1, true);
+  ASSERT_TRUE(runs_within(pool, 10s));
+  holder.release();
   std::size_t threads = pool.thread_count();
   for (int i = 0; i < 500 && threads > 1; ++i) {
     std::this_thread::sleep_for(10ms);
@@ -124,9 +111,7 @@ TEST(WorkerPool, ExtraThreadsEndWhenIdle) {
   }
   EXPECT_EQ(threads, 1u);
   // The pool still works with its core thread alone.
-  std::promise<void> after;
-  pool.post([&] { after.set_value(); });
-  EXPECT_EQ(after.get_future().wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(runs_within(pool, 10s));
   pool.join();
 }
 

@@ -127,6 +127,15 @@ bool HostProcess::try_reap(int& exit_code) {
   return true;
 }
 
+std::size_t HostProcess::rss_kib() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
+  }
+  return 0;
+}
+
 bool HostProcess::running() {
   int ignored = 0;
   return pid_ > 0 && !try_reap(ignored);

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -71,6 +72,8 @@ class HostProcess {
 
   std::uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
+  // Resident set size of the running process in KiB (VmRSS), 0 when it cannot be read.
+  std::size_t rss_kib() const;
   bool running();
   // Sends sig (SIGTERM by default) and waits up to grace; then SIGKILL. Returns the exit
   // code as run_to_exit does. Safe to call twice (returns the first result).
