@@ -1,7 +1,5 @@
 // The consumer_api plugin's entry symbol.
 
-#include <exception>
-
 #include "consumer_api_plugin.hpp"
 #include "processhost/plugin.hpp"
 #include "processhost/services/engine.hpp"
@@ -9,20 +7,16 @@
 namespace processhost::plugins::consumer_api {
 namespace {
 
-const char* const kRequirements[] = {"processhost.engine/1", nullptr};
-const char* const kProvides[] = {nullptr};
 constexpr const char* kConfigSchema = R"json({"type": "object", "additionalProperties": false, "properties": {}})json";
 
-Plugin* create(HostContext& /*context*/) { return new ConsumerApiPlugin(PROCESSHOST_VERSION); }
-
-void destroy(Plugin* plugin) noexcept { delete plugin; }
-
-const PluginDescriptor kDescriptor{
-    kPluginApiVersion, PROCESSHOST_ABI_TAG, "consumer_api", PROCESSHOST_VERSION, kProvides, kRequirements,
-    kConfigSchema,     &create,             &destroy,
-};
+Plugin* create(HostContext& /*context*/) { return new ConsumerApiPlugin(PROCESSHOST_PLUGIN_VERSION); }
 
 }  // namespace
-}  // namespace processhost::plugins::consumer_api
 
-PROCESSHOST_PLUGIN(processhost::plugins::consumer_api::kDescriptor)
+PROCESSHOST_PLUGIN(.name = "consumer_api",
+                   .version = PROCESSHOST_PLUGIN_VERSION,
+                   .requirements = service_ids<EngineService>,
+                   .config_schema = kConfigSchema,
+                   .create = &create)
+
+}  // namespace processhost::plugins::consumer_api
