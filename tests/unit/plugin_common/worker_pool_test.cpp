@@ -21,6 +21,27 @@ WorkerPool<>::Job counting_job(std::atomic<int>& ran, std::vector<Reason>& dropp
           }};
 }
 
+// Holds a pool's worker until release(), so that the jobs posted meanwhile queue.
+class Blocker {
+ public:
+  template <class Pool>
+  void occupy(Pool& pool) {
+    ASSERT_TRUE(pool.post({.run =
+                               [this](auto&) {
+                                 started_.set_value();
+                                 released_.wait();
+                               },
+                           .drop = [](const JobDropped&) {}}));
+    started_.get_future().wait();
+  }
+  void release() { release_.set_value(); }
+
+ private:
+  std::promise<void> started_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+};
+
 TEST(WorkerPoolTest, RunsPostedJobsOnItsThreads) {
   WorkerPool<> pool({.threads = 2, .max_queued = 8});
   pool.start();
@@ -50,16 +71,8 @@ TEST(WorkerPoolTest, RefusesJobsWhenNotRunningAndSaysWhy) {
 TEST(WorkerPoolTest, BoundedQueueAndStopDropsWhatIsQueued) {
   WorkerPool<> pool({.threads = 1, .max_queued = 2});
   pool.start();
-  std::promise<void> started;
-  std::promise<void> release;
-  auto release_future = release.get_future().share();
-  ASSERT_TRUE(pool.post({.run =
-                             [&, release_future](NoWorkerContext&) {
-                               started.set_value();
-                               release_future.wait();
-                             },
-                         .drop = [](const JobDropped&) {}}));
-  started.get_future().wait();
+  Blocker blocker;
+  blocker.occupy(pool);
   std::atomic<int> dropped{0};
   std::atomic<int> ran{0};
   std::size_t waiting_when_full = 0;
@@ -77,7 +90,7 @@ TEST(WorkerPoolTest, BoundedQueueAndStopDropsWhatIsQueued) {
   std::thread stopper([&] { pool.stop(); });
   // stop() drops the queued jobs at once, then waits for the running one.
   while (dropped.load() < 2) std::this_thread::yield();
-  release.set_value();
+  blocker.release();
   stopper.join();
   EXPECT_EQ(dropped.load(), 2);
   EXPECT_EQ(ran.load(), 0);
@@ -103,9 +116,7 @@ TEST(WorkerPoolTest, AJobRunsWithItsWorkersContext) {
 TEST(WorkerPoolTest, BatchJobsThatQueueUpRunTogether) {
   std::mutex mutex;
   std::vector<std::vector<int>> batches;
-  std::promise<void> blocked;
-  std::promise<void> release;
-  auto release_future = release.get_future().share();
+  Blocker blocker;
   WorkerPool<NoWorkerContext, int> pool({.threads = 1,
                                          .max_queued = 16,
                                          .max_batch = 3,
@@ -118,16 +129,9 @@ TEST(WorkerPoolTest, BatchJobsThatQueueUpRunTogether) {
                                              },
                                          .drop_batch_job = [](int&, const JobDropped&) {}});
   pool.start();
-  // Occupy the only worker, so that the batch jobs queue.
-  ASSERT_TRUE(pool.post({.run =
-                             [&, release_future](NoWorkerContext&) {
-                               blocked.set_value();
-                               release_future.wait();
-                             },
-                         .drop = [](const JobDropped&) {}}));
-  blocked.get_future().wait();
+  blocker.occupy(pool);
   for (int job = 1; job <= 5; ++job) ASSERT_TRUE(pool.post_batch(job));
-  release.set_value();
+  blocker.release();
   std::promise<void> after;
   ASSERT_TRUE(pool.post({.run = [&](NoWorkerContext&) { after.set_value(); }, .drop = [](const JobDropped&) {}}));
   after.get_future().wait();
@@ -141,9 +145,7 @@ TEST(WorkerPoolTest, BatchJobsThatQueueUpRunTogether) {
 TEST(WorkerPoolTest, QueuedBatchJobsAreDroppedAtStop) {
   std::vector<int> dropped;  // written by the stopping thread, read after it joined
   std::atomic<int> dropped_count{0};
-  std::promise<void> blocked;
-  std::promise<void> release;
-  auto release_future = release.get_future().share();
+  Blocker blocker;
   WorkerPool<NoWorkerContext, int> pool({.threads = 1,
                                          .max_queued = 16,
                                          .run_batch = [](NoWorkerContext&, std::vector<int>&) {},
@@ -153,19 +155,13 @@ TEST(WorkerPoolTest, QueuedBatchJobsAreDroppedAtStop) {
                                            ++dropped_count;
                                          }});
   pool.start();
-  ASSERT_TRUE(pool.post({.run =
-                             [&, release_future](NoWorkerContext&) {
-                               blocked.set_value();
-                               release_future.wait();
-                             },
-                         .drop = [](const JobDropped&) {}}));
-  blocked.get_future().wait();
+  blocker.occupy(pool);
   ASSERT_TRUE(pool.post_batch(7));
   ASSERT_TRUE(pool.post_batch(8));
   std::thread stopper([&] { pool.stop(); });
   // Dropped at once, while the running job still holds the worker.
   while (dropped_count.load() < 2) std::this_thread::yield();
-  release.set_value();
+  blocker.release();
   stopper.join();
   EXPECT_EQ(dropped, (std::vector<int>{7, 8}));
 }
