@@ -56,12 +56,63 @@ struct PluginDescriptor {
 using DescriptorEntry = const PluginDescriptor* (*)() noexcept;
 inline constexpr const char* kDescriptorEntryName = "processhost_plugin_descriptor";
 
+// A nullptr-terminated list of service ids, taken from the services' kServiceId:
+//   .requirements = service_ids<EngineService, ServiceTaskMethods>
+template <class... Services>
+inline constexpr const char* service_ids[sizeof...(Services) + 1] = {Services::kServiceId.data()..., nullptr};
+
+// create for a plugin class that is default-constructible.
+template <class PluginClass>
+Plugin* create_plugin(HostContext& /*context*/) {
+  return new PluginClass();
+}
+
+// destroy for a plugin that create made with new.
+inline void destroy_plugin(Plugin* plugin) noexcept { delete plugin; }
+
+// What a plugin says about itself; PROCESSHOST_PLUGIN turns it into the PluginDescriptor.
+// Fields in this order (designated initializers must keep it); name, version and create
+// are required, the rest have the defaults shown.
+struct PluginInfo {
+  const char* name = nullptr;
+  const char* version = nullptr;                // PROCESSHOST_PLUGIN_VERSION: the project's version
+  const char* const* provides = service_ids<>;  // service ids, nullptr-terminated
+  const char* const* requirements = service_ids<>;
+  const char* config_schema = nullptr;  // JSON schema of the plugin's config, or nullptr
+  Plugin* (*create)(HostContext& context) = nullptr;
+  void (*destroy)(Plugin* plugin) noexcept = &destroy_plugin;
+};
+
+// Fills in what every plugin states the same way: the API version and the ABI tag of the
+// build that compiles the plugin.
+constexpr PluginDescriptor describe_plugin(const PluginInfo& info) {
+  return PluginDescriptor{kPluginApiVersion,
+                          PROCESSHOST_ABI_TAG,
+                          info.name,
+                          info.version,
+                          info.provides,
+                          info.requirements,
+                          info.config_schema,
+                          info.create,
+                          info.destroy};
+}
+
 }  // namespace processhost
 
-// Defines the plugin's entry symbol. Use once per plugin, at namespace scope:
-//   PROCESSHOST_PLUGIN(descriptor)   where descriptor is a PluginDescriptor with static storage.
-#define PROCESSHOST_PLUGIN(descriptor_object)                                                       \
-  extern "C" __attribute__((visibility("default"))) const ::processhost::PluginDescriptor* \
-  processhost_plugin_descriptor() noexcept {                                                      \
-    return &(descriptor_object);                                                                  \
+// Declares the plugin: defines its entry symbol, which returns the descriptor built from
+// the named fields of PluginInfo. Use once per plugin, at namespace scope (not inside an
+// unnamed namespace: the entry symbol needs external linkage):
+//   namespace processhost::plugins::audit_log {
+//   PROCESSHOST_PLUGIN(.name = "audit_log",
+//                      .version = PROCESSHOST_PLUGIN_VERSION,
+//                      .requirements = service_ids<EngineService>,
+//                      .config_schema = kConfigSchema,
+//                      .create = &create_plugin<AuditLogPlugin>)
+//   }
+#define PROCESSHOST_PLUGIN(...)                                                                   \
+  extern "C" __attribute__((visibility("default"))) const ::processhost::PluginDescriptor*      \
+  processhost_plugin_descriptor() noexcept {                                                     \
+    static const ::processhost::PluginDescriptor kProcessHostPluginDescriptor =                 \
+        ::processhost::describe_plugin(::processhost::PluginInfo{__VA_ARGS__});                  \
+    return &kProcessHostPluginDescriptor;                                                        \
   }

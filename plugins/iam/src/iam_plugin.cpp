@@ -23,7 +23,8 @@ void IamPlugin::configure(HostContext& context) {
       TokenSettings{config.issuer, config.secret, config.previous_secrets, config.token_lifetime, config.clock_leeway});
   throttle_ = std::make_unique<LoginThrottle>(config.login_throttle);
   logins_ = std::make_unique<LoginService>(users, *hasher_, *tokens_);
-  pool_ = std::make_unique<WorkerPool>(config.max_pending_logins);
+  pool_ = std::make_unique<WorkerPool<>>(
+      WorkerPool<>::Options{.threads = config.worker_threads, .max_queued = config.max_pending_logins});
   identity_ = std::make_unique<IdentityProvider>(*tokens_, config.allow_god_token);
   route_ = std::make_unique<LoginRoute>(*logins_, *throttle_, *pool_, context.logger());
 
@@ -42,7 +43,7 @@ void IamPlugin::configure(HostContext& context) {
 
 void IamPlugin::start(HostContext& context) {
   if (!config_) throw std::logic_error("the iam plugin is started before it was configured");
-  pool_->start(config_->worker_threads);
+  pool_->start();
   if (config_->allow_god_token) {
     context.logger().warn(
         "allowGodToken is true: the public demo token ZHVtbXlfdG9rZW4= is accepted as a super user; never "

@@ -15,7 +15,6 @@
 #include "processhost/plugin.hpp"
 #include "token_service.hpp"
 #include "user_directory.hpp"
-#include "worker_pool.hpp"
 
 namespace processhost::plugins::iam {
 
@@ -37,7 +36,7 @@ class IamPlugin final : public Plugin {
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<LoginThrottle> throttle_;
   std::unique_ptr<LoginService> logins_;
-  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<WorkerPool<>> pool_;
   std::unique_ptr<IdentityProvider> identity_;
   std::unique_ptr<LoginRoute> route_;
 };

@@ -27,7 +27,7 @@ HttpResponse too_many(const ThrottleDecision& decision) {
 
 }  // namespace
 
-LoginRoute::LoginRoute(const LoginService& logins, LoginThrottle& throttle, WorkerPool& pool, Logger& logger)
+LoginRoute::LoginRoute(const LoginService& logins, LoginThrottle& throttle, WorkerPool<>& pool, Logger& logger)
     : logins_(logins), throttle_(throttle), pool_(pool), logger_(logger) {}
 
 void LoginRoute::handle(HttpRequest request, std::shared_ptr<Responder> responder) {
@@ -43,21 +43,27 @@ void LoginRoute::handle(HttpRequest request, std::shared_ptr<Responder> responde
     responder->respond(too_many(decision));
     return;
   }
-  // Copies, not moves: when the pool refuses the job, the attempt is undone with these.
-  auto job = [this, login = parsed.value(), remote_address = request.remote_address, responder](bool dropped) {
-    if (dropped || responder->cancelled()) {
-      // Never verified, so it is no failure of the account or the address.
-      throttle_.abandoned(login.username, remote_address);
-      if (dropped) responder->respond(unavailable("The login service is stopping."));
-      return;
-    }
-    responder->respond(finish(login, remote_address));
-  };
   // The job holds the only other reference to the responder; a refused job is destroyed.
-  if (!pool_.post(std::move(job))) {
-    throttle_.abandoned(parsed->username, request.remote_address);
-    responder->respond(unavailable("Too many logins in progress; try again shortly."));
-  }
+  pool_.post({
+      .run =
+          [this, login = parsed.value(), remote_address = request.remote_address, responder](NoWorkerContext&) {
+            if (responder->cancelled()) {
+              // Never verified, so it is no failure of the account or the address.
+              throttle_.abandoned(login.username, remote_address);
+              return;
+            }
+            responder->respond(finish(login, remote_address));
+          },
+      .drop =
+          [this, username = parsed->username, remote_address = request.remote_address,
+           responder](const JobDropped& dropped) {
+            // Never verified, so it is no failure of the account or the address.
+            throttle_.abandoned(username, remote_address);
+            responder->respond(dropped.reason == JobDropped::Reason::stopping
+                                   ? unavailable("The login service is stopping.")
+                                   : unavailable("Too many logins in progress; try again shortly."));
+          },
+  });
 }
 
 HttpResponse LoginRoute::finish(const LoginRequest& login, const std::string& remote_address) {

@@ -7,9 +7,9 @@
 
 #include "login_service.hpp"
 #include "login_throttle.hpp"
+#include "plugin_common/worker_pool.hpp"
 #include "processhost/logger.hpp"
 #include "processhost/services/http.hpp"
-#include "worker_pool.hpp"
 
 namespace processhost::plugins::iam {
 
@@ -22,7 +22,7 @@ inline constexpr std::size_t kMaxLoginBodyBytes = 16 * 1024;
 // by the pool's stop().
 class LoginRoute {
  public:
-  LoginRoute(const LoginService& logins, LoginThrottle& throttle, WorkerPool& pool, Logger& logger);
+  LoginRoute(const LoginService& logins, LoginThrottle& throttle, WorkerPool<>& pool, Logger& logger);
 
   // Answers 200 {"token","userId","expiresAt"}; 400 bad body; 401 bad credentials;
   // 429 (Retry-After) while the account must wait or the address has spent its failure
@@ -42,7 +42,7 @@ class LoginRoute {
 
   const LoginService& logins_;
   LoginThrottle& throttle_;
-  WorkerPool& pool_;
+  WorkerPool<>& pool_;
   Logger& logger_;
 };
 

@@ -7,17 +7,10 @@
 #include <pqxx/pqxx>
 
 #include "schema_migrations.hpp"
+#include "store_errors.hpp"
 
 namespace processhost::plugins::pg_store {
 namespace {
-
-std::string one_line(std::string text) {
-  for (char& c : text) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text;
-}
 
 std::string where(const PgConfig& config) {
   return "PostgreSQL at " + config.server() + " (database \"" + config.database + "\", user \"" + config.user +

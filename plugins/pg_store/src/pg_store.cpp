@@ -6,13 +6,27 @@
 
 #include <pqxx/pqxx>
 
+#include "batch_job.hpp"
 #include "record_codec.hpp"
 #include "store_errors.hpp"
 #include "store_sql.hpp"
-#include "worker_pool.hpp"
 
 namespace processhost::plugins::pg_store {
 namespace {
+
+// The answer to a call the pool did not run.
+Error dropped_error(const JobDropped& dropped) {
+  switch (dropped.reason) {
+    case JobDropped::Reason::stopping:
+      return make_error(ErrorStatus::unavailable, "store unavailable: the store is stopping");
+    case JobDropped::Reason::not_running:
+      return make_error(ErrorStatus::unavailable, "store unavailable: the store is not running");
+    case JobDropped::Reason::queue_full:
+      break;
+  }
+  return make_error(ErrorStatus::unavailable, "store unavailable: " + std::to_string(dropped.waiting) +
+                                                  " requests already wait for a connection");
+}
 
 pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const Statement& statement,
                   const std::vector<std::string>& params) {
@@ -33,10 +47,15 @@ PgStore::~PgStore() { stop(); }
 
 BootstrapOutcome PgStore::start() {
   auto outcome = bootstrap_database(config_);
-  pool_ = std::make_unique<WorkerPool>(
-      config_.conninfo(), config_.pool_size, config_.max_queued_requests, config_.max_commit_batch,
-      config_.commit_connections(),
-      [this](PgSession& session, std::vector<BatchJob>& jobs) { run_commit_batch(session, jobs); });
+  pool_ = std::make_unique<StorePool>(StorePool::Options{
+      .threads = config_.pool_size,
+      .max_queued = config_.max_queued_requests,
+      .max_batch = config_.max_commit_batch,
+      .max_batch_workers = config_.commit_connections(),
+      .make_context = [this, conninfo = config_.conninfo()] { return std::make_unique<PgSession>(conninfo, epoch_); },
+      .run_batch = [this](PgSession& session, std::vector<BatchJob>& jobs) { run_commit_batch(session, jobs); },
+      .drop_batch_job = [](BatchJob& job, const JobDropped& dropped) { job.complete(dropped_error(dropped)); },
+  });
   pool_->start();
   return outcome;
 }
@@ -68,7 +87,7 @@ Result<T> PgStore::run(PgSession& session, Retry retry, Work& work) {
       auto failure = classify_store_exception(std::current_exception());
       if (!failure.connection_lost) return std::move(failure.error);
       session.reset();
-      pool_->invalidate_connections();
+      invalidate_connections();
       if (retry == Retry::never || fresh || attempt > 0) return std::move(failure.error);
     }
   }
@@ -81,11 +100,11 @@ void PgStore::submit(Callback<T> done, Retry retry, Work work) {
     return;
   }
   auto shared_done = std::make_shared<Callback<T>>(std::move(done));
-  pool_->post(PoolJob{
-      [this, shared_done, retry, work = std::move(work)](PgSession& session) mutable {
+  pool_->post({
+      .run = [this, shared_done, retry, work = std::move(work)](PgSession& session) mutable {
         deliver<T>(*shared_done, run<T>(session, retry, work));
       },
-      [this, shared_done](Error error) { deliver<T>(*shared_done, std::move(error)); }});
+      .drop = [this, shared_done](const JobDropped& dropped) { deliver<T>(*shared_done, dropped_error(dropped)); }});
 }
 
 void PgStore::save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) {
@@ -157,7 +176,7 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
   auto statement = build_commit(changes.expected_version == 0, change_set_params(changes));
   auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
   auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
-  pool_->post_batch_job(BatchJob{
+  pool_->post_batch(BatchJob{
       std::move(statement),
       [shared_changes](const pqxx::result& result) { return commit_outcome(*shared_changes, result); },
       [this, shared_done](Status status) { deliver<Ok>(*shared_done, std::move(status)); }});
@@ -206,7 +225,7 @@ void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) 
     auto failure = classify_store_exception(std::current_exception());
     if (failure.connection_lost) {
       session.reset();
-      pool_->invalidate_connections();
+      invalidate_connections();
       for (auto& job : jobs) job.complete(failure.error);
       return;
     }

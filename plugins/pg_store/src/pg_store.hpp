@@ -17,17 +17,19 @@
 // the workers; stop() fails queued calls with 503 and joins the workers. Calls before
 // start() or after stop() complete with 503 at once.
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include "database_bootstrap.hpp"
 #include "pg_config.hpp"
+#include "plugin_common/worker_pool.hpp"
 #include "processhost/logger.hpp"
 #include "processhost/services/store.hpp"
 
 namespace processhost::plugins::pg_store {
 
 class PgSession;
-class WorkerPool;
 struct BatchJob;
 
 class PgStore final : public Store {
@@ -71,10 +73,13 @@ class PgStore final : public Store {
   // Runs queued commits in one transaction; completes each after that transaction committed.
   void run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs);
   void run_commit_alone(PgSession& session, BatchJob& job);
+  // Makes every connection of the pool reconnect before its next use.
+  void invalidate_connections() { epoch_.fetch_add(1); }
 
   PgConfig config_;
   Logger* logger_;
-  std::unique_ptr<WorkerPool> pool_;
+  std::atomic<std::uint64_t> epoch_{0};  // shared by the pool's sessions (PgSession)
+  std::unique_ptr<WorkerPool<PgSession, BatchJob>> pool_;
 };
 
 }  // namespace processhost::plugins::pg_store

@@ -36,18 +36,11 @@ class PgStorePlugin final : public Plugin {
   std::unique_ptr<PgStore> store_;
 };
 
-Plugin* create_plugin(HostContext&) { return new PgStorePlugin(); }
-void destroy_plugin(Plugin* plugin) noexcept { delete plugin; }
-
-const char* const kProvides[] = {"processhost.store/1", nullptr};
-const char* const kRequires[] = {nullptr};
-
-const PluginDescriptor kDescriptor = {
-    kPluginApiVersion, PROCESSHOST_ABI_TAG, "pg_store", "0.1.0", kProvides, kRequires, nullptr,
-    create_plugin,     destroy_plugin,
-};
-
 }  // namespace
-}  // namespace processhost::plugins::pg_store
 
-PROCESSHOST_PLUGIN(processhost::plugins::pg_store::kDescriptor)
+PROCESSHOST_PLUGIN(.name = "pg_store",
+                   .version = PROCESSHOST_PLUGIN_VERSION,
+                   .provides = service_ids<Store>,
+                   .create = &create_plugin<PgStorePlugin>)
+
+}  // namespace processhost::plugins::pg_store

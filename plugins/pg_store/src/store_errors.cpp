@@ -5,9 +5,7 @@
 #include <string>
 
 namespace processhost::plugins::pg_store {
-namespace {
 
-// libpq messages end with a newline; keep error messages on one line.
 std::string one_line(std::string text) {
   for (char& c : text) {
     if (c == '\n' || c == '\r') c = ' ';
@@ -15,8 +13,6 @@ std::string one_line(std::string text) {
   while (!text.empty() && text.back() == ' ') text.pop_back();
   return text;
 }
-
-}  // namespace
 
 Error store_unavailable(const std::string& reason) {
   return make_error(ErrorStatus::unavailable, "store unavailable: " + one_line(reason));

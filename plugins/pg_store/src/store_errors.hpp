@@ -7,6 +7,7 @@
 // 500 for everything else.
 
 #include <exception>
+#include <string>
 
 #include "processhost/result.hpp"
 
@@ -20,5 +21,8 @@ struct StoreFailure {
 StoreFailure classify_store_exception(std::exception_ptr exception);
 
 Error store_unavailable(const std::string& reason);
+
+// libpq messages end with a newline; error messages and start-up errors stay on one line.
+std::string one_line(std::string text);
 
 }  // namespace processhost::plugins::pg_store

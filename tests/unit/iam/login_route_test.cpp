@@ -20,7 +20,7 @@ class LoginRouteTest : public ::testing::Test {
     users_ = UserDirectory::parse(R"({"users":[{"username":"sampleUser","passwordHash":")" + hasher_.hash("pass") +
                                       R"(","claims":["sample_lane"]}]})",
                                   "users.json");
-    pool_.start(1);
+    pool_.start();
   }
   ~LoginRouteTest() override { pool_.stop(); }
 
@@ -49,7 +49,7 @@ class LoginRouteTest : public ::testing::Test {
           AccountThrottleConfig{3, std::chrono::seconds(10), std::chrono::seconds(40), std::chrono::seconds(300)},
           AddressBudgetConfig{5, std::chrono::seconds(50)}, 1000},
       [this] { return now_; }};
-  WorkerPool pool_{4};
+  WorkerPool<> pool_{WorkerPool<>::Options{.threads = 1, .max_queued = 4}};
   FakeLogger logger_;
   LoginRoute route_{logins_, throttle_, pool_, logger_};
 };
@@ -125,7 +125,7 @@ TEST_F(LoginRouteTest, StoppedPoolGives503) {
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(header_of(response, "Retry-After"), "1");
   for (int i = 0; i < 10; ++i) ASSERT_EQ(post(R"({"username":"sampleUser","password":"nope"})").status, 503);
-  pool_.start(1);
+  pool_.start();
   EXPECT_EQ(post(R"({"username":"sampleUser","password":"pass"})").status, 200)
       << "logins that were never verified are no failures";
 }

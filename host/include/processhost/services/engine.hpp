@@ -16,35 +16,15 @@
 #include <string_view>
 #include <vector>
 
+#include "processhost/callback.hpp"
+#include "processhost/cancellation.hpp"
+#include "processhost/external_task.hpp"
 #include "processhost/json.hpp"
+#include "processhost/paging.hpp"
 #include "processhost/result.hpp"
 #include "processhost/services/identity.hpp"
 
 namespace processhost {
-
-template <class T>
-using Callback = std::function<void(Result<T>)>;
-
-// Paging as the Consumer API defines it: offset skips, limit 0 (or >= remaining) = all.
-struct PageRequest {
-  std::size_t offset = 0;
-  std::size_t limit = 0;
-};
-
-template <class T>
-struct PagedList {
-  std::vector<T> items;
-  std::size_t total_count = 0;  // matching items before paging
-};
-
-// Lets a waiting call (start with callback type 2/3, long polling) be dropped, e.g. when
-// the client disconnects. cancel() is idempotent; the callback then never runs.
-class Cancellation {
- public:
-  virtual ~Cancellation() = default;
-  virtual void cancel() = 0;
-};
-using CancelHandle = std::shared_ptr<Cancellation>;
 
 struct FlowNodeInfo {
   std::string id;
@@ -171,23 +151,6 @@ struct EventQuery {
 };
 
 enum class EventKind { message, signal };
-
-struct ExternalTask {
-  std::string id;
-  std::string worker_id;
-  std::string topic;
-  std::string flow_node_instance_id;
-  std::string correlation_id;
-  std::string process_model_id;
-  std::string process_instance_id;
-  JsonText payload;
-  std::int64_t lock_expiration_ms = 0;  // unix epoch milliseconds
-  std::string state;                    // "pending" or "finished"
-  std::optional<std::int64_t> finished_at_ms;
-  std::optional<JsonText> result;
-  std::optional<JsonText> error;
-  std::int64_t created_at_ms = 0;
-};
 
 struct FetchAndLockRequest {
   std::string worker_id;

@@ -14,9 +14,11 @@
 #include <string_view>
 #include <vector>
 
+#include "processhost/callback.hpp"
+#include "processhost/external_task.hpp"
 #include "processhost/json.hpp"
+#include "processhost/paging.hpp"
 #include "processhost/result.hpp"
-#include "processhost/services/engine.hpp"
 
 namespace processhost {
 

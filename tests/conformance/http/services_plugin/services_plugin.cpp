@@ -62,18 +62,11 @@ class ServicesPlugin final : public Plugin {
   std::vector<std::string> sent_;  // JSON objects
 };
 
-const char* const kProvides[] = {nullptr};
-const char* const kRequirements[] = {"processhost.engine/1", "processhost.service_task_methods/1", nullptr};
-
-Plugin* create(HostContext&) { return new ServicesPlugin(); }
-void destroy(Plugin* plugin) noexcept { delete plugin; }
-
-const PluginDescriptor kDescriptor{
-    kPluginApiVersion, PROCESSHOST_ABI_TAG, "conformance_services", "1.0.0", kProvides, kRequirements, nullptr, &create,
-    &destroy,
-};
-
 }  // namespace
-}  // namespace processhost::conformance
 
-PROCESSHOST_PLUGIN(processhost::conformance::kDescriptor)
+PROCESSHOST_PLUGIN(.name = "conformance_services",
+                   .version = "1.0.0",
+                   .requirements = service_ids<EngineService, ServiceTaskMethods>,
+                   .create = &create_plugin<ServicesPlugin>)
+
+}  // namespace processhost::conformance
