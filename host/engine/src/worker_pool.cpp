@@ -30,13 +30,15 @@ WorkerPool::WorkerPool(std::size_t threads, std::size_t max_extra_threads)
 WorkerPool::~WorkerPool() { join(); }
 
 void WorkerPool::post(std::function<void()> work) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   queue_.push_back(std::move(work));
-  if (idle_ > 0) {
-    wakeup_.notify_one();
-  } else {
+  if (idle_ == 0) {
     grow_if_starved();
+    return;
   }
+  // Signalled after unlocking, so the woken thread does not block on the mutex at once.
+  lock.unlock();
+  wakeup_.notify_one();
 }
 
 void WorkerPool::join() {
