@@ -4,12 +4,13 @@
 
 namespace {
 
-// mimalloc decommits freed pages 25 ms after they were freed by default: in the host, where
-// I/O, store and engine threads free each other's blocks, the same pages were handed back
-// and faulted in again moments later, about 25 % more host CPU per flow than glibc's malloc
-// (flow_bench, docs/performance.md). With a ten-second delay pages in use are reused long
-// before; what a burst left behind goes back when an idle thread calls release_free_memory()
-// (processhost/free_memory.hpp), which decommits without waiting.
+// Freed pages are decommitted at once instead of after mimalloc's delays. With a delay, a
+// thread that idles after a burst keeps the pages it freed committed until its next
+// allocation, which may never come; at once, and with release_free_memory() on idle
+// threads (processhost/free_memory.hpp), the host returns to its idle size after a burst.
+// mimalloc's default (25 ms) once cost about 25 % more host CPU per flow on a quiet machine;
+// delay 0 showed no cost beyond the noise of alternated runs (docs/performance.md,
+// "Memory given back").
 __attribute__((constructor)) void configure_mimalloc() {
   mi_option_set(mi_option_decommit_delay, 0);
   mi_option_set(mi_option_segment_decommit_delay, 0);
