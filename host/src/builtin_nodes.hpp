@@ -9,11 +9,13 @@
 #include "host_config.hpp"
 #include "host_node.hpp"
 #include "log_sink.hpp"
+#include "model_files.hpp"
 #include "service_registry.hpp"
 
 namespace processhost::host {
 
 std::vector<std::unique_ptr<HostNode>> make_builtin_nodes(const HostConfig& config, bool store_plugin_loaded,
-                                                          HostServiceRegistry& registry, LogSink& sink);
+                                                          HostServiceRegistry& registry, LogSink& sink,
+                                                          ModelFileReport& model_files);
 
 }  // namespace processhost::host

@@ -46,8 +46,8 @@ class MemoryStoreNode final : public HostNode {
 
 class EngineNode final : public HostNode {
  public:
-  EngineNode(const HostConfig& config, HostServiceRegistry& registry, LogSink& sink)
-      : registry_(registry), logger_(sink, "engine"), process_models_(config.process_models) {
+  EngineNode(const HostConfig& config, HostServiceRegistry& registry, LogSink& sink, ModelFileReport& model_files)
+      : registry_(registry), logger_(sink, "engine"), process_models_(config.process_models), model_files_(model_files) {
     info_ = {"engine",
              PROCESSHOST_VERSION,
              "",
@@ -75,7 +75,13 @@ class EngineNode final : public HostNode {
       fail(info_.name, std::string("start failed: ") + error.what());
     }
     started_ = true;
-    for (const auto& file : process_models_) deploy(file);
+    std::size_t failed = 0;
+    for (const auto& file : process_models_) failed += deploy(file) ? 0 : 1;
+    if (failed > 0) {
+      logger_.warn(std::to_string(failed) + " of " + std::to_string(process_models_.size()) +
+                   " process model file(s) could not be deployed; the host runs without them "
+                   "(GET /host/process_models lists every problem)");
+    }
   }
 
   void stop() noexcept override {
@@ -90,9 +96,21 @@ class EngineNode final : public HostNode {
   }
 
  private:
-  void deploy(const std::filesystem::path& file) {
+  // Deploys file and records the outcome; a model that cannot be deployed is logged with
+  // every problem and skipped, so one bad file never stops the host.
+  bool deploy(const std::filesystem::path& file) {
+    ModelFileOutcome outcome;
+    outcome.file = file;
+    const auto refused = [&](std::vector<ModelProblemInfo> problems) {
+      for (const auto& problem : problems) {
+        logger_.error("process model " + file.string() + " not deployed: " + describe(problem));
+      }
+      outcome.problems = std::move(problems);
+      model_files_.add(std::move(outcome));
+      return false;
+    };
     std::ifstream stream(file, std::ios::binary);
-    if (!stream) fail(info_.name, "cannot read process model " + file.string());
+    if (!stream) return refused({{"", "cannot read the file"}});
     std::ostringstream xml;
     xml << stream.rdbuf();
     auto done = std::make_shared<std::promise<Result<ProcessModelInfo>>>();
@@ -102,8 +120,19 @@ class EngineNode final : public HostNode {
       fail(info_.name, "deploying " + file.string() + " did not finish in time");
     }
     const Result<ProcessModelInfo> result = future.get();
-    if (!result) fail(info_.name, "cannot deploy " + file.string() + ": " + result.error().message);
+    if (!result) {
+      // The store refused (it is down): not a problem of the model, and the host cannot run.
+      if (result.error().status != ErrorStatus::unprocessable) {
+        fail(info_.name, "cannot deploy " + file.string() + ": " + result.error().message);
+      }
+      return refused(problems_of(result.error().message, result.error().additional_information));
+    }
     logger_.debug("deployed process model '" + result->id + "' (" + result->hash + ") from " + file.string());
+    outcome.deployed = true;
+    outcome.id = result->id;
+    outcome.hash = result->hash;
+    model_files_.add(std::move(outcome));
+    return true;
   }
 
   NodeInfo info_;
@@ -111,6 +140,7 @@ class EngineNode final : public HostNode {
   ComponentLogger logger_;
   engine::EngineOptions options_;
   std::vector<std::filesystem::path> process_models_;
+  ModelFileReport& model_files_;
   std::unique_ptr<engine::Engine> engine_;
   bool started_ = false;
 };
@@ -118,9 +148,10 @@ class EngineNode final : public HostNode {
 }  // namespace
 
 void add_engine_nodes(std::vector<std::unique_ptr<HostNode>>& nodes, const HostConfig& config,
-                      bool store_plugin_loaded, HostServiceRegistry& registry, LogSink& sink) {
+                      bool store_plugin_loaded, HostServiceRegistry& registry, LogSink& sink,
+                      ModelFileReport& model_files) {
   if (!store_plugin_loaded) nodes.push_back(std::make_unique<MemoryStoreNode>(registry, sink));
-  nodes.push_back(std::make_unique<EngineNode>(config, registry, sink));
+  nodes.push_back(std::make_unique<EngineNode>(config, registry, sink, model_files));
 }
 
 }  // namespace processhost::host

@@ -28,7 +28,7 @@ void Host::load() {
     logger_.info("loaded plugin '" + entry.name + "' " + node->info().version + " from " + entry.library.string());
     plugins.push_back(std::move(node));
   }
-  std::vector<std::unique_ptr<HostNode>> all = make_builtin_nodes(config_, store_plugin, registry_, sink_);
+  std::vector<std::unique_ptr<HostNode>> all = make_builtin_nodes(config_, store_plugin, registry_, sink_, model_files_);
   for (auto& plugin : plugins) all.push_back(std::move(plugin));
 
   std::vector<DependencyNode> graph;
@@ -43,6 +43,14 @@ void Host::check_plugin_configs() const {
   for (const auto& node : nodes_) {
     if (const auto* plugin = dynamic_cast<const PluginNode*>(node.get())) plugin->check_config();
   }
+}
+
+std::vector<std::pair<std::filesystem::path, ModelProblemInfo>> Host::check_process_models() const {
+  std::vector<std::pair<std::filesystem::path, ModelProblemInfo>> problems;
+  for (const auto& file : config_.process_models) {
+    for (auto& problem : check_model_file(file)) problems.emplace_back(file, std::move(problem));
+  }
+  return problems;
 }
 
 void Host::start() {

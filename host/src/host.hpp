@@ -16,6 +16,7 @@
 #include "host_node.hpp"
 #include "http_server.hpp"
 #include "log_sink.hpp"
+#include "model_files.hpp"
 #include "route_table.hpp"
 #include "service_registry.hpp"
 
@@ -32,6 +33,8 @@ class Host {
   void load();
   // Checks every plugin's config against its schema without running plugin code.
   void check_plugin_configs() const;
+  // Every problem of every process model file in the config, found as deploying would.
+  std::vector<std::pair<std::filesystem::path, ModelProblemInfo>> check_process_models() const;
   // Throws PluginError or std::runtime_error; on failure everything started is stopped again.
   void start();
   void shutdown() noexcept;
@@ -52,6 +55,7 @@ class Host {
   ComponentLogger http_logger_;
   HostServiceRegistry registry_;
   RouteTable routes_;
+  ModelFileReport model_files_;
   // Declared after the nodes' dependencies, before the server: nodes are destroyed after
   // the server stops (members go in reverse order).
   std::vector<std::unique_ptr<HostNode>> nodes_;

@@ -85,6 +85,10 @@ void Host::add_host_routes() {
   routes_.add("host", "GET", "/host/plugins", [this](HttpRequest, std::shared_ptr<Responder> responder) {
     responder->respond(HttpResponse::json(200, describe_json()));
   });
+  // Every file of the config's processModels: deployed, or failed with every problem.
+  routes_.add("host", "GET", "/host/process_models", [this](HttpRequest, std::shared_ptr<Responder> responder) {
+    responder->respond(HttpResponse::json(200, model_files_.to_json()));
+  });
 }
 
 }  // namespace processhost::host

@@ -60,6 +60,14 @@ int run(const po::variables_map& options, LogSink& sink) {
     host.load();
     if (options.count("check-config")) {
       host.check_plugin_configs();
+      const auto problems = host.check_process_models();
+      for (const auto& [file, problem] : problems) {
+        logger.error("process model " + file.string() + ": " + processhost::host::describe(problem));
+      }
+      if (!problems.empty()) {
+        logger.error("invalid config: " + std::to_string(problems.size()) + " problem(s) in process models");
+        return kExitUsage;
+      }
       std::cout << "config OK: " << options["config"].as<std::string>() << " (" << host.nodes().size()
                 << " parts)\n";
       return kExitOk;

@@ -121,12 +121,14 @@ RunEnvironment EngineCore::environment() const {
   return environment;
 }
 
-ParseOutcome EngineCore::parse(std::string_view xml) const {
+ParseOutcome validate_process_model(std::string_view xml) {
   ParseOptions options;
   options.supports = check_node_supported;
   options.check_syntax = check_script_syntax;
   return parse_bpmn(xml, options);
 }
+
+ParseOutcome EngineCore::parse(std::string_view xml) const { return validate_process_model(xml); }
 
 void EngineCore::register_model(std::shared_ptr<const ProcessModel> model) {
   std::lock_guard lock(models_mutex_);

@@ -167,5 +167,62 @@ TEST_F(HostBinary, ShippedConfigsAreValid) {
   }
 }
 
+// A config whose second model has two problems (an unsupported element, a dangling flow).
+std::filesystem::path config_with_a_bad_model(const TempDir& dir) {
+  return dir.write("models.json", R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" +
+                                      (kSource / "config/demo/processes/sample_process.bpmn").string() + R"(",")" +
+                                      (kSource / "tests/integration/host/models/two_problems.bpmn").string() +
+                                      R"("]})");
+}
+
+// One bad model never stops the host: it starts with the good ones, logs every problem of
+// the bad one, and GET /host/process_models lists what was deployed and what failed.
+TEST_F(HostBinary, ABadProcessModelDoesNotStopTheHost) {
+  HostProcess host(config_with_a_bad_model(dir_));
+  host.start();
+  const std::string bad = (kSource / "tests/integration/host/models/two_problems.bpmn").string();
+  EXPECT_NE(host.output().find("process model " + bad + " not deployed: 'Complex': element bpmn:complexGateway "
+                               "'Complex' is not supported by this engine"),
+            std::string::npos)
+      << host.output();
+  EXPECT_NE(host.output().find("process model " + bad + " not deployed: 'ToNowhere': sequence flow 'ToNowhere' is "
+                               "dangling"),
+            std::string::npos)
+      << host.output();
+  EXPECT_NE(host.output().find("1 of 2 process model file(s) could not be deployed"), std::string::npos)
+      << host.output();
+
+  const HttpReply models = http_request(host.port(), "GET", "/host/process_models");
+  ASSERT_EQ(models.status, 200) << models.body;
+  rapidjson::Document body;
+  ASSERT_FALSE(body.Parse(models.body.c_str()).HasParseError()) << models.body;
+  const auto& list = body["processModels"];
+  ASSERT_EQ(list.Size(), 2u) << models.body;
+  EXPECT_EQ(std::string(list[0]["state"].GetString()), "deployed");
+  EXPECT_EQ(std::string(list[0]["id"].GetString()), "sample_process");
+  EXPECT_EQ(std::string(list[0]["hash"].GetString()).size(), 64u) << models.body;
+  EXPECT_EQ(std::string(list[1]["file"].GetString()), bad);
+  EXPECT_EQ(std::string(list[1]["state"].GetString()), "failed");
+  ASSERT_EQ(list[1]["problems"].Size(), 2u) << models.body;
+  EXPECT_EQ(std::string(list[1]["problems"][0]["elementId"].GetString()), "Complex");
+  EXPECT_EQ(std::string(list[1]["problems"][1]["elementId"].GetString()), "ToNowhere");
+  EXPECT_EQ(host.stop(), 0) << host.output();
+}
+
+// --check-config checks the models as deploying would: every problem, exit 2.
+TEST_F(HostBinary, CheckConfigListsEveryProblemOfEveryModel) {
+  HostProcess host(config_with_a_bad_model(dir_), {"--check-config"});
+  EXPECT_EQ(host.run_to_exit(), 2) << host.output();
+  const std::string bad = (kSource / "tests/integration/host/models/two_problems.bpmn").string();
+  EXPECT_NE(host.output().find("error [host] process model " + bad + ": 'Complex': element bpmn:complexGateway"),
+            std::string::npos)
+      << host.output();
+  EXPECT_NE(host.output().find("error [host] process model " + bad + ": 'ToNowhere': sequence flow"),
+            std::string::npos)
+      << host.output();
+  EXPECT_NE(host.output().find("invalid config: 2 problem(s) in process models"), std::string::npos) << host.output();
+  EXPECT_EQ(host.output().find("config OK"), std::string::npos) << host.output();
+}
+
 }  // namespace
 }  // namespace processhost::testing

@@ -17,6 +17,7 @@
 #include <string>
 #include <memory>
 
+#include "processhost/engine/bpmn_parser.hpp"
 #include "processhost/logger.hpp"
 #include "processhost/services/engine.hpp"
 #include "processhost/services/service_tasks.hpp"
@@ -56,6 +57,10 @@ struct EngineOptions {
 };
 
 class EngineCore;
+
+// Parses and validates xml as deploy() does (the elements this engine runs, scripts
+// compiled), without an engine: for checking models before a host starts.
+ParseOutcome validate_process_model(std::string_view xml);
 
 class Engine final : public EngineService {
  public:
