@@ -4,7 +4,7 @@
 #include <future>
 #include <stdexcept>
 
-#include "element_handlers.hpp"
+#include "behaviours/behaviours.hpp"
 #include "engine_core.hpp"
 
 namespace processhost::engine {

@@ -13,10 +13,10 @@
 #include <thread>
 #include <unordered_map>
 
-#include "executor.hpp"
-#include "keyed_serializer.hpp"
-#include "service_method_registry.hpp"
-#include "worker_pool.hpp"
+#include "runtime/executor.hpp"
+#include "runtime/keyed_serializer.hpp"
+#include "scripting/service_method_registry.hpp"
+#include "runtime/worker_pool.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
 #include "processhost/engine/engine.hpp"
 

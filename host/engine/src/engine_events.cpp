@@ -1,7 +1,7 @@
 // Messages and signals: trigger, delivery to waiting events, auto-start, send/receive tasks,
 // and what a commit hands on to them.
 #include "engine_core.hpp"
-#include "uuid.hpp"
+#include "runtime/uuid.hpp"
 
 namespace processhost::engine {
 namespace {

@@ -1,7 +1,7 @@
 // EngineService queries: models, instances, results, waiting tasks and events.
 
-#include "paging.hpp"
-#include "element_handlers.hpp"
+#include "store/paging.hpp"
+#include "behaviours/user_task_form.hpp"
 #include "engine_core.hpp"
 
 namespace processhost::engine {

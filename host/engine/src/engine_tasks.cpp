@@ -2,7 +2,7 @@
 #include "processhost/json.hpp"
 
 #include "engine_core.hpp"
-#include "uuid.hpp"
+#include "runtime/uuid.hpp"
 
 namespace processhost::engine {
 namespace {

@@ -2,8 +2,8 @@
 // starts) and hands due work to the workers. Store timers are fired through a transition of
 // their instance that also removes them, so a timer fires once, also after a restart.
 #include "engine_core.hpp"
-#include "timer_definition.hpp"
-#include "uuid.hpp"
+#include "model/timer_definition.hpp"
+#include "runtime/uuid.hpp"
 
 namespace processhost::engine {
 namespace {

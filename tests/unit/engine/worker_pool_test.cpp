@@ -7,7 +7,7 @@
 #include <future>
 #include <thread>
 
-#include "worker_pool.hpp"
+#include "runtime/worker_pool.hpp"
 
 namespace processhost::engine {
 namespace {

@@ -1,4 +1,4 @@
-#include "token.hpp"
+#include "instance/token.hpp"
 
 namespace processhost::engine {
 

@@ -1,4 +1,4 @@
-#include "script_runtime.hpp"
+#include "scripting/script_runtime.hpp"
 
 #include <duktape.h>
 

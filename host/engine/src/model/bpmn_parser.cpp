@@ -7,7 +7,7 @@
 #include <cstring>
 #include <map>
 
-#include "model_validator.hpp"
+#include "model/model_validator.hpp"
 
 namespace processhost::engine {
 namespace {

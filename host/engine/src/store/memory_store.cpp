@@ -1,7 +1,7 @@
 #include "processhost/engine/memory_store.hpp"
 
-#include "instance_tables.hpp"
-#include "paging.hpp"
+#include "store/instance_tables.hpp"
+#include "store/paging.hpp"
 
 #include <algorithm>
 

@@ -1,11 +1,11 @@
-#include "executor.hpp"
+#include "runtime/executor.hpp"
 
 #include <algorithm>
 
-#include "element_handlers.hpp"
-#include "timer_definition.hpp"
-#include "uuid.hpp"
-#include "worker_pool.hpp"
+#include "behaviours/behaviours.hpp"
+#include "model/timer_definition.hpp"
+#include "runtime/uuid.hpp"
+#include "runtime/worker_pool.hpp"
 
 namespace processhost::engine {
 
@@ -70,7 +70,7 @@ void Executor::resume(std::string_view flow_node_instance_id, JsonText input) {
     fire_boundary(std::move(token), node, std::move(input));
   } else {
     drop_boundaries(token.flow_node_instance_id);
-    handler_for(node).resume(*this, std::move(token), node, std::move(input));
+    behaviour_for(node).resume(*this, std::move(token), node, std::move(input));
   }
   drain();
 }
@@ -154,6 +154,10 @@ void Executor::drop_boundaries(const std::string& activity_instance_id) {
     return true;
   });
   for (const auto& token : dropped) discard_waiting(token, "terminated");
+}
+
+std::shared_ptr<const ProcessModel> Executor::find_model(const std::string& process_model_id) const {
+  return environment_.find_model ? environment_.find_model(process_model_id) : nullptr;
 }
 
 void Executor::call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called,
@@ -254,7 +258,7 @@ void Executor::enter(Arrival&& arrival) {
   token.entered_at_ms = environment_.now_ms;
   token.node = arrival.node;
   const FlowNode& node = model().nodes[arrival.node];
-  handler_for(node).enter(*this, std::move(token), node, arrival.via_flow);
+  behaviour_for(node).activate(*this, std::move(token), node, arrival.via_flow);
 }
 
 void Executor::write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
@@ -602,12 +606,7 @@ void Executor::close_instance() {
     // Everything still waiting ends with the instance.
     for (const auto& token : state_.waiting) discard_waiting(token, "terminated");
     for (const auto& scope : state_.scopes) {
-      Token token;
-      token.flow_node_instance_id = scope.flow_node_instance_id;
-      token.previous_flow_node_instance_id = scope.previous_flow_node_instance_id;
-      token.entered_at_ms = scope.entered_at_ms;
-      token.payload = scope.payload_on_enter;
-      write_record(token, model().nodes[scope.node], "terminated", "null");
+      write_record(sub_process_token(scope), model().nodes[scope.node], "terminated", "null");
     }
     state_.waiting.clear();
     state_.scopes.clear();

@@ -1,4 +1,4 @@
-#include "model_validator.hpp"
+#include "model/model_validator.hpp"
 
 namespace processhost::engine {
 

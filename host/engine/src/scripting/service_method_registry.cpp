@@ -1,4 +1,4 @@
-#include "service_method_registry.hpp"
+#include "scripting/service_method_registry.hpp"
 
 #include <mutex>
 #include <stdexcept>

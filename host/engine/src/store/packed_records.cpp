@@ -1,4 +1,4 @@
-#include "packed_records.hpp"
+#include "store/packed_records.hpp"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "instance_state.hpp"
+#include "instance/instance_state.hpp"
 
 #include <charconv>
 

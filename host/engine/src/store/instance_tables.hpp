@@ -19,7 +19,7 @@
 #include <boost/container/deque.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
-#include "packed_records.hpp"
+#include "store/packed_records.hpp"
 #include "processhost/services/store.hpp"
 
 namespace processhost::engine {

@@ -1,4 +1,4 @@
-#include "instance_tables.hpp"
+#include "store/instance_tables.hpp"
 
 #include <algorithm>
 #include <tuple>

@@ -1,8 +1,9 @@
 #pragma once
 // Runs one trigger (start, finish a task, ...) on one instance until every token waits or
 // ends, and collects what changed into one ChangeSet. Single-threaded: the engine calls it
-// on the instance's strand. Element behaviour lives in the handlers (element_handlers.hpp);
-// the executor owns routing, records, scopes and the instance's end.
+// on the instance's strand. What an element does lives in its behaviour (behaviours/); the
+// executor owns the arrival queue, flow node records, scopes, boundary events, error routing
+// and the instance's end.
 
 #include <chrono>
 #include <deque>
@@ -13,13 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "instance_state.hpp"
+#include "behaviours/element_context.hpp"
+#include "instance/instance_state.hpp"
 #include "processhost/engine/engine.hpp"
 #include "processhost/logger.hpp"
 #include "processhost/services/engine.hpp"
 #include "processhost/services/store.hpp"
-#include "script_runtime.hpp"
-#include "service_method_registry.hpp"
+#include "scripting/script_runtime.hpp"
+#include "scripting/service_method_registry.hpp"
 
 namespace processhost::engine {
 
@@ -57,15 +59,6 @@ struct Publication {
   std::string flow_node_id;
 };
 
-// A send task waiting for a receive task to take its message (delivered after the commit).
-struct SendRequest {
-  std::string flow_node_instance_id;
-  std::string name;
-  JsonText payload;
-  int max_retries = 0;  // 0: unlimited
-  int retry_interval_ms = 500;
-};
-
 // An asynchronous service method to call after the commit; its task waits as "running".
 struct ServiceCallRequest {
   std::string flow_node_instance_id;
@@ -90,64 +83,57 @@ JsonText error_to_json(const Error& error);
 // The inverse, for callers waiting on an instance that failed.
 Error error_from_json(const JsonText& text);
 
-class Executor {
+// The executor is the one ElementContext: behaviours reach it only through that interface
+// (privately inherited), so the public surface below is what the engine drives.
+class Executor final : private ElementContext {
  public:
   Executor(InstanceState& state, RunEnvironment environment);
 
   void start(std::size_t start_event, JsonText payload);
   // The token must be waiting (checked by the caller); input is the finish request's result.
   void resume(std::string_view flow_node_instance_id, JsonText input);
-  RunOutcome finish() &&;
-
-  // Used by element handlers.
-  const ProcessModel& model() const { return *state_.model; }
-  InstanceState& state() { return state_; }
-  const RunEnvironment& environment() const { return environment_; }
-  // Records result in the history, makes it the payload and follows the outgoing flow.
-  void leave(Token&& token, const FlowNode& node, JsonText result);
-  // As leave, but with a history entry that differs from the payload passed on.
-  void leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload);
-  // Finishes the node's record without following any flow (gateways route themselves).
-  void complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit);
-  void take_flow(Token&& token, std::size_t flow_index);
-  // Continues the token at node without a sequence flow (link events).
-  void jump_to(Token&& token, std::size_t node);
-  // The token waits at node: a task until finished, an event until triggered. Boundary events
-  // of node (message, signal, timer) start waiting too; a bad boundary timer fails the token.
-  // record_state "running": an activity at work (an asynchronous service call), not listed
-  // as waiting for anyone.
-  void suspend(Token&& token, const FlowNode& node, const char* record_state = "suspended");
-  // The service task token waits while method runs; the engine calls it after the commit.
-  void call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments);
-  // Arms the node's timer for token (sets token.timer_id); 422 for invalid timer values.
-  Status arm_timer(Token& token, const FlowNode& node);
   // The timer fired: the waiting token that armed it resumes. False when none armed it.
   bool fire_timer(const std::string& timer_id);
   void cancel_timer(const std::string& timer_id) { outcome_.changes.timers_cancelled.push_back(timer_id); }
   // Fails a waiting token (a send task nobody answered). False when it no longer waits.
   bool fail_waiting(std::string_view flow_node_instance_id, Error error);
-  void publish(EventKind kind, const FlowNode& node, JsonText payload);
-  void request_send(SendRequest request) { outcome_.sends.push_back(std::move(request)); }
-  // Creates the external task for the token (which then waits) in this run's commit.
-  void create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload);
-  void add_external_task(ExternalTaskRecord task) { outcome_.changes.external_tasks.push_back(std::move(task)); }
-  // The call activity token waits for a child instance of model started at start_event.
-  void call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,
-            JsonText payload);
   // The child instance ended: resumes (result) or fails (error) the call activity waiting for it.
   bool child_ended(const std::string& child_instance_id, Result<JsonText> result);
-  // Lane check of throw events against the instance owner's claims.
-  bool owner_may_access(const std::string& lane) const;
-  void reach_end(Token&& token, const FlowNode& node);
-  void enter_sub_process(Token&& token, const FlowNode& node);
-  void fail(const Token& token, const FlowNode& node, Error error);
-  void terminate(const Token& token, const FlowNode& node);
-  Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin);
-  Result<bool> run_condition(const Token& token, const Script& script, std::string_view origin);
-  Result<JsonText> run_expression(const Token& token, const Script& script, std::string_view origin);
-  bool stopped() const { return failure_.has_value(); }
+  // An external task record changed by this run (finished, failed) goes into its commit.
+  void add_external_task(ExternalTaskRecord task) { outcome_.changes.external_tasks.push_back(std::move(task)); }
+  RunOutcome finish() &&;
 
  private:
+  // ElementContext (behaviours/element_context.hpp documents each).
+  const ProcessModel& model() const override { return *state_.model; }
+  const ProcessInstanceRecord& instance() const override { return state_.record; }
+  std::vector<JoinState>& joins() override { return state_.joins; }
+  std::shared_ptr<const ProcessModel> find_model(const std::string& process_model_id) const override;
+  const ServiceMethodRegistry* service_methods() const override { return environment_.service_methods; }
+  void leave(Token&& token, const FlowNode& node, JsonText result) override;
+  void leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) override;
+  void complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit) override;
+  void take_flow(Token&& token, std::size_t flow_index) override;
+  void jump_to(Token&& token, std::size_t node) override;
+  void reach_end(Token&& token, const FlowNode& node) override;
+  void enter_sub_process(Token&& token, const FlowNode& node) override;
+  void suspend(Token&& token, const FlowNode& node, const char* record_state = "suspended") override;
+  Status arm_timer(Token& token, const FlowNode& node) override;
+  void call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) override;
+  void create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload) override;
+  void call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,
+            JsonText payload) override;
+  void publish(EventKind kind, const FlowNode& node, JsonText payload) override;
+  void request_send(SendRequest request) override { outcome_.sends.push_back(std::move(request)); }
+  bool owner_may_access(const std::string& lane) const override;
+  void fail(const Token& token, const FlowNode& node, Error error) override;
+  void terminate(const Token& token, const FlowNode& node) override;
+  Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin) override;
+  Result<bool> run_condition(const Token& token, const Script& script, std::string_view origin) override;
+  Result<JsonText> run_expression(const Token& token, const Script& script, std::string_view origin) override;
+
+  bool stopped() const { return failure_.has_value(); }
+
   struct Arrival {
     Token token;
     std::size_t node;

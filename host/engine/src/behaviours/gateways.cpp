@@ -1,4 +1,5 @@
-#include "gateway_handlers.hpp"
+// Exclusive and parallel gateways (split and join; mixed gateways fail when reached).
+#include "behaviours/behaviours.hpp"
 
 #include <algorithm>
 
@@ -24,77 +25,77 @@ Error mixed_gateway_error(const FlowNode& node) {
                                                     " outgoing flows: Mixed Gateways are NOT supported!");
 }
 
-class ExclusiveGatewayHandler final : public ElementHandler {
+class ExclusiveGatewayBehaviour final : public ElementBehaviour {
  public:
-  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t) const override {
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     const auto direction = direction_of(node);
     if (direction == Direction::mixed) {
-      executor.fail(token, node, mixed_gateway_error(node));
+      context.fail(token, node, mixed_gateway_error(node));
       return;
     }
     if (direction == Direction::join) {
       JsonText result = token.payload;
-      executor.leave(std::move(token), node, std::move(result));
+      context.leave(std::move(token), node, std::move(result));
       return;
     }
-    const auto& model = executor.model();
+    const auto& model = context.model();
     std::vector<std::size_t> taken;
     for (std::size_t flow_index : node.outgoing) {
       const auto& flow = model.flows[flow_index];
       // The default flow is only taken when nothing else is; a flow without condition never.
       if (flow_index == node.default_flow || !flow.condition) continue;
-      auto truthy = executor.run_condition(token, *flow.condition, flow.id);
+      auto truthy = context.run_condition(token, *flow.condition, flow.id);
       if (!truthy && !truthy.error().additional_information.empty()) {
-        executor.fail(token, node, std::move(truthy).take_error());  // timeout, not a false condition
+        context.fail(token, node, std::move(truthy).take_error());  // timeout, not a false condition
         return;
       }
       if (truthy && truthy.value()) taken.push_back(flow_index);
     }
     if (taken.size() > 1) {
-      executor.fail(token, node,
+      context.fail(token, node,
                     make_error(ErrorStatus::bad_request, "More than one outgoing SequenceFlow for ExclusiveGateway " +
                                                              node.id + " had a truthy condition!"));
       return;
     }
     if (taken.empty()) {
       if (node.default_flow == kNoIndex) {
-        executor.fail(token, node,
+        context.fail(token, node,
                       make_error(ErrorStatus::bad_request, "No outgoing SequenceFlow for ExclusiveGateway " + node.id +
                                                                " had a truthy condition!"));
         return;
       }
       taken.push_back(node.default_flow);
     }
-    executor.complete_record(token, node, token.payload);
+    context.complete_record(token, node, token.payload);
     token.record(node.id, token.payload);
-    executor.take_flow(std::move(token), taken.front());
+    context.take_flow(std::move(token), taken.front());
   }
 };
 
-class ParallelGatewayHandler final : public ElementHandler {
+class ParallelGatewayBehaviour final : public ElementBehaviour {
  public:
-  void enter(Executor& executor, Token&& token, const FlowNode& node, std::size_t via_flow) const override {
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t via_flow) const override {
     const auto direction = direction_of(node);
     if (direction == Direction::mixed) {
-      executor.fail(token, node, mixed_gateway_error(node));
+      context.fail(token, node, mixed_gateway_error(node));
       return;
     }
     if (direction == Direction::split) {
-      executor.complete_record(token, node, token.payload);
+      context.complete_record(token, node, token.payload);
       token.record(node.id, "{}");
-      for (std::size_t i = 0; i + 1 < node.outgoing.size(); ++i) executor.take_flow(Token(token), node.outgoing[i]);
-      executor.take_flow(std::move(token), node.outgoing.back());
+      for (std::size_t i = 0; i + 1 < node.outgoing.size(); ++i) context.take_flow(Token(token), node.outgoing[i]);
+      context.take_flow(std::move(token), node.outgoing.back());
       return;
     }
-    join(executor, std::move(token), node, via_flow);
+    join(context, std::move(token), node, via_flow);
   }
 
  private:
   // Fires once every incoming flow has delivered; a later arrival on the same flow
   // overwrites the earlier one.
-  void join(Executor& executor, Token&& token, const FlowNode& node, std::size_t via_flow) const {
-    const auto& model = executor.model();
-    auto& joins = executor.state().joins;
+  void join(ElementContext& context, Token&& token, const FlowNode& node, std::size_t via_flow) const {
+    const auto& model = context.model();
+    auto& joins = context.joins();
     auto found = std::find_if(joins.begin(), joins.end(), [&](const JoinState& join) {
       return join.gateway == token.node && join.scope == token.scope;
     });
@@ -126,7 +127,7 @@ class ParallelGatewayHandler final : public ElementHandler {
     found->previous_flow_node_instance_id = token.previous_flow_node_instance_id;
     if (found->arrived.size() < node.incoming.size()) {
       // This branch ends here; its record shows it reached the join.
-      executor.complete_record(token, node, "null");
+      context.complete_record(token, node, "null");
       return;
     }
     JoinState complete = std::move(*found);
@@ -138,20 +139,20 @@ class ParallelGatewayHandler final : public ElementHandler {
     }
     result += '}';
     token.history = std::move(complete.history);
-    executor.leave(std::move(token), node, std::move(result));
+    context.leave(std::move(token), node, std::move(result));
   }
 };
 
 }  // namespace
 
-const ElementHandler& exclusive_gateway_handler() {
-  static const ExclusiveGatewayHandler handler;
-  return handler;
+const ElementBehaviour& exclusive_gateway_behaviour() {
+  static const ExclusiveGatewayBehaviour behaviour;
+  return behaviour;
 }
 
-const ElementHandler& parallel_gateway_handler() {
-  static const ParallelGatewayHandler handler;
-  return handler;
+const ElementBehaviour& parallel_gateway_behaviour() {
+  static const ParallelGatewayBehaviour behaviour;
+  return behaviour;
 }
 
 }  // namespace processhost::engine

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "processhost/engine/bpmn_parser.hpp"
+#include "processhost/engine/model_checks.hpp"
 
 namespace processhost::engine {
 

@@ -1,4 +1,4 @@
-#include "uuid.hpp"
+#include "runtime/uuid.hpp"
 
 #include <pthread.h>
 #include <sodium.h>

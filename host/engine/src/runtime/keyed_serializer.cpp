@@ -1,4 +1,4 @@
-#include "keyed_serializer.hpp"
+#include "runtime/keyed_serializer.hpp"
 
 namespace processhost::engine {
 

@@ -11,7 +11,7 @@
 #include "processhost/engine/process_model.hpp"
 #include "processhost/result.hpp"
 #include "processhost/services/store.hpp"
-#include "token.hpp"
+#include "instance/token.hpp"
 
 namespace processhost::engine {
 

@@ -1,4 +1,4 @@
-#include "timer_definition.hpp"
+#include "model/timer_definition.hpp"
 
 #include <charconv>
 #include <ctime>
