@@ -1,6 +1,8 @@
 #pragma once
-// The engine's machinery behind processhost::engine::Engine: model registry, instance
-// cache, per-instance strands, the transition/commit/retry loop, start waiters, listeners.
+// What processhost::engine::Engine owns: its parts (model registry, transition runner, start
+// waiters, event bus, timers, external-task pollers, service calls) and the wiring between
+// them. Each part keeps its own lock; the Engine's API files reach the parts through the
+// accessors below, never through another part's members.
 
 #include <atomic>
 #include <condition_variable>
@@ -13,8 +15,11 @@
 #include <thread>
 #include <unordered_map>
 
+#include "model/model_registry.hpp"
+#include "runtime/event_bus.hpp"
 #include "runtime/executor.hpp"
-#include "runtime/keyed_serializer.hpp"
+#include "runtime/start_waiters.hpp"
+#include "runtime/transition_runner.hpp"
 #include "scripting/service_method_registry.hpp"
 #include "runtime/worker_pool.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
@@ -22,29 +27,10 @@
 
 namespace processhost::engine {
 
-// A caller of start() with callback type 2 or 3, waiting for the instance to end.
-struct StartWaiter final : Cancellation {
-  StartCallbackType type = StartCallbackType::on_process_finished;
-  std::string end_event_id;
-  std::string correlation_id;
-  std::string process_instance_id;
-  Callback<StartResult> done;
-  std::atomic<bool> finished{false};
-
-  void cancel() override { finished.store(true); }
-  // Runs done once; later calls (or after cancel) do nothing.
-  void complete(Result<StartResult> result);
-};
-
 // For calls that complete at once: nothing to cancel.
 struct NoCancellation final : Cancellation {
   void cancel() override {}
 };
-
-// Builds the change set of one transition from the instance's current state; an error means
-// the trigger is refused (404, 403, ...) and nothing is committed.
-using Transition = std::function<Result<RunOutcome>(InstanceState& state)>;
-using TransitionDone = std::function<void(Result<RunOutcome>)>;
 
 class EngineCore {
  public:
@@ -54,34 +40,24 @@ class EngineCore {
   void start(Store& store);
   void stop() noexcept;
 
-  EngineOptions options_;
-  Logger& logger_;
-  ServiceMethodRegistry service_methods_;
-  Store* store_ = nullptr;
+  const EngineOptions& options() const { return options_; }
+  Logger& logger() const { return logger_; }
+  ServiceMethodRegistry& service_methods() { return service_methods_; }
+  // Null until start().
+  Store* store() const { return store_; }
+  ModelRegistry& models() { return models_; }
+  StartWaiters& waiters() { return waiters_; }
+  EventBus& events() { return events_; }
+  // Valid from start() on.
+  TransitionRunner& runner() { return *runner_; }
 
-  // Models: latest version by id, every version by id + hash.
-  std::shared_ptr<const ProcessModel> latest_model(const std::string& id) const;
-  std::shared_ptr<const ProcessModel> model_version(const std::string& id, const std::string& hash) const;
-  std::vector<std::shared_ptr<const ProcessModel>> latest_models() const;
-  bool has_single_version(const std::string& id) const;
+  // Adds a deployed (or stored) model and schedules its cron start events.
   void register_model(std::shared_ptr<const ProcessModel> model);
   ParseOutcome parse(std::string_view xml) const;
 
-  // Runs transition on the instance's strand: load (cache or store), build, commit, retry
-  // on conflict, publish. state_for_new: the state of an instance that does not exist yet.
-  void run_transition(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new,
-                      Transition transition, TransitionDone done);
-  // Loads an instance (cache or store) without changing it; on a worker, not serialised.
-  void load_state(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done);
-
-  void add_waiter(std::shared_ptr<StartWaiter> waiter);
-  void remove_waiter(const std::shared_ptr<StartWaiter>& waiter);
   void post(std::function<void()> work);
   RunEnvironment environment() const;
   std::int64_t now_ms() const;
-
-  std::uint64_t add_listener(EngineEventListener listener);
-  void remove_listener(std::uint64_t id);
 
   // Creates instance_id at start_index with payload and runs its first transition.
   void launch(const Identity& identity, std::shared_ptr<const ProcessModel> model, std::size_t start_index,
@@ -108,26 +84,6 @@ class EngineCore {
   void start_service_calls(const std::string& instance_id, const std::vector<ServiceCallRequest>& calls);
 
  private:
-  // One trigger on its way through load, build, commit and retries; shared by its callbacks.
-  struct Job {
-    std::string instance_id;
-    std::shared_ptr<InstanceState> state;  // set for a new instance, else loaded per attempt
-    Transition transition;
-    TransitionDone done;
-    KeyedSerializer::Release release;
-    int attempt_number = 0;
-    // The transition's result, kept in place from build to callback: a RunOutcome is large
-    // and every move of it costs.
-    std::optional<Result<RunOutcome>> result;
-  };
-  void attempt(std::shared_ptr<Job> job);
-  void build_and_commit(std::shared_ptr<Job> job);
-  void finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome>&& result);
-  void published(const std::string& instance_id, const RunOutcome& outcome);
-  void cache_put(std::shared_ptr<InstanceState> state);
-  std::shared_ptr<InstanceState> cache_get(const std::string& id);
-  void cache_erase(const std::string& id);
-  Result<std::shared_ptr<InstanceState>> restore(ProcessInstanceRecord record) const;
   void after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                     std::optional<std::int64_t> earliest_timer);
   struct PendingSend;
@@ -161,28 +117,16 @@ class EngineCore {
   void fire_timer(TimerRecord timer);
   void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation);
 
-  std::unique_ptr<WorkerPool> pool_;
-  std::unique_ptr<KeyedSerializer> strands_;
+  EngineOptions options_;
+  Logger& logger_;
+  ServiceMethodRegistry service_methods_;
+  Store* store_ = nullptr;
   std::atomic<bool> running_{false};
-  std::atomic<std::size_t> in_flight_{0};
-  std::mutex drain_mutex_;
-  std::condition_variable drained_;
-
-  mutable std::mutex models_mutex_;
-  std::map<std::string, std::shared_ptr<const ProcessModel>> latest_;
-  std::map<std::string, std::map<std::string, std::shared_ptr<const ProcessModel>>> versions_;
-
-  std::mutex cache_mutex_;
-  std::unordered_map<std::string, std::shared_ptr<InstanceState>> cache_;
-  std::deque<std::string> cache_order_;
-
-  std::mutex waiters_mutex_;
-  std::unordered_multimap<std::string, std::shared_ptr<StartWaiter>> waiters_;
-
-  std::mutex listeners_mutex_;
-  std::map<std::uint64_t, EngineEventListener> listeners_;
-  std::uint64_t next_listener_id_ = 1;
-  std::atomic<bool> has_listeners_{false};
+  std::unique_ptr<WorkerPool> pool_;
+  ModelRegistry models_;
+  StartWaiters waiters_;
+  EventBus events_;
+  std::unique_ptr<TransitionRunner> runner_;
 
   std::thread timer_thread_;
   std::mutex timer_mutex_;

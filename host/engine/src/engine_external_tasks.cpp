@@ -81,7 +81,7 @@ CancelHandle Engine::fetch_and_lock(const Identity&, FetchAndLockRequest request
   poller->done = std::move(done);
   poller->deadline_ms = core.now_ms() + std::max<std::int64_t>(0, request.long_polling_timeout_ms);
   poller->request = std::move(request);
-  if (!core.store_) {
+  if (!core.store()) {
     poller->complete(make_error(ErrorStatus::unavailable, "the engine is not started"));
     return poller;
   }
@@ -114,8 +114,8 @@ std::optional<Error> refuse(const std::optional<ExternalTaskRecord>& record, con
 void Engine::extend_lock(const Identity&, std::string external_task_id, std::string worker_id,
                          std::int64_t additional_duration_ms, Callback<Ok> done) {
   auto& core = *core_;
-  if (!core.store_) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
-  core.store_->load_external_task(external_task_id, [&core, external_task_id, worker_id, additional_duration_ms,
+  if (!core.store()) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
+  core.store()->load_external_task(external_task_id, [&core, external_task_id, worker_id, additional_duration_ms,
                                                      done](Result<std::optional<ExternalTaskRecord>> loaded) {
     if (!loaded) return done(Error(loaded.error()));
     const auto now = core.now_ms();
@@ -125,15 +125,15 @@ void Engine::extend_lock(const Identity&, std::string external_task_id, std::str
     record.task.worker_id = worker_id;
     record.task.lock_expiration_ms = std::max(record.task.lock_expiration_ms, now) + additional_duration_ms;
     ++record.version;
-    core.store_->update_external_task(std::move(record), expected, std::move(done));
+    core.store()->update_external_task(std::move(record), expected, std::move(done));
   });
 }
 
 void Engine::complete_external_task(const Identity&, std::string external_task_id, ExternalTaskOutcome outcome,
                                     Callback<Ok> done) {
   auto& core = *core_;
-  if (!core.store_) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
-  core.store_->load_external_task(external_task_id, [&core, external_task_id, outcome = std::move(outcome),
+  if (!core.store()) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
+  core.store()->load_external_task(external_task_id, [&core, external_task_id, outcome = std::move(outcome),
                                                      done](Result<std::optional<ExternalTaskRecord>> loaded) {
     if (!loaded) return done(Error(loaded.error()));
     if (auto error = refuse(loaded.value(), external_task_id, outcome.worker_id, core.now_ms())) {
@@ -141,7 +141,7 @@ void Engine::complete_external_task(const Identity&, std::string external_task_i
     }
     ExternalTaskRecord record = std::move(*loaded.value());
     const std::string instance_id = record.task.process_instance_id;
-    core.run_transition(
+    core.runner().run(
         instance_id, nullptr,
         [&core, record, outcome](InstanceState& state) mutable -> Result<RunOutcome> {
           const std::string fni = record.task.flow_node_instance_id;

@@ -109,7 +109,7 @@ void EngineCore::scan_timers() {
 }
 
 void EngineCore::fire_timer(TimerRecord timer) {
-  run_transition(
+  runner_->run(
       timer.process_instance_id, nullptr,
       [this, id = timer.id](InstanceState& state) -> Result<RunOutcome> {
         if (state.record.state != "running") {
@@ -167,7 +167,7 @@ void EngineCore::cron_fire(std::string model_id, std::size_t start_index, std::u
     std::lock_guard lock(timer_mutex_);
     if (cron_generation_[model_id] != generation) return;  // a newer version replaced this schedule
   }
-  auto model = latest_model(model_id);
+  auto model = models_.latest(model_id);
   if (!model || start_index >= model->nodes.size()) return;
   const auto& node = model->nodes[start_index];
   launch(engine_identity(), model, start_index, "{}", make_uuid(), "cronjob_" + make_uuid(), "",
