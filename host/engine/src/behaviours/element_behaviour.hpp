@@ -26,4 +26,11 @@ class ElementBehaviour {
   virtual void resume(ElementContext& context, Token&& token, const FlowNode& node, JsonText input) const;
 };
 
+// The one instance of a behaviour: behaviours hold no state, so one serves every node.
+template <typename Behaviour>
+const ElementBehaviour& the_behaviour() {
+  static const Behaviour behaviour;
+  return behaviour;
+}
+
 }  // namespace processhost::engine

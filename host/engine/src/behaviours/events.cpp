@@ -224,29 +224,10 @@ class BoundaryEventBehaviour final : public ElementBehaviour {
 
 }  // namespace
 
-const ElementBehaviour& start_event_behaviour() {
-  static const StartEventBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& end_event_behaviour() {
-  static const EndEventBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& throw_event_behaviour() {
-  static const IntermediateThrowEventBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& catch_event_behaviour() {
-  static const IntermediateCatchEventBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& boundary_event_behaviour() {
-  static const BoundaryEventBehaviour behaviour;
-  return behaviour;
-}
+const ElementBehaviour& start_event_behaviour() { return the_behaviour<StartEventBehaviour>(); }
+const ElementBehaviour& end_event_behaviour() { return the_behaviour<EndEventBehaviour>(); }
+const ElementBehaviour& throw_event_behaviour() { return the_behaviour<IntermediateThrowEventBehaviour>(); }
+const ElementBehaviour& catch_event_behaviour() { return the_behaviour<IntermediateCatchEventBehaviour>(); }
+const ElementBehaviour& boundary_event_behaviour() { return the_behaviour<BoundaryEventBehaviour>(); }
 
 }  // namespace processhost::engine

@@ -145,14 +145,7 @@ class ParallelGatewayBehaviour final : public ElementBehaviour {
 
 }  // namespace
 
-const ElementBehaviour& exclusive_gateway_behaviour() {
-  static const ExclusiveGatewayBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& parallel_gateway_behaviour() {
-  static const ParallelGatewayBehaviour behaviour;
-  return behaviour;
-}
+const ElementBehaviour& exclusive_gateway_behaviour() { return the_behaviour<ExclusiveGatewayBehaviour>(); }
+const ElementBehaviour& parallel_gateway_behaviour() { return the_behaviour<ParallelGatewayBehaviour>(); }
 
 }  // namespace processhost::engine

@@ -74,9 +74,6 @@ class ServiceTaskBehaviour final : public ElementBehaviour {
 
 }  // namespace
 
-const ElementBehaviour& service_task_behaviour() {
-  static const ServiceTaskBehaviour behaviour;
-  return behaviour;
-}
+const ElementBehaviour& service_task_behaviour() { return the_behaviour<ServiceTaskBehaviour>(); }
 
 }  // namespace processhost::engine

@@ -66,14 +66,7 @@ class SubProcessBehaviour final : public ElementBehaviour {
 
 }  // namespace
 
-const ElementBehaviour& call_activity_behaviour() {
-  static const CallActivityBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& sub_process_behaviour() {
-  static const SubProcessBehaviour behaviour;
-  return behaviour;
-}
+const ElementBehaviour& call_activity_behaviour() { return the_behaviour<CallActivityBehaviour>(); }
+const ElementBehaviour& sub_process_behaviour() { return the_behaviour<SubProcessBehaviour>(); }
 
 }  // namespace processhost::engine

@@ -91,24 +91,9 @@ class ScriptTaskBehaviour final : public ElementBehaviour {
 
 }  // namespace
 
-const ElementBehaviour& receive_task_behaviour() {
-  static const ReceiveTaskBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& send_task_behaviour() {
-  static const SendTaskBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& waiting_task_behaviour() {
-  static const WaitingTaskBehaviour behaviour;
-  return behaviour;
-}
-
-const ElementBehaviour& script_task_behaviour() {
-  static const ScriptTaskBehaviour behaviour;
-  return behaviour;
-}
+const ElementBehaviour& receive_task_behaviour() { return the_behaviour<ReceiveTaskBehaviour>(); }
+const ElementBehaviour& send_task_behaviour() { return the_behaviour<SendTaskBehaviour>(); }
+const ElementBehaviour& waiting_task_behaviour() { return the_behaviour<WaitingTaskBehaviour>(); }
+const ElementBehaviour& script_task_behaviour() { return the_behaviour<ScriptTaskBehaviour>(); }
 
 }  // namespace processhost::engine
