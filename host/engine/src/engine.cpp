@@ -37,7 +37,15 @@ ProcessModelInfo model_info(const ProcessModel& model, const Identity* identity)
 EngineCore::EngineCore(EngineOptions options, Logger& logger)
     : options_(std::move(options)),
       logger_(logger),
-      service_methods_(options_.service_methods, options_.async_service_methods) {}
+      service_methods_(options_.service_methods, options_.async_service_methods),
+      timers_([this](std::function<void()> work) { post(std::move(work)); }, [this] { return now_ms(); },
+              [this] { scan_timers(); }),
+      pollers_([this](std::shared_ptr<ExternalTaskPoller> poller) { poll(std::move(poller)); }),
+      service_calls_(service_methods_, [this](std::function<void()> work) { post(std::move(work)); },
+                     [this](const std::string& instance_id, const std::string& flow_node_instance_id,
+                            const Result<JsonText>& result) {
+                       complete_service_call(instance_id, flow_node_instance_id, result);
+                     }) {}
 
 EngineCore::~EngineCore() { stop(); }
 
@@ -53,7 +61,7 @@ void EngineCore::start(Store& store) {
         waiters_.notify(instance.id, outcome);
       });
   running_ = true;
-  open_service_gate();
+  service_calls_.open();
 
   std::promise<Result<std::vector<ProcessDefinitionRecord>>> loaded;
   store.load_definitions([&](Result<std::vector<ProcessDefinitionRecord>> result) { loaded.set_value(std::move(result)); });
@@ -80,7 +88,7 @@ void EngineCore::start(Store& store) {
   store.query_instances(running, [&](Result<PagedList<ProcessInstanceRecord>> result) { counted.set_value(std::move(result)); });
   auto instances = counted.get_future().get();
   if (!instances) throw std::runtime_error("engine: cannot query running instances: " + instances.error().message);
-  start_timers();
+  timers_.start();
   logger_.info("engine: " + std::to_string(definitions.value().size()) + " stored definition(s), " +
                std::to_string(instances.value().total_count) +
                " running instance(s) resume from the store when next triggered");
@@ -89,8 +97,8 @@ void EngineCore::start(Store& store) {
 void EngineCore::stop() noexcept {
   if (!running_.exchange(false)) return;
   runner_->refuse_new();
-  close_service_gate();
-  stop_timers();
+  service_calls_.close();
+  timers_.stop();
   runner_->drain(std::chrono::seconds(10));
   waiters_.fail_all(make_error(ErrorStatus::unavailable, "the engine is stopping"));
   pool_->join();

@@ -5,20 +5,19 @@
 // accessors below, never through another part's members.
 
 #include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <map>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
-#include <thread>
-#include <unordered_map>
+#include <string>
+#include <vector>
 
 #include "model/model_registry.hpp"
 #include "runtime/event_bus.hpp"
 #include "runtime/executor.hpp"
+#include "runtime/service_calls.hpp"
+#include "runtime/external_task_pollers.hpp"
 #include "runtime/start_waiters.hpp"
+#include "runtime/timer_scheduler.hpp"
 #include "runtime/transition_runner.hpp"
 #include "scripting/service_method_registry.hpp"
 #include "runtime/worker_pool.hpp"
@@ -50,6 +49,8 @@ class EngineCore {
   EventBus& events() { return events_; }
   // Valid from start() on.
   TransitionRunner& runner() { return *runner_; }
+  TimerScheduler& timers() { return timers_; }
+  ExternalTaskPollers& pollers() { return pollers_; }
 
   // Adds a deployed (or stored) model and schedules its cron start events.
   void register_model(std::shared_ptr<const ProcessModel> model);
@@ -70,49 +71,23 @@ class EngineCore {
   void deliver(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
                std::string correlation_id, Callback<Ok> done);
 
-  // Timers (engine_timers.cpp). The store's timers are the truth; the engine keeps only the
-  // earliest due time and asks the store for what is due when it passes.
-  void note_timer_due(std::int64_t due_ms);
-  // In-memory work at a due time (send task retries, cron starts): lost on restart by design.
-  void schedule(std::int64_t due_ms, std::function<void()> work);
-  // Cron start events of model replace those of its earlier versions.
+  // Cron start events of model replace those of its earlier versions (engine_timers.cpp).
   void schedule_cron(const std::shared_ptr<const ProcessModel>& model);
 
-  // Asynchronous service methods (engine_service_calls.cpp): called on a worker after the
-  // commit that shows their task running; each completion resumes (or fails) the task in a
-  // transition of its own on the instance's strand, unless the task no longer waits.
-  void start_service_calls(const std::string& instance_id, const std::vector<ServiceCallRequest>& calls);
+  // One attempt to lock tasks for a long-polling fetch_and_lock (engine_external_tasks.cpp).
+  void poll(std::shared_ptr<ExternalTaskPoller> poller);
 
  private:
   void after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                     std::optional<std::int64_t> earliest_timer);
   struct PendingSend;
-  // Completions of service methods reach the engine through the gate; stop() closes it, so a
-  // method that completes after the engine is gone does nothing.
-  struct ServiceGate;
-  void open_service_gate();
-  void close_service_gate();
+  // A completed asynchronous service method resumes (or fails) its task in a transition of
+  // its own on the instance's strand, unless the task no longer waits.
   void complete_service_call(const std::string& instance_id, const std::string& flow_node_instance_id,
                              const Result<JsonText>& result);
-  std::shared_ptr<ServiceGate> service_gate_;
-
- public:
-  // Long polling fetch_and_lock calls waiting for a task of their topic.
-  struct Poller;
-  void add_poller(std::shared_ptr<Poller> poller);
-  void remove_poller(const std::shared_ptr<Poller>& poller);
-  void wake_pollers(const std::string& topic);
-  void poll(std::shared_ptr<Poller> poller);
-
- private:
-  std::mutex pollers_mutex_;
-  std::multimap<std::string, std::shared_ptr<Poller>> pollers_;
   JsonText call_result(const ProcessInstanceRecord& child, const RunOutcome& outcome) const;
   void child_ended(const std::string& parent_id, const std::string& child_id, Result<JsonText> result);
   void offer(std::shared_ptr<PendingSend> send);
-  void start_timers();
-  void stop_timers();
-  void timer_loop();
   void scan_timers();
   void fire_timer(TimerRecord timer);
   void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation);
@@ -127,16 +102,9 @@ class EngineCore {
   StartWaiters waiters_;
   EventBus events_;
   std::unique_ptr<TransitionRunner> runner_;
-
-  std::thread timer_thread_;
-  std::mutex timer_mutex_;
-  std::condition_variable timer_wakeup_;
-  bool timers_running_ = false;
-  bool scanning_ = false;
-  std::optional<std::int64_t> next_store_due_;
-  std::multimap<std::int64_t, std::function<void()>> scheduled_;
-  std::set<std::string> timers_in_flight_;
-  std::map<std::string, std::uint64_t> cron_generation_;  // model id -> current schedule
+  TimerScheduler timers_;
+  ExternalTaskPollers pollers_;
+  ServiceCalls service_calls_;
 };
 
 // The identity stored with an instance (owner_identity), for messages it throws.

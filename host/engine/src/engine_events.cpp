@@ -95,10 +95,10 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
 
 void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                               std::optional<std::int64_t> earliest_timer) {
-  if (earliest_timer) note_timer_due(*earliest_timer);
-  for (const auto& topic : outcome.new_task_topics) wake_pollers(topic);
+  if (earliest_timer) timers_.note_store_due(*earliest_timer);
+  for (const auto& topic : outcome.new_task_topics) pollers_.wake(topic);
   if (!outcome.service_calls.empty() && instance.state == "running") {
-    start_service_calls(instance.id, outcome.service_calls);
+    service_calls_.start(instance.id, outcome.service_calls);
   }
   const bool ended = instance.state != "running";
   if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() &&
@@ -189,7 +189,7 @@ void EngineCore::offer(std::shared_ptr<PendingSend> send) {
       return;
     }
     // Retry only while the send task still waits.
-    schedule(now_ms() + request.retry_interval_ms, [this, send] {
+    timers_.schedule(now_ms() + request.retry_interval_ms, [this, send] {
       runner_->load(send->process_instance_id, [this, send](Result<std::shared_ptr<InstanceState>> state) {
         if (!state || !state.value()->find_waiting(send->request.flow_node_instance_id)) return;
         offer(send);

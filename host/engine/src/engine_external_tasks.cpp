@@ -10,53 +10,8 @@
 
 namespace processhost::engine {
 
-struct EngineCore::Poller final : Cancellation {
-  FetchAndLockRequest request;
-  std::int64_t deadline_ms = 0;
-  Callback<std::vector<ExternalTask>> done;
-  std::atomic<bool> finished{false};
-  EngineCore* core = nullptr;
-  std::weak_ptr<Poller> self;
-
-  void complete(Result<std::vector<ExternalTask>> result) {
-    if (finished.exchange(true)) return;
-    if (auto me = self.lock()) core->remove_poller(me);
-    done(std::move(result));
-  }
-  void cancel() override {
-    if (finished.exchange(true)) return;
-    if (auto me = self.lock()) core->remove_poller(me);
-  }
-};
-
-void EngineCore::add_poller(std::shared_ptr<Poller> poller) {
-  std::lock_guard lock(pollers_mutex_);
-  pollers_.emplace(poller->request.topic, std::move(poller));
-}
-
-void EngineCore::remove_poller(const std::shared_ptr<Poller>& poller) {
-  std::lock_guard lock(pollers_mutex_);
-  auto [begin, end] = pollers_.equal_range(poller->request.topic);
-  for (auto it = begin; it != end; ++it) {
-    if (it->second == poller) {
-      pollers_.erase(it);
-      return;
-    }
-  }
-}
-
-void EngineCore::wake_pollers(const std::string& topic) {
-  std::vector<std::shared_ptr<Poller>> waiting;
-  {
-    std::lock_guard lock(pollers_mutex_);
-    auto [begin, end] = pollers_.equal_range(topic);
-    for (auto it = begin; it != end; ++it) waiting.push_back(it->second);
-  }
-  for (auto& poller : waiting) poll(poller);
-}
-
 // One attempt to lock tasks for the poller; without any it keeps waiting until its deadline.
-void EngineCore::poll(std::shared_ptr<Poller> poller) {
+void EngineCore::poll(std::shared_ptr<ExternalTaskPoller> poller) {
   if (poller->finished) return;
   const auto now = now_ms();
   const auto& request = poller->request;
@@ -75,9 +30,8 @@ void EngineCore::poll(std::shared_ptr<Poller> poller) {
 CancelHandle Engine::fetch_and_lock(const Identity&, FetchAndLockRequest request,
                                     Callback<std::vector<ExternalTask>> done) {
   auto& core = *core_;
-  auto poller = std::make_shared<EngineCore::Poller>();
+  auto poller = std::make_shared<ExternalTaskPoller>();
   poller->self = poller;
-  poller->core = &core;
   poller->done = std::move(done);
   poller->deadline_ms = core.now_ms() + std::max<std::int64_t>(0, request.long_polling_timeout_ms);
   poller->request = std::move(request);
@@ -86,8 +40,9 @@ CancelHandle Engine::fetch_and_lock(const Identity&, FetchAndLockRequest request
     return poller;
   }
   if (poller->request.long_polling_timeout_ms > 0) {
-    core.add_poller(poller);
-    core.schedule(poller->deadline_ms, [poller] { poller->complete(std::vector<ExternalTask>{}); });
+    poller->pollers = &core.pollers();
+    core.pollers().add(poller);
+    core.timers().schedule(poller->deadline_ms, [poller] { poller->complete(std::vector<ExternalTask>{}); });
   }
   core.poll(poller);
   return poller;
