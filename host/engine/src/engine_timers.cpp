@@ -94,7 +94,8 @@ void EngineCore::cron_fire(std::string model_id, std::size_t start_index, std::u
          });
   if (auto cron = CronSchedule::parse(node.timer_value)) {
     if (auto next = cron->next_after(now_ms())) {
-      timers_.schedule(*next, [this, model_id, start_index, generation] { cron_fire(model_id, start_index, generation); });
+      timers_.schedule(*next,
+                       [this, model_id, start_index, generation] { cron_fire(model_id, start_index, generation); });
     }
   }
 }

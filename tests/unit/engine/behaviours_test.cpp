@@ -1,7 +1,8 @@
 // Element behaviours against a recording context: what each asks the executor to do.
+#include "behaviours/behaviours.hpp"
+
 #include <gtest/gtest.h>
 
-#include "behaviours/behaviours.hpp"
 #include "recording_context.hpp"
 
 namespace processhost::engine::testing {

@@ -5,12 +5,12 @@
 // uninitialized when moved into a callback (the std::variant false positive that
 // engine_external_tasks.cpp names too).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "model/model_registry.hpp"
 #include "runtime/event_bus.hpp"

@@ -8,8 +8,8 @@
 #include "behaviours/behaviours.hpp"
 #include "instance/instance_state.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
-#include "scripting/script_runtime.hpp"
 #include "runtime/uuid.hpp"
+#include "scripting/script_runtime.hpp"
 
 namespace processhost::engine {
 namespace {

@@ -64,8 +64,8 @@ void StartWaiters::notify(const std::string& instance_id, const RunOutcome& outc
       }
     }
     if (reached) {
-      waiter->complete(StartResult{waiter->correlation_id, waiter->process_instance_id, reached->end_event_id,
-                                   reached->payload});
+      waiter->complete(
+          StartResult{waiter->correlation_id, waiter->process_instance_id, reached->end_event_id, reached->payload});
     } else if (outcome.failure) {
       waiter->complete(*outcome.failure);
     } else if (waiter->type == StartCallbackType::on_process_finished) {
