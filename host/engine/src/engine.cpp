@@ -38,6 +38,14 @@ EngineCore::EngineCore(EngineOptions options, Logger& logger)
     : options_(std::move(options)),
       logger_(logger),
       service_methods_(options_.service_methods, options_.async_service_methods),
+      runner_(TransitionRunner::Options{options_.instance_cache_capacity, options_.conflict_retries}, models_,
+              [this](std::function<void()> work) { post(std::move(work)); },
+              [this](const ProcessInstanceRecord& instance, const RunOutcome& outcome,
+                     std::optional<std::int64_t> earliest_timer) {
+                after_commit(instance, outcome, earliest_timer);
+                events_.publish(outcome.events);
+                waiters_.notify(instance.id, outcome);
+              }),
       timers_([this](std::function<void()> work) { post(std::move(work)); }, [this] { return now_ms(); },
               [this] { scan_timers(); }),
       pollers_([this](std::shared_ptr<ExternalTaskPoller> poller) { poll(std::move(poller)); }),
@@ -52,14 +60,7 @@ EngineCore::~EngineCore() { stop(); }
 void EngineCore::start(Store& store) {
   store_ = &store;
   pool_ = std::make_unique<WorkerPool>(options_.worker_threads, options_.max_script_threads);
-  runner_ = std::make_unique<TransitionRunner>(
-      TransitionRunner::Options{options_.instance_cache_capacity, options_.conflict_retries}, store, models_,
-      [this](std::function<void()> work) { post(std::move(work)); },
-      [this](const ProcessInstanceRecord& instance, const RunOutcome& outcome, std::optional<std::int64_t> earliest) {
-        after_commit(instance, outcome, earliest);
-        events_.publish(outcome.events);
-        waiters_.notify(instance.id, outcome);
-      });
+  runner_.open(store);
   running_ = true;
   service_calls_.open();
 
@@ -96,10 +97,10 @@ void EngineCore::start(Store& store) {
 
 void EngineCore::stop() noexcept {
   if (!running_.exchange(false)) return;
-  runner_->refuse_new();
+  runner_.refuse_new();
   service_calls_.close();
   timers_.stop();
-  runner_->drain(std::chrono::seconds(10));
+  runner_.drain(std::chrono::seconds(10));
   waiters_.fail_all(make_error(ErrorStatus::unavailable, "the engine is stopping"));
   pool_->join();
 }

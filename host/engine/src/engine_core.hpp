@@ -47,8 +47,7 @@ class EngineCore {
   ModelRegistry& models() { return models_; }
   StartWaiters& waiters() { return waiters_; }
   EventBus& events() { return events_; }
-  // Valid from start() on.
-  TransitionRunner& runner() { return *runner_; }
+  TransitionRunner& runner() { return runner_; }
   TimerScheduler& timers() { return timers_; }
   ExternalTaskPollers& pollers() { return pollers_; }
 
@@ -101,7 +100,7 @@ class EngineCore {
   ModelRegistry models_;
   StartWaiters waiters_;
   EventBus events_;
-  std::unique_ptr<TransitionRunner> runner_;
+  TransitionRunner runner_;
   TimerScheduler timers_;
   ExternalTaskPollers pollers_;
   ServiceCalls service_calls_;

@@ -78,7 +78,7 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
     if (targets.empty()) return done(Ok{});
     auto remaining = std::make_shared<std::atomic<std::size_t>>(targets.size());
     for (const auto& record : targets) {
-      runner_->run(
+      runner_.run(
           record.process_instance_id, nullptr,
           [this, id = record.id, payload](InstanceState& state) -> Result<RunOutcome> {
             if (!state.find_waiting(id)) return wait_ended();
@@ -154,11 +154,11 @@ void EngineCore::offer(std::shared_ptr<PendingSend> send) {
   store_->query_flow_nodes(query, [this, send](Result<PagedList<FlowNodeInstanceRecord>> found) {
     const auto& request = send->request;
     auto resume_send = [this, send](Transition transition) {
-      runner_->run(send->process_instance_id, nullptr, std::move(transition), [](Result<RunOutcome>) {});
+      runner_.run(send->process_instance_id, nullptr, std::move(transition), [](Result<RunOutcome>) {});
     };
     if (found && !found.value().items.empty()) {
       for (const auto& record : found.value().items) {
-        runner_->run(
+        runner_.run(
             record.process_instance_id, nullptr,
             [this, id = record.id, payload = request.payload](InstanceState& state) -> Result<RunOutcome> {
               if (!state.find_waiting(id)) return wait_ended();
@@ -190,7 +190,7 @@ void EngineCore::offer(std::shared_ptr<PendingSend> send) {
     }
     // Retry only while the send task still waits.
     timers_.schedule(now_ms() + request.retry_interval_ms, [this, send] {
-      runner_->load(send->process_instance_id, [this, send](Result<std::shared_ptr<InstanceState>> state) {
+      runner_.load(send->process_instance_id, [this, send](Result<std::shared_ptr<InstanceState>> state) {
         if (!state || !state.value()->find_waiting(send->request.flow_node_instance_id)) return;
         offer(send);
       });
@@ -218,7 +218,7 @@ JsonText EngineCore::call_result(const ProcessInstanceRecord& child, const RunOu
 }
 
 void EngineCore::child_ended(const std::string& parent_id, const std::string& child_id, Result<JsonText> result) {
-  runner_->run(
+  runner_.run(
       parent_id, nullptr,
       [this, child_id, result](InstanceState& state) -> Result<RunOutcome> {
         if (state.record.state != "running") return wait_ended();

@@ -9,7 +9,7 @@ namespace processhost::engine {
 
 void EngineCore::complete_service_call(const std::string& instance_id, const std::string& flow_node_instance_id,
                                        const Result<JsonText>& result) {
-  runner_->run(
+  runner_.run(
       instance_id, nullptr,
       // Runs again on a version conflict, so it copies the result instead of moving it.
       [this, flow_node_instance_id, result](InstanceState& state) -> Result<RunOutcome> {

@@ -176,7 +176,7 @@ void EngineCore::launch(const Identity& identity, std::shared_ptr<const ProcessM
   record.owner_identity = owner_identity_json(identity);
   record.state = "running";
   record.created_at_ms = now_ms();
-  runner_->run(
+  runner_.run(
       state->record.id, state,
       [this, start_index, payload = std::move(payload)](InstanceState& instance) -> Result<RunOutcome> {
         Executor executor(instance, environment());

@@ -37,7 +37,7 @@ void EngineCore::scan_timers() {
 }
 
 void EngineCore::fire_timer(TimerRecord timer) {
-  runner_->run(
+  runner_.run(
       timer.process_instance_id, nullptr,
       [this, id = timer.id](InstanceState& state) -> Result<RunOutcome> {
         if (state.record.state != "running") {

@@ -17,6 +17,7 @@
 #include "runtime/external_task_pollers.hpp"
 #include "runtime/start_waiters.hpp"
 #include "runtime/timer_scheduler.hpp"
+#include "runtime/transition_runner.hpp"
 
 namespace processhost::engine::testing {
 namespace {
@@ -134,6 +135,25 @@ TEST(TimerScheduler, FiresAStoreTimerOnceAtATimeAndKeepsTheCurrentCron) {
   const auto second = timers.next_cron_generation("p");
   EXPECT_FALSE(timers.is_current_cron("p", first));
   EXPECT_TRUE(timers.is_current_cron("p", second));
+}
+
+TEST(TransitionRunner, RefusesRunsBeforeTheEngineStartsAndAfterItStops) {
+  ModelRegistry models;
+  TransitionRunner runner({}, models, [](std::function<void()> work) { work(); },
+                          [](const ProcessInstanceRecord&, const RunOutcome&, std::optional<std::int64_t>) {});
+  bool built = false;
+  std::optional<ErrorStatus> refused;
+  auto transition = [&](InstanceState&) -> Result<RunOutcome> {
+    built = true;
+    return RunOutcome{};
+  };
+  runner.run("i", nullptr, transition, [&](Result<RunOutcome> outcome) { refused = outcome.error().status; });
+  EXPECT_EQ(refused, ErrorStatus::unavailable);
+  runner.refuse_new();
+  refused.reset();
+  runner.run("i", nullptr, transition, [&](Result<RunOutcome> outcome) { refused = outcome.error().status; });
+  EXPECT_EQ(refused, ErrorStatus::unavailable);
+  EXPECT_FALSE(built);
 }
 
 TEST(ExternalTaskPollers, WakePollsThePollersOfTheTopicUntilTheyComplete) {

@@ -2,9 +2,14 @@
 
 namespace processhost::engine {
 
-TransitionRunner::TransitionRunner(Options options, Store& store, const ModelRegistry& models,
+TransitionRunner::TransitionRunner(Options options, const ModelRegistry& models,
                                    std::function<void(std::function<void()>)> post, Committed committed)
-    : options_(options), store_(store), models_(models), committed_(std::move(committed)), strands_(std::move(post)) {}
+    : options_(options), models_(models), committed_(std::move(committed)), strands_(std::move(post)) {}
+
+void TransitionRunner::open(Store& store) {
+  store_ = &store;
+  accepting_ = true;
+}
 
 void TransitionRunner::refuse_new() { accepting_ = false; }
 
@@ -55,7 +60,7 @@ void TransitionRunner::load(const std::string& instance_id, Callback<std::shared
     done(std::move(cached));
     return;
   }
-  store_.load_instance(instance_id, [this, instance_id, done](Result<std::optional<ProcessInstanceRecord>> loaded) {
+  store_->load_instance(instance_id, [this, instance_id, done](Result<std::optional<ProcessInstanceRecord>> loaded) {
     if (!loaded) return done(std::move(loaded).take_error());
     if (!loaded.value()) {
       return done(make_error(ErrorStatus::not_found, "process instance '" + instance_id + "' not found"));
@@ -103,7 +108,7 @@ void TransitionRunner::build_and_commit(std::shared_ptr<Job> job) {
   for (const auto& timer : outcome.changes.timers_armed) {
     if (!earliest_timer || timer.due_at_ms < *earliest_timer) earliest_timer = timer.due_at_ms;
   }
-  store_.commit(std::move(outcome.changes), [this, job, is_new, earliest_timer](Status committed) {
+  store_->commit(std::move(outcome.changes), [this, job, is_new, earliest_timer](Status committed) {
     if (!committed) {
       cache_erase(job->instance_id);
       if (committed.error().status == ErrorStatus::conflict && !is_new &&

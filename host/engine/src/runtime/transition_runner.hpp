@@ -39,14 +39,18 @@ class TransitionRunner {
   using Committed = std::function<void(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                                        std::optional<std::int64_t> earliest_timer)>;
 
-  TransitionRunner(Options options, Store& store, const ModelRegistry& models,
-                   std::function<void(std::function<void()>)> post, Committed committed);
+  TransitionRunner(Options options, const ModelRegistry& models, std::function<void(std::function<void()>)> post,
+                   Committed committed);
+
+  // Runs are refused (503) until the engine starts with its store, and again once it stops.
+  void open(Store& store);
 
   // Runs transition on the instance's strand: load (cache or store), build, commit, retry
   // on conflict. state_for_new: the state of an instance that does not exist yet.
   void run(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new, Transition transition,
            TransitionDone done);
   // Loads an instance (cache or store) without changing it; not serialised with its runs.
+  // Only after open().
   void load(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done);
   // New runs are refused (503) from now on.
   void refuse_new();
@@ -75,11 +79,11 @@ class TransitionRunner {
   void cache_erase(const std::string& id);
 
   const Options options_;
-  Store& store_;
+  Store* store_ = nullptr;
   const ModelRegistry& models_;
   Committed committed_;
   KeyedSerializer strands_;
-  std::atomic<bool> accepting_{true};
+  std::atomic<bool> accepting_{false};
   std::atomic<std::size_t> in_flight_{0};
   std::mutex drain_mutex_;
   std::condition_variable drained_;
