@@ -2,6 +2,7 @@
 // and what a commit hands on to them.
 #include "engine_core.hpp"
 #include "runtime/uuid.hpp"
+#include "waiting_views.hpp"
 
 namespace processhost::engine {
 namespace {
@@ -256,15 +257,10 @@ void Engine::waiting_events(const Identity& identity, EventQuery query, Callback
     list.total_count = found.value().total_count;
     for (auto& record : found.value().items) {
       WaitingEvent event;
-      event.flow_node_id = std::move(record.flow_node_id);
-      event.name = std::move(record.flow_node_name);
       event.bpmn_type = std::move(record.flow_node_type);
       event.event_type = std::move(record.event_type);
       event.event_name = std::move(record.event_name);
-      event.flow_node_instance_id = std::move(record.id);
-      event.correlation_id = std::move(record.correlation_id);
-      event.process_model_id = std::move(record.process_model_id);
-      event.process_instance_id = std::move(record.process_instance_id);
+      take_waiting_ids(event, record);
       list.items.push_back(std::move(event));
     }
     done(std::move(list));

@@ -3,6 +3,7 @@
 #include "store/paging.hpp"
 #include "behaviours/user_task_form.hpp"
 #include "engine_core.hpp"
+#include "waiting_views.hpp"
 
 namespace processhost::engine {
 namespace {
@@ -159,12 +160,7 @@ void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<P
       // The records are this call's copies: their strings move into the task.
       WaitingTask task;
       task.kind = kind_of(record.flow_node_type);
-      task.flow_node_id = std::move(record.flow_node_id);
-      task.name = std::move(record.flow_node_name);
-      task.flow_node_instance_id = std::move(record.id);
-      task.correlation_id = std::move(record.correlation_id);
-      task.process_model_id = std::move(record.process_model_id);
-      task.process_instance_id = std::move(record.process_instance_id);
+      take_waiting_ids(task, record);
       task.lane = std::move(record.flow_node_lane);
       task.token_payload = std::move(record.token_on_enter);
       if (task.kind == TaskKind::user_task) {

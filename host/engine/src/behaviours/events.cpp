@@ -1,5 +1,7 @@
 // Events: start, end, intermediate throw and catch, boundary. Message and signal events
 // publish or wait by name; timers arm through the context; links jump within their scope.
+#include <initializer_list>
+
 #include "behaviours/behaviours.hpp"
 #include "behaviours/unsupported.hpp"
 
@@ -17,6 +19,24 @@ std::string event_name(EventDefinition event) {
     case EventDefinition::link: return "link";
   }
   return "unknown";
+}
+
+// Deploy check: nullopt when node's event definition is one of allowed, else why not.
+std::optional<std::string> check_event(const FlowNode& node, std::initializer_list<EventDefinition> allowed,
+                                       std::string_view what) {
+  for (const auto event : allowed) {
+    if (node.event == event) return std::nullopt;
+  }
+  return not_supported(node, event_name(node.event) + " " + std::string(what));
+}
+
+// Timer events wait for their due time; an invalid timer value fails the token.
+void wait_for_timer(ElementContext& context, Token&& token, const FlowNode& node) {
+  if (auto armed = context.arm_timer(token, node); !armed) {
+    context.fail(token, node, std::move(armed).take_error());
+    return;
+  }
+  context.suspend(std::move(token), node);
 }
 
 // Message and signal throw events check the owner's lane claim; the thrown payload is the
@@ -47,22 +67,13 @@ bool is_message_or_signal(const FlowNode& node) {
 class StartEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    switch (node.event) {
-      case EventDefinition::none:
-      case EventDefinition::message:
-      case EventDefinition::signal:
-      case EventDefinition::timer: return std::nullopt;
-      default: return not_supported(node, event_name(node.event) + " start event");
-    }
+    using enum EventDefinition;
+    return check_event(node, {none, message, signal, timer}, "start event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     // Timer start events wait for their duration or date; cycles are the scheduler's business.
     if (node.event == EventDefinition::timer && node.timer != TimerKind::cycle) {
-      if (auto armed = context.arm_timer(token, node); !armed) {
-        context.fail(token, node, std::move(armed).take_error());
-        return;
-      }
-      context.suspend(std::move(token), node);
+      wait_for_timer(context, std::move(token), node);
       return;
     }
     JsonText result = token.payload;
@@ -77,14 +88,8 @@ class StartEventBehaviour final : public ElementBehaviour {
 class EndEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    switch (node.event) {
-      case EventDefinition::none:
-      case EventDefinition::terminate:
-      case EventDefinition::error:
-      case EventDefinition::message:
-      case EventDefinition::signal: return std::nullopt;
-      default: return not_supported(node, event_name(node.event) + " end event");
-    }
+    using enum EventDefinition;
+    return check_event(node, {none, terminate, error, message, signal}, "end event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     if (node.event == EventDefinition::terminate) {
@@ -118,10 +123,8 @@ class EndEventBehaviour final : public ElementBehaviour {
 class IntermediateThrowEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    if (node.event != EventDefinition::none && node.event != EventDefinition::link && !is_message_or_signal(node)) {
-      return not_supported(node, event_name(node.event) + " throw event");
-    }
-    return std::nullopt;
+    using enum EventDefinition;
+    return check_event(node, {none, link, message, signal}, "throw event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     if (node.event == EventDefinition::none) {
@@ -167,11 +170,8 @@ class IntermediateThrowEventBehaviour final : public ElementBehaviour {
 class IntermediateCatchEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
-    if (node.event == EventDefinition::none || node.event == EventDefinition::link || is_message_or_signal(node) ||
-        node.event == EventDefinition::timer) {
-      return std::nullopt;
-    }
-    return not_supported(node, event_name(node.event) + " catch event");
+    using enum EventDefinition;
+    return check_event(node, {none, link, message, signal, timer}, "catch event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     if (is_message_or_signal(node)) {
@@ -179,11 +179,7 @@ class IntermediateCatchEventBehaviour final : public ElementBehaviour {
       return;
     }
     if (node.event == EventDefinition::timer) {
-      if (auto armed = context.arm_timer(token, node); !armed) {
-        context.fail(token, node, std::move(armed).take_error());
-        return;
-      }
-      context.suspend(std::move(token), node);
+      wait_for_timer(context, std::move(token), node);
       return;
     }
     JsonText payload = token.payload;
@@ -211,10 +207,8 @@ class BoundaryEventBehaviour final : public ElementBehaviour {
     if (node.event == EventDefinition::timer && node.timer == TimerKind::cycle) {
       return "Cyclic timers are only allowed for TimerStartEvents: boundary event '" + node.id + "'";
     }
-    if (node.event != EventDefinition::error && node.event != EventDefinition::timer && !is_message_or_signal(node)) {
-      return not_supported(node, event_name(node.event) + " boundary event");
-    }
-    return std::nullopt;
+    using enum EventDefinition;
+    return check_event(node, {error, timer, message, signal}, "boundary event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     JsonText result = token.payload;

@@ -303,15 +303,13 @@ void Executor::reach_end(Token&& token, const FlowNode& node) {
   write_record(token, node, "finished", token.payload);
   token.record(node.id, token.payload);
   if (token.scope == 0) {
-    CorrelationResultRecord result;
-    result.correlation_id = state_.record.correlation_id;
-    result.process_model_id = state_.record.process_model_id;
-    result.process_instance_id = state_.record.id;
-    result.end_event_id = node.id;
-    result.end_event_lane = node.lane;
-    result.token_payload = token.payload;
-    result.created_at_ms = environment_.now_ms;
-    outcome_.changes.correlation_results.push_back(std::move(result));
+    outcome_.changes.correlation_results.push_back({.correlation_id = state_.record.correlation_id,
+                                                    .process_model_id = state_.record.process_model_id,
+                                                    .process_instance_id = state_.record.id,
+                                                    .end_event_id = node.id,
+                                                    .end_event_lane = node.lane,
+                                                    .token_payload = token.payload,
+                                                    .created_at_ms = environment_.now_ms});
     outcome_.ends.push_back({node.id, token.payload});
     emit("end_event_reached", &node, token.flow_node_instance_id, token.payload);
     return;

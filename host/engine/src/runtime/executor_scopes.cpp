@@ -28,14 +28,18 @@ void Executor::fire_boundary(Token&& token, const FlowNode& boundary, JsonText i
 }
 
 Token Executor::sub_process_token(const ScopeState& scope) {
-  Token token;
-  token.scope = scope.parent_scope;
-  token.node = scope.node;
-  token.flow_node_instance_id = scope.flow_node_instance_id;
-  token.previous_flow_node_instance_id = scope.previous_flow_node_instance_id;
-  token.entered_at_ms = scope.entered_at_ms;
-  token.payload = scope.payload_on_enter;
-  return token;
+  return Token{.scope = scope.parent_scope,
+               .node = scope.node,
+               .flow_node_instance_id = scope.flow_node_instance_id,
+               .previous_flow_node_instance_id = scope.previous_flow_node_instance_id,
+               .entered_at_ms = scope.entered_at_ms,
+               .payload = scope.payload_on_enter,
+               // Outside, the token's history is the scope's parent_history (set by callers
+               // that continue it); it watches nothing and waits for no timer or child.
+               .history = {},
+               .attached_to = {},
+               .timer_id = {},
+               .child_instance_id = {}};
 }
 
 void Executor::interrupt_sub_process(const std::string& flow_node_instance_id) {
@@ -105,15 +109,15 @@ void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
     fail(token, node, std::move(boundaries).take_error());
     return;
   }
-  ScopeState scope;
-  scope.id = state_.next_scope_id++;
-  scope.parent_scope = token.scope;
-  scope.node = token.node;
-  scope.flow_node_instance_id = token.flow_node_instance_id;
-  scope.previous_flow_node_instance_id = token.previous_flow_node_instance_id;
-  scope.entered_at_ms = token.entered_at_ms;
-  scope.payload_on_enter = token.payload;
-  scope.parent_history = token.history;
+  // The inverse of sub_process_token: the scope remembers its outer token as it entered.
+  const ScopeState scope{.id = state_.next_scope_id++,
+                         .parent_scope = token.scope,
+                         .node = token.node,
+                         .flow_node_instance_id = token.flow_node_instance_id,
+                         .previous_flow_node_instance_id = token.previous_flow_node_instance_id,
+                         .entered_at_ms = token.entered_at_ms,
+                         .payload_on_enter = token.payload,
+                         .parent_history = token.history};
   write_record(token, node, "running", "null");
   state_.scopes.push_back(scope);
   park_watchers(std::move(boundaries.value()));
