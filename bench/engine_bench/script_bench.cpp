@@ -16,7 +16,7 @@
 #include <string>
 
 #include "processhost/engine/process_model.hpp"
-#include "script_runtime.hpp"
+#include "scripting/script_runtime.hpp"
 
 namespace {
 

@@ -1,7 +1,8 @@
 // Messages and signals: trigger, delivery to waiting events, auto-start, send/receive tasks,
 // and what a commit hands on to them.
 #include "engine_core.hpp"
-#include "uuid.hpp"
+#include "runtime/uuid.hpp"
+#include "waiting_views.hpp"
 
 namespace processhost::engine {
 namespace {
@@ -57,7 +58,7 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
     done(make_error(ErrorStatus::unavailable, "the engine is not running"));
     return;
   }
-  for (const auto& model : latest_models()) {
+  for (const auto& model : models_.latest_models()) {
     if (!model->executable) continue;
     for (auto index : model->start_events) {
       if (!starts_on(model->nodes[index], kind, name)) continue;
@@ -78,7 +79,7 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
     if (targets.empty()) return done(Ok{});
     auto remaining = std::make_shared<std::atomic<std::size_t>>(targets.size());
     for (const auto& record : targets) {
-      run_transition(
+      runner_.run(
           record.process_instance_id, nullptr,
           [this, id = record.id, payload](InstanceState& state) -> Result<RunOutcome> {
             if (!state.find_waiting(id)) return wait_ended();
@@ -95,10 +96,10 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
 
 void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
                               std::optional<std::int64_t> earliest_timer) {
-  if (earliest_timer) note_timer_due(*earliest_timer);
-  for (const auto& topic : outcome.new_task_topics) wake_pollers(topic);
+  if (earliest_timer) timers_.note_store_due(*earliest_timer);
+  for (const auto& topic : outcome.new_task_topics) pollers_.wake(topic);
   if (!outcome.service_calls.empty() && instance.state == "running") {
-    start_service_calls(instance.id, outcome.service_calls);
+    service_calls_.start(instance.id, outcome.service_calls);
   }
   const bool ended = instance.state != "running";
   if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() &&
@@ -129,12 +130,7 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
     event.owner_user_id = instance.owner_user_id;
     event.payload = "{\"eventName\":" + json_quote(publication.name) + ",\"payload\":" + publication.payload + "}";
     event.timestamp_ms = now_ms();
-    std::vector<EngineEventListener> listeners;
-    {
-      std::lock_guard lock(listeners_mutex_);
-      for (const auto& [id, listener] : listeners_) listeners.push_back(listener);
-    }
-    for (const auto& listener : listeners) listener(event);
+    events_.publish(event);
     deliver(owner, publication.kind, publication.name, publication.payload, instance.correlation_id, [](Status) {});
   }
   for (const auto& request : outcome.sends) {
@@ -159,11 +155,11 @@ void EngineCore::offer(std::shared_ptr<PendingSend> send) {
   store_->query_flow_nodes(query, [this, send](Result<PagedList<FlowNodeInstanceRecord>> found) {
     const auto& request = send->request;
     auto resume_send = [this, send](Transition transition) {
-      run_transition(send->process_instance_id, nullptr, std::move(transition), [](Result<RunOutcome>) {});
+      runner_.run(send->process_instance_id, nullptr, std::move(transition), [](Result<RunOutcome>) {});
     };
     if (found && !found.value().items.empty()) {
       for (const auto& record : found.value().items) {
-        run_transition(
+        runner_.run(
             record.process_instance_id, nullptr,
             [this, id = record.id, payload = request.payload](InstanceState& state) -> Result<RunOutcome> {
               if (!state.find_waiting(id)) return wait_ended();
@@ -194,8 +190,8 @@ void EngineCore::offer(std::shared_ptr<PendingSend> send) {
       return;
     }
     // Retry only while the send task still waits.
-    schedule(now_ms() + request.retry_interval_ms, [this, send] {
-      load_state(send->process_instance_id, [this, send](Result<std::shared_ptr<InstanceState>> state) {
+    timers_.schedule(now_ms() + request.retry_interval_ms, [this, send] {
+      runner_.load(send->process_instance_id, [this, send](Result<std::shared_ptr<InstanceState>> state) {
         if (!state || !state.value()->find_waiting(send->request.flow_node_instance_id)) return;
         offer(send);
       });
@@ -209,7 +205,7 @@ JsonText EngineCore::call_result(const ProcessInstanceRecord& child, const RunOu
   if (outcome.ends.empty()) return R"({"result":{},"endEventId":"","endEventName":""})";
   const auto& end = outcome.ends.back();
   std::string name;
-  if (auto model = model_version(child.process_model_id, child.process_model_hash)) {
+  if (auto model = models_.version(child.process_model_id, child.process_model_hash)) {
     if (const auto* node = model->find(end.end_event_id)) name = node->name;
   }
   JsonText result = end.payload;
@@ -223,7 +219,7 @@ JsonText EngineCore::call_result(const ProcessInstanceRecord& child, const RunOu
 }
 
 void EngineCore::child_ended(const std::string& parent_id, const std::string& child_id, Result<JsonText> result) {
-  run_transition(
+  runner_.run(
       parent_id, nullptr,
       [this, child_id, result](InstanceState& state) -> Result<RunOutcome> {
         if (state.record.state != "running") return wait_ended();
@@ -247,7 +243,7 @@ void Engine::trigger(const Identity& identity, EventKind kind, std::string name,
 
 void Engine::waiting_events(const Identity& identity, EventQuery query, Callback<PagedList<WaitingEvent>> done) {
   auto& core = *core_;
-  if (!core.store_) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
+  if (!core.store()) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
   FlowNodeQuery flow_query;
   flow_query.state = "suspended";
   flow_query.events_only = true;
@@ -255,21 +251,16 @@ void Engine::waiting_events(const Identity& identity, EventQuery query, Callback
   flow_query.correlation_id = query.correlation_id;
   flow_query.lanes = visible_lanes(identity);
   flow_query.page = query.page;
-  core.store_->query_flow_nodes(flow_query, [done](Result<PagedList<FlowNodeInstanceRecord>> found) {
+  core.store()->query_flow_nodes(flow_query, [done](Result<PagedList<FlowNodeInstanceRecord>> found) {
     if (!found) return done(std::move(found).take_error());
     PagedList<WaitingEvent> list;
     list.total_count = found.value().total_count;
     for (auto& record : found.value().items) {
       WaitingEvent event;
-      event.flow_node_id = std::move(record.flow_node_id);
-      event.name = std::move(record.flow_node_name);
       event.bpmn_type = std::move(record.flow_node_type);
       event.event_type = std::move(record.event_type);
       event.event_name = std::move(record.event_name);
-      event.flow_node_instance_id = std::move(record.id);
-      event.correlation_id = std::move(record.correlation_id);
-      event.process_model_id = std::move(record.process_model_id);
-      event.process_instance_id = std::move(record.process_instance_id);
+      take_waiting_ids(event, record);
       list.items.push_back(std::move(event));
     }
     done(std::move(list));

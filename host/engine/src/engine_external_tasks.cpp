@@ -10,53 +10,8 @@
 
 namespace processhost::engine {
 
-struct EngineCore::Poller final : Cancellation {
-  FetchAndLockRequest request;
-  std::int64_t deadline_ms = 0;
-  Callback<std::vector<ExternalTask>> done;
-  std::atomic<bool> finished{false};
-  EngineCore* core = nullptr;
-  std::weak_ptr<Poller> self;
-
-  void complete(Result<std::vector<ExternalTask>> result) {
-    if (finished.exchange(true)) return;
-    if (auto me = self.lock()) core->remove_poller(me);
-    done(std::move(result));
-  }
-  void cancel() override {
-    if (finished.exchange(true)) return;
-    if (auto me = self.lock()) core->remove_poller(me);
-  }
-};
-
-void EngineCore::add_poller(std::shared_ptr<Poller> poller) {
-  std::lock_guard lock(pollers_mutex_);
-  pollers_.emplace(poller->request.topic, std::move(poller));
-}
-
-void EngineCore::remove_poller(const std::shared_ptr<Poller>& poller) {
-  std::lock_guard lock(pollers_mutex_);
-  auto [begin, end] = pollers_.equal_range(poller->request.topic);
-  for (auto it = begin; it != end; ++it) {
-    if (it->second == poller) {
-      pollers_.erase(it);
-      return;
-    }
-  }
-}
-
-void EngineCore::wake_pollers(const std::string& topic) {
-  std::vector<std::shared_ptr<Poller>> waiting;
-  {
-    std::lock_guard lock(pollers_mutex_);
-    auto [begin, end] = pollers_.equal_range(topic);
-    for (auto it = begin; it != end; ++it) waiting.push_back(it->second);
-  }
-  for (auto& poller : waiting) poll(poller);
-}
-
 // One attempt to lock tasks for the poller; without any it keeps waiting until its deadline.
-void EngineCore::poll(std::shared_ptr<Poller> poller) {
+void EngineCore::poll(std::shared_ptr<ExternalTaskPoller> poller) {
   if (poller->finished) return;
   const auto now = now_ms();
   const auto& request = poller->request;
@@ -75,19 +30,19 @@ void EngineCore::poll(std::shared_ptr<Poller> poller) {
 CancelHandle Engine::fetch_and_lock(const Identity&, FetchAndLockRequest request,
                                     Callback<std::vector<ExternalTask>> done) {
   auto& core = *core_;
-  auto poller = std::make_shared<EngineCore::Poller>();
+  auto poller = std::make_shared<ExternalTaskPoller>();
   poller->self = poller;
-  poller->core = &core;
   poller->done = std::move(done);
   poller->deadline_ms = core.now_ms() + std::max<std::int64_t>(0, request.long_polling_timeout_ms);
   poller->request = std::move(request);
-  if (!core.store_) {
+  if (!core.store()) {
     poller->complete(make_error(ErrorStatus::unavailable, "the engine is not started"));
     return poller;
   }
   if (poller->request.long_polling_timeout_ms > 0) {
-    core.add_poller(poller);
-    core.schedule(poller->deadline_ms, [poller] { poller->complete(std::vector<ExternalTask>{}); });
+    poller->pollers = &core.pollers();
+    core.pollers().add(poller);
+    core.timers().schedule(poller->deadline_ms, [poller] { poller->complete(std::vector<ExternalTask>{}); });
   }
   core.poll(poller);
   return poller;
@@ -114,8 +69,8 @@ std::optional<Error> refuse(const std::optional<ExternalTaskRecord>& record, con
 void Engine::extend_lock(const Identity&, std::string external_task_id, std::string worker_id,
                          std::int64_t additional_duration_ms, Callback<Ok> done) {
   auto& core = *core_;
-  if (!core.store_) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
-  core.store_->load_external_task(external_task_id, [&core, external_task_id, worker_id, additional_duration_ms,
+  if (!core.store()) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
+  core.store()->load_external_task(external_task_id, [&core, external_task_id, worker_id, additional_duration_ms,
                                                      done](Result<std::optional<ExternalTaskRecord>> loaded) {
     if (!loaded) return done(Error(loaded.error()));
     const auto now = core.now_ms();
@@ -125,15 +80,15 @@ void Engine::extend_lock(const Identity&, std::string external_task_id, std::str
     record.task.worker_id = worker_id;
     record.task.lock_expiration_ms = std::max(record.task.lock_expiration_ms, now) + additional_duration_ms;
     ++record.version;
-    core.store_->update_external_task(std::move(record), expected, std::move(done));
+    core.store()->update_external_task(std::move(record), expected, std::move(done));
   });
 }
 
 void Engine::complete_external_task(const Identity&, std::string external_task_id, ExternalTaskOutcome outcome,
                                     Callback<Ok> done) {
   auto& core = *core_;
-  if (!core.store_) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
-  core.store_->load_external_task(external_task_id, [&core, external_task_id, outcome = std::move(outcome),
+  if (!core.store()) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
+  core.store()->load_external_task(external_task_id, [&core, external_task_id, outcome = std::move(outcome),
                                                      done](Result<std::optional<ExternalTaskRecord>> loaded) {
     if (!loaded) return done(Error(loaded.error()));
     if (auto error = refuse(loaded.value(), external_task_id, outcome.worker_id, core.now_ms())) {
@@ -141,7 +96,7 @@ void Engine::complete_external_task(const Identity&, std::string external_task_i
     }
     ExternalTaskRecord record = std::move(*loaded.value());
     const std::string instance_id = record.task.process_instance_id;
-    core.run_transition(
+    core.runner().run(
         instance_id, nullptr,
         [&core, record, outcome](InstanceState& state) mutable -> Result<RunOutcome> {
           const std::string fni = record.task.flow_node_instance_id;

@@ -1,8 +1,9 @@
 // EngineService queries: models, instances, results, waiting tasks and events.
 
-#include "paging.hpp"
-#include "element_handlers.hpp"
+#include "store/paging.hpp"
+#include "behaviours/user_task_form.hpp"
 #include "engine_core.hpp"
+#include "waiting_views.hpp"
 
 namespace processhost::engine {
 namespace {
@@ -28,7 +29,7 @@ struct FormResolver : std::enable_shared_from_this<FormResolver> {
     }
     auto self = shared_from_this();
     auto& task = list.items[pending[next]];
-    core->load_state(task.process_instance_id, [self](Result<std::shared_ptr<InstanceState>> state) {
+    core->runner().load(task.process_instance_id, [self](Result<std::shared_ptr<InstanceState>> state) {
       self->core->post([self, state = std::move(state)]() mutable {
         if (state) self->fill(*state.value());
         ++self->next;
@@ -45,8 +46,8 @@ struct FormResolver : std::enable_shared_from_this<FormResolver> {
     const std::string token_text = token_json(*token);
     const std::string identity = "{\"userId\":" + json_quote(state.record.owner_user_id) + ",\"token\":\"\"}";
     auto evaluate = [&](const Script& script, std::string_view origin) {
-      ScriptCall call{&script, token_text, identity, core->options_.script_budget, &core->logger_, origin};
-      call.memory_limit_bytes = core->options_.script_memory_limit_bytes;
+      ScriptCall call{&script, token_text, identity, core->options().script_budget, &core->logger(), origin};
+      call.memory_limit_bytes = core->options().script_memory_limit_bytes;
       return run_expression(call);
     };
     auto form = evaluate_user_task(state.record.process_model_id, node, evaluate, "");
@@ -61,13 +62,13 @@ Error not_started() { return make_error(ErrorStatus::unavailable, "the engine is
 void Engine::list_process_models(const Identity& identity, PageRequest page,
                                  Callback<PagedList<ProcessModelInfo>> done) {
   std::vector<ProcessModelInfo> models;
-  for (const auto& model : core_->latest_models()) models.push_back(model_info(*model, &identity));
+  for (const auto& model : core_->models().latest_models()) models.push_back(model_info(*model, &identity));
   done(take_page(std::move(models), page));
 }
 
 void Engine::get_process_model(const Identity& identity, std::string process_model_id,
                                Callback<ProcessModelInfo> done) {
-  auto model = core_->latest_model(process_model_id);
+  auto model = core_->models().latest(process_model_id);
   if (!model) {
     done(make_error(ErrorStatus::not_found, "process model '" + process_model_id + "' not found"));
     return;
@@ -77,15 +78,15 @@ void Engine::get_process_model(const Identity& identity, std::string process_mod
 
 void Engine::get_process_model_by_instance(const Identity& identity, std::string process_instance_id,
                                            Callback<ProcessModelInfo> done) {
-  if (!core_->store_) return done(not_started());
-  core_->store_->load_instance(process_instance_id, [this, identity, process_instance_id, done](
+  if (!core_->store()) return done(not_started());
+  core_->store()->load_instance(process_instance_id, [this, identity, process_instance_id, done](
                                                         Result<std::optional<ProcessInstanceRecord>> loaded) {
     if (!loaded) return done(std::move(loaded).take_error());
     if (!loaded.value()) {
       return done(make_error(ErrorStatus::not_found, "process instance '" + process_instance_id + "' not found"));
     }
     const auto& record = *loaded.value();
-    auto model = core_->model_version(record.process_model_id, record.process_model_hash);
+    auto model = core_->models().version(record.process_model_id, record.process_model_hash);
     if (!model) return done(make_error(ErrorStatus::not_found, "process model of instance not deployed"));
     done(model_info(*model, &identity));
   });
@@ -93,11 +94,11 @@ void Engine::get_process_model_by_instance(const Identity& identity, std::string
 
 void Engine::own_process_instances(const Identity& identity, PageRequest page,
                                    Callback<PagedList<ProcessInstanceInfo>> done) {
-  if (!core_->store_) return done(not_started());
+  if (!core_->store()) return done(not_started());
   InstanceQuery query;
   query.owner_user_id = identity.user_id;
   query.page = page;
-  core_->store_->query_instances(query, [done](Result<PagedList<ProcessInstanceRecord>> found) {
+  core_->store()->query_instances(query, [done](Result<PagedList<ProcessInstanceRecord>> found) {
     if (!found) return done(std::move(found).take_error());
     PagedList<ProcessInstanceInfo> list;
     list.total_count = found.value().total_count;
@@ -117,8 +118,8 @@ void Engine::own_process_instances(const Identity& identity, PageRequest page,
 
 void Engine::correlation_results(const Identity& identity, std::string correlation_id, std::string process_model_id,
                                  Callback<std::vector<CorrelationResult>> done) {
-  if (!core_->store_) return done(not_started());
-  core_->store_->query_results(correlation_id, process_model_id,
+  if (!core_->store()) return done(not_started());
+  core_->store()->query_results(correlation_id, process_model_id,
                                [identity, done](Result<std::vector<CorrelationResultRecord>> found) {
                                  if (!found) return done(std::move(found).take_error());
                                  std::vector<CorrelationResult> results;
@@ -132,7 +133,7 @@ void Engine::correlation_results(const Identity& identity, std::string correlati
 }
 
 void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<PagedList<WaitingTask>> done) {
-  if (!core_->store_) return done(not_started());
+  if (!core_->store()) return done(not_started());
   FlowNodeQuery flow_query;
   if (query.kinds & task_kind_bit(TaskKind::user_task)) flow_query.flow_node_types.push_back("bpmn:UserTask");
   if (query.kinds & task_kind_bit(TaskKind::manual_task)) flow_query.flow_node_types.push_back("bpmn:ManualTask");
@@ -149,7 +150,7 @@ void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<P
   flow_query.lanes = visible_lanes(identity);
   flow_query.page = query.page;
   auto* core = core_.get();
-  core->store_->query_flow_nodes(std::move(flow_query), [core, done](Result<PagedList<FlowNodeInstanceRecord>> found) {
+  core->store()->query_flow_nodes(std::move(flow_query), [core, done](Result<PagedList<FlowNodeInstanceRecord>> found) {
     if (!found) return done(std::move(found).take_error());
     auto resolver = std::make_shared<FormResolver>();
     resolver->core = core;
@@ -159,17 +160,12 @@ void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<P
       // The records are this call's copies: their strings move into the task.
       WaitingTask task;
       task.kind = kind_of(record.flow_node_type);
-      task.flow_node_id = std::move(record.flow_node_id);
-      task.name = std::move(record.flow_node_name);
-      task.flow_node_instance_id = std::move(record.id);
-      task.correlation_id = std::move(record.correlation_id);
-      task.process_model_id = std::move(record.process_model_id);
-      task.process_instance_id = std::move(record.process_instance_id);
+      take_waiting_ids(task, record);
       task.lane = std::move(record.flow_node_lane);
       task.token_payload = std::move(record.token_on_enter);
       if (task.kind == TaskKind::user_task) {
         // Without expressions (and with one deployed version) the form needs no instance state.
-        auto model = core->has_single_version(task.process_model_id) ? core->latest_model(task.process_model_id)
+        auto model = core->models().has_single_version(task.process_model_id) ? core->models().latest(task.process_model_id)
                                                                      : nullptr;
         const FlowNode* node = model ? model->find(task.flow_node_id) : nullptr;
         if (node && !node->has_form_expressions) {

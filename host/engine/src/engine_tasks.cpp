@@ -2,7 +2,7 @@
 #include "processhost/json.hpp"
 
 #include "engine_core.hpp"
-#include "uuid.hpp"
+#include "runtime/uuid.hpp"
 
 namespace processhost::engine {
 namespace {
@@ -54,7 +54,7 @@ std::optional<Error> invalid_json(const std::string& text, const char* what) {
 
 void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessModelInfo> done) {
   auto& core = *core_;
-  if (!core.store_) {
+  if (!core.store()) {
     done(make_error(ErrorStatus::unavailable, "the engine is not started"));
     return;
   }
@@ -71,20 +71,20 @@ void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessMo
       return;
     }
     auto model = outcome.model;
-    for (const auto& warning : outcome.warnings) core.logger_.warn("engine: " + source_name + ": " + warning.message);
-    if (core.model_version(model->id, model->hash)) {
+    for (const auto& warning : outcome.warnings) core.logger().warn("engine: " + source_name + ": " + warning.message);
+    if (core.models().version(model->id, model->hash)) {
       core.register_model(model);
       done(model_info(*model, nullptr));
       return;
     }
     ProcessDefinitionRecord record{model->id, model->hash, xml, core.now_ms()};
-    core.store_->save_definition(std::move(record), [&core, model, source_name, done](Status saved) {
+    core.store()->save_definition(std::move(record), [&core, model, source_name, done](Status saved) {
       if (!saved) {
         done(std::move(saved).take_error());
         return;
       }
       core.register_model(model);
-      core.logger_.info("engine: deployed " + model->id + " (" + model->hash.substr(0, 12) + ") from " + source_name);
+      core.logger().info("engine: deployed " + model->id + " (" + model->hash.substr(0, 12) + ") from " + source_name);
       done(model_info(*model, nullptr));
     });
   });
@@ -99,7 +99,7 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
     waiter->complete(make_error(status, std::move(message)));
     return waiter;
   };
-  auto model = core.latest_model(request.process_model_id);
+  auto model = core.models().latest(request.process_model_id);
   if (!model) return refuse(ErrorStatus::not_found, "process model '" + request.process_model_id + "' not found");
   if (!model->executable) {
     return refuse(ErrorStatus::bad_request, "process model '" + model->id + "' is not executable");
@@ -146,12 +146,12 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
   waiter->process_instance_id = instance_id;
   const bool waits_for_end = request.callback_type != StartCallbackType::on_instance_created;
   // Registered before the first transition so an instance that ends at once still answers.
-  if (waits_for_end) core.add_waiter(waiter);
+  if (waits_for_end) core.waiters().add(waiter);
   core.launch(identity, model, start_index, std::move(payload), instance_id, correlation_id,
               request.caller_id.value_or(""), [&core, waiter, waits_for_end](Result<RunOutcome> outcome) {
                 if (!outcome) {
                   waiter->complete(std::move(outcome).take_error());
-                  if (waits_for_end) core.remove_waiter(waiter);
+                  if (waits_for_end) core.waiters().remove(waiter);
                   return;
                 }
                 if (!waits_for_end) {
@@ -176,7 +176,7 @@ void EngineCore::launch(const Identity& identity, std::shared_ptr<const ProcessM
   record.owner_identity = owner_identity_json(identity);
   record.state = "running";
   record.created_at_ms = now_ms();
-  run_transition(
+  runner_.run(
       state->record.id, state,
       [this, start_index, payload = std::move(payload)](InstanceState& instance) -> Result<RunOutcome> {
         Executor executor(instance, environment());
@@ -195,7 +195,7 @@ void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Ca
     }
   }
   const std::string instance_id = request.process_instance_id;
-  core.run_transition(
+  core.runner().run(
       instance_id, nullptr,
       [&core, identity, request = std::move(request)](InstanceState& instance) -> Result<RunOutcome> {
         const Token* token = instance.find_waiting(request.flow_node_instance_id);

@@ -1,8 +1,8 @@
-#include "element_handlers.hpp"
+#include "behaviours/behaviours.hpp"
 #include "fuzz_entries.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
-#include "script_runtime.hpp"
-#include "timer_definition.hpp"
+#include "scripting/script_runtime.hpp"
+#include "model/timer_definition.hpp"
 
 namespace processhost::fuzz {
 namespace {

@@ -1,5 +1,5 @@
 #include "fuzz_entries.hpp"
-#include "timer_definition.hpp"
+#include "model/timer_definition.hpp"
 
 namespace processhost::fuzz {
 namespace {

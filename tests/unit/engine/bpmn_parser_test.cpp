@@ -3,10 +3,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "element_handlers.hpp"
+#include "behaviours/behaviours.hpp"
 #include "engine_fixture.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
-#include "script_runtime.hpp"
+#include "scripting/script_runtime.hpp"
 
 namespace processhost::engine {
 namespace {

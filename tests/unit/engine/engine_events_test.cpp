@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "engine_fixture.hpp"
-#include "timer_definition.hpp"
+#include "model/timer_definition.hpp"
 
 namespace processhost::engine {
 namespace {

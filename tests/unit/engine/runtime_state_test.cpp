@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include "element_handlers.hpp"
-#include "instance_state.hpp"
+#include "behaviours/behaviours.hpp"
+#include "instance/instance_state.hpp"
 #include "processhost/engine/bpmn_parser.hpp"
-#include "script_runtime.hpp"
-#include "uuid.hpp"
+#include "runtime/uuid.hpp"
+#include "scripting/script_runtime.hpp"
 
 namespace processhost::engine {
 namespace {

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <chrono>
 
-#include "script_runtime.hpp"
+#include "scripting/script_runtime.hpp"
 
 namespace processhost::engine {
 namespace {

@@ -1,4 +1,4 @@
-#include "uuid.hpp"
+#include "runtime/uuid.hpp"
 
 #include <unistd.h>
 

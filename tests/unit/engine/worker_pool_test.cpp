@@ -9,7 +9,7 @@
 #include <optional>
 #include <thread>
 
-#include "worker_pool.hpp"
+#include "runtime/worker_pool.hpp"
 
 namespace processhost::engine {
 namespace {

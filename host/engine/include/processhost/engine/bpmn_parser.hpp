@@ -12,15 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "processhost/engine/model_checks.hpp"
 #include "processhost/engine/process_model.hpp"
 #include "processhost/json.hpp"
 
 namespace processhost::engine {
-
-struct ModelProblem {
-  std::string element_id;  // empty when the problem concerns the document as a whole
-  std::string message;
-};
 
 struct ParseOutcome {
   std::shared_ptr<const ProcessModel> model;  // null when problems is not empty
@@ -28,16 +24,6 @@ struct ParseOutcome {
   // Accepted, but fails when run: script tasks whose script does not compile (logged at deploy).
   std::vector<ModelProblem> warnings;
   bool ok() const { return model != nullptr; }
-};
-
-// Tells the validator whether the runtime can execute a node; nullopt = yes, else the reason.
-using NodeSupportCheck = std::function<std::optional<std::string>(const FlowNode&)>;
-// Checks a script's syntax; nullopt = compiles, else the compiler's message.
-using SyntaxCheck = std::function<std::optional<std::string>(const std::string& function_body)>;
-
-struct ParseOptions {
-  NodeSupportCheck supports;  // empty: every parsed element is accepted
-  SyntaxCheck check_syntax;   // empty: scripts are not compiled at parse time
 };
 
 ParseOutcome parse_bpmn(std::string_view xml, const ParseOptions& options = {});

@@ -12,7 +12,7 @@
 
 namespace processhost::engine {
 
-// What the runtime does with a node; one handler per kind (see element_handlers.cpp).
+// What the runtime does with a node; one behaviour per kind (see src/behaviours/behaviours.cpp).
 enum class NodeKind {
   start_event,
   end_event,

@@ -1,0 +1,227 @@
+// Events: start, end, intermediate throw and catch, boundary. Message and signal events
+// publish or wait by name; timers arm through the context; links jump within their scope.
+#include <initializer_list>
+
+#include "behaviours/behaviours.hpp"
+#include "behaviours/unsupported.hpp"
+
+namespace processhost::engine {
+namespace {
+
+std::string event_name(EventDefinition event) {
+  switch (event) {
+    case EventDefinition::none: return "none";
+    case EventDefinition::terminate: return "terminate";
+    case EventDefinition::error: return "error";
+    case EventDefinition::message: return "message";
+    case EventDefinition::signal: return "signal";
+    case EventDefinition::timer: return "timer";
+    case EventDefinition::link: return "link";
+  }
+  return "unknown";
+}
+
+// Deploy check: nullopt when node's event definition is one of allowed, else why not.
+std::optional<std::string> check_event(const FlowNode& node, std::initializer_list<EventDefinition> allowed,
+                                       std::string_view what) {
+  for (const auto event : allowed) {
+    if (node.event == event) return std::nullopt;
+  }
+  return not_supported(node, event_name(node.event) + " " + std::string(what));
+}
+
+// Timer events wait for their due time; an invalid timer value fails the token.
+void wait_for_timer(ElementContext& context, Token&& token, const FlowNode& node) {
+  if (auto armed = context.arm_timer(token, node); !armed) {
+    context.fail(token, node, std::move(armed).take_error());
+    return;
+  }
+  context.suspend(std::move(token), node);
+}
+
+// Message and signal throw events check the owner's lane claim; the thrown payload is the
+// inputValues expression's value when set, else the token's payload.
+std::optional<JsonText> thrown_payload(ElementContext& context, const Token& token, const FlowNode& node) {
+  if (!context.owner_may_access(node.lane)) {
+    context.fail(token, node, make_error(ErrorStatus::forbidden, "access denied: the owner of the instance may not "
+                                                                  "throw '" + node.id + "' in lane '" + node.lane + "'"));
+    return std::nullopt;
+  }
+  if (!node.input_values) return token.payload;
+  auto value = context.run_expression(token, *node.input_values, node.id);
+  if (!value) {
+    context.fail(token, node, std::move(value).take_error());
+    return std::nullopt;
+  }
+  return std::move(value.value());
+}
+
+EventKind kind_of(const FlowNode& node) {
+  return node.event == EventDefinition::signal ? EventKind::signal : EventKind::message;
+}
+
+bool is_message_or_signal(const FlowNode& node) {
+  return node.event == EventDefinition::message || node.event == EventDefinition::signal;
+}
+
+class StartEventBehaviour final : public ElementBehaviour {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    using enum EventDefinition;
+    return check_event(node, {none, message, signal, timer}, "start event");
+  }
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
+    // Timer start events wait for their duration or date; cycles are the scheduler's business.
+    if (node.event == EventDefinition::timer && node.timer != TimerKind::cycle) {
+      wait_for_timer(context, std::move(token), node);
+      return;
+    }
+    JsonText result = token.payload;
+    context.leave(std::move(token), node, std::move(result));
+  }
+  void resume(ElementContext& context, Token&& token, const FlowNode& node, JsonText) const override {
+    JsonText result = token.payload;
+    context.leave(std::move(token), node, std::move(result));
+  }
+};
+
+class EndEventBehaviour final : public ElementBehaviour {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    using enum EventDefinition;
+    return check_event(node, {none, terminate, error, message, signal}, "end event");
+  }
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
+    if (node.event == EventDefinition::terminate) {
+      context.terminate(token, node);
+    } else if (node.event == EventDefinition::error) {
+      const BpmnErrorDefinition definition = node.error.value_or(BpmnErrorDefinition{});
+      Error error = make_error(ErrorStatus::internal, definition.message);
+      error.bpmn_code = definition.code;
+      error.bpmn_name = definition.name;
+      context.fail(token, node, std::move(error));
+    } else if (is_message_or_signal(node)) {
+      auto payload = thrown_payload(context, token, node);
+      if (!payload) return;
+      token.payload = *payload;
+      context.publish(kind_of(node), node, std::move(*payload));
+      context.reach_end(std::move(token), node);
+    } else {
+      if (node.input_values) {
+        auto value = context.run_expression(token, *node.input_values, node.id);
+        if (!value) {
+          context.fail(token, node, std::move(value).take_error());
+          return;
+        }
+        token.payload = std::move(value.value());
+      }
+      context.reach_end(std::move(token), node);
+    }
+  }
+};
+
+class IntermediateThrowEventBehaviour final : public ElementBehaviour {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    using enum EventDefinition;
+    return check_event(node, {none, link, message, signal}, "throw event");
+  }
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
+    if (node.event == EventDefinition::none) {
+      JsonText result = token.payload;
+      context.leave(std::move(token), node, std::move(result));
+      return;
+    }
+    if (is_message_or_signal(node)) {
+      auto payload = thrown_payload(context, token, node);
+      if (!payload) return;
+      context.publish(kind_of(node), node, std::move(*payload));
+      JsonText unchanged = token.payload;
+      context.leave_with(std::move(token), node, "{}", std::move(unchanged));
+      return;
+    }
+    // A link throw continues at the one catch event of the same name in the same scope.
+    const auto& model = context.model();
+    std::vector<std::size_t> targets;
+    for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+      const auto& candidate = model.nodes[i];
+      if (candidate.kind == NodeKind::intermediate_catch_event && candidate.event == EventDefinition::link &&
+          candidate.event_name == node.event_name && candidate.parent == node.parent) {
+        targets.push_back(i);
+      }
+    }
+    if (targets.empty()) {
+      context.fail(token, node, make_error(ErrorStatus::not_found, "No IntermediateCatchEvent with a link called '" +
+                                                                        node.event_name + "' exists!"));
+      return;
+    }
+    if (targets.size() > 1) {
+      context.fail(token, node, make_error(ErrorStatus::bad_request,
+                                            "Too many CatchEvents for link '" + node.event_name + "' exist!"));
+      return;
+    }
+    context.complete_record(token, node, token.payload);
+    token.record(node.id, "{}");
+    context.jump_to(std::move(token), targets.front());
+  }
+};
+
+// Link catch events continue at once; message, signal and timer catch events wait.
+class IntermediateCatchEventBehaviour final : public ElementBehaviour {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    using enum EventDefinition;
+    return check_event(node, {none, link, message, signal, timer}, "catch event");
+  }
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
+    if (is_message_or_signal(node)) {
+      context.suspend(std::move(token), node);
+      return;
+    }
+    if (node.event == EventDefinition::timer) {
+      wait_for_timer(context, std::move(token), node);
+      return;
+    }
+    JsonText payload = token.payload;
+    if (node.event == EventDefinition::none) {
+      context.leave(std::move(token), node, std::move(payload));
+      return;
+    }
+    context.leave_with(std::move(token), node, "{}", std::move(payload));
+  }
+  void resume(ElementContext& context, Token&& token, const FlowNode& node, JsonText input) const override {
+    if (node.event == EventDefinition::timer) {
+      JsonText payload = token.payload;
+      context.leave(std::move(token), node, std::move(payload));
+      return;
+    }
+    context.leave(std::move(token), node, input.empty() ? JsonText("{}") : std::move(input));
+  }
+};
+
+// Error boundary events get the error routed here by the executor; message, signal and timer
+// boundary events wait beside their activity (Executor::suspend) and fire through resume.
+class BoundaryEventBehaviour final : public ElementBehaviour {
+ public:
+  std::optional<std::string> check(const FlowNode& node) const override {
+    if (node.event == EventDefinition::timer && node.timer == TimerKind::cycle) {
+      return "Cyclic timers are only allowed for TimerStartEvents: boundary event '" + node.id + "'";
+    }
+    using enum EventDefinition;
+    return check_event(node, {error, timer, message, signal}, "boundary event");
+  }
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
+    JsonText result = token.payload;
+    context.leave(std::move(token), node, std::move(result));
+  }
+};
+
+}  // namespace
+
+const ElementBehaviour& start_event_behaviour() { return the_behaviour<StartEventBehaviour>(); }
+const ElementBehaviour& end_event_behaviour() { return the_behaviour<EndEventBehaviour>(); }
+const ElementBehaviour& throw_event_behaviour() { return the_behaviour<IntermediateThrowEventBehaviour>(); }
+const ElementBehaviour& catch_event_behaviour() { return the_behaviour<IntermediateCatchEventBehaviour>(); }
+const ElementBehaviour& boundary_event_behaviour() { return the_behaviour<BoundaryEventBehaviour>(); }
+
+}  // namespace processhost::engine

@@ -1,0 +1,151 @@
+// Exclusive and parallel gateways (split and join; mixed gateways fail when reached).
+#include "behaviours/behaviours.hpp"
+
+#include <algorithm>
+
+namespace processhost::engine {
+namespace {
+
+enum class Direction { split, join, mixed };
+
+// As the original engine: direction comes from the flow counts; 1-in-1-out and n-in-m-out
+// gateways are refused when reached (the deployment itself does not fail).
+Direction direction_of(const FlowNode& node) {
+  const auto in = node.incoming.size();
+  const auto out = node.outgoing.size();
+  if (out > in && in <= 1) return Direction::split;
+  if (in > out && out <= 1) return Direction::join;
+  return Direction::mixed;
+}
+
+Error mixed_gateway_error(const FlowNode& node) {
+  return make_error(ErrorStatus::unprocessable, node.bpmn_type.substr(5) + " '" + node.id +
+                                                    "' has " + std::to_string(node.incoming.size()) +
+                                                    " incoming and " + std::to_string(node.outgoing.size()) +
+                                                    " outgoing flows: Mixed Gateways are NOT supported!");
+}
+
+class ExclusiveGatewayBehaviour final : public ElementBehaviour {
+ public:
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
+    const auto direction = direction_of(node);
+    if (direction == Direction::mixed) {
+      context.fail(token, node, mixed_gateway_error(node));
+      return;
+    }
+    if (direction == Direction::join) {
+      JsonText result = token.payload;
+      context.leave(std::move(token), node, std::move(result));
+      return;
+    }
+    const auto& model = context.model();
+    std::vector<std::size_t> taken;
+    for (std::size_t flow_index : node.outgoing) {
+      const auto& flow = model.flows[flow_index];
+      // The default flow is only taken when nothing else is; a flow without condition never.
+      if (flow_index == node.default_flow || !flow.condition) continue;
+      auto truthy = context.run_condition(token, *flow.condition, flow.id);
+      if (!truthy && !truthy.error().additional_information.empty()) {
+        context.fail(token, node, std::move(truthy).take_error());  // timeout, not a false condition
+        return;
+      }
+      if (truthy && truthy.value()) taken.push_back(flow_index);
+    }
+    if (taken.size() > 1) {
+      context.fail(token, node,
+                    make_error(ErrorStatus::bad_request, "More than one outgoing SequenceFlow for ExclusiveGateway " +
+                                                             node.id + " had a truthy condition!"));
+      return;
+    }
+    if (taken.empty()) {
+      if (node.default_flow == kNoIndex) {
+        context.fail(token, node,
+                      make_error(ErrorStatus::bad_request, "No outgoing SequenceFlow for ExclusiveGateway " + node.id +
+                                                               " had a truthy condition!"));
+        return;
+      }
+      taken.push_back(node.default_flow);
+    }
+    context.complete_record(token, node, token.payload);
+    token.record(node.id, token.payload);
+    context.take_flow(std::move(token), taken.front());
+  }
+};
+
+class ParallelGatewayBehaviour final : public ElementBehaviour {
+ public:
+  void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t via_flow) const override {
+    const auto direction = direction_of(node);
+    if (direction == Direction::mixed) {
+      context.fail(token, node, mixed_gateway_error(node));
+      return;
+    }
+    if (direction == Direction::split) {
+      context.complete_record(token, node, token.payload);
+      token.record(node.id, "{}");
+      for (std::size_t i = 0; i + 1 < node.outgoing.size(); ++i) context.take_flow(Token(token), node.outgoing[i]);
+      context.take_flow(std::move(token), node.outgoing.back());
+      return;
+    }
+    join(context, std::move(token), node, via_flow);
+  }
+
+ private:
+  // Fires once every incoming flow has delivered; a later arrival on the same flow
+  // overwrites the earlier one.
+  void join(ElementContext& context, Token&& token, const FlowNode& node, std::size_t via_flow) const {
+    const auto& model = context.model();
+    auto& joins = context.joins();
+    auto found = std::find_if(joins.begin(), joins.end(), [&](const JoinState& join) {
+      return join.gateway == token.node && join.scope == token.scope;
+    });
+    if (found == joins.end()) {
+      joins.push_back(JoinState{token.node, token.scope, {}, {}, {}});
+      found = std::prev(joins.end());
+    }
+    const std::string& source = model.nodes[model.flows[via_flow].source].id;
+    // The source's result, which differs from the payload for throw events ({}).
+    auto recorded = std::find_if(token.history.begin(), token.history.end(),
+                                 [&](const auto& entry) { return entry.first == source; });
+    const JsonText& source_result = recorded == token.history.end() ? token.payload : recorded->second;
+    auto arrived = std::find_if(found->arrived.begin(), found->arrived.end(),
+                                [&](const auto& entry) { return entry.first == source; });
+    if (arrived == found->arrived.end()) {
+      found->arrived.emplace_back(source, source_result);
+    } else {
+      arrived->second = source_result;
+    }
+    for (auto& entry : token.history) {
+      auto existing = std::find_if(found->history.begin(), found->history.end(),
+                                   [&](const auto& item) { return item.first == entry.first; });
+      if (existing == found->history.end()) {
+        found->history.push_back(std::move(entry));
+      } else {
+        existing->second = std::move(entry.second);
+      }
+    }
+    found->previous_flow_node_instance_id = token.previous_flow_node_instance_id;
+    if (found->arrived.size() < node.incoming.size()) {
+      // This branch ends here; its record shows it reached the join.
+      context.complete_record(token, node, "null");
+      return;
+    }
+    JoinState complete = std::move(*found);
+    joins.erase(found);
+    std::string result = "{";
+    for (const auto& [id, value] : complete.arrived) {
+      if (result.size() > 1) result += ',';
+      result += json_quote(id) + ":" + value;
+    }
+    result += '}';
+    token.history = std::move(complete.history);
+    context.leave(std::move(token), node, std::move(result));
+  }
+};
+
+}  // namespace
+
+const ElementBehaviour& exclusive_gateway_behaviour() { return the_behaviour<ExclusiveGatewayBehaviour>(); }
+const ElementBehaviour& parallel_gateway_behaviour() { return the_behaviour<ParallelGatewayBehaviour>(); }
+
+}  // namespace processhost::engine

@@ -1,0 +1,55 @@
+#pragma once
+// The resumable state of one process instance: waiting tokens, partial joins, open
+// sub-process scopes. Serialized into ProcessInstanceRecord::runtime_state on every commit
+// so that any host can continue the instance from the store.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "processhost/engine/process_model.hpp"
+#include "processhost/result.hpp"
+#include "processhost/services/store.hpp"
+#include "instance/token.hpp"
+
+namespace processhost::engine {
+
+// A parallel join that has seen some, not all, of its incoming branches.
+struct JoinState {
+  std::size_t gateway = kNoIndex;
+  std::uint64_t scope = 0;
+  std::vector<std::pair<std::string, JsonText>> arrived;  // source node id -> its result
+  History history;                                         // merged histories of arrived branches
+  std::string previous_flow_node_instance_id;
+};
+
+// An embedded sub-process that is running; the parent token waits inside it.
+struct ScopeState {
+  std::uint64_t id = 0;
+  std::uint64_t parent_scope = 0;
+  std::size_t node = kNoIndex;  // the sub-process node
+  std::string flow_node_instance_id;
+  std::string previous_flow_node_instance_id;
+  std::int64_t entered_at_ms = 0;
+  JsonText payload_on_enter = "{}";
+  History parent_history;
+  JsonText result = "{}";  // payload at the last inner end event reached
+};
+
+struct InstanceState {
+  ProcessInstanceRecord record;
+  std::shared_ptr<const ProcessModel> model;
+  std::vector<Token> waiting;  // suspended at tasks
+  std::vector<JoinState> joins;
+  std::vector<ScopeState> scopes;
+  std::uint64_t next_scope_id = 1;
+
+  const Token* find_waiting(std::string_view flow_node_instance_id) const;
+};
+
+JsonText serialize_runtime_state(const InstanceState& state);
+// Restores waiting tokens, joins and scopes from record.runtime_state against model.
+Status restore_runtime_state(InstanceState& state);
+
+}  // namespace processhost::engine

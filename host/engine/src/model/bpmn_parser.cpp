@@ -1,0 +1,515 @@
+#include "processhost/engine/bpmn_parser.hpp"
+
+#include <openssl/evp.h>
+#include <pugixml.hpp>
+
+#include <atomic>
+#include <cstring>
+#include <map>
+
+#include "model/model_validator.hpp"
+
+namespace processhost::engine {
+namespace {
+
+std::atomic<std::size_t> next_script_id{1};
+
+// The XML is read without namespace processing, as the original engine does: names are
+// compared by local part so "bpmn:", "semantic:" or no prefix all work.
+std::string_view local_name(const char* name) {
+  const char* colon = std::strrchr(name, ':');
+  return colon ? std::string_view(colon + 1) : std::string_view(name);
+}
+
+pugi::xml_attribute attribute(const pugi::xml_node& node, std::string_view name) {
+  for (auto attr : node.attributes()) {
+    if (local_name(attr.name()) == name) return attr;
+  }
+  return {};
+}
+
+std::string attribute_text(const pugi::xml_node& node, std::string_view name) {
+  auto attr = attribute(node, name);
+  return attr ? attr.value() : std::string();
+}
+
+pugi::xml_node child(const pugi::xml_node& node, std::string_view name) {
+  for (auto element : node.children()) {
+    if (element.type() == pugi::node_element && local_name(element.name()) == name) return element;
+  }
+  return {};
+}
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+bool references_token(std::string_view source) {
+  return source.find("token") != std::string_view::npos || source.find("this") != std::string_view::npos ||
+         source.find("identity") != std::string_view::npos;
+}
+
+Script make_script(std::string source) {
+  Script script;
+  script.id = next_script_id.fetch_add(1);
+  script.uses_token = references_token(source);
+  script.source = std::move(source);
+  return script;
+}
+
+ExpressionValue make_expression(std::string text) {
+  ExpressionValue value;
+  if (text.size() >= 3 && text.starts_with("${") && text.ends_with("}")) {
+    value.script = make_script("return " + text.substr(2, text.size() - 3) + ";");
+  }
+  value.text = std::move(text);
+  return value;
+}
+
+struct ElementKind {
+  NodeKind kind;
+  const char* bpmn_type;
+};
+
+const std::map<std::string_view, ElementKind>& flow_node_kinds() {
+  static const std::map<std::string_view, ElementKind> kinds = {
+      {"startEvent", {NodeKind::start_event, "bpmn:StartEvent"}},
+      {"endEvent", {NodeKind::end_event, "bpmn:EndEvent"}},
+      {"intermediateThrowEvent", {NodeKind::intermediate_throw_event, "bpmn:IntermediateThrowEvent"}},
+      {"intermediateCatchEvent", {NodeKind::intermediate_catch_event, "bpmn:IntermediateCatchEvent"}},
+      {"boundaryEvent", {NodeKind::boundary_event, "bpmn:BoundaryEvent"}},
+      {"userTask", {NodeKind::user_task, "bpmn:UserTask"}},
+      {"manualTask", {NodeKind::manual_task, "bpmn:ManualTask"}},
+      {"task", {NodeKind::empty_activity, "bpmn:Task"}},
+      {"scriptTask", {NodeKind::script_task, "bpmn:ScriptTask"}},
+      {"serviceTask", {NodeKind::service_task, "bpmn:ServiceTask"}},
+      {"sendTask", {NodeKind::send_task, "bpmn:SendTask"}},
+      {"receiveTask", {NodeKind::receive_task, "bpmn:ReceiveTask"}},
+      {"exclusiveGateway", {NodeKind::exclusive_gateway, "bpmn:ExclusiveGateway"}},
+      {"parallelGateway", {NodeKind::parallel_gateway, "bpmn:ParallelGateway"}},
+      {"subProcess", {NodeKind::sub_process, "bpmn:SubProcess"}},
+      {"callActivity", {NodeKind::call_activity, "bpmn:CallActivity"}},
+  };
+  return kinds;
+}
+
+// Elements that carry no execution semantics and are skipped.
+bool is_ignored(std::string_view name) {
+  static const char* const kIgnored[] = {"laneSet", "extensionElements", "documentation", "textAnnotation",
+                                         "association", "dataObject", "dataObjectReference",
+                                         "dataStoreReference", "group", "incoming", "outgoing",
+                                         "ioSpecification", "property", "dataInputAssociation",
+                                         "dataOutputAssociation"};
+  for (const char* ignored : kIgnored) {
+    if (name == ignored) return true;
+  }
+  return false;
+}
+
+class Parser {
+ public:
+  Parser(const ParseOptions& options, std::vector<ModelProblem>& problems)
+      : options_(options), problems_(problems) {}
+
+  std::shared_ptr<ProcessModel> parse(std::string_view xml) {
+    pugi::xml_document document;
+    const auto loaded = document.load_buffer(xml.data(), xml.size());
+    if (!loaded) {
+      problem("", std::string("the document is not well-formed XML: ") + loaded.description() + " at offset " +
+                      std::to_string(loaded.offset));
+      return nullptr;
+    }
+    const auto definitions = document.document_element();
+    if (local_name(definitions.name()) != "definitions") {
+      problem("", "the root element is not bpmn:definitions");
+      return nullptr;
+    }
+    for (auto element : definitions.children()) {
+      if (local_name(element.name()) == "error") {
+        errors_[attribute_text(element, "id")] = {attribute_text(element, "errorCode"), attribute_text(element, "name"),
+                                                  attribute_text(element, "errorMessage")};
+      } else if (local_name(element.name()) == "message") {
+        messages_[attribute_text(element, "id")] = attribute_text(element, "name");
+      } else if (local_name(element.name()) == "signal") {
+        signals_[attribute_text(element, "id")] = attribute_text(element, "name");
+      }
+    }
+    pugi::xml_node process = select_process(definitions);
+    if (!process) return nullptr;
+
+    model_ = std::make_shared<ProcessModel>();
+    model_->id = attribute_text(process, "id");
+    model_->name = attribute_text(process, "name");
+    model_->executable = attribute_text(process, "isExecutable") == "true";
+    read_lanes(process, "");
+    read_flow_elements(process, kNoIndex);
+    link_flows();
+    link_boundary_events();
+    return model_;
+  }
+
+ private:
+  void problem(std::string element_id, std::string message) {
+    problems_.push_back({std::move(element_id), std::move(message)});
+  }
+
+  pugi::xml_node select_process(const pugi::xml_node& definitions) {
+    std::vector<pugi::xml_node> processes;
+    std::vector<pugi::xml_node> executable;
+    for (auto element : definitions.children()) {
+      if (local_name(element.name()) != "process") continue;
+      processes.push_back(element);
+      if (attribute_text(element, "isExecutable") == "true") executable.push_back(element);
+    }
+    if (processes.empty()) {
+      problem("", "the document contains no bpmn:process");
+      return {};
+    }
+    if (executable.size() > 1) {
+      for (const auto& extra : executable) {
+        problem(attribute_text(extra, "id"), "more than one executable process in one document; deploy one per file");
+      }
+      return {};
+    }
+    return executable.empty() ? processes.front() : executable.front();
+  }
+
+  void read_lanes(const pugi::xml_node& parent, const std::string& parent_lane) {
+    for (auto lane_set : parent.children()) {
+      const auto set_name = local_name(lane_set.name());
+      if (set_name != "laneSet" && set_name != "childLaneSet") continue;
+      for (auto lane : lane_set.children()) {
+        if (local_name(lane.name()) != "lane") continue;
+        const std::string name = attribute_text(lane, "name");
+        model_->lanes.push_back(name);
+        for (auto ref : lane.children()) {
+          if (local_name(ref.name()) == "flowNodeRef") lane_of_[ref.text().get()] = name;
+        }
+        // Child lanes come after the parent, so the innermost lane wins.
+        read_lanes(lane, name);
+      }
+    }
+    (void)parent_lane;
+  }
+
+  void read_flow_elements(const pugi::xml_node& container, std::size_t parent) {
+    for (auto element : container.children()) {
+      if (element.type() != pugi::node_element) continue;
+      const auto name = local_name(element.name());
+      if (name == "sequenceFlow") {
+        read_flow(element, parent);
+        continue;
+      }
+      const auto kind = flow_node_kinds().find(name);
+      if (kind != flow_node_kinds().end()) {
+        read_node(element, kind->second, parent);
+      } else if (!is_ignored(name)) {
+        const std::string id = attribute_text(element, "id");
+        problem(id, "element bpmn:" + std::string(name) + (id.empty() ? "" : " '" + id + "'") +
+                        " is not supported by this engine");
+      }
+    }
+  }
+
+  void read_node(const pugi::xml_node& element, const ElementKind& kind, std::size_t parent) {
+    FlowNode node;
+    node.id = attribute_text(element, "id");
+    node.name = attribute_text(element, "name");
+    node.kind = kind.kind;
+    node.bpmn_type = kind.bpmn_type;
+    node.parent = parent;
+    if (node.id.empty()) {
+      problem("", std::string(kind.bpmn_type) + " without an id");
+      return;
+    }
+    if (model_->node_index.count(node.id)) {
+      problem(node.id, "duplicate element id '" + node.id + "'");
+      return;
+    }
+    if (auto lane = lane_of_.find(node.id); lane != lane_of_.end()) {
+      node.lane = lane->second;
+    } else if (parent != kNoIndex) {
+      node.lane = model_->nodes[parent].lane;
+    }
+    if (auto doc = child(element, "documentation")) node.documentation = doc.text().get();
+    default_flow_ids_.push_back(attribute_text(element, "default"));
+    attached_ids_.push_back(attribute_text(element, "attachedToRef"));
+    node.cancel_activity = attribute_text(element, "cancelActivity") != "false";
+    read_event_definition(element, node);
+    read_extensions(element, node);
+    if (node.kind == NodeKind::send_task || node.kind == NodeKind::receive_task) {
+      node.event_name = message_name(node, attribute_text(element, "messageRef"));
+    }
+    if (node.kind == NodeKind::service_task) {
+      node.external = attribute_text(element, "type") == "external";
+      node.topic = attribute_text(element, "topic");
+      if (node.topic.find("token") != std::string::npos) node.topic_script = make_script("return (" + node.topic + ");");
+      if (const auto* payload = node.property("payload"); node.external && payload && !payload->empty()) {
+        node.call_payload = make_script("return (" + *payload + ");");
+      }
+      if (const auto* params = node.property("params"); params && !params->empty()) {
+        node.params_script = make_script("return (" + *params + ");");
+      }
+    }
+    if (node.kind == NodeKind::call_activity) {
+      node.called_element = attribute_text(element, "calledElement");
+      if (const auto* payload = node.property("payload"); payload && !payload->empty()) {
+        node.call_payload = make_script("return (" + *payload + ");");
+      }
+    }
+    if (const auto* input_values = node.property("inputValues"); input_values && !input_values->empty()) {
+      node.input_values = make_script("return (" + *input_values + ");");
+    }
+    for (auto inner : element.children()) {
+      const auto inner_name = local_name(inner.name());
+      if (inner_name == "multiInstanceLoopCharacteristics" || inner_name == "standardLoopCharacteristics") {
+        problem(node.id, "loop and multi-instance characteristics on '" + node.id + "' are not supported");
+      }
+    }
+    if (node.kind == NodeKind::script_task) {
+      auto script = child(element, "script");
+      node.script = make_script(script ? script.text().get() : "");
+    }
+    const std::size_t index = model_->nodes.size();
+    model_->node_index.emplace(node.id, index);
+    model_->nodes.push_back(std::move(node));
+    if (kind.kind == NodeKind::sub_process) read_flow_elements(element, index);
+  }
+
+  void read_event_definition(const pugi::xml_node& element, FlowNode& node) {
+    static const std::map<std::string_view, EventDefinition> kDefinitions = {
+        {"terminateEventDefinition", EventDefinition::terminate},
+        {"errorEventDefinition", EventDefinition::error},
+        {"messageEventDefinition", EventDefinition::message},
+        {"signalEventDefinition", EventDefinition::signal},
+        {"timerEventDefinition", EventDefinition::timer},
+        {"linkEventDefinition", EventDefinition::link}};
+    for (auto inner : element.children()) {
+      const auto name = local_name(inner.name());
+      if (!name.ends_with("EventDefinition")) continue;
+      const auto found = kDefinitions.find(name);
+      if (found == kDefinitions.end()) {
+        problem(node.id, "event definition bpmn:" + std::string(name) + " on '" + node.id + "' is not supported");
+        continue;
+      }
+      node.event = found->second;
+      if (node.event == EventDefinition::link) node.event_name = attribute_text(inner, "name");
+      if (node.event == EventDefinition::message) node.event_name = message_name(node, attribute_text(inner, "messageRef"));
+      if (node.event == EventDefinition::signal) node.event_name = signal_name(node, attribute_text(inner, "signalRef"));
+      if (node.event == EventDefinition::timer) read_timer(inner, node);
+      if (node.event == EventDefinition::error) {
+        const std::string ref = attribute_text(inner, "errorRef");
+        if (ref.empty()) {
+          node.error = BpmnErrorDefinition{};
+        } else if (auto error = errors_.find(ref); error != errors_.end()) {
+          node.error = error->second;
+        } else {
+          problem(node.id, "errorRef '" + ref + "' of '" + node.id + "' names no bpmn:error");
+        }
+      }
+    }
+  }
+
+  // Messages and signals are matched by name; an unresolvable reference is kept as written.
+  std::string message_name(const FlowNode& node, const std::string& ref) {
+    if (ref.empty()) return {};
+    if (auto found = messages_.find(ref); found != messages_.end()) return found->second;
+    problem(node.id, "messageRef '" + ref + "' of '" + node.id + "' names no bpmn:message");
+    return ref;
+  }
+
+  std::string signal_name(const FlowNode& node, const std::string& ref) {
+    if (ref.empty()) return {};
+    if (auto found = signals_.find(ref); found != signals_.end()) return found->second;
+    problem(node.id, "signalRef '" + ref + "' of '" + node.id + "' names no bpmn:signal");
+    return ref;
+  }
+
+  void read_timer(const pugi::xml_node& definition, FlowNode& node) {
+    static const std::map<std::string_view, TimerKind> kKinds = {
+        {"timeDuration", TimerKind::duration}, {"timeDate", TimerKind::date}, {"timeCycle", TimerKind::cycle}};
+    for (auto inner : definition.children()) {
+      const auto found = kKinds.find(local_name(inner.name()));
+      if (found == kKinds.end()) continue;
+      node.timer = found->second;
+      node.timer_value = trim(inner.text().get());
+    }
+  }
+
+  void read_extensions(const pugi::xml_node& element, FlowNode& node) {
+    auto extensions = child(element, "extensionElements");
+    if (!extensions) return;
+    if (auto properties = child(extensions, "properties")) {
+      for (auto property : properties.children()) {
+        if (local_name(property.name()) != "property") continue;
+        node.properties.emplace_back(attribute_text(property, "name"), attribute_text(property, "value"));
+      }
+    }
+    if (auto form_data = child(extensions, "formData")) {
+      for (auto field : form_data.children()) {
+        if (local_name(field.name()) == "formField") node.form_fields.push_back(read_form_field(field, node));
+      }
+    }
+  }
+
+  FormFieldDefinition read_form_field(const pugi::xml_node& field, FlowNode& node) {
+    FormFieldDefinition definition;
+    definition.id = attribute_text(field, "id");
+    definition.type = attribute_text(field, "type");
+    auto optional_expression = [&](std::string_view name) -> std::optional<ExpressionValue> {
+      auto attr = attribute(field, name);
+      if (!attr) return std::nullopt;
+      auto value = make_expression(attr.value());
+      if (value.script) node.has_form_expressions = true;
+      return value;
+    };
+    definition.label = optional_expression("label");
+    definition.default_value = optional_expression("defaultValue");
+    definition.preferred_control = optional_expression("preferredControl");
+    for (auto inner : field.children()) {
+      const auto name = local_name(inner.name());
+      if (name == "value") {
+        definition.enum_values.emplace_back(attribute_text(inner, "id"), attribute_text(inner, "name"));
+      } else if (name == "properties") {
+        for (auto property : inner.children()) {
+          const std::string key = attribute_text(property, "id").empty() ? attribute_text(property, "name")
+                                                                        : attribute_text(property, "id");
+          definition.properties.emplace_back(key, attribute_text(property, "value"));
+          if (key == "preferredControl" && !definition.preferred_control) {
+            definition.preferred_control = make_expression(attribute_text(property, "value"));
+          }
+        }
+      }
+    }
+    return definition;
+  }
+
+  void read_flow(const pugi::xml_node& element, std::size_t parent) {
+    PendingFlow pending;
+    pending.flow.id = attribute_text(element, "id");
+    pending.flow.name = attribute_text(element, "name");
+    pending.source = attribute_text(element, "sourceRef");
+    pending.target = attribute_text(element, "targetRef");
+    pending.parent = parent;
+    if (auto condition = child(element, "conditionExpression")) {
+      pending.flow.condition = make_script("return " + std::string(condition.text().get()));
+    }
+    pending_flows_.push_back(std::move(pending));
+  }
+
+  void link_boundary_events() {
+    for (std::size_t i = 0; i < model_->nodes.size(); ++i) {
+      auto& node = model_->nodes[i];
+      if (node.kind != NodeKind::boundary_event) continue;
+      const auto target = model_->index_of(attached_ids_[i]);
+      if (target == kNoIndex) {
+        problem(node.id, "boundary event '" + node.id + "' is attached to unknown activity '" + attached_ids_[i] + "'");
+        continue;
+      }
+      node.attached_to = target;
+      model_->nodes[target].boundary_events.push_back(i);
+    }
+  }
+
+  void link_flows() {
+    std::unordered_map<std::string, std::size_t> flow_index;
+    for (auto& pending : pending_flows_) {
+      auto& flow = pending.flow;
+      flow.source = model_->index_of(pending.source);
+      flow.target = model_->index_of(pending.target);
+      if (flow.source == kNoIndex || flow.target == kNoIndex) {
+        problem(flow.id, "sequence flow '" + flow.id + "' is dangling: " +
+                             (flow.source == kNoIndex ? "sourceRef '" + pending.source + "'"
+                                                      : "targetRef '" + pending.target + "'") +
+                             " names no flow node");
+        continue;
+      }
+      if (model_->nodes[flow.source].parent != pending.parent || model_->nodes[flow.target].parent != pending.parent) {
+        problem(flow.id, "sequence flow '" + flow.id + "' crosses a sub-process boundary");
+        continue;
+      }
+      const std::size_t index = model_->flows.size();
+      flow_index[flow.id] = index;
+      model_->nodes[flow.source].outgoing.push_back(index);
+      model_->nodes[flow.target].incoming.push_back(index);
+      model_->flows.push_back(std::move(flow));
+    }
+    for (std::size_t i = 0; i < model_->nodes.size(); ++i) {
+      if (default_flow_ids_[i].empty()) continue;
+      auto found = flow_index.find(default_flow_ids_[i]);
+      if (found == flow_index.end() || model_->flows[found->second].source != i) {
+        problem(model_->nodes[i].id, "default flow '" + default_flow_ids_[i] + "' of '" + model_->nodes[i].id +
+                                         "' is not one of its outgoing flows");
+      } else {
+        model_->nodes[i].default_flow = found->second;
+      }
+    }
+  }
+
+  struct PendingFlow {
+    SequenceFlow flow;
+    std::string source;
+    std::string target;
+    std::size_t parent = kNoIndex;
+  };
+
+  const ParseOptions& options_;
+  std::vector<ModelProblem>& problems_;
+  std::shared_ptr<ProcessModel> model_;
+  std::unordered_map<std::string, BpmnErrorDefinition> errors_;
+  std::unordered_map<std::string, std::string> messages_;  // id -> name
+  std::unordered_map<std::string, std::string> signals_;   // id -> name
+  std::unordered_map<std::string, std::string> lane_of_;
+  std::vector<PendingFlow> pending_flows_;
+  std::vector<std::string> default_flow_ids_;
+  std::vector<std::string> attached_ids_;
+};
+
+}  // namespace
+
+ParseOutcome parse_bpmn(std::string_view xml, const ParseOptions& options) {
+  ParseOutcome outcome;
+  Parser parser(options, outcome.problems);
+  auto model = parser.parse(xml);
+  if (model) {
+    model->hash = content_hash(xml);
+    validate_model(*model, options, outcome.problems);
+    for (const auto& node : model->nodes) {
+      if (node.script && !node.script->compile_error.empty()) {
+        outcome.warnings.push_back({node.id, "script of '" + node.id +
+                                                 "' does not compile and fails whenever it runs: " +
+                                                 node.script->compile_error});
+      }
+    }
+  }
+  if (outcome.problems.empty() && model) outcome.model = std::move(model);
+  return outcome;
+}
+
+std::string content_hash(std::string_view xml) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(xml.data(), xml.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xf]);
+  }
+  return hex;
+}
+
+JsonText problems_to_json(const std::vector<ModelProblem>& problems) {
+  JsonText text = "[";
+  for (const auto& problem : problems) {
+    if (text.size() > 1) text += ',';
+    text += "{\"elementId\":" + json_quote(problem.element_id) + ",\"message\":" + json_quote(problem.message) + "}";
+  }
+  return text + "]";
+}
+
+}  // namespace processhost::engine

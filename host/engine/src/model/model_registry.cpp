@@ -1,0 +1,39 @@
+#include "model/model_registry.hpp"
+
+namespace processhost::engine {
+
+void ModelRegistry::add(std::shared_ptr<const ProcessModel> model, const Added& then) {
+  std::lock_guard lock(mutex_);
+  versions_[model->id][model->hash] = model;
+  latest_[model->id] = model;
+  if (then) then(model);
+}
+
+std::shared_ptr<const ProcessModel> ModelRegistry::latest(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto found = latest_.find(id);
+  return found == latest_.end() ? nullptr : found->second;
+}
+
+std::shared_ptr<const ProcessModel> ModelRegistry::version(const std::string& id, const std::string& hash) const {
+  std::lock_guard lock(mutex_);
+  auto found = versions_.find(id);
+  if (found == versions_.end()) return nullptr;
+  auto version = found->second.find(hash);
+  return version == found->second.end() ? nullptr : version->second;
+}
+
+bool ModelRegistry::has_single_version(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto found = versions_.find(id);
+  return found != versions_.end() && found->second.size() == 1;
+}
+
+std::vector<std::shared_ptr<const ProcessModel>> ModelRegistry::latest_models() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<const ProcessModel>> models;
+  for (const auto& [id, model] : latest_) models.push_back(model);
+  return models;
+}
+
+}  // namespace processhost::engine

@@ -1,0 +1,69 @@
+#include "model/model_validator.hpp"
+
+namespace processhost::engine {
+
+void validate_model(ProcessModel& model, const ParseOptions& options, std::vector<ModelProblem>& problems) {
+  auto problem = [&](const std::string& id, std::string message) { problems.push_back({id, std::move(message)}); };
+  if (model.id.empty()) problem("", "the bpmn:process has no id");
+
+  std::vector<std::size_t> sub_process_starts(model.nodes.size(), 0);
+  for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+    auto& node = model.nodes[i];
+    if (node.kind == NodeKind::start_event) {
+      if (node.parent == kNoIndex) {
+        model.start_events.push_back(i);
+      } else {
+        model.nodes[node.parent].start_events.push_back(i);
+      }
+    }
+    if (node.kind == NodeKind::end_event && node.parent == kNoIndex) model.end_events.push_back(i);
+    if (options.supports) {
+      if (auto reason = options.supports(node)) problem(node.id, *reason);
+    }
+    if (node.kind == NodeKind::start_event && !node.incoming.empty()) {
+      problem(node.id, "start event '" + node.id + "' has incoming sequence flows");
+    }
+    if (node.kind == NodeKind::end_event && !node.outgoing.empty()) {
+      problem(node.id, "end event '" + node.id + "' has outgoing sequence flows");
+    }
+    if (node.kind == NodeKind::script_task) {
+      if (!node.script || node.script->source.find_first_not_of(" \t\r\n") == std::string::npos) {
+        problem(node.id, "script task '" + node.id + "' has no script");
+      } else if (options.check_syntax) {
+        // As in the original engine, which compiles scripts when they run: the deploy goes
+        // through and the script task fails with a script error an error boundary can catch.
+        if (auto error = options.check_syntax(node.script->source)) node.script->compile_error = *error;
+      }
+    }
+    if (options.check_syntax) {
+      for (const auto& field : node.form_fields) {
+        for (const auto* value : {&field.label, &field.default_value, &field.preferred_control}) {
+          if (*value && (*value)->script) {
+            if (auto error = options.check_syntax((*value)->script->source)) {
+              problem(node.id, "expression '" + (*value)->text + "' of form field '" + field.id +
+                                   "' does not compile: " + *error);
+            }
+          }
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+    const auto& node = model.nodes[i];
+    if (node.kind == NodeKind::sub_process && node.start_events.empty()) {
+      problem(node.id, "sub-process '" + node.id + "' has no start event");
+    }
+  }
+  if (model.start_events.empty()) problem(model.id, "process '" + model.id + "' has no start event");
+  if (model.end_events.empty()) problem(model.id, "process '" + model.id + "' has no end event");
+  if (options.check_syntax) {
+    for (const auto& flow : model.flows) {
+      if (!flow.condition) continue;
+      if (auto error = options.check_syntax(flow.condition->source)) {
+        problem(flow.id, "condition of sequence flow '" + flow.id + "' does not compile: " + *error);
+      }
+    }
+  }
+}
+
+}  // namespace processhost::engine

@@ -1,0 +1,433 @@
+#include "runtime/executor.hpp"
+
+#include <algorithm>
+
+#include "behaviours/behaviours.hpp"
+#include "model/timer_definition.hpp"
+#include "runtime/uuid.hpp"
+#include "runtime/worker_pool.hpp"
+
+namespace processhost::engine {
+
+JsonText error_to_json(const Error& error) {
+  std::string text = "{\"message\":" + json_quote(error.message) + ",\"code\":";
+  text += error.bpmn_code ? json_quote(*error.bpmn_code) : std::to_string(error.http_status());
+  if (error.bpmn_name) text += ",\"name\":" + json_quote(*error.bpmn_name);
+  if (!error.additional_information.empty()) text += ",\"additionalInformation\":" + error.additional_information;
+  return text + "}";
+}
+
+Error error_from_json(const JsonText& text) {
+  Error error;
+  rapidjson::Document document;
+  if (json_parse(text, document, JsonLimits::for_stored_data()) || !document.IsObject()) {
+    error.message = "the process instance failed";
+    return error;
+  }
+  if (auto message = document.FindMember("message"); message != document.MemberEnd() && message->value.IsString()) {
+    error.message = message->value.GetString();
+  }
+  if (auto code = document.FindMember("code"); code != document.MemberEnd()) {
+    if (code->value.IsString()) {
+      error.bpmn_code = code->value.GetString();
+    } else if (code->value.IsInt()) {
+      error.status = static_cast<ErrorStatus>(code->value.GetInt());
+    }
+  }
+  if (auto name = document.FindMember("name"); name != document.MemberEnd() && name->value.IsString()) {
+    error.bpmn_name = name->value.GetString();
+  }
+  if (auto info = document.FindMember("additionalInformation"); info != document.MemberEnd()) {
+    error.additional_information = json_to_string(info->value);
+  }
+  return error;
+}
+
+Executor::Executor(InstanceState& state, RunEnvironment environment)
+    : state_(state), environment_(environment), previous_version_(state.record.version) {}
+
+void Executor::start(std::size_t start_event, JsonText payload) {
+  Token token;
+  token.payload = std::move(payload);
+  const auto& record = state_.record;
+  emit("process_started", nullptr, {}, token.payload);
+  (void)record;
+  enter({std::move(token), start_event, kNoIndex});
+  drain();
+}
+
+void Executor::resume(std::string_view flow_node_instance_id, JsonText input) {
+  auto found = std::find_if(state_.waiting.begin(), state_.waiting.end(), [&](const Token& token) {
+    return token.flow_node_instance_id == flow_node_instance_id;
+  });
+  if (found == state_.waiting.end()) return;
+  Token token = std::move(*found);
+  state_.waiting.erase(found);
+  if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
+  token.timer_id.clear();
+  const FlowNode& node = model().nodes[token.node];
+  if (node.kind == NodeKind::boundary_event) {
+    fire_boundary(std::move(token), node, std::move(input));
+  } else {
+    drop_boundaries(token.flow_node_instance_id);
+    behaviour_for(node).resume(*this, std::move(token), node, std::move(input));
+  }
+  drain();
+}
+
+bool Executor::fire_timer(const std::string& timer_id) {
+  for (const auto& token : state_.waiting) {
+    if (token.timer_id == timer_id) {
+      const std::string id = token.flow_node_instance_id;
+      resume(id, "{}");
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Executor::fail_waiting(std::string_view flow_node_instance_id, Error error) {
+  auto found = std::find_if(state_.waiting.begin(), state_.waiting.end(), [&](const Token& token) {
+    return token.flow_node_instance_id == flow_node_instance_id;
+  });
+  if (found == state_.waiting.end()) return false;
+  Token token = std::move(*found);
+  state_.waiting.erase(found);
+  if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
+  drop_boundaries(token.flow_node_instance_id);
+  fail(token, model().nodes[token.node], std::move(error));
+  drain();
+  return true;
+}
+
+std::shared_ptr<const ProcessModel> Executor::find_model(const std::string& process_model_id) const {
+  return environment_.find_model ? environment_.find_model(process_model_id) : nullptr;
+}
+
+void Executor::call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called,
+                    std::size_t start_event, JsonText payload) {
+  token.child_instance_id = make_uuid();
+  outcome_.calls.push_back({token.child_instance_id, std::move(called), start_event, std::move(payload)});
+  suspend(std::move(token), node);
+}
+
+bool Executor::child_ended(const std::string& child_instance_id, Result<JsonText> result) {
+  std::string waiting_id;
+  for (const auto& token : state_.waiting) {
+    if (!child_instance_id.empty() && token.child_instance_id == child_instance_id) {
+      waiting_id = token.flow_node_instance_id;
+    }
+  }
+  if (waiting_id.empty()) return false;
+  if (result) {
+    resume(waiting_id, std::move(result.value()));
+    return true;
+  }
+  return fail_waiting(waiting_id, std::move(result).take_error());
+}
+
+void Executor::create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload) {
+  ExternalTaskRecord record;
+  auto& task = record.task;
+  task.id = make_uuid();
+  task.topic = std::move(topic);
+  task.flow_node_instance_id = token.flow_node_instance_id;
+  task.correlation_id = state_.record.correlation_id;
+  task.process_model_id = state_.record.process_model_id;
+  task.process_instance_id = state_.record.id;
+  task.payload = std::move(payload);
+  task.state = "pending";
+  task.created_at_ms = environment_.now_ms;
+  record.owner_identity = state_.record.owner_identity;
+  record.version = 1;
+  outcome_.new_task_topics.push_back(record.task.topic);
+  outcome_.changes.external_tasks.push_back(std::move(record));
+  suspend(std::move(token), node);
+}
+
+Status Executor::arm_timer(Token& token, const FlowNode& node) {
+  auto due = timer_due_at(node, environment_.now_ms);
+  if (!due) return std::move(due).take_error();
+  TimerRecord timer;
+  timer.id = make_uuid();
+  timer.process_instance_id = state_.record.id;
+  timer.flow_node_instance_id = token.flow_node_instance_id;
+  timer.due_at_ms = *due;
+  token.timer_id = timer.id;
+  outcome_.changes.timers_armed.push_back(std::move(timer));
+  return Ok{};
+}
+
+void Executor::publish(EventKind kind, const FlowNode& node, JsonText payload) {
+  outcome_.published.push_back({kind, node.event_name, std::move(payload), node.id});
+}
+
+bool Executor::owner_may_access(const std::string& lane) const {
+  if (lane.empty()) return true;
+  rapidjson::Document owner;
+  if (json_parse(state_.record.owner_identity, owner, JsonLimits::for_stored_data()) || !owner.IsObject()) return false;
+  if (auto super_user = owner.FindMember("superUser");
+      super_user != owner.MemberEnd() && super_user->value.IsBool() && super_user->value.GetBool()) {
+    return true;
+  }
+  auto claims = owner.FindMember("claims");
+  if (claims == owner.MemberEnd() || !claims->value.IsArray()) return false;
+  for (const auto& claim : claims->value.GetArray()) {
+    if (claim.IsString() && claim.GetString() == lane) return true;
+  }
+  return false;
+}
+
+void Executor::push_arrival(Arrival&& arrival) {
+  if (queue_.capacity() == 0) queue_.reserve(4);
+  queue_.push_back(std::move(arrival));
+}
+
+void Executor::drain() {
+  while (queue_head_ < queue_.size() && !stopped()) {
+    Arrival arrival = std::move(queue_[queue_head_++]);
+    // Emptied as soon as drained, so a loop in the model does not grow the vector.
+    if (queue_head_ == queue_.size()) {
+      queue_.clear();
+      queue_head_ = 0;
+    }
+    enter(std::move(arrival));
+  }
+}
+
+void Executor::enter(Arrival&& arrival) {
+  Token& token = arrival.token;
+  token.previous_flow_node_instance_id = std::move(token.flow_node_instance_id);
+  token.flow_node_instance_id = make_uuid();
+  token.entered_at_ms = environment_.now_ms;
+  token.node = arrival.node;
+  const FlowNode& node = model().nodes[arrival.node];
+  behaviour_for(node).activate(*this, std::move(token), node, arrival.via_flow);
+}
+
+void Executor::write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
+                            JsonText error) {
+  auto& records = outcome_.changes.flow_node_instances;
+  // Most runs write a few records: one allocation for them instead of growing 1, 2, 4.
+  if (records.capacity() == 0) records.reserve(4);
+  // Filled in place: a record is 18 strings, moving one costs as much as most of them.
+  FlowNodeInstanceRecord& record = records.emplace_back();
+  record.id = token.flow_node_instance_id;
+  record.process_instance_id = state_.record.id;
+  record.process_model_id = state_.record.process_model_id;
+  record.correlation_id = state_.record.correlation_id;
+  record.owner_user_id = state_.record.owner_user_id;
+  record.flow_node_id = node.id;
+  record.flow_node_name = node.name;
+  record.flow_node_type = node.bpmn_type;
+  record.flow_node_lane = node.lane;
+  if (node.event == EventDefinition::message || node.kind == NodeKind::receive_task ||
+      node.kind == NodeKind::send_task) {
+    record.event_type = "messageEvent";
+  } else if (node.event == EventDefinition::signal) {
+    record.event_type = "signalEvent";
+  } else if (node.event == EventDefinition::timer) {
+    record.event_type = "timerEvent";
+  }
+  if (!record.event_type.empty()) record.event_name = node.event_name;
+  record.state = state;
+  record.previous_flow_node_instance_id = token.previous_flow_node_instance_id;
+  record.token_on_enter = token.payload;
+  record.token_on_exit = std::move(on_exit);
+  record.error = std::move(error);
+  record.created_at_ms = token.entered_at_ms;
+  if (std::string_view(state) != "suspended" && std::string_view(state) != "running") {
+    record.finished_at_ms = environment_.now_ms;
+  }
+}
+
+void Executor::complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit) {
+  write_record(token, node, "finished", payload_on_exit);
+}
+
+void Executor::leave(Token&& token, const FlowNode& node, JsonText result) {
+  JsonText payload = result;
+  leave_with(std::move(token), node, std::move(result), std::move(payload));
+}
+
+void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) {
+  write_record(token, node, "finished", payload);
+  token.record(node.id, std::move(history_entry));
+  token.payload = std::move(payload);
+  if (node.outgoing.size() > 1) {
+    fail(token, node,
+         make_error(ErrorStatus::unprocessable, node.bpmn_type + " '" + node.id +
+                                                    "' has more than one outgoing sequence flow; use a gateway"));
+    return;
+  }
+  if (node.outgoing.empty()) {
+    // An activity without outgoing flow ends its token (implicit end, no end event result).
+    const std::uint64_t scope = token.scope;
+    end_scope_if_done(scope);
+    return;
+  }
+  take_flow(std::move(token), node.outgoing.front());
+}
+
+void Executor::take_flow(Token&& token, std::size_t flow_index) {
+  const std::size_t target = model().flows[flow_index].target;
+  push_arrival({std::move(token), target, flow_index});
+}
+
+void Executor::jump_to(Token&& token, std::size_t node) { push_arrival({std::move(token), node, kNoIndex}); }
+
+void Executor::call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) {
+  outcome_.service_calls.push_back({token.flow_node_instance_id, std::move(method), std::move(arguments)});
+  suspend(std::move(token), node, "running");
+}
+
+void Executor::suspend(Token&& token, const FlowNode& node, const char* record_state) {
+  auto boundaries = watch_boundaries(token, node);
+  if (!boundaries) {
+    fail(token, node, std::move(boundaries).take_error());
+    return;
+  }
+  write_record(token, node, record_state, "null");
+  if (environment_.collect_events && std::string_view(record_state) == "suspended") {
+    const char* kind = node.kind == NodeKind::user_task     ? "user_task_waiting"
+                       : node.kind == NodeKind::manual_task ? "manual_task_waiting"
+                       : node.kind == NodeKind::empty_activity ? "empty_activity_waiting"
+                                                               : "event_waiting";
+    emit(kind, &node, token.flow_node_instance_id, token.payload);
+  }
+  state_.waiting.push_back(std::move(token));
+  park_watchers(std::move(boundaries.value()));
+}
+
+void Executor::reach_end(Token&& token, const FlowNode& node) {
+  write_record(token, node, "finished", token.payload);
+  token.record(node.id, token.payload);
+  if (token.scope == 0) {
+    outcome_.changes.correlation_results.push_back({.correlation_id = state_.record.correlation_id,
+                                                    .process_model_id = state_.record.process_model_id,
+                                                    .process_instance_id = state_.record.id,
+                                                    .end_event_id = node.id,
+                                                    .end_event_lane = node.lane,
+                                                    .token_payload = token.payload,
+                                                    .created_at_ms = environment_.now_ms});
+    outcome_.ends.push_back({node.id, token.payload});
+    emit("end_event_reached", &node, token.flow_node_instance_id, token.payload);
+    return;
+  }
+  for (auto& scope : state_.scopes) {
+    if (scope.id == token.scope) scope.result = token.payload;
+  }
+  end_scope_if_done(token.scope);
+}
+
+void Executor::fail(const Token& token, const FlowNode& node, Error error) {
+  if (stopped()) return;
+  if (catch_error(token, node, error)) return;
+  write_record(token, node, "error", "null", error_to_json(error));
+  failure_ = std::move(error);
+}
+
+void Executor::terminate(const Token& token, const FlowNode& node) {
+  if (stopped()) return;
+  write_record(token, node, "finished", token.payload);
+  terminated_ = true;
+  failure_ = make_error(ErrorStatus::internal, "Process was terminated through TerminateEndEvent '" + node.id + "'");
+}
+
+std::string Executor::identity_json() const {
+  if (identity_json_.empty()) {
+    identity_json_ = "{\"userId\":" + json_quote(state_.record.owner_user_id) +
+                     ",\"token\":\"\",\"identity\":" + state_.record.owner_identity + "}";
+  }
+  return identity_json_;
+}
+
+// Each run marks its worker as blocked for the pool (WorkerPool::LongRun): it may take the
+// whole budget, and other instances' transitions should not wait for it.
+template <typename Run>
+auto Executor::run_scripted(const Token& token, const Script& script, std::string_view origin, Run run) {
+  const std::string token_text = script.uses_token ? token_json(token) : std::string();
+  const std::string identity = script.uses_token ? identity_json() : std::string();
+  ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
+  call.memory_limit_bytes = environment_.script_memory_limit_bytes;
+  const WorkerPool::LongRun long_run;
+  return run(call);
+}
+
+Result<JsonText> Executor::run_script(const Token& token, const Script& script, std::string_view origin) {
+  return run_scripted(token, script, origin, [](const ScriptCall& call) { return engine::run_script(call); });
+}
+
+Result<bool> Executor::run_condition(const Token& token, const Script& script, std::string_view origin) {
+  return run_scripted(token, script, origin, [](const ScriptCall& call) { return engine::run_condition(call); });
+}
+
+Result<JsonText> Executor::run_expression(const Token& token, const Script& script, std::string_view origin) {
+  return run_scripted(token, script, origin, [](const ScriptCall& call) { return engine::run_expression(call); });
+}
+
+void Executor::emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id,
+                    JsonText payload) {
+  if (!environment_.collect_events) return;
+  EngineEvent event;
+  event.kind = kind;
+  event.process_model_id = state_.record.process_model_id;
+  event.process_instance_id = state_.record.id;
+  event.correlation_id = state_.record.correlation_id;
+  if (node) {
+    event.flow_node_id = node->id;
+    event.flow_node_type = node->bpmn_type;
+  }
+  event.flow_node_instance_id = flow_node_instance_id;
+  event.owner_user_id = state_.record.owner_user_id;
+  event.payload = std::move(payload);
+  event.timestamp_ms = environment_.now_ms;
+  outcome_.events.push_back(std::move(event));
+}
+
+void Executor::close_instance() {
+  auto& record = state_.record;
+  if (failure_) {
+    // Everything still waiting ends with the instance.
+    for (const auto& token : state_.waiting) discard_waiting(token, "terminated");
+    for (const auto& scope : state_.scopes) {
+      write_record(sub_process_token(scope), model().nodes[scope.node], "terminated", "null");
+    }
+    state_.waiting.clear();
+    state_.scopes.clear();
+    state_.joins.clear();
+    record.state = terminated_ ? "terminated" : "error";
+    record.error = error_to_json(*failure_);
+    record.finished_at_ms = environment_.now_ms;
+    emit(terminated_ ? "process_terminated" : "process_error", nullptr, {}, record.error);
+    outcome_.failure = failure_;
+  } else if (state_.waiting.empty() && state_.scopes.empty()) {
+    state_.joins.clear();
+    record.state = "finished";
+    record.finished_at_ms = environment_.now_ms;
+    emit("process_finished", nullptr, {},
+         outcome_.ends.empty() ? JsonText("null") : outcome_.ends.back().payload);
+  } else {
+    record.state = "running";
+  }
+  record.runtime_state = record.state == "running" ? serialize_runtime_state(state_) : JsonText("null");
+}
+
+RunOutcome Executor::finish() && {
+  close_instance();
+  // A task that ended in the run that started it (its scope cancelled, the instance failed)
+  // needs no call.
+  std::erase_if(outcome_.service_calls,
+                [&](const ServiceCallRequest& call) { return !state_.find_waiting(call.flow_node_instance_id); });
+  state_.record.version = previous_version_ + 1;
+  outcome_.changes.expected_version = previous_version_;
+  // The state keeps its record for the next transition but never reads its runtime state
+  // text again (a restore reads the store's): that part moves instead of being copied.
+  JsonText runtime_state = std::move(state_.record.runtime_state);
+  state_.record.runtime_state = "null";
+  outcome_.changes.instance = state_.record;
+  outcome_.changes.instance.runtime_state = std::move(runtime_state);
+  return std::move(outcome_);
+}
+
+}  // namespace processhost::engine

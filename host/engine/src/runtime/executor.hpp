@@ -1,0 +1,187 @@
+#pragma once
+// Runs one trigger (start, finish a task, ...) on one instance until every token waits or
+// ends, and collects what changed into one ChangeSet. Single-threaded: the engine calls it
+// on the instance's strand. What an element does lives in its behaviour (behaviours/); the
+// executor owns the arrival queue, flow node records, scopes, boundary events, error routing
+// and the instance's end.
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "behaviours/element_context.hpp"
+#include "instance/instance_state.hpp"
+#include "processhost/engine/engine.hpp"
+#include "processhost/logger.hpp"
+#include "processhost/services/engine.hpp"
+#include "processhost/services/store.hpp"
+#include "scripting/script_runtime.hpp"
+#include "scripting/service_method_registry.hpp"
+
+namespace processhost::engine {
+
+struct RunEnvironment;
+using ModelLookup = std::function<std::shared_ptr<const ProcessModel>(const std::string& process_model_id)>;
+
+// A call activity's child instance, started by the engine after the commit.
+struct CallRequest {
+  std::string child_instance_id;
+  std::shared_ptr<const ProcessModel> model;
+  std::size_t start_event = kNoIndex;
+  JsonText payload;
+};
+
+struct RunEnvironment {
+  ModelLookup find_model;  // latest deployed version of a model, null when unknown
+  const ServiceMethodRegistry* service_methods = nullptr;
+  std::chrono::milliseconds script_budget{1000};
+  std::size_t script_memory_limit_bytes = 64 * 1024 * 1024;
+  Logger* logger = nullptr;
+  std::int64_t now_ms = 0;
+  bool collect_events = false;
+};
+
+struct EndReached {
+  std::string end_event_id;
+  JsonText payload;
+};
+
+// A message or signal thrown in a run; delivered by the engine after the commit.
+struct Publication {
+  EventKind kind = EventKind::message;
+  std::string name;
+  JsonText payload;
+  std::string flow_node_id;
+};
+
+// An asynchronous service method to call after the commit; its task waits as "running".
+struct ServiceCallRequest {
+  std::string flow_node_instance_id;
+  std::string method;  // "module.method"
+  JsonText arguments;
+};
+
+struct RunOutcome {
+  ChangeSet changes;
+  std::vector<Publication> published;
+  std::vector<SendRequest> sends;
+  std::vector<CallRequest> calls;
+  std::vector<ServiceCallRequest> service_calls;
+  std::vector<std::string> new_task_topics;  // topics of external tasks created in this run
+  std::vector<EngineEvent> events;
+  std::vector<EndReached> ends;   // process-level end events reached in this run
+  std::optional<Error> failure;   // the instance failed or was terminated in this run
+};
+
+// {"message", "code", "name"?, "additionalInformation"?}: how a failure is stored.
+JsonText error_to_json(const Error& error);
+// The inverse, for callers waiting on an instance that failed.
+Error error_from_json(const JsonText& text);
+
+// The executor is the one ElementContext: behaviours reach it only through that interface
+// (privately inherited), so the public surface below is what the engine drives.
+class Executor final : private ElementContext {
+ public:
+  Executor(InstanceState& state, RunEnvironment environment);
+
+  void start(std::size_t start_event, JsonText payload);
+  // The token must be waiting (checked by the caller); input is the finish request's result.
+  void resume(std::string_view flow_node_instance_id, JsonText input);
+  // The timer fired: the waiting token that armed it resumes. False when none armed it.
+  bool fire_timer(const std::string& timer_id);
+  void cancel_timer(const std::string& timer_id) { outcome_.changes.timers_cancelled.push_back(timer_id); }
+  // Fails a waiting token (a send task nobody answered). False when it no longer waits.
+  bool fail_waiting(std::string_view flow_node_instance_id, Error error);
+  // The child instance ended: resumes (result) or fails (error) the call activity waiting for it.
+  bool child_ended(const std::string& child_instance_id, Result<JsonText> result);
+  // An external task record changed by this run (finished, failed) goes into its commit.
+  void add_external_task(ExternalTaskRecord task) { outcome_.changes.external_tasks.push_back(std::move(task)); }
+  RunOutcome finish() &&;
+
+ private:
+  // ElementContext (behaviours/element_context.hpp documents each).
+  const ProcessModel& model() const override { return *state_.model; }
+  const ProcessInstanceRecord& instance() const override { return state_.record; }
+  std::vector<JoinState>& joins() override { return state_.joins; }
+  std::shared_ptr<const ProcessModel> find_model(const std::string& process_model_id) const override;
+  const ServiceMethodRegistry* service_methods() const override { return environment_.service_methods; }
+  void leave(Token&& token, const FlowNode& node, JsonText result) override;
+  void leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) override;
+  void complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit) override;
+  void take_flow(Token&& token, std::size_t flow_index) override;
+  void jump_to(Token&& token, std::size_t node) override;
+  void reach_end(Token&& token, const FlowNode& node) override;
+  void enter_sub_process(Token&& token, const FlowNode& node) override;
+  void suspend(Token&& token, const FlowNode& node, const char* record_state = "suspended") override;
+  Status arm_timer(Token& token, const FlowNode& node) override;
+  void call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) override;
+  void create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload) override;
+  void call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,
+            JsonText payload) override;
+  void publish(EventKind kind, const FlowNode& node, JsonText payload) override;
+  void request_send(SendRequest request) override { outcome_.sends.push_back(std::move(request)); }
+  bool owner_may_access(const std::string& lane) const override;
+  void fail(const Token& token, const FlowNode& node, Error error) override;
+  void terminate(const Token& token, const FlowNode& node) override;
+  Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin) override;
+  Result<bool> run_condition(const Token& token, const Script& script, std::string_view origin) override;
+  Result<JsonText> run_expression(const Token& token, const Script& script, std::string_view origin) override;
+
+  bool stopped() const { return failure_.has_value(); }
+
+  struct Arrival {
+    Token token;
+    std::size_t node;
+    std::size_t via_flow;
+  };
+
+  void push_arrival(Arrival&& arrival);
+  void drain();
+  void enter(Arrival&& arrival);
+  void write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
+                    JsonText error = "null");
+  void end_scope_if_done(std::uint64_t scope_id);
+  // Routes error to a matching error boundary event of node or of an enclosing sub-process.
+  bool catch_error(const Token& token, const FlowNode& node, const Error& error);
+  void cancel_scope(std::uint64_t scope_id);
+  // Watcher tokens for the message, signal and timer boundary events of the activity token
+  // is at, timers armed; an invalid boundary timer: its error, and nothing stays armed.
+  Result<std::vector<Token>> watch_boundaries(const Token& token, const FlowNode& node);
+  void park_watchers(std::vector<Token> watchers);
+  // The token that stands for a sub-process in its parent scope, as it entered.
+  static Token sub_process_token(const ScopeState& scope);
+  // An interrupting boundary event fired on a running embedded sub-process: everything
+  // inside it ends.
+  void interrupt_sub_process(const std::string& flow_node_instance_id);
+  // A waiting token leaves without resuming (terminated, interrupted): record and timer.
+  void discard_waiting(const Token& token, const char* state);
+  // Boundary event tokens watching the activity instance end with it.
+  void drop_boundaries(const std::string& activity_instance_id);
+  void fire_boundary(Token&& token, const FlowNode& boundary, JsonText input);
+  bool scope_has_live_tokens(std::uint64_t scope_id) const;
+  void emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
+  void close_instance();
+  std::string identity_json() const;
+  // Runs run(ScriptCall) for script with the token and identity it reads.
+  template <typename Run>
+  auto run_scripted(const Token& token, const Script& script, std::string_view origin, Run run);
+
+  InstanceState& state_;
+  RunEnvironment environment_;
+  // Arrivals in FIFO order from queue_head_ on; a vector (emptied when drained) because a
+  // std::deque allocates its map and a block per Arrival even for the one or two of a run.
+  std::vector<Arrival> queue_;
+  std::size_t queue_head_ = 0;
+  RunOutcome outcome_;
+  std::optional<Error> failure_;
+  bool terminated_ = false;
+  std::int64_t previous_version_ = 0;
+  mutable std::string identity_json_;
+};
+
+}  // namespace processhost::engine

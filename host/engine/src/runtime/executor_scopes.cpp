@@ -1,0 +1,228 @@
+// The executor's scopes and boundaries: embedded sub-processes (enter, end, cancel), the
+// boundary events that watch a waiting activity, and error routing to a matching error
+// boundary event. What ends a token other than its own outgoing flow lives here.
+#include <algorithm>
+
+#include "runtime/executor.hpp"
+#include "runtime/uuid.hpp"
+
+namespace processhost::engine {
+
+void Executor::fire_boundary(Token&& token, const FlowNode& boundary, JsonText input) {
+  if (boundary.cancel_activity) {
+    const std::string activity = token.attached_to;
+    auto found = std::find_if(state_.waiting.begin(), state_.waiting.end(),
+                              [&](const Token& waiting) { return waiting.flow_node_instance_id == activity; });
+    if (found != state_.waiting.end()) {
+      Token interrupted = std::move(*found);
+      state_.waiting.erase(found);
+      discard_waiting(interrupted, "terminated");
+    } else {
+      interrupt_sub_process(activity);
+    }
+    drop_boundaries(activity);
+  }
+  JsonText result = boundary.event == EventDefinition::timer || input.empty() ? JsonText("{}") : std::move(input);
+  token.attached_to.clear();
+  leave(std::move(token), boundary, std::move(result));
+}
+
+Token Executor::sub_process_token(const ScopeState& scope) {
+  return Token{.scope = scope.parent_scope,
+               .node = scope.node,
+               .flow_node_instance_id = scope.flow_node_instance_id,
+               .previous_flow_node_instance_id = scope.previous_flow_node_instance_id,
+               .entered_at_ms = scope.entered_at_ms,
+               .payload = scope.payload_on_enter,
+               // Outside, the token's history is the scope's parent_history (set by callers
+               // that continue it); it watches nothing and waits for no timer or child.
+               .history = {},
+               .attached_to = {},
+               .timer_id = {},
+               .child_instance_id = {}};
+}
+
+void Executor::interrupt_sub_process(const std::string& flow_node_instance_id) {
+  auto scope = std::find_if(state_.scopes.begin(), state_.scopes.end(), [&](const ScopeState& candidate) {
+    return candidate.flow_node_instance_id == flow_node_instance_id;
+  });
+  if (scope == state_.scopes.end()) return;
+  Token outer = sub_process_token(*scope);
+  const FlowNode& sub_process = model().nodes[scope->node];
+  cancel_scope(scope->id);
+  write_record(outer, sub_process, "terminated", "null");
+}
+
+void Executor::discard_waiting(const Token& token, const char* state) {
+  write_record(token, model().nodes[token.node], state, "null");
+  if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
+}
+
+void Executor::drop_boundaries(const std::string& activity_instance_id) {
+  std::vector<Token> dropped;
+  std::erase_if(state_.waiting, [&](Token& token) {
+    if (token.attached_to.empty() || token.attached_to != activity_instance_id) return false;
+    dropped.push_back(std::move(token));
+    return true;
+  });
+  for (const auto& token : dropped) discard_waiting(token, "terminated");
+}
+
+Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const FlowNode& node) {
+  std::vector<Token> boundaries;
+  for (std::size_t index : node.boundary_events) {
+    const FlowNode& boundary = model().nodes[index];
+    if (boundary.event != EventDefinition::message && boundary.event != EventDefinition::signal &&
+        boundary.event != EventDefinition::timer) {
+      continue;
+    }
+    Token watcher = token;
+    watcher.node = index;
+    watcher.previous_flow_node_instance_id = token.flow_node_instance_id;
+    watcher.flow_node_instance_id = make_uuid();
+    watcher.attached_to = token.flow_node_instance_id;
+    if (boundary.event == EventDefinition::timer) {
+      if (auto armed = arm_timer(watcher, boundary); !armed) {
+        for (const auto& armed_before : boundaries) {
+          if (!armed_before.timer_id.empty()) std::erase_if(outcome_.changes.timers_armed, [&](const TimerRecord& t) {
+              return t.id == armed_before.timer_id;
+            });
+        }
+        return std::move(armed).take_error();
+      }
+    }
+    boundaries.push_back(std::move(watcher));
+  }
+  return boundaries;
+}
+
+void Executor::park_watchers(std::vector<Token> watchers) {
+  for (auto& watcher : watchers) {
+    write_record(watcher, model().nodes[watcher.node], "suspended", "null");
+    state_.waiting.push_back(std::move(watcher));
+  }
+}
+
+void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
+  auto boundaries = watch_boundaries(token, node);
+  if (!boundaries) {
+    fail(token, node, std::move(boundaries).take_error());
+    return;
+  }
+  // The inverse of sub_process_token: the scope remembers its outer token as it entered.
+  const ScopeState scope{.id = state_.next_scope_id++,
+                         .parent_scope = token.scope,
+                         .node = token.node,
+                         .flow_node_instance_id = token.flow_node_instance_id,
+                         .previous_flow_node_instance_id = token.previous_flow_node_instance_id,
+                         .entered_at_ms = token.entered_at_ms,
+                         .payload_on_enter = token.payload,
+                         .parent_history = token.history};
+  write_record(token, node, "running", "null");
+  state_.scopes.push_back(scope);
+  park_watchers(std::move(boundaries.value()));
+  // Inside, the history holds the parent's results; the first result is the parent's payload.
+  Token inner = std::move(token);
+  inner.scope = scope.id;
+  push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
+}
+
+bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {
+  for (std::size_t i = queue_head_; i < queue_.size(); ++i) {
+    if (queue_[i].token.scope == scope_id) return true;
+  }
+  for (const auto& token : state_.waiting) {
+    if (token.scope == scope_id) return true;
+  }
+  for (const auto& scope : state_.scopes) {
+    if (scope.parent_scope == scope_id) return true;
+  }
+  return false;
+}
+
+void Executor::end_scope_if_done(std::uint64_t scope_id) {
+  if (scope_id == 0 || scope_has_live_tokens(scope_id)) return;
+  auto found = std::find_if(state_.scopes.begin(), state_.scopes.end(),
+                            [&](const ScopeState& scope) { return scope.id == scope_id; });
+  if (found == state_.scopes.end()) return;
+  ScopeState scope = std::move(*found);
+  state_.scopes.erase(found);
+  std::erase_if(state_.joins, [&](const JoinState& join) { return join.scope == scope_id; });
+  drop_boundaries(scope.flow_node_instance_id);
+  Token token = sub_process_token(scope);
+  token.history = std::move(scope.parent_history);
+  leave(std::move(token), model().nodes[scope.node], std::move(scope.result));
+}
+
+namespace {
+
+// An error boundary without errorRef catches everything; with one, the codes must be equal
+// and, when the definition has a message, the messages too.
+std::size_t matching_boundary(const ProcessModel& model, const FlowNode& activity, const Error& error) {
+  for (std::size_t index : activity.boundary_events) {
+    const auto& boundary = model.nodes[index];
+    if (boundary.event != EventDefinition::error) continue;
+    const auto definition = boundary.error.value_or(BpmnErrorDefinition{});
+    if (definition.code.empty() && definition.name.empty() && definition.message.empty()) return index;
+    if (error.bpmn_code.value_or("") != definition.code) continue;
+    if (!definition.message.empty() && definition.message != error.message) continue;
+    return index;
+  }
+  return kNoIndex;
+}
+
+}  // namespace
+
+bool Executor::catch_error(const Token& token, const FlowNode& node, const Error& error) {
+  const JsonText error_object = error_to_json(error);
+  if (const auto boundary = matching_boundary(model(), node, error); boundary != kNoIndex) {
+    write_record(token, node, "error", "null", error_object);
+    drop_boundaries(token.flow_node_instance_id);
+    Token next = token;
+    next.payload = error_object;
+    jump_to(std::move(next), boundary);
+    return true;
+  }
+  for (std::uint64_t scope_id = token.scope; scope_id != 0;) {
+    auto scope = std::find_if(state_.scopes.begin(), state_.scopes.end(),
+                              [&](const ScopeState& candidate) { return candidate.id == scope_id; });
+    if (scope == state_.scopes.end()) return false;
+    const FlowNode& sub_process = model().nodes[scope->node];
+    const auto boundary = matching_boundary(model(), sub_process, error);
+    if (boundary == kNoIndex) {
+      scope_id = scope->parent_scope;
+      continue;
+    }
+    write_record(token, node, "error", "null", error_object);
+    Token outer = sub_process_token(*scope);
+    outer.history = scope->parent_history;
+    cancel_scope(scope_id);
+    drop_boundaries(outer.flow_node_instance_id);
+    write_record(outer, sub_process, "error", "null", error_object);
+    outer.payload = error_object;
+    jump_to(std::move(outer), boundary);
+    return true;
+  }
+  return false;
+}
+
+void Executor::cancel_scope(std::uint64_t scope_id) {
+  std::vector<std::uint64_t> doomed{scope_id};
+  for (std::size_t i = 0; i < doomed.size(); ++i) {
+    for (const auto& scope : state_.scopes) {
+      if (scope.parent_scope == doomed[i]) doomed.push_back(scope.id);
+    }
+  }
+  auto is_doomed = [&](std::uint64_t id) { return std::find(doomed.begin(), doomed.end(), id) != doomed.end(); };
+  for (const auto& waiting : state_.waiting) {
+    if (is_doomed(waiting.scope)) discard_waiting(waiting, "terminated");
+  }
+  std::erase_if(state_.waiting, [&](const Token& waiting) { return is_doomed(waiting.scope); });
+  queue_.erase(std::remove_if(queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_), queue_.end(),
+                              [&](const Arrival& arrival) { return is_doomed(arrival.token.scope); }),
+               queue_.end());
+  std::erase_if(state_.joins, [&](const JoinState& join) { return is_doomed(join.scope); });
+  std::erase_if(state_.scopes, [&](const ScopeState& scope) { return is_doomed(scope.id); });
+}
+
+}  // namespace processhost::engine

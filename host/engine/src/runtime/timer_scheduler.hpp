@@ -1,0 +1,71 @@
+#pragma once
+// One thread that waits for the earliest due time and hands due work to the workers. Two
+// kinds of work: in-memory jobs at a time (send task retries, cron starts, long-poll
+// deadlines; lost on restart by design), and the store's timers, of which only the earliest
+// due time is kept here: when it passes, scan (given by the engine) asks the store what is
+// due and reports back through scan_done. Also keeps which store timers are being fired and
+// which cron schedule of a model is current.
+//
+// Threading: every member but start/stop is safe from any thread; work and scan never run
+// under the scheduler's lock.
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+namespace processhost::engine {
+
+class TimerScheduler {
+ public:
+  using Post = std::function<void(std::function<void()>)>;
+  using Clock = std::function<std::int64_t()>;  // milliseconds since the epoch
+
+  // scan runs on the timer thread and must end with one scan_done call (from any thread).
+  TimerScheduler(Post post, Clock now, std::function<void()> scan);
+  ~TimerScheduler();
+  TimerScheduler(const TimerScheduler&) = delete;
+  TimerScheduler& operator=(const TimerScheduler&) = delete;
+
+  // Starts the thread; whatever fell due while the host was down is scanned at once.
+  void start();
+  // Stops and joins the thread; scheduled work is dropped.
+  void stop();
+
+  // A store timer is due at due_ms (armed by a commit): scan no later than then.
+  void note_store_due(std::int64_t due_ms);
+  // The scan ended; next_due: when to scan again (nullopt: when a commit says so).
+  void scan_done(std::optional<std::int64_t> next_due);
+  void schedule(std::int64_t due_ms, std::function<void()> work);
+
+  // Each due store timer fires once at a time: false when timer_id is already being fired.
+  bool begin_fire(const std::string& timer_id);
+  void end_fire(const std::string& timer_id);
+
+  // Cron schedules: a new version of a model starts a new generation; older ones stop.
+  std::uint64_t next_cron_generation(const std::string& model_id);
+  bool is_current_cron(const std::string& model_id, std::uint64_t generation);
+
+ private:
+  void loop();
+
+  const Post post_;
+  const Clock now_;
+  const std::function<void()> scan_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wakeup_;
+  bool running_ = false;
+  bool scanning_ = false;
+  std::optional<std::int64_t> next_store_due_;
+  std::multimap<std::int64_t, std::function<void()>> scheduled_;
+  std::set<std::string> in_flight_;
+  std::map<std::string, std::uint64_t> cron_generation_;  // model id -> current schedule
+};
+
+}  // namespace processhost::engine

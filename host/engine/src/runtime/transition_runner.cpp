@@ -1,0 +1,145 @@
+#include "runtime/transition_runner.hpp"
+
+namespace processhost::engine {
+
+TransitionRunner::TransitionRunner(Options options, const ModelRegistry& models,
+                                   std::function<void(std::function<void()>)> post, Committed committed)
+    : options_(options), models_(models), committed_(std::move(committed)), strands_(std::move(post)) {}
+
+void TransitionRunner::open(Store& store) {
+  store_ = &store;
+  accepting_ = true;
+}
+
+void TransitionRunner::refuse_new() { accepting_ = false; }
+
+void TransitionRunner::drain(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(drain_mutex_);
+  drained_.wait_for(lock, timeout, [&] { return in_flight_.load() == 0; });
+}
+
+void TransitionRunner::cache_put(std::shared_ptr<InstanceState> state) {
+  if (options_.cache_capacity == 0) return;
+  std::lock_guard lock(cache_mutex_);
+  const std::string id = state->record.id;
+  if (cache_.insert_or_assign(id, std::move(state)).second) cache_order_.push_back(id);
+  // The order list may hold ids already erased; bound it too.
+  while (cache_.size() > options_.cache_capacity || cache_order_.size() > 2 * options_.cache_capacity) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
+  }
+}
+
+std::shared_ptr<InstanceState> TransitionRunner::cache_get(const std::string& id) {
+  std::lock_guard lock(cache_mutex_);
+  auto found = cache_.find(id);
+  return found == cache_.end() ? nullptr : found->second;
+}
+
+void TransitionRunner::cache_erase(const std::string& id) {
+  std::lock_guard lock(cache_mutex_);
+  cache_.erase(id);
+}
+
+Result<std::shared_ptr<InstanceState>> TransitionRunner::restore(ProcessInstanceRecord record) const {
+  auto state = std::make_shared<InstanceState>();
+  state->model = models_.version(record.process_model_id, record.process_model_hash);
+  if (!state->model) {
+    return make_error(ErrorStatus::internal, "process model " + record.process_model_id + " version " +
+                                                 record.process_model_hash + " of instance " + record.id +
+                                                 " is not deployed");
+  }
+  state->record = std::move(record);
+  auto restored = restore_runtime_state(*state);
+  if (!restored) return std::move(restored).take_error();
+  return state;
+}
+
+void TransitionRunner::load(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done) {
+  if (auto cached = cache_get(instance_id)) {
+    done(std::move(cached));
+    return;
+  }
+  store_->load_instance(instance_id, [this, instance_id, done](Result<std::optional<ProcessInstanceRecord>> loaded) {
+    if (!loaded) return done(std::move(loaded).take_error());
+    if (!loaded.value()) {
+      return done(make_error(ErrorStatus::not_found, "process instance '" + instance_id + "' not found"));
+    }
+    done(restore(std::move(*loaded.value())));
+  });
+}
+
+void TransitionRunner::run(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new,
+                           Transition transition, TransitionDone done) {
+  if (!accepting_) {
+    done(make_error(ErrorStatus::unavailable, "the engine is not running"));
+    return;
+  }
+  ++in_flight_;
+  auto job = std::make_shared<Job>();
+  job->instance_id = instance_id;
+  job->state = std::move(state_for_new);
+  job->transition = std::move(transition);
+  job->done = std::move(done);
+  strands_.run(job->instance_id, [this, job](KeyedSerializer::Release release) {
+    job->release = std::move(release);
+    attempt(job);
+  });
+}
+
+void TransitionRunner::attempt(std::shared_ptr<Job> job) {
+  if (job->state) {
+    build_and_commit(std::move(job));
+    return;
+  }
+  load(job->instance_id, [this, job](Result<std::shared_ptr<InstanceState>> state) {
+    if (!state) return finish_job(job, std::move(state).take_error());
+    job->state = std::move(state.value());
+    build_and_commit(job);
+  });
+}
+
+void TransitionRunner::build_and_commit(std::shared_ptr<Job> job) {
+  auto& result = job->result.emplace(job->transition(*job->state));
+  if (!result) return finish_job(job, std::move(result));
+  auto& outcome = result.value();
+  const bool is_new = outcome.changes.expected_version == 0;
+  std::optional<std::int64_t> earliest_timer;
+  for (const auto& timer : outcome.changes.timers_armed) {
+    if (!earliest_timer || timer.due_at_ms < *earliest_timer) earliest_timer = timer.due_at_ms;
+  }
+  store_->commit(std::move(outcome.changes), [this, job, is_new, earliest_timer](Status committed) {
+    if (!committed) {
+      cache_erase(job->instance_id);
+      if (committed.error().status == ErrorStatus::conflict && !is_new &&
+          job->attempt_number < options_.conflict_retries) {
+        ++job->attempt_number;
+        job->state.reset();
+        job->result.reset();
+        attempt(job);
+        return;
+      }
+      return finish_job(job, std::move(committed).take_error());
+    }
+    if (job->state->record.state == "running") {
+      cache_put(job->state);
+    } else {
+      cache_erase(job->instance_id);
+    }
+    auto& outcome = job->result->value();
+    outcome.changes.instance.state = job->state->record.state;
+    committed_(job->state->record, outcome, earliest_timer);
+    finish_job(job, std::move(*job->result));
+  });
+}
+
+void TransitionRunner::finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome>&& result) {
+  job->done(std::move(result));
+  job->release();
+  if (--in_flight_ == 0) {
+    std::lock_guard lock(drain_mutex_);
+    drained_.notify_all();
+  }
+}
+
+}  // namespace processhost::engine

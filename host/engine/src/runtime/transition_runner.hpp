@@ -1,0 +1,96 @@
+#pragma once
+// Runs transitions: one at a time per instance (a strand per instance id), against the
+// instance's state from the cache or the store, committing each run's change set in one
+// Store::commit and retrying on a version conflict, so a conflict is never shown to callers.
+//
+// Threading: run() and load() are safe from any thread; work runs on the engine's workers
+// (post). committed and done run on the thread that finished the commit.
+// Errors: a refused transition, a failed load or commit reach done as values.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "model/model_registry.hpp"
+#include "runtime/executor.hpp"
+#include "runtime/keyed_serializer.hpp"
+
+namespace processhost::engine {
+
+// Builds the change set of one transition from the instance's current state; an error means
+// the trigger is refused (404, 403, ...) and nothing is committed.
+using Transition = std::function<Result<RunOutcome>(InstanceState& state)>;
+using TransitionDone = std::function<void(Result<RunOutcome>)>;
+
+class TransitionRunner {
+ public:
+  struct Options {
+    std::size_t cache_capacity = 10000;  // running instances kept in memory; 0: none
+    int conflict_retries = 3;
+  };
+  // After a successful commit, before done: what the run published goes out from here.
+  using Committed = std::function<void(const ProcessInstanceRecord& instance, const RunOutcome& outcome,
+                                       std::optional<std::int64_t> earliest_timer)>;
+
+  TransitionRunner(Options options, const ModelRegistry& models, std::function<void(std::function<void()>)> post,
+                   Committed committed);
+
+  // Runs are refused (503) until the engine starts with its store, and again once it stops.
+  void open(Store& store);
+
+  // Runs transition on the instance's strand: load (cache or store), build, commit, retry
+  // on conflict. state_for_new: the state of an instance that does not exist yet.
+  void run(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new, Transition transition,
+           TransitionDone done);
+  // Loads an instance (cache or store) without changing it; not serialised with its runs.
+  // Only after open().
+  void load(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done);
+  // New runs are refused (503) from now on.
+  void refuse_new();
+  // Waits up to timeout for the runs in flight to finish.
+  void drain(std::chrono::milliseconds timeout);
+
+ private:
+  // One trigger on its way through load, build, commit and retries; shared by its callbacks.
+  struct Job {
+    std::string instance_id;
+    std::shared_ptr<InstanceState> state;  // set for a new instance, else loaded per attempt
+    Transition transition;
+    TransitionDone done;
+    KeyedSerializer::Release release;
+    int attempt_number = 0;
+    // The transition's result, kept in place from build to callback: a RunOutcome is large
+    // and every move of it costs.
+    std::optional<Result<RunOutcome>> result;
+  };
+  void attempt(std::shared_ptr<Job> job);
+  void build_and_commit(std::shared_ptr<Job> job);
+  void finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome>&& result);
+  Result<std::shared_ptr<InstanceState>> restore(ProcessInstanceRecord record) const;
+  void cache_put(std::shared_ptr<InstanceState> state);
+  std::shared_ptr<InstanceState> cache_get(const std::string& id);
+  void cache_erase(const std::string& id);
+
+  const Options options_;
+  Store* store_ = nullptr;
+  const ModelRegistry& models_;
+  Committed committed_;
+  KeyedSerializer strands_;
+  std::atomic<bool> accepting_{false};
+  std::atomic<std::size_t> in_flight_{0};
+  std::mutex drain_mutex_;
+  std::condition_variable drained_;
+
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<InstanceState>> cache_;
+  std::deque<std::string> cache_order_;
+};
+
+}  // namespace processhost::engine

@@ -1,0 +1,153 @@
+#include "processhost/engine/memory_store.hpp"
+
+#include "store/instance_tables.hpp"
+#include "store/paging.hpp"
+
+#include <algorithm>
+
+namespace processhost::engine {
+
+MemoryStore::MemoryStore() : tables_(std::make_unique<InstanceTables>()) {}
+
+MemoryStore::~MemoryStore() = default;
+
+void MemoryStore::save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) {
+  {
+    std::lock_guard lock(mutex_);
+    auto key = std::make_pair(definition.process_model_id, definition.hash);
+    definitions_.try_emplace(std::move(key), std::move(definition));
+  }
+  done(Ok{});
+}
+
+void MemoryStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) {
+  std::vector<ProcessDefinitionRecord> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, definition] : definitions_) all.push_back(definition);
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.deployed_at_ms < b.deployed_at_ms; });
+  done(std::move(all));
+}
+
+void MemoryStore::commit(ChangeSet changes, Callback<Ok> done) {
+  std::unique_lock lock(mutex_);
+  if (const auto current = tables_->commit(changes)) {
+    lock.unlock();
+    done(make_error(ErrorStatus::conflict, "process instance " + changes.instance.id + " is at version " +
+                                               std::to_string(*current) + ", expected " +
+                                               std::to_string(changes.expected_version)));
+    return;
+  }
+  for (auto& timer : changes.timers_armed) timers_[timer.id] = std::move(timer);
+  for (const auto& id : changes.timers_cancelled) timers_.erase(id);
+  for (auto& task : changes.external_tasks) external_tasks_[task.task.id] = std::move(task);
+  lock.unlock();
+  done(Ok{});
+}
+
+void MemoryStore::load_instance(std::string process_instance_id,
+                                Callback<std::optional<ProcessInstanceRecord>> done) {
+  std::optional<ProcessInstanceRecord> record;
+  {
+    std::lock_guard lock(mutex_);
+    record = tables_->load(process_instance_id);
+  }
+  done(std::move(record));
+}
+
+void MemoryStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) {
+  std::vector<ProcessInstanceRecord> found;
+  {
+    std::lock_guard lock(mutex_);
+    found = tables_->query(query);
+  }
+  done(take_page(std::move(found), query.page));
+}
+
+void MemoryStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) {
+  std::vector<FlowNodeInstanceRecord> found;
+  {
+    std::lock_guard lock(mutex_);
+    found = tables_->query(query);
+  }
+  done(take_page(std::move(found), query.page));
+}
+
+void MemoryStore::query_results(std::string correlation_id, std::string process_model_id,
+                                Callback<std::vector<CorrelationResultRecord>> done) {
+  std::vector<CorrelationResultRecord> found;
+  {
+    std::lock_guard lock(mutex_);
+    found = tables_->results(correlation_id, process_model_id);
+  }
+  done(std::move(found));
+}
+
+void MemoryStore::due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) {
+  std::vector<TimerRecord> due;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, timer] : timers_) {
+      if (timer.due_at_ms <= until_ms) due.push_back(timer);
+    }
+  }
+  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.due_at_ms < b.due_at_ms; });
+  if (due.size() > max) due.resize(max);
+  done(std::move(due));
+}
+
+void MemoryStore::next_timer_due(Callback<std::optional<std::int64_t>> done) {
+  std::optional<std::int64_t> next;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, timer] : timers_) {
+      if (!next || timer.due_at_ms < *next) next = timer.due_at_ms;
+    }
+  }
+  done(next);
+}
+
+void MemoryStore::lock_external_tasks(std::string topic, std::string worker_id, std::size_t max, std::int64_t now_ms,
+                                      std::int64_t lock_until_ms, Callback<std::vector<ExternalTaskRecord>> done) {
+  std::vector<ExternalTaskRecord> locked;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, record] : external_tasks_) {
+      if (locked.size() >= max) break;
+      auto& task = record.task;
+      if (task.topic != topic || task.state != "pending" || task.lock_expiration_ms > now_ms) continue;
+      task.worker_id = worker_id;
+      task.lock_expiration_ms = lock_until_ms;
+      ++record.version;
+      locked.push_back(record);
+    }
+  }
+  done(std::move(locked));
+}
+
+void MemoryStore::load_external_task(std::string external_task_id, Callback<std::optional<ExternalTaskRecord>> done) {
+  std::optional<ExternalTaskRecord> record;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = external_tasks_.find(external_task_id);
+    if (found != external_tasks_.end()) record = found->second;
+  }
+  done(std::move(record));
+}
+
+void MemoryStore::update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) {
+  std::unique_lock lock(mutex_);
+  auto found = external_tasks_.find(task.task.id);
+  if (found == external_tasks_.end() || found->second.version != expected_version) {
+    lock.unlock();
+    done(make_error(ErrorStatus::conflict, "external task " + task.task.id + " changed meanwhile"));
+    return;
+  }
+  task.version = expected_version + 1;
+  found->second = std::move(task);
+  lock.unlock();
+  done(Ok{});
+}
+
+}  // namespace processhost::engine

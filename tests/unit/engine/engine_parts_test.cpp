@@ -1,0 +1,180 @@
+// The engine's parts on their own: model registry, event bus, start waiters, timer
+// scheduler, external-task pollers.
+
+// GCC 12 reports the Error alternative of Result<std::vector<ExternalTask>> as maybe
+// uninitialized when moved into a callback (the std::variant false positive that
+// engine_external_tasks.cpp names too).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "model/model_registry.hpp"
+#include "runtime/event_bus.hpp"
+#include "runtime/external_task_pollers.hpp"
+#include "runtime/start_waiters.hpp"
+#include "runtime/timer_scheduler.hpp"
+#include "runtime/transition_runner.hpp"
+
+namespace processhost::engine::testing {
+namespace {
+
+std::shared_ptr<const ProcessModel> model(std::string id, std::string hash) {
+  auto model = std::make_shared<ProcessModel>();
+  model->id = std::move(id);
+  model->hash = std::move(hash);
+  return model;
+}
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST(ModelRegistry, KeepsEveryVersionAndTheLatest) {
+  ModelRegistry registry;
+  registry.add(model("p", "h1"));
+  EXPECT_TRUE(registry.has_single_version("p"));
+  std::string seen;
+  registry.add(model("p", "h2"), [&](const std::shared_ptr<const ProcessModel>& added) { seen = added->hash; });
+  EXPECT_EQ(seen, "h2");
+  EXPECT_EQ(registry.latest("p")->hash, "h2");
+  EXPECT_EQ(registry.version("p", "h1")->hash, "h1");
+  EXPECT_FALSE(registry.has_single_version("p"));
+  EXPECT_EQ(registry.latest("q"), nullptr);
+  EXPECT_EQ(registry.version("p", "h3"), nullptr);
+  EXPECT_EQ(registry.latest_models().size(), 1u);
+}
+
+TEST(EventBus, PublishesToListenersUntilRemoved) {
+  EventBus bus;
+  EXPECT_FALSE(bus.has_listeners());
+  std::vector<std::string> kinds;
+  const auto id = bus.add([&](const EngineEvent& event) { kinds.push_back(event.kind); });
+  EXPECT_TRUE(bus.has_listeners());
+  EngineEvent started;
+  started.kind = "process_started";
+  EngineEvent finished;
+  finished.kind = "process_finished";
+  bus.publish(std::vector<EngineEvent>{started, finished});
+  bus.remove(id);
+  EXPECT_FALSE(bus.has_listeners());
+  bus.publish(started);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"process_started", "process_finished"}));
+}
+
+std::shared_ptr<StartWaiter> waiter(StartCallbackType type, std::string end_event, Result<StartResult>& into) {
+  auto waiter = std::make_shared<StartWaiter>();
+  waiter->type = type;
+  waiter->end_event_id = std::move(end_event);
+  waiter->process_instance_id = "i";
+  waiter->done = [&into](Result<StartResult> result) { into = std::move(result); };
+  return waiter;
+}
+
+TEST(StartWaiters, CompleteWhenTheirEndIsReachedOrTheEngineStops) {
+  StartWaiters waiters;
+  Result<StartResult> on_end = make_error(ErrorStatus::request_timeout, "pending");
+  Result<StartResult> on_other = make_error(ErrorStatus::request_timeout, "pending");
+  waiters.add(waiter(StartCallbackType::on_end_event_reached, "e1", on_end));
+  waiters.add(waiter(StartCallbackType::on_end_event_reached, "e2", on_other));
+  RunOutcome outcome;
+  outcome.changes.instance.state = "running";
+  outcome.ends.push_back({"e1", R"({"r":1})"});
+  waiters.notify("i", outcome);
+  ASSERT_TRUE(on_end);
+  EXPECT_EQ(on_end.value().end_event_id, "e1");
+  EXPECT_EQ(on_end.value().token_payload, R"({"r":1})");
+  EXPECT_FALSE(on_other);  // still waiting for e2
+  waiters.fail_all(make_error(ErrorStatus::unavailable, "stopping"));
+  ASSERT_FALSE(on_other);
+  EXPECT_EQ(on_other.error().status, ErrorStatus::unavailable);
+}
+
+TEST(StartWaiters, AnInstanceThatFailsFailsItsWaiters) {
+  StartWaiters waiters;
+  Result<StartResult> result = make_error(ErrorStatus::request_timeout, "pending");
+  waiters.add(waiter(StartCallbackType::on_process_finished, "", result));
+  RunOutcome outcome;
+  outcome.changes.instance.state = "error";
+  outcome.failure = make_error(ErrorStatus::bad_request, "boom");
+  waiters.notify("i", outcome);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().message, "boom");
+}
+
+TEST(TimerScheduler, RunsScheduledWorkAndScansWhenTheStoreIsDue) {
+  std::atomic<int> scans{0};
+  std::promise<void> ran;
+  TimerScheduler* self = nullptr;
+  TimerScheduler timers([](std::function<void()> work) { work(); }, wall_ms,
+                        [&] {
+                          ++scans;
+                          self->scan_done(std::nullopt);
+                        });
+  self = &timers;
+  timers.start();  // scans at once for what fell due while down
+  timers.schedule(wall_ms() + 20, [&] { ran.set_value(); });
+  EXPECT_EQ(ran.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  timers.note_store_due(wall_ms());
+  for (int i = 0; i < 500 && scans.load() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(scans.load(), 2);
+  timers.stop();
+}
+
+TEST(TimerScheduler, FiresAStoreTimerOnceAtATimeAndKeepsTheCurrentCron) {
+  TimerScheduler timers([](std::function<void()>) {}, wall_ms, [] {});
+  EXPECT_TRUE(timers.begin_fire("t"));
+  EXPECT_FALSE(timers.begin_fire("t"));
+  timers.end_fire("t");
+  EXPECT_TRUE(timers.begin_fire("t"));
+  const auto first = timers.next_cron_generation("p");
+  const auto second = timers.next_cron_generation("p");
+  EXPECT_FALSE(timers.is_current_cron("p", first));
+  EXPECT_TRUE(timers.is_current_cron("p", second));
+}
+
+TEST(TransitionRunner, RefusesRunsBeforeTheEngineStartsAndAfterItStops) {
+  ModelRegistry models;
+  TransitionRunner runner({}, models, [](std::function<void()> work) { work(); },
+                          [](const ProcessInstanceRecord&, const RunOutcome&, std::optional<std::int64_t>) {});
+  bool built = false;
+  std::optional<ErrorStatus> refused;
+  auto transition = [&](InstanceState&) -> Result<RunOutcome> {
+    built = true;
+    return RunOutcome{};
+  };
+  runner.run("i", nullptr, transition, [&](Result<RunOutcome> outcome) { refused = outcome.error().status; });
+  EXPECT_EQ(refused, ErrorStatus::unavailable);
+  runner.refuse_new();
+  refused.reset();
+  runner.run("i", nullptr, transition, [&](Result<RunOutcome> outcome) { refused = outcome.error().status; });
+  EXPECT_EQ(refused, ErrorStatus::unavailable);
+  EXPECT_FALSE(built);
+}
+
+TEST(ExternalTaskPollers, WakePollsThePollersOfTheTopicUntilTheyComplete) {
+  std::vector<std::shared_ptr<ExternalTaskPoller>> polled;
+  ExternalTaskPollers pollers([&](std::shared_ptr<ExternalTaskPoller> poller) { polled.push_back(poller); });
+  auto poller = std::make_shared<ExternalTaskPoller>();
+  poller->self = poller;
+  poller->pollers = &pollers;
+  poller->request.topic = "t";
+  std::size_t answered = 99;
+  poller->done = [&](Result<std::vector<ExternalTask>> tasks) { answered = tasks.value().size(); };
+  pollers.add(poller);
+  pollers.wake("other");
+  EXPECT_TRUE(polled.empty());
+  pollers.wake("t");
+  ASSERT_EQ(polled.size(), 1u);
+  poller->complete(std::vector<ExternalTask>{});
+  EXPECT_EQ(answered, 0u);
+  pollers.wake("t");  // a completed poller no longer waits
+  EXPECT_EQ(polled.size(), 1u);
+}
+
+}  // namespace
+}  // namespace processhost::engine::testing
