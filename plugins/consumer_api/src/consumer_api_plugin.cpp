@@ -3,13 +3,17 @@
 #include <memory>
 #include <utility>
 
-#include "openapi.hpp"
-#include "route_descriptor.hpp"
-#include "route_dispatch.hpp"
+#include "openapi_schemas.hpp"
+#include "consumer_api_routes.hpp"
+#include "plugin_common/http_api/route_dispatch.hpp"
 
 namespace processhost::plugins::consumer_api {
 
+using namespace http_api;  // NOLINT(google-build-using-namespace): the shared API code
+
 ConsumerApiPlugin::ConsumerApiPlugin(std::string version) : state_(std::make_shared<ApiState>()) {
+  state_->name = "Consumer API";
+  state_->waits = std::make_shared<http_api::WaitRegistry>(state_->name);
   state_->version = std::move(version);
 }
 

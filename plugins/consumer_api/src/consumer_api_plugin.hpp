@@ -5,10 +5,13 @@
 
 #include <string>
 
-#include "api_state.hpp"
+#include "plugin_common/http_api/api_state.hpp"
 #include "processhost/plugin.hpp"
 
 namespace processhost::plugins::consumer_api {
+
+using http_api::ApiState;
+using http_api::ApiStatePtr;
 
 class ConsumerApiPlugin final : public Plugin {
  public:

@@ -1,11 +1,12 @@
-#include <algorithm>
 #include <string>
 #include <utility>
 
-#include "handlers.hpp"
-#include "route_descriptor.hpp"
+#include "consumer_api_routes.hpp"
+#include "plugin_common/http_api/handlers.hpp"
 
 namespace processhost::plugins::consumer_api {
+
+using namespace http_api;  // NOLINT(google-build-using-namespace): the shared API code
 namespace {
 
 struct Row {
@@ -247,20 +248,6 @@ std::vector<RouteDescriptor> consumer_api_routes() {
   add_external_task_routes(routes, kConsumerApiBase, false);
   add_external_task_routes(routes, kExternalTaskApiBase, true);
   return routes;
-}
-
-std::vector<int> route_statuses(const RouteDescriptor& route) {
-  std::vector<int> statuses{route.success_status};
-  statuses.insert(statuses.end(), route.error_statuses.begin(), route.error_statuses.end());
-  if (route.paged) statuses.push_back(400);
-  if (route.authenticated) {
-    statuses.insert(statuses.end(), {400, 401});
-    if (!route.required_claim.empty()) statuses.push_back(403);
-  }
-  statuses.insert(statuses.end(), {500, 503});
-  std::sort(statuses.begin(), statuses.end());
-  statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
-  return statuses;
 }
 
 }  // namespace processhost::plugins::consumer_api

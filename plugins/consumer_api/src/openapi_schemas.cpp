@@ -1,5 +1,7 @@
 #include "openapi_schemas.hpp"
 
+#include "plugin_common/http_api/openapi.hpp"
+
 namespace processhost::plugins::consumer_api {
 
 std::string_view openapi_components() {
@@ -159,6 +161,19 @@ std::string_view openapi_components() {
       "workerId": {"type": "string"}, "result": {"description": "The task's result; {} when absent"}}}
   }
 })json";
+}
+
+std::string build_openapi_document(const std::vector<RouteDescriptor>& routes, std::string_view version) {
+  std::vector<const http_api::RouteDoc*> docs;
+  docs.reserve(routes.size());
+  for (const auto& route : routes) docs.push_back(&route);
+  return http_api::build_openapi_document(
+      docs, {.title = "ProcessHost Consumer API",
+             .description = "Wire-compatible with the ProcessEngine Consumer API v10. Errors are "
+                            "{\"message\", \"additionalInformation\"}.",
+             .version = version,
+             .components = openapi_components(),
+             .claim_note = ""});
 }
 
 }  // namespace processhost::plugins::consumer_api

@@ -1,5 +1,5 @@
 #pragma once
-// Turns a request's Authorization header into an Identity, with the Consumer API's rules:
+// Turns a request's Authorization header into an Identity, with the rules of the APIs:
 // header missing -> 401 "No auth token provided!", several values (repeated header or a
 // comma in the value) -> 400, anything the identity service rejects -> its error (401).
 // Without an identity service every request runs as the anonymous identity.
@@ -11,7 +11,7 @@
 #include "processhost/services/http.hpp"
 #include "processhost/services/identity.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 inline constexpr std::string_view kNoAuthTokenMessage = "No auth token provided!";
 inline constexpr std::string_view kMultipleAuthValuesMessage =
@@ -24,4 +24,4 @@ Result<Identity> authenticate(const IdentityService* identity_service, const Htt
 // 403 naming the claim in additionalInformation when the identity lacks it.
 std::optional<Error> check_claim(const Identity& identity, std::string_view claim);
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -1,24 +1,29 @@
 #pragma once
-// Engine values -> the Consumer API's JSON (reference 3.2, contracts 10.0.0). Optional
+// Engine values -> the JSON of the Consumer API (reference 3.2, contracts 10.0.0) and of the
+// Management API (contracts 13), which shares these types. Optional
 // fields are omitted when absent; JsonText values are embedded as they are. The
 // totalCount rules of reference 2.5 live here, one function per list type.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "processhost/services/engine.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 // Which list wrapper a task query answers with.
 enum class TaskListKind { user_tasks, manual_tasks, empty_activities, mixed };
 
 std::string application_info_json(std::string_view name, std::string_view version);
-std::string process_model_json(const ProcessModelInfo& model);
+// The model's BPMN document, for the Management API's ProcessModel.xml. Without a lookup
+// (the Consumer API) the field is not written.
+using ModelXmlLookup = std::function<std::string(const ProcessModelInfo&)>;
+std::string process_model_json(const ProcessModelInfo& model, const ModelXmlLookup& xml = {});
 // totalCount: matching models before paging.
-std::string process_model_list_json(const PagedList<ProcessModelInfo>& list);
+std::string process_model_list_json(const PagedList<ProcessModelInfo>& list, const ModelXmlLookup& xml = {});
 std::string start_result_json(const StartResult& result);
 // totalCount: matching instances before paging. owner.token is always "": the API never
 // echoes a token, not even the caller's own.
@@ -38,4 +43,4 @@ bool is_api_form_field_type(std::string_view type);
 // the way JavaScript clients serialise a Date.
 std::string iso8601_utc(std::int64_t epoch_ms);
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -10,11 +10,15 @@
 #include "processhost/logger.hpp"
 #include "processhost/services/engine.hpp"
 #include "processhost/services/identity.hpp"
-#include "wait_registry.hpp"
+#include "plugin_common/http_api/wait_registry.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 struct ApiState {
+  // How messages name the API: "Consumer API", "Management API".
+  std::string name = "API";
+  // When not empty, holding this claim passes every route's claim check.
+  std::string super_claim;
   // Set in start(), before `serving` becomes true; not changed afterwards.
   EngineService* engine = nullptr;
   // Null: no identity service is loaded and the API runs open (anonymous identity).
@@ -30,4 +34,4 @@ struct ApiState {
 
 using ApiStatePtr = std::shared_ptr<ApiState>;
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

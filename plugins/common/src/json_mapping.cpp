@@ -1,4 +1,4 @@
-#include "json_mapping.hpp"
+#include "plugin_common/http_api/json_mapping.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -44,9 +44,10 @@ void write_model_event(Writer& writer, const FlowNodeInfo& node, const std::stri
   writer.EndObject();
 }
 
-void write_model(Writer& writer, const ProcessModelInfo& model) {
+void write_model(Writer& writer, const ProcessModelInfo& model, const ModelXmlLookup& xml) {
   writer.StartObject();
   field(writer, "id", model.id);
+  if (xml) field(writer, "xml", xml(model));
   for (auto [name, events] : {std::pair{"startEvents", &model.start_events}, std::pair{"endEvents", &model.end_events}}) {
     key(writer, name);
     writer.StartArray();
@@ -166,20 +167,20 @@ std::string application_info_json(std::string_view name, std::string_view versio
   return finish(buffer);
 }
 
-std::string process_model_json(const ProcessModelInfo& model) {
+std::string process_model_json(const ProcessModelInfo& model, const ModelXmlLookup& xml) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
-  write_model(writer, model);
+  write_model(writer, model, xml);
   return finish(buffer);
 }
 
-std::string process_model_list_json(const PagedList<ProcessModelInfo>& list) {
+std::string process_model_list_json(const PagedList<ProcessModelInfo>& list, const ModelXmlLookup& xml) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
   writer.StartObject();
   key(writer, "processModels");
   writer.StartArray();
-  for (const auto& model : list.items) write_model(writer, model);
+  for (const auto& model : list.items) write_model(writer, model, xml);
   writer.EndArray();
   total_count(writer, list.total_count);
   writer.EndObject();
@@ -328,4 +329,4 @@ std::string external_task_array_json(const std::vector<ExternalTask>& tasks) {
   return finish(buffer);
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -2,13 +2,13 @@
 #include <string>
 #include <utility>
 
-#include "handler_support.hpp"
-#include "handlers.hpp"
-#include "json_mapping.hpp"
+#include "plugin_common/http_api/respond.hpp"
+#include "plugin_common/http_api/handlers.hpp"
+#include "plugin_common/http_api/json_mapping.hpp"
 #include "processhost/json.hpp"
-#include "request_parsing.hpp"
+#include "plugin_common/http_api/request_parsing.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 RouteHandler application_info_handler() {
   return [](RouteCall& call) {
@@ -90,7 +90,7 @@ void start_checked(const ApiStatePtr& state, const Identity& identity, StartRequ
   auto waits = state->waits;
   auto wait_id = waits->add(responder);
   if (!wait_id) {
-    responder->respond(HttpResponse::error(ErrorStatus::unavailable, "The Consumer API is shutting down."));
+    responder->respond(HttpResponse::error(ErrorStatus::unavailable, "The " + state->name + " is shutting down."));
     return;
   }
   const std::uint64_t id = *wait_id;
@@ -133,7 +133,7 @@ RouteHandler start_process_handler() {
             }
             if (!state->serving.load()) {
               return responder->respond(
-                  HttpResponse::error(ErrorStatus::unavailable, "The Consumer API is shutting down."));
+                  HttpResponse::error(ErrorStatus::unavailable, "The " + state->name + " is shutting down."));
             }
             start_checked(state, identity, std::move(request), responder);
           } catch (const std::exception& exception) {
@@ -164,4 +164,4 @@ RouteHandler correlation_results_handler() {
   };
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

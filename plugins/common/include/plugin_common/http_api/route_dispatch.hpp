@@ -4,12 +4,12 @@
 
 #include <memory>
 
-#include "api_state.hpp"
+#include "plugin_common/http_api/api_state.hpp"
 #include "processhost/services/http.hpp"
-#include "route_descriptor.hpp"
+#include "plugin_common/http_api/route_descriptor.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 HttpHandler make_http_handler(ApiStatePtr state, std::shared_ptr<const RouteDescriptor> route);
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

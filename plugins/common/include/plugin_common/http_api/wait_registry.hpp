@@ -8,17 +8,22 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <utility>
 #include <unordered_map>
 
 #include "processhost/services/engine.hpp"
 #include "processhost/services/http.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 // Thread-safe. Shared by the plugin and the callbacks it hands out (through shared_ptr),
 // so a late engine callback never touches a destroyed plugin.
 class WaitRegistry {
  public:
+  // api_name: how the 503 of close() names the API ("Consumer API").
+  explicit WaitRegistry(std::string api_name = "API") : api_name_(std::move(api_name)) {}
+
   // Registers a wait; nullopt once closed (the caller answers 503 then).
   std::optional<std::uint64_t> add(std::shared_ptr<Responder> responder);
   // Attaches the engine's handle. If the wait is already gone (client left, closed), the
@@ -38,10 +43,11 @@ class WaitRegistry {
     std::shared_ptr<Responder> responder;
     CancelHandle handle;
   };
+  const std::string api_name_;
   mutable std::mutex mutex_;
   std::uint64_t next_id_ = 1;
   bool closed_ = false;
   std::unordered_map<std::uint64_t, Entry> entries_;
 };
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -1,10 +1,10 @@
-#include "authenticator.hpp"
+#include "plugin_common/http_api/authenticator.hpp"
 
 #include <string>
 
 #include "processhost/json.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 Result<Identity> authenticate(const IdentityService* identity_service, const HttpRequest& request) {
   if (identity_service == nullptr) return anonymous_identity();
@@ -33,4 +33,4 @@ std::optional<Error> check_claim(const Identity& identity, std::string_view clai
                     "{\"claim\":" + json_quote(claim) + ",\"userId\":" + json_quote(identity.user_id) + "}");
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -14,7 +14,7 @@
 #include "processhost/services/engine.hpp"
 #include "processhost/services/http.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 // offset/limit: absent = 0; otherwise non-negative decimal integers.
 Result<PageRequest> parse_page(const HttpRequest& request);
@@ -53,4 +53,4 @@ Result<ExternalTaskOutcome> parse_external_task_finish(std::string_view body, co
 Result<ExternalTaskOutcome> parse_bpmn_error(std::string_view body, const JsonLimits& limits = {});
 Result<ExternalTaskOutcome> parse_service_error(std::string_view body, const JsonLimits& limits = {});
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -1,9 +1,9 @@
-#include "wait_registry.hpp"
+#include "plugin_common/http_api/wait_registry.hpp"
 
 #include <utility>
 #include <vector>
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 std::optional<std::uint64_t> WaitRegistry::add(std::shared_ptr<Responder> responder) {
   std::lock_guard lock(mutex_);
@@ -54,7 +54,7 @@ void WaitRegistry::close() {
   for (auto& [id, entry] : entries) {
     if (entry.handle) entry.handle->cancel();
     entry.responder->respond(
-        HttpResponse::error(ErrorStatus::unavailable, "The Consumer API is shutting down; retry against a running host."));
+        HttpResponse::error(ErrorStatus::unavailable, "The " + api_name_ + " is shutting down; retry against a running host."));
   }
 }
 
@@ -63,4 +63,4 @@ std::size_t WaitRegistry::size() const {
   return entries_.size();
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -4,12 +4,12 @@
 #include <string>
 #include <utility>
 
-#include "handler_support.hpp"
-#include "handlers.hpp"
-#include "json_mapping.hpp"
-#include "request_parsing.hpp"
+#include "plugin_common/http_api/respond.hpp"
+#include "plugin_common/http_api/handlers.hpp"
+#include "plugin_common/http_api/json_mapping.hpp"
+#include "plugin_common/http_api/request_parsing.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 namespace {
 
 std::optional<std::string> param_if(bool wanted, const HttpRequest& request, std::string_view name) {
@@ -184,4 +184,4 @@ RouteHandler finish_task_handler(TaskKind kind) {
   };
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -1,5 +1,5 @@
 #pragma once
-// Turning engine completions into responses. The callbacks built here capture only the
+// Turning engine completions into API responses. The callbacks built here capture only the
 // responder (and what the mapping needs), never the plugin, so they are safe to run on
 // an engine thread after the plugin stopped.
 
@@ -11,7 +11,7 @@
 #include "processhost/services/engine.hpp"
 #include "processhost/services/http.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 inline void respond_exception(Responder& responder, const std::exception& exception) {
   responder.respond(HttpResponse::error(ErrorStatus::internal, std::string("Internal error: ") + exception.what()));
@@ -40,4 +40,4 @@ inline Callback<Ok> respond_no_content(std::shared_ptr<Responder> responder) {
   };
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

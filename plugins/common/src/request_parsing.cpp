@@ -1,10 +1,10 @@
-#include "request_parsing.hpp"
+#include "plugin_common/http_api/request_parsing.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <limits>
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 namespace {
 
 Error bad_request(std::string message) { return make_error(ErrorStatus::bad_request, std::move(message)); }
@@ -246,4 +246,4 @@ Result<ExternalTaskOutcome> parse_service_error(std::string_view body, const Jso
   return outcome;
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

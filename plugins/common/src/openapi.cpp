@@ -1,14 +1,13 @@
-#include "openapi.hpp"
+#include "plugin_common/http_api/openapi.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <stdexcept>
 
-#include "openapi_schemas.hpp"
 #include "processhost/json.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 namespace {
 
 using rapidjson::Value;
@@ -58,7 +57,9 @@ std::string_view status_description(int status) {
       {401, "No auth token provided, or the token could not be verified"},
       {403, "The identity lacks a claim (named in additionalInformation) or the lane claim"},
       {404, "Not found"},
+      {409, "Conflict: the process model exists and overwriting was not asked for"},
       {410, "The external task is already finished"},
+      {422, "The BPMN document is invalid; additionalInformation lists every problem"},
       {423, "The external task is locked by another worker"},
       {500, "The process failed while the call waited, or an unexpected error"},
       {503, "The store or the API is unavailable; retry later"},
@@ -67,7 +68,7 @@ std::string_view status_description(int status) {
   return found == kDescriptions.end() ? std::string_view("Error") : found->second;
 }
 
-Value operation(const RouteDescriptor& route, Allocator& allocator) {
+Value operation(const RouteDoc& route, std::string_view claim_note, Allocator& allocator) {
   Value op(rapidjson::kObjectType);
   add(op, "operationId", text(route.operation_id, allocator), allocator);
   Value tags(rapidjson::kArrayType);
@@ -75,7 +76,8 @@ Value operation(const RouteDescriptor& route, Allocator& allocator) {
   add(op, "tags", std::move(tags), allocator);
   add(op, "summary", text(route.summary, allocator), allocator);
   if (!route.required_claim.empty()) {
-    add(op, "description", text("Requires the claim '" + route.required_claim + "'.", allocator), allocator);
+    add(op, "description",
+        text("Requires the claim '" + route.required_claim + "'." + std::string(claim_note), allocator), allocator);
     add(op, "x-required-claim", text(route.required_claim, allocator), allocator);
   }
   if (route.deprecated) add(op, "deprecated", Value(true), allocator);
@@ -168,15 +170,30 @@ std::vector<std::string> path_parameters(std::string_view pattern) {
   return names;
 }
 
-std::string build_openapi_document(const std::vector<RouteDescriptor>& routes, std::string_view version) {
+std::vector<int> route_statuses(const RouteDoc& route) {
+  std::vector<int> statuses{route.success_status};
+  statuses.insert(statuses.end(), route.error_statuses.begin(), route.error_statuses.end());
+  if (route.paged) statuses.push_back(400);
+  if (route.authenticated) {
+    statuses.insert(statuses.end(), {400, 401});
+    if (!route.required_claim.empty()) statuses.push_back(403);
+  }
+  statuses.insert(statuses.end(), {500, 503});
+  std::sort(statuses.begin(), statuses.end());
+  statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
+  return statuses;
+}
+
+std::string build_openapi_document(const std::vector<const RouteDoc*>& routes, const OpenApiInfo& api) {
   rapidjson::Document document(rapidjson::kObjectType);
   auto& allocator = document.GetAllocator();
   rapidjson::Document components;
-  if (auto error = json_parse(openapi_components(), components)) {
+  if (auto error = json_parse(api.components, components)) {
     throw std::logic_error("OpenAPI components are not valid JSON: " + error->message);
   }
   const Value& schemas = components["schemas"];
-  for (const auto& route : routes) {
+  for (const RouteDoc* route_doc : routes) {
+    const RouteDoc& route = *route_doc;
     for (const std::string* schema : {&route.request_schema, &route.response_schema}) {
       if (!schema->empty() && !schemas.HasMember(schema->c_str())) {
         throw std::logic_error("route " + route.operation_id + " names the unknown schema " + *schema);
@@ -186,24 +203,20 @@ std::string build_openapi_document(const std::vector<RouteDescriptor>& routes, s
 
   add(document, "openapi", text("3.0.3", allocator), allocator);
   Value info(rapidjson::kObjectType);
-  add(info, "title", text("ProcessHost Consumer API", allocator), allocator);
-  add(info, "version", text(version, allocator), allocator);
-  add(info, "description",
-      text("Wire-compatible with the ProcessEngine Consumer API v10. Errors are "
-           "{\"message\", \"additionalInformation\"}.",
-           allocator),
-      allocator);
+  add(info, "title", text(api.title, allocator), allocator);
+  add(info, "version", text(api.version, allocator), allocator);
+  add(info, "description", text(api.description, allocator), allocator);
   add(document, "info", std::move(info), allocator);
 
   Value paths(rapidjson::kObjectType);
-  for (const auto& route : routes) {
-    const std::string path = openapi_path(route.pattern);
+  for (const RouteDoc* route : routes) {
+    const std::string path = openapi_path(route->pattern);
     auto item = paths.FindMember(path.c_str());
     if (item == paths.MemberEnd()) {
       add(paths, path, Value(rapidjson::kObjectType), allocator);
       item = paths.FindMember(path.c_str());
     }
-    add(item->value, lower(route.method), operation(route, allocator), allocator);
+    add(item->value, lower(route->method), operation(*route, api.claim_note, allocator), allocator);
   }
   add(document, "paths", std::move(paths), allocator);
   Value copied(components, allocator);
@@ -211,4 +224,4 @@ std::string build_openapi_document(const std::vector<RouteDescriptor>& routes, s
   return json_to_string(document);
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

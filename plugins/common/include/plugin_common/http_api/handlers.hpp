@@ -1,14 +1,14 @@
 #pragma once
-// The route handlers, one factory per kind of route. Each validates what the dispatcher
+// The route handlers the API plugins share, one factory per kind of route. Each validates what the dispatcher
 // has not (path and body), calls the engine and answers from the engine's callback.
 
 #include <optional>
 
-#include "json_mapping.hpp"
+#include "plugin_common/http_api/json_mapping.hpp"
 #include "processhost/services/engine.hpp"
-#include "route_descriptor.hpp"
+#include "plugin_common/http_api/route_descriptor.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
 RouteHandler application_info_handler();
 RouteHandler openapi_handler();
@@ -33,8 +33,4 @@ RouteHandler trigger_event_handler(EventKind kind);
 RouteHandler list_tasks_handler(TaskListKind kind, ListFilter filter);
 RouteHandler finish_task_handler(TaskKind kind);
 
-RouteHandler fetch_and_lock_handler();
-RouteHandler extend_lock_handler();
-RouteHandler complete_external_task_handler(ExternalTaskOutcome::Kind kind);
-
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api
