@@ -191,6 +191,18 @@ std::string build_openapi_document(const std::vector<const RouteDoc*>& routes, c
   if (auto error = json_parse(api.components, components)) {
     throw std::logic_error("OpenAPI components are not valid JSON: " + error->message);
   }
+  if (!api.extra_schemas.empty()) {
+    rapidjson::Document extra;
+    if (auto error = json_parse(api.extra_schemas, extra)) {
+      throw std::logic_error("extra OpenAPI schemas are not valid JSON: " + error->message);
+    }
+    Value& target = components["schemas"];
+    for (auto& member : extra.GetObject()) {
+      target.RemoveMember(member.name.GetString());
+      target.AddMember(Value(member.name, components.GetAllocator()), Value(member.value, components.GetAllocator()),
+                       components.GetAllocator());
+    }
+  }
   const Value& schemas = components["schemas"];
   for (const RouteDoc* route_doc : routes) {
     const RouteDoc& route = *route_doc;

@@ -140,6 +140,23 @@ Result<StartBody> parse_start_body(std::string_view body, const JsonLimits& limi
   return result;
 }
 
+Result<UpdateProcessDefinitionsBody> parse_update_process_definitions(std::string_view body,
+                                                                      const JsonLimits& limits) {
+  constexpr std::string_view kType = "UpdateProcessDefinitionsRequestPayload";
+  rapidjson::Document document;
+  if (auto error = parse_object(body, limits, document, kType)) return *error;
+  auto xml = required_string(document, "xml", kType);
+  if (!xml.ok()) return std::move(xml).take_error();
+  UpdateProcessDefinitionsBody result;
+  result.xml = std::move(xml.value());
+  if (auto overwrite = document.FindMember("overwriteExisting");
+      overwrite != document.MemberEnd() && !overwrite->value.IsNull()) {
+    if (!overwrite->value.IsBool()) return bad_request(field_message(kType, "overwriteExisting", "must be a boolean."));
+    result.overwrite_existing = overwrite->value.GetBool();
+  }
+  return result;
+}
+
 Result<JsonText> parse_user_task_result(std::string_view body, const JsonLimits& limits) {
   if (is_blank(body)) return JsonText("{}");
   rapidjson::Document document;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "api_fixture.hpp"
-#include "openapi_schemas.hpp"
+#include "openapi_document.hpp"
 #include "plugin_common/http_api/openapi.hpp"
 
 namespace processhost::plugins::consumer_api::testing {

@@ -10,6 +10,7 @@
 #include "processhost/logger.hpp"
 #include "processhost/services/engine.hpp"
 #include "processhost/services/identity.hpp"
+#include "processhost/services/store.hpp"
 #include "plugin_common/http_api/wait_registry.hpp"
 
 namespace processhost::plugins::http_api {
@@ -23,6 +24,8 @@ struct ApiState {
   EngineService* engine = nullptr;
   // Null: no identity service is loaded and the API runs open (anonymous identity).
   const IdentityService* identity = nullptr;
+  // The store, where the API shows what only the store keeps (a model's XML); may be null.
+  Store* store = nullptr;
   // The application version reported by /info.
   std::string version;
   // The OpenAPI document, built once in configure().

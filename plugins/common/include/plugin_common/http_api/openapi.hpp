@@ -45,9 +45,15 @@ struct OpenApiInfo {
   std::string_view version;
   // A complete JSON object {"schemas": {...}, "securitySchemes": {...}}; must hold "Error".
   std::string_view components;
+  // A JSON object of schemas added to (or replacing those of) components.schemas; may be empty.
+  std::string_view extra_schemas;
   // Extra text for the claim line of an operation (e.g. a claim that passes every check).
   std::string_view claim_note;
 };
+
+// The JSON schemas of the contract types the Consumer API (reference 3.2) and the Management
+// API share, as the "components" object: {"schemas": {...}, "securitySchemes": {...}}.
+std::string_view contract_components();
 
 // Control plane; throws std::logic_error when a route names a schema the components lack.
 std::string build_openapi_document(const std::vector<const RouteDoc*>& routes, const OpenApiInfo& info);

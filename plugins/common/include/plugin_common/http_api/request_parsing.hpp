@@ -35,6 +35,15 @@ struct StartBody {
 // ProcessStartRequestPayload; an empty body is the empty payload.
 Result<StartBody> parse_start_body(std::string_view body, const JsonLimits& limits = {});
 
+struct UpdateProcessDefinitionsBody {
+  std::string xml;
+  bool overwrite_existing = false;
+};
+// Management API: UpdateProcessDefinitionsRequestPayload {"xml", "overwriteExisting"?}; xml
+// required and non-empty, overwriteExisting a boolean (default false).
+Result<UpdateProcessDefinitionsBody> parse_update_process_definitions(std::string_view body,
+                                                                      const JsonLimits& limits = {});
+
 // UserTaskResult; returns the formFields object as text ("{}" when absent or empty body).
 Result<JsonText> parse_user_task_result(std::string_view body, const JsonLimits& limits = {});
 

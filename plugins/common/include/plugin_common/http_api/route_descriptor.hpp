@@ -32,5 +32,13 @@ struct RouteDescriptor : RouteDoc {
   RouteHandler handler;
 };
 
+// The descriptions of a table, for build_openapi_document; valid while routes is.
+inline std::vector<const RouteDoc*> route_docs(const std::vector<RouteDescriptor>& routes) {
+  std::vector<const RouteDoc*> docs;
+  docs.reserve(routes.size());
+  for (const auto& route : routes) docs.push_back(&route);
+  return docs;
+}
+
 
 }  // namespace processhost::plugins::http_api

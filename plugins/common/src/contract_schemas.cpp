@@ -1,10 +1,8 @@
-#include "openapi_schemas.hpp"
-
 #include "plugin_common/http_api/openapi.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 
-std::string_view openapi_components() {
+std::string_view contract_components() {
   return R"json({
   "securitySchemes": {
     "bearerAuth": {"type": "http", "scheme": "bearer",
@@ -163,17 +161,4 @@ std::string_view openapi_components() {
 })json";
 }
 
-std::string build_openapi_document(const std::vector<RouteDescriptor>& routes, std::string_view version) {
-  std::vector<const http_api::RouteDoc*> docs;
-  docs.reserve(routes.size());
-  for (const auto& route : routes) docs.push_back(&route);
-  return http_api::build_openapi_document(
-      docs, {.title = "ProcessHost Consumer API",
-             .description = "Wire-compatible with the ProcessEngine Consumer API v10. Errors are "
-                            "{\"message\", \"additionalInformation\"}.",
-             .version = version,
-             .components = openapi_components(),
-             .claim_note = ""});
-}
-
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -1,6 +1,6 @@
 #pragma once
-// The JSON schemas of the Consumer API's contract types (reference 3.2), as the
-// "components" object of the OpenAPI document. Route descriptors name them.
+// The Consumer API's OpenAPI document, from its route table and the contract schemas
+// (plugin_common/http_api/openapi.hpp, contract_components()).
 
 #include <string>
 #include <string_view>
@@ -9,9 +9,6 @@
 #include "consumer_api_routes.hpp"
 
 namespace processhost::plugins::consumer_api {
-
-// A complete JSON object: {"schemas": {...}, "securitySchemes": {...}}.
-std::string_view openapi_components();
 
 // The Consumer API's OpenAPI document of exactly these routes. Control plane; throws
 // std::logic_error when a route names an unknown schema.
