@@ -137,17 +137,17 @@ std::vector<RouteCase> slice_routes() {
       {"GET", "/empty_activities/own", read},
       {"GET", "/suspended_tasks", read},
   };
+  const std::string prefixes[] = {"/process_models/sample_process/", "/process_instances/pi1/", "/correlations/c1/",
+                                  "/process_models/sample_process/correlations/c1/"};
   const std::pair<std::string, std::string> areas[] = {
       {"user_tasks", "usertasks"}, {"manual_tasks", "manual_tasks"}, {"empty_activities", "empty_activities"}};
   for (const auto& [segment, finish] : areas) {
-    for (const std::string& prefix : {"/process_models/sample_process/", "/process_instances/pi1/",
-                                      "/correlations/c1/", "/process_models/sample_process/correlations/c1/"}) {
+    for (const auto& prefix : prefixes) {
       routes.push_back({"GET", prefix + segment, read});
     }
     routes.push_back({"POST", "/processes/pi1/correlations/c1/" + finish + "/fni1/finish", read});
   }
-  for (const std::string& prefix : {"/process_models/sample_process/", "/process_instances/pi1/",
-                                    "/correlations/c1/", "/process_models/sample_process/correlations/c1/"}) {
+  for (const auto& prefix : prefixes) {
     routes.push_back({"GET", prefix + "tasks", read});
   }
   return routes;
