@@ -14,8 +14,8 @@ struct TaskArea {
   const char* segment;         // path segment of the lists
   const char* finish_segment;  // path segment of the finish route
   const char* instance_param;
-  const char* noun;            // operation id noun, plural
-  const char* singular;        // operation id noun of the finish route
+  const char* noun;      // operation id noun, plural
+  const char* singular;  // operation id noun of the finish route
   const char* tag;
   const char* list_schema;
   const char* finish_schema;
@@ -33,17 +33,25 @@ void add_task_area(std::vector<RouteDescriptor>& routes, std::string_view base, 
     std::string summary;
     ListFilter filter;
   } lists[] = {
-      {"/process_models/:process_model_id/" + segment, "get" + noun + "ForProcessModel",
-       "Waiting " + std::string(area.tag) + "s of a process model", {.process_model = true}},
-      {"/process_instances/:process_instance_id/" + segment, "get" + noun + "ForProcessInstance",
-       "Waiting " + std::string(area.tag) + "s of a process instance", {.process_instance = true}},
-      {"/correlations/:correlation_id/" + segment, "get" + noun + "ForCorrelation",
-       "Waiting " + std::string(area.tag) + "s of a correlation", {.correlation = true}},
+      {"/process_models/:process_model_id/" + segment,
+       "get" + noun + "ForProcessModel",
+       "Waiting " + std::string(area.tag) + "s of a process model",
+       {.process_model = true}},
+      {"/process_instances/:process_instance_id/" + segment,
+       "get" + noun + "ForProcessInstance",
+       "Waiting " + std::string(area.tag) + "s of a process instance",
+       {.process_instance = true}},
+      {"/correlations/:correlation_id/" + segment,
+       "get" + noun + "ForCorrelation",
+       "Waiting " + std::string(area.tag) + "s of a correlation",
+       {.correlation = true}},
       {"/process_models/:process_model_id/correlations/:correlation_id/" + segment,
        "get" + noun + "ForProcessModelInCorrelation",
        "Waiting " + std::string(area.tag) + "s of a process model in a correlation",
        {.process_model = true, .correlation = true}},
-      {"/" + segment + "/own", "getOwn" + noun, "Waiting " + std::string(area.tag) + "s of instances the caller started",
+      {"/" + segment + "/own",
+       "getOwn" + noun,
+       "Waiting " + std::string(area.tag) + "s of instances the caller started",
        {.own = true}},
   };
   for (const auto& list : lists) {
@@ -55,10 +63,10 @@ void add_task_area(std::vector<RouteDescriptor>& routes, std::string_view base, 
                                   std::string(area.finish_segment) + "/:" + area.instance_param + "/finish";
   const std::string finish_operation = "finish" + std::string(area.singular);
   const std::string finish_summary = "Finishes a waiting " + std::string(area.tag);
-  routes.push_back(no_content(route({"POST", finish_path.c_str(), finish_operation.c_str(), area.tag,
-                                     finish_summary.c_str()},
-                                    finish_task_handler(area.task_kind)),
-                              area.finish_schema, false, {400, 403, 404}));
+  routes.push_back(
+      no_content(route({"POST", finish_path.c_str(), finish_operation.c_str(), area.tag, finish_summary.c_str()},
+                       finish_task_handler(area.task_kind)),
+                 area.finish_schema, false, {400, 403, 404}));
 }
 
 void add_mixed_task_routes(std::vector<RouteDescriptor>& routes, std::string_view base) {
@@ -69,18 +77,26 @@ void add_mixed_task_routes(std::vector<RouteDescriptor>& routes, std::string_vie
     ListFilter filter;
   } lists[] = {
       {"/suspended_tasks", "getAllSuspendedTasks", "Every waiting task the caller may see", {}},
-      {"/process_models/:process_model_id/tasks", "getTasksForProcessModel", "Waiting tasks of a process model",
+      {"/process_models/:process_model_id/tasks",
+       "getTasksForProcessModel",
+       "Waiting tasks of a process model",
        {.process_model = true}},
-      {"/process_instances/:process_instance_id/tasks", "getTasksForProcessInstance",
-       "Waiting tasks of a process instance", {.process_instance = true}},
-      {"/correlations/:correlation_id/tasks", "getTasksForCorrelation", "Waiting tasks of a correlation",
+      {"/process_instances/:process_instance_id/tasks",
+       "getTasksForProcessInstance",
+       "Waiting tasks of a process instance",
+       {.process_instance = true}},
+      {"/correlations/:correlation_id/tasks",
+       "getTasksForCorrelation",
+       "Waiting tasks of a correlation",
        {.correlation = true}},
-      {"/process_models/:process_model_id/correlations/:correlation_id/tasks", "getTasksForProcessModelInCorrelation",
-       "Waiting tasks of a process model in a correlation", {.process_model = true, .correlation = true}},
+      {"/process_models/:process_model_id/correlations/:correlation_id/tasks",
+       "getTasksForProcessModelInCorrelation",
+       "Waiting tasks of a process model in a correlation",
+       {.process_model = true, .correlation = true}},
   };
   for (const auto& list : lists) {
     routes.push_back(paged(make_route(base, {"GET", list.path, list.operation, "Tasks", list.summary},
-                                 list_tasks_handler(TaskListKind::mixed, list.filter), "TaskList")));
+                                      list_tasks_handler(TaskListKind::mixed, list.filter), "TaskList")));
   }
 }
 
@@ -125,8 +141,9 @@ RouteDescriptor openapi_route(std::string_view base) {
 }
 
 RouteDescriptor start_route(std::string_view base) {
-  auto start = make_route(base, {"POST", "/process_models/:process_model_id/start", "startProcessInstance",
-                                 "ProcessModel", "Starts a process instance and answers when the callback type says"},
+  auto start = make_route(base,
+                          {"POST", "/process_models/:process_model_id/start", "startProcessInstance", "ProcessModel",
+                           "Starts a process instance and answers when the callback type says"},
                           start_process_handler(), "ProcessStartResponsePayload");
   start.query = {
       {"start_callback_type", "integer", false,
@@ -145,16 +162,17 @@ void add_event_routes(std::vector<RouteDescriptor>& routes, std::string_view bas
   const auto route = [base](const Row& row, RouteHandler handler, std::string schema = {}) {
     return make_route(base, row, std::move(handler), std::move(schema));
   };
-  routes.push_back(paged(route({"GET", ("/process_models/:process_model_id/" + events).c_str(), "getEventsForProcessModel", "Event",
-                                "Events waiting in instances of a process model"},
+  routes.push_back(paged(route({"GET", ("/process_models/:process_model_id/" + events).c_str(),
+                                "getEventsForProcessModel", "Event", "Events waiting in instances of a process model"},
                                list_events_handler({.process_model = true}), "EventList")));
-  routes.push_back(paged(route({"GET", ("/correlations/:correlation_id/" + events).c_str(), "getEventsForCorrelation", "Event",
-                                "Events waiting in a correlation"},
+  routes.push_back(paged(route({"GET", ("/correlations/:correlation_id/" + events).c_str(), "getEventsForCorrelation",
+                                "Event", "Events waiting in a correlation"},
                                list_events_handler({.correlation = true}), "EventList")));
-  routes.push_back(paged(route({"GET", ("/process_models/:process_model_id/correlations/:correlation_id/" + events).c_str(),
-                                "getEventsForProcessModelInCorrelation", "Event",
-                                "Events waiting in a process model's instances in a correlation"},
-                               list_events_handler({.process_model = true, .correlation = true}), "EventList")));
+  routes.push_back(
+      paged(route({"GET", ("/process_models/:process_model_id/correlations/:correlation_id/" + events).c_str(),
+                   "getEventsForProcessModelInCorrelation", "Event",
+                   "Events waiting in a process model's instances in a correlation"},
+                  list_events_handler({.process_model = true, .correlation = true}), "EventList")));
   routes.push_back(claim(no_content(route({"POST", "/message/:event_name/trigger", "triggerMessageEvent", "Event",
                                            "Sends a message to every instance waiting for it"},
                                           trigger_event_handler(EventKind::message)),
@@ -167,22 +185,22 @@ void add_event_routes(std::vector<RouteDescriptor>& routes, std::string_view bas
                          claims::kTriggerSignals));
 }
 
-
 void add_task_areas(std::vector<RouteDescriptor>& routes, std::string_view base, unsigned own_lists) {
   const bool own_user = (own_lists & task_kind_bit(TaskKind::user_task)) != 0;
   const bool own_manual = (own_lists & task_kind_bit(TaskKind::manual_task)) != 0;
   const bool own_empty = (own_lists & task_kind_bit(TaskKind::empty_activity)) != 0;
-  add_task_area(routes, base, {TaskListKind::user_tasks, TaskKind::user_task, "user_tasks", "usertasks",
-                               "user_task_instance_id", "UserTasks", "UserTask", "UserTask", "UserTaskList",
-                               "UserTaskResult"},
+  add_task_area(routes, base,
+                {TaskListKind::user_tasks, TaskKind::user_task, "user_tasks", "usertasks", "user_task_instance_id",
+                 "UserTasks", "UserTask", "UserTask", "UserTaskList", "UserTaskResult"},
                 own_user);
-  add_task_area(routes, base, {TaskListKind::manual_tasks, TaskKind::manual_task, "manual_tasks", "manual_tasks",
-                               "manual_task_instance_id", "ManualTasks", "ManualTask", "ManualTask", "ManualTaskList",
-                               "EmptyObject"},
+  add_task_area(routes, base,
+                {TaskListKind::manual_tasks, TaskKind::manual_task, "manual_tasks", "manual_tasks",
+                 "manual_task_instance_id", "ManualTasks", "ManualTask", "ManualTask", "ManualTaskList", "EmptyObject"},
                 own_manual);
-  add_task_area(routes, base, {TaskListKind::empty_activities, TaskKind::empty_activity, "empty_activities",
-                               "empty_activities", "empty_activity_instance_id", "EmptyActivities", "EmptyActivity",
-                               "EmptyActivity", "EmptyActivityList", "EmptyObject"},
+  add_task_area(routes, base,
+                {TaskListKind::empty_activities, TaskKind::empty_activity, "empty_activities", "empty_activities",
+                 "empty_activity_instance_id", "EmptyActivities", "EmptyActivity", "EmptyActivity", "EmptyActivityList",
+                 "EmptyObject"},
                 own_empty);
   add_mixed_task_routes(routes, base);
 }

@@ -1,7 +1,7 @@
 #include <exception>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -39,7 +39,8 @@ Callback<T> respond_with_xml(ApiStatePtr state, std::shared_ptr<Responder> respo
     if (!models.ok()) return responder->respond(HttpResponse::error(models.error()));
     auto value = std::make_shared<T>(std::move(models.value()));
     if (state->store == nullptr) {
-      return respond_model_json(*responder, *value, [](const ProcessModelInfo&) { return std::string(); }, to_json);
+      return respond_model_json(
+          *responder, *value, [](const ProcessModelInfo&) { return std::string(); }, to_json);
     }
     state->store->load_definitions(
         [value, responder, to_json](Result<std::vector<ProcessDefinitionRecord>> definitions) {
@@ -68,9 +69,9 @@ std::optional<Error> check_process_ids(const std::vector<std::string>& ids, cons
                       "{\"processModelIds\":[" + list + "]}");
   }
   if (ids.size() == 1 && ids.front() != name) {
-    return make_error(ErrorStatus::unprocessable,
-                      "The ProcessModel contained within the diagram ('" + ids.front() +
-                          "') must also use the name of the ProcessDefinition ('" + name + "').");
+    return make_error(ErrorStatus::unprocessable, "The ProcessModel contained within the diagram ('" + ids.front() +
+                                                      "') must also use the name of the ProcessDefinition ('" + name +
+                                                      "').");
   }
   return std::nullopt;
 }
@@ -79,20 +80,20 @@ void deploy_checked(const ApiStatePtr& state, UpdateProcessDefinitionsBody paylo
                     const std::shared_ptr<Responder>& responder, Result<ProcessModelInfo> existing) {
   if (existing.ok() && !payload.overwrite_existing) {
     return responder->respond(HttpResponse::error(
-        ErrorStatus::conflict, "A ProcessModel named '" + name +
-                                   "' already exists; send overwriteExisting: true to replace it."));
+        ErrorStatus::conflict,
+        "A ProcessModel named '" + name + "' already exists; send overwriteExisting: true to replace it."));
   }
   if (!existing.ok() && existing.error().status != ErrorStatus::not_found) {
     return responder->respond(HttpResponse::error(existing.error()));
   }
   if (!state->serving.load()) {
-    return responder->respond(HttpResponse::error(ErrorStatus::unavailable, "The " + state->name + " is shutting down."));
+    return responder->respond(
+        HttpResponse::error(ErrorStatus::unavailable, "The " + state->name + " is shutting down."));
   }
-  state->engine->deploy(std::move(payload.xml), "management_api:" + name,
-                        [responder](Result<ProcessModelInfo> deployed) {
-                          responder->respond(deployed.ok() ? HttpResponse::no_content()
-                                                           : HttpResponse::error(deployed.error()));
-                        });
+  state->engine->deploy(
+      std::move(payload.xml), "management_api:" + name, [responder](Result<ProcessModelInfo> deployed) {
+        responder->respond(deployed.ok() ? HttpResponse::no_content() : HttpResponse::error(deployed.error()));
+      });
 }
 
 }  // namespace
@@ -102,8 +103,7 @@ RouteHandler list_process_models_with_xml_handler() {
     call.state->engine->list_process_models(
         call.identity, call.page,
         respond_with_xml<PagedList<ProcessModelInfo>>(
-            call.state, call.responder,
-            [](const PagedList<ProcessModelInfo>& list, const ModelXmlLookup& xml) {
+            call.state, call.responder, [](const PagedList<ProcessModelInfo>& list, const ModelXmlLookup& xml) {
               return process_model_list_json(list, xml);
             }));
   };
@@ -113,10 +113,9 @@ RouteHandler get_process_model_with_xml_handler() {
   return [](RouteCall& call) {
     call.state->engine->get_process_model(
         call.identity, std::string(call.request.param("process_model_id")),
-        respond_with_xml<ProcessModelInfo>(call.state, call.responder,
-                                           [](const ProcessModelInfo& model, const ModelXmlLookup& xml) {
-                                             return process_model_json(model, xml);
-                                           }));
+        respond_with_xml<ProcessModelInfo>(
+            call.state, call.responder,
+            [](const ProcessModelInfo& model, const ModelXmlLookup& xml) { return process_model_json(model, xml); }));
   };
 }
 
@@ -132,8 +131,8 @@ RouteHandler update_process_definitions_handler() {
     // engine lists it, only its events are filtered), so the 409 does not depend on lanes.
     call.state->engine->get_process_model(
         call.identity, name,
-        [state = call.state, responder = call.responder, name, payload = std::move(payload.value())](
-            Result<ProcessModelInfo> existing) mutable {
+        [state = call.state, responder = call.responder, name,
+         payload = std::move(payload.value())](Result<ProcessModelInfo> existing) mutable {
           try {
             deploy_checked(state, std::move(payload), name, responder, std::move(existing));
           } catch (const std::exception& exception) {

@@ -12,26 +12,25 @@ using namespace http_api;  // NOLINT(google-build-using-namespace): the shared A
 
 namespace {
 
-RouteDescriptor route(const Row& row, RouteHandler handler, std::string response_schema = {}) {
-  return make_route(kManagementApiBase, row, std::move(handler), std::move(response_schema));
-}
-
 void add_model_routes(std::vector<RouteDescriptor>& routes) {
   routes.push_back(openapi_route(kManagementApiBase));
 
-  routes.push_back(paged(route({"GET", "/process_models", "getProcessModels", "ProcessModel",
-                                "Process models with their BPMN document and the events the caller may access"},
-                               list_process_models_with_xml_handler(), "ProcessModelList")));
-  auto by_id = route({"GET", "/process_models/:process_model_id", "getProcessModelById", "ProcessModel",
-                      "One process model with its BPMN document"},
-                     get_process_model_with_xml_handler(), "ProcessModel");
+  routes.push_back(paged(make_route(kManagementApiBase,
+                                    {"GET", "/process_models", "getProcessModels", "ProcessModel",
+                                     "Process models with their BPMN document and the events the caller may access"},
+                                    list_process_models_with_xml_handler(), "ProcessModelList")));
+  auto by_id = make_route(kManagementApiBase,
+                          {"GET", "/process_models/:process_model_id", "getProcessModelById", "ProcessModel",
+                           "One process model with its BPMN document"},
+                          get_process_model_with_xml_handler(), "ProcessModel");
   by_id.error_statuses = {404};
   routes.push_back(std::move(by_id));
 
-  auto update = claim(no_content(route({"POST", "/process_models/:process_definitions_name/update",
-                                        "updateProcessDefinitionsByName", "ProcessModel",
-                                        "Deploys a BPMN document whose one process is named as in the URL"},
-                                       update_process_definitions_handler()),
+  auto update = claim(no_content(make_route(kManagementApiBase,
+                                            {"POST", "/process_models/:process_definitions_name/update",
+                                             "updateProcessDefinitionsByName", "ProcessModel",
+                                             "Deploys a BPMN document whose one process is named as in the URL"},
+                                            update_process_definitions_handler()),
                                  "UpdateProcessDefinitionsRequestPayload", true, {400, 409, 422}),
                       kWriteProcessModelClaim);
   routes.push_back(std::move(update));

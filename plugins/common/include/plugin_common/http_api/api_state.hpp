@@ -7,11 +7,11 @@
 #include <memory>
 #include <string>
 
+#include "plugin_common/http_api/wait_registry.hpp"
 #include "processhost/logger.hpp"
 #include "processhost/services/engine.hpp"
 #include "processhost/services/identity.hpp"
 #include "processhost/services/store.hpp"
-#include "plugin_common/http_api/wait_registry.hpp"
 
 namespace processhost::plugins::http_api {
 

@@ -5,8 +5,8 @@
 #include <optional>
 
 #include "plugin_common/http_api/json_mapping.hpp"
-#include "processhost/services/engine.hpp"
 #include "plugin_common/http_api/route_descriptor.hpp"
+#include "processhost/services/engine.hpp"
 
 namespace processhost::plugins::http_api {
 

@@ -32,7 +32,7 @@ struct RouteDoc {
   std::string request_schema;  // components/schemas name; empty = no body
   bool request_required = false;
   int success_status = 200;
-  std::string response_schema;  // components/schemas name; empty = no body (204)
+  std::string response_schema;      // components/schemas name; empty = no body (204)
   std::vector<int> error_statuses;  // route-specific statuses; auth and 500/503 are added
 };
 

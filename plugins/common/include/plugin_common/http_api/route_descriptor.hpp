@@ -40,5 +40,4 @@ inline std::vector<const RouteDoc*> route_docs(const std::vector<RouteDescriptor
   return docs;
 }
 
-
 }  // namespace processhost::plugins::http_api

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "plugin_common/http_api/api_state.hpp"
-#include "processhost/services/http.hpp"
 #include "plugin_common/http_api/route_descriptor.hpp"
+#include "processhost/services/http.hpp"
 
 namespace processhost::plugins::http_api {
 

@@ -9,8 +9,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 
 #include "processhost/services/engine.hpp"
 #include "processhost/services/http.hpp"
