@@ -1,32 +1,21 @@
 #pragma once
-// The consumer_api plugin: registers the Consumer API's routes in configure(), finds the
-// engine and (optionally) the identity service in start(), and in stop() turns every
-// route into a 503 and answers every waiting request.
+// The consumer_api plugin: the Consumer API's route table served by the shared ApiPlugin.
 
 #include <string>
 
-#include "api_state.hpp"
-#include "processhost/plugin.hpp"
+#include "plugin_common/http_api/api_plugin.hpp"
 
 namespace processhost::plugins::consumer_api {
 
-class ConsumerApiPlugin final : public Plugin {
+using http_api::ApiState;
+using http_api::ApiStatePtr;
+
+class ConsumerApiPlugin final : public http_api::ApiPlugin {
  public:
   // version: what /info reports.
   explicit ConsumerApiPlugin(std::string version);
-  ~ConsumerApiPlugin() override;
-
-  // Registers every route of consumer_api_routes() and builds the OpenAPI document.
-  void configure(HostContext& context) override;
-  // Requires processhost.engine/1; uses processhost.identity/1 when loaded, else warns
-  // that authentication is off.
-  void start(HostContext& context) override;
-  void stop() noexcept override;
-
-  const ApiStatePtr& state() const { return state_; }
-
- private:
-  ApiStatePtr state_;
+  // The plugin's own version (PROCESSHOST_PLUGIN_VERSION); defined with the entry symbol.
+  ConsumerApiPlugin();
 };
 
 }  // namespace processhost::plugins::consumer_api

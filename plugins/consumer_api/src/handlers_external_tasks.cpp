@@ -1,12 +1,15 @@
 #include <string>
 #include <utility>
 
-#include "handler_support.hpp"
-#include "handlers.hpp"
-#include "json_mapping.hpp"
-#include "request_parsing.hpp"
+#include "plugin_common/http_api/respond.hpp"
+#include "consumer_api_routes.hpp"
+#include "plugin_common/http_api/handlers.hpp"
+#include "plugin_common/http_api/json_mapping.hpp"
+#include "plugin_common/http_api/request_parsing.hpp"
 
 namespace processhost::plugins::consumer_api {
+
+using namespace http_api;  // NOLINT(google-build-using-namespace): the shared API code
 
 RouteHandler fetch_and_lock_handler() {
   return [](RouteCall& call) {

@@ -5,18 +5,13 @@
 #include "processhost/services/engine.hpp"
 
 namespace processhost::plugins::consumer_api {
-namespace {
 
-constexpr const char* kConfigSchema = R"json({"type": "object", "additionalProperties": false, "properties": {}})json";
-
-Plugin* create(HostContext& /*context*/) { return new ConsumerApiPlugin(PROCESSHOST_PLUGIN_VERSION); }
-
-}  // namespace
+ConsumerApiPlugin::ConsumerApiPlugin() : ConsumerApiPlugin(PROCESSHOST_PLUGIN_VERSION) {}
 
 PROCESSHOST_PLUGIN(.name = "consumer_api",
                    .version = PROCESSHOST_PLUGIN_VERSION,
                    .requirements = service_ids<EngineService>,
-                   .config_schema = kConfigSchema,
-                   .create = &create)
+                   .config_schema = http_api::kNoConfigSchema,
+                   .create = &create_plugin<ConsumerApiPlugin>)
 
 }  // namespace processhost::plugins::consumer_api

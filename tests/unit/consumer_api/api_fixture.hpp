@@ -15,6 +15,8 @@
 
 namespace processhost::plugins::consumer_api::testing {
 
+using namespace http_api;  // NOLINT(google-build-using-namespace): the shared API code under test
+
 inline constexpr const char* kVersion = "9.8.7";
 inline const std::string kBase = "/api/consumer/v1";
 

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "json_mapping.hpp"
+#include "plugin_common/http_api/json_mapping.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 namespace {
 
 TEST(JsonMapping, Iso8601MatchesJavaScriptDateJson) {
@@ -52,4 +52,4 @@ TEST(JsonMapping, ApplicationInfo) {
 }
 
 }  // namespace
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

@@ -7,9 +7,12 @@
 #include <vector>
 
 #include "api_fixture.hpp"
-#include "openapi.hpp"
+#include "openapi_document.hpp"
+#include "plugin_common/http_api/openapi.hpp"
 
 namespace processhost::plugins::consumer_api::testing {
+using namespace http_api;  // NOLINT(google-build-using-namespace)
+
 namespace {
 
 std::string lower(std::string text) {

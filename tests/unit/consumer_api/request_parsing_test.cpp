@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "request_parsing.hpp"
+#include "plugin_common/http_api/request_parsing.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::http_api {
 namespace {
 
 HttpRequest with_query(std::vector<std::pair<std::string, std::string>> query) {
@@ -84,4 +84,4 @@ TEST(RequestParsing, ServiceErrorDetailsDefaultToNull) {
 }
 
 }  // namespace
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::http_api

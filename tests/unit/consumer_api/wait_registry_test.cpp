@@ -5,9 +5,11 @@
 
 #include "fakes.hpp"
 #include "mock_engine_service.hpp"
-#include "wait_registry.hpp"
+#include "plugin_common/http_api/wait_registry.hpp"
 
 namespace processhost::plugins::consumer_api::testing {
+
+using http_api::WaitRegistry;
 namespace {
 
 TEST(WaitRegistry, FinishBeforeCancelWinsOnce) {

@@ -1,0 +1,351 @@
+// The management_api plugin in the real host binary, beside iam and consumer_api: deploying
+// over HTTP (204, 409, 422), starting, listing with paging, task lists, and 401/403 on every
+// route of the slice. A second host without iam runs the API open.
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "processhost/testing/host_process.hpp"
+#include "processhost/testing/http_client.hpp"
+
+namespace processhost::management_api_integration {
+namespace {
+
+using processhost::testing::Headers;
+using processhost::testing::HttpReply;
+
+const std::string kBase = "/api/management/v1";
+
+// Argon2id hashes with small limits (fast logins) of "admin-pass" and "nobody-pass".
+constexpr const char* kAdminPassHash =
+    "$argon2id$v=19$m=8,t=1,p=1$uDrHFyFecUNeCBgn/0km4w$uwnToVBjiGPQPTJ3aOLX6Kso+cqEL1EIABbGfqjHTXs";
+constexpr const char* kNobodyPassHash =
+    "$argon2id$v=19$m=8,t=1,p=1$ARSRxbrwJQQoNxehH1uE/Q$EZuR98VKAVyqGcButI/zTgaF0gVZ/9PI4ZS4urTX1lI";
+
+std::string user(const std::string& name, const char* hash, const std::string& claims) {
+  return R"({"username":")" + name + R"(","userId":")" + name + R"(","passwordHash":")" + hash + R"(","claims":[)" +
+         claims + "]}";
+}
+
+std::string users_json() {
+  return R"({"users":[)" + user("manager", kAdminPassHash, R"("can_manage_process_instances")") + "," +
+         user("deployer", kAdminPassHash, R"("can_read_process_model","can_write_process_model")") + "," +
+         user("reader", kAdminPassHash, R"("can_read_process_model")") + "," + user("nobody", kNobodyPassHash, "") +
+         "]}";
+}
+
+std::string host_config(bool with_iam) {
+  std::string plugins = R"({"name":"consumer_api"},{"name":"management_api"})";
+  if (with_iam) {
+    plugins =
+        R"({"name":"iam","config":{"issuer":"mapi-test","secret":"management-api-test-secret-of-32-bytes-at-least",)"
+        R"("usersFile":"users.json"}},)" +
+        plugins;
+  }
+  return R"({"http":{"host":"127.0.0.1","port":0},"log":{"level":"info"},"processModels":[")" +
+         std::string(MAPI_SAMPLE_PROCESS) + R"("],"plugins":[)" + plugins + "]}";
+}
+
+std::string read_model(const std::string& name) {
+  std::ifstream file(std::string(MAPI_MODELS_DIR) + "/" + name + ".bpmn");
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string quoted(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+  return buffer.GetString();
+}
+
+std::string update_body(const std::string& xml, bool overwrite) {
+  return R"({"xml":)" + quoted(xml) + R"(,"overwriteExisting":)" + (overwrite ? "true" : "false") + "}";
+}
+
+rapidjson::Document json(const HttpReply& reply) {
+  rapidjson::Document document;
+  document.Parse(reply.body.c_str());
+  if (document.HasParseError()) ADD_FAILURE() << "not JSON (status " << reply.status << "): " << reply.body;
+  return document;
+}
+
+class ManagementHost {
+ public:
+  explicit ManagementHost(bool with_iam) : dir_(std::make_unique<processhost::testing::TempDir>()) {
+    dir_->write("users.json", users_json());
+    host_ = std::make_unique<processhost::testing::HostProcess>(dir_->write("host.json", host_config(with_iam)));
+    host_->start();
+  }
+  ~ManagementHost() { host_->stop(); }
+  std::uint16_t port() const { return host_->port(); }
+  std::string output() const { return host_->output(); }
+
+  // path after the base; every URL carries offset and limit, as the original's clients send.
+  HttpReply call(const std::string& method, const std::string& path, const Headers& headers = {},
+                 const std::string& body = {}) const {
+    Headers all = headers;
+    if (method == "POST") all.emplace_back("Content-Type", "application/json");
+    const std::string target = kBase + path + (path.find('?') == std::string::npos ? "?" : "&") + "offset=0&limit=0";
+    return processhost::testing::http_request(port(), method, target, body, all);
+  }
+  Headers login(const std::string& name, const std::string& password) const {
+    const std::string credentials = R"({"username":)" + quoted(name) + R"(,"password":)" + quoted(password) + "}";
+    const Headers content_type{{"Content-Type", "application/json"}};
+    auto document = json(processhost::testing::http_request(port(), "POST", "/iam/login", credentials, content_type));
+    if (!document.IsObject() || !document.HasMember("token")) {
+      ADD_FAILURE() << "no token for " << name;
+      return {};
+    }
+    return {{"Authorization", std::string("Bearer ") + document["token"].GetString()}};
+  }
+
+ private:
+  std::unique_ptr<processhost::testing::TempDir> dir_;
+  std::unique_ptr<processhost::testing::HostProcess> host_;
+};
+
+struct RouteCase {
+  std::string method;
+  std::string path;
+  std::string claim;  // what a caller without claims is told is missing
+};
+
+// Every authenticated route of the slice, with sample parameters.
+std::vector<RouteCase> slice_routes() {
+  const std::string read = "can_read_process_model";
+  std::vector<RouteCase> routes = {
+      {"GET", "/process_models", read},
+      {"GET", "/process_models/sample_process", read},
+      {"POST", "/process_models/sample_process/update", "can_write_process_model"},
+      {"POST", "/process_models/sample_process/start", read},
+      {"GET", "/process_models/sample_process/events/waiting", read},
+      {"GET", "/correlations/c1/events/waiting", read},
+      {"GET", "/process_models/sample_process/correlations/c1/events/waiting", read},
+      {"POST", "/message/m1/trigger", "can_trigger_messages"},
+      {"POST", "/signal/s1/trigger", "can_trigger_signals"},
+      {"GET", "/empty_activities/own", read},
+      {"GET", "/suspended_tasks", read},
+  };
+  const std::string prefixes[] = {"/process_models/sample_process/", "/process_instances/pi1/", "/correlations/c1/",
+                                  "/process_models/sample_process/correlations/c1/"};
+  const std::pair<std::string, std::string> areas[] = {
+      {"user_tasks", "usertasks"}, {"manual_tasks", "manual_tasks"}, {"empty_activities", "empty_activities"}};
+  for (const auto& [segment, finish] : areas) {
+    for (const auto& prefix : prefixes) {
+      routes.push_back({"GET", prefix + segment, read});
+    }
+    routes.push_back({"POST", "/processes/pi1/correlations/c1/" + finish + "/fni1/finish", read});
+  }
+  for (const auto& prefix : prefixes) {
+    routes.push_back({"GET", prefix + "tasks", read});
+  }
+  return routes;
+}
+
+class ManagementApiWithIam : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    try {
+      host_ = std::make_unique<ManagementHost>(true);
+    } catch (const std::exception& failure) {
+      start_error_ = failure.what();
+    }
+  }
+  static void TearDownTestSuite() { host_.reset(); }
+  void SetUp() override { ASSERT_TRUE(host_) << "the host did not start: " << start_error_; }
+  void TearDown() override {
+    if (HasFailure() && host_) std::cerr << "host output:\n" << host_->output() << "\n";
+  }
+  static const Headers& manager() {
+    static const Headers headers = host_->login("manager", "admin-pass");
+    return headers;
+  }
+  static const Headers& deployer() {
+    static const Headers headers = host_->login("deployer", "admin-pass");
+    return headers;
+  }
+
+  static std::unique_ptr<ManagementHost> host_;
+  static std::string start_error_;
+};
+
+std::unique_ptr<ManagementHost> ManagementApiWithIam::host_;
+std::string ManagementApiWithIam::start_error_;
+
+TEST_F(ManagementApiWithIam, EveryRouteWithoutATokenIs401) {
+  for (const auto& route : slice_routes()) {
+    auto reply = host_->call(route.method, route.path, {}, "{}");
+    EXPECT_EQ(reply.status, 401) << route.method << " " << route.path;
+    EXPECT_EQ(reply.body, R"({"message":"No auth token provided!"})") << route.path;
+  }
+  EXPECT_EQ(host_->call("GET", "/swagger").status, 200);
+}
+
+TEST_F(ManagementApiWithIam, EveryRouteWithoutItsClaimIs403NamingTheClaim) {
+  const Headers nobody = host_->login("nobody", "nobody-pass");
+  for (const auto& route : slice_routes()) {
+    auto reply = host_->call(route.method, route.path, nobody, "{}");
+    ASSERT_EQ(reply.status, 403) << route.method << " " << route.path << ": " << reply.body;
+    auto body = json(reply);
+    EXPECT_STREQ(body["additionalInformation"]["claim"].GetString(), route.claim.c_str()) << route.path;
+  }
+  const Headers reader = host_->login("reader", "admin-pass");
+  auto update =
+      host_->call("POST", "/process_models/mgmt_deploy/update", reader, update_body(read_model("mgmt_deploy"), true));
+  EXPECT_EQ(update.status, 403) << update.body;
+}
+
+TEST_F(ManagementApiWithIam, DeployOverHttpThenStartIt) {
+  auto deployed = host_->call("POST", "/process_models/mgmt_deploy/update", deployer(),
+                              update_body(read_model("mgmt_deploy"), true));
+  ASSERT_EQ(deployed.status, 204) << deployed.body;
+
+  auto model = host_->call("GET", "/process_models/mgmt_deploy", deployer());
+  ASSERT_EQ(model.status, 200) << model.body;
+  auto body = json(model);
+  EXPECT_STREQ(body["id"].GetString(), "mgmt_deploy");
+  EXPECT_EQ(std::string(body["xml"].GetString()), read_model("mgmt_deploy"));
+  EXPECT_STREQ(body["startEvents"][0]["id"].GetString(), "Start_1");
+
+  auto started = host_->call("POST", "/process_models/mgmt_deploy/start?start_callback_type=2", deployer(),
+                             R"({"correlationId":"mgmt-deploy-1","inputValues":{"answer":42}})");
+  ASSERT_EQ(started.status, 200) << started.body;
+  auto result = json(started);
+  EXPECT_STREQ(result["correlationId"].GetString(), "mgmt-deploy-1");
+  EXPECT_STREQ(result["endEventId"].GetString(), "End_1");
+}
+
+TEST_F(ManagementApiWithIam, TheSuperAdminClaimPassesEveryClaimCheck) {
+  auto deployed = host_->call("POST", "/process_models/mgmt_deploy/update", manager(),
+                              update_body(read_model("mgmt_deploy"), true));
+  EXPECT_EQ(deployed.status, 204) << deployed.body;
+  EXPECT_EQ(host_->call("GET", "/process_models", manager()).status, 200);
+  EXPECT_EQ(host_->call("POST", "/message/nobody_waits/trigger", manager(), "{}").status, 204);
+}
+
+TEST_F(ManagementApiWithIam, AnExistingModelWithoutOverwriteIs409) {
+  auto reply = host_->call("POST", "/process_models/sample_process/update", deployer(),
+                           update_body(read_model("mgmt_deploy"), false));
+  // The name check comes first: this document's process is mgmt_deploy.
+  EXPECT_EQ(reply.status, 422) << reply.body;
+  std::ifstream sample_file(MAPI_SAMPLE_PROCESS);
+  std::stringstream sample;
+  sample << sample_file.rdbuf();
+  auto conflict =
+      host_->call("POST", "/process_models/sample_process/update", deployer(), update_body(sample.str(), false));
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
+  EXPECT_NE(json(conflict)["message"].GetString(), std::string());
+  EXPECT_NE(conflict.body.find("already exists"), std::string::npos) << conflict.body;
+  auto absent = host_->call("POST", "/process_models/sample_process/update", deployer(),
+                            R"({"xml":")"
+                            "\"}");
+  EXPECT_EQ(absent.status, 400) << absent.body;
+}
+
+TEST_F(ManagementApiWithIam, AnInvalidModelIs422ListingEveryProblem) {
+  auto reply = host_->call("POST", "/process_models/mgmt_two_problems/update", deployer(),
+                           update_body(read_model("mgmt_two_problems"), false));
+  ASSERT_EQ(reply.status, 422) << reply.body;
+  auto body = json(reply);
+  ASSERT_TRUE(body.HasMember("additionalInformation")) << reply.body;
+  EXPECT_NE(reply.body.find("Flow_Dangling_1"), std::string::npos) << reply.body;
+  EXPECT_NE(reply.body.find("Flow_Dangling_2"), std::string::npos) << reply.body;
+  EXPECT_EQ(host_->call("GET", "/process_models/mgmt_two_problems", deployer()).status, 404);
+}
+
+// The original's two refusals before deploying: the URL's name against the diagram's process.
+TEST_F(ManagementApiWithIam, AProcessIdOtherThanTheUrlNameOrSeveralProcessesAre422) {
+  const struct {
+    std::string name;
+    std::string model;
+    std::vector<std::string> mentions;
+  } cases[] = {
+      {"another_name", "mgmt_deploy", {"must also use the name", "another_name"}},
+      {"mgmt_two_processes", "mgmt_two_processes", {"more than one ProcessModel", "mgmt_second_process"}},
+  };
+  for (const auto& refused : cases) {
+    auto reply = host_->call("POST", "/process_models/" + refused.name + "/update", deployer(),
+                             update_body(read_model(refused.model), true));
+    ASSERT_EQ(reply.status, 422) << reply.body;
+    for (const auto& text : refused.mentions) EXPECT_NE(reply.body.find(text), std::string::npos) << reply.body;
+    EXPECT_EQ(host_->call("GET", "/process_models/" + refused.name, deployer()).status, 404) << refused.name;
+  }
+}
+
+TEST_F(ManagementApiWithIam, ListPagingWithLimitZeroMeansNoLimit) {
+  ASSERT_EQ(
+      host_
+          ->call("POST", "/process_models/mgmt_deploy/update", deployer(), update_body(read_model("mgmt_deploy"), true))
+          .status,
+      204);
+  auto all = json(host_->call("GET", "/process_models", deployer()));
+  const auto total = all["totalCount"].GetUint();
+  EXPECT_GE(total, 2U);
+  EXPECT_EQ(all["processModels"].Size(), total);
+  auto page = json(processhost::testing::http_request(host_->port(), "GET", kBase + "/process_models?offset=1&limit=1",
+                                                      {}, deployer()));
+  EXPECT_EQ(page["processModels"].Size(), 1U);
+  EXPECT_EQ(page["totalCount"].GetUint(), total);
+  auto bad =
+      processhost::testing::http_request(host_->port(), "GET", kBase + "/process_models?limit=-1", {}, deployer());
+  EXPECT_EQ(bad.status, 400);
+}
+
+TEST_F(ManagementApiWithIam, TaskListsShowAStartedInstancesUserTask) {
+  auto started =
+      host_->call("POST", "/process_models/sample_process/start", manager(), R"({"correlationId":"mgmt-tasks-1"})");
+  ASSERT_EQ(started.status, 200) << started.body;
+  HttpReply tasks;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    tasks = host_->call("GET", "/correlations/mgmt-tasks-1/user_tasks", manager());
+    if (tasks.status == 200 && json(tasks)["userTasks"].Size() == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto body = json(tasks);
+  ASSERT_EQ(body["userTasks"].Size(), 1U) << tasks.body;
+  EXPECT_STREQ(body["userTasks"][0]["id"].GetString(), "UserTask_1");
+  const std::string pi = body["userTasks"][0]["processInstanceId"].GetString();
+  const std::string fni = body["userTasks"][0]["flowNodeInstanceId"].GetString();
+  auto mixed = json(host_->call("GET", "/process_instances/" + pi + "/tasks", manager()));
+  EXPECT_EQ(mixed["tasks"].Size(), 1U);
+  auto finished = host_->call("POST", "/processes/" + pi + "/correlations/mgmt-tasks-1/usertasks/" + fni + "/finish",
+                              manager(), R"({"formFields":{"TaskWasSuccessful":true}})");
+  EXPECT_EQ(finished.status, 204) << finished.body;
+}
+
+TEST_F(ManagementApiWithIam, SwaggerDescribesTheServedRoutesBesideTheConsumerApi) {
+  auto reply = host_->call("GET", "/swagger");
+  ASSERT_EQ(reply.status, 200);
+  auto document = json(reply);
+  EXPECT_TRUE(document["paths"].HasMember("/api/management/v1/process_models/{process_definitions_name}/update"));
+  EXPECT_TRUE(document["components"]["schemas"]["ProcessModel"]["properties"].HasMember("xml"));
+  EXPECT_EQ(processhost::testing::http_request(host_->port(), "GET", "/api/consumer/v1/info").status, 200);
+}
+
+TEST(ManagementApiOpen, WithoutAnIdentityServiceEveryRequestRunsAnonymously) {
+  ManagementHost host(false);
+  EXPECT_NE(host.output().find("every Management API request runs as the anonymous identity"), std::string::npos)
+      << host.output();
+  auto models = host.call("GET", "/process_models");
+  EXPECT_EQ(models.status, 200) << models.body;
+  auto deployed =
+      host.call("POST", "/process_models/mgmt_deploy/update", {}, update_body(read_model("mgmt_deploy"), false));
+  EXPECT_EQ(deployed.status, 204) << deployed.body;
+}
+
+}  // namespace
+}  // namespace processhost::management_api_integration
