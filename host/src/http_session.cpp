@@ -232,6 +232,12 @@ void HttpSession::handle_request(Request request) {
     return;
   }
   converted.params = std::move(match.params);
+  // A route that takes larger bodies (a deploy) takes strings as long as its body: the
+  // document it carries is one JSON string.
+  if (match.options.max_body_bytes) {
+    auto& max_string = converted.json_limits.max_string_bytes;
+    max_string = std::max(max_string, *match.options.max_body_bytes);
+  }
 
   Slot slot;
   slot.id = next_slot_id_++;

@@ -22,7 +22,8 @@ void ApiPlugin::configure(HostContext& context) {
   state_->openapi_document = definition_.openapi(routes, state_->version);
   for (auto& route : routes) {
     auto descriptor = std::make_shared<const RouteDescriptor>(std::move(route));
-    context.http().add_route(descriptor->method, descriptor->pattern, make_http_handler(state_, descriptor));
+    context.http().add_route(descriptor->method, descriptor->pattern, make_http_handler(state_, descriptor),
+                             descriptor->options);
   }
   context.logger().info("registered " + std::to_string(routes.size()) + " routes under " + definition_.bases);
 }

@@ -33,6 +33,7 @@ void add_model_routes(std::vector<RouteDescriptor>& routes) {
                                             update_process_definitions_handler()),
                                  "UpdateProcessDefinitionsRequestPayload", true, {400, 409, 422}),
                       kWriteProcessModelClaim);
+  update.options.max_body_bytes = kMaxDeployBodyBytes;
   routes.push_back(std::move(update));
 
   routes.push_back(start_route(kManagementApiBase));

@@ -2,6 +2,7 @@
 // The Management API's route table (contracts 13, base /api/management/v1: the routes the
 // engine service can serve) and the handlers only it has.
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -13,6 +14,9 @@ using http_api::RouteDescriptor;
 using http_api::RouteHandler;
 
 inline constexpr const char* kManagementApiBase = "/api/management/v1";
+// Largest deploy request (the update route): BPMN documents with their diagrams outgrow the
+// host's default body limit; one JSON string of the body may be as long.
+inline constexpr std::size_t kMaxDeployBodyBytes = 16 * 1024 * 1024;
 
 // Claims of the original Management API. The super-admin claim passes every check; reading
 // covers every route that does not deploy, trigger or need its own claim.

@@ -229,6 +229,24 @@ TEST_F(ManagementApiWithIam, DeployOverHttpThenStartIt) {
   EXPECT_STREQ(result["endEventId"].GetString(), "End_1");
 }
 
+// A BPMN document over the host's 1 MiB body and JSON-string defaults deploys: the update
+// route takes up to 16 MiB. Other routes keep the default (a 3 MiB start body is 413).
+TEST_F(ManagementApiWithIam, ADocumentOverTheDefaultBodyLimitDeploys) {
+  std::string xml = read_model("mgmt_deploy");
+  const auto declaration_end = xml.find("?>");
+  ASSERT_NE(declaration_end, std::string::npos);
+  xml.insert(declaration_end + 2, "\n<!-- " + std::string(3 * 1024 * 1024, 'x') + " -->");
+  auto deployed = host_->call("POST", "/process_models/mgmt_deploy/update", deployer(), update_body(xml, true));
+  EXPECT_EQ(deployed.status, 204) << deployed.body.substr(0, 500);
+  auto model = host_->call("GET", "/process_models/mgmt_deploy", deployer());
+  ASSERT_EQ(model.status, 200);
+  EXPECT_EQ(std::string(json(model)["xml"].GetString()).size(), xml.size());
+
+  const std::string big_start = R"({"inputValues":{"a":")" + std::string(3 * 1024 * 1024, 'x') + "\"}}";
+  auto start = host_->call("POST", "/process_models/mgmt_deploy/start", deployer(), big_start);
+  EXPECT_EQ(start.status, 413) << start.body.substr(0, 500);
+}
+
 TEST_F(ManagementApiWithIam, TheSuperAdminClaimPassesEveryClaimCheck) {
   auto deployed = host_->call("POST", "/process_models/mgmt_deploy/update", manager(),
                               update_body(read_model("mgmt_deploy"), true));

@@ -108,7 +108,8 @@ using HttpHandler = std::function<void(HttpRequest request, std::shared_ptr<Resp
 // What a route may ask of the host beyond its pattern.
 struct RouteOptions {
   // Largest request body the route accepts; nullopt: the host's http.maxBodyBytes. A
-  // larger body is refused with 413 before it is read.
+  // larger body is refused with 413 before it is read. When set above it, a JSON string in
+  // the body may be as long as the body (http.maxJsonStringBytes is raised to it).
   std::optional<std::size_t> max_body_bytes;
 };
 

@@ -30,6 +30,7 @@ using RouteHandler = std::function<void(RouteCall& call)>;
 // A route of the table: its description (path, claim, paging, OpenAPI) and its handler.
 struct RouteDescriptor : RouteDoc {
   RouteHandler handler;
+  RouteOptions options;  // the host's defaults unless the route needs more (a deploy's body)
 };
 
 // The descriptions of a table, for build_openapi_document; valid while routes is.
