@@ -27,12 +27,16 @@ Value schema_ref(std::string_view schema, Allocator& allocator) {
   return ref;
 }
 
-Value json_content(std::string_view schema, Allocator& allocator) {
+Value content_of(std::string_view media_type, std::string_view schema, Allocator& allocator) {
   Value media(rapidjson::kObjectType);
   add(media, "schema", schema_ref(schema, allocator), allocator);
   Value content(rapidjson::kObjectType);
-  add(content, "application/json", std::move(media), allocator);
+  add(content, media_type, std::move(media), allocator);
   return content;
+}
+
+Value json_content(std::string_view schema, Allocator& allocator) {
+  return content_of("application/json", schema, allocator);
 }
 
 Value parameter(std::string_view name, std::string_view in, std::string_view type, bool required,
@@ -114,7 +118,7 @@ Value operation(const RouteDoc& route, std::string_view claim_note, Allocator& a
   if (!route.request_schema.empty()) {
     Value body(rapidjson::kObjectType);
     add(body, "required", Value(route.request_required), allocator);
-    add(body, "content", json_content(route.request_schema, allocator), allocator);
+    add(body, "content", content_of(route.request_media_type, route.request_schema, allocator), allocator);
     add(op, "requestBody", std::move(body), allocator);
   }
 

@@ -37,6 +37,10 @@ std::string host_config(std::string_view input);
 // due time).
 std::string timer_text(std::string_view input);
 
+// "<Content-Type value>\n<body>" through the camunda_rest plugin's multipart/form-data parser
+// and its deployment form rules (small part and header limits, so the fuzzer reaches them).
+std::string multipart_form(std::string_view input);
+
 // Reports a broken invariant of the code under test (not of the input) and aborts, so that the
 // fuzzer keeps the input as a crash.
 [[noreturn]] void finding(const std::string& what);

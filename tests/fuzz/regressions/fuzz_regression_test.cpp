@@ -24,7 +24,8 @@ using Entry = std::function<std::string(std::string_view)>;
 const std::map<std::string, Entry>& entries() {
   static const std::map<std::string, Entry> kEntries = {
       {"consumer_api", consumer_api_request}, {"bpmn", bpmn_document},      {"http", http_stream},
-      {"token", authorization_header},        {"host_config", host_config}, {"timer", timer_text}};
+      {"token", authorization_header},        {"host_config", host_config}, {"timer", timer_text},
+      {"multipart", multipart_form}};
   return kEntries;
 }
 

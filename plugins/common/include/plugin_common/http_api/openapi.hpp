@@ -30,6 +30,7 @@ struct RouteDoc {
   std::string required_claim;  // checked before the handler runs; empty = none
   std::vector<QueryParamDoc> query;
   std::string request_schema;  // components/schemas name; empty = no body
+  std::string request_media_type = "application/json";
   bool request_required = false;
   int success_status = 200;
   std::string response_schema;      // components/schemas name; empty = no body (204)
