@@ -5,66 +5,49 @@
 #include <initializer_list>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "plugin_common/http_api/json_writer.hpp"
 
 namespace processhost::plugins::camunda_rest {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void string(Writer& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-void member(Writer& writer, std::string_view name, std::string_view value) {
-  string(writer, name);
-  string(writer, value);
-}
+using namespace http_api::json_writer;  // NOLINT(google-build-using-namespace): the writer helpers
 
 void null_members(Writer& writer, std::initializer_list<std::string_view> names) {
   for (auto name : names) {
-    string(writer, name);
-    writer.Null();
+    null_field(writer, name);
   }
 }
 
 void write_definition(Writer& writer, const DefinitionVersion& version) {
   writer.StartObject();
-  member(writer, "id", version.id());
-  member(writer, "key", version.key);
+  field(writer, "id", version.id());
+  field(writer, "key", version.key);
   null_members(writer, {"category", "description", "name"});
-  string(writer, "version");
+  key(writer, "version");
   writer.Int(version.version);
-  member(writer, "resource", version.key + ".bpmn");
-  member(writer, "deploymentId", version.deployment_id());
+  field(writer, "resource", version.key + ".bpmn");
+  field(writer, "deploymentId", version.deployment_id());
   null_members(writer, {"diagram"});
-  string(writer, "suspended");
+  key(writer, "suspended");
   writer.Bool(false);
   null_members(writer, {"tenantId", "versionTag", "historyTimeToLive"});
-  string(writer, "startableInTasklist");
+  key(writer, "startableInTasklist");
   writer.Bool(true);
   writer.EndObject();
 }
 
 void write_deployment_fields(Writer& writer, const DefinitionVersion& version) {
-  string(writer, "links");
+  key(writer, "links");
   writer.StartArray();
   writer.EndArray();
-  member(writer, "id", version.deployment_id());
+  field(writer, "id", version.deployment_id());
   // ProcessHost keeps no deployment name: a deployment holds one process, named by its key.
-  member(writer, "name", version.key);
+  field(writer, "name", version.key);
   null_members(writer, {"source", "tenantId"});
-  member(writer, "deploymentTime", camunda_time(version.deployed_at_ms));
+  field(writer, "deploymentTime", camunda_time(version.deployed_at_ms));
 }
 
-template <class Fill>
-std::string render(Fill fill) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  fill(writer);
-  return {buffer.GetString(), buffer.GetSize()};
-}
 
 std::string_view exception_type(ErrorStatus status) {
   switch (status) {
@@ -105,9 +88,9 @@ std::string deployment_with_definitions_json(const DefinitionVersion& version) {
   return render([&](Writer& writer) {
     writer.StartObject();
     write_deployment_fields(writer, version);
-    string(writer, "deployedProcessDefinitions");
+    key(writer, "deployedProcessDefinitions");
     writer.StartObject();
-    string(writer, version.id());
+    key(writer, version.id());
     write_definition(writer, version);
     writer.EndObject();
     null_members(writer, {"deployedCaseDefinitions", "deployedDecisionDefinitions",
@@ -143,8 +126,8 @@ std::string definition_list_json(const std::vector<const DefinitionVersion*>& ve
 std::string definition_xml_json(const DefinitionVersion& version) {
   return render([&](Writer& writer) {
     writer.StartObject();
-    member(writer, "id", version.id());
-    member(writer, "bpmn20Xml", version.xml);
+    field(writer, "id", version.id());
+    field(writer, "bpmn20Xml", version.xml);
     writer.EndObject();
   });
 }
@@ -152,25 +135,25 @@ std::string definition_xml_json(const DefinitionVersion& version) {
 std::string process_instance_json(const StartedInstance& instance) {
   return render([&](Writer& writer) {
     writer.StartObject();
-    string(writer, "links");
+    key(writer, "links");
     writer.StartArray();
     writer.EndArray();
-    member(writer, "id", instance.id);
-    member(writer, "definitionId", instance.definition_id);
-    string(writer, "businessKey");
+    field(writer, "id", instance.id);
+    field(writer, "definitionId", instance.definition_id);
+    key(writer, "businessKey");
     if (instance.business_key) {
       string(writer, *instance.business_key);
     } else {
       writer.Null();
     }
     null_members(writer, {"caseInstanceId"});
-    string(writer, "ended");
+    key(writer, "ended");
     writer.Bool(false);
-    string(writer, "suspended");
+    key(writer, "suspended");
     writer.Bool(false);
     null_members(writer, {"tenantId"});
     if (instance.variables) {
-      string(writer, "variables");
+      key(writer, "variables");
       writer.RawValue(instance.variables->data(), instance.variables->size(), rapidjson::kObjectType);
     }
     writer.EndObject();
@@ -180,7 +163,7 @@ std::string process_instance_json(const StartedInstance& instance) {
 std::string count_json(std::size_t count) {
   return render([&](Writer& writer) {
     writer.StartObject();
-    string(writer, "count");
+    key(writer, "count");
     writer.Uint64(count);
     writer.EndObject();
   });
@@ -189,8 +172,8 @@ std::string count_json(std::size_t count) {
 std::string exception_json(const Error& error) {
   return render([&](Writer& writer) {
     writer.StartObject();
-    member(writer, "type", exception_type(error.status));
-    member(writer, "message", error.message);
+    field(writer, "type", exception_type(error.status));
+    field(writer, "message", error.message);
     writer.EndObject();
   });
 }
@@ -200,13 +183,13 @@ std::string parse_exception_json(const Error& error, std::string_view resource) 
   problems.Parse(error.additional_information.c_str());
   return render([&](Writer& writer) {
     writer.StartObject();
-    member(writer, "type", "ParseException");
-    member(writer, "message", error.message);
-    string(writer, "details");
+    field(writer, "type", "ParseException");
+    field(writer, "message", error.message);
+    key(writer, "details");
     writer.StartObject();
-    string(writer, resource);
+    key(writer, resource);
     writer.StartObject();
-    string(writer, "errors");
+    key(writer, "errors");
     writer.StartArray();
     if (!problems.HasParseError() && problems.IsArray()) {
       for (const auto& problem : problems.GetArray()) {
@@ -218,13 +201,13 @@ std::string parse_exception_json(const Error& error, std::string_view resource) 
                      : std::string_view();
         };
         writer.StartObject();
-        member(writer, "message", text("message"));
-        string(writer, "line");
+        field(writer, "message", text("message"));
+        key(writer, "line");
         writer.Int(0);
-        string(writer, "column");
+        key(writer, "column");
         writer.Int(0);
-        member(writer, "mainElementId", text("elementId"));
-        string(writer, "elementIds");
+        field(writer, "mainElementId", text("elementId"));
+        key(writer, "elementIds");
         writer.StartArray();
         if (!text("elementId").empty()) string(writer, text("elementId"));
         writer.EndArray();
@@ -232,7 +215,7 @@ std::string parse_exception_json(const Error& error, std::string_view resource) 
       }
     }
     writer.EndArray();
-    string(writer, "warnings");
+    key(writer, "warnings");
     writer.StartArray();
     writer.EndArray();
     writer.EndObject();

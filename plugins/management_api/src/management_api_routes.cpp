@@ -39,11 +39,60 @@ void add_model_routes(std::vector<RouteDescriptor>& routes) {
   routes.push_back(start_route(kManagementApiBase));
 }
 
+void add_instance_routes(std::vector<RouteDescriptor>& routes) {
+  const auto route = [](const Row& row, RouteHandler handler, std::string schema) {
+    return make_route(kManagementApiBase, row, std::move(handler), std::move(schema));
+  };
+  auto by_id = route({"GET", "/process_instances/:process_instance_id", "getProcessInstanceById", "ProcessInstance",
+                      "One process instance with the BPMN document of its version"},
+                     get_process_instance_handler(), "ProcessInstance");
+  by_id.error_statuses = {404};
+  routes.push_back(std::move(by_id));
+  routes.push_back(paged(route({"GET", "/process_instances/by_correlation/:correlation_id",
+                                "getProcessInstancesForCorrelation", "ProcessInstance",
+                                "The process instances of a correlation, oldest first"},
+                               list_process_instances_handler(InstanceFilter::correlation), "ProcessInstanceList")));
+  routes.push_back(paged(route({"GET", "/process_instances/by_process_model/:process_model_id",
+                                "getProcessInstancesForProcessModel", "ProcessInstance",
+                                "The process instances of a process model, oldest first"},
+                               list_process_instances_handler(InstanceFilter::process_model), "ProcessInstanceList")));
+  auto by_state = paged(route({"GET", "/process_instances/by_state/:process_instance_state",
+                               "getProcessInstancesByState", "ProcessInstance",
+                               "The process instances in a state: running, finished, error or terminated"},
+                              list_process_instances_handler(InstanceFilter::state), "ProcessInstanceList"));
+  by_state.error_statuses = {400};
+  routes.push_back(std::move(by_state));
+
+  auto flow_nodes = paged(route({"GET", "/process_instances/:process_instance_id/flow_node_instances",
+                                 "getFlowNodeInstancesForProcessInstance", "FlowNodeInstance",
+                                 "The flow node instances of a process instance, in the order they began"},
+                                list_flow_node_instances_handler(), "FlowNodeInstanceList"));
+  flow_nodes.error_statuses = {404};
+  routes.push_back(std::move(flow_nodes));
+
+  routes.push_back(route({"GET", "/process_instance/:process_instance_id/token_history", "getTokensForProcessInstance",
+                          "TokenHistory", "The token history of a process instance"},
+                         token_history_handler(TokenHistoryScope::instance), "TokenHistoryGroup"));
+  routes.push_back(route({"GET", "/process_instance/:process_instance_id/flow_node/:flow_node_id/token_history",
+                          "getTokensForFlowNodeByProcessInstanceId", "TokenHistory",
+                          "The token history of one flow node of a process instance"},
+                         token_history_handler(TokenHistoryScope::instance_flow_node), "TokenHistoryGroup"));
+  routes.push_back(route({"GET", "/correlation/:correlation_id/process_model/:process_model_id/token_history",
+                          "getTokensForCorrelationAndProcessModel", "TokenHistory",
+                          "The token histories of a model's instances in a correlation, by instance"},
+                         token_history_handler(TokenHistoryScope::correlation), "TokenHistoryGroup"));
+  routes.push_back(paged(route(
+      {"GET", "/correlation/:correlation_id/process_model/:process_model_id/flow_node/:flow_node_id/token_history",
+       "getTokensForFlowNode", "TokenHistory", "The tokens one flow node saw in a model's instances of a correlation"},
+      token_history_handler(TokenHistoryScope::correlation_flow_node), "TokenHistoryEntryList")));
+}
+
 }  // namespace
 
 std::vector<RouteDescriptor> management_api_routes() {
   std::vector<RouteDescriptor> routes;
   add_model_routes(routes);
+  add_instance_routes(routes);
   add_event_routes(routes, kManagementApiBase, "events/waiting");
   add_task_areas(routes, kManagementApiBase, task_kind_bit(TaskKind::empty_activity));
   for (auto& descriptor : routes) {

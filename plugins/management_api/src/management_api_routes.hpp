@@ -32,4 +32,12 @@ RouteHandler get_process_model_with_xml_handler();
 // POST .../:process_definitions_name/update with UpdateProcessDefinitionsRequestPayload.
 RouteHandler update_process_definitions_handler();
 
+// handlers_process_instances.cpp: queries of the stored instances.
+enum class InstanceFilter { correlation, process_model, state };
+enum class TokenHistoryScope { instance, instance_flow_node, correlation, correlation_flow_node };
+RouteHandler get_process_instance_handler();
+RouteHandler list_process_instances_handler(InstanceFilter filter);
+RouteHandler list_flow_node_instances_handler();
+RouteHandler token_history_handler(TokenHistoryScope scope);
+
 }  // namespace processhost::plugins::management_api

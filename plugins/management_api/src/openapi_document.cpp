@@ -13,7 +13,54 @@ constexpr std::string_view kManagementSchemas = R"json({
     "endEvents": {"type": "array", "items": {"$ref": "#/components/schemas/ProcessModelEvent"}}}},
   "UpdateProcessDefinitionsRequestPayload": {"type": "object", "required": ["xml"], "properties": {
     "xml": {"type": "string", "description": "A BPMN document with exactly one process, named as in the URL"},
-    "overwriteExisting": {"type": "boolean", "description": "Replace a deployed model of that name (default false: 409)"}}}
+    "overwriteExisting": {"type": "boolean", "description": "Replace a deployed model of that name (default false: 409)"}}},
+  "OwnerIdentity": {"type": "object", "required": ["userId"], "properties": {"userId": {"type": "string"}},
+                    "description": "Whose identity; the token is never kept, so never shown"},
+  "ProcessInstance": {"type": "object", "required": ["correlationId", "processModelId", "processInstanceId", "hash", "xml",
+                                                     "state", "identity", "createdAt"], "properties": {
+    "correlationId": {"type": "string"},
+    "processDefinitionName": {"type": "string"},
+    "processModelId": {"type": "string"},
+    "processInstanceId": {"type": "string"},
+    "parentProcessInstanceId": {"type": "string"},
+    "hash": {"type": "string", "description": "Content hash of the version the instance runs"},
+    "xml": {"type": "string", "description": "The BPMN document of that version"},
+    "state": {"type": "string", "enum": ["running", "finished", "error", "terminated"]},
+    "error": {"description": "The error the instance ended with, or null"},
+    "identity": {"$ref": "#/components/schemas/OwnerIdentity"},
+    "createdAt": {"type": "string", "format": "date-time"},
+    "finishedAt": {"type": "string", "format": "date-time"}}},
+  "ProcessInstanceList": {"type": "object", "required": ["processInstances", "totalCount"], "properties": {
+    "processInstances": {"type": "array", "items": {"$ref": "#/components/schemas/ProcessInstance"}},
+    "totalCount": {"type": "integer"}}},
+  "ProcessToken": {"type": "object", "properties": {
+    "processInstanceId": {"type": "string"}, "processModelId": {"type": "string"}, "correlationId": {"type": "string"},
+    "flowNodeInstanceId": {"type": "string"}, "identity": {"$ref": "#/components/schemas/OwnerIdentity"},
+    "createdAt": {"type": "string", "format": "date-time"}, "caller": {"type": "string"},
+    "type": {"type": "string", "enum": ["onEnter", "onExit"]}, "payload": {}}},
+  "FlowNodeInstance": {"type": "object", "required": ["id", "flowNodeId", "flowNodeType", "state", "tokens"], "properties": {
+    "id": {"type": "string"}, "flowNodeId": {"type": "string"}, "flowNodeType": {"type": "string"},
+    "eventType": {"type": "string"}, "correlationId": {"type": "string"}, "processModelId": {"type": "string"},
+    "processInstanceId": {"type": "string"},
+    "tokens": {"type": "array", "items": {"$ref": "#/components/schemas/ProcessToken"}},
+    "state": {"type": "string", "enum": ["running", "suspended", "finished", "terminated", "error"]},
+    "error": {}, "owner": {"$ref": "#/components/schemas/OwnerIdentity"},
+    "previousFlowNodeInstanceId": {"type": "string"}}},
+  "FlowNodeInstanceList": {"type": "object", "required": ["flowNodeInstances", "totalCount"], "properties": {
+    "flowNodeInstances": {"type": "array", "items": {"$ref": "#/components/schemas/FlowNodeInstance"}},
+    "totalCount": {"type": "integer"}}},
+  "TokenHistoryEntry": {"type": "object", "properties": {
+    "flowNodeId": {"type": "string"}, "flowNodeInstanceId": {"type": "string"},
+    "previousFlowNodeInstanceId": {"type": "string"}, "processInstanceId": {"type": "string"},
+    "processModelId": {"type": "string"}, "correlationId": {"type": "string"},
+    "tokenEventType": {"type": "string", "enum": ["onEnter", "onExit"]},
+    "identity": {"$ref": "#/components/schemas/OwnerIdentity"}, "createdAt": {"type": "string", "format": "date-time"},
+    "caller": {"type": "string"}, "payload": {}}},
+  "TokenHistoryEntryList": {"type": "object", "required": ["tokenHistoryEntries", "totalCount"], "properties": {
+    "tokenHistoryEntries": {"type": "array", "items": {"$ref": "#/components/schemas/TokenHistoryEntry"}},
+    "totalCount": {"type": "integer"}}},
+  "TokenHistoryGroup": {"type": "object", "description": "processInstanceId -> TokenHistoryEntryList",
+                        "additionalProperties": {"$ref": "#/components/schemas/TokenHistoryEntryList"}}
 })json";
 
 }  // namespace

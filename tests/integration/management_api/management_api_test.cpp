@@ -139,6 +139,15 @@ std::vector<RouteCase> slice_routes() {
       {"POST", "/signal/s1/trigger", "can_trigger_signals"},
       {"GET", "/empty_activities/own", read},
       {"GET", "/suspended_tasks", read},
+      {"GET", "/process_instances/pi1", read},
+      {"GET", "/process_instances/by_correlation/c1", read},
+      {"GET", "/process_instances/by_process_model/sample_process", read},
+      {"GET", "/process_instances/by_state/running", read},
+      {"GET", "/process_instances/pi1/flow_node_instances", read},
+      {"GET", "/process_instance/pi1/token_history", read},
+      {"GET", "/process_instance/pi1/flow_node/StartEvent_1/token_history", read},
+      {"GET", "/correlation/c1/process_model/sample_process/token_history", read},
+      {"GET", "/correlation/c1/process_model/sample_process/flow_node/StartEvent_1/token_history", read},
   };
   const std::string prefixes[] = {"/process_models/sample_process/", "/process_instances/pi1/", "/correlations/c1/",
                                   "/process_models/sample_process/correlations/c1/"};
@@ -343,6 +352,125 @@ TEST_F(ManagementApiWithIam, TaskListsShowAStartedInstancesUserTask) {
   auto finished = host_->call("POST", "/processes/" + pi + "/correlations/mgmt-tasks-1/usertasks/" + fni + "/finish",
                               manager(), R"({"formFields":{"TaskWasSuccessful":true}})");
   EXPECT_EQ(finished.status, 204) << finished.body;
+}
+
+// Waits until the correlation's user task is listed; returns {processInstanceId, flowNodeInstanceId}.
+std::pair<std::string, std::string> waiting_user_task(const ManagementHost& host, const Headers& auth,
+                                                      const std::string& correlation) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto tasks = host.call("GET", "/correlations/" + correlation + "/user_tasks", auth);
+    auto body = json(tasks);
+    if (tasks.status == 200 && body["userTasks"].Size() == 1) {
+      return {body["userTasks"][0]["processInstanceId"].GetString(),
+              body["userTasks"][0]["flowNodeInstanceId"].GetString()};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "no user task in " << correlation;
+  return {};
+}
+
+bool lists_instance(const rapidjson::Document& list, const std::string& id) {
+  for (const auto& instance : list["processInstances"].GetArray()) {
+    if (id == instance["processInstanceId"].GetString()) return true;
+  }
+  return false;
+}
+
+TEST_F(ManagementApiWithIam, InstanceQueriesAndTheTokenHistoryFollowAnInstance) {
+  ASSERT_EQ(host_->call("POST", "/process_models/sample_process/start", manager(),
+                        R"({"correlationId":"mgmt-history-1","inputValues":{"order":7}})")
+                .status,
+            200);
+  const auto [pi, fni] = waiting_user_task(*host_, manager(), "mgmt-history-1");
+  ASSERT_FALSE(pi.empty());
+
+  auto instance = json(host_->call("GET", "/process_instances/" + pi, manager()));
+  EXPECT_STREQ(instance["processModelId"].GetString(), "sample_process");
+  EXPECT_STREQ(instance["correlationId"].GetString(), "mgmt-history-1");
+  EXPECT_STREQ(instance["state"].GetString(), "running");
+  EXPECT_STREQ(instance["identity"]["userId"].GetString(), "manager");
+  EXPECT_FALSE(instance["identity"].HasMember("token"));
+  EXPECT_NE(std::string(instance["xml"].GetString()).find("UserTask_1"), std::string::npos);
+  EXPECT_EQ(std::string(instance["hash"].GetString()).size(), 64U);
+  EXPECT_FALSE(instance.HasMember("finishedAt"));
+
+  auto by_correlation = json(host_->call("GET", "/process_instances/by_correlation/mgmt-history-1", manager()));
+  EXPECT_EQ(by_correlation["totalCount"].GetUint(), 1U);
+  EXPECT_TRUE(lists_instance(by_correlation, pi));
+  EXPECT_TRUE(lists_instance(json(host_->call("GET", "/process_instances/by_process_model/sample_process", manager())), pi));
+  EXPECT_TRUE(lists_instance(json(host_->call("GET", "/process_instances/by_state/running", manager())), pi));
+  EXPECT_FALSE(lists_instance(json(host_->call("GET", "/process_instances/by_state/finished", manager())), pi));
+
+  auto nodes = json(host_->call("GET", "/process_instances/" + pi + "/flow_node_instances", manager()));
+  ASSERT_EQ(nodes["totalCount"].GetUint(), 3U) << "start event, script task, user task";
+  EXPECT_STREQ(nodes["flowNodeInstances"][0]["flowNodeId"].GetString(), "StartEvent_1");
+  EXPECT_STREQ(nodes["flowNodeInstances"][0]["state"].GetString(), "finished");
+  EXPECT_EQ(nodes["flowNodeInstances"][0]["tokens"].Size(), 2U);
+  EXPECT_EQ(nodes["flowNodeInstances"][0]["tokens"][0]["payload"]["order"].GetInt(), 7);
+  EXPECT_STREQ(nodes["flowNodeInstances"][1]["flowNodeId"].GetString(), "scriptTask_CreateSampleResult");
+  EXPECT_STREQ(nodes["flowNodeInstances"][2]["id"].GetString(), fni.c_str());
+  EXPECT_STREQ(nodes["flowNodeInstances"][2]["state"].GetString(), "suspended");
+  EXPECT_EQ(nodes["flowNodeInstances"][2]["tokens"].Size(), 1U) << "no exit token while it waits";
+  EXPECT_STREQ(nodes["flowNodeInstances"][2]["previousFlowNodeInstanceId"].GetString(),
+               nodes["flowNodeInstances"][1]["id"].GetString());
+
+  auto history_reply = host_->call("GET", "/process_instance/" + pi + "/token_history", manager());
+  auto history = json(history_reply);
+  ASSERT_TRUE(history.HasMember(pi.c_str())) << "grouped by instance: " << history_reply.body;
+  const auto& entries = history[pi.c_str()]["tokenHistoryEntries"];
+  // Start event and script task in and out, then the user task's entry: 5, in that order.
+  ASSERT_EQ(entries.Size(), 5U) << history_reply.body;
+  const char* expected[][2] = {{"StartEvent_1", "onEnter"}, {"StartEvent_1", "onExit"},
+                               {"scriptTask_CreateSampleResult", "onEnter"},
+                               {"scriptTask_CreateSampleResult", "onExit"}, {"UserTask_1", "onEnter"}};
+  for (rapidjson::SizeType i = 0; i < 5; ++i) {
+    EXPECT_STREQ(entries[i]["flowNodeId"].GetString(), expected[i][0]) << i;
+    EXPECT_STREQ(entries[i]["tokenEventType"].GetString(), expected[i][1]) << i;
+  }
+  EXPECT_EQ(entries[0]["payload"]["order"].GetInt(), 7);
+  EXPECT_EQ(history[pi.c_str()]["totalCount"].GetUint(), entries.Size());
+
+  auto task_history =
+      json(host_->call("GET", "/process_instance/" + pi + "/flow_node/scriptTask_CreateSampleResult/token_history",
+                       manager()));
+  const auto& task_entries = task_history[pi.c_str()]["tokenHistoryEntries"];
+  ASSERT_EQ(task_entries.Size(), 2U);
+  EXPECT_TRUE(task_entries[1]["payload"].IsObject());
+  auto paged = json(processhost::testing::http_request(
+      host_->port(), "GET",
+      kBase + "/correlation/mgmt-history-1/process_model/sample_process/flow_node/scriptTask_CreateSampleResult/"
+              "token_history?offset=1&limit=1",
+      {}, manager()));
+  ASSERT_EQ(paged["tokenHistoryEntries"].Size(), 1U);
+  EXPECT_EQ(paged["totalCount"].GetUint(), 2U);
+  EXPECT_STREQ(paged["tokenHistoryEntries"][0]["tokenEventType"].GetString(), "onExit");
+  auto by_correlation_history =
+      json(host_->call("GET", "/correlation/mgmt-history-1/process_model/sample_process/token_history", manager()));
+  EXPECT_TRUE(by_correlation_history.HasMember(pi.c_str()));
+
+  ASSERT_EQ(host_->call("POST", "/processes/" + pi + "/correlations/mgmt-history-1/usertasks/" + fni + "/finish",
+                        manager(), R"({"formFields":{"TaskWasSuccessful":true}})")
+                .status,
+            204);
+  auto finished = json(host_->call("GET", "/process_instances/" + pi, manager()));
+  EXPECT_STREQ(finished["state"].GetString(), "finished");
+  EXPECT_TRUE(finished.HasMember("finishedAt"));
+  EXPECT_TRUE(lists_instance(json(host_->call("GET", "/process_instances/by_state/finished", manager())), pi));
+  EXPECT_FALSE(lists_instance(json(host_->call("GET", "/process_instances/by_state/running", manager())), pi));
+  // The memory store keeps the flow nodes of running instances only; pg_store keeps them all.
+}
+
+TEST_F(ManagementApiWithIam, UnknownInstancesAre404AndUnknownStates400) {
+  auto missing = host_->call("GET", "/process_instances/no-such-instance", manager());
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.body.find("no-such-instance"), std::string::npos) << missing.body;
+  EXPECT_EQ(host_->call("GET", "/process_instances/no-such-instance/flow_node_instances", manager()).status, 404);
+  auto state = host_->call("GET", "/process_instances/by_state/sleeping", manager());
+  EXPECT_EQ(state.status, 400);
+  EXPECT_NE(state.body.find("'sleeping' is not a ProcessInstance state"), std::string::npos) << state.body;
+  auto empty = json(host_->call("GET", "/process_instance/no-such-instance/token_history", manager()));
+  EXPECT_EQ(empty.MemberCount(), 0U);
 }
 
 TEST_F(ManagementApiWithIam, SwaggerDescribesTheServedRoutesBesideTheConsumerApi) {

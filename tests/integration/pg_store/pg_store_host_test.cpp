@@ -27,13 +27,15 @@ using testing::HostProcess;
 using testing::TempDir;
 
 std::filesystem::path write_host_config(const TempDir& dir, const PostgresCluster& cluster, const std::string& database,
-                                        const std::string& name = "host.json", const std::string& extra_model = "") {
+                                        const std::string& name = "host.json", const std::string& extra_model = "",
+                                        const std::string& extra_plugins = "") {
   const std::string models = "\"" + std::string(PROCESSHOST_SAMPLE_PROCESS) + "\"" +
                              (extra_model.empty() ? "" : ",\"" + extra_model + "\"");
   return dir.write(name, R"({"http":{"host":"127.0.0.1","port":0},"processModels":[)" + models +
                              R"(],"plugins":[{"name":"pg_store","config":{"host":"127.0.0.1","port":)" +
                              std::to_string(cluster.port()) + R"(,"database":")" + database +
-                             R"(","user":"postgres","poolSize":4,"connectTimeoutSeconds":2}},{"name":"consumer_api"}]})");
+                             R"(","user":"postgres","poolSize":4,"connectTimeoutSeconds":2}},{"name":"consumer_api"})" +
+                             extra_plugins + "]}");
 }
 
 std::set<std::string> task_ids(const std::vector<WaitingUserTask>& tasks) {
@@ -67,6 +69,42 @@ TEST(BadInput, InvalidUtf8AndNulAre400WithPgStore) {
   EXPECT_NE(nul.body.find("\"noNul\""), std::string::npos) << nul.body;
   const auto valid = testing::http_request(host.port(), "POST", start, R"({"inputValues":{"a":"\u00e9"}})");
   EXPECT_EQ(valid.status, 200) << valid.body;
+  EXPECT_EQ(host.stop(), 0) << host.output();
+}
+
+// pg_store keeps every flow node instance, so the Management API shows a finished instance's
+// token history and flow nodes (the memory store keeps them for running instances only).
+TEST(ManagementApiHistory, AFinishedInstanceKeepsItsTokenHistory) {
+  auto& cluster = shared_postgres_cluster();
+  TempDir dir;
+  HostProcess host(write_host_config(dir, cluster, unique_database_name("history"), "host.json", "",
+                                     R"(,{"name":"management_api"})"));
+  host.start();
+  SampleFlowClient client(host.port());
+  std::string instance_id;
+  ASSERT_EQ(client.start("history-1", &instance_id), 200) << host.output();
+  const auto tasks = client.user_tasks("history-1");
+  ASSERT_TRUE(tasks.has_value());
+  ASSERT_EQ(tasks->size(), 1u);
+  ASSERT_EQ(client.finish(tasks->front()), 204);
+
+  const std::string base = "/api/management/v1";
+  const auto instance = testing::http_request(host.port(), "GET", base + "/process_instances/" + instance_id);
+  EXPECT_NE(instance.body.find(R"("state":"finished")"), std::string::npos) << instance.body;
+  const auto history =
+      testing::http_request(host.port(), "GET", base + "/process_instance/" + instance_id + "/token_history");
+  ASSERT_EQ(history.status, 200) << history.body;
+  rapidjson::Document body;
+  body.Parse(history.body.c_str());
+  ASSERT_TRUE(body.IsObject() && body.HasMember(instance_id.c_str())) << history.body;
+  const auto& entries = body[instance_id.c_str()]["tokenHistoryEntries"];
+  ASSERT_GE(entries.Size(), 8u) << "start, script, user task, gateway or end: in and out";
+  EXPECT_STREQ(entries[0]["flowNodeId"].GetString(), "StartEvent_1");
+  EXPECT_STREQ(entries[entries.Size() - 1]["tokenEventType"].GetString(), "onExit");
+  const auto nodes =
+      testing::http_request(host.port(), "GET", base + "/process_instances/" + instance_id + "/flow_node_instances");
+  EXPECT_EQ(nodes.body.find(R"("state":"suspended")"), std::string::npos) << nodes.body;
+  EXPECT_NE(nodes.body.find("UserTask_1"), std::string::npos) << nodes.body;
   EXPECT_EQ(host.stop(), 0) << host.output();
 }
 

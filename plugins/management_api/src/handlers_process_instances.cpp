@@ -1,0 +1,173 @@
+// The Management API's instance queries, answered from the store (the record of every
+// committed transition): process instances by id, correlation, model or state, a process
+// instance's flow node instances, and token histories.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "instance_json.hpp"
+#include "management_api_routes.hpp"
+#include "plugin_common/http_api/respond.hpp"
+#include "processhost/services/store.hpp"
+
+namespace processhost::plugins::management_api {
+
+using namespace http_api;  // NOLINT(google-build-using-namespace): the shared API code
+
+namespace {
+
+using XmlByVersion = std::map<std::pair<std::string, std::string>, std::string>;  // (id, hash) -> xml
+
+// Runs then(xml lookup) once the stored definitions are read, or answers the store's error.
+template <class Then>
+void with_version_xml(const ApiStatePtr& state, std::shared_ptr<Responder> responder, Then then) {
+  state->store->load_definitions(
+      [responder = std::move(responder), then = std::move(then)](Result<std::vector<ProcessDefinitionRecord>> records) {
+        if (!records.ok()) return responder->respond(HttpResponse::error(records.error()));
+        auto xml = std::make_shared<XmlByVersion>();
+        for (auto& record : records.value()) (*xml)[{record.process_model_id, record.hash}] = std::move(record.xml);
+        try {
+          then([xml](const std::string& model_id, const std::string& hash) {
+            auto found = xml->find({model_id, hash});
+            return found == xml->end() ? std::string() : found->second;
+          });
+        } catch (const std::exception& exception) {
+          respond_exception(*responder, exception);
+        }
+      });
+}
+
+Error instance_not_found(const std::string& id) {
+  return make_error(ErrorStatus::not_found, "ProcessInstance with id '" + id + "' not found.");
+}
+
+// Runs then() once the instance is known to exist, or answers 404 / the store's error.
+template <class Then>
+void with_existing_instance(const ApiStatePtr& state, const std::shared_ptr<Responder>& responder,
+                            const std::string& id, Then then) {
+  state->store->load_instance(id, [responder, id, then = std::move(then)](
+                                      Result<std::optional<ProcessInstanceRecord>> instance) mutable {
+    if (!instance.ok()) return responder->respond(HttpResponse::error(instance.error()));
+    if (!instance.value()) return responder->respond(HttpResponse::error(instance_not_found(id)));
+    then(std::move(*instance.value()));
+  });
+}
+
+void respond_instances(const ApiStatePtr& state, const std::shared_ptr<Responder>& responder, InstanceQuery query) {
+  state->store->query_instances(std::move(query), [state, responder](Result<PagedList<ProcessInstanceRecord>> list) {
+    if (!list.ok()) return responder->respond(HttpResponse::error(list.error()));
+    auto instances = std::make_shared<PagedList<ProcessInstanceRecord>>(std::move(list.value()));
+    with_version_xml(state, responder, [instances, responder](const VersionXmlLookup& xml) {
+      responder->respond(HttpResponse::json(200, process_instance_list_json(*instances, xml)));
+    });
+  });
+}
+
+// Every flow node instance the query selects (no paging: a history is cut after ordering).
+template <class Then>
+void with_flow_nodes(const ApiStatePtr& state, const std::shared_ptr<Responder>& responder, FlowNodeQuery query,
+                     Then then) {
+  state->store->query_flow_nodes(std::move(query), [responder, then = std::move(then)](
+                                                       Result<PagedList<FlowNodeInstanceRecord>> nodes) mutable {
+    if (!nodes.ok()) return responder->respond(HttpResponse::error(nodes.error()));
+    try {
+      then(std::move(nodes.value().items));
+    } catch (const std::exception& exception) {
+      respond_exception(*responder, exception);
+    }
+  });
+}
+
+std::vector<FlowNodeInstanceRecord> of_flow_node(std::vector<FlowNodeInstanceRecord> nodes,
+                                                 const std::string& flow_node_id) {
+  std::erase_if(nodes, [&](const FlowNodeInstanceRecord& node) { return node.flow_node_id != flow_node_id; });
+  return nodes;
+}
+
+}  // namespace
+
+RouteHandler get_process_instance_handler() {
+  return [](RouteCall& call) {
+    const std::string id(call.request.param("process_instance_id"));
+    with_existing_instance(call.state, call.responder, id,
+                           [state = call.state, responder = call.responder](ProcessInstanceRecord instance) {
+                             auto shared = std::make_shared<ProcessInstanceRecord>(std::move(instance));
+                             with_version_xml(state, responder, [shared, responder](const VersionXmlLookup& xml) {
+                               responder->respond(HttpResponse::json(200, process_instance_json(*shared, xml)));
+                             });
+                           });
+  };
+}
+
+RouteHandler list_process_instances_handler(InstanceFilter filter) {
+  return [filter](RouteCall& call) {
+    InstanceQuery query;
+    query.page = call.page;
+    switch (filter) {
+      case InstanceFilter::correlation:
+        query.correlation_id = std::string(call.request.param("correlation_id"));
+        break;
+      case InstanceFilter::process_model:
+        query.process_model_id = std::string(call.request.param("process_model_id"));
+        break;
+      case InstanceFilter::state: {
+        const std::string state(call.request.param("process_instance_state"));
+        if (state != "running" && state != "finished" && state != "error" && state != "terminated") {
+          return call.responder->respond(HttpResponse::error(
+              ErrorStatus::bad_request, "'" + state + "' is not a ProcessInstance state: running, finished, error or "
+                                                      "terminated."));
+        }
+        query.state = state;
+        break;
+      }
+    }
+    respond_instances(call.state, call.responder, std::move(query));
+  };
+}
+
+RouteHandler list_flow_node_instances_handler() {
+  return [](RouteCall& call) {
+    const std::string id(call.request.param("process_instance_id"));
+    with_existing_instance(call.state, call.responder, id,
+                           [state = call.state, responder = call.responder, id, page = call.page](
+                               const ProcessInstanceRecord&) {
+                             FlowNodeQuery query;
+                             query.process_instance_id = id;
+                             query.page = page;
+                             state->store->query_flow_nodes(
+                                 std::move(query), respond_json<PagedList<FlowNodeInstanceRecord>>(
+                                                       responder, [](PagedList<FlowNodeInstanceRecord>& list) {
+                                                         order_as_begun(list.items);
+                                                         return flow_node_instance_list_json(list);
+                                                       }));
+                           });
+  };
+}
+
+RouteHandler token_history_handler(TokenHistoryScope scope) {
+  return [scope](RouteCall& call) {
+    FlowNodeQuery query;
+    const std::string flow_node_id(call.request.param("flow_node_id"));
+    const bool by_instance = scope == TokenHistoryScope::instance || scope == TokenHistoryScope::instance_flow_node;
+    if (by_instance) {
+      query.process_instance_id = std::string(call.request.param("process_instance_id"));
+    } else {
+      query.correlation_id = std::string(call.request.param("correlation_id"));
+      query.process_model_id = std::string(call.request.param("process_model_id"));
+    }
+    const bool one_flow_node = !flow_node_id.empty();
+    with_flow_nodes(call.state, call.responder, std::move(query),
+                    [responder = call.responder, scope, flow_node_id, one_flow_node,
+                     page = call.page](std::vector<FlowNodeInstanceRecord> nodes) {
+                      if (one_flow_node) nodes = of_flow_node(std::move(nodes), flow_node_id);
+                      const auto entries = token_history(nodes);
+                      responder->respond(HttpResponse::json(
+                          200, scope == TokenHistoryScope::correlation_flow_node ? token_history_list_json(entries, page)
+                                                                                : token_history_group_json(entries)));
+                    });
+  };
+}
+
+}  // namespace processhost::plugins::management_api
