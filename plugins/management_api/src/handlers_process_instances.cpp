@@ -2,6 +2,8 @@
 // committed transition): process instances by id, correlation, model or state, a process
 // instance's flow node instances, and token histories.
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -143,6 +145,47 @@ RouteHandler list_flow_node_instances_handler() {
                                                          return flow_node_instance_list_json(list);
                                                        }));
                            });
+  };
+}
+
+RouteHandler active_tokens_handler(ActiveTokenScope scope) {
+  return [scope](RouteCall& call) {
+    FlowNodeQuery query;
+    // A token is active where a flow node instance waits; every other one has moved on.
+    query.state = "suspended";
+    switch (scope) {
+      case ActiveTokenScope::process_model:
+        query.process_model_id = std::string(call.request.param("process_model_id"));
+        break;
+      case ActiveTokenScope::correlation:
+        query.correlation_id = std::string(call.request.param("correlation_id"));
+        query.process_model_id = std::string(call.request.param("process_model_id"));
+        break;
+      case ActiveTokenScope::process_instance:
+        query.process_instance_id = std::string(call.request.param("process_instance_id"));
+        break;
+      case ActiveTokenScope::flow_node:
+        break;  // filtered below: the store query has no flow node id
+    }
+    if (scope != ActiveTokenScope::flow_node) {
+      query.page = call.page;
+      return call.state->store->query_flow_nodes(
+          std::move(query), respond_json<PagedList<FlowNodeInstanceRecord>>(
+                                call.responder, [](const auto& list) { return active_token_list_json(list); }));
+    }
+    with_flow_nodes(call.state, call.responder, std::move(query),
+                    [responder = call.responder, flow_node_id = std::string(call.request.param("flow_node_id")),
+                     page = call.page](std::vector<FlowNodeInstanceRecord> nodes) {
+                      PagedList<FlowNodeInstanceRecord> list;
+                      nodes = of_flow_node(std::move(nodes), flow_node_id);
+                      list.total_count = nodes.size();
+                      const std::size_t first = std::min(page.offset, nodes.size());
+                      const std::size_t count = page.limit == 0 ? nodes.size() - first
+                                                                : std::min(page.limit, nodes.size() - first);
+                      list.items.assign(std::make_move_iterator(nodes.begin() + static_cast<std::ptrdiff_t>(first)),
+                                        std::make_move_iterator(nodes.begin() + static_cast<std::ptrdiff_t>(first + count)));
+                      responder->respond(HttpResponse::json(200, active_token_list_json(list)));
+                    });
   };
 }
 

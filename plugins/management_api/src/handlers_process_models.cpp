@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "bpmn_processes.hpp"
+#include "instance_json.hpp"
 #include "management_api_routes.hpp"
 #include "plugin_common/http_api/json_mapping.hpp"
 #include "plugin_common/http_api/request_parsing.hpp"
@@ -116,6 +117,26 @@ RouteHandler get_process_model_with_xml_handler() {
         respond_with_xml<ProcessModelInfo>(
             call.state, call.responder,
             [](const ProcessModelInfo& model, const ModelXmlLookup& xml) { return process_model_json(model, xml); }));
+  };
+}
+
+RouteHandler process_model_by_instance_with_xml_handler() {
+  return [](RouteCall& call) {
+    call.state->engine->get_process_model_by_instance(
+        call.identity, std::string(call.request.param("process_instance_id")),
+        respond_with_xml<ProcessModelInfo>(
+            call.state, call.responder,
+            [](const ProcessModelInfo& model, const ModelXmlLookup& xml) { return process_model_json(model, xml); }));
+  };
+}
+
+RouteHandler start_events_handler() {
+  return [](RouteCall& call) {
+    call.state->engine->get_process_model(
+        call.identity, std::string(call.request.param("process_model_id")),
+        respond_json<ProcessModelInfo>(call.responder, [](const ProcessModelInfo& model) {
+          return model_start_event_list_json(model);
+        }));
   };
 }
 

@@ -165,6 +165,53 @@ std::string flow_node_instance_list_json(const PagedList<FlowNodeInstanceRecord>
   });
 }
 
+std::string model_start_event_list_json(const ProcessModelInfo& model) {
+  return render([&](Writer& writer) {
+    writer.StartObject();
+    key(writer, "events");
+    writer.StartArray();
+    if (model.executable) {
+      for (const auto& event : model.start_events) {
+        writer.StartObject();
+        field(writer, "id", event.id);
+        field(writer, "eventName", event.name);
+        field(writer, "bpmnType", event.bpmn_type);
+        field(writer, "eventType", "startEvent");
+        field(writer, "processModelId", model.id);
+        writer.EndObject();
+      }
+    }
+    writer.EndArray();
+    key(writer, "totalCount");
+    writer.Uint64(model.executable ? model.start_events.size() : 0);
+    writer.EndObject();
+  });
+}
+
+std::string active_token_list_json(const PagedList<FlowNodeInstanceRecord>& list) {
+  return render([&](Writer& writer) {
+    writer.StartObject();
+    key(writer, "activeTokens");
+    writer.StartArray();
+    for (const auto& node : list.items) {
+      writer.StartObject();
+      field(writer, "processInstanceId", node.process_instance_id);
+      field(writer, "processModelId", node.process_model_id);
+      field(writer, "correlationId", node.correlation_id);
+      field(writer, "flowNodeId", node.flow_node_id);
+      field(writer, "flowNodeInstanceId", node.id);
+      identity(writer, "identity", node.owner_user_id);
+      field(writer, "createdAt", iso8601_utc(node.created_at_ms));
+      raw(writer, "payload", node.token_on_enter);
+      writer.EndObject();
+    }
+    writer.EndArray();
+    key(writer, "totalCount");
+    writer.Uint64(list.total_count);
+    writer.EndObject();
+  });
+}
+
 std::vector<TokenHistoryEntry> token_history(const std::vector<FlowNodeInstanceRecord>& nodes) {
   const auto depths = path_depths(nodes);
   std::vector<TokenHistoryEntry> entries;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "processhost/paging.hpp"
+#include "processhost/services/engine.hpp"
 #include "processhost/services/store.hpp"
 
 namespace processhost::plugins::management_api {
@@ -35,6 +36,13 @@ struct TokenHistoryEntry {
   std::int64_t at_ms() const { return on_exit ? node->finished_at_ms : node->created_at_ms; }
 };
 std::vector<TokenHistoryEntry> token_history(const std::vector<FlowNodeInstanceRecord>& nodes);
+
+// EventList of a model's start events (those the caller may access), as the Management API
+// lists them: {id, eventName, bpmnType, eventType, processModelId}.
+std::string model_start_event_list_json(const ProcessModelInfo& model);
+
+// ActiveTokenList: the waiting flow node instances with the token each holds (its entry token).
+std::string active_token_list_json(const PagedList<FlowNodeInstanceRecord>& list);
 
 // TokenHistoryEntryList of entries[offset, offset + limit) (limit 0: all), totalCount all.
 std::string token_history_list_json(const std::vector<TokenHistoryEntry>& entries, PageRequest page);

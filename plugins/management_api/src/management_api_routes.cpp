@@ -37,6 +37,19 @@ void add_model_routes(std::vector<RouteDescriptor>& routes) {
   routes.push_back(std::move(update));
 
   routes.push_back(start_route(kManagementApiBase));
+
+  auto by_instance = make_route(kManagementApiBase,
+                                {"GET", "/process_instance/:process_instance_id/process_model", "getProcessModelByProcessInstanceId",
+                                 "ProcessModel", "The process model (the version it runs) of a process instance"},
+                                process_model_by_instance_with_xml_handler(), "ProcessModel");
+  by_instance.error_statuses = {404};
+  routes.push_back(std::move(by_instance));
+  auto start_events = make_route(kManagementApiBase,
+                                 {"GET", "/process_models/:process_model_id/start_events", "getStartEventsForProcessModel",
+                                  "ProcessModel", "The start events of a process model the caller may start at"},
+                                 start_events_handler(), "EventList");
+  start_events.error_statuses = {404};
+  routes.push_back(std::move(start_events));
 }
 
 void add_instance_routes(std::vector<RouteDescriptor>& routes) {
@@ -85,6 +98,27 @@ void add_instance_routes(std::vector<RouteDescriptor>& routes) {
       {"GET", "/correlation/:correlation_id/process_model/:process_model_id/flow_node/:flow_node_id/token_history",
        "getTokensForFlowNode", "TokenHistory", "The tokens one flow node saw in a model's instances of a correlation"},
       token_history_handler(TokenHistoryScope::correlation_flow_node), "TokenHistoryEntryList")));
+
+  const struct {
+    const char* path;
+    const char* operation;
+    const char* summary;
+    ActiveTokenScope scope;
+  } active[] = {
+      {"/process_model/:process_model_id/active_tokens", "getActiveTokensForProcessModel",
+       "The tokens waiting in a process model's instances", ActiveTokenScope::process_model},
+      {"/correlation/:correlation_id/process_model/:process_model_id/active_tokens",
+       "getActiveTokensForCorrelationAndProcessModel", "The tokens waiting in a model's instances of a correlation",
+       ActiveTokenScope::correlation},
+      {"/process_instance/:process_instance_id/active_tokens", "getActiveTokensForProcessInstance",
+       "The tokens waiting in a process instance", ActiveTokenScope::process_instance},
+      {"/token/flow_node/:flow_node_id/active_tokens", "getActiveTokensForFlowNode",
+       "The tokens waiting at a flow node, in any model", ActiveTokenScope::flow_node},
+  };
+  for (const auto& list : active) {
+    routes.push_back(paged(route({"GET", list.path, list.operation, "Kpi", list.summary},
+                                 active_tokens_handler(list.scope), "ActiveTokenList")));
+  }
 }
 
 }  // namespace

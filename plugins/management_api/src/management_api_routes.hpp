@@ -31,13 +31,19 @@ RouteHandler list_process_models_with_xml_handler();
 RouteHandler get_process_model_with_xml_handler();
 // POST .../:process_definitions_name/update with UpdateProcessDefinitionsRequestPayload.
 RouteHandler update_process_definitions_handler();
+// GET /process_instance/:process_instance_id/process_model/ (ProcessModel with its xml).
+RouteHandler process_model_by_instance_with_xml_handler();
+// GET /process_models/:process_model_id/start_events (EventList).
+RouteHandler start_events_handler();
 
 // handlers_process_instances.cpp: queries of the stored instances.
 enum class InstanceFilter { correlation, process_model, state };
 enum class TokenHistoryScope { instance, instance_flow_node, correlation, correlation_flow_node };
+enum class ActiveTokenScope { process_model, correlation, process_instance, flow_node };
 RouteHandler get_process_instance_handler();
 RouteHandler list_process_instances_handler(InstanceFilter filter);
 RouteHandler list_flow_node_instances_handler();
 RouteHandler token_history_handler(TokenHistoryScope scope);
+RouteHandler active_tokens_handler(ActiveTokenScope scope);
 
 }  // namespace processhost::plugins::management_api

@@ -59,6 +59,14 @@ constexpr std::string_view kManagementSchemas = R"json({
   "TokenHistoryEntryList": {"type": "object", "required": ["tokenHistoryEntries", "totalCount"], "properties": {
     "tokenHistoryEntries": {"type": "array", "items": {"$ref": "#/components/schemas/TokenHistoryEntry"}},
     "totalCount": {"type": "integer"}}},
+  "ActiveToken": {"type": "object", "properties": {
+    "processInstanceId": {"type": "string"}, "processModelId": {"type": "string"}, "correlationId": {"type": "string"},
+    "flowNodeId": {"type": "string"}, "flowNodeInstanceId": {"type": "string"},
+    "identity": {"$ref": "#/components/schemas/OwnerIdentity"}, "createdAt": {"type": "string", "format": "date-time"},
+    "payload": {}}},
+  "ActiveTokenList": {"type": "object", "required": ["activeTokens", "totalCount"], "properties": {
+    "activeTokens": {"type": "array", "items": {"$ref": "#/components/schemas/ActiveToken"}},
+    "totalCount": {"type": "integer"}}},
   "TokenHistoryGroup": {"type": "object", "description": "processInstanceId -> TokenHistoryEntryList",
                         "additionalProperties": {"$ref": "#/components/schemas/TokenHistoryEntryList"}}
 })json";

@@ -148,6 +148,12 @@ std::vector<RouteCase> slice_routes() {
       {"GET", "/process_instance/pi1/flow_node/StartEvent_1/token_history", read},
       {"GET", "/correlation/c1/process_model/sample_process/token_history", read},
       {"GET", "/correlation/c1/process_model/sample_process/flow_node/StartEvent_1/token_history", read},
+      {"GET", "/process_instance/pi1/process_model/", read},
+      {"GET", "/process_models/sample_process/start_events", read},
+      {"GET", "/process_model/sample_process/active_tokens", read},
+      {"GET", "/correlation/c1/process_model/sample_process/active_tokens", read},
+      {"GET", "/process_instance/pi1/active_tokens", read},
+      {"GET", "/token/flow_node/UserTask_1/active_tokens", read},
   };
   const std::string prefixes[] = {"/process_models/sample_process/", "/process_instances/pi1/", "/correlations/c1/",
                                   "/process_models/sample_process/correlations/c1/"};
@@ -449,6 +455,29 @@ TEST_F(ManagementApiWithIam, InstanceQueriesAndTheTokenHistoryFollowAnInstance) 
       json(host_->call("GET", "/correlation/mgmt-history-1/process_model/sample_process/token_history", manager()));
   EXPECT_TRUE(by_correlation_history.HasMember(pi.c_str()));
 
+  // The one active token waits at the user task, however it is asked for.
+  for (const std::string& path :
+       {"/process_instance/" + pi + "/active_tokens",
+        std::string("/correlation/mgmt-history-1/process_model/sample_process/active_tokens")}) {
+    auto active = json(host_->call("GET", path, manager()));
+    ASSERT_EQ(active["totalCount"].GetUint(), 1U) << path;
+    EXPECT_STREQ(active["activeTokens"][0]["flowNodeId"].GetString(), "UserTask_1");
+    EXPECT_STREQ(active["activeTokens"][0]["flowNodeInstanceId"].GetString(), fni.c_str());
+    EXPECT_TRUE(active["activeTokens"][0]["payload"].IsObject()) << path;
+  }
+  for (const std::string& path : {std::string("/process_model/sample_process/active_tokens"),
+                                 std::string("/token/flow_node/UserTask_1/active_tokens")}) {
+    auto active = json(host_->call("GET", path, manager()));
+    bool found = false;
+    for (const auto& token : active["activeTokens"].GetArray()) found |= fni == token["flowNodeInstanceId"].GetString();
+    EXPECT_TRUE(found) << path;
+  }
+  EXPECT_EQ(json(host_->call("GET", "/token/flow_node/StartEvent_1/active_tokens", manager()))["totalCount"].GetUint(),
+            0U);
+  auto model = json(host_->call("GET", "/process_instance/" + pi + "/process_model/", manager()));
+  EXPECT_STREQ(model["id"].GetString(), "sample_process");
+  EXPECT_NE(std::string(model["xml"].GetString()).find("UserTask_1"), std::string::npos);
+
   ASSERT_EQ(host_->call("POST", "/processes/" + pi + "/correlations/mgmt-history-1/usertasks/" + fni + "/finish",
                         manager(), R"({"formFields":{"TaskWasSuccessful":true}})")
                 .status,
@@ -459,6 +488,15 @@ TEST_F(ManagementApiWithIam, InstanceQueriesAndTheTokenHistoryFollowAnInstance) 
   EXPECT_TRUE(lists_instance(json(host_->call("GET", "/process_instances/by_state/finished", manager())), pi));
   EXPECT_FALSE(lists_instance(json(host_->call("GET", "/process_instances/by_state/running", manager())), pi));
   // The memory store keeps the flow nodes of running instances only; pg_store keeps them all.
+}
+
+TEST_F(ManagementApiWithIam, StartEventsOfAModel) {
+  auto events = json(host_->call("GET", "/process_models/sample_process/start_events", manager()));
+  ASSERT_EQ(events["totalCount"].GetUint(), 1U);
+  EXPECT_STREQ(events["events"][0]["id"].GetString(), "StartEvent_1");
+  EXPECT_STREQ(events["events"][0]["bpmnType"].GetString(), "bpmn:StartEvent");
+  EXPECT_STREQ(events["events"][0]["processModelId"].GetString(), "sample_process");
+  EXPECT_EQ(host_->call("GET", "/process_models/no_such_model/start_events", manager()).status, 404);
 }
 
 TEST_F(ManagementApiWithIam, UnknownInstancesAre404AndUnknownStates400) {
