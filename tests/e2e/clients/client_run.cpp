@@ -96,4 +96,8 @@ fs::path container_client_binary() {
   return PROCESSHOST_CONTAINER_CLIENT;
 }
 
+fs::path ctl_binary() {
+  return PROCESSHOST_CTL;
+}
+
 }  // namespace processhost::testing

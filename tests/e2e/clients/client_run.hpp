@@ -28,5 +28,6 @@ std::string last_line(const std::string& text);
 std::filesystem::path source_dir();
 std::filesystem::path basic_client_binary();
 std::filesystem::path container_client_binary();
+std::filesystem::path ctl_binary();
 
 }  // namespace processhost::testing
