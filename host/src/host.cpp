@@ -2,6 +2,7 @@
 
 #include "builtin_nodes.hpp"
 #include "dependency_order.hpp"
+#include "metrics_node.hpp"
 #include "plugin_library.hpp"
 #include "plugin_node.hpp"
 #include "processhost/plugin.hpp"
@@ -29,6 +30,7 @@ void Host::load() {
     plugins.push_back(std::move(node));
   }
   std::vector<std::unique_ptr<HostNode>> all = make_builtin_nodes(config_, store_plugin, registry_, sink_, model_files_);
+  all.push_back(make_metrics_node(metrics_, registry_));
   for (auto& plugin : plugins) all.push_back(std::move(plugin));
 
   std::vector<DependencyNode> graph;

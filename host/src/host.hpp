@@ -17,6 +17,7 @@
 #include "http_server.hpp"
 #include "log_sink.hpp"
 #include "model_files.hpp"
+#include "metrics_registry.hpp"
 #include "route_table.hpp"
 #include "service_registry.hpp"
 
@@ -54,6 +55,8 @@ class Host {
   ComponentLogger logger_;
   ComponentLogger http_logger_;
   HostServiceRegistry registry_;
+  // Outlives every part, so the cells plugins hold stay valid until their libraries close.
+  MetricsRegistry metrics_;
   RouteTable routes_;
   ModelFileReport model_files_;
   // Declared after the nodes' dependencies, before the server: nodes are destroyed after

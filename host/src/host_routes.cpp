@@ -85,6 +85,13 @@ void Host::add_host_routes() {
   routes_.add("host", "GET", "/host/plugins", [this](HttpRequest, std::shared_ptr<Responder> responder) {
     responder->respond(HttpResponse::json(200, describe_json()));
   });
+  // Prometheus scrapes: every metric of the host and its plugins (docs/operations.md).
+  routes_.add("host", "GET", "/metrics", [this](HttpRequest, std::shared_ptr<Responder> responder) {
+    HttpResponse response;
+    response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    response.body = metrics_.render();
+    responder->respond(std::move(response));
+  });
   // Every file of the config's processModels: deployed, or failed with every problem.
   routes_.add("host", "GET", "/host/process_models", [this](HttpRequest, std::shared_ptr<Responder> responder) {
     responder->respond(HttpResponse::json(200, model_files_.to_json()));

@@ -1,0 +1,70 @@
+// GET /metrics on the real host: the Prometheus text format, line by line, with the host's
+// own samples in it.
+
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "processhost/testing/host_process.hpp"
+#include "processhost/testing/http_client.hpp"
+
+namespace processhost::testing {
+namespace {
+
+struct Exposition {
+  std::set<std::string> typed;                 // names with a # TYPE line
+  std::map<std::string, double> values;        // "name{labels}" -> value
+  std::vector<std::string> malformed;          // lines that are neither
+};
+
+// Parses the text format as a scraper does: # HELP / # TYPE comments and sample lines.
+Exposition parse(const std::string& text) {
+  static const std::regex kType(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)$)");
+  static const std::regex kHelp(R"(^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$)");
+  static const std::regex kSample(
+      R"(^([a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})?) ([-+]?[0-9.eE+-]+|[+-]Inf|NaN)$)");
+  Exposition exposition;
+  std::istringstream lines(text);
+  std::string line;
+  std::smatch match;
+  while (std::getline(lines, line)) {
+    if (std::regex_match(line, match, kType)) {
+      exposition.typed.insert(match[1]);
+    } else if (std::regex_match(line, kHelp)) {
+      continue;
+    } else if (std::regex_match(line, match, kSample)) {
+      exposition.values[match[1]] = std::stod(match[5]);
+    } else {
+      exposition.malformed.push_back(line);
+    }
+  }
+  return exposition;
+}
+
+TEST(Metrics, TheHostServesThePrometheusTextFormat) {
+  TempDir dir;
+  HostProcess host(dir.write("host.json", R"({"http":{"host":"127.0.0.1","port":0},"plugins":[{"name":"consumer_api"}]})"));
+  host.start();
+  const auto reply = http_request(host.port(), "GET", "/metrics");
+  ASSERT_EQ(reply.status, 200);
+  bool text_plain = false;
+  for (const auto& [name, value] : reply.headers) text_plain |= name == "content-type" && value.rfind("text/plain; version=0.0.4", 0) == 0;
+  EXPECT_TRUE(text_plain);
+  const auto exposition = parse(reply.body);
+  EXPECT_TRUE(exposition.malformed.empty()) << exposition.malformed.front();
+  EXPECT_GT(exposition.values.at("process_resident_memory_bytes"), 1e6) << reply.body;
+  EXPECT_GT(exposition.values.at("process_open_fds"), 3);
+  EXPECT_GT(exposition.values.at("process_start_time_seconds"), 1.7e9);
+  bool build_info = false;
+  for (const auto& [series, value] : exposition.values) build_info |= series.rfind("processhost_build_info{", 0) == 0 && value == 1;
+  EXPECT_TRUE(build_info) << reply.body;
+  EXPECT_TRUE(exposition.typed.count("process_resident_memory_bytes"));
+  EXPECT_EQ(host.stop(), 0) << host.output();
+}
+
+}  // namespace
+}  // namespace processhost::testing
