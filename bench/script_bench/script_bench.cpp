@@ -83,14 +83,14 @@ int measure_calls(std::vector<Case>& cases, int calls) {
   for (auto& c : cases) {
     const ScriptCall call = call_of(c.script, *c.token);
     if (!c.run(call)) {
-      std::printf("%-44s FAILED\n", c.name);
+      std::printf("%-50s FAILED\n", c.name);
       ++failures;
       continue;
     }
     const auto began = Clock::now();
     for (int i = 0; i < calls; ++i) failures += c.run(call) ? 0 : 1;
     const double per_call = micros_since(began) / calls;
-    std::printf("%-44s %9.2f us %12.0f calls/s\n", c.name, per_call, 1e6 / per_call);
+    std::printf("%-50s %9.2f us %12.0f calls/s\n", c.name, per_call, 1e6 / per_call);
   }
   return failures;
 }
@@ -110,7 +110,7 @@ void measure_first_call_on_new_thread(int threads) {
     });
     thread.join();
   }
-  std::printf("%-44s %9.1f us (worst %.1f us, %d threads)\n", "first call on a new thread", total / threads, worst,
+  std::printf("%-50s %9.1f us (worst %.1f us, %d threads)\n", "first call on a new thread", total / threads, worst,
               threads);
 }
 
@@ -137,9 +137,9 @@ void measure_compiles(int compiles) {
     (void)run_expression(call_of(expression, kToken));
     expression_total += micros_since(began);
   }
-  std::printf("%-44s %9.1f us\n", "first call of a new script task", script_total / compiles);
-  std::printf("%-44s %9.1f us\n", "first call of a new condition", condition_total / compiles);
-  std::printf("%-44s %9.1f us\n", "first call of a new form expression", expression_total / compiles);
+  std::printf("%-50s %9.1f us\n", "first call of a new script task", script_total / compiles);
+  std::printf("%-50s %9.1f us\n", "first call of a new condition", condition_total / compiles);
+  std::printf("%-50s %9.1f us\n", "first call of a new form expression", expression_total / compiles);
 }
 
 int option(int argc, char** argv, const char* name, int fallback) {
