@@ -178,8 +178,8 @@ int main(int argc, char** argv) {
   cases.push_back({"condition: constant, no token", script_of("return 1 < 2;", false), &kToken, condition_ok});
   cases.push_back({"form expression: ${token.history.StartEvent_1.n}",
                    script_of("return token.history.StartEvent_1.n;", true), &kToken, expression_ok});
-  cases.push_back({"form expression: ${identity.userId}", script_of("return identity.userId;", true), &kToken,
-                   expression_ok});
+  cases.push_back(
+      {"form expression: ${identity.userId}", script_of("return identity.userId;", true), &kToken, expression_ok});
   const int failures = measure_calls(cases, calls);
   if (failures > 0) {
     std::printf("%d calls failed\n", failures);

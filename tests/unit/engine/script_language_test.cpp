@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <algorithm>
 #include <chrono>
+#include <future>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine_fixture.hpp"
 #include "scripting/script_runtime.hpp"
@@ -184,6 +188,43 @@ TEST(ScriptLanguage, EachThreadHasItsOwnContext) {
 }
 
 class ScriptLanguageInEngine : public testing::EngineFixture {};
+
+// Scripts that hold the only worker make the engine's pool add threads; each gets its own
+// context on its first script, and the context ends with the thread after an idle second.
+TEST_F(ScriptLanguageInEngine, ExtraThreadsOfThePoolCreateAndEndTheirContexts) {
+  EngineOptions options;
+  options.worker_threads = 1;
+  start_engine(options);
+  ASSERT_TRUE(deploy(testing::process_xml("busy",
+      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='t'><bpmn:script>"
+      "const end = Date.now() + 300; while (Date.now() &lt; end) {} return 1;</bpmn:script></bpmn:scriptTask>"
+      "<bpmn:endEvent id='e'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='t'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='t' targetRef='e'/>")));
+  StartRequest request;
+  request.process_model_id = "busy";
+  request.callback_type = StartCallbackType::on_process_finished;
+  ASSERT_TRUE(start(request));
+  const int settled = live_script_contexts();  // this thread's and the worker's, at least
+  std::vector<std::future<Result<StartResult>>> running;
+  for (int i = 0; i < 3; ++i) {
+    auto promise = std::make_shared<std::promise<Result<StartResult>>>();
+    running.push_back(promise->get_future());
+    engine_->start(testing::test_identity(), request,
+                   [promise](Result<StartResult> r) { promise->set_value(std::move(r)); });
+  }
+  int peak = 0;
+  for (auto& future : running) {
+    while (future.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+      peak = std::max(peak, live_script_contexts());
+    }
+    auto done = future.get();
+    ASSERT_TRUE(done) << done.error().message;
+    EXPECT_EQ(done->token_payload, "1");
+  }
+  EXPECT_GT(peak, settled) << "the extra threads ran scripts in contexts of their own";
+  EXPECT_TRUE(testing::eventually([&] { return live_script_contexts() <= settled; }))
+      << "the extra threads ended and took their contexts with them: " << live_script_contexts();
+}
 
 // Under ES5 this condition threw, counted as false and the default flow was taken silently.
 TEST_F(ScriptLanguageInEngine, IncludesConditionTakesItsFlow) {

@@ -1,12 +1,5 @@
 #include "scripting/js_context.hpp"
 
-#include <js/CompilationAndEvaluation.h>
-#include <js/ContextOptions.h>
-#include <js/Initialization.h>
-#include <js/MemoryCallbacks.h>
-#include <js/SourceText.h>
-#include <js/Stack.h>
-#include <js/MemoryMetrics.h>
 #include <jsfriendapi.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -17,6 +10,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+
+#include <js/CompilationAndEvaluation.h>
+#include <js/ContextOptions.h>
+#include <js/Initialization.h>
+#include <js/MemoryCallbacks.h>
+#include <js/MemoryMetrics.h>
+#include <js/SourceText.h>
+#include <js/Stack.h>
 
 #include "scripting/js_values.hpp"
 
@@ -77,6 +78,8 @@ JsContext& JsContext::of_this_thread() {
   if (!context) context.reset(new JsContext());
   return *context;
 }
+
+int JsContext::live_count() { return live_contexts.load(); }
 
 JsContext::JsContext() {
   initialise_spidermonkey_once();
@@ -201,8 +204,8 @@ bool JsContext::over_memory_limit() {
     data = data_in_use();
   }
   const auto finished = ScriptWatchdog::Clock::now();
-  next_memory_check_ = finished + std::max<ScriptWatchdog::Clock::duration>(ScriptWatchdog::kCheckInterval,
-                                                                             10 * (finished - started));
+  next_memory_check_ =
+      finished + std::max<ScriptWatchdog::Clock::duration>(ScriptWatchdog::kCheckInterval, 10 * (finished - started));
   collected_since_check_ = false;
   return data > allowed;
 }
@@ -219,7 +222,8 @@ void JsContext::set_heap_cap(std::size_t memory_limit_bytes) {
   // Collections start once malloc'd memory grew by this much (MB), so that the data is
   // measured well before a run reaches its limit.
   const std::size_t quarter_mib = memory_limit_bytes / (4 * 1024 * 1024);
-  JS_SetGCParameter(cx_, JSGC_MALLOC_THRESHOLD_BASE, static_cast<uint32_t>(std::clamp<std::size_t>(quarter_mib, 1, 38)));
+  JS_SetGCParameter(cx_, JSGC_MALLOC_THRESHOLD_BASE,
+                    static_cast<uint32_t>(std::clamp<std::size_t>(quarter_mib, 1, 38)));
 }
 
 // Returning false ends the running script at once, past any try/catch in it.
@@ -237,7 +241,9 @@ bool JsContext::on_interrupt() {
   return true;
 }
 
-bool JsContext::interrupt_callback(JSContext* cx) { return static_cast<JsContext*>(JS_GetContextPrivate(cx))->on_interrupt(); }
+bool JsContext::interrupt_callback(JSContext* cx) {
+  return static_cast<JsContext*>(JS_GetContextPrivate(cx))->on_interrupt();
+}
 
 void JsContext::gc_callback(JSContext* cx, JSGCStatus status, JS::GCReason, void* data) {
   auto* self = static_cast<JsContext*>(data);

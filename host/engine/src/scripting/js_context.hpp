@@ -43,6 +43,8 @@ class JsContext final : public WatchedRun {
  public:
   // The calling thread's context, created on first use.
   static JsContext& of_this_thread();
+  // Contexts alive in the process.
+  static int live_count();
 
   ~JsContext() override;
   JsContext(const JsContext&) = delete;

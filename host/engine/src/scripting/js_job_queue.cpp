@@ -25,7 +25,9 @@ bool PromiseJobs::enqueuePromiseJob(JSContext* cx, JS::HandleObject, JS::HandleO
   return true;
 }
 
-void PromiseJobs::runJobs(JSContext* cx) { (void)run(cx, [] { return true; }); }
+void PromiseJobs::runJobs(JSContext* cx) {
+  (void)run(cx, [] { return true; });
+}
 
 // Only SpiderMonkey's Debugger API saves a job queue, and scripts get no debugger.
 js::UniquePtr<JS::JobQueue::SavedJobQueue> PromiseJobs::saveJobQueue(JSContext* cx) {

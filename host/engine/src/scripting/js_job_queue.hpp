@@ -6,12 +6,13 @@
 //
 // Not thread-safe: belongs to its context's thread.
 
-#include <js/Promise.h>
 #include <jsapi.h>
 
 #include <deque>
 #include <functional>
 #include <memory>
+
+#include <js/Promise.h>
 
 namespace processhost::engine {
 

@@ -12,7 +12,7 @@ namespace {
 enum class Mode { script, condition, expression };
 
 struct Outcome {
-  std::string result;  // script, expression: the value as JSON
+  std::string result;   // script, expression: the value as JSON
   bool truthy = false;  // condition
 };
 
@@ -32,7 +32,8 @@ bool settle(JSContext* cx, JS::MutableHandleValue value) {
       JS_SetPendingException(cx, reason);
       return false;
     }
-    case JS::PromiseState::Pending: break;
+    case JS::PromiseState::Pending:
+      break;
   }
   JS_ReportErrorASCII(cx, "the script returned a promise that never settles");
   return false;
@@ -74,10 +75,10 @@ Status invoke(const ScriptCall& call, Mode mode, Outcome& outcome) {
   if (stop == RunStop::memory_limit) {
     JS_ClearPendingException(cx);
     const auto mib = std::to_string(call.memory_limit_bytes / (1024 * 1024));
-    return make_error(ErrorStatus::internal,
-                      "script of '" + std::string(call.origin) + "' exceeded its memory limit of " + mib +
-                          " MiB and was stopped",
-                      "{\"scriptMemoryLimit\":true,\"limitBytes\":" + std::to_string(call.memory_limit_bytes) + "}");
+    return make_error(
+        ErrorStatus::internal,
+        "script of '" + std::string(call.origin) + "' exceeded its memory limit of " + mib + " MiB and was stopped",
+        "{\"scriptMemoryLimit\":true,\"limitBytes\":" + std::to_string(call.memory_limit_bytes) + "}");
   }
   if (stop == RunStop::time_budget) {
     JS_ClearPendingException(cx);
@@ -120,5 +121,7 @@ std::optional<std::string> check_script_syntax(const std::string& body) {
   if (context.compile(body)) return std::nullopt;
   return take_exception_text(cx);
 }
+
+int live_script_contexts() { return JsContext::live_count(); }
 
 }  // namespace processhost::engine

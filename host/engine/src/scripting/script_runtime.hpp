@@ -28,8 +28,8 @@ struct ScriptCall {
   std::string_view token_json = "null";     // {"current":...,"history":{...}}; bound to token and this
   std::string_view identity_json = "null";  // {"token":...,"userId":...}
   std::chrono::milliseconds budget{1000};
-  Logger* logger = nullptr;            // console.* target; may be null
-  std::string_view origin;             // element id, for log lines and messages
+  Logger* logger = nullptr;                           // console.* target; may be null
+  std::string_view origin;                            // element id, for log lines and messages
   std::size_t memory_limit_bytes = 64 * 1024 * 1024;  // what the context may grow by during the run
 };
 
@@ -49,5 +49,9 @@ Result<JsonText> run_expression(const ScriptCall& call);
 // Compiles body as a function body on this thread's context; nullopt when it compiles, else
 // the SyntaxError with its line ("SyntaxError: unexpected token: ')' (line 1)").
 std::optional<std::string> check_script_syntax(const std::string& body);
+
+// Script contexts alive now: one per thread that ran a script and has not ended. For tests
+// and the log.
+int live_script_contexts();
 
 }  // namespace processhost::engine
