@@ -154,7 +154,7 @@ TEST(BpmnParser, RejectsBadConditionSyntaxButNotBadScriptSyntax) {
 // warning and the script carries its compile error, which every run reports.
 TEST(BpmnParser, AcceptsScriptTaskThatDoesNotCompileWithAWarning) {
   const auto outcome = parse_bpmn(process_xml("p",
-      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='st'><bpmn:script>setTimeout(() => {})</bpmn:script>"
+      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='st'><bpmn:script>setTimeout(() => {}</bpmn:script>"
       "</bpmn:scriptTask><bpmn:endEvent id='e'/>"
       "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='st'/><bpmn:sequenceFlow id='f2' sourceRef='st' targetRef='e'/>"),
       engine_options());

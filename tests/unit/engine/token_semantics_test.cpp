@@ -191,12 +191,12 @@ TEST_F(TokenSemantics, ParallelJoinTakesTheRecordedResultOfAnEventNotItsPayload)
   EXPECT_EQ(done->token_payload, R"({"b":"b","lc":{}})");
 }
 
-// A script the runtime cannot compile (here ES2015) deploys with a warning and fails every
-// time it runs with the SyntaxError, as a script error: an error boundary catches it.
+// A script the runtime cannot compile deploys with a warning and fails every time it runs
+// with the SyntaxError, as a script error: an error boundary catches it.
 TEST_F(TokenSemantics, ScriptThatDoesNotCompileDeploysAndFailsEachRunAsAScriptError) {
   ASSERT_TRUE(deploy("<?xml version='1.0'?><bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>"
       "<bpmn:process id='es6' isExecutable='true'><bpmn:startEvent id='s'/><bpmn:exclusiveGateway id='g'/>" +
-      script("bad", "const f = () =&gt; 1; return f();") + script("bad2", "return [1].map(x =&gt; x);") +
+      script("bad", "const f = () =&gt; 1; return f(;") + script("bad2", "return [1].map(x =&gt; x) +;") +
       "<bpmn:boundaryEvent id='caught' attachedToRef='bad'><bpmn:errorEventDefinition/></bpmn:boundaryEvent>"
       "<bpmn:endEvent id='e'/><bpmn:endEvent id='ec'/>" + flow("f1", "s", "g") +
       flow("f2", "g", "bad", "token.current === 'caught'") + flow("f3", "g", "bad2", "token.current === 'uncaught'") +
