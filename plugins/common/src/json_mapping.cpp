@@ -87,21 +87,9 @@ void write_form_field(Writer& writer, const FormField& form_field) {
   writer.EndObject();
 }
 
-std::string_view flow_node_type(TaskKind kind) {
-  switch (kind) {
-    case TaskKind::user_task:
-      return "bpmn:UserTask";
-    case TaskKind::manual_task:
-      return "bpmn:ManualTask";
-    case TaskKind::empty_activity:
-      return "bpmn:Task";
-  }
-  return "bpmn:Task";
-}
-
 void write_task(Writer& writer, const WaitingTask& task) {
   writer.StartObject();
-  field(writer, "flowNodeType", flow_node_type(task.kind));
+  field(writer, "flowNodeType", task_kind_bpmn_type(task.kind));
   field(writer, "id", task.flow_node_id);
   field(writer, "name", task.name);
   field(writer, "flowNodeInstanceId", task.flow_node_instance_id);

@@ -5,7 +5,8 @@
 // inline or on an engine or store thread; a callback must not block. Calls are safe from
 // any thread. Access control: every call takes the caller's Identity; lists contain only
 // what the identity may see (lane claims, can_manage_process_instances), finishes check
-// the lane claim. Errors are values (Result), with the status the Consumer API answers.
+// the lane claim. Errors are values (Result). The refusals an API words itself carry an
+// ErrorKind and the ids it is about (result.hpp); their status is the engine's own.
 
 #include <cstddef>
 #include <cstdint>
@@ -78,6 +79,24 @@ struct CorrelationResult {
 enum class TaskKind : unsigned { user_task = 1, manual_task = 2, empty_activity = 4 };
 inline constexpr unsigned kAllTaskKinds = 7;
 inline constexpr unsigned task_kind_bit(TaskKind kind) { return static_cast<unsigned>(kind); }
+
+// How messages name a task kind ("does not have a UserTask ..."), and its BPMN element type.
+inline constexpr std::string_view task_kind_name(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::user_task: return "UserTask";
+    case TaskKind::manual_task: return "ManualTask";
+    case TaskKind::empty_activity: return "EmptyActivity";
+  }
+  return "Task";
+}
+inline constexpr std::string_view task_kind_bpmn_type(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::user_task: return "bpmn:UserTask";
+    case TaskKind::manual_task: return "bpmn:ManualTask";
+    case TaskKind::empty_activity: return "bpmn:Task";
+  }
+  return "bpmn:Task";
+}
 
 struct FormFieldEnumValue {
   std::string id;
@@ -203,8 +222,12 @@ class EngineService {
   virtual void get_process_model_by_instance(const Identity& identity, std::string process_instance_id,
                                              Callback<ProcessModelInfo> done) = 0;
 
-  // Completes as the callback type says; errors while waiting complete with 500 (process
-  // error, termination) or the BPMN error. The returned handle drops the wait.
+  // Completes as the callback type says. Refusals before the start are typed: model not
+  // found or not executable, start event not found or not accessible, none accessible,
+  // several accessible and none named (the start event is picked among those the identity
+  // may use), end event not found (a top-level one the identity may see). Errors while
+  // waiting complete with 500 (process error, termination) or the BPMN error. The returned
+  // handle drops the wait.
   virtual CancelHandle start(const Identity& identity, StartRequest request, Callback<StartResult> done) = 0;
 
   virtual void own_process_instances(const Identity& identity, PageRequest page,
@@ -214,7 +237,8 @@ class EngineService {
 
   virtual void waiting_tasks(const Identity& identity, TaskQuery query, Callback<PagedList<WaitingTask>> done) = 0;
   // Completes after the transition that the finish causes has been committed.
-  // 404 when that task is not waiting in that instance and correlation; 403 on the lane.
+  // task_not_waiting (404) when that task is not waiting in that instance and correlation,
+  // the instance unknown included; 403 on the lane.
   virtual void finish_task(const Identity& identity, FinishTaskRequest request, Callback<Ok> done) = 0;
 
   virtual void waiting_events(const Identity& identity, EventQuery query, Callback<PagedList<WaitingEvent>> done) = 0;
