@@ -70,7 +70,7 @@ void Engine::get_process_model(const Identity& identity, std::string process_mod
                                Callback<ProcessModelInfo> done) {
   auto model = core_->models().latest(process_model_id);
   if (!model) {
-    done(make_error(ErrorKind::process_model_not_found, {process_model_id}, ErrorStatus::not_found,
+    done(make_error(ErrorKind::process_model_not_found, {.id = process_model_id}, ErrorStatus::not_found,
                     "process model '" + process_model_id + "' not found"));
     return;
   }
@@ -84,7 +84,7 @@ void Engine::get_process_model_by_instance(const Identity& identity, std::string
                                                         Result<std::optional<ProcessInstanceRecord>> loaded) {
     if (!loaded) return done(std::move(loaded).take_error());
     if (!loaded.value()) {
-      return done(make_error(ErrorKind::process_instance_not_found, {process_instance_id}, ErrorStatus::not_found,
+      return done(make_error(ErrorKind::process_instance_not_found, {.id = process_instance_id}, ErrorStatus::not_found,
                              "process instance '" + process_instance_id + "' not found"));
     }
     const auto& record = *loaded.value();

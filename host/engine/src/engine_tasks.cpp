@@ -30,10 +30,10 @@ Result<std::size_t> pick_start_event(const ProcessModel& model, const Identity& 
       const auto& node = model.nodes[index];
       if (node.id != *start_event_id) continue;
       if (may_access_lane(identity, node.lane)) return index;
-      return make_error(ErrorKind::start_event_not_accessible, {node.id}, ErrorStatus::forbidden,
+      return make_error(ErrorKind::start_event_not_accessible, {.id = node.id}, ErrorStatus::forbidden,
                         "access denied: start event '" + node.id + "' is in lane '" + node.lane + "'");
     }
-    return make_error(ErrorKind::start_event_not_found, {*start_event_id}, ErrorStatus::not_found,
+    return make_error(ErrorKind::start_event_not_found, {.id = *start_event_id}, ErrorStatus::not_found,
                       "start event '" + *start_event_id + "' not found in process model '" + model.id + "'");
   }
   std::size_t accessible = 0;
@@ -45,11 +45,11 @@ Result<std::size_t> pick_start_event(const ProcessModel& model, const Identity& 
   }
   if (accessible == 1) return picked;
   if (accessible == 0) {
-    return make_error(ErrorKind::no_accessible_start_event, {model.id}, ErrorStatus::forbidden,
+    return make_error(ErrorKind::no_accessible_start_event, {.id = model.id}, ErrorStatus::forbidden,
                       "access denied: no start event of process model '" + model.id +
                           "' is accessible to this identity");
   }
-  ErrorSubject subject{model.id};
+  ErrorSubject subject{.id = model.id};
   for (auto index : model.start_events) {
     if (may_access_lane(identity, model.nodes[index].lane)) subject.candidates.push_back(model.nodes[index].id);
   }
@@ -149,11 +149,11 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
   };
   auto model = core.models().latest(request.process_model_id);
   if (!model) {
-    return refuse(make_error(ErrorKind::process_model_not_found, {request.process_model_id}, ErrorStatus::not_found,
+    return refuse(make_error(ErrorKind::process_model_not_found, {.id = request.process_model_id}, ErrorStatus::not_found,
                              "process model '" + request.process_model_id + "' not found"));
   }
   if (!model->executable) {
-    return refuse(make_error(ErrorKind::process_model_not_executable, {model->id}, ErrorStatus::bad_request,
+    return refuse(make_error(ErrorKind::process_model_not_executable, {.id = model->id}, ErrorStatus::bad_request,
                              "process model '" + model->id + "' is not executable"));
   }
   auto start_index = pick_start_event(*model, identity, request.start_event_id);
@@ -161,7 +161,7 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
   if (request.callback_type == StartCallbackType::on_end_event_reached) {
     if (!request.end_event_id) return refuse(make_error(ErrorStatus::bad_request, "callback type 3 needs end_event_id"));
     if (!has_accessible_end_event(*model, identity, *request.end_event_id)) {
-      return refuse(make_error(ErrorKind::end_event_not_found, {*request.end_event_id}, ErrorStatus::not_found,
+      return refuse(make_error(ErrorKind::end_event_not_found, {.id = *request.end_event_id}, ErrorStatus::not_found,
                                "end event '" + *request.end_event_id + "' not found in process model '" + model->id + "'"));
     }
     waiter->end_event_id = *request.end_event_id;

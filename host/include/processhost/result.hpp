@@ -53,12 +53,13 @@ enum class ErrorKind : unsigned char {
 inline constexpr std::size_t kErrorKindCount = static_cast<std::size_t>(ErrorKind::external_task_locked) + 1;
 
 // The ids a typed error is about; which fields are set depends on the kind.
+// Members default to empty, so a subject names only what its kind needs: {.id = ...}.
 struct ErrorSubject {
-  std::string id;
-  std::string element_type;  // task_not_waiting: "UserTask", "ManualTask", "EmptyActivity"
-  std::string process_instance_id;
-  std::string correlation_id;
-  std::vector<std::string> candidates;
+  std::string id = {};
+  std::string element_type = {};  // task_not_waiting: "UserTask", "ManualTask", "EmptyActivity"
+  std::string process_instance_id = {};
+  std::string correlation_id = {};
+  std::vector<std::string> candidates = {};
 };
 
 struct Error {

@@ -135,7 +135,7 @@ TEST_F(ProcessModelRoutes, StartType2AnswersWithEndEventAndPayload) {
 TEST_F(ProcessModelRoutes, StartType3NeedsAKnownEndEvent) {
   auto missing = post("/process_models/sample_process/start?start_callback_type=3");
   EXPECT_EQ(missing->response().status, 400);
-  expect_refused_start(ErrorKind::end_event_not_found, {"Nope"}, ErrorStatus::not_found);
+  expect_refused_start(ErrorKind::end_event_not_found, {.id = "Nope"}, ErrorStatus::not_found);
   auto unknown = post("/process_models/sample_process/start?start_callback_type=3&end_event_id=Nope");
   EXPECT_EQ(unknown->response().status, 404);
   EXPECT_EQ(unknown->response().body, R"({"message":"EndEvent with ID 'Nope' not found!"})");
@@ -158,21 +158,21 @@ TEST_F(ProcessModelRoutes, InvalidCallbackTypeIs400) {
 }
 
 TEST_F(ProcessModelRoutes, UnknownStartEventIs404WithTheReferenceMessage) {
-  expect_refused_start(ErrorKind::start_event_not_found, {"Nope"}, ErrorStatus::not_found);
+  expect_refused_start(ErrorKind::start_event_not_found, {.id = "Nope"}, ErrorStatus::not_found);
   auto response = post("/process_models/sample_process/start?start_event_id=Nope");
   EXPECT_EQ(response->response().status, 404);
   EXPECT_EQ(response->response().body, R"({"message":"StartEvent with ID 'Nope' not found!"})");
 }
 
 TEST_F(ProcessModelRoutes, StartEventInAForeignLaneIsNotFoundEither) {
-  expect_refused_start(ErrorKind::start_event_not_accessible, {"StartEvent_1"}, ErrorStatus::forbidden);
+  expect_refused_start(ErrorKind::start_event_not_accessible, {.id = "StartEvent_1"}, ErrorStatus::forbidden);
   auto response = post("/process_models/sample_process/start?start_event_id=StartEvent_1");
   EXPECT_EQ(response->response().status, 404);
   EXPECT_EQ(response->response().body, R"({"message":"StartEvent with ID 'StartEvent_1' not found!"})");
 }
 
 TEST_F(ProcessModelRoutes, SeveralStartEventsWithoutIdIs400ListingThem) {
-  ErrorSubject subject{"sample_process"};
+  ErrorSubject subject{.id = "sample_process"};
   for (const auto& node : two_start_model().start_events) subject.candidates.push_back(node.id);
   expect_refused_start(ErrorKind::several_start_events, subject, ErrorStatus::bad_request);
   auto response = post("/process_models/sample_process/start");
@@ -183,14 +183,14 @@ TEST_F(ProcessModelRoutes, SeveralStartEventsWithoutIdIs400ListingThem) {
 }
 
 TEST_F(ProcessModelRoutes, NonExecutableModelCannotStart) {
-  expect_refused_start(ErrorKind::process_model_not_executable, {"sample_process"}, ErrorStatus::bad_request);
+  expect_refused_start(ErrorKind::process_model_not_executable, {.id = "sample_process"}, ErrorStatus::bad_request);
   auto response = post("/process_models/sample_process/start");
   EXPECT_EQ(response->response().status, 400);
   EXPECT_EQ(response->response().body, R"({"message":"The process model 'sample_process' is not executable!"})");
 }
 
 TEST_F(ProcessModelRoutes, NoAccessibleStartEventIs403) {
-  expect_refused_start(ErrorKind::no_accessible_start_event, {"sample_process"}, ErrorStatus::forbidden);
+  expect_refused_start(ErrorKind::no_accessible_start_event, {.id = "sample_process"}, ErrorStatus::forbidden);
   auto response = post("/process_models/sample_process/start");
   EXPECT_EQ(response->response().status, 403);
   EXPECT_EQ(response->response().body,

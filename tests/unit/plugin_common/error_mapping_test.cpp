@@ -40,17 +40,17 @@ TEST(ErrorMapping, ErrorsWithoutAKindPassAsTheyAre) {
 }
 
 TEST(ErrorMapping, StartRefusalsUseTheReferenceWording) {
-  EXPECT_EQ(api_error(typed(ErrorKind::start_event_not_found, {"S"})).message, "StartEvent with ID 'S' not found!");
-  const Error foreign = api_error(typed(ErrorKind::start_event_not_accessible, {"S"}));
+  EXPECT_EQ(api_error(typed(ErrorKind::start_event_not_found, {.id = "S"})).message, "StartEvent with ID 'S' not found!");
+  const Error foreign = api_error(typed(ErrorKind::start_event_not_accessible, {.id = "S"}));
   EXPECT_EQ(foreign.status, ErrorStatus::not_found);
   EXPECT_EQ(foreign.message, "StartEvent with ID 'S' not found!");
-  EXPECT_EQ(api_error(typed(ErrorKind::end_event_not_found, {"E"})).message, "EndEvent with ID 'E' not found!");
-  EXPECT_EQ(api_error(typed(ErrorKind::process_model_not_executable, {"m"})).message,
+  EXPECT_EQ(api_error(typed(ErrorKind::end_event_not_found, {.id = "E"})).message, "EndEvent with ID 'E' not found!");
+  EXPECT_EQ(api_error(typed(ErrorKind::process_model_not_executable, {.id = "m"})).message,
             "The process model 'm' is not executable!");
   const Error several = api_error(typed(ErrorKind::several_start_events, {"m", {}, {}, {}, {"a", "b"}}));
   EXPECT_EQ(several.status, ErrorStatus::bad_request);
   EXPECT_EQ(several.additional_information, R"({"startEventIds":["a","b"]})");
-  const Error none = api_error(typed(ErrorKind::no_accessible_start_event, {"m"}));
+  const Error none = api_error(typed(ErrorKind::no_accessible_start_event, {.id = "m"}));
   EXPECT_EQ(none.status, ErrorStatus::forbidden);
   EXPECT_EQ(none.message, "Access denied.");
   EXPECT_EQ(none.additional_information,
@@ -65,9 +65,9 @@ TEST(ErrorMapping, TaskNotWaitingNamesInstanceCorrelationAndKind) {
 }
 
 TEST(ErrorMapping, ExternalTaskRefusals) {
-  EXPECT_EQ(error_response(typed(ErrorKind::external_task_not_found, {"t"})).status, 404);
-  EXPECT_EQ(error_response(typed(ErrorKind::external_task_finished, {"t"})).status, 410);
-  const Error locked = api_error(typed(ErrorKind::external_task_locked, {"t"}));
+  EXPECT_EQ(error_response(typed(ErrorKind::external_task_not_found, {.id = "t"})).status, 404);
+  EXPECT_EQ(error_response(typed(ErrorKind::external_task_finished, {.id = "t"})).status, 410);
+  const Error locked = api_error(typed(ErrorKind::external_task_locked, {.id = "t"}));
   EXPECT_EQ(locked.status, ErrorStatus::locked);
   EXPECT_EQ(locked.message, "External Task with ID 't' is locked by another worker.");
 }

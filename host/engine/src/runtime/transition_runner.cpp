@@ -63,7 +63,7 @@ void TransitionRunner::load(const std::string& instance_id, Callback<std::shared
   store_->load_instance(instance_id, [this, instance_id, done](Result<std::optional<ProcessInstanceRecord>> loaded) {
     if (!loaded) return done(std::move(loaded).take_error());
     if (!loaded.value()) {
-      return done(make_error(ErrorKind::process_instance_not_found, {instance_id}, ErrorStatus::not_found,
+      return done(make_error(ErrorKind::process_instance_not_found, {.id = instance_id}, ErrorStatus::not_found,
                              "process instance '" + instance_id + "' not found"));
     }
     done(restore(std::move(*loaded.value())));
