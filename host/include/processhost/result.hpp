@@ -3,6 +3,7 @@
 // forbidden, conflict, a store that is down) are values, never exceptions.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -73,9 +74,15 @@ struct Error {
   // BPMN error name, when the error is a BPMN error.
   std::optional<std::string> bpmn_name;
   ErrorKind kind = ErrorKind::unspecified;
-  ErrorSubject subject;
+  // What a typed error is about; null for `unspecified`. Shared, so that the many Results
+  // that never fail stay small (and errors copy cheaply along callbacks).
+  std::shared_ptr<const ErrorSubject> about;
 
   int http_status() const { return static_cast<int>(status); }
+  const ErrorSubject& subject() const {
+    static const ErrorSubject kNothing;
+    return about ? *about : kNothing;
+  }
 };
 
 inline Error make_error(ErrorStatus status, std::string message, std::string additional_information = {}) {
@@ -90,7 +97,7 @@ inline Error make_error(ErrorStatus status, std::string message, std::string add
 inline Error make_error(ErrorKind kind, ErrorSubject subject, ErrorStatus status, std::string message) {
   Error error = make_error(status, std::move(message));
   error.kind = kind;
-  error.subject = std::move(subject);
+  error.about = std::make_shared<const ErrorSubject>(std::move(subject));
   return error;
 }
 

@@ -91,9 +91,10 @@ Error api_error(const Error& error) {
   const KindMapping* mapping = mapping_of(error.kind);
   if (!mapping) return error;
   Error answer =
-      make_error(mapping->status, mapping->message(error.subject),
-                 mapping->additional_information ? mapping->additional_information(error.subject) : std::string());
+      make_error(mapping->status, mapping->message(error.subject()),
+                 mapping->additional_information ? mapping->additional_information(error.subject()) : std::string());
   answer.kind = error.kind;
+  answer.about = error.about;
   return answer;
 }
 

@@ -106,12 +106,12 @@ TEST_F(EngineTest, StartRefusalsNameTheirKindAndIds) {
   auto unknown_model = start(start_request("nope"));
   ASSERT_FALSE(unknown_model);
   EXPECT_EQ(unknown_model.error().kind, ErrorKind::process_model_not_found);
-  EXPECT_EQ(unknown_model.error().subject.id, "nope");
+  EXPECT_EQ(unknown_model.error().subject().id, "nope");
 
   auto several = start(start_request("lanes"), test_identity({"a", "b"}));
   ASSERT_FALSE(several);
   EXPECT_EQ(several.error().kind, ErrorKind::several_start_events);
-  EXPECT_EQ(several.error().subject.candidates, (std::vector<std::string>{"sa", "sb"}));
+  EXPECT_EQ(several.error().subject().candidates, (std::vector<std::string>{"sa", "sb"}));
 
   // The only start event the identity may use is the one it starts at.
   EXPECT_TRUE(start(start_request("lanes"), test_identity({"a"})));
@@ -136,7 +136,7 @@ TEST_F(EngineTest, StartRefusalsNameTheirKindAndIds) {
   auto hidden_end = start(to_end, test_identity({"a"}));
   ASSERT_FALSE(hidden_end);
   EXPECT_EQ(hidden_end.error().kind, ErrorKind::end_event_not_found);
-  EXPECT_EQ(hidden_end.error().subject.id, "e");
+  EXPECT_EQ(hidden_end.error().subject().id, "e");
 }
 
 TEST_F(EngineTest, FinishingInAnUnknownInstanceIsATaskNotWaiting) {
@@ -145,10 +145,10 @@ TEST_F(EngineTest, FinishingInAnUnknownInstanceIsATaskNotWaiting) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, ErrorKind::task_not_waiting);
   EXPECT_EQ(refused.error().status, ErrorStatus::not_found);
-  EXPECT_EQ(refused.error().subject.id, "f");
-  EXPECT_EQ(refused.error().subject.element_type, "ManualTask");
-  EXPECT_EQ(refused.error().subject.process_instance_id, "no-such-instance");
-  EXPECT_EQ(refused.error().subject.correlation_id, "c");
+  EXPECT_EQ(refused.error().subject().id, "f");
+  EXPECT_EQ(refused.error().subject().element_type, "ManualTask");
+  EXPECT_EQ(refused.error().subject().process_instance_id, "no-such-instance");
+  EXPECT_EQ(refused.error().subject().correlation_id, "c");
 }
 
 TEST_F(EngineTest, StartWaitsForTheEndWithCallbackType2And3) {
