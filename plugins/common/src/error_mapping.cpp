@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "processhost/json.hpp"
+#include "processhost/services/engine.hpp"
 
 namespace processhost::plugins::http_api {
 namespace {
@@ -19,8 +20,9 @@ struct KindMapping {
 
 std::string quote(const std::string& id) { return "'" + id + "'"; }
 
-std::string article_for(const std::string& noun) {
-  return !noun.empty() && std::string_view("AEIOU").find(noun.front()) != std::string_view::npos ? "an " : "a ";
+// The reference says "an EmptyActivity", "a UserTask", "a ManualTask".
+std::string article_for(const std::string& task_kind_name) {
+  return task_kind_name == processhost::task_kind_name(TaskKind::empty_activity) ? "an " : "a ";
 }
 
 std::string start_event_ids(const ErrorSubject& subject) {
