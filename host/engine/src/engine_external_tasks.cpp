@@ -58,7 +58,7 @@ std::optional<Error> refuse(const std::optional<ExternalTaskRecord>& record, con
                       "External Task with ID '" + id + "' not found.");
   }
   const auto& task = record->task;
-  if (task.state == "finished") {
+  if (task.state == ExternalTaskState::finished) {
     return make_error(ErrorKind::external_task_finished, {.id = id}, ErrorStatus::gone,
                       "External Task with ID '" + id + "' has already been finished!");
   }
@@ -110,7 +110,7 @@ void Engine::complete_external_task(const Identity&, std::string external_task_i
                               "External Task with ID '" + record.task.id + "' has already been finished!");
           }
           Executor executor(state, core.environment());
-          record.task.state = "finished";
+          record.task.state = ExternalTaskState::finished;
           record.task.finished_at_ms = core.now_ms();
           ++record.version;
           if (outcome.kind == ExternalTaskOutcome::Kind::finish) {

@@ -144,7 +144,7 @@ void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<P
     done(PagedList<WaitingTask>{});
     return;
   }
-  flow_query.state = "suspended";
+  flow_query.state = FlowNodeState::suspended;
   flow_query.process_model_id = query.process_model_id;
   flow_query.process_instance_id = query.process_instance_id;
   flow_query.correlation_id = query.correlation_id;

@@ -206,7 +206,7 @@ void EngineCore::launch(const Identity& identity, std::shared_ptr<const ProcessM
   record.parent_process_instance_id = std::move(caller_id);
   record.owner_user_id = identity.user_id;
   record.owner_identity = owner_identity_json(identity);
-  record.state = "running";
+  record.state = ProcessInstanceState::running;
   record.created_at_ms = now_ms();
   runner_.run(
       state->record.id, state,

@@ -306,7 +306,7 @@ std::string external_task_array_json(const std::vector<ExternalTask>& tasks) {
     field(writer, "processInstanceId", task.process_instance_id);
     raw(writer, "payload", task.payload);
     field(writer, "lockExpirationTime", iso8601_utc(task.lock_expiration_ms));
-    field(writer, "state", task.state);
+    field(writer, "state", name_of(task.state));
     if (task.finished_at_ms) field(writer, "finishedAt", iso8601_utc(*task.finished_at_ms));
     if (task.result) raw(writer, "result", *task.result);
     if (task.error) raw(writer, "error", *task.error);

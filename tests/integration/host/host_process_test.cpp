@@ -36,7 +36,7 @@ TEST_F(HostBinary, HelpAndVersion) {
 
   HostProcess version(config(), {"--version"});
   EXPECT_EQ(version.run_to_exit(), 0);
-  EXPECT_EQ(version.output().rfind("processhost 0.1.0 (plugin API 2, ABI gcc", 0), 0u) << version.output();
+  EXPECT_EQ(version.output().rfind("processhost 0.1.0 (plugin API 3, ABI gcc", 0), 0u) << version.output();
 }
 
 TEST_F(HostBinary, UnknownOptionIsAUsageError) {

@@ -250,8 +250,8 @@ TEST_F(ProcessModelRoutes, StopAnswersWaitingStartsWith503) {
 
 TEST_F(ProcessModelRoutes, OwnInstancesNeverEchoTokens) {
   PagedList<ProcessInstanceInfo> list;
-  list.items = {{"pi-1", "alice", "c-1", "m", std::nullopt, "running"},
-                {"pi-2", "alice", "c-1", "child", std::string("pi-1"), "running"}};
+  list.items = {{"pi-1", "alice", "c-1", "m", std::nullopt, ProcessInstanceState::running},
+                {"pi-2", "alice", "c-1", "child", std::string("pi-1"), ProcessInstanceState::running}};
   list.total_count = 7;
   PageRequest page;
   EXPECT_CALL(engine_, own_process_instances(_, _, _))

@@ -55,7 +55,7 @@ TEST_F(EngineTest, RunsTheSampleProcessToItsResult) {
   ASSERT_EQ(result->size(), 1u);
   EXPECT_EQ(result->at(0).end_event_id, "EndEvent_Success");
   EXPECT_EQ(result->at(0).token_payload, R"({"form_fields":{"TaskWasSuccessful":true}})");
-  EXPECT_EQ(instance(started->process_instance_id)->state, "finished");
+  EXPECT_EQ(instance(started->process_instance_id)->state, ProcessInstanceState::finished);
 
   auto again = finish(finish_request);
   ASSERT_FALSE(again);
@@ -276,7 +276,7 @@ TEST_F(EngineTest, RunawayScriptFailsItsInstanceWhileOthersComplete) {
   query.process_model_id = "runaway";
   auto stored = testing::call_sync<PagedList<ProcessInstanceRecord>>([&](auto done) { store_.query_instances(query, done); });
   ASSERT_EQ(stored->items.size(), 1u);
-  EXPECT_EQ(stored->items[0].state, "error");
+  EXPECT_EQ(stored->items[0].state, ProcessInstanceState::error);
   EXPECT_NE(stored->items[0].error.find("exceeded its time budget"), std::string::npos);
 }
 

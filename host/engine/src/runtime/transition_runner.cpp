@@ -122,7 +122,7 @@ void TransitionRunner::build_and_commit(std::shared_ptr<Job> job) {
       }
       return finish_job(job, std::move(committed).take_error());
     }
-    if (job->state->record.state == "running") {
+    if (job->state->record.state == ProcessInstanceState::running) {
       cache_put(job->state);
     } else {
       cache_erase(job->instance_id);

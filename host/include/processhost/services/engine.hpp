@@ -24,6 +24,7 @@
 #include "processhost/paging.hpp"
 #include "processhost/result.hpp"
 #include "processhost/services/identity.hpp"
+#include "processhost/states.hpp"
 
 namespace processhost {
 
@@ -67,7 +68,7 @@ struct ProcessInstanceInfo {
   std::string correlation_id;
   std::string process_model_id;
   std::optional<std::string> parent_process_instance_id;
-  std::string state;  // running, finished, terminated, error
+  ProcessInstanceState state = ProcessInstanceState::running;
 };
 
 struct CorrelationResult {
@@ -81,22 +82,20 @@ inline constexpr unsigned kAllTaskKinds = 7;
 inline constexpr unsigned task_kind_bit(TaskKind kind) { return static_cast<unsigned>(kind); }
 
 // How messages name a task kind ("does not have a UserTask ..."), and its BPMN element type.
-inline constexpr std::string_view task_kind_name(TaskKind kind) {
+struct TaskKindNames {
+  std::string_view name;
+  std::string_view bpmn_type;
+};
+inline constexpr TaskKindNames task_kind_names(TaskKind kind) {
   switch (kind) {
-    case TaskKind::user_task: return "UserTask";
-    case TaskKind::manual_task: return "ManualTask";
-    case TaskKind::empty_activity: return "EmptyActivity";
+    case TaskKind::user_task: return {"UserTask", "bpmn:UserTask"};
+    case TaskKind::manual_task: return {"ManualTask", "bpmn:ManualTask"};
+    case TaskKind::empty_activity: return {"EmptyActivity", "bpmn:Task"};
   }
-  return "Task";
+  return {"Task", "bpmn:Task"};
 }
-inline constexpr std::string_view task_kind_bpmn_type(TaskKind kind) {
-  switch (kind) {
-    case TaskKind::user_task: return "bpmn:UserTask";
-    case TaskKind::manual_task: return "bpmn:ManualTask";
-    case TaskKind::empty_activity: return "bpmn:Task";
-  }
-  return "bpmn:Task";
-}
+inline constexpr std::string_view task_kind_name(TaskKind kind) { return task_kind_names(kind).name; }
+inline constexpr std::string_view task_kind_bpmn_type(TaskKind kind) { return task_kind_names(kind).bpmn_type; }
 
 struct FormFieldEnumValue {
   std::string id;
@@ -191,8 +190,7 @@ struct ExternalTaskOutcome {
 
 // What happened in the engine, for observers (audit logs, notifications).
 struct EngineEvent {
-  std::string kind;  // "process_started", "process_ended", "process_error", "process_terminated",
-                     // "activity_reached", "activity_finished", "user_task_waiting", ...
+  EngineEventKind kind = EngineEventKind::process_started;  // name_of(kind): its word in JSON
   std::string process_model_id;
   std::string process_instance_id;
   std::string correlation_id;
