@@ -82,7 +82,7 @@ TEST_F(HostBinary, HostRoutesAnswer) {
   ASSERT_TRUE(listing.IsObject()) << plugins.body;
   EXPECT_STREQ(listing["host"]["name"].GetString(), "processhost");
   EXPECT_STREQ(listing["host"]["version"].GetString(), "0.1.0");
-  EXPECT_EQ(listing["host"]["apiVersion"].GetInt(), 2);
+  EXPECT_EQ(listing["host"]["apiVersion"].GetInt(), 3);
   bool found = false;
   for (const auto& plugin : listing["plugins"].GetArray()) {
     if (std::string(plugin["name"].GetString()) != "slow_routes") continue;
