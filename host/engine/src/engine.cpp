@@ -83,7 +83,7 @@ void EngineCore::start(Store& store) {
     register_model(outcome.model);
   }
   InstanceQuery running;
-  running.state = "running";
+  running.state = ProcessInstanceState::running;
   running.page.limit = 1;
   std::promise<Result<PagedList<ProcessInstanceRecord>>> counted;
   store.query_instances(running, [&](Result<PagedList<ProcessInstanceRecord>> result) { counted.set_value(std::move(result)); });

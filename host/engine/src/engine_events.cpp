@@ -66,7 +66,7 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
     }
   }
   FlowNodeQuery query;
-  query.state = "suspended";
+  query.state = FlowNodeState::suspended;
   query.event_type = event_type_of(kind);
   query.event_name = name;
   store_->query_flow_nodes(query, [this, payload, done](Result<PagedList<FlowNodeInstanceRecord>> found) {
@@ -98,10 +98,10 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
                               std::optional<std::int64_t> earliest_timer) {
   if (earliest_timer) timers_.note_store_due(*earliest_timer);
   for (const auto& topic : outcome.new_task_topics) pollers_.wake(topic);
-  if (!outcome.service_calls.empty() && instance.state == "running") {
+  if (!outcome.service_calls.empty() && instance.state == ProcessInstanceState::running) {
     service_calls_.start(instance.id, outcome.service_calls);
   }
-  const bool ended = instance.state != "running";
+  const bool ended = instance.state != ProcessInstanceState::running;
   if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() &&
       !(ended && !instance.parent_process_instance_id.empty())) {
     return;
@@ -122,7 +122,7 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
   }
   for (const auto& publication : outcome.published) {
     EngineEvent event;
-    event.kind = publication.kind == EventKind::message ? "message_sent" : "signal_sent";
+    event.kind = publication.kind == EventKind::message ? EngineEventKind::message_sent : EngineEventKind::signal_sent;
     event.process_model_id = instance.process_model_id;
     event.process_instance_id = instance.id;
     event.correlation_id = instance.correlation_id;
@@ -148,7 +148,7 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
 void EngineCore::offer(std::shared_ptr<PendingSend> send) {
   if (!running_) return;
   FlowNodeQuery query;
-  query.state = "suspended";
+  query.state = FlowNodeState::suspended;
   query.flow_node_types = {"bpmn:ReceiveTask"};
   query.event_type = "messageEvent";
   query.event_name = send->request.name;
@@ -222,7 +222,7 @@ void EngineCore::child_ended(const std::string& parent_id, const std::string& ch
   runner_.run(
       parent_id, nullptr,
       [this, child_id, result](InstanceState& state) -> Result<RunOutcome> {
-        if (state.record.state != "running") return wait_ended();
+        if (state.record.state != ProcessInstanceState::running) return wait_ended();
         Executor executor(state, environment());
         if (!executor.child_ended(child_id, result)) return wait_ended();
         return std::move(executor).finish();
@@ -245,7 +245,7 @@ void Engine::waiting_events(const Identity& identity, EventQuery query, Callback
   auto& core = *core_;
   if (!core.store()) return done(make_error(ErrorStatus::unavailable, "the engine is not started"));
   FlowNodeQuery flow_query;
-  flow_query.state = "suspended";
+  flow_query.state = FlowNodeState::suspended;
   flow_query.events_only = true;
   flow_query.process_model_id = query.process_model_id;
   flow_query.correlation_id = query.correlation_id;

@@ -53,13 +53,18 @@ namespace {
 // 404 unknown, 410 finished, 423 locked by another worker whose lock has not expired.
 std::optional<Error> refuse(const std::optional<ExternalTaskRecord>& record, const std::string& id,
                             const std::string& worker_id, std::int64_t now) {
-  if (!record) return make_error(ErrorStatus::not_found, "External Task with ID '" + id + "' not found.");
+  if (!record) {
+    return make_error(ErrorKind::external_task_not_found, {.id = id}, ErrorStatus::not_found,
+                      "External Task with ID '" + id + "' not found.");
+  }
   const auto& task = record->task;
-  if (task.state == "finished") {
-    return make_error(ErrorStatus::gone, "External Task with ID '" + id + "' has already been finished!");
+  if (task.state == ExternalTaskState::finished) {
+    return make_error(ErrorKind::external_task_finished, {.id = id}, ErrorStatus::gone,
+                      "External Task with ID '" + id + "' has already been finished!");
   }
   if (!task.worker_id.empty() && task.worker_id != worker_id && task.lock_expiration_ms > now) {
-    return make_error(ErrorStatus::locked, "External Task with ID '" + id + "' is locked by another worker.");
+    return make_error(ErrorKind::external_task_locked, {.id = id}, ErrorStatus::locked,
+                      "External Task with ID '" + id + "' is locked by another worker.");
   }
   return std::nullopt;
 }
@@ -101,11 +106,11 @@ void Engine::complete_external_task(const Identity&, std::string external_task_i
         [&core, record, outcome](InstanceState& state) mutable -> Result<RunOutcome> {
           const std::string fni = record.task.flow_node_instance_id;
           if (!state.find_waiting(fni)) {
-            return make_error(ErrorStatus::gone, "External Task with ID '" + record.task.id +
-                                                     "' has already been finished!");
+            return make_error(ErrorKind::external_task_finished, {.id = record.task.id}, ErrorStatus::gone,
+                              "External Task with ID '" + record.task.id + "' has already been finished!");
           }
           Executor executor(state, core.environment());
-          record.task.state = "finished";
+          record.task.state = ExternalTaskState::finished;
           record.task.finished_at_ms = core.now_ms();
           ++record.version;
           if (outcome.kind == ExternalTaskOutcome::Kind::finish) {

@@ -1,5 +1,7 @@
 // EngineService queries: models, instances, results, waiting tasks and events.
 
+#include <string_view>
+
 #include "store/paging.hpp"
 #include "behaviours/user_task_form.hpp"
 #include "engine_core.hpp"
@@ -8,9 +10,12 @@
 namespace processhost::engine {
 namespace {
 
-TaskKind kind_of(const std::string& bpmn_type) {
-  if (bpmn_type == "bpmn:UserTask") return TaskKind::user_task;
-  if (bpmn_type == "bpmn:ManualTask") return TaskKind::manual_task;
+constexpr TaskKind kTaskKinds[] = {TaskKind::user_task, TaskKind::manual_task, TaskKind::empty_activity};
+
+TaskKind kind_of(std::string_view bpmn_type) {
+  for (auto kind : kTaskKinds) {
+    if (task_kind_bpmn_type(kind) == bpmn_type) return kind;
+  }
   return TaskKind::empty_activity;
 }
 
@@ -70,7 +75,8 @@ void Engine::get_process_model(const Identity& identity, std::string process_mod
                                Callback<ProcessModelInfo> done) {
   auto model = core_->models().latest(process_model_id);
   if (!model) {
-    done(make_error(ErrorStatus::not_found, "process model '" + process_model_id + "' not found"));
+    done(make_error(ErrorKind::process_model_not_found, {.id = process_model_id}, ErrorStatus::not_found,
+                    "process model '" + process_model_id + "' not found"));
     return;
   }
   done(model_info(*model, &identity));
@@ -83,7 +89,8 @@ void Engine::get_process_model_by_instance(const Identity& identity, std::string
                                                         Result<std::optional<ProcessInstanceRecord>> loaded) {
     if (!loaded) return done(std::move(loaded).take_error());
     if (!loaded.value()) {
-      return done(make_error(ErrorStatus::not_found, "process instance '" + process_instance_id + "' not found"));
+      return done(make_error(ErrorKind::process_instance_not_found, {.id = process_instance_id}, ErrorStatus::not_found,
+                             "process instance '" + process_instance_id + "' not found"));
     }
     const auto& record = *loaded.value();
     auto model = core_->models().version(record.process_model_id, record.process_model_hash);
@@ -135,14 +142,14 @@ void Engine::correlation_results(const Identity& identity, std::string correlati
 void Engine::waiting_tasks(const Identity& identity, TaskQuery query, Callback<PagedList<WaitingTask>> done) {
   if (!core_->store()) return done(not_started());
   FlowNodeQuery flow_query;
-  if (query.kinds & task_kind_bit(TaskKind::user_task)) flow_query.flow_node_types.push_back("bpmn:UserTask");
-  if (query.kinds & task_kind_bit(TaskKind::manual_task)) flow_query.flow_node_types.push_back("bpmn:ManualTask");
-  if (query.kinds & task_kind_bit(TaskKind::empty_activity)) flow_query.flow_node_types.push_back("bpmn:Task");
+  for (auto kind : kTaskKinds) {
+    if (query.kinds & task_kind_bit(kind)) flow_query.flow_node_types.emplace_back(task_kind_bpmn_type(kind));
+  }
   if (flow_query.flow_node_types.empty()) {
     done(PagedList<WaitingTask>{});
     return;
   }
-  flow_query.state = "suspended";
+  flow_query.state = FlowNodeState::suspended;
   flow_query.process_model_id = query.process_model_id;
   flow_query.process_instance_id = query.process_instance_id;
   flow_query.correlation_id = query.correlation_id;

@@ -13,7 +13,7 @@ void EngineCore::complete_service_call(const std::string& instance_id, const std
       instance_id, nullptr,
       // Runs again on a version conflict, so it copies the result instead of moving it.
       [this, flow_node_instance_id, result](InstanceState& state) -> Result<RunOutcome> {
-        if (state.record.state != "running" || !state.find_waiting(flow_node_instance_id)) {
+        if (state.record.state != ProcessInstanceState::running || !state.find_waiting(flow_node_instance_id)) {
           return make_error(ErrorStatus::gone, "the service task " + flow_node_instance_id +
                                                    " no longer waits for its method (interrupted or ended)");
         }

@@ -21,13 +21,61 @@ std::string owner_identity_json(const Identity& identity) {
   return text;
 }
 
-std::string task_kind_name(TaskKind kind) {
-  switch (kind) {
-    case TaskKind::user_task: return "UserTask";
-    case TaskKind::manual_task: return "ManualTask";
-    case TaskKind::empty_activity: return "EmptyActivity";
+// The start event a request starts at: the one it names, or the only one the identity may
+// use. The caller sees only accessible start events, so the choice is among those.
+Result<std::size_t> pick_start_event(const ProcessModel& model, const Identity& identity,
+                                     const std::optional<std::string>& start_event_id) {
+  if (start_event_id) {
+    for (auto index : model.start_events) {
+      const auto& node = model.nodes[index];
+      if (node.id != *start_event_id) continue;
+      if (may_access_lane(identity, node.lane)) return index;
+      return make_error(ErrorKind::start_event_not_accessible, {.id = node.id}, ErrorStatus::forbidden,
+                        "access denied: start event '" + node.id + "' is in lane '" + node.lane + "'");
+    }
+    return make_error(ErrorKind::start_event_not_found, {.id = *start_event_id}, ErrorStatus::not_found,
+                      "start event '" + *start_event_id + "' not found in process model '" + model.id + "'");
   }
-  return "task";
+  std::size_t accessible = 0;
+  std::size_t picked = kNoIndex;
+  for (auto index : model.start_events) {
+    if (!may_access_lane(identity, model.nodes[index].lane)) continue;
+    ++accessible;
+    picked = index;
+  }
+  if (accessible == 1) return picked;
+  if (accessible == 0) {
+    return make_error(ErrorKind::no_accessible_start_event, {.id = model.id}, ErrorStatus::forbidden,
+                      "access denied: no start event of process model '" + model.id +
+                          "' is accessible to this identity");
+  }
+  ErrorSubject subject{.id = model.id};
+  for (auto index : model.start_events) {
+    if (may_access_lane(identity, model.nodes[index].lane)) subject.candidates.push_back(model.nodes[index].id);
+  }
+  return make_error(ErrorKind::several_start_events, std::move(subject), ErrorStatus::bad_request,
+                    "process model '" + model.id + "' has " + std::to_string(accessible) +
+                        " start events; name one with start_event_id");
+}
+
+bool has_accessible_end_event(const ProcessModel& model, const Identity& identity, const std::string& end_event_id) {
+  for (auto index : model.end_events) {
+    const auto& node = model.nodes[index];
+    if (node.id == end_event_id) return may_access_lane(identity, node.lane);
+  }
+  return false;
+}
+
+Error task_not_waiting(const FinishTaskRequest& request) {
+  const std::string_view kind_name = task_kind_name(request.kind);
+  return make_error(ErrorKind::task_not_waiting,
+                    {request.flow_node_instance_id, std::string(kind_name), request.process_instance_id,
+                     request.correlation_id, {}},
+                    ErrorStatus::not_found,
+                    "Process instance '" + request.process_instance_id + "' in correlation '" +
+                        request.correlation_id + "' does not have " +
+                        (request.kind == TaskKind::empty_activity ? "an " : "a ") + std::string(kind_name) +
+                        " with id '" + request.flow_node_instance_id + "' waiting");
 }
 
 bool kind_matches(TaskKind kind, NodeKind node_kind) {
@@ -95,42 +143,26 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
   auto waiter = std::make_shared<StartWaiter>();
   waiter->type = request.callback_type;
   waiter->done = std::move(done);
-  auto refuse = [&](ErrorStatus status, std::string message) -> CancelHandle {
-    waiter->complete(make_error(status, std::move(message)));
+  auto refuse = [&](Error error) -> CancelHandle {
+    waiter->complete(std::move(error));
     return waiter;
   };
   auto model = core.models().latest(request.process_model_id);
-  if (!model) return refuse(ErrorStatus::not_found, "process model '" + request.process_model_id + "' not found");
+  if (!model) {
+    return refuse(make_error(ErrorKind::process_model_not_found, {.id = request.process_model_id}, ErrorStatus::not_found,
+                             "process model '" + request.process_model_id + "' not found"));
+  }
   if (!model->executable) {
-    return refuse(ErrorStatus::bad_request, "process model '" + model->id + "' is not executable");
+    return refuse(make_error(ErrorKind::process_model_not_executable, {.id = model->id}, ErrorStatus::bad_request,
+                             "process model '" + model->id + "' is not executable"));
   }
-  std::size_t start_index = kNoIndex;
-  if (request.start_event_id) {
-    for (auto index : model->start_events) {
-      if (model->nodes[index].id == *request.start_event_id) start_index = index;
-    }
-    if (start_index == kNoIndex) {
-      return refuse(ErrorStatus::not_found,
-                    "start event '" + *request.start_event_id + "' not found in process model '" + model->id + "'");
-    }
-  } else if (model->start_events.size() == 1) {
-    start_index = model->start_events.front();
-  } else {
-    return refuse(ErrorStatus::bad_request, "process model '" + model->id + "' has " +
-                                                std::to_string(model->start_events.size()) +
-                                                " start events; name one with start_event_id");
-  }
-  const auto& start_event = model->nodes[start_index];
-  if (!may_access_lane(identity, start_event.lane)) {
-    return refuse(ErrorStatus::forbidden,
-                  "access denied: start event '" + start_event.id + "' is in lane '" + start_event.lane + "'");
-  }
+  auto start_index = pick_start_event(*model, identity, request.start_event_id);
+  if (!start_index) return refuse(std::move(start_index).take_error());
   if (request.callback_type == StartCallbackType::on_end_event_reached) {
-    if (!request.end_event_id) return refuse(ErrorStatus::bad_request, "callback type 3 needs end_event_id");
-    const auto* end = model->find(*request.end_event_id);
-    if (!end || end->kind != NodeKind::end_event) {
-      return refuse(ErrorStatus::not_found,
-                    "end event '" + *request.end_event_id + "' not found in process model '" + model->id + "'");
+    if (!request.end_event_id) return refuse(make_error(ErrorStatus::bad_request, "callback type 3 needs end_event_id"));
+    if (!has_accessible_end_event(*model, identity, *request.end_event_id)) {
+      return refuse(make_error(ErrorKind::end_event_not_found, {.id = *request.end_event_id}, ErrorStatus::not_found,
+                               "end event '" + *request.end_event_id + "' not found in process model '" + model->id + "'"));
     }
     waiter->end_event_id = *request.end_event_id;
   }
@@ -147,7 +179,7 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
   const bool waits_for_end = request.callback_type != StartCallbackType::on_instance_created;
   // Registered before the first transition so an instance that ends at once still answers.
   if (waits_for_end) core.waiters().add(waiter);
-  core.launch(identity, model, start_index, std::move(payload), instance_id, correlation_id,
+  core.launch(identity, model, *start_index, std::move(payload), instance_id, correlation_id,
               request.caller_id.value_or(""), [&core, waiter, waits_for_end](Result<RunOutcome> outcome) {
                 if (!outcome) {
                   waiter->complete(std::move(outcome).take_error());
@@ -174,7 +206,7 @@ void EngineCore::launch(const Identity& identity, std::shared_ptr<const ProcessM
   record.parent_process_instance_id = std::move(caller_id);
   record.owner_user_id = identity.user_id;
   record.owner_identity = owner_identity_json(identity);
-  record.state = "running";
+  record.state = ProcessInstanceState::running;
   record.created_at_ms = now_ms();
   runner_.run(
       state->record.id, state,
@@ -194,34 +226,30 @@ void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Ca
       return;
     }
   }
-  const std::string instance_id = request.process_instance_id;
+  // Shared by the transition (which may run again after a conflict) and the completion.
+  auto finish = std::make_shared<const FinishTaskRequest>(std::move(request));
   core.runner().run(
-      instance_id, nullptr,
-      [&core, identity, request = std::move(request)](InstanceState& instance) -> Result<RunOutcome> {
-        const Token* token = instance.find_waiting(request.flow_node_instance_id);
+      finish->process_instance_id, nullptr,
+      [&core, identity, finish](InstanceState& instance) -> Result<RunOutcome> {
+        const Token* token = instance.find_waiting(finish->flow_node_instance_id);
         const FlowNode* node = token ? &instance.model->nodes[token->node] : nullptr;
-        if (instance.record.correlation_id != request.correlation_id || !node || !kind_matches(request.kind, node->kind)) {
-          return make_error(ErrorStatus::not_found, "Process instance '" + request.process_instance_id +
-                                                        "' in correlation '" + request.correlation_id +
-                                                        "' does not have " + (request.kind == TaskKind::empty_activity ? "an " : "a ") +
-                                                        task_kind_name(request.kind) +
-                                                        " with id '" + request.flow_node_instance_id + "' waiting");
+        if (instance.record.correlation_id != finish->correlation_id || !node || !kind_matches(finish->kind, node->kind)) {
+          return task_not_waiting(*finish);
         }
         if (!may_access_lane(identity, node->lane)) {
           return make_error(ErrorStatus::forbidden,
                             "access denied: task '" + node->id + "' is in lane '" + node->lane + "'");
         }
         Executor executor(instance, core.environment());
-        executor.resume(request.flow_node_instance_id,
-                        request.kind == TaskKind::user_task ? request.result : JsonText("{}"));
+        executor.resume(finish->flow_node_instance_id,
+                        finish->kind == TaskKind::user_task ? finish->result : JsonText("{}"));
         return std::move(executor).finish();
       },
-      [done = std::move(done)](Result<RunOutcome> outcome) {
-        if (!outcome) {
-          done(std::move(outcome).take_error());
-          return;
-        }
-        done(Ok{});
+      [done = std::move(done), finish](Result<RunOutcome> outcome) {
+        if (outcome) return done(Ok{});
+        // An unknown instance has no such task waiting either: the caller asked about the task.
+        if (outcome.error().kind == ErrorKind::process_instance_not_found) return done(task_not_waiting(*finish));
+        done(std::move(outcome).take_error());
       });
 }
 

@@ -40,7 +40,7 @@ void EngineCore::fire_timer(TimerRecord timer) {
   runner_.run(
       timer.process_instance_id, nullptr,
       [this, id = timer.id](InstanceState& state) -> Result<RunOutcome> {
-        if (state.record.state != "running") {
+        if (state.record.state != ProcessInstanceState::running) {
           RunOutcome outcome;
           outcome.changes.expected_version = state.record.version;
           ++state.record.version;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "processhost/json.hpp"
+#include "processhost/states.hpp"
 
 namespace processhost {
 
@@ -20,7 +21,7 @@ struct ExternalTask {
   std::string process_instance_id;
   JsonText payload;
   std::int64_t lock_expiration_ms = 0;  // unix epoch milliseconds
-  std::string state;                    // "pending" or "finished"
+  ExternalTaskState state = ExternalTaskState::pending;
   std::optional<std::int64_t> finished_at_ms;
   std::optional<JsonText> result;
   std::optional<JsonText> error;

@@ -17,7 +17,7 @@
 namespace processhost {
 
 // Bumped whenever the descriptor or any SDK interface changes incompatibly.
-inline constexpr std::uint32_t kPluginApiVersion = 2;
+inline constexpr std::uint32_t kPluginApiVersion = 3;
 
 #define PROCESSHOST_STRINGIFY_IMPL(x) #x
 #define PROCESSHOST_STRINGIFY(x) PROCESSHOST_STRINGIFY_IMPL(x)

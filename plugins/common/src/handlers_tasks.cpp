@@ -43,18 +43,6 @@ std::string_view instance_param(TaskKind kind) {
   return "";
 }
 
-std::string_view task_noun(TaskKind kind) {
-  switch (kind) {
-    case TaskKind::user_task:
-      return "UserTask";
-    case TaskKind::manual_task:
-      return "ManualTask";
-    case TaskKind::empty_activity:
-      return "EmptyActivity";
-  }
-  return "Task";
-}
-
 // A mixed task list is ordered by kind (empty activities, manual tasks, user tasks) before
 // paging. The engine pages each kind in its own index, so the list is assembled from one
 // query per kind, carrying the offset and limit over: the engine never loads more than a page.
@@ -89,8 +77,8 @@ void query_next_kind(const std::shared_ptr<MixedListRequest>& request) {
   query.page.limit = request->limited ? request->limit : 0;
   ++request->next_kind;
   request->state->engine->waiting_tasks(request->identity, std::move(query), [request](Result<PagedList<WaitingTask>> result) {
-    try {
-      if (!result.ok()) return request->responder->respond(HttpResponse::error(result.error()));
+    respond_guarded(*request->responder, [&] {
+      if (!result.ok()) return request->responder->respond(error_response(result.error()));
       auto& page = result.value();
       const std::size_t total = page.total_count;
       request->list.total_count += total;
@@ -98,9 +86,7 @@ void query_next_kind(const std::shared_ptr<MixedListRequest>& request) {
       if (request->limited) request->limit -= std::min(request->limit, page.items.size());
       for (auto& task : page.items) request->list.items.push_back(std::move(task));
       query_next_kind(request);
-    } catch (const std::exception& exception) {
-      respond_exception(*request->responder, exception);
-    }
+    });
   });
 }
 
@@ -168,19 +154,7 @@ RouteHandler finish_task_handler(TaskKind kind) {
       if (!result.ok()) return call.responder->respond(HttpResponse::error(result.error()));
       request.result = std::move(result.value());
     }
-    // The reference's wording, whatever the engine says: clients match on it.
-    std::string not_waiting = "ProcessInstance '" + request.process_instance_id + "' in Correlation '" +
-                              request.correlation_id + "' does not have " +
-                              (kind == TaskKind::empty_activity ? "an " : "a ") + std::string(task_noun(kind)) +
-                              " with id '" + request.flow_node_instance_id + "'";
-    call.state->engine->finish_task(
-        call.identity, std::move(request),
-        [responder = call.responder, not_waiting = std::move(not_waiting)](Result<Ok> result) {
-          if (result.ok()) return responder->respond(HttpResponse::no_content());
-          Error error = result.error();
-          if (error.status == ErrorStatus::not_found) error.message = not_waiting;
-          responder->respond(HttpResponse::error(error));
-        });
+    call.state->engine->finish_task(call.identity, std::move(request), respond_no_content(call.responder));
   };
 }
 

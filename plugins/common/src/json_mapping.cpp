@@ -87,21 +87,9 @@ void write_form_field(Writer& writer, const FormField& form_field) {
   writer.EndObject();
 }
 
-std::string_view flow_node_type(TaskKind kind) {
-  switch (kind) {
-    case TaskKind::user_task:
-      return "bpmn:UserTask";
-    case TaskKind::manual_task:
-      return "bpmn:ManualTask";
-    case TaskKind::empty_activity:
-      return "bpmn:Task";
-  }
-  return "bpmn:Task";
-}
-
 void write_task(Writer& writer, const WaitingTask& task) {
   writer.StartObject();
-  field(writer, "flowNodeType", flow_node_type(task.kind));
+  field(writer, "flowNodeType", task_kind_bpmn_type(task.kind));
   field(writer, "id", task.flow_node_id);
   field(writer, "name", task.name);
   field(writer, "flowNodeInstanceId", task.flow_node_instance_id);
@@ -318,7 +306,7 @@ std::string external_task_array_json(const std::vector<ExternalTask>& tasks) {
     field(writer, "processInstanceId", task.process_instance_id);
     raw(writer, "payload", task.payload);
     field(writer, "lockExpirationTime", iso8601_utc(task.lock_expiration_ms));
-    field(writer, "state", task.state);
+    field(writer, "state", name_of(task.state));
     if (task.finished_at_ms) field(writer, "finishedAt", iso8601_utc(*task.finished_at_ms));
     if (task.result) raw(writer, "result", *task.result);
     if (task.error) raw(writer, "error", *task.error);

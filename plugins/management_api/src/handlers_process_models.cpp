@@ -1,4 +1,3 @@
-#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,6 +10,7 @@
 #include "plugin_common/http_api/json_mapping.hpp"
 #include "plugin_common/http_api/request_parsing.hpp"
 #include "plugin_common/http_api/respond.hpp"
+#include "plugin_common/http_api/route_dispatch.hpp"
 #include "processhost/json.hpp"
 #include "processhost/services/store.hpp"
 
@@ -24,11 +24,7 @@ using XmlByVersion = std::map<std::pair<std::string, std::string>, std::string>;
 
 template <class T, class ToJson>
 void respond_model_json(Responder& responder, const T& value, const ModelXmlLookup& lookup, const ToJson& to_json) {
-  try {
-    responder.respond(HttpResponse::json(200, to_json(value, lookup)));
-  } catch (const std::exception& exception) {
-    respond_exception(responder, exception);
-  }
+  respond_guarded(responder, [&] { responder.respond(HttpResponse::json(200, to_json(value, lookup))); });
 }
 
 // 200 with to_json(models, xml lookup) once the store's definitions are read; the engine's
@@ -37,7 +33,7 @@ void respond_model_json(Responder& responder, const T& value, const ModelXmlLook
 template <class T, class ToJson>
 Callback<T> respond_with_xml(ApiStatePtr state, std::shared_ptr<Responder> responder, ToJson to_json) {
   return [state = std::move(state), responder = std::move(responder), to_json](Result<T> models) {
-    if (!models.ok()) return responder->respond(HttpResponse::error(models.error()));
+    if (!models.ok()) return responder->respond(error_response(models.error()));
     auto value = std::make_shared<T>(std::move(models.value()));
     if (state->store == nullptr) {
       return respond_model_json(
@@ -45,7 +41,7 @@ Callback<T> respond_with_xml(ApiStatePtr state, std::shared_ptr<Responder> respo
     }
     state->store->load_definitions(
         [value, responder, to_json](Result<std::vector<ProcessDefinitionRecord>> definitions) {
-          if (!definitions.ok()) return responder->respond(HttpResponse::error(definitions.error()));
+          if (!definitions.ok()) return responder->respond(error_response(definitions.error()));
           auto xml = std::make_shared<XmlByVersion>();
           for (auto& record : definitions.value()) {
             (*xml)[{record.process_model_id, record.hash}] = std::move(record.xml);
@@ -84,16 +80,13 @@ void deploy_checked(const ApiStatePtr& state, UpdateProcessDefinitionsBody paylo
         ErrorStatus::conflict,
         "A ProcessModel named '" + name + "' already exists; send overwriteExisting: true to replace it."));
   }
-  if (!existing.ok() && existing.error().status != ErrorStatus::not_found) {
-    return responder->respond(HttpResponse::error(existing.error()));
+  if (!existing.ok() && existing.error().kind != ErrorKind::process_model_not_found) {
+    return responder->respond(error_response(existing.error()));
   }
-  if (!state->serving.load()) {
-    return responder->respond(
-        HttpResponse::error(ErrorStatus::unavailable, "The " + state->name + " is shutting down."));
-  }
+  if (!answer_unless_serving(*state, *responder)) return;
   state->engine->deploy(
       std::move(payload.xml), "management_api:" + name, [responder](Result<ProcessModelInfo> deployed) {
-        responder->respond(deployed.ok() ? HttpResponse::no_content() : HttpResponse::error(deployed.error()));
+        responder->respond(deployed.ok() ? HttpResponse::no_content() : error_response(deployed.error()));
       });
 }
 
@@ -154,11 +147,8 @@ RouteHandler update_process_definitions_handler() {
         call.identity, name,
         [state = call.state, responder = call.responder, name,
          payload = std::move(payload.value())](Result<ProcessModelInfo> existing) mutable {
-          try {
-            deploy_checked(state, std::move(payload), name, responder, std::move(existing));
-          } catch (const std::exception& exception) {
-            respond_exception(*responder, exception);
-          }
+          respond_guarded(*responder,
+                          [&] { deploy_checked(state, std::move(payload), name, responder, std::move(existing)); });
         });
   };
 }

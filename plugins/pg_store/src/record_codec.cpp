@@ -1,11 +1,14 @@
 #include "record_codec.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "processhost/states.hpp"
 
 namespace processhost::plugins::pg_store {
 namespace {
@@ -20,6 +23,11 @@ const std::string& json_or_null(const JsonText& text) {
 void field(Writer& writer, const char* name, const std::string& value) {
   writer.Key(name);
   writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+template <NamedEnum Enum>
+void field(Writer& writer, const char* name, Enum value) {
+  field(writer, name, std::string(name_of(value)));
 }
 
 void field(Writer& writer, const char* name, std::int64_t value) {
@@ -67,6 +75,14 @@ std::vector<FlowNodeInstanceRecord> last_state_per_node(const std::vector<FlowNo
 std::string text(const pqxx::field& field) { return field.is_null() ? std::string() : field.c_str(); }
 std::int64_t number(const pqxx::field& field) { return field.is_null() ? 0 : field.as<std::int64_t>(); }
 
+// A stored state word; a word the SDK does not know means the row is not ours to read.
+template <NamedEnum Enum>
+Enum state(const pqxx::field& field) {
+  const std::string word = text(field);
+  if (auto value = parse_name<Enum>(word)) return *value;
+  throw std::runtime_error("unknown state '" + word + "' in column " + field.name());
+}
+
 }  // namespace
 
 std::vector<std::string> change_set_params(const ChangeSet& changes) {
@@ -79,7 +95,7 @@ std::vector<std::string> change_set_params(const ChangeSet& changes) {
       instance.parent_process_instance_id,
       instance.owner_user_id,
       json_or_null(instance.owner_identity),
-      instance.state,
+      std::string(name_of(instance.state)),
       json_or_null(instance.error),
       std::to_string(instance.created_at_ms),
       std::to_string(instance.finished_at_ms),
@@ -171,7 +187,7 @@ std::vector<std::string> external_task_update_params(const ExternalTaskRecord& r
       t.process_instance_id,
       json_or_null(t.payload),
       std::to_string(t.lock_expiration_ms),
-      t.state,
+      std::string(name_of(t.state)),
       t.finished_at_ms ? std::to_string(*t.finished_at_ms) : std::string(),
       t.result ? json_or_null(*t.result) : std::string(),
       t.error ? json_or_null(*t.error) : std::string(),
@@ -194,7 +210,7 @@ ProcessInstanceRecord decode_instance(const pqxx::row& row) {
   record.parent_process_instance_id = text(row[4]);
   record.owner_user_id = text(row[5]);
   record.owner_identity = text(row[6]);
-  record.state = text(row[7]);
+  record.state = state<ProcessInstanceState>(row[7]);
   record.error = text(row[8]);
   record.version = number(row[9]);
   record.created_at_ms = number(row[10]);
@@ -216,7 +232,7 @@ FlowNodeInstanceRecord decode_flow_node(const pqxx::row& row) {
   record.flow_node_lane = text(row[8]);
   record.event_type = text(row[9]);
   record.event_name = text(row[10]);
-  record.state = text(row[11]);
+  record.state = state<FlowNodeState>(row[11]);
   record.previous_flow_node_instance_id = text(row[12]);
   record.token_on_enter = text(row[13]);
   record.token_on_exit = text(row[14]);
@@ -254,7 +270,7 @@ ExternalTaskRecord decode_external_task(const pqxx::row& row) {
   t.process_instance_id = text(row[6]);
   t.payload = text(row[7]);
   t.lock_expiration_ms = number(row[8]);
-  t.state = text(row[9]);
+  t.state = state<ExternalTaskState>(row[9]);
   if (!row[10].is_null()) t.finished_at_ms = number(row[10]);
   if (!row[11].is_null()) t.result = text(row[11]);
   if (!row[12].is_null()) t.error = text(row[12]);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "processhost/states.hpp"
+
 namespace processhost::plugins::pg_store {
 namespace {
 
@@ -9,6 +11,12 @@ namespace {
 // state = 'suspended' serve every Consumer API list query (all, by model, instance,
 // correlation, owner; events by name) in created_at order, so type and lane filters only
 // discard rows of an already small, ordered set.
+// Migrations never change once released, so their partial indexes spell states as words;
+// these words must stay the SDK's (processhost/states.hpp).
+static_assert(name_of(ProcessInstanceState::running) == "running");
+static_assert(name_of(FlowNodeState::suspended) == "suspended");
+static_assert(name_of(ExternalTaskState::pending) == "pending");
+
 constexpr std::string_view kInitialSchema = R"sql(
 CREATE TABLE processhost_process_definitions (
   process_model_id text NOT NULL,

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <string_view>
 
 namespace processhost::plugins::pg_store {
 namespace sql {
@@ -170,6 +171,8 @@ const Statement kDueTimers = {
 const Statement kNextTimerDue = {"next_timer_due", "SELECT min(due_at_ms) FROM processhost_timers"};
 
 // SKIP LOCKED: workers polling the same topic take disjoint tasks instead of queueing.
+// 'pending' is the SDK's word, as in the partial index this query uses.
+static_assert(name_of(ExternalTaskState::pending) == "pending");
 const Statement kLockExternalTasks = {
     "lock_external_tasks",
     "WITH picked AS ("
@@ -199,13 +202,6 @@ const Statement kUpdateExternalTask = {
 
 namespace {
 
-bool known_value(const std::string& value, std::initializer_list<const char*> known) {
-  for (const char* candidate : known) {
-    if (value == candidate) return true;
-  }
-  return false;
-}
-
 class QueryShape {
  public:
   explicit QueryShape(std::string name) : name_(std::move(name)) {}
@@ -214,8 +210,8 @@ class QueryShape {
     params_.push_back(value);
     add_condition(std::string(column) + " = $" + std::to_string(params_.size()), tag);
   }
-  void literal(const char* column, const std::string& value, char tag) {
-    add_condition(std::string(column) + " = '" + value + "'", tag);
+  void literal(const char* column, std::string_view value, char tag) {
+    add_condition(std::string(column) + " = '" + std::string(value) + "'", tag);
     name_ += value;
   }
   void condition(const std::string& text, char tag) { add_condition(text, tag); }
@@ -254,13 +250,9 @@ class QueryShape {
 
 QueryShape flow_node_shape(const FlowNodeQuery& query) {
   QueryShape shape("nodes_");
-  if (query.state) {
-    if (known_value(*query.state, {"running", "suspended", "finished", "terminated", "error"})) {
-      shape.literal("state", *query.state, 'S');
-    } else {
-      shape.equals("state", *query.state, 's');
-    }
-  }
+  // A state is one of few words: written into the SQL, so each gets its own plan and the
+  // planner can use the partial indexes on state.
+  if (query.state) shape.literal("state", name_of(*query.state), 'S');
   if (query.process_model_id) shape.equals("process_model_id", *query.process_model_id, 'm');
   if (query.process_instance_id) shape.equals("process_instance_id", *query.process_instance_id, 'i');
   if (query.correlation_id) shape.equals("correlation_id", *query.correlation_id, 'c');
@@ -285,13 +277,7 @@ QueryShape flow_node_shape(const FlowNodeQuery& query) {
 
 QueryShape instance_shape(const InstanceQuery& query) {
   QueryShape shape("instances_");
-  if (query.state) {
-    if (known_value(*query.state, {"running", "finished", "terminated", "error"})) {
-      shape.literal("state", *query.state, 'S');
-    } else {
-      shape.equals("state", *query.state, 's');
-    }
-  }
+  if (query.state) shape.literal("state", name_of(*query.state), 'S');
   if (query.correlation_id) shape.equals("correlation_id", *query.correlation_id, 'c');
   if (query.process_model_id) shape.equals("process_model_id", *query.process_model_id, 'm');
   if (query.owner_user_id) shape.equals("owner_user_id", *query.owner_user_id, 'o');

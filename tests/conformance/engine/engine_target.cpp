@@ -30,7 +30,7 @@ class NullLogger final : public Logger {
 };
 
 InstanceSnapshot snapshot_of(const ProcessInstanceRecord& record) {
-  return {record.id, record.correlation_id, record.state, record.error};
+  return {record.id, record.correlation_id, std::string(name_of(record.state)), record.error};
 }
 
 class EngineTarget final : public CaseTarget {
@@ -41,9 +41,9 @@ class EngineTarget final : public CaseTarget {
     engine_ = std::make_unique<engine::Engine>(engine::EngineOptions{}, logger_);
     services_.add_to(engine_->service_task_methods());
     engine_->add_listener([this](const EngineEvent& event) {
-      if (event.kind != "message_sent" && event.kind != "signal_sent") return;
+      if (event.kind != EngineEventKind::message_sent && event.kind != EngineEventKind::signal_sent) return;
       std::lock_guard lock(sent_mutex_);
-      sent_.push_back({event.kind, event.payload});
+      sent_.push_back({std::string(name_of(event.kind)), event.payload});
     });
     engine_->start(store_);
     deploy(corpus, test_case["bpmn"].GetString());

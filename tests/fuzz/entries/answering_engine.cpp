@@ -72,7 +72,7 @@ CancelHandle AnsweringEngine::start(const Identity&, StartRequest request, Callb
 void AnsweringEngine::own_process_instances(const Identity& identity, PageRequest,
                                             Callback<PagedList<ProcessInstanceInfo>> done) {
   PagedList<ProcessInstanceInfo> list;
-  list.items = {{"pi-1", identity.user_id, "c-1", "sample_process", std::nullopt, "running"}};
+  list.items = {{"pi-1", identity.user_id, "c-1", "sample_process", std::nullopt, ProcessInstanceState::running}};
   list.total_count = 1;
   done(std::move(list));
 }
@@ -115,7 +115,7 @@ CancelHandle AnsweringEngine::fetch_and_lock(const Identity&, FetchAndLockReques
   task.process_instance_id = "pi-1";
   task.payload = R"({"n":1})";
   task.lock_expiration_ms = request.lock_duration_ms;
-  task.state = "pending";
+  task.state = ExternalTaskState::pending;
   done(std::vector<ExternalTask>{task});
   return nullptr;
 }

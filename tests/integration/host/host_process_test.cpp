@@ -36,7 +36,7 @@ TEST_F(HostBinary, HelpAndVersion) {
 
   HostProcess version(config(), {"--version"});
   EXPECT_EQ(version.run_to_exit(), 0);
-  EXPECT_EQ(version.output().rfind("processhost 0.1.0 (plugin API 2, ABI gcc", 0), 0u) << version.output();
+  EXPECT_EQ(version.output().rfind("processhost 0.1.0 (plugin API 3, ABI gcc", 0), 0u) << version.output();
 }
 
 TEST_F(HostBinary, UnknownOptionIsAUsageError) {
@@ -82,7 +82,7 @@ TEST_F(HostBinary, HostRoutesAnswer) {
   ASSERT_TRUE(listing.IsObject()) << plugins.body;
   EXPECT_STREQ(listing["host"]["name"].GetString(), "processhost");
   EXPECT_STREQ(listing["host"]["version"].GetString(), "0.1.0");
-  EXPECT_EQ(listing["host"]["apiVersion"].GetInt(), 2);
+  EXPECT_EQ(listing["host"]["apiVersion"].GetInt(), 3);
   bool found = false;
   for (const auto& plugin : listing["plugins"].GetArray()) {
     if (std::string(plugin["name"].GetString()) != "slow_routes") continue;

@@ -228,7 +228,7 @@ PgStoreHarness* PgStoreIndexes::harness_ = nullptr;
 
 FlowNodeQuery waiting_tasks() {
   FlowNodeQuery query;
-  query.state = "suspended";
+  query.state = FlowNodeState::suspended;
   query.flow_node_types = {"bpmn:UserTask", "bpmn:ManualTask", "bpmn:Task"};
   query.lanes = std::vector<std::string>{"lane_a"};
   query.page = {0, 50};
@@ -238,7 +238,7 @@ FlowNodeQuery waiting_tasks() {
 TEST_F(PgStoreIndexes, WaitingTaskListsUseTheirIndexes) {
   // The data is what the plans below are about: few waiting rows among many ended ones.
   FlowNodeQuery waiting;
-  waiting.state = "suspended";
+  waiting.state = FlowNodeState::suspended;
   waiting.page = {0, 1};
   auto listed = await_result<PagedList<FlowNodeInstanceRecord>>(
       [&](auto done) { harness_->store().query_flow_nodes(waiting, done); });
@@ -270,16 +270,16 @@ TEST_F(PgStoreIndexes, WaitingTaskListsUseTheirIndexes) {
 
 TEST_F(PgStoreIndexes, EventAndInstanceQueriesUseTheirIndexes) {
   FlowNodeQuery by_name;
-  by_name.state = "suspended";
+  by_name.state = FlowNodeState::suspended;
   by_name.event_name = "message_0";
   expect_served_by(plugins::pg_store::build_flow_node_query(by_name), "processhost_waiting_events_by_name");
   FlowNodeQuery events;
-  events.state = "suspended";
+  events.state = FlowNodeState::suspended;
   events.events_only = true;
   events.correlation_id = "corr_25";
   expect_served_by(plugins::pg_store::build_flow_node_query(events), "processhost_waiting_by_correlation");
   InstanceQuery running;
-  running.state = "running";
+  running.state = ProcessInstanceState::running;
   expect_served_by(plugins::pg_store::build_instance_query(running), "processhost_instances_running");
   InstanceQuery own;
   own.owner_user_id = "user_3";
@@ -347,7 +347,7 @@ TEST(PgStoreGroupCommit, QueuedCommitsShareATransactionAndFailAlone) {
     }
   }
   FlowNodeQuery waiting;
-  waiting.state = "suspended";
+  waiting.state = FlowNodeState::suspended;
   auto nodes = await_result<PagedList<FlowNodeInstanceRecord>>([&](auto done) { store.query_flow_nodes(waiting, done); });
   ASSERT_TRUE(nodes.ok());
   EXPECT_EQ(nodes->total_count, static_cast<std::size_t>(kCommits - 2));
@@ -432,7 +432,7 @@ TEST_P(PgStoreOutage, RequestsGet503WhileDownAndFullServiceAfter) {
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
   EXPECT_EQ((*loaded)->version, 4);
   FlowNodeQuery waiting;
-  waiting.state = "suspended";
+  waiting.state = FlowNodeState::suspended;
   auto nodes = await_result<PagedList<FlowNodeInstanceRecord>>(
       [&](auto done) { store.query_flow_nodes(waiting, done); });
   ASSERT_TRUE(nodes.ok());

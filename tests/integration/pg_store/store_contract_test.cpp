@@ -80,14 +80,14 @@ class StoreContractTest : public ::testing::Test {
     auto signal = make_node(i3, "n6", "catch_signal", 60, "bpmn:IntermediateCatchEvent");
     signal.event_type = "signalEvent";
     signal.event_name = "go";
-    ASSERT_TRUE(commit(creation(i1, {make_node(i1, "n1", "user_1", 10, "bpmn:UserTask", "suspended", "lane_a"),
-                                     make_node(i1, "n2", "manual_1", 20, "bpmn:ManualTask", "suspended", ""),
-                                     make_node(i1, "n0", "start", 5, "bpmn:StartEvent", "finished", "")}))
+    ASSERT_TRUE(commit(creation(i1, {make_node(i1, "n1", "user_1", 10, "bpmn:UserTask", FlowNodeState::suspended, "lane_a"),
+                                     make_node(i1, "n2", "manual_1", 20, "bpmn:ManualTask", FlowNodeState::suspended, ""),
+                                     make_node(i1, "n0", "start", 5, "bpmn:StartEvent", FlowNodeState::finished, "")}))
                     .ok());
-    ASSERT_TRUE(commit(creation(i2, {make_node(i2, "n3", "user_2", 30, "bpmn:UserTask", "suspended", "lane_b"),
+    ASSERT_TRUE(commit(creation(i2, {make_node(i2, "n3", "user_2", 30, "bpmn:UserTask", FlowNodeState::suspended, "lane_b"),
                                      message}))
                     .ok());
-    ASSERT_TRUE(commit(creation(i3, {make_node(i3, "n5", "empty_1", 50, "bpmn:Task", "suspended", "lane_a"),
+    ASSERT_TRUE(commit(creation(i3, {make_node(i3, "n5", "empty_1", 50, "bpmn:Task", FlowNodeState::suspended, "lane_a"),
                                      signal}))
                     .ok());
   }
@@ -109,7 +109,7 @@ TYPED_TEST(StoreContractTest, CommitCreatesInstanceAtVersionOne) {
   EXPECT_EQ(loaded->correlation_id, "corr_1");
   EXPECT_EQ(loaded->parent_process_instance_id, "parent_1");
   EXPECT_EQ(loaded->owner_user_id, "alice");
-  EXPECT_EQ(loaded->state, "running");
+  EXPECT_EQ(loaded->state, ProcessInstanceState::running);
   EXPECT_EQ(loaded->created_at_ms, 1000);
   EXPECT_TRUE(json_equal(loaded->owner_identity, instance.owner_identity)) << loaded->owner_identity;
   EXPECT_TRUE(json_equal(loaded->runtime_state, instance.runtime_state)) << loaded->runtime_state;
@@ -131,7 +131,7 @@ TYPED_TEST(StoreContractTest, EachCommitAdvancesTheVersionAndAStaleOneChangesNot
   auto instance = make_instance("i1");
   ASSERT_TRUE(this->commit(creation(instance, {make_node(instance, "n1", "task_1", 10)})).ok());
   instance.runtime_state = R"({"tokens":[]})";
-  auto finished = make_node(instance, "n1", "task_1", 10, "bpmn:UserTask", "finished");
+  auto finished = make_node(instance, "n1", "task_1", 10, "bpmn:UserTask", FlowNodeState::finished);
   finished.token_on_exit = R"({"form_fields":{"ok":true}})";
   ASSERT_TRUE(this->commit(transition(instance, 1, {finished})).ok());
   auto loaded = this->load("i1");
@@ -139,18 +139,18 @@ TYPED_TEST(StoreContractTest, EachCommitAdvancesTheVersionAndAStaleOneChangesNot
   EXPECT_TRUE(json_equal(loaded->runtime_state, R"({"tokens":[]})")) << loaded->runtime_state;
 
   auto stale = instance;
-  stale.state = "error";
+  stale.state = ProcessInstanceState::error;
   const auto result = this->commit(transition(stale, 1, {make_node(stale, "n2", "task_2", 20)}));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().status, ErrorStatus::conflict);
   loaded = this->load("i1");
   EXPECT_EQ(loaded->version, 2);
-  EXPECT_EQ(loaded->state, "running");
+  EXPECT_EQ(loaded->state, ProcessInstanceState::running);
   FlowNodeQuery by_instance;
   by_instance.process_instance_id = "i1";
   const auto listed = this->nodes(by_instance);
   ASSERT_EQ(listed.items.size(), 1u);
-  EXPECT_EQ(listed.items[0].state, "finished");
+  EXPECT_EQ(listed.items[0].state, FlowNodeState::finished);
   EXPECT_TRUE(json_equal(listed.items[0].token_on_exit, finished.token_on_exit));
 }
 
@@ -165,10 +165,10 @@ TYPED_TEST(StoreContractTest, FlowNodesAreReplacedById) {
   auto instance = make_instance("i1");
   ASSERT_TRUE(this->commit(creation(instance, {make_node(instance, "n1", "task_1", 10)})).ok());
   FlowNodeQuery waiting;
-  waiting.state = "suspended";
+  waiting.state = FlowNodeState::suspended;
   EXPECT_EQ(this->node_ids(waiting), std::vector<std::string>{"n1"});
   ASSERT_TRUE(this->commit(transition(instance, 1,
-                                      {make_node(instance, "n1", "task_1", 10, "bpmn:UserTask", "finished"),
+                                      {make_node(instance, "n1", "task_1", 10, "bpmn:UserTask", FlowNodeState::finished),
                                        make_node(instance, "n2", "task_2", 20)}))
                   .ok());
   EXPECT_EQ(this->node_ids(waiting), std::vector<std::string>{"n2"});
@@ -180,7 +180,7 @@ TYPED_TEST(StoreContractTest, FlowNodesAreReplacedById) {
 TYPED_TEST(StoreContractTest, FlowNodeQueriesFilterByEveryField) {
   this->seed_waiting_nodes();
   FlowNodeQuery waiting;
-  waiting.state = "suspended";
+  waiting.state = FlowNodeState::suspended;
   EXPECT_EQ(this->node_ids(waiting), (std::vector<std::string>{"n1", "n2", "n3", "n4", "n5", "n6"}));
 
   auto by_model = waiting;
@@ -213,7 +213,7 @@ TYPED_TEST(StoreContractTest, FlowNodeQueriesFilterByEveryField) {
   EXPECT_EQ(this->node_ids(by_event_type), std::vector<std::string>{"n6"});
 
   FlowNodeQuery finished;
-  finished.state = "finished";
+  finished.state = FlowNodeState::finished;
   EXPECT_EQ(this->node_ids(finished), std::vector<std::string>{"n0"});
   FlowNodeQuery any_state;
   any_state.process_instance_id = "i1";
@@ -223,7 +223,7 @@ TYPED_TEST(StoreContractTest, FlowNodeQueriesFilterByEveryField) {
 TYPED_TEST(StoreContractTest, LaneFilterKeepsNodesWithoutLaneAndInVisibleLanes) {
   this->seed_waiting_nodes();
   FlowNodeQuery query;
-  query.state = "suspended";
+  query.state = FlowNodeState::suspended;
   query.flow_node_types = {"bpmn:UserTask", "bpmn:ManualTask", "bpmn:Task"};
   EXPECT_EQ(this->node_ids(query), (std::vector<std::string>{"n1", "n2", "n3", "n5"}));
   query.lanes = std::vector<std::string>{"lane_a"};
@@ -237,7 +237,7 @@ TYPED_TEST(StoreContractTest, LaneFilterKeepsNodesWithoutLaneAndInVisibleLanes) 
 TYPED_TEST(StoreContractTest, FlowNodePagingReportsTheTotalBeforePaging) {
   this->seed_waiting_nodes();
   FlowNodeQuery query;
-  query.state = "suspended";
+  query.state = FlowNodeState::suspended;
   query.page = {1, 2};
   auto page = this->nodes(query);
   EXPECT_EQ(page.total_count, 6u);
@@ -266,13 +266,13 @@ TYPED_TEST(StoreContractTest, NodesCreatedAtTheSameTimeAreOrderedById) {
                                                make_node(instance, "a", "t", 7)}))
                   .ok());
   FlowNodeQuery query;
-  query.state = "suspended";
+  query.state = FlowNodeState::suspended;
   EXPECT_EQ(this->node_ids(query), (std::vector<std::string>{"a", "b", "c"}));
 }
 
 TYPED_TEST(StoreContractTest, FlowNodeRecordsRoundTrip) {
   auto instance = make_instance("i1");
-  auto node = make_node(instance, "n1", "catch_1", 10, "bpmn:IntermediateCatchEvent", "suspended", "lane_a");
+  auto node = make_node(instance, "n1", "catch_1", 10, "bpmn:IntermediateCatchEvent", FlowNodeState::suspended, "lane_a");
   node.event_type = "messageEvent";
   node.event_name = "quote \" and 'apostrophe' \\ ünïcode";
   node.previous_flow_node_instance_id = "n0";
@@ -295,7 +295,7 @@ TYPED_TEST(StoreContractTest, FlowNodeRecordsRoundTrip) {
   EXPECT_EQ(got.flow_node_lane, "lane_a");
   EXPECT_EQ(got.event_type, "messageEvent");
   EXPECT_EQ(got.event_name, node.event_name);
-  EXPECT_EQ(got.state, "suspended");
+  EXPECT_EQ(got.state, FlowNodeState::suspended);
   EXPECT_EQ(got.previous_flow_node_instance_id, "n0");
   EXPECT_TRUE(json_equal(got.token_on_enter, node.token_on_enter)) << got.token_on_enter;
   EXPECT_TRUE(json_equal(got.token_on_exit, "null"));
@@ -306,7 +306,7 @@ TYPED_TEST(StoreContractTest, FlowNodeRecordsRoundTrip) {
 TYPED_TEST(StoreContractTest, InstanceQueriesFilterAndPage) {
   this->seed_waiting_nodes();
   auto i3 = make_instance("i3", "model_a", "corr_2", "bob", 300);
-  i3.state = "finished";
+  i3.state = ProcessInstanceState::finished;
   ASSERT_TRUE(this->commit(transition(i3, 1)).ok());
   auto ids = [this](InstanceQuery query) {
     std::vector<std::string> result;
@@ -315,7 +315,7 @@ TYPED_TEST(StoreContractTest, InstanceQueriesFilterAndPage) {
   };
   EXPECT_EQ(ids({}), (std::vector<std::string>{"i1", "i2", "i3"}));
   InstanceQuery running;
-  running.state = "running";
+  running.state = ProcessInstanceState::running;
   EXPECT_EQ(ids(running), (std::vector<std::string>{"i1", "i2"}));
   InstanceQuery by_correlation;
   by_correlation.correlation_id = "corr_1";
@@ -472,7 +472,7 @@ TYPED_TEST(StoreContractTest, ExternalTaskUpdatesAreVersioned) {
   const auto locked = this->lock("billing", "worker_a", 1, 100, 1000);
   ASSERT_EQ(locked.size(), 1u);
   auto finished = locked[0];
-  finished.task.state = "finished";
+  finished.task.state = ExternalTaskState::finished;
   finished.task.finished_at_ms = 700;
   finished.task.result = R"({"paid":true})";
   const auto version = locked[0].version;
@@ -485,7 +485,7 @@ TYPED_TEST(StoreContractTest, ExternalTaskUpdatesAreVersioned) {
   auto loaded = await_result<std::optional<ExternalTaskRecord>>(
       [&](auto done) { this->store().load_external_task("x1", done); });
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
-  EXPECT_EQ((*loaded)->task.state, "finished");
+  EXPECT_EQ((*loaded)->task.state, ExternalTaskState::finished);
   EXPECT_EQ((*loaded)->task.finished_at_ms, std::optional<std::int64_t>(700));
   ASSERT_TRUE((*loaded)->task.result.has_value());
   EXPECT_TRUE(json_equal(*(*loaded)->task.result, R"({"paid":true})"));
@@ -511,7 +511,7 @@ TYPED_TEST(StoreContractTest, ConcurrentCommitsOfDifferentInstancesAllSucceed) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(succeeded.load(), kInstances);
   FlowNodeQuery waiting;
-  waiting.state = "suspended";
+  waiting.state = FlowNodeState::suspended;
   EXPECT_EQ(this->nodes(waiting).total_count, static_cast<std::size_t>(kInstances));
   EXPECT_EQ(this->load("c7")->version, 2);
 }
@@ -524,9 +524,9 @@ TYPED_TEST(StoreContractTest, OfTwoRacingTransitionsExactlyOneCommits) {
     Status first = make_error(ErrorStatus::internal, "not run");
     Status second = make_error(ErrorStatus::internal, "not run");
     auto a = instance;
-    a.state = "a";
+    a.state = ProcessInstanceState::finished;
     auto b = instance;
-    b.state = "b";
+    b.state = ProcessInstanceState::terminated;
     std::thread racer_a([&] { first = this->commit(transition(a, expected)); });
     std::thread racer_b([&] { second = this->commit(transition(b, expected)); });
     racer_a.join();
@@ -536,7 +536,7 @@ TYPED_TEST(StoreContractTest, OfTwoRacingTransitionsExactlyOneCommits) {
     EXPECT_EQ(loser.error().status, ErrorStatus::conflict);
     const auto loaded = this->load("i1");
     EXPECT_EQ(loaded->version, expected + 1);
-    EXPECT_EQ(loaded->state, first.ok() ? "a" : "b");
+    EXPECT_EQ(loaded->state, first.ok() ? ProcessInstanceState::finished : ProcessInstanceState::terminated);
   }
 }
 

@@ -38,7 +38,7 @@ inline ProcessInstanceRecord make_instance(std::string id, std::string model = "
   instance.correlation_id = std::move(correlation);
   instance.owner_user_id = std::move(owner);
   instance.owner_identity = R"({"userId":")" + instance.owner_user_id + R"(","claims":["lane_a"]})";
-  instance.state = "running";
+  instance.state = ProcessInstanceState::running;
   instance.created_at_ms = created_at_ms;
   instance.runtime_state = R"({"tokens":[{"at":"task_1","payload":{"x":1}}]})";
   return instance;
@@ -46,7 +46,7 @@ inline ProcessInstanceRecord make_instance(std::string id, std::string model = "
 
 inline FlowNodeInstanceRecord make_node(const ProcessInstanceRecord& instance, std::string id,
                                         std::string flow_node_id, std::int64_t created_at_ms,
-                                        std::string type = "bpmn:UserTask", std::string state = "suspended",
+                                        std::string type = "bpmn:UserTask", FlowNodeState state = FlowNodeState::suspended,
                                         std::string lane = "") {
   FlowNodeInstanceRecord node;
   node.id = std::move(id);
@@ -58,7 +58,7 @@ inline FlowNodeInstanceRecord make_node(const ProcessInstanceRecord& instance, s
   node.flow_node_name = "Name of " + node.flow_node_id;
   node.flow_node_type = std::move(type);
   node.flow_node_lane = std::move(lane);
-  node.state = std::move(state);
+  node.state = state;
   node.token_on_enter = R"({"current":{"n":)" + std::to_string(created_at_ms) + R"(},"history":{}})";
   node.created_at_ms = created_at_ms;
   return node;
@@ -93,7 +93,7 @@ inline ExternalTaskRecord make_external_task(const ProcessInstanceRecord& instan
   record.task.process_model_id = instance.process_model_id;
   record.task.process_instance_id = instance.id;
   record.task.payload = R"({"amount":42})";
-  record.task.state = "pending";
+  record.task.state = ExternalTaskState::pending;
   record.task.created_at_ms = created_at_ms;
   record.owner_identity = instance.owner_identity;
   record.version = 1;

@@ -47,9 +47,9 @@ class AuditLogPlugin : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-EngineEvent event(std::string kind, std::string flow_node_id) {
+EngineEvent event(EngineEventKind kind, std::string flow_node_id) {
   EngineEvent e;
-  e.kind = std::move(kind);
+  e.kind = kind;
   e.process_model_id = "sample_process";
   e.process_instance_id = "pi-1";
   e.correlation_id = "cid-1";
@@ -84,8 +84,8 @@ TEST_F(AuditLogPlugin, WritesEngineEventsAsJsonLinesUntilStopped) {
   plugin->configure(context);
   plugin->start(context);
   EXPECT_EQ(engine.listener_count(), 1u);
-  engine.emit(event("process_started", ""));
-  engine.emit(event("user_task_waiting", "UserTask_1"));
+  engine.emit(event(EngineEventKind::process_started, ""));
+  engine.emit(event(EngineEventKind::user_task_waiting, "UserTask_1"));
 
   auto* counts = context.router.find("GET", "/audit_log/counts");
   ASSERT_NE(counts, nullptr);
@@ -99,7 +99,7 @@ TEST_F(AuditLogPlugin, WritesEngineEventsAsJsonLinesUntilStopped) {
 
   plugin->stop();
   EXPECT_EQ(engine.listener_count(), 0u);
-  engine.emit(event("process_ended", ""));
+  engine.emit(event(EngineEventKind::process_finished, ""));
   descriptor.destroy(plugin);
 
   EXPECT_EQ(lines(dir_ / "logs/audit.jsonl"),
@@ -115,18 +115,18 @@ TEST_F(AuditLogPlugin, WritesEngineEventsAsJsonLinesUntilStopped) {
 
 TEST_F(AuditLogPlugin, LogsOnlyTheConfiguredKindsWithoutPayloadByDefault) {
   const PluginDescriptor& descriptor = load_descriptor();
-  testing::FakeHostContext context(R"({"kinds":["process_ended"]})", dir_, "audit_log");
+  testing::FakeHostContext context(R"({"kinds":["process_finished"]})", dir_, "audit_log");
   testing::ListenerEngine engine;
   context.registry.provide<EngineService>(engine);
   Plugin* plugin = descriptor.create(context);
   plugin->configure(context);
   plugin->start(context);
-  engine.emit(event("process_started", ""));
-  engine.emit(event("process_ended", ""));
+  engine.emit(event(EngineEventKind::process_started, ""));
+  engine.emit(event(EngineEventKind::process_finished, ""));
   plugin->stop();
   descriptor.destroy(plugin);
   EXPECT_EQ(lines(dir_ / "audit_log.jsonl"),
-            (std::vector<std::string>{R"({"time":1700000000123,"kind":"process_ended","processModelId":"sample_process",)"
+            (std::vector<std::string>{R"({"time":1700000000123,"kind":"process_finished","processModelId":"sample_process",)"
                                       R"("processInstanceId":"pi-1","correlationId":"cid-1","ownerUserId":"sampleUser"})"}));
 }
 

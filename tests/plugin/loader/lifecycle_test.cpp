@@ -49,7 +49,7 @@ class Lifecycle : public ::testing::Test {
 
 TEST_F(Lifecycle, WrongApiVersionExitsWithItsMessage) {
   expect_failure(R"([{"name":"wrong_api_version"}])", "plugin 'wrong_api_version' (" + fixture("wrong_api_version") +
-                                                           "): wrong API version: got 99, supported 2");
+                                                           "): wrong API version: got 99, supported 3");
 }
 
 TEST_F(Lifecycle, WrongAbiTagExitsWithItsMessage) {

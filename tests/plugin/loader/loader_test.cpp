@@ -61,7 +61,7 @@ TEST(PluginLibrary, MissingEntrySymbol) {
 TEST(PluginLibrary, WrongApiVersion) {
   EXPECT_EQ(load_error("wrong_api_version", fixture("wrong_api_version")),
             "plugin 'wrong_api_version' (" + fixture("wrong_api_version") +
-                "): wrong API version: got 99, supported 2");
+                "): wrong API version: got 99, supported 3");
 }
 
 TEST(PluginLibrary, WrongAbiTag) {

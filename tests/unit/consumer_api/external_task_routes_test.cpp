@@ -31,7 +31,7 @@ ExternalTask locked_task() {
   task.process_instance_id = "pi";
   task.payload = R"({"amount":3})";
   task.lock_expiration_ms = 1583748000123;  // 2020-03-09T10:00:00.123Z
-  task.state = "pending";
+  task.state = ExternalTaskState::pending;
   task.created_at_ms = 1583747940000;
   return task;
 }

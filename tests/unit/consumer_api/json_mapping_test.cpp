@@ -24,7 +24,7 @@ TEST(JsonMapping, ExternalTaskOptionalFields) {
   ExternalTask task;
   task.id = "t";
   task.payload = "";
-  task.state = "finished";
+  task.state = ExternalTaskState::finished;
   task.finished_at_ms = 1000;
   task.result = R"({"r":1})";
   task.error = R"({"message":"x"})";

@@ -37,6 +37,13 @@ class ProcessModelRoutes : public ApiFixture {
     EXPECT_CALL(engine_, start(_, _, _))
         .WillOnce(DoAll(SaveArg<1>(seen), InvokeArgument<2>(result), Return(CancelHandle())));
   }
+  // Expects a start call that the engine refuses with a typed error.
+  void expect_refused_start(ErrorKind kind, ErrorSubject subject, ErrorStatus engine_status) {
+    EXPECT_CALL(engine_, start(_, _, _))
+        .WillOnce(DoAll(InvokeArgument<2>(Result<StartResult>(
+                            make_error(kind, std::move(subject), engine_status, "the engine's own wording"))),
+                        Return(CancelHandle())));
+  }
 };
 
 TEST_F(ProcessModelRoutes, ListPassesPagingAndKeepsTotalCountBeforePaging) {
@@ -91,22 +98,20 @@ TEST_F(ProcessModelRoutes, UnknownModelIs404FromTheEngine) {
   EXPECT_EQ(response->response().body, R"({"message":"Process model 'nope' not found."})");
 }
 
-TEST_F(ProcessModelRoutes, StartWithDefaultsPicksTheOnlyStartEvent) {
-  expect_model(sample_model());
+TEST_F(ProcessModelRoutes, StartWithDefaultsLeavesTheStartEventToTheEngine) {
   StartRequest seen;
   expect_start(&seen, StartResult{"c-1", "pi-1", std::nullopt, std::nullopt});
   auto response = post("/process_models/sample_process/start");
   EXPECT_EQ(response->response().status, 200);
   EXPECT_EQ(response->response().body, R"({"correlationId":"c-1","processInstanceId":"pi-1"})");
   EXPECT_EQ(seen.process_model_id, "sample_process");
-  EXPECT_EQ(seen.start_event_id, "StartEvent_1");
+  EXPECT_FALSE(seen.start_event_id);
   EXPECT_EQ(seen.callback_type, StartCallbackType::on_instance_created);
   EXPECT_FALSE(seen.correlation_id);
   EXPECT_FALSE(seen.input_values);
 }
 
 TEST_F(ProcessModelRoutes, StartPassesTheBody) {
-  expect_model(sample_model());
   StartRequest seen;
   expect_start(&seen, StartResult{"c-9", "pi-9", std::nullopt, std::nullopt});
   auto response = post("/process_models/sample_process/start?start_callback_type=1&start_event_id=StartEvent_1",
@@ -118,7 +123,6 @@ TEST_F(ProcessModelRoutes, StartPassesTheBody) {
 }
 
 TEST_F(ProcessModelRoutes, StartType2AnswersWithEndEventAndPayload) {
-  expect_model(sample_model());
   StartRequest seen;
   expect_start(&seen, StartResult{"c", "pi", "EndEvent_Success", R"({"form_fields":{"ok":true}})"});
   auto response = post("/process_models/sample_process/start?start_callback_type=2");
@@ -131,11 +135,11 @@ TEST_F(ProcessModelRoutes, StartType2AnswersWithEndEventAndPayload) {
 TEST_F(ProcessModelRoutes, StartType3NeedsAKnownEndEvent) {
   auto missing = post("/process_models/sample_process/start?start_callback_type=3");
   EXPECT_EQ(missing->response().status, 400);
-  expect_model(sample_model());
+  expect_refused_start(ErrorKind::end_event_not_found, {.id = "Nope"}, ErrorStatus::not_found);
   auto unknown = post("/process_models/sample_process/start?start_callback_type=3&end_event_id=Nope");
   EXPECT_EQ(unknown->response().status, 404);
   EXPECT_EQ(unknown->response().body, R"({"message":"EndEvent with ID 'Nope' not found!"})");
-  expect_model(sample_model());
+  ::testing::Mock::VerifyAndClearExpectations(&engine_);
   StartRequest seen;
   expect_start(&seen, StartResult{"c", "pi", "EndEvent_Success", "{}"});
   auto ok = post("/process_models/sample_process/start?start_callback_type=3&end_event_id=EndEvent_Success");
@@ -145,7 +149,7 @@ TEST_F(ProcessModelRoutes, StartType3NeedsAKnownEndEvent) {
 }
 
 TEST_F(ProcessModelRoutes, InvalidCallbackTypeIs400) {
-  EXPECT_CALL(engine_, get_process_model(_, _, _)).Times(0);
+  EXPECT_CALL(engine_, start(_, _, _)).Times(0);
   for (const char* type : {"0", "4", "5", "x", ""}) {
     auto response = post(std::string("/process_models/sample_process/start?start_callback_type=") + type);
     EXPECT_EQ(response->response().status, 400) << type;
@@ -154,15 +158,23 @@ TEST_F(ProcessModelRoutes, InvalidCallbackTypeIs400) {
 }
 
 TEST_F(ProcessModelRoutes, UnknownStartEventIs404WithTheReferenceMessage) {
-  expect_model(sample_model());
-  EXPECT_CALL(engine_, start(_, _, _)).Times(0);
+  expect_refused_start(ErrorKind::start_event_not_found, {.id = "Nope"}, ErrorStatus::not_found);
   auto response = post("/process_models/sample_process/start?start_event_id=Nope");
   EXPECT_EQ(response->response().status, 404);
   EXPECT_EQ(response->response().body, R"({"message":"StartEvent with ID 'Nope' not found!"})");
 }
 
+TEST_F(ProcessModelRoutes, StartEventInAForeignLaneIsNotFoundEither) {
+  expect_refused_start(ErrorKind::start_event_not_accessible, {.id = "StartEvent_1"}, ErrorStatus::forbidden);
+  auto response = post("/process_models/sample_process/start?start_event_id=StartEvent_1");
+  EXPECT_EQ(response->response().status, 404);
+  EXPECT_EQ(response->response().body, R"({"message":"StartEvent with ID 'StartEvent_1' not found!"})");
+}
+
 TEST_F(ProcessModelRoutes, SeveralStartEventsWithoutIdIs400ListingThem) {
-  expect_model(two_start_model());
+  ErrorSubject subject{.id = "sample_process"};
+  for (const auto& node : two_start_model().start_events) subject.candidates.push_back(node.id);
+  expect_refused_start(ErrorKind::several_start_events, subject, ErrorStatus::bad_request);
   auto response = post("/process_models/sample_process/start");
   EXPECT_EQ(response->response().status, 400);
   auto body = body_json(*response);
@@ -171,24 +183,23 @@ TEST_F(ProcessModelRoutes, SeveralStartEventsWithoutIdIs400ListingThem) {
 }
 
 TEST_F(ProcessModelRoutes, NonExecutableModelCannotStart) {
-  auto model = sample_model();
-  model.executable = false;
-  expect_model(model);
+  expect_refused_start(ErrorKind::process_model_not_executable, {.id = "sample_process"}, ErrorStatus::bad_request);
   auto response = post("/process_models/sample_process/start");
   EXPECT_EQ(response->response().status, 400);
   EXPECT_EQ(response->response().body, R"({"message":"The process model 'sample_process' is not executable!"})");
 }
 
 TEST_F(ProcessModelRoutes, NoAccessibleStartEventIs403) {
-  auto model = sample_model();
-  model.start_events.clear();
-  expect_model(model);
+  expect_refused_start(ErrorKind::no_accessible_start_event, {.id = "sample_process"}, ErrorStatus::forbidden);
   auto response = post("/process_models/sample_process/start");
   EXPECT_EQ(response->response().status, 403);
+  EXPECT_EQ(response->response().body,
+            R"({"message":"Access denied.","additionalInformation":{"reason":"No start event of process model )"
+            R"('sample_process' is accessible to this identity."}})");
 }
 
 TEST_F(ProcessModelRoutes, BadStartBodiesAre400NamingTheField) {
-  EXPECT_CALL(engine_, get_process_model(_, _, _)).Times(0);
+  EXPECT_CALL(engine_, start(_, _, _)).Times(0);
   const std::pair<const char*, const char*> cases[] = {
       {R"({"correlationId":5})", "'correlationId' must be a string."},
       {R"({"callerId":[]})", "'callerId' must be a string."},
@@ -203,7 +214,6 @@ TEST_F(ProcessModelRoutes, BadStartBodiesAre400NamingTheField) {
 }
 
 TEST_F(ProcessModelRoutes, ProcessErrorWhileWaitingIs500WithItsMessage) {
-  expect_model(sample_model());
   StartRequest seen;
   expect_start(&seen, Result<StartResult>(make_error(ErrorStatus::internal, "Process was terminated through "
                                                                             "TerminateEndEvent 'End_T'")));
@@ -213,7 +223,6 @@ TEST_F(ProcessModelRoutes, ProcessErrorWhileWaitingIs500WithItsMessage) {
 }
 
 TEST_F(ProcessModelRoutes, ClientDisconnectCancelsTheWaitAndNothingIsAnswered) {
-  expect_model(sample_model());
   auto handle = std::make_shared<MockCancellation>();
   Callback<StartResult> done;
   EXPECT_CALL(engine_, start(_, _, _)).WillOnce(DoAll(SaveArg<2>(&done), Return(handle)));
@@ -228,7 +237,6 @@ TEST_F(ProcessModelRoutes, ClientDisconnectCancelsTheWaitAndNothingIsAnswered) {
 }
 
 TEST_F(ProcessModelRoutes, StopAnswersWaitingStartsWith503) {
-  expect_model(sample_model());
   auto handle = std::make_shared<MockCancellation>();
   Callback<StartResult> done;
   EXPECT_CALL(engine_, start(_, _, _)).WillOnce(DoAll(SaveArg<2>(&done), Return(handle)));
@@ -242,8 +250,8 @@ TEST_F(ProcessModelRoutes, StopAnswersWaitingStartsWith503) {
 
 TEST_F(ProcessModelRoutes, OwnInstancesNeverEchoTokens) {
   PagedList<ProcessInstanceInfo> list;
-  list.items = {{"pi-1", "alice", "c-1", "m", std::nullopt, "running"},
-                {"pi-2", "alice", "c-1", "child", std::string("pi-1"), "running"}};
+  list.items = {{"pi-1", "alice", "c-1", "m", std::nullopt, ProcessInstanceState::running},
+                {"pi-2", "alice", "c-1", "child", std::string("pi-1"), ProcessInstanceState::running}};
   list.total_count = 7;
   PageRequest page;
   EXPECT_CALL(engine_, own_process_instances(_, _, _))

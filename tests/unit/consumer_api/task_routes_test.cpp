@@ -270,10 +270,18 @@ TEST_F(TaskRoutes, FinishUserTaskRejectsFormFieldsThatAreNotAnObject) {
   EXPECT_NE(broken->response().body.find("not valid JSON"), std::string::npos);
 }
 
+// What the engine answers a finish of a task that does not wait.
+Result<Ok> not_waiting(const FinishTaskRequest& request) {
+  return make_error(ErrorKind::task_not_waiting,
+                    {request.flow_node_instance_id, std::string(task_kind_name(request.kind)),
+                     request.process_instance_id, request.correlation_id, {}},
+                    ErrorStatus::not_found, "task " + request.flow_node_instance_id + " is not waiting");
+}
+
 TEST_F(TaskRoutes, FinishNotWaitingTaskIs404WithTheReferenceMessage) {
   const std::string message = "ProcessInstance 'pi' in Correlation 'c' does not have a UserTask with id 'f'";
   EXPECT_CALL(engine_, finish_task(_, _, _))
-      .WillOnce(InvokeArgument<2>(Result<Ok>(make_error(ErrorStatus::not_found, "task f is not waiting"))));
+      .WillOnce([](const Identity&, FinishTaskRequest request, Callback<Ok> done) { done(not_waiting(request)); });
   auto response = post("/processes/pi/correlations/c/usertasks/f/finish", "{}");
   EXPECT_EQ(response->response().status, 404);
   EXPECT_EQ(response->response().body, "{\"message\":\"" + message + "\"}");
@@ -299,7 +307,7 @@ TEST_F(TaskRoutes, FinishManualTaskAndEmptyActivityIgnoreTheBody) {
 
 TEST_F(TaskRoutes, FinishNotWaitingNamesTheTaskKind) {
   EXPECT_CALL(engine_, finish_task(_, _, _))
-      .WillRepeatedly(InvokeArgument<2>(Result<Ok>(make_error(ErrorStatus::not_found, "nope"))));
+      .WillRepeatedly([](const Identity&, FinishTaskRequest request, Callback<Ok> done) { done(not_waiting(request)); });
   EXPECT_EQ(post("/processes/p/correlations/c/manual_tasks/m/finish")->response().body,
             R"({"message":"ProcessInstance 'p' in Correlation 'c' does not have a ManualTask with id 'm'"})");
   EXPECT_EQ(post("/processes/p/correlations/c/empty_activities/e/finish")->response().body,

@@ -87,19 +87,19 @@ class EngineEventsTest : public EngineFixture {
     EXPECT_TRUE(events(started.correlation_id).empty());
     if (interrupting) {
       EXPECT_TRUE(user_tasks(started.correlation_id).empty());
-      EXPECT_EQ(instance(started.process_instance_id)->state, "finished");
+      EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::finished);
       return;
     }
     auto waiting = user_tasks(started.correlation_id);
     ASSERT_EQ(waiting.size(), 1u);
-    EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+    EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::running);
     FinishTaskRequest request{TaskKind::user_task, started.process_instance_id, started.correlation_id,
                               waiting[0].flow_node_instance_id, "{}"};
     ASSERT_TRUE(finish(request));
     auto both = results(started.correlation_id, "p").value();
     ASSERT_EQ(both.size(), 2u);
     EXPECT_EQ(both[1].end_event_id, "et");
-    EXPECT_EQ(instance(started.process_instance_id)->state, "finished");
+    EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::finished);
   }
 };
 
@@ -138,7 +138,7 @@ TEST_F(EngineEventsTest, InterruptingTimerBoundaryOnASubProcessEndsEverythingIns
   ASSERT_TRUE(deploy(sub_process_boundary_model(kTimer, true)));
   const auto started = start_p_model("sp_b");
   ASSERT_TRUE(eventually([&] { return user_tasks(started.correlation_id).size() == 1; }));
-  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "finished"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
   auto reached = results(started.correlation_id, "sp_b").value();
   ASSERT_EQ(reached.size(), 1u);
   EXPECT_EQ(reached[0].end_event_id, "eb");
@@ -156,7 +156,7 @@ TEST_F(EngineEventsTest, NonInterruptingMessageBoundaryOnASubProcessLeavesItRunn
   ASSERT_TRUE(trigger(EventKind::message, "Ping", R"("hello")"));
   ASSERT_TRUE(eventually([&] { return results(started.correlation_id, "sp_b")->size() == 1; }));
   EXPECT_EQ(results(started.correlation_id, "sp_b").value()[0].end_event_id, "eb");
-  EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+  EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::running);
   auto waiting = user_tasks(started.correlation_id);
   ASSERT_EQ(waiting.size(), 1u);
   FinishTaskRequest request{TaskKind::user_task, started.process_instance_id, started.correlation_id,
@@ -165,7 +165,7 @@ TEST_F(EngineEventsTest, NonInterruptingMessageBoundaryOnASubProcessLeavesItRunn
   auto both = results(started.correlation_id, "sp_b").value();
   ASSERT_EQ(both.size(), 2u);
   EXPECT_EQ(both[1].end_event_id, "et");
-  EXPECT_EQ(instance(started.process_instance_id)->state, "finished");
+  EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::finished);
 }
 
 // The sub-process ends through its error boundary: its timer boundary ends with it.
@@ -179,7 +179,7 @@ TEST_F(EngineEventsTest, SubProcessEndedByAnErrorDisarmsItsTimerBoundary) {
   auto finished = start(request);
   ASSERT_TRUE(finished) << finished.error().message;
   EXPECT_EQ(finished->end_event_id.value_or("-"), "eo");
-  EXPECT_EQ(instance(finished->process_instance_id)->state, "finished");
+  EXPECT_EQ(instance(finished->process_instance_id)->state, ProcessInstanceState::finished);
   auto timers = testing::call_sync<std::optional<std::int64_t>>([&](auto done) { store_.next_timer_due(done); });
   ASSERT_TRUE(timers);
   EXPECT_FALSE(timers.value());
@@ -234,9 +234,9 @@ TEST_F(EngineEventsTest, TimerThatFellDueWhileStoppedFiresOnceAfterRestart) {
   const auto due = testing::call_sync<std::optional<std::int64_t>>([&](auto done) { store_.next_timer_due(done); });
   ASSERT_TRUE(due && due.value());
   std::this_thread::sleep_until(std::chrono::system_clock::time_point(std::chrono::milliseconds(*due.value() + 1)));
-  EXPECT_EQ(instance(started->process_instance_id)->state, "running");
+  EXPECT_EQ(instance(started->process_instance_id)->state, ProcessInstanceState::running);
   start_engine(EngineOptions{});
-  ASSERT_TRUE(eventually([&] { return instance(started->process_instance_id)->state == "finished"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started->process_instance_id)->state == ProcessInstanceState::finished; }));
   // Stopping lets every transition in flight finish and starts none, so the store is final
   // from here on: a second firing, had there been one, has left a second result.
   engine_->stop();
@@ -347,7 +347,7 @@ TEST_F(EngineEventsTest, CallActivityChainPropagatesAnErrorToTheParentsBoundary)
   ASSERT_TRUE(all);
   ASSERT_EQ(all->items.size(), 3u);  // parent, middle and leaf share the correlation
   for (const auto& record : all->items) {
-    EXPECT_EQ(record.state, record.process_model_id == "parent" ? "finished" : "error") << record.process_model_id;
+    EXPECT_EQ(record.state, record.process_model_id == "parent" ? ProcessInstanceState::finished : ProcessInstanceState::error) << record.process_model_id;
   }
 }
 

@@ -52,18 +52,18 @@ TEST(ModelRegistry, KeepsEveryVersionAndTheLatest) {
 TEST(EventBus, PublishesToListenersUntilRemoved) {
   EventBus bus;
   EXPECT_FALSE(bus.has_listeners());
-  std::vector<std::string> kinds;
+  std::vector<EngineEventKind> kinds;
   const auto id = bus.add([&](const EngineEvent& event) { kinds.push_back(event.kind); });
   EXPECT_TRUE(bus.has_listeners());
   EngineEvent started;
-  started.kind = "process_started";
+  started.kind = EngineEventKind::process_started;
   EngineEvent finished;
-  finished.kind = "process_finished";
+  finished.kind = EngineEventKind::process_finished;
   bus.publish(std::vector<EngineEvent>{started, finished});
   bus.remove(id);
   EXPECT_FALSE(bus.has_listeners());
   bus.publish(started);
-  EXPECT_EQ(kinds, (std::vector<std::string>{"process_started", "process_finished"}));
+  EXPECT_EQ(kinds, (std::vector<EngineEventKind>{EngineEventKind::process_started, EngineEventKind::process_finished}));
 }
 
 std::shared_ptr<StartWaiter> waiter(StartCallbackType type, std::string end_event, Result<StartResult>& into) {
@@ -82,7 +82,7 @@ TEST(StartWaiters, CompleteWhenTheirEndIsReachedOrTheEngineStops) {
   waiters.add(waiter(StartCallbackType::on_end_event_reached, "e1", on_end));
   waiters.add(waiter(StartCallbackType::on_end_event_reached, "e2", on_other));
   RunOutcome outcome;
-  outcome.changes.instance.state = "running";
+  outcome.changes.instance.state = ProcessInstanceState::running;
   outcome.ends.push_back({"e1", R"({"r":1})"});
   waiters.notify("i", outcome);
   ASSERT_TRUE(on_end);
@@ -99,7 +99,7 @@ TEST(StartWaiters, AnInstanceThatFailsFailsItsWaiters) {
   Result<StartResult> result = make_error(ErrorStatus::request_timeout, "pending");
   waiters.add(waiter(StartCallbackType::on_process_finished, "", result));
   RunOutcome outcome;
-  outcome.changes.instance.state = "error";
+  outcome.changes.instance.state = ProcessInstanceState::error;
   outcome.failure = make_error(ErrorStatus::bad_request, "boom");
   waiters.notify("i", outcome);
   ASSERT_FALSE(result);

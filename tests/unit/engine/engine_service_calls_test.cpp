@@ -122,14 +122,14 @@ TEST_F(ServiceCallTest, TaskRunsUntilTheMethodCompletesAndTakesItsResultFromTheS
   const auto started = start_svc();
   ASSERT_TRUE(eventually([&] { return calls_.count() == 1; }));
   EXPECT_EQ(calls_.at(0).arguments, R"([7,"x"])");
-  EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+  EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::running);
   auto running = record_of(started, "st");
   ASSERT_TRUE(running);
-  EXPECT_EQ(running->state, "running");
+  EXPECT_EQ(running->state, FlowNodeState::running);
   EXPECT_TRUE(tasks(TaskQuery{})->items.empty()) << "a running service task waits for nobody";
 
   calls_.at(0).done(JsonText(R"({"worked":true})"));
-  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "finished"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
   auto reached = ends(started);
   ASSERT_EQ(reached.size(), 1u);
   EXPECT_EQ(reached[0].end_event_id, "et");
@@ -143,7 +143,7 @@ TEST_F(ServiceCallTest, UndefinedResultBecomesAnEmptyObjectAndASecondCompletionI
   ASSERT_TRUE(eventually([&] { return calls_.count() == 1; }));
   calls_.at(0).done(JsonText());
   calls_.at(0).done(JsonText(R"("twice")"));
-  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "finished"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
   auto reached = ends(started);
   ASSERT_EQ(reached.size(), 1u);
   EXPECT_EQ(reached[0].token_payload, "{}");
@@ -155,7 +155,7 @@ TEST_F(ServiceCallTest, MethodErrorIsCaughtByAnErrorBoundary) {
   const auto started = start_svc();
   ASSERT_TRUE(eventually([&] { return calls_.count() == 1; }));
   calls_.at(0).done(make_error(ErrorStatus::internal, "disk full"));
-  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "finished"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
   auto reached = ends(started);
   ASSERT_EQ(reached.size(), 1u);
   EXPECT_EQ(reached[0].end_event_id, "eb");
@@ -170,7 +170,7 @@ TEST_F(ServiceCallTest, MethodErrorOrThrowWithoutBoundaryFailsTheInstance) {
   start_engine(options);
   ASSERT_TRUE(deploy(service_model()));
   const auto started = start_svc();
-  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "error"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::error; }));
   const auto failed = instance(started.process_instance_id);
   EXPECT_NE(failed->error.find("service method Svc.work threw: no connection"), std::string::npos) << failed->error;
 }
@@ -179,7 +179,7 @@ TEST_F(ServiceCallTest, InterruptingTimerBoundaryEndsTheRunningTaskAndItsLateCom
   start_with_calls();
   ASSERT_TRUE(deploy(service_model(timer_boundary(true))));
   const auto started = start_svc();
-  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "finished"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
   auto reached = ends(started);
   ASSERT_EQ(reached.size(), 1u);
   EXPECT_EQ(reached[0].end_event_id, "eb");
@@ -199,14 +199,14 @@ TEST_F(ServiceCallTest, NonInterruptingTimerBoundaryRunsItsPathWhileTheTaskGoesO
   const auto started = start_svc();
   ASSERT_TRUE(eventually([&] { return ends(started).size() == 1; }));
   EXPECT_EQ(ends(started)[0].end_event_id, "eb");
-  EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+  EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::running);
   auto still_running = record_of(started, "st");
   ASSERT_TRUE(still_running);
-  EXPECT_EQ(still_running->state, "running");
+  EXPECT_EQ(still_running->state, FlowNodeState::running);
 
   ASSERT_EQ(calls_.count(), 1u);
   calls_.at(0).done(JsonText(R"("done")"));
-  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "finished"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
   auto reached = ends(started);
   ASSERT_EQ(reached.size(), 2u);
   EXPECT_EQ(reached[1].end_event_id, "et");
@@ -223,7 +223,7 @@ TEST_F(ServiceCallTest, CompletingBeforeTheBoundaryTimerCancelsIt) {
   auto timers = testing::call_sync<std::optional<std::int64_t>>([&](auto done) { store_.next_timer_due(done); });
   ASSERT_TRUE(timers && timers.value()) << "the boundary timer is armed while the task runs";
   calls_.at(0).done(JsonText("1"));
-  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == "finished"; }));
+  ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
   EXPECT_EQ(ends(started)[0].end_event_id, "et");
   timers = testing::call_sync<std::optional<std::int64_t>>([&](auto done) { store_.next_timer_due(done); });
   ASSERT_TRUE(timers);
@@ -239,7 +239,7 @@ TEST_F(ServiceCallTest, CompletionAfterTheEngineStoppedDoesNothing) {
   engine_->stop();
   engine_.reset();
   calls_.at(0).done(JsonText("1"));
-  EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+  EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::running);
   EXPECT_EQ(instance(started.process_instance_id)->version, version);
 }
 
@@ -274,7 +274,7 @@ TEST_F(ServiceCallTest, TaskEndedInTheRunThatStartedItIsNotCalled) {
   ASSERT_TRUE(waiting);
   ASSERT_EQ(waiting->items.size(), 1u);
   EXPECT_EQ(waiting->items[0].flow_node_id, "handle");
-  EXPECT_EQ(instance(started.process_instance_id)->state, "running");
+  EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::running);
   // Two round trips through the single worker: a call posted by the start's run would have
   // been queued before the second one (the first may overtake work the run posted last).
   ASSERT_TRUE(deploy(service_model(), "again.bpmn"));

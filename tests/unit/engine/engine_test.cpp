@@ -55,7 +55,7 @@ TEST_F(EngineTest, RunsTheSampleProcessToItsResult) {
   ASSERT_EQ(result->size(), 1u);
   EXPECT_EQ(result->at(0).end_event_id, "EndEvent_Success");
   EXPECT_EQ(result->at(0).token_payload, R"({"form_fields":{"TaskWasSuccessful":true}})");
-  EXPECT_EQ(instance(started->process_instance_id)->state, "finished");
+  EXPECT_EQ(instance(started->process_instance_id)->state, ProcessInstanceState::finished);
 
   auto again = finish(finish_request);
   ASSERT_FALSE(again);
@@ -88,6 +88,67 @@ TEST_F(EngineTest, LanesDecideWhoSeesAndFinishesTasks) {
   auto denied_start = start(start_request("sample_process"), outsider);
   ASSERT_FALSE(denied_start);
   EXPECT_EQ(denied_start.error().status, ErrorStatus::forbidden);
+}
+
+// Two start events, one in lane 'a' and one in lane 'b'; one end event in lane 'b'.
+std::string two_lane_xml() {
+  return process_xml("lanes",
+                     "<bpmn:laneSet><bpmn:lane id='La' name='a'><bpmn:flowNodeRef>sa</bpmn:flowNodeRef></bpmn:lane>"
+                     "<bpmn:lane id='Lb' name='b'><bpmn:flowNodeRef>sb</bpmn:flowNodeRef>"
+                     "<bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>"
+                     "<bpmn:startEvent id='sa'/><bpmn:startEvent id='sb'/><bpmn:endEvent id='e'/>"
+                     "<bpmn:sequenceFlow id='f1' sourceRef='sa' targetRef='e'/>"
+                     "<bpmn:sequenceFlow id='f2' sourceRef='sb' targetRef='e'/>");
+}
+
+TEST_F(EngineTest, StartRefusalsNameTheirKindAndIds) {
+  ASSERT_TRUE(deploy(two_lane_xml()));
+  auto unknown_model = start(start_request("nope"));
+  ASSERT_FALSE(unknown_model);
+  EXPECT_EQ(unknown_model.error().kind, ErrorKind::process_model_not_found);
+  EXPECT_EQ(unknown_model.error().subject().id, "nope");
+
+  auto several = start(start_request("lanes"), test_identity({"a", "b"}));
+  ASSERT_FALSE(several);
+  EXPECT_EQ(several.error().kind, ErrorKind::several_start_events);
+  EXPECT_EQ(several.error().subject().candidates, (std::vector<std::string>{"sa", "sb"}));
+
+  // The only start event the identity may use is the one it starts at.
+  EXPECT_TRUE(start(start_request("lanes"), test_identity({"a"})));
+
+  auto none = start(start_request("lanes"), test_identity({"c"}));
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().kind, ErrorKind::no_accessible_start_event);
+  EXPECT_EQ(none.error().status, ErrorStatus::forbidden);
+
+  auto named = start_request("lanes");
+  named.start_event_id = "sb";
+  auto foreign = start(named, test_identity({"a"}));
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().kind, ErrorKind::start_event_not_accessible);
+  named.start_event_id = "x";
+  EXPECT_EQ(start(named).error().kind, ErrorKind::start_event_not_found);
+
+  auto to_end = start_request("lanes");
+  to_end.start_event_id = "sa";
+  to_end.callback_type = StartCallbackType::on_end_event_reached;
+  to_end.end_event_id = "e";
+  auto hidden_end = start(to_end, test_identity({"a"}));
+  ASSERT_FALSE(hidden_end);
+  EXPECT_EQ(hidden_end.error().kind, ErrorKind::end_event_not_found);
+  EXPECT_EQ(hidden_end.error().subject().id, "e");
+}
+
+TEST_F(EngineTest, FinishingInAnUnknownInstanceIsATaskNotWaiting) {
+  FinishTaskRequest request{TaskKind::manual_task, "no-such-instance", "c", "f", "{}"};
+  auto refused = finish(request);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::task_not_waiting);
+  EXPECT_EQ(refused.error().status, ErrorStatus::not_found);
+  EXPECT_EQ(refused.error().subject().id, "f");
+  EXPECT_EQ(refused.error().subject().element_type, "ManualTask");
+  EXPECT_EQ(refused.error().subject().process_instance_id, "no-such-instance");
+  EXPECT_EQ(refused.error().subject().correlation_id, "c");
 }
 
 TEST_F(EngineTest, StartWaitsForTheEndWithCallbackType2And3) {
@@ -215,7 +276,7 @@ TEST_F(EngineTest, RunawayScriptFailsItsInstanceWhileOthersComplete) {
   query.process_model_id = "runaway";
   auto stored = testing::call_sync<PagedList<ProcessInstanceRecord>>([&](auto done) { store_.query_instances(query, done); });
   ASSERT_EQ(stored->items.size(), 1u);
-  EXPECT_EQ(stored->items[0].state, "error");
+  EXPECT_EQ(stored->items[0].state, ProcessInstanceState::error);
   EXPECT_NE(stored->items[0].error.find("exceeded its time budget"), std::string::npos);
 }
 

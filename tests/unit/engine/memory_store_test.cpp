@@ -5,7 +5,7 @@ namespace {
 
 using testing::call_sync;
 
-ChangeSet change_set(const std::string& id, std::int64_t expected, const std::string& state) {
+ChangeSet change_set(const std::string& id, std::int64_t expected, ProcessInstanceState state) {
   ChangeSet changes;
   changes.instance.id = id;
   changes.instance.process_model_id = "m";
@@ -19,7 +19,7 @@ ChangeSet change_set(const std::string& id, std::int64_t expected, const std::st
 }
 
 FlowNodeInstanceRecord task_record(const std::string& id, const std::string& instance, const std::string& lane,
-                                   std::int64_t created, const std::string& state = "suspended") {
+                                   std::int64_t created, FlowNodeState state = FlowNodeState::suspended) {
   FlowNodeInstanceRecord record;
   record.id = id;
   record.process_instance_id = instance;
@@ -37,12 +37,12 @@ FlowNodeInstanceRecord task_record(const std::string& id, const std::string& ins
 TEST(MemoryStore, CommitChecksTheExpectedVersion) {
   MemoryStore store;
   auto commit = [&](ChangeSet changes) { return call_sync<Ok>([&](auto done) { store.commit(changes, done); }); };
-  EXPECT_TRUE(commit(change_set("i1", 0, "running")));
-  auto duplicate = commit(change_set("i1", 0, "running"));
+  EXPECT_TRUE(commit(change_set("i1", 0, ProcessInstanceState::running)));
+  auto duplicate = commit(change_set("i1", 0, ProcessInstanceState::running));
   ASSERT_FALSE(duplicate);
   EXPECT_EQ(duplicate.error().status, ErrorStatus::conflict);
-  EXPECT_TRUE(commit(change_set("i1", 1, "running")));
-  auto stale = commit(change_set("i1", 1, "running"));
+  EXPECT_TRUE(commit(change_set("i1", 1, ProcessInstanceState::running)));
+  auto stale = commit(change_set("i1", 1, ProcessInstanceState::running));
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().status, ErrorStatus::conflict);
   auto loaded = call_sync<std::optional<ProcessInstanceRecord>>([&](auto done) { store.load_instance("i1", done); });
@@ -52,13 +52,13 @@ TEST(MemoryStore, CommitChecksTheExpectedVersion) {
 
 TEST(MemoryStore, SuspendedQueriesFilterByLaneAndPageInCreationOrder) {
   MemoryStore store;
-  auto changes = change_set("i1", 0, "running");
+  auto changes = change_set("i1", 0, ProcessInstanceState::running);
   changes.flow_node_instances = {task_record("t3", "i1", "LaneA", 30), task_record("t1", "i1", "LaneA", 10),
                                  task_record("t2", "i1", "Restricted", 20), task_record("t4", "i1", "", 40),
-                                 task_record("done", "i1", "LaneA", 5, "finished")};
+                                 task_record("done", "i1", "LaneA", 5, FlowNodeState::finished)};
   ASSERT_TRUE(call_sync<Ok>([&](auto done) { store.commit(changes, done); }));
   FlowNodeQuery query;
-  query.state = "suspended";
+  query.state = FlowNodeState::suspended;
   query.lanes = std::vector<std::string>{"LaneA"};
   auto all = call_sync<PagedList<FlowNodeInstanceRecord>>([&](auto done) { store.query_flow_nodes(query, done); });
   ASSERT_TRUE(all);
@@ -80,14 +80,14 @@ TEST(MemoryStore, SuspendedQueriesFilterByLaneAndPageInCreationOrder) {
 
 TEST(MemoryStore, EndingAnInstanceDropsItsFlowNodesButKeepsResults) {
   MemoryStore store;
-  auto first = change_set("i1", 0, "running");
+  auto first = change_set("i1", 0, ProcessInstanceState::running);
   first.flow_node_instances = {task_record("t1", "i1", "", 10)};
   ASSERT_TRUE(call_sync<Ok>([&](auto done) { store.commit(first, done); }));
-  auto last = change_set("i1", 1, "finished");
+  auto last = change_set("i1", 1, ProcessInstanceState::finished);
   last.correlation_results.push_back({"c-i1", "m", "i1", "End", "", "{\"x\":1}", 20});
   ASSERT_TRUE(call_sync<Ok>([&](auto done) { store.commit(last, done); }));
   FlowNodeQuery query;
-  query.state = "suspended";
+  query.state = FlowNodeState::suspended;
   auto waiting = call_sync<PagedList<FlowNodeInstanceRecord>>([&](auto done) { store.query_flow_nodes(query, done); });
   EXPECT_TRUE(waiting->items.empty());
   auto results =
@@ -98,7 +98,7 @@ TEST(MemoryStore, EndingAnInstanceDropsItsFlowNodesButKeepsResults) {
   by_owner.owner_user_id = "owner";
   auto owned = call_sync<PagedList<ProcessInstanceRecord>>([&](auto done) { store.query_instances(by_owner, done); });
   ASSERT_EQ(owned->items.size(), 1u);
-  EXPECT_EQ(owned->items[0].state, "finished");
+  EXPECT_EQ(owned->items[0].state, ProcessInstanceState::finished);
 }
 
 Result<std::vector<CorrelationResultRecord>> results(MemoryStore& store, const std::string& correlation,
@@ -121,7 +121,7 @@ Status commit(MemoryStore& store, const ChangeSet& changes) {
 
 TEST(MemoryStore, AnEndedInstanceLoadsWithEveryField) {
   MemoryStore store;
-  auto first = change_set("i1", 0, "running");
+  auto first = change_set("i1", 0, ProcessInstanceState::running);
   first.instance.process_model_hash = std::string(64, 'a');
   first.instance.parent_process_instance_id = "parent-1";
   first.instance.owner_identity = R"({"userId":"owner","claims":["LaneA"]})";
@@ -130,7 +130,7 @@ TEST(MemoryStore, AnEndedInstanceLoadsWithEveryField) {
   auto last = first;
   last.expected_version = 1;
   last.instance.version = 2;
-  last.instance.state = "error";
+  last.instance.state = ProcessInstanceState::error;
   last.instance.error = R"({"message":"boom","code":500})";
   last.instance.runtime_state = "null";
   last.instance.finished_at_ms = 250;
@@ -145,7 +145,7 @@ TEST(MemoryStore, AnEndedInstanceLoadsWithEveryField) {
   EXPECT_EQ(record.parent_process_instance_id, "parent-1");
   EXPECT_EQ(record.owner_user_id, "owner");
   EXPECT_EQ(record.owner_identity, R"({"userId":"owner","claims":["LaneA"]})");
-  EXPECT_EQ(record.state, "error");
+  EXPECT_EQ(record.state, ProcessInstanceState::error);
   EXPECT_EQ(record.error, R"({"message":"boom","code":500})");
   EXPECT_EQ(record.runtime_state, "null");
   EXPECT_EQ(record.version, 2);
@@ -155,19 +155,19 @@ TEST(MemoryStore, AnEndedInstanceLoadsWithEveryField) {
 
 TEST(MemoryStore, AnEndedInstanceCanBeCommittedAgainAtItsVersion) {
   MemoryStore store;
-  ASSERT_TRUE(commit(store, change_set("i1", 0, "finished")));
-  auto stale = commit(store, change_set("i1", 0, "running"));
+  ASSERT_TRUE(commit(store, change_set("i1", 0, ProcessInstanceState::finished)));
+  auto stale = commit(store, change_set("i1", 0, ProcessInstanceState::running));
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().status, ErrorStatus::conflict);
-  auto again = change_set("i1", 1, "running");
+  auto again = change_set("i1", 1, ProcessInstanceState::running);
   again.flow_node_instances = {task_record("t1", "i1", "", 10)};
   ASSERT_TRUE(commit(store, again));
   auto loaded = load(store, "i1");
   ASSERT_TRUE(loaded && loaded.value());
-  EXPECT_EQ(loaded.value()->state, "running");
+  EXPECT_EQ(loaded.value()->state, ProcessInstanceState::running);
   EXPECT_EQ(loaded.value()->version, 2);
   FlowNodeQuery waiting;
-  waiting.state = "suspended";
+  waiting.state = FlowNodeState::suspended;
   auto listed = nodes(store, waiting);
   ASSERT_EQ(listed->items.size(), 1u);
   EXPECT_EQ(listed->items[0].id, "t1");
@@ -176,7 +176,7 @@ TEST(MemoryStore, AnEndedInstanceCanBeCommittedAgainAtItsVersion) {
 TEST(MemoryStore, ResultsOfACorrelationKeepTheirOrderAcrossInstancesAndModels) {
   MemoryStore store;
   for (int i = 0; i < 3; ++i) {
-    auto changes = change_set("i" + std::to_string(i), 0, "finished");
+    auto changes = change_set("i" + std::to_string(i), 0, ProcessInstanceState::finished);
     changes.instance.correlation_id = "shared";
     const std::string model = i == 1 ? "other" : "m";
     const std::string payload = "{\"n\":" + std::to_string(i) + "}";
@@ -203,7 +203,7 @@ TEST(MemoryStore, InstancesCreatedOutOfTimeOrderAreListedByCreationTime) {
   MemoryStore store;
   const std::vector<std::pair<std::string, std::int64_t>> created = {{"b", 300}, {"a", 100}, {"c", 300}, {"d", 200}};
   for (const auto& [id, at] : created) {
-    auto changes = change_set(id, 0, id == "d" ? "finished" : "running");
+    auto changes = change_set(id, 0, id == "d" ? ProcessInstanceState::finished : ProcessInstanceState::running);
     changes.instance.created_at_ms = at;
     ASSERT_TRUE(commit(store, changes));
   }
@@ -212,7 +212,7 @@ TEST(MemoryStore, InstancesCreatedOutOfTimeOrderAreListedByCreationTime) {
   for (const auto& record : listed->items) ids.push_back(record.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"a", "d", "b", "c"}));
   InstanceQuery finished;
-  finished.state = "finished";
+  finished.state = ProcessInstanceState::finished;
   auto ended = call_sync<PagedList<ProcessInstanceRecord>>([&](auto done) { store.query_instances(finished, done); });
   ASSERT_EQ(ended->items.size(), 1u);
   EXPECT_EQ(ended->items[0].id, "d");
@@ -220,14 +220,14 @@ TEST(MemoryStore, InstancesCreatedOutOfTimeOrderAreListedByCreationTime) {
 
 TEST(MemoryStore, AnInstanceWithManyRecordsReplacesThemById) {
   MemoryStore store;
-  auto changes = change_set("i1", 0, "running");
+  auto changes = change_set("i1", 0, ProcessInstanceState::running);
   for (int i = 0; i < 40; ++i) {
     changes.flow_node_instances.push_back(task_record("t" + std::to_string(i), "i1", "", i));
   }
   ASSERT_TRUE(commit(store, changes));
-  auto next = change_set("i1", 1, "running");
+  auto next = change_set("i1", 1, ProcessInstanceState::running);
   for (int i = 0; i < 40; i += 2) {
-    next.flow_node_instances.push_back(task_record("t" + std::to_string(i), "i1", "", i, "finished"));
+    next.flow_node_instances.push_back(task_record("t" + std::to_string(i), "i1", "", i, FlowNodeState::finished));
   }
   next.flow_node_instances.push_back(task_record("t40", "i1", "", 40));
   ASSERT_TRUE(commit(store, next));
@@ -236,7 +236,7 @@ TEST(MemoryStore, AnInstanceWithManyRecordsReplacesThemById) {
   auto all = nodes(store, of_instance);
   EXPECT_EQ(all->total_count, 41u);
   FlowNodeQuery waiting;
-  waiting.state = "suspended";
+  waiting.state = FlowNodeState::suspended;
   auto suspended = nodes(store, waiting);
   ASSERT_EQ(suspended->total_count, 21u);
   EXPECT_EQ(suspended->items.front().id, "t1");

@@ -42,7 +42,9 @@ class RecordingContext final : public ElementContext {
   void jump_to(Token&&, std::size_t) override {}
   void reach_end(Token&&, const FlowNode& node) override { left.push_back(node.id); }
   void enter_sub_process(Token&&, const FlowNode&) override {}
-  void suspend(Token&&, const FlowNode& node, const char* = "suspended") override { suspended.push_back(node.id); }
+  void suspend(Token&&, const FlowNode& node, FlowNodeState = FlowNodeState::suspended) override {
+    suspended.push_back(node.id);
+  }
   Status arm_timer(Token&, const FlowNode&) override { return Ok{}; }
   void call_service(Token&&, const FlowNode&, std::string, JsonText) override {}
   void create_external_task(Token&&, const FlowNode&, std::string, JsonText) override {}

@@ -58,9 +58,9 @@ class ElementContext {
   virtual void enter_sub_process(Token&& token, const FlowNode& node) = 0;
 
   // Waiting: the token waits at node until resumed; its message, signal and timer boundary
-  // events wait beside it (a bad boundary timer fails the token). record_state "running" is
+  // events wait beside it (a bad boundary timer fails the token). record_state running is
   // an activity at work (an asynchronous service call), not listed as waiting for anyone.
-  virtual void suspend(Token&& token, const FlowNode& node, const char* record_state = "suspended") = 0;
+  virtual void suspend(Token&& token, const FlowNode& node, FlowNodeState record_state = FlowNodeState::suspended) = 0;
   // Arms the node's timer for token (sets token.timer_id); 422 for invalid timer values.
   virtual Status arm_timer(Token& token, const FlowNode& node) = 0;
   // The token waits while the asynchronous method runs (called after the commit).

@@ -1,45 +1,46 @@
 #include "instance/instance_state.hpp"
 
-#include <charconv>
+#include <cstdint>
+#include <string_view>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace processhost::engine {
 namespace {
 
-// Appends text as a JSON string. Ids and node ids rarely need escaping: those are copied
-// as they are; anything else goes through json_quote.
-void append_quoted(std::string& text, std::string_view value) {
-  bool plain = true;
-  for (const char c : value) {  // no early exit: the compiler vectorises this loop
-    plain &= c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
-  }
-  if (!plain) {
-    text += json_quote(value);
-    return;
-  }
-  text += '"';
-  text += value;
-  text += '"';
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_key(Writer& writer, std::string_view name) {
+  writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
 }
 
-void append_number(std::string& text, std::int64_t value) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  text.append(digits, end);
+void write_text(Writer& writer, std::string_view name, std::string_view value) {
+  write_key(writer, name);
+  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-void append_history(std::string& text, const History& history) {
-  text += '[';
-  bool first = true;
+void write_number(Writer& writer, std::string_view name, std::int64_t value) {
+  write_key(writer, name);
+  writer.Int64(value);
+}
+
+// Payloads and results are JSON text already: written as they are, not parsed again.
+void write_json(Writer& writer, std::string_view name, const JsonText& json) {
+  write_key(writer, name);
+  writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+
+void write_history(Writer& writer, std::string_view name, const History& history) {
+  write_key(writer, name);
+  writer.StartArray();
   for (const auto& [node_id, result] : history) {
-    if (!first) text += ',';
-    first = false;
-    text += '[';
-    append_quoted(text, node_id);
-    text += ',';
-    text += result;
-    text += ']';
+    writer.StartArray();
+    writer.String(node_id.data(), static_cast<rapidjson::SizeType>(node_id.size()));
+    writer.RawValue(result.data(), result.size(), rapidjson::kObjectType);
+    writer.EndArray();
   }
-  text += ']';
+  writer.EndArray();
 }
 
 const std::string& node_id(const InstanceState& state, std::size_t index) { return state.model->nodes[index].id; }
@@ -88,88 +89,58 @@ const Token* InstanceState::find_waiting(std::string_view flow_node_instance_id)
 }
 
 JsonText serialize_runtime_state(const InstanceState& state) {
-  // Appended in place: this runs on every commit of a waiting instance.
-  std::string text;
-  text.reserve(256);
-  text += "{\"v\":1,\"nextScope\":";
-  append_number(text, static_cast<std::int64_t>(state.next_scope_id));
-  text += ",\"tokens\":[";
-  bool first = true;
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  write_number(writer, "v", 1);
+  write_number(writer, "nextScope", static_cast<std::int64_t>(state.next_scope_id));
+  write_key(writer, "tokens");
+  writer.StartArray();
   for (const auto& token : state.waiting) {
-    if (!first) text += ',';
-    first = false;
-    text += "{\"node\":";
-    append_quoted(text, node_id(state, token.node));
-    text += ",\"fni\":";
-    append_quoted(text, token.flow_node_instance_id);
-    text += ",\"prev\":";
-    append_quoted(text, token.previous_flow_node_instance_id);
-    text += ",\"scope\":";
-    append_number(text, static_cast<std::int64_t>(token.scope));
-    text += ",\"at\":";
-    append_number(text, token.entered_at_ms);
-    text += ",\"payload\":";
-    text += token.payload;
-    if (!token.attached_to.empty()) {
-      text += ",\"attachedTo\":";
-      append_quoted(text, token.attached_to);
-    }
-    if (!token.timer_id.empty()) {
-      text += ",\"timer\":";
-      append_quoted(text, token.timer_id);
-    }
-    if (!token.child_instance_id.empty()) {
-      text += ",\"child\":";
-      append_quoted(text, token.child_instance_id);
-    }
-    text += ",\"history\":";
-    append_history(text, token.history);
-    text += '}';
+    writer.StartObject();
+    write_text(writer, "node", node_id(state, token.node));
+    write_text(writer, "fni", token.flow_node_instance_id);
+    write_text(writer, "prev", token.previous_flow_node_instance_id);
+    write_number(writer, "scope", static_cast<std::int64_t>(token.scope));
+    write_number(writer, "at", token.entered_at_ms);
+    write_json(writer, "payload", token.payload);
+    if (!token.attached_to.empty()) write_text(writer, "attachedTo", token.attached_to);
+    if (!token.timer_id.empty()) write_text(writer, "timer", token.timer_id);
+    if (!token.child_instance_id.empty()) write_text(writer, "child", token.child_instance_id);
+    write_history(writer, "history", token.history);
+    writer.EndObject();
   }
-  text += "],\"joins\":[";
-  first = true;
+  writer.EndArray();
+  write_key(writer, "joins");
+  writer.StartArray();
   for (const auto& join : state.joins) {
-    if (!first) text += ',';
-    first = false;
-    text += "{\"node\":";
-    append_quoted(text, node_id(state, join.gateway));
-    text += ",\"scope\":";
-    append_number(text, static_cast<std::int64_t>(join.scope));
-    text += ",\"prev\":";
-    append_quoted(text, join.previous_flow_node_instance_id);
-    text += ",\"arrived\":";
-    append_history(text, join.arrived);
-    text += ",\"history\":";
-    append_history(text, join.history);
-    text += '}';
+    writer.StartObject();
+    write_text(writer, "node", node_id(state, join.gateway));
+    write_number(writer, "scope", static_cast<std::int64_t>(join.scope));
+    write_text(writer, "prev", join.previous_flow_node_instance_id);
+    write_history(writer, "arrived", join.arrived);
+    write_history(writer, "history", join.history);
+    writer.EndObject();
   }
-  text += "],\"scopes\":[";
-  first = true;
+  writer.EndArray();
+  write_key(writer, "scopes");
+  writer.StartArray();
   for (const auto& scope : state.scopes) {
-    if (!first) text += ',';
-    first = false;
-    text += "{\"id\":";
-    append_number(text, static_cast<std::int64_t>(scope.id));
-    text += ",\"parent\":";
-    append_number(text, static_cast<std::int64_t>(scope.parent_scope));
-    text += ",\"node\":";
-    append_quoted(text, node_id(state, scope.node));
-    text += ",\"fni\":";
-    append_quoted(text, scope.flow_node_instance_id);
-    text += ",\"prev\":";
-    append_quoted(text, scope.previous_flow_node_instance_id);
-    text += ",\"at\":";
-    append_number(text, scope.entered_at_ms);
-    text += ",\"payload\":";
-    text += scope.payload_on_enter;
-    text += ",\"result\":";
-    text += scope.result;
-    text += ",\"history\":";
-    append_history(text, scope.parent_history);
-    text += '}';
+    writer.StartObject();
+    write_number(writer, "id", static_cast<std::int64_t>(scope.id));
+    write_number(writer, "parent", static_cast<std::int64_t>(scope.parent_scope));
+    write_text(writer, "node", node_id(state, scope.node));
+    write_text(writer, "fni", scope.flow_node_instance_id);
+    write_text(writer, "prev", scope.previous_flow_node_instance_id);
+    write_number(writer, "at", scope.entered_at_ms);
+    write_json(writer, "payload", scope.payload_on_enter);
+    write_json(writer, "result", scope.result);
+    write_history(writer, "history", scope.parent_history);
+    writer.EndObject();
   }
-  text += "]}";
-  return text;
+  writer.EndArray();
+  writer.EndObject();
+  return JsonText(buffer.GetString(), buffer.GetSize());
 }
 
 Status restore_runtime_state(InstanceState& state) {

@@ -50,7 +50,7 @@ void Executor::start(std::size_t start_event, JsonText payload) {
   Token token;
   token.payload = std::move(payload);
   const auto& record = state_.record;
-  emit("process_started", nullptr, {}, token.payload);
+  emit(EngineEventKind::process_started, nullptr, {}, token.payload);
   (void)record;
   enter({std::move(token), start_event, kNoIndex});
   drain();
@@ -136,7 +136,7 @@ void Executor::create_external_task(Token&& token, const FlowNode& node, std::st
   task.process_model_id = state_.record.process_model_id;
   task.process_instance_id = state_.record.id;
   task.payload = std::move(payload);
-  task.state = "pending";
+  task.state = ExternalTaskState::pending;
   task.created_at_ms = environment_.now_ms;
   record.owner_identity = state_.record.owner_identity;
   record.version = 1;
@@ -205,7 +205,7 @@ void Executor::enter(Arrival&& arrival) {
   behaviour_for(node).activate(*this, std::move(token), node, arrival.via_flow);
 }
 
-void Executor::write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
+void Executor::write_record(const Token& token, const FlowNode& node, FlowNodeState state, JsonText on_exit,
                             JsonText error) {
   auto& records = outcome_.changes.flow_node_instances;
   // Most runs write a few records: one allocation for them instead of growing 1, 2, 4.
@@ -236,13 +236,13 @@ void Executor::write_record(const Token& token, const FlowNode& node, const char
   record.token_on_exit = std::move(on_exit);
   record.error = std::move(error);
   record.created_at_ms = token.entered_at_ms;
-  if (std::string_view(state) != "suspended" && std::string_view(state) != "running") {
+  if (state != FlowNodeState::suspended && state != FlowNodeState::running) {
     record.finished_at_ms = environment_.now_ms;
   }
 }
 
 void Executor::complete_record(const Token& token, const FlowNode& node, const JsonText& payload_on_exit) {
-  write_record(token, node, "finished", payload_on_exit);
+  write_record(token, node, FlowNodeState::finished, payload_on_exit);
 }
 
 void Executor::leave(Token&& token, const FlowNode& node, JsonText result) {
@@ -251,7 +251,7 @@ void Executor::leave(Token&& token, const FlowNode& node, JsonText result) {
 }
 
 void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) {
-  write_record(token, node, "finished", payload);
+  write_record(token, node, FlowNodeState::finished, payload);
   token.record(node.id, std::move(history_entry));
   token.payload = std::move(payload);
   if (node.outgoing.size() > 1) {
@@ -278,21 +278,21 @@ void Executor::jump_to(Token&& token, std::size_t node) { push_arrival({std::mov
 
 void Executor::call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) {
   outcome_.service_calls.push_back({token.flow_node_instance_id, std::move(method), std::move(arguments)});
-  suspend(std::move(token), node, "running");
+  suspend(std::move(token), node, FlowNodeState::running);
 }
 
-void Executor::suspend(Token&& token, const FlowNode& node, const char* record_state) {
+void Executor::suspend(Token&& token, const FlowNode& node, FlowNodeState record_state) {
   auto boundaries = watch_boundaries(token, node);
   if (!boundaries) {
     fail(token, node, std::move(boundaries).take_error());
     return;
   }
   write_record(token, node, record_state, "null");
-  if (environment_.collect_events && std::string_view(record_state) == "suspended") {
-    const char* kind = node.kind == NodeKind::user_task     ? "user_task_waiting"
-                       : node.kind == NodeKind::manual_task ? "manual_task_waiting"
-                       : node.kind == NodeKind::empty_activity ? "empty_activity_waiting"
-                                                               : "event_waiting";
+  if (environment_.collect_events && record_state == FlowNodeState::suspended) {
+    const EngineEventKind kind = node.kind == NodeKind::user_task        ? EngineEventKind::user_task_waiting
+                                 : node.kind == NodeKind::manual_task    ? EngineEventKind::manual_task_waiting
+                                 : node.kind == NodeKind::empty_activity ? EngineEventKind::empty_activity_waiting
+                                                                         : EngineEventKind::event_waiting;
     emit(kind, &node, token.flow_node_instance_id, token.payload);
   }
   state_.waiting.push_back(std::move(token));
@@ -300,7 +300,7 @@ void Executor::suspend(Token&& token, const FlowNode& node, const char* record_s
 }
 
 void Executor::reach_end(Token&& token, const FlowNode& node) {
-  write_record(token, node, "finished", token.payload);
+  write_record(token, node, FlowNodeState::finished, token.payload);
   token.record(node.id, token.payload);
   if (token.scope == 0) {
     outcome_.changes.correlation_results.push_back({.correlation_id = state_.record.correlation_id,
@@ -311,7 +311,7 @@ void Executor::reach_end(Token&& token, const FlowNode& node) {
                                                     .token_payload = token.payload,
                                                     .created_at_ms = environment_.now_ms});
     outcome_.ends.push_back({node.id, token.payload});
-    emit("end_event_reached", &node, token.flow_node_instance_id, token.payload);
+    emit(EngineEventKind::end_event_reached, &node, token.flow_node_instance_id, token.payload);
     return;
   }
   for (auto& scope : state_.scopes) {
@@ -323,13 +323,13 @@ void Executor::reach_end(Token&& token, const FlowNode& node) {
 void Executor::fail(const Token& token, const FlowNode& node, Error error) {
   if (stopped()) return;
   if (catch_error(token, node, error)) return;
-  write_record(token, node, "error", "null", error_to_json(error));
+  write_record(token, node, FlowNodeState::error, "null", error_to_json(error));
   failure_ = std::move(error);
 }
 
 void Executor::terminate(const Token& token, const FlowNode& node) {
   if (stopped()) return;
-  write_record(token, node, "finished", token.payload);
+  write_record(token, node, FlowNodeState::finished, token.payload);
   terminated_ = true;
   failure_ = make_error(ErrorStatus::internal, "Process was terminated through TerminateEndEvent '" + node.id + "'");
 }
@@ -366,7 +366,7 @@ Result<JsonText> Executor::run_expression(const Token& token, const Script& scri
   return run_scripted(token, script, origin, [](const ScriptCall& call) { return engine::run_expression(call); });
 }
 
-void Executor::emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id,
+void Executor::emit(EngineEventKind kind, const FlowNode* node, const std::string& flow_node_instance_id,
                     JsonText payload) {
   if (!environment_.collect_events) return;
   EngineEvent event;
@@ -389,28 +389,28 @@ void Executor::close_instance() {
   auto& record = state_.record;
   if (failure_) {
     // Everything still waiting ends with the instance.
-    for (const auto& token : state_.waiting) discard_waiting(token, "terminated");
+    for (const auto& token : state_.waiting) discard_waiting(token, FlowNodeState::terminated);
     for (const auto& scope : state_.scopes) {
-      write_record(sub_process_token(scope), model().nodes[scope.node], "terminated", "null");
+      write_record(sub_process_token(scope), model().nodes[scope.node], FlowNodeState::terminated, "null");
     }
     state_.waiting.clear();
     state_.scopes.clear();
     state_.joins.clear();
-    record.state = terminated_ ? "terminated" : "error";
+    record.state = terminated_ ? ProcessInstanceState::terminated : ProcessInstanceState::error;
     record.error = error_to_json(*failure_);
     record.finished_at_ms = environment_.now_ms;
-    emit(terminated_ ? "process_terminated" : "process_error", nullptr, {}, record.error);
+    emit(terminated_ ? EngineEventKind::process_terminated : EngineEventKind::process_error, nullptr, {}, record.error);
     outcome_.failure = failure_;
   } else if (state_.waiting.empty() && state_.scopes.empty()) {
     state_.joins.clear();
-    record.state = "finished";
+    record.state = ProcessInstanceState::finished;
     record.finished_at_ms = environment_.now_ms;
-    emit("process_finished", nullptr, {},
+    emit(EngineEventKind::process_finished, nullptr, {},
          outcome_.ends.empty() ? JsonText("null") : outcome_.ends.back().payload);
   } else {
-    record.state = "running";
+    record.state = ProcessInstanceState::running;
   }
-  record.runtime_state = record.state == "running" ? serialize_runtime_state(state_) : JsonText("null");
+  record.runtime_state = record.state == ProcessInstanceState::running ? serialize_runtime_state(state_) : JsonText("null");
 }
 
 RunOutcome Executor::finish() && {

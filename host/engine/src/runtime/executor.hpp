@@ -59,7 +59,7 @@ struct Publication {
   std::string flow_node_id;
 };
 
-// An asynchronous service method to call after the commit; its task waits as "running".
+// An asynchronous service method to call after the commit; its task waits as running.
 struct ServiceCallRequest {
   std::string flow_node_instance_id;
   std::string method;  // "module.method"
@@ -117,7 +117,7 @@ class Executor final : private ElementContext {
   void jump_to(Token&& token, std::size_t node) override;
   void reach_end(Token&& token, const FlowNode& node) override;
   void enter_sub_process(Token&& token, const FlowNode& node) override;
-  void suspend(Token&& token, const FlowNode& node, const char* record_state = "suspended") override;
+  void suspend(Token&& token, const FlowNode& node, FlowNodeState record_state = FlowNodeState::suspended) override;
   Status arm_timer(Token& token, const FlowNode& node) override;
   void call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) override;
   void create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload) override;
@@ -143,7 +143,7 @@ class Executor final : private ElementContext {
   void push_arrival(Arrival&& arrival);
   void drain();
   void enter(Arrival&& arrival);
-  void write_record(const Token& token, const FlowNode& node, const char* state, JsonText on_exit,
+  void write_record(const Token& token, const FlowNode& node, FlowNodeState state, JsonText on_exit,
                     JsonText error = "null");
   void end_scope_if_done(std::uint64_t scope_id);
   // Routes error to a matching error boundary event of node or of an enclosing sub-process.
@@ -159,12 +159,12 @@ class Executor final : private ElementContext {
   // inside it ends.
   void interrupt_sub_process(const std::string& flow_node_instance_id);
   // A waiting token leaves without resuming (terminated, interrupted): record and timer.
-  void discard_waiting(const Token& token, const char* state);
+  void discard_waiting(const Token& token, FlowNodeState state);
   // Boundary event tokens watching the activity instance end with it.
   void drop_boundaries(const std::string& activity_instance_id);
   void fire_boundary(Token&& token, const FlowNode& boundary, JsonText input);
   bool scope_has_live_tokens(std::uint64_t scope_id) const;
-  void emit(const char* kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
+  void emit(EngineEventKind kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
   void close_instance();
   std::string identity_json() const;
   // Runs run(ScriptCall) for script with the token and identity it reads.

@@ -16,7 +16,7 @@ void Executor::fire_boundary(Token&& token, const FlowNode& boundary, JsonText i
     if (found != state_.waiting.end()) {
       Token interrupted = std::move(*found);
       state_.waiting.erase(found);
-      discard_waiting(interrupted, "terminated");
+      discard_waiting(interrupted, FlowNodeState::terminated);
     } else {
       interrupt_sub_process(activity);
     }
@@ -50,10 +50,10 @@ void Executor::interrupt_sub_process(const std::string& flow_node_instance_id) {
   Token outer = sub_process_token(*scope);
   const FlowNode& sub_process = model().nodes[scope->node];
   cancel_scope(scope->id);
-  write_record(outer, sub_process, "terminated", "null");
+  write_record(outer, sub_process, FlowNodeState::terminated, "null");
 }
 
-void Executor::discard_waiting(const Token& token, const char* state) {
+void Executor::discard_waiting(const Token& token, FlowNodeState state) {
   write_record(token, model().nodes[token.node], state, "null");
   if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
 }
@@ -65,7 +65,7 @@ void Executor::drop_boundaries(const std::string& activity_instance_id) {
     dropped.push_back(std::move(token));
     return true;
   });
-  for (const auto& token : dropped) discard_waiting(token, "terminated");
+  for (const auto& token : dropped) discard_waiting(token, FlowNodeState::terminated);
 }
 
 Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const FlowNode& node) {
@@ -98,7 +98,7 @@ Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const 
 
 void Executor::park_watchers(std::vector<Token> watchers) {
   for (auto& watcher : watchers) {
-    write_record(watcher, model().nodes[watcher.node], "suspended", "null");
+    write_record(watcher, model().nodes[watcher.node], FlowNodeState::suspended, "null");
     state_.waiting.push_back(std::move(watcher));
   }
 }
@@ -118,7 +118,7 @@ void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
                          .entered_at_ms = token.entered_at_ms,
                          .payload_on_enter = token.payload,
                          .parent_history = token.history};
-  write_record(token, node, "running", "null");
+  write_record(token, node, FlowNodeState::running, "null");
   state_.scopes.push_back(scope);
   park_watchers(std::move(boundaries.value()));
   // Inside, the history holds the parent's results; the first result is the parent's payload.
@@ -176,7 +176,7 @@ std::size_t matching_boundary(const ProcessModel& model, const FlowNode& activit
 bool Executor::catch_error(const Token& token, const FlowNode& node, const Error& error) {
   const JsonText error_object = error_to_json(error);
   if (const auto boundary = matching_boundary(model(), node, error); boundary != kNoIndex) {
-    write_record(token, node, "error", "null", error_object);
+    write_record(token, node, FlowNodeState::error, "null", error_object);
     drop_boundaries(token.flow_node_instance_id);
     Token next = token;
     next.payload = error_object;
@@ -193,12 +193,12 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
       scope_id = scope->parent_scope;
       continue;
     }
-    write_record(token, node, "error", "null", error_object);
+    write_record(token, node, FlowNodeState::error, "null", error_object);
     Token outer = sub_process_token(*scope);
     outer.history = scope->parent_history;
     cancel_scope(scope_id);
     drop_boundaries(outer.flow_node_instance_id);
-    write_record(outer, sub_process, "error", "null", error_object);
+    write_record(outer, sub_process, FlowNodeState::error, "null", error_object);
     outer.payload = error_object;
     jump_to(std::move(outer), boundary);
     return true;
@@ -215,7 +215,7 @@ void Executor::cancel_scope(std::uint64_t scope_id) {
   }
   auto is_doomed = [&](std::uint64_t id) { return std::find(doomed.begin(), doomed.end(), id) != doomed.end(); };
   for (const auto& waiting : state_.waiting) {
-    if (is_doomed(waiting.scope)) discard_waiting(waiting, "terminated");
+    if (is_doomed(waiting.scope)) discard_waiting(waiting, FlowNodeState::terminated);
   }
   std::erase_if(state_.waiting, [&](const Token& waiting) { return is_doomed(waiting.scope); });
   queue_.erase(std::remove_if(queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_), queue_.end(),

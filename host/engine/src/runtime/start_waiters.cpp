@@ -36,7 +36,7 @@ void StartWaiters::fail_all(const Error& error) {
 }
 
 void StartWaiters::notify(const std::string& instance_id, const RunOutcome& outcome) {
-  const bool ended = outcome.failure || outcome.changes.instance.state != "running";
+  const bool ended = outcome.failure || outcome.changes.instance.state != ProcessInstanceState::running;
   if (outcome.ends.empty() && !ended) return;
   std::vector<std::shared_ptr<StartWaiter>> ready;
   {

@@ -63,7 +63,8 @@ void TransitionRunner::load(const std::string& instance_id, Callback<std::shared
   store_->load_instance(instance_id, [this, instance_id, done](Result<std::optional<ProcessInstanceRecord>> loaded) {
     if (!loaded) return done(std::move(loaded).take_error());
     if (!loaded.value()) {
-      return done(make_error(ErrorStatus::not_found, "process instance '" + instance_id + "' not found"));
+      return done(make_error(ErrorKind::process_instance_not_found, {.id = instance_id}, ErrorStatus::not_found,
+                             "process instance '" + instance_id + "' not found"));
     }
     done(restore(std::move(*loaded.value())));
   });
@@ -121,7 +122,7 @@ void TransitionRunner::build_and_commit(std::shared_ptr<Job> job) {
       }
       return finish_job(job, std::move(committed).take_error());
     }
-    if (job->state->record.state == "running") {
+    if (job->state->record.state == ProcessInstanceState::running) {
       cache_put(job->state);
     } else {
       cache_erase(job->instance_id);

@@ -36,6 +36,7 @@ void sort_by_creation(std::vector<FlowNodeInstanceRecord>& records) {
 }
 
 bool same(const std::optional<std::string>& wanted, std::string_view value) { return !wanted || *wanted == value; }
+bool same(const std::optional<ProcessInstanceState>& wanted, ProcessInstanceState value) { return !wanted || *wanted == value; }
 
 }  // namespace
 
@@ -85,7 +86,7 @@ void InstanceTables::make_live(Slot& slot, std::uint32_t index) {
 
 void InstanceTables::drop_live(Slot& slot) {
   for (const auto& node : slot.live->nodes) {
-    if (node->state == "suspended") suspended_.erase({node->created_at_ms, node->id, node.get()});
+    if (node->state == FlowNodeState::suspended) suspended_.erase({node->created_at_ms, node->id, node.get()});
   }
   const std::size_t position = slot.live->live_position;
   live_[position] = live_.back();
@@ -109,7 +110,7 @@ void InstanceTables::upsert(LiveInstance& live, FlowNodeInstanceRecord&& record)
     }
   }
   if (existing) {
-    if (existing->state == "suspended") suspended_.erase({existing->created_at_ms, existing->id, existing});
+    if (existing->state == FlowNodeState::suspended) suspended_.erase({existing->created_at_ms, existing->id, existing});
     *existing = std::move(record);
   } else {
     existing = live.nodes.emplace_back(std::make_unique<FlowNodeInstanceRecord>(std::move(record))).get();
@@ -119,7 +120,7 @@ void InstanceTables::upsert(LiveInstance& live, FlowNodeInstanceRecord&& record)
       for (const auto& node : live.nodes) live.by_id.emplace(node->id, node.get());
     }
   }
-  if (existing->state == "suspended") suspended_.insert({existing->created_at_ms, existing->id, existing});
+  if (existing->state == FlowNodeState::suspended) suspended_.insert({existing->created_at_ms, existing->id, existing});
 }
 
 void InstanceTables::add_result(const CorrelationResultRecord& result, const Slot& slot) {
@@ -145,7 +146,7 @@ std::optional<std::int64_t> InstanceTables::commit(ChangeSet& changes) {
     slot = &slots_[index];
   }
   // The records of an instance that ends in this commit would be dropped at once: skipped.
-  const bool ended = incoming.state != "running";
+  const bool ended = incoming.state != ProcessInstanceState::running;
   if (!ended) {
     if (!slot->live) make_live(*slot, index);
     for (auto& record : changes.flow_node_instances) upsert(*slot->live, std::move(record));
@@ -183,7 +184,7 @@ std::vector<ProcessInstanceRecord> InstanceTables::query(const InstanceQuery& qu
     if (same(query.correlation_id, packed.correlation_id) &&
         same(query.process_model_id, arena.interned(packed.process_model_id)) &&
         same(query.owner_user_id, arena.interned(packed.owner_user_id)) &&
-        same(query.state, arena.interned(packed.state))) {
+        same(query.state, packed.state)) {
       found.push_back(unpack(packed, arena));
     }
   }
@@ -200,7 +201,7 @@ std::vector<FlowNodeInstanceRecord> InstanceTables::query(const FlowNodeQuery& q
       }
     }
     sort_by_creation(found);
-  } else if (query.state && *query.state == "suspended") {
+  } else if (query.state && *query.state == FlowNodeState::suspended) {
     for (const auto& key : suspended_) {
       if (matches(query, *key.record)) found.push_back(*key.record);
     }

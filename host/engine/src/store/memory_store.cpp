@@ -116,7 +116,7 @@ void MemoryStore::lock_external_tasks(std::string topic, std::string worker_id, 
     for (auto& [id, record] : external_tasks_) {
       if (locked.size() >= max) break;
       auto& task = record.task;
-      if (task.topic != topic || task.state != "pending" || task.lock_expiration_ms > now_ms) continue;
+      if (task.topic != topic || task.state != ExternalTaskState::pending || task.lock_expiration_ms > now_ms) continue;
       task.worker_id = worker_id;
       task.lock_expiration_ms = lock_until_ms;
       ++record.version;

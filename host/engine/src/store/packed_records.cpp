@@ -45,7 +45,7 @@ PackedInstance RecordPacker::pack(const ProcessInstanceRecord& record, std::stri
   packed.parent_process_instance_id = arena_.copy(record.parent_process_instance_id);
   packed.owner_user_id = arena_.intern(record.owner_user_id);
   packed.owner_identity = arena_.intern(record.owner_identity);
-  packed.state = arena_.intern(record.state);
+  packed.state = record.state;
   packed.error = record.error == "null" ? kNull : arena_.copy_or_reuse(record.error, last_error_);
   packed.runtime_state = record.runtime_state == "null" ? kNull : arena_.copy(record.runtime_state);
   packed.version = record.version;
@@ -77,7 +77,7 @@ ProcessInstanceRecord unpack(const PackedInstance& packed, const StringArena& ar
   record.parent_process_instance_id = packed.parent_process_instance_id;
   record.owner_user_id = arena.interned(packed.owner_user_id);
   record.owner_identity = arena.interned(packed.owner_identity);
-  record.state = arena.interned(packed.state);
+  record.state = packed.state;
   record.error = packed.error;
   record.version = packed.version;
   record.created_at_ms = packed.created_at_ms;

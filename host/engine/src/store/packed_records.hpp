@@ -1,7 +1,7 @@
 #pragma once
 // What the memory store keeps of an instance after it ended, packed: strings are views into
 // an append-only arena, and strings that repeat across instances (model id and hash, owner,
-// states, end events, lanes) are stored once and referred to by index. 128 bytes per ended
+// end events, lanes) are stored once and referred to by index. 128 bytes per ended
 // instance plus its ids (and 72 per result), instead of a full ProcessInstanceRecord with a
 // heap block per field.
 //
@@ -49,7 +49,7 @@ struct PackedInstance {
   std::uint32_t process_model_hash = 0;
   std::uint32_t owner_user_id = 0;
   std::uint32_t owner_identity = 0;
-  std::uint32_t state = 0;
+  ProcessInstanceState state = ProcessInstanceState::running;
   std::int64_t version = 0;
   std::int64_t created_at_ms = 0;
   std::int64_t finished_at_ms = 0;

@@ -5,7 +5,8 @@
 // inline or on an engine or store thread; a callback must not block. Calls are safe from
 // any thread. Access control: every call takes the caller's Identity; lists contain only
 // what the identity may see (lane claims, can_manage_process_instances), finishes check
-// the lane claim. Errors are values (Result), with the status the Consumer API answers.
+// the lane claim. Errors are values (Result). The refusals an API words itself carry an
+// ErrorKind and the ids it is about (result.hpp); their status is the engine's own.
 
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include "processhost/paging.hpp"
 #include "processhost/result.hpp"
 #include "processhost/services/identity.hpp"
+#include "processhost/states.hpp"
 
 namespace processhost {
 
@@ -66,7 +68,7 @@ struct ProcessInstanceInfo {
   std::string correlation_id;
   std::string process_model_id;
   std::optional<std::string> parent_process_instance_id;
-  std::string state;  // running, finished, terminated, error
+  ProcessInstanceState state = ProcessInstanceState::running;
 };
 
 struct CorrelationResult {
@@ -78,6 +80,22 @@ struct CorrelationResult {
 enum class TaskKind : unsigned { user_task = 1, manual_task = 2, empty_activity = 4 };
 inline constexpr unsigned kAllTaskKinds = 7;
 inline constexpr unsigned task_kind_bit(TaskKind kind) { return static_cast<unsigned>(kind); }
+
+// How messages name a task kind ("does not have a UserTask ..."), and its BPMN element type.
+struct TaskKindNames {
+  std::string_view name;
+  std::string_view bpmn_type;
+};
+inline constexpr TaskKindNames task_kind_names(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::user_task: return {"UserTask", "bpmn:UserTask"};
+    case TaskKind::manual_task: return {"ManualTask", "bpmn:ManualTask"};
+    case TaskKind::empty_activity: return {"EmptyActivity", "bpmn:Task"};
+  }
+  return {"Task", "bpmn:Task"};
+}
+inline constexpr std::string_view task_kind_name(TaskKind kind) { return task_kind_names(kind).name; }
+inline constexpr std::string_view task_kind_bpmn_type(TaskKind kind) { return task_kind_names(kind).bpmn_type; }
 
 struct FormFieldEnumValue {
   std::string id;
@@ -172,8 +190,7 @@ struct ExternalTaskOutcome {
 
 // What happened in the engine, for observers (audit logs, notifications).
 struct EngineEvent {
-  std::string kind;  // "process_started", "process_ended", "process_error", "process_terminated",
-                     // "activity_reached", "activity_finished", "user_task_waiting", ...
+  EngineEventKind kind = EngineEventKind::process_started;  // name_of(kind): its word in JSON
   std::string process_model_id;
   std::string process_instance_id;
   std::string correlation_id;
@@ -203,8 +220,12 @@ class EngineService {
   virtual void get_process_model_by_instance(const Identity& identity, std::string process_instance_id,
                                              Callback<ProcessModelInfo> done) = 0;
 
-  // Completes as the callback type says; errors while waiting complete with 500 (process
-  // error, termination) or the BPMN error. The returned handle drops the wait.
+  // Completes as the callback type says. Refusals before the start are typed: model not
+  // found or not executable, start event not found or not accessible, none accessible,
+  // several accessible and none named (the start event is picked among those the identity
+  // may use), end event not found (a top-level one the identity may see). Errors while
+  // waiting complete with 500 (process error, termination) or the BPMN error. The returned
+  // handle drops the wait.
   virtual CancelHandle start(const Identity& identity, StartRequest request, Callback<StartResult> done) = 0;
 
   virtual void own_process_instances(const Identity& identity, PageRequest page,
@@ -214,7 +235,8 @@ class EngineService {
 
   virtual void waiting_tasks(const Identity& identity, TaskQuery query, Callback<PagedList<WaitingTask>> done) = 0;
   // Completes after the transition that the finish causes has been committed.
-  // 404 when that task is not waiting in that instance and correlation; 403 on the lane.
+  // task_not_waiting (404) when that task is not waiting in that instance and correlation,
+  // the instance unknown included; 403 on the lane.
   virtual void finish_task(const Identity& identity, FinishTaskRequest request, Callback<Ok> done) = 0;
 
   virtual void waiting_events(const Identity& identity, EventQuery query, Callback<PagedList<WaitingEvent>> done) = 0;

@@ -19,6 +19,7 @@
 #include "processhost/json.hpp"
 #include "processhost/paging.hpp"
 #include "processhost/result.hpp"
+#include "processhost/states.hpp"
 
 namespace processhost {
 
@@ -37,7 +38,7 @@ struct ProcessInstanceRecord {
   std::string parent_process_instance_id;  // empty: none
   std::string owner_user_id;
   JsonText owner_identity = "null";  // user id and claims, never the token
-  std::string state;                 // running, finished, terminated, error
+  ProcessInstanceState state = ProcessInstanceState::running;
   JsonText error = "null";
   std::int64_t version = 0;  // 1 on creation, +1 on every commit
   std::int64_t created_at_ms = 0;
@@ -57,7 +58,7 @@ struct FlowNodeInstanceRecord {
   std::string flow_node_lane;  // empty: no lane
   std::string event_type;      // "messageEvent", "signalEvent", "timerEvent", or empty
   std::string event_name;      // message / signal name a suspended event waits for
-  std::string state;           // running, suspended, finished, terminated, error
+  FlowNodeState state = FlowNodeState::running;
   std::string previous_flow_node_instance_id;
   JsonText token_on_enter = "null";
   JsonText token_on_exit = "null";
@@ -103,7 +104,7 @@ struct ChangeSet {
 
 struct FlowNodeQuery {
   std::vector<std::string> flow_node_types;  // empty: any
-  std::optional<std::string> state;          // e.g. "suspended"
+  std::optional<FlowNodeState> state;
   std::optional<std::string> process_model_id;
   std::optional<std::string> process_instance_id;
   std::optional<std::string> correlation_id;
@@ -120,7 +121,7 @@ struct InstanceQuery {
   std::optional<std::string> correlation_id;
   std::optional<std::string> process_model_id;
   std::optional<std::string> owner_user_id;
-  std::optional<std::string> state;
+  std::optional<ProcessInstanceState> state;
   PageRequest page;  // ordered by created_at_ms, then id
 };
 

@@ -43,10 +43,11 @@ void AuditLogPlugin::stop() noexcept {
 }
 
 void AuditLogPlugin::on_event(const EngineEvent& event) {
-  if (!kinds_.empty() && kinds_.count(event.kind) == 0) return;
+  const std::string kind(name_of(event.kind));
+  if (!kinds_.empty() && kinds_.count(kind) == 0) return;
   {
     std::lock_guard lock(counts_mutex_);
-    ++counts_[event.kind];
+    ++counts_[kind];
   }
   writer_.append(event_to_json_line(event, include_payload_));
 }

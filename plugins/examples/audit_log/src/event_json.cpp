@@ -1,5 +1,7 @@
 #include "event_json.hpp"
 
+#include <string_view>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -11,15 +13,15 @@ namespace processhost::plugins::audit_log {
 std::string event_to_json_line(const EngineEvent& event, bool include_payload) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  auto field = [&](const char* name, const std::string& value) {
+  auto field = [&](const char* name, std::string_view value) {
     if (value.empty()) return;
     writer.Key(name);
-    writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
   };
   writer.StartObject();
   writer.Key("time");
   writer.Int64(event.timestamp_ms);
-  field("kind", event.kind);
+  field("kind", name_of(event.kind));
   field("processModelId", event.process_model_id);
   field("processInstanceId", event.process_instance_id);
   field("correlationId", event.correlation_id);

@@ -33,9 +33,9 @@ class ServicesPlugin final : public Plugin {
     services_ = std::make_unique<TestServices>();
     services_->add_to(*methods_);
     listener_ = engine_->add_listener([this](const EngineEvent& event) {
-      if (event.kind != "message_sent" && event.kind != "signal_sent") return;
+      if (event.kind != EngineEventKind::message_sent && event.kind != EngineEventKind::signal_sent) return;
       std::lock_guard lock(mutex_);
-      sent_.push_back("{\"kind\":" + json_quote(event.kind) + ",\"payload\":" + event.payload + "}");
+      sent_.push_back("{\"kind\":" + json_quote(name_of(event.kind)) + ",\"payload\":" + event.payload + "}");
     });
   }
 

@@ -8,35 +8,41 @@
 #include <string>
 #include <utility>
 
+#include "plugin_common/http_api/error_mapping.hpp"
 #include "processhost/services/engine.hpp"
 #include "processhost/services/http.hpp"
 
 namespace processhost::plugins::http_api {
 
-inline void respond_exception(Responder& responder, const std::exception& exception) {
-  responder.respond(HttpResponse::error(ErrorStatus::internal, std::string("Internal error: ") + exception.what()));
+// Runs work that answers through the responder; an exception it throws becomes a 500. The
+// one place the API catches: around a route's handler, and around each engine completion
+// (which runs on an engine thread that must not see the API's exceptions).
+template <class Work>
+void respond_guarded(Responder& responder, Work&& work) {
+  try {
+    std::forward<Work>(work)();
+  } catch (const std::exception& exception) {
+    responder.respond(HttpResponse::error(ErrorStatus::internal, std::string("Internal error: ") + exception.what()));
+  }
 }
 
-// 200 with to_json(value), or the engine's error as it is.
+// 200 with to_json(value), or the error as the API words it.
 template <class T, class ToJson>
 Callback<T> respond_json(std::shared_ptr<Responder> responder, ToJson to_json) {
   return [responder = std::move(responder), to_json = std::move(to_json)](Result<T> result) {
-    try {
-      if (!result.ok()) {
-        responder->respond(HttpResponse::error(result.error()));
-        return;
-      }
+    respond_guarded(*responder, [&] {
+      if (!result.ok()) return responder->respond(error_response(result.error()));
       responder->respond(HttpResponse::json(200, to_json(result.value())));
-    } catch (const std::exception& exception) {
-      respond_exception(*responder, exception);
-    }
+    });
   };
 }
 
-// 204, or the engine's error as it is.
+// 204, or the error as the API words it.
 inline Callback<Ok> respond_no_content(std::shared_ptr<Responder> responder) {
   return [responder = std::move(responder)](Result<Ok> result) {
-    responder->respond(result.ok() ? HttpResponse::no_content() : HttpResponse::error(result.error()));
+    respond_guarded(*responder, [&] {
+      responder->respond(result.ok() ? HttpResponse::no_content() : error_response(result.error()));
+    });
   };
 }
 

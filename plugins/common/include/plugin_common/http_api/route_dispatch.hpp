@@ -12,4 +12,9 @@ namespace processhost::plugins::http_api {
 
 HttpHandler make_http_handler(ApiStatePtr state, std::shared_ptr<const RouteDescriptor> route);
 
+// True while the API serves; otherwise answers 503 and returns false. Checked when a
+// request arrives, and again where a handler goes on after an asynchronous step that may
+// have outlived stop().
+bool answer_unless_serving(const ApiState& state, Responder& responder);
+
 }  // namespace processhost::plugins::http_api
