@@ -27,17 +27,15 @@ template <class Then>
 void with_version_xml(const ApiStatePtr& state, std::shared_ptr<Responder> responder, Then then) {
   state->store->load_definitions(
       [responder = std::move(responder), then = std::move(then)](Result<std::vector<ProcessDefinitionRecord>> records) {
-        if (!records.ok()) return responder->respond(HttpResponse::error(records.error()));
+        if (!records.ok()) return responder->respond(error_response(records.error()));
         auto xml = std::make_shared<XmlByVersion>();
         for (auto& record : records.value()) (*xml)[{record.process_model_id, record.hash}] = std::move(record.xml);
-        try {
+        respond_guarded(*responder, [&] {
           then([xml](const std::string& model_id, const std::string& hash) {
             auto found = xml->find({model_id, hash});
             return found == xml->end() ? std::string() : found->second;
           });
-        } catch (const std::exception& exception) {
-          respond_exception(*responder, exception);
-        }
+        });
       });
 }
 
@@ -51,7 +49,7 @@ void with_existing_instance(const ApiStatePtr& state, const std::shared_ptr<Resp
                             const std::string& id, Then then) {
   state->store->load_instance(id, [responder, id, then = std::move(then)](
                                       Result<std::optional<ProcessInstanceRecord>> instance) mutable {
-    if (!instance.ok()) return responder->respond(HttpResponse::error(instance.error()));
+    if (!instance.ok()) return responder->respond(error_response(instance.error()));
     if (!instance.value()) return responder->respond(HttpResponse::error(instance_not_found(id)));
     then(std::move(*instance.value()));
   });
@@ -59,7 +57,7 @@ void with_existing_instance(const ApiStatePtr& state, const std::shared_ptr<Resp
 
 void respond_instances(const ApiStatePtr& state, const std::shared_ptr<Responder>& responder, InstanceQuery query) {
   state->store->query_instances(std::move(query), [state, responder](Result<PagedList<ProcessInstanceRecord>> list) {
-    if (!list.ok()) return responder->respond(HttpResponse::error(list.error()));
+    if (!list.ok()) return responder->respond(error_response(list.error()));
     auto instances = std::make_shared<PagedList<ProcessInstanceRecord>>(std::move(list.value()));
     with_version_xml(state, responder, [instances, responder](const VersionXmlLookup& xml) {
       responder->respond(HttpResponse::json(200, process_instance_list_json(*instances, xml)));
@@ -73,12 +71,8 @@ void with_flow_nodes(const ApiStatePtr& state, const std::shared_ptr<Responder>&
                      Then then) {
   state->store->query_flow_nodes(std::move(query), [responder, then = std::move(then)](
                                                        Result<PagedList<FlowNodeInstanceRecord>> nodes) mutable {
-    if (!nodes.ok()) return responder->respond(HttpResponse::error(nodes.error()));
-    try {
-      then(std::move(nodes.value().items));
-    } catch (const std::exception& exception) {
-      respond_exception(*responder, exception);
-    }
+    if (!nodes.ok()) return responder->respond(error_response(nodes.error()));
+    respond_guarded(*responder, [&] { then(std::move(nodes.value().items)); });
   });
 }
 
@@ -116,12 +110,12 @@ RouteHandler list_process_instances_handler(InstanceFilter filter) {
         break;
       case InstanceFilter::state: {
         const std::string state(call.request.param("process_instance_state"));
-        if (state != "running" && state != "finished" && state != "error" && state != "terminated") {
+        query.state = parse_name<ProcessInstanceState>(state);
+        if (!query.state) {
           return call.responder->respond(HttpResponse::error(
               ErrorStatus::bad_request, "'" + state + "' is not a ProcessInstance state: running, finished, error or "
                                                       "terminated."));
         }
-        query.state = state;
         break;
       }
     }
@@ -152,7 +146,7 @@ RouteHandler active_tokens_handler(ActiveTokenScope scope) {
   return [scope](RouteCall& call) {
     FlowNodeQuery query;
     // A token is active where a flow node instance waits; every other one has moved on.
-    query.state = "suspended";
+    query.state = FlowNodeState::suspended;
     switch (scope) {
       case ActiveTokenScope::process_model:
         query.process_model_id = std::string(call.request.param("process_model_id"));

@@ -35,7 +35,7 @@ void write_instance(Writer& writer, const ProcessInstanceRecord& instance, const
   optional_text(writer, "parentProcessInstanceId", instance.parent_process_instance_id);
   field(writer, "hash", instance.process_model_hash);
   field(writer, "xml", xml ? xml(instance.process_model_id, instance.process_model_hash) : std::string());
-  field(writer, "state", instance.state);
+  field(writer, "state", name_of(instance.state));
   raw(writer, "error", instance.error);
   identity(writer, "identity", instance.owner_user_id);
   field(writer, "createdAt", iso8601_utc(instance.created_at_ms));
@@ -73,7 +73,7 @@ void write_flow_node_instance(Writer& writer, const FlowNodeInstanceRecord& node
   write_token(writer, node, false);
   if (has_exit(node)) write_token(writer, node, true);
   writer.EndArray();
-  field(writer, "state", node.state);
+  field(writer, "state", name_of(node.state));
   if (node.error != "null" && !node.error.empty()) raw(writer, "error", node.error);
   identity(writer, "owner", node.owner_user_id);
   optional_text(writer, "previousFlowNodeInstanceId", node.previous_flow_node_instance_id);
