@@ -4,6 +4,7 @@
 #include <future>
 #include <sstream>
 
+#include "engine_metrics.hpp"
 #include "plugin_library.hpp"
 #include "processhost/engine/engine.hpp"
 #include "processhost/engine/memory_store.hpp"
@@ -75,6 +76,9 @@ class EngineNode final : public HostNode {
       fail(info_.name, std::string("start failed: ") + error.what());
     }
     started_ = true;
+    if (auto* metrics = static_cast<MetricsService*>(registry_.find(MetricsService::kServiceId))) {
+      metrics_.attach(*engine_, *metrics);
+    }
     std::size_t failed = 0;
     for (const auto& file : process_models_) failed += deploy(file) ? 0 : 1;
     if (failed > 0) {
@@ -87,6 +91,7 @@ class EngineNode final : public HostNode {
   void stop() noexcept override {
     if (!started_) return;
     started_ = false;
+    metrics_.detach();
     engine_->stop();
   }
 
@@ -137,6 +142,7 @@ class EngineNode final : public HostNode {
 
   NodeInfo info_;
   HostServiceRegistry& registry_;
+  EngineMetrics metrics_;
   ComponentLogger logger_;
   engine::EngineOptions options_;
   std::vector<std::filesystem::path> process_models_;

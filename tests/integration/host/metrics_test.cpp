@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <chrono>
 
 #include <gtest/gtest.h>
 
@@ -63,6 +65,35 @@ TEST(Metrics, TheHostServesThePrometheusTextFormat) {
   for (const auto& [series, value] : exposition.values) build_info |= series.rfind("processhost_build_info{", 0) == 0 && value == 1;
   EXPECT_TRUE(build_info) << reply.body;
   EXPECT_TRUE(exposition.typed.count("process_resident_memory_bytes"));
+  EXPECT_EQ(host.stop(), 0) << host.output();
+}
+
+TEST(Metrics, TheEngineCountsInstancesAndWaitingTasksPerModel) {
+  TempDir dir;
+  HostProcess host(dir.write("host.json", R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" +
+                                              std::string(PROCESSHOST_SOURCE_DIR) +
+                                              R"(/config/demo/processes/sample_process.bpmn"],"plugins":[{"name":"consumer_api"}]})"));
+  host.start();
+  for (int i = 0; i < 2; ++i) {
+    const auto started = http_request(host.port(), "POST",
+                                      "/api/consumer/v1/process_models/sample_process/start?start_callback_type=1", "{}",
+                                      {{"Content-Type", "application/json"}});
+    ASSERT_EQ(started.status, 200) << started.body;
+  }
+  // The start answers once the instance exists; its user task is committed by the next
+  // transition, so wait for the count rather than sleep.
+  Exposition exposition;
+  const std::string waiting = R"(processhost_tasks_waiting_total{kind="user_task",model="sample_process"})";
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    exposition = parse(http_request(host.port(), "GET", "/metrics").body);
+    if (exposition.values.count(waiting) && exposition.values.at(waiting) == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(exposition.malformed.empty());
+  EXPECT_EQ(exposition.values.at(R"(processhost_process_instances_total{event="started",model="sample_process"})"), 2);
+  EXPECT_EQ(exposition.values.at(waiting), 2);
+  EXPECT_EQ(exposition.values.count(R"(processhost_process_instances_total{event="finished",model="sample_process"})"), 0u);
+  EXPECT_TRUE(exposition.typed.count("processhost_process_instances_total"));
   EXPECT_EQ(host.stop(), 0) << host.output();
 }
 
