@@ -1,6 +1,7 @@
 #include "pg_store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <string_view>
 #include <utility>
 
@@ -168,6 +169,29 @@ std::string execute_text(PgSession& session, pqxx::transaction_base& tx, const B
 // Commits are never retried: when the connection drops during the statement, whether it
 // committed is unknown, and a second attempt would report a conflict for the caller's own
 // commit. The caller gets 503 and the engine's version check makes a rerun safe.
+void PgStore::attach_metrics(MetricsService& metrics) {
+  metrics_ = &metrics;
+  commit_seconds_.store(&metrics.histogram("processhost_store_commit_seconds",
+                                           "Time from a commit's request to its transaction's end, in seconds",
+                                           latency_buckets_seconds()),
+                        std::memory_order_release);
+  collector_ = metrics.add_collector([this](MetricSampleWriter& writer) {
+    if (!pool_) return;
+    const auto usage = pool_->usage();
+    const char* help = "pg_store connections by what they do now";
+    writer.gauge("processhost_store_pool_connections", help, {{"state", "busy"}}, static_cast<double>(usage.busy));
+    writer.gauge("processhost_store_pool_connections", help, {{"state", "idle"}},
+                 static_cast<double>(usage.threads - std::min(usage.threads, usage.busy)));
+    writer.gauge("processhost_store_queued_requests", "pg_store requests waiting for a connection", {},
+                 static_cast<double>(usage.queued));
+  });
+}
+
+void PgStore::detach_metrics() noexcept {
+  if (metrics_ != nullptr && collector_ != 0) metrics_->remove_collector(collector_);
+  collector_ = 0;
+}
+
 void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
   if (!pool_) {
     deliver<Ok>(done, make_error(ErrorStatus::unavailable, "store unavailable: pg_store is not started"));
@@ -176,10 +200,17 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
   auto statement = build_commit(changes.expected_version == 0, change_set_params(changes));
   auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
   auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
+  const auto posted = std::chrono::steady_clock::now();
   pool_->post_batch(BatchJob{
       std::move(statement),
       [shared_changes](const pqxx::result& result) { return commit_outcome(*shared_changes, result); },
-      [this, shared_done](Status status) { deliver<Ok>(*shared_done, std::move(status)); }});
+      [this, shared_done, posted](Status status) {
+        // Queueing, the group's round trip and the WAL flush: what a transition waits for.
+        if (auto* histogram = commit_seconds_.load(std::memory_order_acquire)) {
+          histogram->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - posted).count());
+        }
+        deliver<Ok>(*shared_done, std::move(status));
+      }});
 }
 
 void PgStore::run_commit_alone(PgSession& session, BatchJob& job) {

@@ -25,6 +25,7 @@
 #include "pg_config.hpp"
 #include "plugin_common/worker_pool.hpp"
 #include "processhost/logger.hpp"
+#include "processhost/services/metrics.hpp"
 #include "processhost/services/store.hpp"
 
 namespace processhost::plugins::pg_store {
@@ -44,6 +45,10 @@ class PgStore final : public Store {
   BootstrapOutcome start();
   void stop() noexcept;
   const PgConfig& config() const { return config_; }
+  // After start(): times commits into metrics and samples the pool at each scrape, until
+  // detach_metrics() (before stop(): the collector is this plugin's code).
+  void attach_metrics(MetricsService& metrics);
+  void detach_metrics() noexcept;
 
   void save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) override;
   void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) override;
@@ -80,6 +85,9 @@ class PgStore final : public Store {
   Logger* logger_;
   std::atomic<std::uint64_t> epoch_{0};  // shared by the pool's sessions (PgSession)
   std::unique_ptr<WorkerPool<PgSession, BatchJob>> pool_;
+  MetricsService* metrics_ = nullptr;
+  std::atomic<MetricHistogram*> commit_seconds_{nullptr};  // the host's cell, once attached
+  std::uint64_t collector_ = 0;
 };
 
 }  // namespace processhost::plugins::pg_store

@@ -18,8 +18,9 @@ class PgStorePlugin final : public Plugin {
     context.services().provide<Store>(*store_);
   }
 
-  void start(HostContext&) override {
+  void start(HostContext& context) override {
     const auto outcome = store_->start();
+    if (auto* metrics = context.services().find<MetricsService>()) store_->attach_metrics(*metrics);
     const auto& config = store_->config();
     logger_->info(std::string(outcome.database_created ? "created database \"" : "using database \"") +
                   config.database + "\" at " + config.server() + ", schema version " +
@@ -28,7 +29,10 @@ class PgStorePlugin final : public Plugin {
   }
 
   void stop() noexcept override {
-    if (store_) store_->stop();
+    if (store_) {
+      store_->detach_metrics();
+      store_->stop();
+    }
   }
 
  private:

@@ -108,6 +108,35 @@ TEST(ManagementApiHistory, AFinishedInstanceKeepsItsTokenHistory) {
   EXPECT_EQ(host.stop(), 0) << host.output();
 }
 
+// pg_store's figures at /metrics: every commit timed, the pool sampled at the scrape.
+TEST(PgStoreMetrics, CommitsAndThePoolAppearAtMetrics) {
+  auto& cluster = shared_postgres_cluster();
+  TempDir dir;
+  HostProcess host(write_host_config(dir, cluster, unique_database_name("metrics")));
+  host.start();
+  SampleFlowClient client(host.port());
+  ASSERT_EQ(client.start("metrics-1"), 200) << host.output();
+  const auto tasks = client.user_tasks("metrics-1");
+  ASSERT_TRUE(tasks.has_value());
+  ASSERT_EQ(tasks->size(), 1u);
+  ASSERT_EQ(client.finish(tasks->front()), 204);
+  const auto metrics = testing::http_request(host.port(), "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  const auto value_of = [&](const std::string& series) {
+    const auto at = metrics.body.find("\n" + series + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.body.substr(at + series.size() + 2));
+  };
+  // One commit per transition: the start runs to the user task, the finish to the end.
+  EXPECT_GE(value_of("processhost_store_commit_seconds_count"), 2) << metrics.body;
+  EXPECT_GT(value_of("processhost_store_commit_seconds_sum"), 0) << metrics.body;
+  EXPECT_EQ(value_of(R"(processhost_store_pool_connections{state="busy"})") +
+                value_of(R"(processhost_store_pool_connections{state="idle"})"),
+            4)
+      << "poolSize 4: " << metrics.body;
+  EXPECT_GE(value_of("processhost_store_queued_requests"), 0) << metrics.body;
+  EXPECT_EQ(host.stop(), 0) << host.output();
+}
+
 class HostRestart : public ::testing::TestWithParam<int> {};
 
 TEST_P(HostRestart, WaitingTasksSurviveAndNothingRunsTwice) {

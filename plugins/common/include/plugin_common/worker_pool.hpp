@@ -17,6 +17,7 @@
 // in the next group.
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -113,6 +114,18 @@ class WorkerPool {
     for (auto& thread : threads) thread.join();
   }
 
+  // How busy the pool is now (for metrics): its threads, those running a job or a batch,
+  // and the jobs of both kinds waiting.
+  struct Usage {
+    std::size_t threads = 0;
+    std::size_t busy = 0;
+    std::size_t queued = 0;
+  };
+  Usage usage() const {
+    std::lock_guard lock(mutex_);
+    return {threads_.size(), busy_.load(std::memory_order_relaxed), queue_.size() + batch_queue_.size()};
+  }
+
   // False when the job was refused; its drop has then run, on this thread.
   bool post(Job job) {
     const auto refusal = enqueue(queue_, job);
@@ -170,11 +183,14 @@ class WorkerPool {
           queue_.pop_front();
         }
       }
+      busy_.fetch_add(1, std::memory_order_relaxed);
       if (batch.empty()) {
         run_guarded([&] { job.run(*context); });
+        busy_.fetch_sub(1, std::memory_order_relaxed);
         continue;
       }
       run_guarded([&] { options_.run_batch(*context, batch); });
+      busy_.fetch_sub(1, std::memory_order_relaxed);
       bool more_batches = false;
       {
         std::lock_guard lock(mutex_);
@@ -196,7 +212,8 @@ class WorkerPool {
   }
 
   Options options_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::atomic<std::size_t> busy_{0};  // workers running a job or a batch
   std::condition_variable wake_;
   std::deque<Job> queue_;
   std::deque<BatchJob> batch_queue_;
