@@ -63,6 +63,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool read_failed(boost::beast::error_code error);
   void refuse_and_close(HttpResponse response);
   void handle_request(Request request);
+  // Whether request asks to become a WebSocket on the server's WebSocket route.
+  bool wants_websocket(const Request& request, std::string_view raw_path) const;
+  // Hands the socket to a WebSocketSession; this session ends without closing it.
+  void upgrade(Request request, HttpRequest converted);
   void answer_now(bool keep_alive, unsigned version, HttpResponse response);
   void do_write();
   void on_write(boost::beast::error_code error, bool close_after);
