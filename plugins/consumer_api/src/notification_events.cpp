@@ -7,7 +7,12 @@
 namespace processhost::plugins::consumer_api {
 namespace {
 
-constexpr std::string_view kForUser = "/user_id/";
+// The per-user event's name as the original server and client both compute it: the template
+// "<event>/user_id/user_id" with its FIRST "user_id" replaced by the user id (JavaScript's
+// String.replace), so "user_task_waiting/<userId>/user_id". Existing clients listen to this.
+std::string per_user_event(std::string_view event, std::string_view user_id) {
+  return std::string(event) + "/" + std::string(user_id) + "/user_id";
+}
 
 void add_string(std::string& json, std::string_view key, std::string_view value) {
   json += json.size() > 1 ? "," : "";
@@ -46,7 +51,7 @@ void add_with_owner_copy(std::vector<Notification>& out, const EngineEvent& even
                          const std::string& message) {
   out.push_back(make(event, name, message));
   if (event.owner_user_id.empty()) return;
-  Notification own = make(event, name + std::string(kForUser) + event.owner_user_id, message);
+  Notification own = make(event, per_user_event(name, event.owner_user_id), message);
   own.only_for_user_id = event.owner_user_id;
   out.push_back(std::move(own));
 }

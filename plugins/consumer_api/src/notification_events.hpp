@@ -13,7 +13,7 @@
 namespace processhost::plugins::consumer_api {
 
 struct Notification {
-  std::string event;    // "user_task_waiting", "user_task_waiting/user_id/<id>", "/process_instance_started/<id>"
+  std::string event;    // "user_task_waiting", "user_task_waiting/<userId>/user_id", "/process_instance_started/<id>"
   std::string message;  // JSON object
   // Per-user events go only to clients of this user; empty: to every client.
   std::string only_for_user_id;

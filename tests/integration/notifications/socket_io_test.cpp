@@ -79,7 +79,7 @@ TEST_F(OpenHost, ProcessEventsArriveByPolling) {
   EXPECT_EQ(event_field(*waiting, "processInstanceId"), instance);
   EXPECT_EQ(event_field(*waiting, "processInstanceOwner"), "<missing>");
   // The anonymous owner gets its own copy.
-  EXPECT_TRUE(session.wait_for(event_named("user_task_waiting/user_id/anonymous", instance)));
+  EXPECT_TRUE(session.wait_for(event_named("user_task_waiting/anonymous/user_id", instance)));
 
   host_->finish_user_task("", instance, "polling-correlation", event_field(*waiting, "flowNodeInstanceId"));
   const auto ended = session.wait_for(event_named("process_ended", instance));
@@ -182,7 +182,7 @@ TEST_F(IamHost, PerUserEventsReachOnlyTheOwnersSockets) {
   }
 
   const auto instance = host_->start_sample(sample_token, "per-user");
-  const auto own = sample.wait_for(event_named("user_task_waiting/user_id/sampleUser", instance));
+  const auto own = sample.wait_for(event_named("user_task_waiting/sampleUser/user_id", instance));
   ASSERT_TRUE(own);
   EXPECT_EQ(event_field(*own, "flowNodeId"), "UserTask_1");
   EXPECT_EQ(own->find(sample_token), std::string::npos) << "an owner's token in a payload";
@@ -190,7 +190,7 @@ TEST_F(IamHost, PerUserEventsReachOnlyTheOwnersSockets) {
   // A ping round trip after the global event: the per-user copy would have come before it.
   ASSERT_TRUE(admin.wait_for([](const std::string& p) { return p == "3"; }));
   for (const auto& packet : admin.received()) {
-    EXPECT_EQ(packet.find("/user_id/"), std::string::npos) << packet;
+    EXPECT_EQ(packet.find("/user_id\""), std::string::npos) << packet;
     EXPECT_EQ(packet.find(sample_token), std::string::npos);
   }
 }
