@@ -59,7 +59,17 @@ void HttpSession::start() {
 void HttpSession::drain() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->draining_ = true;
-    if (self->slots_.empty()) self->close();
+    if (self->slots_.empty()) {
+      self->close();
+      return;
+    }
+    // A stream never ends by itself: its handler is told to stop and its body ends now.
+    for (auto& slot : self->slots_) {
+      if (!slot.stream || slot.stream_ended) continue;
+      if (slot.responder) slot.responder->cancel();
+      slot.stream_ended = true;
+    }
+    self->do_write();
   });
 }
 
@@ -296,6 +306,10 @@ void HttpSession::do_write() {
   Slot& slot = slots_.front();
   const bool last = slots_.size() == 1;
   const bool close_after = !slot.keep_alive || (last && (draining_ || read_closed_));
+  if (slot.stream) {
+    write_stream(slot, close_after);
+    return;
+  }
   HttpResponse& response = *slot.response;
 
   out_.emplace(static_cast<http::status>(response.status), slot.version);
@@ -389,6 +403,7 @@ void HttpSession::close() {
   write_timer_.cancel();
   for (auto& slot : slots_) {
     if (slot.responder) slot.responder->cancel();
+    if (slot.stream) slot.stream->closed();
   }
   slots_.clear();
   beast::error_code ignored;

@@ -23,6 +23,7 @@
 #include <boost/beast/http.hpp>
 
 #include "http_responder.hpp"
+#include "http_response_stream.hpp"
 #include "http_shared.hpp"
 #include "request_target.hpp"
 #include "route_table.hpp"
@@ -45,6 +46,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void force_close();
   // The answer to request slot_id (from a responder, any thread).
   void deliver(std::uint64_t slot_id, HttpResponse response);
+  // A streamed answer to slot_id: head first, then the stream's pieces (any thread).
+  void deliver_stream(std::uint64_t slot_id, HttpResponse head, std::shared_ptr<SessionStream> stream);
+  void stream_write(std::uint64_t slot_id, std::string bytes);
+  void stream_end(std::uint64_t slot_id);
+  // The stream's client is too slow: the connection closes.
+  void abort_stream(std::uint64_t slot_id);
 
  private:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -54,6 +61,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     unsigned version = 11;
     std::optional<HttpResponse> response;
     std::shared_ptr<SessionResponder> responder;
+    // A streamed answer: its head is `response`; pieces follow until it ends.
+    std::shared_ptr<SessionStream> stream;
+    std::deque<std::string> pieces;
+    bool head_sent = false;
+    bool stream_ended = false;
   };
 
   void do_read();
@@ -70,6 +82,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void answer_now(bool keep_alive, unsigned version, HttpResponse response);
   void do_write();
   void on_write(boost::beast::error_code error, bool close_after);
+  // The front slot is a stream: its head, its next piece, or its last chunk.
+  void write_stream(Slot& slot, bool close_after);
+  void on_stream_write(boost::beast::error_code error, std::size_t piece_bytes, bool finished, bool close_after);
+  void arm_write_deadline();
+  Slot* find_slot(std::uint64_t slot_id);
   void arm_read_deadline();
   void disarm_read_deadline();
   void close_after_sending();
@@ -85,6 +102,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::size_t body_limit_ = 0;  // of the request being read: its route's or the host's
   RequestTarget target_;        // of the request being read, parsed from its header
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> out_;
+  std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_head_;
+  std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>> stream_serializer_;
+  std::string piece_;  // the stream piece being written
   const RouteTable& routes_;
   std::shared_ptr<HttpShared> shared_;
   std::string remote_address_;

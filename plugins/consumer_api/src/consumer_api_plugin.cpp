@@ -18,6 +18,11 @@ ConsumerApiPlugin::ConsumerApiPlugin(std::string version)
 
 ConsumerApiPlugin::~ConsumerApiPlugin() { stop(); }
 
+void ConsumerApiPlugin::configure(HostContext& context) {
+  ApiPlugin::configure(context);
+  notifications_.add_routes(context, state());
+}
+
 void ConsumerApiPlugin::start(HostContext& context) {
   ApiPlugin::start(context);
   notifications_.start(context, *state()->engine, state()->identity);

@@ -20,6 +20,7 @@ class ConsumerApiPlugin final : public http_api::ApiPlugin {
   ConsumerApiPlugin();
   ~ConsumerApiPlugin() override;
 
+  void configure(HostContext& context) override;
   void start(HostContext& context) override;
   void stop() noexcept override;
 
