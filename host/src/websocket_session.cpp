@@ -9,6 +9,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
+namespace {
+constexpr std::chrono::seconds kCloseTimeout{1};
+}  // namespace
+
 WebSocketSession::WebSocketSession(asio::ip::tcp::socket socket, std::shared_ptr<HttpShared> shared,
                                    std::size_t max_queued_bytes, std::size_t max_message_bytes)
     : ws_(std::move(socket)), shared_(std::move(shared)), max_queued_bytes_(max_queued_bytes) {
@@ -27,10 +31,11 @@ void WebSocketSession::accept(Request request, beast::flat_buffer leftover,
                               std::function<void(std::shared_ptr<WebSocketChannel>)> opened) {
   // Bytes the HTTP parser read past the request belong to the WebSocket stream.
   buffer_ = std::move(leftover);
-  // The server side pings idle peers and gives up on one that does not answer, and
-  // bounds the handshake and the closing handshake.
+  // The server side pings idle peers and gives up on one that does not answer. The handshake
+  // timeout bounds writing the 101 answer and the closing handshake: a peer that does not
+  // answer our close frame within a second must not hold the host's shutdown.
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-  timeouts.handshake_timeout = shared_->config.read_timeout;
+  timeouts.handshake_timeout = kCloseTimeout;
   ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator([name = shared_->server_name](websocket::response_type& response) {
     response.set(beast::http::field::server, name);

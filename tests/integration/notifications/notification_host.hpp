@@ -21,6 +21,8 @@ class NotificationHost {
   ~NotificationHost();
   std::uint16_t port() const { return host_->port(); }
   std::string output() const { return host_->output(); }
+  // SIGTERM and wait: the exit code (0 for a clean shutdown).
+  int stop() { return host_->stop(); }
 
   // The token of a login, or "" when the host has no iam.
   std::string login(const std::string& user, const std::string& password) const;

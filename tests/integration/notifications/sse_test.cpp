@@ -12,8 +12,10 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "notification_host.hpp"
+#include "socket_io_test_client.hpp"
 
 namespace processhost::notifications_integration {
 namespace {
@@ -134,6 +136,27 @@ TEST(SseWithIam, NeedsATokenAndSendsPerUserEventsOnlyToTheirUser) {
   ASSERT_TRUE(admin.wait_for("event: user_task_waiting/admin/user_id\n"));
   EXPECT_EQ(admin.received().find("sampleUser/user_id"), std::string::npos);
   EXPECT_EQ(sample.received().find(sample_token), std::string::npos);
+}
+
+TEST(NotificationShutdown, OpenStreamsPollsAndWebSocketsDoNotHoldTheShutdown) {
+  auto host = std::make_unique<NotificationHost>(false);
+  StreamReader stream(host->port(), kStream);
+  ASSERT_TRUE(stream.wait_for("retry: 3000\n\n"));
+  WebSocketClient ws(host->port());
+  ASSERT_TRUE(ws.read());
+  PollingSession session(host->port());
+  std::vector<std::string> last_poll;
+  // A poll that waits: the shutdown answers it with a close packet.
+  std::thread poller([&] { last_poll = session.poll(); });
+  std::this_thread::sleep_for(200ms);
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_EQ(host->stop(), 0) << host->output();
+  const auto took = std::chrono::steady_clock::now() - before;
+  poller.join();
+  EXPECT_LT(took, 4s);
+  EXPECT_EQ(last_poll, (std::vector<std::string>{"1"}));
+  // The stream ended with its last chunk.
+  EXPECT_TRUE(stream.wait_for("0\r\n\r\n", 2s)) << stream.received();
 }
 
 }  // namespace
