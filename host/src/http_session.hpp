@@ -5,6 +5,10 @@
 // the answers in request order. Every member runs on the session's strand; the public
 // functions are safe from any thread.
 //
+// An answer may be a stream (http_session_stream.cpp): its head, then chunks as the handler
+// writes them, in its place in the request order. A request that asks to upgrade on the
+// server's WebSocket route hands the socket to a WebSocketSession and ends this session.
+//
 // Timeouts: while nothing is pending, the next request must arrive whole within
 // readTimeoutMs (idle keep-alive and slow senders alike); each write must finish within
 // writeTimeoutMs. A waiting handler is never timed out by the session.
