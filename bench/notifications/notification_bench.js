@@ -10,7 +10,8 @@
 // interval (the start answers after the commit that publishes it), so the figure bounds the
 // commit-to-callback latency from above; the start's own round trip is printed beside it.
 // Memory: the host's VmRSS before and after IDLE_CONNECTIONS more clients joined
-// /consumer_api over WebSocket, divided by their number.
+// /consumer_api over WebSocket, divided by their number. Then the latency again, with those
+// clients joined: every event then goes to each of them too (the fan-out's cost).
 
 const fs = require('fs');
 const http = require('http');
@@ -24,6 +25,12 @@ const url = new URL(baseUrl);
 function rssKib() {
   const status = fs.readFileSync(`/proc/${hostPid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+// The host's CPU time (user + system) in ms; /proc counts in ticks of 10 ms.
+function hostCpuMs() {
+  const fields = fs.readFileSync(`/proc/${hostPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function percentile(sorted, p) {
@@ -71,39 +78,46 @@ async function measureLatency() {
   });
   const toCallback = [];
   const roundTrip = [];
+  let cpuAtStart = 0;
+  const run = Date.now();
   for (let i = 0; i < starts + 20; i += 1) {
-    const correlationId = `bench-${i}`;
+    const correlationId = `bench-${run}-${i}`;
     const called = new Promise((resolve) => waiting.set(correlationId, resolve));
     const sent = process.hrtime.bigint();
     await start(correlationId);
     const answered = process.hrtime.bigint();
     const calledAt = await called;
     waiting.delete(correlationId);
+    if (i === 19) cpuAtStart = hostCpuMs();
     if (i >= 20) {  // the first starts warm the host and the connections up
       toCallback.push(Number(calledAt - sent) / 1e6);
       roundTrip.push(Number(answered - sent) / 1e6);
     }
   }
+  const hostCpuMsPerStart = ((hostCpuMs() - cpuAtStart) / starts).toFixed(3);
   socket.close();
-  return {starts, callbackMs: summary(toCallback), startRoundTripMs: summary(roundTrip), transport: 'websocket'};
+  return {starts, callbackMs: summary(toCallback), startRoundTripMs: summary(roundTrip), hostCpuMsPerStart,
+    transport: 'websocket'};
 }
 
-async function measureMemory() {
+async function connectIdle() {
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const before = rssKib();
   const sockets = [];
   for (let i = 0; i < idleConnections; i += 1) sockets.push(await connect(['websocket']));
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const after = rssKib();
-  sockets.forEach((socket) => socket.close());
-  return {idleConnections, rssBeforeKib: before, rssAfterKib: after,
-    perConnectionKib: ((after - before) / idleConnections).toFixed(1)};
+  return {sockets, memory: {idleConnections, rssBeforeKib: before, rssAfterKib: after,
+    perConnectionKib: ((after - before) / idleConnections).toFixed(1)}};
 }
 
 async function main() {
   const latency = await measureLatency();
-  const memory = await measureMemory();
-  console.log(JSON.stringify({latency, memory}, null, 2));
+  const {sockets, memory} = await connectIdle();
+  // Again with the other clients joined: each event now goes to all of them as well.
+  const latencyWithFanOut = await measureLatency();
+  sockets.forEach((socket) => socket.close());
+  console.log(JSON.stringify({latency, memory, latencyWithFanOut}, null, 2));
   process.exit(0);
 }
 
