@@ -11,7 +11,15 @@
 namespace processhost::host {
 
 Host::Host(HostConfig config, LogSink& sink)
-    : config_(std::move(config)), sink_(sink), logger_(sink, "host"), http_logger_(sink, "http") {}
+    : config_(std::move(config)),
+      sink_(sink),
+      logger_(sink, "host"),
+      http_logger_(sink, "http"),
+      socket_io_logger_(sink, "socket_io"),
+      socket_io_({.ping_interval = config_.notifications.ping_interval,
+                  .ping_timeout = config_.notifications.ping_timeout,
+                  .max_queued_bytes = config_.notifications.max_queued_bytes},
+                 socket_io_logger_) {}
 
 Host::~Host() { shutdown(); }
 
@@ -29,7 +37,7 @@ void Host::load() {
     logger_.info("loaded plugin '" + entry.name + "' " + node->info().version + " from " + entry.library.string());
     plugins.push_back(std::move(node));
   }
-  std::vector<std::unique_ptr<HostNode>> all = make_builtin_nodes(config_, store_plugin, registry_, sink_, model_files_);
+  std::vector<std::unique_ptr<HostNode>> all = make_builtin_nodes(config_, store_plugin, registry_, sink_, model_files_, socket_io_);
   all.push_back(make_metrics_node(metrics_, registry_));
   for (auto& plugin : plugins) all.push_back(std::move(plugin));
 
@@ -57,12 +65,14 @@ std::vector<std::pair<std::filesystem::path, ModelProblemInfo>> Host::check_proc
 
 void Host::start() {
   add_host_routes();
+  WebSocketRoute websocket_route = socket_io_.start(routes_);
   try {
     for (const auto& node : nodes_) {
       ++configured_count_;
       node->configure();
     }
     http_ = std::make_unique<HttpServer>(config_.http, routes_, http_logger_, "processhost/" PROCESSHOST_VERSION);
+    http_->set_websocket_route(std::move(websocket_route));
     http_->start();
     logger_.info("listening on http://" + config_.http.host + ":" + std::to_string(http_->port()));
     for (const auto& node : nodes_) {
@@ -84,6 +94,8 @@ void Host::shutdown() noexcept {
 }
 
 void Host::stop_and_destroy(std::size_t started_count, std::size_t configured_count) noexcept {
+  // socket.io sessions end first: their waiting polls would otherwise hold the drain.
+  socket_io_.shutdown();
   // Requests in flight finish first, while every plugin still runs.
   if (http_) http_->stop();
   for (std::size_t i = started_count; i-- > 0;) {

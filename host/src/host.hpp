@@ -20,6 +20,7 @@
 #include "metrics_registry.hpp"
 #include "route_table.hpp"
 #include "service_registry.hpp"
+#include "socket_io_server.hpp"
 
 namespace processhost::host {
 
@@ -59,6 +60,10 @@ class Host {
   MetricsRegistry metrics_;
   RouteTable routes_;
   ModelFileReport model_files_;
+  ComponentLogger socket_io_logger_;
+  // Outlives the nodes (plugins hold its namespaces until they stop); closes its sessions
+  // before the HTTP server stops.
+  SocketIoServer socket_io_;
   // Declared after the nodes' dependencies, before the server: nodes are destroyed after
   // the server stops (members go in reverse order).
   std::vector<std::unique_ptr<HostNode>> nodes_;

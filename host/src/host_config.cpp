@@ -75,6 +75,15 @@ void read_engine(const rapidjson::Value& root, EngineConfig& engine) {
   engine.max_script_threads = number<unsigned>(found->value, "maxScriptThreads", engine.max_script_threads);
 }
 
+void read_notifications(const rapidjson::Value& root, NotificationsConfig& notifications) {
+  const auto found = root.FindMember("notifications");
+  if (found == root.MemberEnd()) return;
+  notifications.ping_interval = millis(found->value, "pingIntervalMs", notifications.ping_interval);
+  notifications.ping_timeout = millis(found->value, "pingTimeoutMs", notifications.ping_timeout);
+  notifications.max_queued_bytes =
+      number<std::size_t>(found->value, "maxQueuedBytes", notifications.max_queued_bytes);
+}
+
 void read_log(const rapidjson::Value& root, HostConfig& config) {
   const auto found = root.FindMember("log");
   if (found == root.MemberEnd()) return;
@@ -155,6 +164,7 @@ HostConfig load_host_config(const fs::path& file, const fs::path& default_plugin
   }
   read_http(root, config.http);
   read_engine(root, config.engine);
+  read_notifications(root, config.notifications);
   read_log(root, config);
   config.plugin_dir = root.HasMember("pluginDir") ? absolute_under(config.dir, root["pluginDir"].GetString())
                                                   : default_plugin_dir.lexically_normal();

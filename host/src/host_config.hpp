@@ -41,6 +41,15 @@ struct HttpConfig {
   std::size_t pipeline_limit = 8;
 };
 
+// The socket.io endpoint (config "notifications").
+struct NotificationsConfig {
+  std::chrono::milliseconds ping_interval{25000};
+  std::chrono::milliseconds ping_timeout{20000};
+  // Bytes queued for one connection and not yet taken by the client; beyond it the
+  // connection is closed.
+  std::size_t max_queued_bytes = 1024 * 1024;
+};
+
 struct EngineConfig {
   unsigned worker_threads = 2;
   std::chrono::milliseconds script_budget{1000};
@@ -63,6 +72,7 @@ struct HostConfig {
   std::filesystem::path dir;   // folder of file
   HttpConfig http;
   EngineConfig engine;
+  NotificationsConfig notifications;
   LogLevel log_level = LogLevel::info;
   std::string log_format = "text";
   std::vector<std::filesystem::path> process_models;  // absolute .bpmn files, folders expanded

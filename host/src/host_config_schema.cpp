@@ -37,6 +37,15 @@ const char* host_config_schema() {
         "maxScriptThreads": {"type": "integer", "minimum": 0, "maximum": 1024}
       }
     },
+    "notifications": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "pingIntervalMs": {"type": "integer", "minimum": 100, "maximum": 3600000},
+        "pingTimeoutMs": {"type": "integer", "minimum": 100, "maximum": 3600000},
+        "maxQueuedBytes": {"type": "integer", "minimum": 1024}
+      }
+    },
     "log": {
       "type": "object",
       "additionalProperties": false,

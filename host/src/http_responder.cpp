@@ -1,5 +1,6 @@
 #include "http_responder.hpp"
 
+#include "http_response_stream.hpp"
 #include "http_session.hpp"
 
 namespace processhost::host {
@@ -14,6 +15,18 @@ void SessionResponder::respond(HttpResponse response) {
   if (!shared_->alive) return;
   session = session_.lock();
   if (session) session->deliver(slot_id_, std::move(response));
+}
+
+std::shared_ptr<ResponseStream> SessionResponder::stream(HttpResponse head, std::size_t max_queued_bytes) {
+  if (answered_.exchange(true)) return nullptr;
+  auto stream = std::make_shared<SessionStream>(session_, slot_id_, shared_, max_queued_bytes);
+  std::shared_ptr<HttpSession> session;
+  std::lock_guard lock(shared_->mutex);
+  if (!shared_->alive) return nullptr;
+  session = session_.lock();
+  if (!session) return nullptr;
+  session->deliver_stream(slot_id_, std::move(head), stream);
+  return stream;
 }
 
 void SessionResponder::on_cancel(std::function<void()> callback) {

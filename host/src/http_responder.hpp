@@ -23,6 +23,7 @@ class SessionResponder final : public Responder {
   void respond(HttpResponse response) override;
   bool cancelled() const override { return cancelled_.load(); }
   void on_cancel(std::function<void()> callback) override;
+  std::shared_ptr<ResponseStream> stream(HttpResponse head, std::size_t max_queued_bytes) override;
 
   // Marks the request cancelled and runs the callbacks once; later respond() is ignored
   // by the session. Called on the session's strand.

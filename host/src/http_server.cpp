@@ -27,6 +27,8 @@ std::vector<std::unique_ptr<asio::io_context>> HttpServer::make_contexts(unsigne
   return contexts;
 }
 
+void HttpServer::set_websocket_route(WebSocketRoute route) { shared_->websocket_route = std::move(route); }
+
 void HttpServer::start() {
   const auto& config = shared_->config;
   const auto fail = [&](const std::string& step, const boost::system::error_code& error) {

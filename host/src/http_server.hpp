@@ -37,6 +37,8 @@ class HttpServer {
   // Binds, listens and starts the I/O threads. Throws std::runtime_error
   // "cannot listen on <host>:<port>: <reason>".
   void start();
+  // Before start(): upgrade requests on route.path become WebSocket connections.
+  void set_websocket_route(WebSocketRoute route);
   // The bound port (the chosen one when the config says 0). Valid after start().
   std::uint16_t port() const { return port_; }
   // Graceful: stops accepting, lets every connection finish what it has read (up to

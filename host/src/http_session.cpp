@@ -3,8 +3,10 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "request_target.hpp"
+#include "websocket_session.hpp"
 
 namespace processhost::host {
 namespace asio = boost::asio;
@@ -57,7 +59,17 @@ void HttpSession::start() {
 void HttpSession::drain() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->draining_ = true;
-    if (self->slots_.empty()) self->close();
+    if (self->slots_.empty()) {
+      self->close();
+      return;
+    }
+    // A stream never ends by itself: its handler is told to stop and its body ends now.
+    for (auto& slot : self->slots_) {
+      if (!slot.stream || slot.stream_ended) continue;
+      if (slot.responder) slot.responder->cancel();
+      slot.stream_ended = true;
+    }
+    self->do_write();
   });
 }
 
@@ -215,6 +227,11 @@ void HttpSession::handle_request(Request request) {
   converted.remote_address = remote_address_;
   converted.json_limits = shared_->config.json_limits;
 
+  if (wants_websocket(request, target.raw_path)) {
+    upgrade(std::move(request), std::move(converted));
+    return;
+  }
+
   RouteMatch match = routes_.match(converted.method, target.raw_path);
   if (match.kind == RouteMatch::Kind::not_found) {
     answer_now(keep_alive, version,
@@ -257,11 +274,42 @@ void HttpSession::handle_request(Request request) {
   }
 }
 
+bool HttpSession::wants_websocket(const Request& request, std::string_view raw_path) const {
+  if (!shared_->websocket_route || !beast::websocket::is_upgrade(request)) return false;
+  const std::string& path = shared_->websocket_route->path;
+  return raw_path == path || (raw_path.size() == path.size() + 1 && raw_path.starts_with(path) && raw_path.back() == '/');
+}
+
+void HttpSession::upgrade(Request request, HttpRequest converted) {
+  if (!slots_.empty()) {
+    // An upgrade behind unanswered pipelined requests cannot take the connection over.
+    refuse_and_close(error_response(ErrorStatus::bad_request, "a WebSocket upgrade must not be pipelined"));
+    return;
+  }
+  const WebSocketRoute& route = *shared_->websocket_route;
+  auto websocket = std::make_shared<WebSocketSession>(std::move(socket_), shared_, route.max_queued_bytes,
+                                                      route.max_message_bytes);
+  closed_ = true;
+  disarm_read_deadline();
+  ++write_deadline_generation_;
+  write_timer_.cancel();
+  websocket->accept(std::move(request), std::move(buffer_),
+                    [open = route.open, converted = std::move(converted)](std::shared_ptr<WebSocketChannel> channel) mutable {
+                      open(std::move(converted), std::move(channel));
+                    });
+  // The server forgets this session; the WebSocket session counts for itself.
+  if (on_closed_) on_closed_(this);
+}
+
 void HttpSession::do_write() {
   if (writing_ || closed_ || slots_.empty() || !slots_.front().response) return;
   Slot& slot = slots_.front();
   const bool last = slots_.size() == 1;
   const bool close_after = !slot.keep_alive || (last && (draining_ || read_closed_));
+  if (slot.stream) {
+    write_stream(slot, close_after);
+    return;
+  }
   HttpResponse& response = *slot.response;
 
   out_.emplace(static_cast<http::status>(response.status), slot.version);
@@ -355,6 +403,7 @@ void HttpSession::close() {
   write_timer_.cancel();
   for (auto& slot : slots_) {
     if (slot.responder) slot.responder->cancel();
+    if (slot.stream) slot.stream->closed();
   }
   slots_.clear();
   beast::error_code ignored;

@@ -5,10 +5,12 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "host_config.hpp"
 #include "processhost/logger.hpp"
+#include "websocket_channel.hpp"
 
 namespace processhost::host {
 
@@ -19,6 +21,8 @@ struct HttpShared {
   const HttpConfig config;
   Logger& logger;
   const std::string server_name;
+  // Set before the server starts, read-only afterwards.
+  std::optional<WebSocketRoute> websocket_route;
 
   std::mutex mutex;
   std::condition_variable sessions_changed;

@@ -16,4 +16,21 @@ ConsumerApiPlugin::ConsumerApiPlugin(std::string version)
                  .openapi = &build_openapi_document},
                 std::move(version)) {}
 
+ConsumerApiPlugin::~ConsumerApiPlugin() { stop(); }
+
+void ConsumerApiPlugin::configure(HostContext& context) {
+  ApiPlugin::configure(context);
+  notifications_.add_routes(context, state());
+}
+
+void ConsumerApiPlugin::start(HostContext& context) {
+  ApiPlugin::start(context);
+  notifications_.start(context, *state()->engine, state()->identity);
+}
+
+void ConsumerApiPlugin::stop() noexcept {
+  notifications_.stop();
+  ApiPlugin::stop();
+}
+
 }  // namespace processhost::plugins::consumer_api

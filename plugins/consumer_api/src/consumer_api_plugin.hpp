@@ -1,8 +1,10 @@
 #pragma once
-// The consumer_api plugin: the Consumer API's route table served by the shared ApiPlugin.
+// The consumer_api plugin: the Consumer API's route table served by the shared ApiPlugin,
+// and its notifications (socket.io namespace /consumer_api, Server-Sent Events).
 
 #include <string>
 
+#include "consumer_notifications.hpp"
 #include "plugin_common/http_api/api_plugin.hpp"
 
 namespace processhost::plugins::consumer_api {
@@ -16,6 +18,14 @@ class ConsumerApiPlugin final : public http_api::ApiPlugin {
   explicit ConsumerApiPlugin(std::string version);
   // The plugin's own version (PROCESSHOST_PLUGIN_VERSION); defined with the entry symbol.
   ConsumerApiPlugin();
+  ~ConsumerApiPlugin() override;
+
+  void configure(HostContext& context) override;
+  void start(HostContext& context) override;
+  void stop() noexcept override;
+
+ private:
+  ConsumerNotifications notifications_;
 };
 
 }  // namespace processhost::plugins::consumer_api

@@ -49,7 +49,9 @@ TEST(ShippedPlugins, MinimalSetRunsOnTheMemoryStore) {
   HostProcess host(config);
   host.start();
   const Listing listing = read_listing(host.port());
-  EXPECT_EQ(listing.order, (std::vector<std::string>{"memory_store", "engine", "metrics", "consumer_api"}));
+  EXPECT_EQ(listing.order, (std::vector<std::string>{"memory_store", "engine", "socket_io", "metrics", "consumer_api"}));
+  EXPECT_TRUE(listing.built_in.at("socket_io"));
+  EXPECT_EQ(listing.services.at("processhost.socket_io/1"), "socket_io");
   EXPECT_TRUE(listing.built_in.at("metrics"));
   EXPECT_EQ(listing.services.at("processhost.metrics/1"), "metrics");
   EXPECT_TRUE(listing.built_in.at("engine"));
@@ -75,7 +77,8 @@ TEST(ShippedPlugins, IamIsListedAsTheIdentityProvider) {
   host.start();
   const Listing listing = read_listing(host.port());
   EXPECT_EQ(listing.services.at("processhost.identity/1"), "iam");
-  EXPECT_EQ(listing.order, (std::vector<std::string>{"memory_store", "engine", "metrics", "consumer_api", "iam"}));
+  EXPECT_EQ(listing.order,
+            (std::vector<std::string>{"memory_store", "engine", "socket_io", "metrics", "consumer_api", "iam"}));
   const HttpReply anonymous = http_request(host.port(), "GET", "/api/consumer/v1/process_models");
   EXPECT_EQ(anonymous.status, 401) << anonymous.body;
   EXPECT_EQ(host.stop(), 0) << host.output();

@@ -111,9 +111,14 @@ const ReferenceRoute* reference_route(const std::string& method, const std::stri
   return nullptr;
 }
 
+// The Server-Sent Events stream: registered beside the table, since it is no JSON operation
+// (docs/api.md, "Notifications", documents it).
+const std::string kEventStream = "/api/consumer/v1/notifications";
+
 TEST_F(OpenApi, RegisteredRoutesAreTheReferenceTablePlusTheDeprecatedExternalTaskPrefix) {
   std::set<std::pair<std::string, std::string>> registered;
   for (const auto& route : context_.router.routes()) registered.emplace(route.method, route.pattern);
+  ASSERT_EQ(registered.erase({"GET", kEventStream}), 1u);
   std::set<std::pair<std::string, std::string>> expected;
   for (const auto& route : kReferenceRoutes) {
     expected.emplace(route.method, "/api/consumer/v1" + route.path);
@@ -122,7 +127,7 @@ TEST_F(OpenApi, RegisteredRoutesAreTheReferenceTablePlusTheDeprecatedExternalTas
     }
   }
   EXPECT_EQ(registered, expected);
-  EXPECT_EQ(context_.router.routes().size(), 46u);
+  EXPECT_EQ(context_.router.routes().size(), 47u);
 }
 
 TEST_F(OpenApi, EveryRegisteredRouteAppearsWithItsPathParameters) {
@@ -132,8 +137,9 @@ TEST_F(OpenApi, EveryRegisteredRouteAppearsWithItsPathParameters) {
   const auto& paths = doc["paths"];
   std::size_t operations = 0;
   for (auto item = paths.MemberBegin(); item != paths.MemberEnd(); ++item) operations += item->value.MemberCount();
-  EXPECT_EQ(operations, context_.router.routes().size());
+  EXPECT_EQ(operations, context_.router.routes().size() - 1);
   for (const auto& route : context_.router.routes()) {
+    if (route.pattern == kEventStream) continue;
     const std::string path = openapi_path(route.pattern);
     ASSERT_TRUE(paths.HasMember(path.c_str())) << path;
     const std::string method = lower(route.method);

@@ -119,7 +119,7 @@ TEST_F(HostConfigTest, ConfigFilesAreParsedWithTheJsonLimits) {
 
 TEST_F(HostConfigTest, UnknownKeyListsTheAllowedOnes) {
   EXPECT_EQ(error_of(R"({"htp": {}})"),
-            file() + ": /: unknown key 'htp' (allowed: $schema, http, engine, log, processModels, pluginDir, plugins)");
+            file() + ": /: unknown key 'htp' (allowed: $schema, http, engine, notifications, log, processModels, pluginDir, plugins)");
   EXPECT_EQ(error_of(R"({"http": {"prot": 1}})"),
             file() + ": /http: unknown key 'prot' (allowed: host, port, maxBodyBytes, bodyLimitBytes, maxHeaderBytes, "
                      "maxJsonDepth, maxJsonStringBytes, maxJsonMembers, readTimeoutMs, writeTimeoutMs, "

@@ -89,8 +89,21 @@ struct HttpResponse {
   }
 };
 
+// The body of a streamed answer (Server-Sent Events and the like), written piece by piece
+// with chunked transfer encoding. Thread-safe; never blocks.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues bytes of the body. False when the client is gone, the stream ended, or the bytes
+  // not yet written would pass the stream's limit: the connection is then closed, so a slow
+  // reader is never buffered for without bound.
+  virtual bool write(std::string bytes) = 0;
+  // Ends the body. Idempotent.
+  virtual void end() = 0;
+};
+
 // Completes one request. Thread-safe: may be called from any thread, later than the
-// handler returned. Only the first respond() counts; later calls are ignored.
+// handler returned. Only the first respond() (or stream()) counts; later calls are ignored.
 class Responder {
  public:
   virtual ~Responder() = default;
@@ -100,6 +113,15 @@ class Responder {
   // cancelled. The callback must not outlive the plugin that registered it.
   virtual bool cancelled() const = 0;
   virtual void on_cancel(std::function<void()> callback) = 0;
+  // Answers with head's status, headers and body, and a body that goes on through the
+  // returned stream until it ends or the client leaves (then on_cancel's callbacks run).
+  // max_queued_bytes bounds what waits to be written. nullptr when this responder cannot
+  // stream or has answered already.
+  virtual std::shared_ptr<ResponseStream> stream(HttpResponse head, std::size_t max_queued_bytes) {
+    (void)head;
+    (void)max_queued_bytes;
+    return nullptr;
+  }
 };
 
 // Called on an I/O thread: must not block. Answer now or later through the responder.

@@ -1,0 +1,22 @@
+# Installs the original npm client into CLIENT_DIR with `npm ci` from this folder's
+# package.json and package-lock.json; again only when the lock file changed.
+#   cmake -DNPM=... -DSOURCE_DIR=... -DCLIENT_DIR=... -P install_client.cmake
+if(NOT NPM OR NOT EXISTS "${NPM}")
+  message(FATAL_ERROR "npm is missing: ./run installs it (nodejs and npm in tools/packages.txt)")
+endif()
+file(MAKE_DIRECTORY "${CLIENT_DIR}")
+set(stamp "${CLIENT_DIR}/node_modules/.processhost-installed-lock.json")
+if(EXISTS "${stamp}")
+  file(SHA256 "${stamp}" installed)
+  file(SHA256 "${SOURCE_DIR}/package-lock.json" wanted)
+  if(installed STREQUAL wanted)
+    message(STATUS "the original client is installed already")
+    return()
+  endif()
+endif()
+file(COPY "${SOURCE_DIR}/package.json" "${SOURCE_DIR}/package-lock.json" DESTINATION "${CLIENT_DIR}")
+execute_process(COMMAND "${NPM}" ci --no-audit --no-fund WORKING_DIRECTORY "${CLIENT_DIR}" RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "npm ci failed (${result}) in ${CLIENT_DIR}")
+endif()
+file(COPY_FILE "${SOURCE_DIR}/package-lock.json" "${stamp}")
