@@ -73,7 +73,14 @@ void Host::start() {
     }
     http_ = std::make_unique<HttpServer>(config_.http, routes_, http_logger_, "processhost/" PROCESSHOST_VERSION);
     http_->set_websocket_route(std::move(websocket_route));
+    http_->set_metrics(http_metrics_);
     http_->start();
+    connections_collector_ = metrics_.add_collector([this](MetricSampleWriter& writer) {
+      writer.gauge("processhost_http_connections", "Open HTTP connections (WebSocket ones included)", {},
+                   static_cast<double>(http_->connection_count()));
+      writer.gauge("processhost_notification_sessions", "Open socket.io sessions (polling or WebSocket)", {},
+                   static_cast<double>(socket_io_.session_count()));
+    });
     logger_.info("listening on http://" + config_.http.host + ":" + std::to_string(http_->port()));
     for (const auto& node : nodes_) {
       node->start();
@@ -94,6 +101,8 @@ void Host::shutdown() noexcept {
 }
 
 void Host::stop_and_destroy(std::size_t started_count, std::size_t configured_count) noexcept {
+  if (connections_collector_ != 0) metrics_.remove_collector(connections_collector_);
+  connections_collector_ = 0;
   // socket.io sessions end first: their waiting polls would otherwise hold the drain.
   socket_io_.shutdown();
   // Requests in flight finish first, while every plugin still runs.

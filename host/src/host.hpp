@@ -58,6 +58,8 @@ class Host {
   HostServiceRegistry registry_;
   // Outlives every part, so the cells plugins hold stay valid until their libraries close.
   MetricsRegistry metrics_;
+  HttpMetrics http_metrics_{metrics_};
+  std::uint64_t connections_collector_ = 0;
   RouteTable routes_;
   ModelFileReport model_files_;
   ComponentLogger socket_io_logger_;

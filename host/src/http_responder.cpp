@@ -7,6 +7,7 @@ namespace processhost::host {
 
 void SessionResponder::respond(HttpResponse response) {
   if (answered_.exchange(true)) return;
+  metrics_.answered(response.status);
   // Declared before the lock so that, if this is the last reference, the session is
   // destroyed after the lock is released: ~HttpSession takes the same mutex.
   std::shared_ptr<HttpSession> session;
@@ -19,6 +20,7 @@ void SessionResponder::respond(HttpResponse response) {
 
 std::shared_ptr<ResponseStream> SessionResponder::stream(HttpResponse head, std::size_t max_queued_bytes) {
   if (answered_.exchange(true)) return nullptr;
+  metrics_.answered(head.status);
   auto stream = std::make_shared<SessionStream>(session_, slot_id_, shared_, max_queued_bytes);
   std::shared_ptr<HttpSession> session;
   std::lock_guard lock(shared_->mutex);

@@ -17,8 +17,9 @@ class HttpSession;
 
 class SessionResponder final : public Responder {
  public:
-  SessionResponder(std::weak_ptr<HttpSession> session, std::uint64_t slot_id, std::shared_ptr<HttpShared> shared)
-      : session_(std::move(session)), slot_id_(slot_id), shared_(std::move(shared)) {}
+  SessionResponder(std::weak_ptr<HttpSession> session, std::uint64_t slot_id, std::shared_ptr<HttpShared> shared,
+                   RequestMetrics metrics = {})
+      : session_(std::move(session)), slot_id_(slot_id), shared_(std::move(shared)), metrics_(std::move(metrics)) {}
 
   void respond(HttpResponse response) override;
   bool cancelled() const override { return cancelled_.load(); }
@@ -33,6 +34,7 @@ class SessionResponder final : public Responder {
   std::weak_ptr<HttpSession> session_;
   const std::uint64_t slot_id_;
   std::shared_ptr<HttpShared> shared_;
+  const RequestMetrics metrics_;
   std::atomic<bool> answered_{false};
   std::atomic<bool> cancelled_{false};
   std::mutex mutex_;

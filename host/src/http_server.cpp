@@ -29,6 +29,13 @@ std::vector<std::unique_ptr<asio::io_context>> HttpServer::make_contexts(unsigne
 
 void HttpServer::set_websocket_route(WebSocketRoute route) { shared_->websocket_route = std::move(route); }
 
+void HttpServer::set_metrics(HttpMetrics& metrics) { shared_->metrics = &metrics; }
+
+std::size_t HttpServer::connection_count() const {
+  std::lock_guard lock(shared_->mutex);
+  return shared_->sessions;
+}
+
 void HttpServer::start() {
   const auto& config = shared_->config;
   const auto fail = [&](const std::string& step, const boost::system::error_code& error) {

@@ -39,6 +39,10 @@ class HttpServer {
   void start();
   // Before start(): upgrade requests on route.path become WebSocket connections.
   void set_websocket_route(WebSocketRoute route);
+  // Before start(): every answered request is counted and timed there (outlives the server).
+  void set_metrics(HttpMetrics& metrics);
+  // Open connections now.
+  std::size_t connection_count() const;
   // The bound port (the chosen one when the config says 0). Valid after start().
   std::uint16_t port() const { return port_; }
   // Graceful: stops accepting, lets every connection finish what it has read (up to

@@ -1,5 +1,7 @@
 #include "http_session.hpp"
 
+#include <chrono>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/write.hpp>
@@ -123,6 +125,7 @@ void HttpSession::do_read() {
 
 void HttpSession::on_header(beast::error_code error) {
   if (read_failed(error)) return;
+  arrived_ = std::chrono::steady_clock::now();
   const auto& header = parser_->get();
   if (!parse_request_target(header.target(), target_)) {
     // What follows a target that cannot be decoded cannot be trusted to be framed as the
@@ -233,7 +236,10 @@ void HttpSession::handle_request(Request request) {
   }
 
   RouteMatch match = routes_.match(converted.method, target.raw_path);
+  RequestMetrics metrics{shared_->metrics, converted.method,
+                         match.kind == RouteMatch::Kind::found ? match.pattern : HttpMetrics::kUnmatched, arrived_};
   if (match.kind == RouteMatch::Kind::not_found) {
+    metrics.answered(404);
     answer_now(keep_alive, version,
                error_response(ErrorStatus::not_found, "no route for " + converted.method + " " + converted.path));
     return;
@@ -245,6 +251,7 @@ void HttpSession::handle_request(Request request) {
         make_error(static_cast<ErrorStatus>(405), "method " + converted.method + " is not allowed on " +
                                                       converted.path + " (allowed: " + allow + ")"));
     response.headers.emplace_back("Allow", allow);
+    metrics.answered(405);
     answer_now(keep_alive, version, std::move(response));
     return;
   }
@@ -260,7 +267,7 @@ void HttpSession::handle_request(Request request) {
   slot.id = next_slot_id_++;
   slot.keep_alive = keep_alive;
   slot.version = version;
-  slot.responder = std::make_shared<SessionResponder>(weak_from_this(), slot.id, shared_);
+  slot.responder = std::make_shared<SessionResponder>(weak_from_this(), slot.id, shared_, std::move(metrics));
   auto responder = slot.responder;
   slots_.push_back(std::move(slot));
   try {

@@ -14,6 +14,7 @@
 // writeTimeoutMs. A waiting handler is never timed out by the session.
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -105,6 +106,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::size_t body_limit_ = 0;  // of the request being read: its route's or the host's
   RequestTarget target_;        // of the request being read, parsed from its header
+  std::chrono::steady_clock::time_point arrived_;  // when that request's header was read
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> out_;
   std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_head_;
   std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>> stream_serializer_;

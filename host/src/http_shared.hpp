@@ -9,6 +9,7 @@
 #include <string>
 
 #include "host_config.hpp"
+#include "http_metrics.hpp"
 #include "processhost/logger.hpp"
 #include "websocket_channel.hpp"
 
@@ -23,6 +24,7 @@ struct HttpShared {
   const std::string server_name;
   // Set before the server starts, read-only afterwards.
   std::optional<WebSocketRoute> websocket_route;
+  HttpMetrics* metrics = nullptr;  // null: requests are not counted
 
   std::mutex mutex;
   std::condition_variable sessions_changed;

@@ -154,6 +154,7 @@ RouteMatch RouteTable::match(std::string_view method, std::string_view raw_path)
   result.kind = RouteMatch::Kind::found;
   result.handler = best->handler;
   result.options = best->options;
+  result.pattern = best->pattern;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (best->segments[i].parameter) result.params.emplace_back(best->segments[i].text, segments[i]);
   }

@@ -19,6 +19,7 @@ struct RouteMatch {
   enum class Kind { found, not_found, method_not_allowed } kind = Kind::not_found;
   HttpHandler handler;  // a copy: safe to call after the lock is released
   RouteOptions options;
+  std::string pattern;  // the matched route's pattern (for metrics labels)
   std::vector<std::pair<std::string, std::string>> params;  // percent-decoded
   std::vector<std::string> allowed_methods;                 // for 405: the "Allow" header
 };

@@ -68,6 +68,29 @@ TEST(Metrics, TheHostServesThePrometheusTextFormat) {
   EXPECT_EQ(host.stop(), 0) << host.output();
 }
 
+TEST(Metrics, RequestsAreCountedByRoutePatternStatusAndTimed) {
+  TempDir dir;
+  HostProcess host(dir.write("host.json", R"({"http":{"host":"127.0.0.1","port":0},"plugins":[{"name":"consumer_api"}]})"));
+  host.start();
+  ASSERT_EQ(http_request(host.port(), "GET", "/api/consumer/v1/process_models/a/user_tasks").status, 200);
+  ASSERT_EQ(http_request(host.port(), "GET", "/api/consumer/v1/process_models/b/user_tasks").status, 200);
+  ASSERT_EQ(http_request(host.port(), "GET", "/no/such/path").status, 404);
+  ASSERT_EQ(http_request(host.port(), "DELETE", "/health").status, 405);
+  const auto exposition = parse(http_request(host.port(), "GET", "/metrics").body);
+  EXPECT_TRUE(exposition.malformed.empty());
+  // Both model ids count under the route's pattern, not under two paths.
+  const std::string tasks_route = R"(method="GET",route="/api/consumer/v1/process_models/:process_model_id/user_tasks")";
+  EXPECT_EQ(exposition.values.at("processhost_http_requests_total{" + tasks_route + R"(,status="200"})"), 2);
+  EXPECT_EQ(exposition.values.at("processhost_http_request_duration_seconds_count{" + tasks_route + "}"), 2);
+  EXPECT_GT(exposition.values.at("processhost_http_request_duration_seconds_sum{" + tasks_route + "}"), 0);
+  EXPECT_EQ(exposition.values.at(R"x(processhost_http_requests_total{method="GET",route="(no route)",status="404"})x"), 1);
+  EXPECT_EQ(exposition.values.at(R"x(processhost_http_requests_total{method="DELETE",route="(no route)",status="405"})x"),
+            1);
+  EXPECT_GE(exposition.values.at("processhost_http_connections"), 1);
+  EXPECT_EQ(exposition.values.at("processhost_notification_sessions"), 0);
+  EXPECT_EQ(host.stop(), 0) << host.output();
+}
+
 TEST(Metrics, TheEngineCountsInstancesAndWaitingTasksPerModel) {
   TempDir dir;
   HostProcess host(dir.write("host.json", R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" +
