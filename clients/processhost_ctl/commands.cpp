@@ -12,6 +12,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "event_stream.hpp"
 #include "text_table.hpp"
 
 namespace processhost::ctl {
@@ -258,13 +259,52 @@ int finish(const CtlOptions& options, CtlClient& client, std::ostream& out, std:
   return kSuccess;
 }
 
+std::string query_string(const CtlOptions& options) {
+  std::string query;
+  const auto add = [&](const char* name, const std::optional<std::string>& value) {
+    if (value) query += (query.empty() ? "?" : "&") + std::string(name) + "=" + segment(*value);
+  };
+  add("process_model_id", options.model);
+  add("correlation_id", options.correlation);
+  add("process_instance_id", options.instance);
+  return query;
+}
+
+int watch(const CtlOptions& options, CtlClient& client, std::ostream& out, std::ostream& err) {
+  std::size_t seen = 0;
+  const auto outcome = follow_event_stream(
+      client.base_url(), "/api/consumer/v1/notifications" + query_string(options), client.authorization(),
+      [&](const StreamEvent& event) {
+        if (options.json) {
+          out << "{\"id\":" << quoted(event.id) << ",\"event\":" << quoted(event.event) << ",\"data\":" << event.data
+              << "}" << std::endl;
+        } else {
+          rapidjson::Document data;
+          data.Parse(event.data.c_str());
+          out << event.event;
+          for (const char* name : {"processModelId", "processInstanceId", "correlationId", "flowNodeId"}) {
+            const std::string value = text(data, name);
+            if (!value.empty()) out << "  " << name << "=" << value;
+          }
+          out << std::endl;
+        }
+        return options.count == 0 || ++seen < options.count;
+      });
+  if (outcome.ended_by_handler) return kSuccess;
+  if (outcome.status == 404) {
+    return fail(err, {kNotServed, "the host serves no notification stream: is the consumer_api plugin loaded?"});
+  }
+  if (outcome.status != 0) return fail(err, {kRefused, std::to_string(outcome.status) + " " + outcome.error});
+  return fail(err, {kUnreachable, outcome.error});
+}
+
 }  // namespace
 
 int run_command(const CtlOptions& options, CtlClient& client, std::ostream& out, std::ostream& err) {
   using Command = std::function<int(const CtlOptions&, CtlClient&, std::ostream&, std::ostream&)>;
   static const std::map<std::string, Command> kCommands = {
       {"deploy", deploy}, {"models", models},       {"instances", instances}, {"terminate", terminate},
-      {"tasks", tasks},   {"finish", finish},
+      {"tasks", tasks},   {"finish", finish},       {"watch", watch},
   };
   return kCommands.at(options.command)(options, client, out, err);
 }

@@ -28,6 +28,9 @@ class CtlClient {
   // The body of a 2xx answer to method target (JSON body when not empty).
   CtlResult<std::string> call(const std::string& method, const std::string& target, const std::string& body = {});
 
+  const client::BaseUrl& base_url() const { return transport_->base_url(); }
+  const std::string& authorization() const { return authorization_; }
+
  private:
   CtlClient(std::unique_ptr<client::HttpTransport> transport, std::string authorization);
 

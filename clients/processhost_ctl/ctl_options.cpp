@@ -20,6 +20,7 @@ const std::map<std::string, Setter>& valued_options() {
       {"--instance", [](CtlOptions& o, std::string v) { o.instance = std::move(v); }},
       {"--kind", [](CtlOptions& o, std::string v) { o.kind = std::move(v); }},
       {"--result", [](CtlOptions& o, std::string v) { o.result = std::move(v); }},
+      {"--count", [](CtlOptions& o, std::string v) { o.count_text = std::move(v); }},
   };
   return kOptions;
 }
@@ -32,7 +33,7 @@ struct CommandShape {
 const std::map<std::string, CommandShape>& commands() {
   static const std::map<std::string, CommandShape> kCommands = {
       {"deploy", {1, 1000}}, {"models", {0, 0}}, {"instances", {0, 0}},
-      {"terminate", {1, 1}}, {"tasks", {0, 0}},  {"finish", {3, 3}},
+      {"terminate", {1, 1}}, {"tasks", {0, 0}},  {"finish", {3, 3}}, {"watch", {0, 0}},
   };
   return kCommands;
 }
@@ -97,6 +98,14 @@ std::optional<CtlOptions> parse_command_line(const std::vector<std::string>& arg
     error.message = "wrong number of arguments for '" + options.command + "'";
     return std::nullopt;
   }
+  if (!options.count_text.empty()) {
+    const auto& text = options.count_text;
+    if (text.find_first_not_of("0123456789") != std::string::npos || text.size() > 9) {
+      error.message = "--count must be a whole number";
+      return std::nullopt;
+    }
+    options.count = std::stoul(text);
+  }
   if (options.kind != "user" && options.kind != "manual" && options.kind != "empty") {
     error.message = "--kind must be user, manual or empty";
     return std::nullopt;
@@ -119,6 +128,8 @@ Commands:
                                  list waiting user tasks, manual tasks and empty activities
   finish INSTANCE_ID CORRELATION_ID TASK_INSTANCE_ID [--kind user|manual|empty] [--result JSON]
                                  finish a waiting task (a user task's --result is its form fields)
+  watch [--model M] [--correlation C] [--instance I] [--count N]
+                                 print each notification as it happens, until interrupted (or N events)
 
 Options:
   --url URL          the host (default http://127.0.0.1:8000; env PROCESSHOST_URL)

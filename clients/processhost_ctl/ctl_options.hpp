@@ -33,6 +33,8 @@ struct CtlOptions {
   std::optional<std::string> correlation;
   std::optional<std::string> instance;
   std::string kind = "user";
+  std::size_t count = 0;  // watch: stop after this many events (0: never)
+  std::string count_text;  // --count as given, checked by parse_command_line
   std::string result = "{}";
 };
 

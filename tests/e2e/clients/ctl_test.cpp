@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <atomic>
 
 #include <gtest/gtest.h>
 
@@ -105,6 +106,36 @@ TEST_F(CtlAgainstHost, DeploysListsAndFinishesATask) {
   EXPECT_NE(finished.output.find("finished user task " + fni), std::string::npos);
   auto all = ctl({"instances", "--model", "sample_process"});
   EXPECT_NE(all.output.find(pi + "  sample_process  ctl-1        finished"), std::string::npos) << all.output;
+}
+
+TEST_F(CtlAgainstHost, WatchPrintsNotificationsAsTheyHappen) {
+  ProgramRun watched;
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    watched = ctl({"watch", "--correlation", "ctl-watch", "--count", "2"});
+    finished = true;
+  });
+  auto login = http_request(host_->port(), "POST", "/iam/login", R"({"username":"manager","password":"admin-pass"})",
+                            {{"Content-Type", "application/json"}});
+  const auto token_start = login.body.find("\"token\":\"") + 9;
+  const std::string token = login.body.substr(token_start, login.body.find('"', token_start) - token_start);
+  // Start instances until the watcher has seen two events: it may connect after the first start.
+  for (int attempt = 0; attempt < 100 && !finished; ++attempt) {
+    const auto started = http_request(host_->port(), "POST", "/api/consumer/v1/process_models/sample_process/start",
+                                      R"({"correlationId":"ctl-watch"})",
+                                      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+    ASSERT_EQ(started.status, 200) << started.body;
+    for (int wait = 0; wait < 10 && !finished; ++wait) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  watcher.join();
+  EXPECT_EQ(watched.exit_code, 0) << watched.output;
+  std::size_t lines = 0;
+  for (std::size_t at = watched.output.find("correlationId=ctl-watch"); at != std::string::npos;
+       at = watched.output.find("correlationId=ctl-watch", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 2u) << watched.output;
+  EXPECT_NE(watched.output.find("processModelId=sample_process"), std::string::npos) << watched.output;
 }
 
 TEST_F(CtlAgainstHost, ADeployOfABrokenFileFailsAndTheOthersGoOn) {
