@@ -58,6 +58,7 @@ class EngineNode final : public HostNode {
     options_.script_budget = config.engine.script_budget;
     options_.script_memory_limit_bytes = config.engine.script_memory_limit_mib * 1024 * 1024;
     options_.max_script_threads = config.engine.max_script_threads;
+    options_.waiting_count_interval = config.engine.waiting_count_interval;
   }
   const NodeInfo& info() const override { return info_; }
 
@@ -78,6 +79,7 @@ class EngineNode final : public HostNode {
     started_ = true;
     if (auto* metrics = static_cast<MetricsService*>(registry_.find(MetricsService::kServiceId))) {
       metrics_.attach(*engine_, *metrics);
+      engine_->attach_metrics(*metrics);
     }
     std::size_t failed = 0;
     for (const auto& file : process_models_) failed += deploy(file) ? 0 : 1;
@@ -92,6 +94,7 @@ class EngineNode final : public HostNode {
     if (!started_) return;
     started_ = false;
     metrics_.detach();
+    engine_->detach_metrics();
     engine_->stop();
   }
 

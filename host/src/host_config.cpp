@@ -73,6 +73,7 @@ void read_engine(const rapidjson::Value& root, EngineConfig& engine) {
   engine.script_memory_limit_mib =
       number<std::size_t>(found->value, "scriptMemoryLimitMiB", engine.script_memory_limit_mib);
   engine.max_script_threads = number<unsigned>(found->value, "maxScriptThreads", engine.max_script_threads);
+  engine.waiting_count_interval = millis(found->value, "waitingCountIntervalMs", engine.waiting_count_interval);
 }
 
 void read_notifications(const rapidjson::Value& root, NotificationsConfig& notifications) {

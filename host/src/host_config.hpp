@@ -55,6 +55,7 @@ struct EngineConfig {
   std::chrono::milliseconds script_budget{1000};
   std::size_t script_memory_limit_mib = 64;
   unsigned max_script_threads = 32;
+  std::chrono::milliseconds waiting_count_interval{15000};
 };
 
 struct PluginEntry {

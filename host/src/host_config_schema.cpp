@@ -34,7 +34,8 @@ const char* host_config_schema() {
         "workerThreads": {"type": "integer", "minimum": 1, "maximum": 256},
         "scriptBudgetMs": {"type": "integer", "minimum": 1, "maximum": 86400000},
         "scriptMemoryLimitMiB": {"type": "integer", "minimum": 1, "maximum": 4096},
-        "maxScriptThreads": {"type": "integer", "minimum": 0, "maximum": 1024}
+        "maxScriptThreads": {"type": "integer", "minimum": 0, "maximum": 1024},
+        "waitingCountIntervalMs": {"type": "integer", "minimum": 100, "maximum": 86400000}
       }
     },
     "notifications": {

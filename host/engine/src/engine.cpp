@@ -121,6 +121,7 @@ RunEnvironment EngineCore::environment() const {
   environment.collect_events = events_.has_listeners();
   environment.find_model = [this](const std::string& id) { return models_.latest(id); };
   environment.service_methods = &service_methods_;
+  environment.meters = &meters_;
   return environment;
 }
 
@@ -144,6 +145,13 @@ Engine::~Engine() { core_->stop(); }
 void Engine::start(Store& store) { core_->start(store); }
 
 void Engine::stop() noexcept { core_->stop(); }
+
+void Engine::attach_metrics(MetricsService& metrics) {
+  core_->meters().attach(metrics);
+  core_->post([core = core_.get()] { core->refresh_waiting_tasks(); });
+}
+
+void Engine::detach_metrics() noexcept { core_->meters().detach(); }
 
 std::uint64_t Engine::add_listener(EngineEventListener listener) { return core_->events().add(std::move(listener)); }
 

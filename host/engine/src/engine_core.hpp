@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/model_registry.hpp"
+#include "runtime/engine_meters.hpp"
 #include "runtime/event_bus.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/service_calls.hpp"
@@ -50,6 +51,10 @@ class EngineCore {
   TransitionRunner& runner() { return runner_; }
   TimerScheduler& timers() { return timers_; }
   ExternalTaskPollers& pollers() { return pollers_; }
+  EngineMeters& meters() { return meters_; }
+  // Counts the waiting tasks in the store into the meters, then again after an interval
+  // (engine_timers.cpp), while the engine runs and the meters are attached.
+  void refresh_waiting_tasks();
 
   // Adds a deployed (or stored) model and schedules its cron start events.
   void register_model(std::shared_ptr<const ProcessModel> model);
@@ -104,6 +109,7 @@ class EngineCore {
   TimerScheduler timers_;
   ExternalTaskPollers pollers_;
   ServiceCalls service_calls_;
+  EngineMeters meters_;
 };
 
 // The identity stored with an instance (owner_identity), for messages it throws.

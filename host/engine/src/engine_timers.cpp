@@ -37,6 +37,7 @@ void EngineCore::scan_timers() {
 }
 
 void EngineCore::fire_timer(TimerRecord timer) {
+  meters_.timer_fired(timer.due_at_ms, now_ms());
   runner_.run(
       timer.process_instance_id, nullptr,
       [this, id = timer.id](InstanceState& state) -> Result<RunOutcome> {
@@ -62,6 +63,26 @@ void EngineCore::fire_timer(TimerRecord timer) {
         timers_.end_fire(timer.id);
         if (outcome) timers_.note_store_due(now_ms());
       });
+}
+
+void EngineCore::refresh_waiting_tasks() {
+  if (!running_ || store_ == nullptr || !meters_.attached()) return;
+  static constexpr struct {
+    const char* kind;
+    const char* flow_node_type;
+  } kKinds[] = {{"user_task", "bpmn:UserTask"}, {"manual_task", "bpmn:ManualTask"}, {"empty_activity", "bpmn:Task"}};
+  for (const auto& [kind, type] : kKinds) {
+    FlowNodeQuery query;
+    query.flow_node_types = {type};
+    query.state = FlowNodeState::suspended;
+    query.page.limit = 1;  // only the total is wanted
+    store_->query_flow_nodes(std::move(query), [gauge = meters_.waiting_tasks(kind)](
+                                                   Result<PagedList<FlowNodeInstanceRecord>> counted) {
+      if (counted && gauge != nullptr) gauge->set(static_cast<double>(counted.value().total_count));
+    });
+  }
+  // A count in the store per kind: every interval, not on every scrape.
+  timers_.schedule(now_ms() + options_.waiting_count_interval.count(), [this] { refresh_waiting_tasks(); });
 }
 
 void EngineCore::schedule_cron(const std::shared_ptr<const ProcessModel>& model) {

@@ -1,9 +1,11 @@
 #include "runtime/executor.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "behaviours/behaviours.hpp"
 #include "model/timer_definition.hpp"
+#include "runtime/engine_meters.hpp"
 #include "runtime/uuid.hpp"
 #include "runtime/worker_pool.hpp"
 
@@ -351,7 +353,11 @@ auto Executor::run_scripted(const Token& token, const Script& script, std::strin
   ScriptCall call{&script, token_text, identity, environment_.script_budget, environment_.logger, origin};
   call.memory_limit_bytes = environment_.script_memory_limit_bytes;
   const WorkerPool::LongRun long_run;
-  return run(call);
+  if (environment_.meters == nullptr || !environment_.meters->attached()) return run(call);
+  const auto started = std::chrono::steady_clock::now();
+  auto result = run(call);
+  environment_.meters->script_ran(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return result;
 }
 
 Result<JsonText> Executor::run_script(const Token& token, const Script& script, std::string_view origin) {

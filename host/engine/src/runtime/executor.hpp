@@ -26,6 +26,7 @@
 namespace processhost::engine {
 
 struct RunEnvironment;
+class EngineMeters;
 using ModelLookup = std::function<std::shared_ptr<const ProcessModel>(const std::string& process_model_id)>;
 
 // A call activity's child instance, started by the engine after the commit.
@@ -44,6 +45,7 @@ struct RunEnvironment {
   Logger* logger = nullptr;
   std::int64_t now_ms = 0;
   bool collect_events = false;
+  const EngineMeters* meters = nullptr;  // script run times; may be null
 };
 
 struct EndReached {

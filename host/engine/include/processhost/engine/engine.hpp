@@ -20,6 +20,7 @@
 #include "processhost/engine/bpmn_parser.hpp"
 #include "processhost/logger.hpp"
 #include "processhost/services/engine.hpp"
+#include "processhost/services/metrics.hpp"
 #include "processhost/services/service_tasks.hpp"
 #include "processhost/services/store.hpp"
 
@@ -54,6 +55,8 @@ struct EngineOptions {
   std::size_t instance_cache_capacity = 10000;
   // How often a transition is retried after a version conflict before the caller gets 409.
   int conflict_retries = 3;
+  // With metrics attached: how often the waiting tasks are counted in the store.
+  std::chrono::milliseconds waiting_count_interval{15000};
 };
 
 class EngineCore;
@@ -76,6 +79,11 @@ class Engine final : public EngineService {
   void start(Store& store);
   // Lets in-flight transitions finish, completes waiting start calls with 503, stops threads.
   void stop() noexcept;
+
+  // After start(): script run times, timer lag and the waiting tasks (counted in the store
+  // every 15 s) go to metrics, until detach_metrics() (before stop()).
+  void attach_metrics(MetricsService& metrics);
+  void detach_metrics() noexcept;
 
   void deploy(std::string xml, std::string source_name, Callback<ProcessModelInfo> done) override;
   void list_process_models(const Identity& identity, PageRequest page,
