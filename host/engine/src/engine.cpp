@@ -148,7 +148,7 @@ void Engine::stop() noexcept { core_->stop(); }
 
 void Engine::attach_metrics(MetricsService& metrics) {
   core_->meters().attach(metrics);
-  core_->post([core = core_.get()] { core->refresh_waiting_tasks(); });
+  core_->post([core = core_.get()] { core->refresh_counts(); });
 }
 
 void Engine::detach_metrics() noexcept { core_->meters().detach(); }

@@ -52,9 +52,10 @@ class EngineCore {
   TimerScheduler& timers() { return timers_; }
   ExternalTaskPollers& pollers() { return pollers_; }
   EngineMeters& meters() { return meters_; }
-  // Counts the waiting tasks in the store into the meters, then again after an interval
+  // Counts the waiting tasks and the overdue timers in the store into the meters, then again
+  // after an interval
   // (engine_timers.cpp), while the engine runs and the meters are attached.
-  void refresh_waiting_tasks();
+  void refresh_counts();
 
   // Adds a deployed (or stored) model and schedules its cron start events.
   void register_model(std::shared_ptr<const ProcessModel> model);

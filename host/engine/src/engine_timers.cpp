@@ -65,7 +65,7 @@ void EngineCore::fire_timer(TimerRecord timer) {
       });
 }
 
-void EngineCore::refresh_waiting_tasks() {
+void EngineCore::refresh_counts() {
   if (!running_ || store_ == nullptr || !meters_.attached()) return;
   static constexpr struct {
     const char* kind;
@@ -81,8 +81,13 @@ void EngineCore::refresh_waiting_tasks() {
       if (counted && gauge != nullptr) gauge->set(static_cast<double>(counted.value().total_count));
     });
   }
+  // Store timers past their due time and not fired yet (a backlog: the engine falls behind),
+  // counted up to one scan batch.
+  store_->due_timers(now_ms(), kTimerBatch, [gauge = meters_.overdue_timers()](Result<std::vector<TimerRecord>> due) {
+    if (due && gauge != nullptr) gauge->set(static_cast<double>(due.value().size()));
+  });
   // A count in the store per kind: every interval, not on every scrape.
-  timers_.schedule(now_ms() + options_.waiting_count_interval.count(), [this] { refresh_waiting_tasks(); });
+  timers_.schedule(now_ms() + options_.waiting_count_interval.count(), [this] { refresh_counts(); });
 }
 
 void EngineCore::schedule_cron(const std::shared_ptr<const ProcessModel>& model) {

@@ -129,6 +129,7 @@ TEST(Metrics, TheEngineCountsInstancesAndWaitingTasksPerModel) {
   }
   EXPECT_EQ(exposition.values.at(now_waiting), 2);
   EXPECT_EQ(exposition.values.at(R"(processhost_tasks_waiting{kind="manual_task"})"), 0);
+  EXPECT_EQ(exposition.values.at("processhost_timers_due"), 0);
   EXPECT_EQ(host.stop(), 0) << host.output();
 }
 

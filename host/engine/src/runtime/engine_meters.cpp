@@ -27,4 +27,10 @@ MetricGauge* EngineMeters::waiting_tasks(const char* kind) const {
                           {{"kind", kind}});
 }
 
+MetricGauge* EngineMeters::overdue_timers() const {
+  if (metrics_ == nullptr) return nullptr;
+  return &metrics_->gauge("processhost_timers_due",
+                          "Store timers past their due time and not fired yet, as last counted (at most 100)");
+}
+
 }  // namespace processhost::engine

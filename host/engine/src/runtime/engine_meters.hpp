@@ -25,8 +25,10 @@ class EngineMeters {
       histogram->observe(static_cast<double>(fired_ms > due_ms ? fired_ms - due_ms : 0) / 1000.0);
     }
   }
-  // Waiting tasks by kind, as last counted in the store; nullptr before attach.
+  // Waiting tasks by kind, and store timers due but not fired, as last counted in the store;
+  // nullptr before attach.
   MetricGauge* waiting_tasks(const char* kind) const;
+  MetricGauge* overdue_timers() const;
 
  private:
   MetricsService* metrics_ = nullptr;
