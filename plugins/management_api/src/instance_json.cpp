@@ -98,14 +98,8 @@ void write_entry(Writer& writer, const TokenHistoryEntry& entry) {
 }
 
 void write_entry_list(Writer& writer, const std::vector<const TokenHistoryEntry*>& entries, std::size_t total) {
-  writer.StartObject();
-  key(writer, "tokenHistoryEntries");
-  writer.StartArray();
-  for (const auto* entry : entries) write_entry(writer, *entry);
-  writer.EndArray();
-  key(writer, "totalCount");
-  writer.Uint64(total);
-  writer.EndObject();
+  http_api::json_writer::list(writer, "tokenHistoryEntries", entries, total,
+                    [](Writer& item_writer, const TokenHistoryEntry* entry) { write_entry(item_writer, *entry); });
 }
 
 // How many instances of nodes precede each on the previousFlowNodeInstanceId chain.
@@ -141,74 +135,50 @@ std::string process_instance_json(const ProcessInstanceRecord& instance, const V
 
 std::string process_instance_list_json(const PagedList<ProcessInstanceRecord>& list, const VersionXmlLookup& xml) {
   return render([&](Writer& writer) {
-    writer.StartObject();
-    key(writer, "processInstances");
-    writer.StartArray();
-    for (const auto& instance : list.items) write_instance(writer, instance, xml);
-    writer.EndArray();
-    key(writer, "totalCount");
-    writer.Uint64(list.total_count);
-    writer.EndObject();
+    http_api::json_writer::list(writer, "processInstances", list.items, list.total_count,
+                      [&](Writer& item_writer, const ProcessInstanceRecord& instance) {
+                        write_instance(item_writer, instance, xml);
+                      });
   });
 }
 
 std::string flow_node_instance_list_json(const PagedList<FlowNodeInstanceRecord>& list) {
   return render([&](Writer& writer) {
-    writer.StartObject();
-    key(writer, "flowNodeInstances");
-    writer.StartArray();
-    for (const auto& node : list.items) write_flow_node_instance(writer, node);
-    writer.EndArray();
-    key(writer, "totalCount");
-    writer.Uint64(list.total_count);
-    writer.EndObject();
+    http_api::json_writer::list(writer, "flowNodeInstances", list.items, list.total_count, write_flow_node_instance);
   });
 }
 
 std::string model_start_event_list_json(const ProcessModelInfo& model) {
+  static const std::vector<FlowNodeInfo> kNone;
+  const auto& events = model.executable ? model.start_events : kNone;
   return render([&](Writer& writer) {
-    writer.StartObject();
-    key(writer, "events");
-    writer.StartArray();
-    if (model.executable) {
-      for (const auto& event : model.start_events) {
-        writer.StartObject();
-        field(writer, "id", event.id);
-        field(writer, "eventName", event.name);
-        field(writer, "bpmnType", event.bpmn_type);
-        field(writer, "eventType", "startEvent");
-        field(writer, "processModelId", model.id);
-        writer.EndObject();
-      }
-    }
-    writer.EndArray();
-    key(writer, "totalCount");
-    writer.Uint64(model.executable ? model.start_events.size() : 0);
-    writer.EndObject();
+    http_api::json_writer::list(writer, "events", events, events.size(), [&](Writer& item_writer, const FlowNodeInfo& event) {
+      item_writer.StartObject();
+      field(item_writer, "id", event.id);
+      field(item_writer, "eventName", event.name);
+      field(item_writer, "bpmnType", event.bpmn_type);
+      field(item_writer, "eventType", "startEvent");
+      field(item_writer, "processModelId", model.id);
+      item_writer.EndObject();
+    });
   });
 }
 
 std::string active_token_list_json(const PagedList<FlowNodeInstanceRecord>& list) {
   return render([&](Writer& writer) {
-    writer.StartObject();
-    key(writer, "activeTokens");
-    writer.StartArray();
-    for (const auto& node : list.items) {
-      writer.StartObject();
-      field(writer, "processInstanceId", node.process_instance_id);
-      field(writer, "processModelId", node.process_model_id);
-      field(writer, "correlationId", node.correlation_id);
-      field(writer, "flowNodeId", node.flow_node_id);
-      field(writer, "flowNodeInstanceId", node.id);
-      identity(writer, "identity", node.owner_user_id);
-      field(writer, "createdAt", iso8601_utc(node.created_at_ms));
-      raw(writer, "payload", node.token_on_enter);
-      writer.EndObject();
-    }
-    writer.EndArray();
-    key(writer, "totalCount");
-    writer.Uint64(list.total_count);
-    writer.EndObject();
+    http_api::json_writer::list(writer, "activeTokens", list.items, list.total_count,
+                      [](Writer& item_writer, const FlowNodeInstanceRecord& node) {
+                        item_writer.StartObject();
+                        field(item_writer, "processInstanceId", node.process_instance_id);
+                        field(item_writer, "processModelId", node.process_model_id);
+                        field(item_writer, "correlationId", node.correlation_id);
+                        field(item_writer, "flowNodeId", node.flow_node_id);
+                        field(item_writer, "flowNodeInstanceId", node.id);
+                        identity(item_writer, "identity", node.owner_user_id);
+                        field(item_writer, "createdAt", iso8601_utc(node.created_at_ms));
+                        raw(item_writer, "payload", node.token_on_enter);
+                        item_writer.EndObject();
+                      });
   });
 }
 

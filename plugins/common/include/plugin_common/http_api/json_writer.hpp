@@ -2,6 +2,7 @@
 // Small helpers over RapidJSON's Writer for the API plugins' response bodies: keys and strings
 // from string_views, embedded JSON texts, and a whole document rendered by one callable.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,19 @@ inline void raw(Writer& writer, std::string_view name, const JsonText& value) {
   } else {
     writer.RawValue(value.data(), value.size(), rapidjson::kObjectType);
   }
+}
+
+// A contract list: {"<wrapper>": [write_item(writer, item) for each item], "totalCount": total}.
+template <class Items, class WriteItem>
+void list(Writer& writer, std::string_view wrapper, const Items& items, std::uint64_t total, WriteItem write_item) {
+  writer.StartObject();
+  key(writer, wrapper);
+  writer.StartArray();
+  for (const auto& item : items) write_item(writer, item);
+  writer.EndArray();
+  key(writer, "totalCount");
+  writer.Uint64(total);
+  writer.EndObject();
 }
 
 // The text fill(writer) writes.
