@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Lists that users page through, measured with many instances in pg_store:
+#   bench/list_pages/run_list_pages.sh BUILD_DIR [INSTANCES] [SAMPLES]
+# 1. a private PostgreSQL 15 and the host (BUILD_DIR/bin/processhost) with pg_store,
+#    consumer_api, management_api (and web when built), open mode, the demo's sample process;
+# 2. INSTANCES (default 100000) sample instances started and left waiting at their user task;
+# 3. list_pages.py: each page request SAMPLES times (default 200), p50/p99 in ms; the host's
+#    RSS before and after paging through every running instance; the host's time to ready
+#    after a restart on that database.
+# Everything listens on loopback and is stopped at the end.
+set -euo pipefail
+
+build=$(cd "${1:?usage: $0 BUILD_DIR [INSTANCES] [SAMPLES]}" && pwd)
+instances=${2:-100000}
+samples=${3:-200}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+pg_cluster="$root/tests/support/postgres/pg_cluster.sh"
+work="$build/list-pages"
+
+cleanup() {
+  if [[ -f "$work/host.pid" ]]; then
+    kill -TERM "$(cat "$work/host.pid")" 2>/dev/null || true
+    rm -f "$work/host.pid"
+  fi
+  "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# shellcheck source=../../tests/support/free_port.sh
+source "$root/tests/support/free_port.sh"
+
+mkdir -p "$work"
+"$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
+PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=100" "$pg_cluster" start "$work/postgres" auto
+pg_port=$(cat "$work/postgres/port")
+http_port=$(free_loopback_port)
+web_plugin=""
+if [[ -f "$build/lib/processhost/plugins/web.so" ]]; then web_plugin=',{"name": "web"}'; fi
+
+cat >"$work/host.json" <<JSON
+{
+  "http": {"host": "127.0.0.1", "port": $http_port},
+  "log": {"level": "warn"},
+  "processModels": ["$root/config/demo/processes/sample_process.bpmn"],
+  "plugins": [
+    {"name": "pg_store", "config": {"host": "127.0.0.1", "port": $pg_port, "database": "list_pages",
+                                    "user": "postgres", "poolSize": 4}},
+    {"name": "consumer_api"}, {"name": "management_api"}$web_plugin
+  ]
+}
+JSON
+
+python3 "$root/bench/list_pages/list_pages.py" --host-binary "$build/bin/processhost" --config "$work/host.json" \
+  --port "$http_port" --pid-file "$work/host.pid" --instances "$instances" --samples "$samples"
