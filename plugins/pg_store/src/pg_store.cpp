@@ -15,6 +15,16 @@
 namespace processhost::plugins::pg_store {
 namespace {
 
+// A page's totalCount. A page that is not full (or the first, empty one) tells it without a
+// query; otherwise count() asks the store: a separate count that an index answers, where a
+// window count over the page query would read every matching row for each page.
+template <class Count>
+std::size_t total_of(const PageRequest& page, std::size_t rows, Count count) {
+  const bool full = page.limit != 0 && rows == page.limit;
+  if (!full && (rows > 0 || page.offset == 0)) return page.offset + rows;
+  return count();
+}
+
 // The answer to a call the pool did not run.
 Error dropped_error(const JobDropped& dropped) {
   switch (dropped.reason) {
@@ -290,13 +300,10 @@ void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessIns
         pqxx::nontransaction tx(connection);
         PagedList<ProcessInstanceRecord> list;
         const auto result = exec(session, tx, build_instance_query(query));
-        for (const auto& row : result) {
-          list.items.push_back(decode_instance(row));
-          list.total_count = row[13].as<std::size_t>();
-        }
-        if (result.empty() && query.page.offset > 0) {
-          list.total_count = exec(session, tx, build_instance_count(query)).at(0)[0].as<std::size_t>();
-        }
+        for (const auto& row : result) list.items.push_back(decode_instance(row));
+        list.total_count = total_of(query.page, list.items.size(), [&] {
+          return exec(session, tx, build_instance_count(query)).at(0)[0].as<std::size_t>();
+        });
         return list;
       });
 }
@@ -309,13 +316,10 @@ void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeI
         pqxx::nontransaction tx(connection);
         PagedList<FlowNodeInstanceRecord> list;
         const auto result = exec(session, tx, build_flow_node_query(query));
-        for (const auto& row : result) {
-          list.items.push_back(decode_flow_node(row));
-          list.total_count = row[18].as<std::size_t>();
-        }
-        if (result.empty() && query.page.offset > 0) {
-          list.total_count = exec(session, tx, build_flow_node_count(query)).at(0)[0].as<std::size_t>();
-        }
+        for (const auto& row : result) list.items.push_back(decode_flow_node(row));
+        list.total_count = total_of(query.page, list.items.size(), [&] {
+          return exec(session, tx, build_flow_node_count(query)).at(0)[0].as<std::size_t>();
+        });
         return list;
       });
 }

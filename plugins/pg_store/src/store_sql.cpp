@@ -224,7 +224,7 @@ class QueryShape {
     const std::uint64_t limit =
         page.limit == 0 ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) : page.limit;
     BuiltQuery query;
-    query.sql = std::string("SELECT ") + columns + ", count(*) OVER () FROM " + table + where_ +
+    query.sql = std::string("SELECT ") + columns + " FROM " + table + where_ +
                 " ORDER BY created_at_ms, id";
     query.sql += " LIMIT " + next_param(std::to_string(limit)) + "::bigint";
     query.sql += " OFFSET " + next_param(std::to_string(page.offset)) + "::bigint";
