@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""The web app in headless Chromium against the real host: log in, start the sample process,
+see its task appear without a reload, fill and submit the form, see the instance finished
+with its diagram marked. With --screenshots DIR it saves a PNG of each page on the way.
+
+  browser_test.py --host-binary build/bin/processhost --demo-dir config/demo [--screenshots DIR]
+"""
+
+import argparse
+import pathlib
+import sys
+import time
+import uuid
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from host_under_test import HostUnderTest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+WAIT_SECONDS = 15
+
+
+def start_browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,860", "--lang=en-US"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+class Flow:
+    def __init__(self, host, browser, screenshot_dir):
+        self.host = host
+        self.browser = browser
+        self.screenshot_dir = screenshot_dir
+        self.wait = WebDriverWait(browser, WAIT_SECONDS)
+
+    def find(self, css):
+        return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def click(self, css):
+        self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
+
+    def screenshot(self, name):
+        if self.screenshot_dir:
+            time.sleep(0.3)  # let the toast and the diagram settle
+            self.browser.save_screenshot(str(self.screenshot_dir / f"{name}.png"))
+
+    def run(self):
+        browser = self.browser
+        browser.get(self.host.base_url + "/app")
+        self.find("#login-form")
+        self.screenshot("01-login")
+        self.find("#login-username").send_keys("sampleUser")
+        self.find("#login-password").send_keys("pass")
+        self.click("#login-submit")
+        self.find("main[data-view='tasks']")
+        self.wait.until(lambda driver: driver.find_element(By.TAG_NAME, "body").get_attribute("data-live") == "on")
+        # A reload would clear this; the task must arrive through the notification stream.
+        browser.execute_script("window.loadedOnce = true;")
+
+        browser.get(self.host.base_url + "/app#/start")
+        browser.execute_script("window.loadedOnce = true;")
+        self.find("form[data-process-model-id='sample_process']")
+        self.screenshot("02-start")
+
+        # One instance started here in the browser, then one from outside while the task
+        # list is open: that one's task can only arrive through the live updates.
+        correlation = "browser-" + uuid.uuid4().hex[:8]
+        form = self.find("form[data-process-model-id='sample_process']")
+        form.find_element(By.NAME, "correlation").send_keys(correlation)
+        form.find_element(By.CSS_SELECTOR, ".start-button").click()
+        self.find(f"#task-list tr[data-correlation-id='{correlation}']")
+        live_correlation = "live-" + uuid.uuid4().hex[:8]
+        status, live_start = self.host.call("POST", "/api/consumer/v1/process_models/sample_process/start",
+                                   {"correlationId": live_correlation}, token=self.host.login())
+        assert status == 200, status
+        self.find(f"#task-list tr[data-correlation-id='{live_correlation}']")
+        assert browser.execute_script("return window.loadedOnce === true;"), "the page was reloaded"
+        self.screenshot("03-tasks")
+
+        self.click(f"#task-list tr[data-correlation-id='{correlation}'] a")
+        checkbox = self.find("#task-form #field-TaskWasSuccessful")
+        assert checkbox.get_attribute("type") == "checkbox"
+        checkbox.click()
+        self.screenshot("04-task-form")
+        self.click("#task-finish")
+        self.wait.until(EC.invisibility_of_element_located(
+            (By.CSS_SELECTOR, f"#task-list tr[data-correlation-id='{correlation}']")))
+
+        status, results = self.host.call(
+            "GET", f"/api/consumer/v1/correlations/{correlation}/process_models/sample_process/results",
+            token=self.host.login())
+        assert status == 200 and results["correlationResults"][0]["tokenPayload"] == {
+            "form_fields": {"TaskWasSuccessful": True}}, results
+
+        browser.get(self.host.base_url + "/app#/instances")
+        self.find("#instance-list")
+        self.screenshot("05-instances")
+        filters = self.find("#instance-filters")
+        Select(filters.find_element(By.NAME, "state")).select_by_value("finished")
+        filters.find_element(By.NAME, "correlation").send_keys(correlation)
+        filters.find_element(By.CSS_SELECTOR, "button").click()
+        self.find(f"#instance-list tr[data-state='finished'] a").click()
+
+        self.find("#instance-summary .state[data-state='finished']")
+        self.find("#diagram .djs-element[data-element-id='UserTask_1'].marker-completed")
+        self.find("#diagram .djs-element[data-element-id='EndEvent_Success'].marker-completed")
+        self.screenshot("06-instance-finished")
+
+        # The live instance's page while it waits: its user task marked active from history.
+        browser.get(self.host.base_url + "/app#/instance/" + live_start["processInstanceId"])
+        self.find("#diagram .djs-element[data-element-id='UserTask_1'].marker-active")
+        self.find("#diagram .djs-element[data-element-id='StartEvent_1'].marker-completed")
+        self.find("#token-history")
+        self.screenshot("07-instance-running")
+
+        browser.get(self.host.base_url + "/app#/models")
+        self.find("#model-list tr[data-process-model-id='sample_process']")
+        self.screenshot("08-models")
+
+        errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        assert not errors, errors
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host-binary", required=True)
+    parser.add_argument("--demo-dir", required=True)
+    parser.add_argument("--screenshots", type=pathlib.Path)
+    arguments = parser.parse_args()
+    if arguments.screenshots:
+        arguments.screenshots.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with HostUnderTest(arguments.host_binary, arguments.demo_dir) as host:
+        browser = start_browser()
+        try:
+            Flow(host, browser, arguments.screenshots).run()
+        except Exception:
+            print("host log:\n" + host.log(), file=sys.stderr)
+            for entry in browser.get_log("browser"):
+                print("browser:", entry, file=sys.stderr)
+            raise
+        finally:
+            browser.quit()
+    print(f"browser flow passed in {time.monotonic() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
