@@ -1,5 +1,6 @@
 """Starts the real host for the web tests: iam, consumer_api, management_api and web on
-127.0.0.1 (a free port), the memory store and the demo's sample process; stops it on exit."""
+127.0.0.1 (a free port), the memory store and the demo's sample process; stops it on exit.
+The demo user logs in, with the claim to deploy added."""
 
 import json
 import pathlib
@@ -22,12 +23,13 @@ class HostUnderTest:
         self.work = tempfile.TemporaryDirectory(prefix="web-e2e-")
 
     def __enter__(self):
+        iam_config = self._operator_iam_config()
         config = {
             "http": {"host": "127.0.0.1", "port": 0},
             "log": {"level": "info", "format": "text"},
             "processModels": [str(self.demo_dir / "processes")],
             "plugins": [
-                {"name": "iam", "config": str(self.demo_dir / "iam" / "iam.json")} if name == "iam" else {"name": name}
+                {"name": "iam", "config": str(iam_config)} if name == "iam" else {"name": name}
                 for name in self.plugins
             ],
         }
@@ -39,6 +41,18 @@ class HostUnderTest:
             stdout=self.log_file.open("w"), stderr=subprocess.STDOUT)
         self.base_url = self._wait_until_ready()
         return self
+
+    def _operator_iam_config(self):
+        """The demo's iam config and user, who here may also deploy (can_write_process_model)."""
+        work = pathlib.Path(self.work.name)
+        users = json.loads((self.demo_dir / "iam" / "users.json").read_text())
+        for user in users["users"]:
+            user["claims"].append("can_write_process_model")
+        (work / "users.json").write_text(json.dumps(users))
+        iam = json.loads((self.demo_dir / "iam" / "iam.json").read_text())
+        iam["usersFile"] = "users.json"
+        (work / "iam.json").write_text(json.dumps(iam))
+        return work / "iam.json"
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:

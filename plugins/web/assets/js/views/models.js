@@ -59,7 +59,7 @@ export class ModelsView {
   }
 
   renderDropzone() {
-    const input = h('input', { type: 'file', accept: '.bpmn,.xml', id: 'deploy-file', hidden: true });
+    const input = h('input', { type: 'file', accept: '.bpmn,.xml', id: 'deploy-file', class: 'visually-hidden' });
     const zone = h('div', { class: 'dropzone', id: 'dropzone' },
       'Drop a .bpmn file here to deploy it (a model of the same name gets a new version), or ',
       h('a', { href: '#/models', onclick: (event) => { event.preventDefault(); input.click(); } }, 'choose a file'), '.', input);
