@@ -105,7 +105,7 @@ class Flow:
 
         browser.get(self.host.base_url + "/app#/instances")
         self.find("#instance-list")
-        self.screenshot("05-instances")
+        self.screenshot("06-instances")
         filters = self.find("#instance-filters")
         Select(filters.find_element(By.NAME, "state")).select_by_value("finished")
         filters.find_element(By.NAME, "correlation").send_keys(correlation)
@@ -115,14 +115,16 @@ class Flow:
         self.find("#instance-summary .state[data-state='finished']")
         self.find("#diagram .djs-element[data-element-id='UserTask_1'].marker-completed")
         self.find("#diagram .djs-element[data-element-id='EndEvent_Success'].marker-completed")
-        self.screenshot("06-instance-finished")
+        self.screenshot("07-instance-finished")
 
         # The live instance's page while it waits: its user task marked active from history.
         browser.get(self.host.base_url + "/app#/instance/" + live_start["processInstanceId"])
         self.find("#diagram .djs-element[data-element-id='UserTask_1'].marker-active")
         self.find("#diagram .djs-element[data-element-id='StartEvent_1'].marker-completed")
         self.find("#token-history")
-        self.screenshot("07-instance-running")
+        self.screenshot("08-instance-running")
+
+        self.run_typed_form()
 
         browser.get(self.host.base_url + "/app#/models")
         self.find("#model-list tr[data-process-model-id='sample_process']")
@@ -132,13 +134,57 @@ class Flow:
         rows = [row.text for row in problems.find_elements(By.CSS_SELECTOR, "tbody tr")]
         assert any(row.startswith("F1 ") and "dangling" in row for row in rows), rows
         assert any(row.startswith("broken_process ") and "no end event" in row for row in rows), rows
-        self.screenshot("08-models-deploy-problems")
+        self.screenshot("09-models-deploy-problems")
 
         # The refused deploy's 422 is expected; any other error in the console fails the test.
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
                   and "/broken_process/update - Failed to load resource: the server responded with a status of 422"
                   not in entry["message"]]
         assert not errors, errors
+
+
+    def run_typed_form(self):
+        """A form of every field type: defaults shown, a bad value refused in the browser,
+        the values sent with their JSON types."""
+        browser = self.browser
+        browser.get(self.host.base_url + "/app#/start")
+        form = self.find("form[data-process-model-id='form_process']")
+        correlation = "form-" + uuid.uuid4().hex[:8]
+        form.find_element(By.NAME, "correlation").send_keys(correlation)
+        payload = form.find_element(By.NAME, "payload")
+        payload.clear()
+        payload.send_keys('{"orderId": 42}')
+        form.find_element(By.CSS_SELECTOR, ".start-button").click()
+        self.click(f"#task-list tr[data-correlation-id='{correlation}'] a")
+        task_form = self.find("#task-form")
+        field = lambda name: task_form.find_element(By.ID, "field-" + name)
+        assert field("customer").get_attribute("value") == "Ada Lovelace"
+        assert field("quantity").get_attribute("value") == "3"
+        assert field("approved").is_selected()
+        assert Select(field("priority")).first_selected_option.get_attribute("value") == "normal"
+        assert field("deliverBy").get_attribute("type") == "date"
+
+        field("quantity").clear()
+        field("quantity").send_keys("2.5")
+        self.click("#task-finish")
+        error = self.find("#task-form .error")
+        self.wait.until(lambda driver: error.text.startswith("Quantity:"))
+        assert "invalid" in field("quantity").get_attribute("class")
+        self.screenshot("05-task-form-invalid")
+
+        field("quantity").clear()
+        field("quantity").send_keys("12")
+        browser.execute_script("arguments[0].value = '2026-12-24';", field("deliverBy"))
+        Select(field("priority")).select_by_value("high")
+        self.click("#task-finish")
+        self.wait.until(EC.invisibility_of_element_located(
+            (By.CSS_SELECTOR, f"#task-list tr[data-correlation-id='{correlation}']")))
+        status, results = self.host.call(
+            "GET", f"/api/consumer/v1/correlations/{correlation}/process_models/form_process/results",
+            token=self.host.login())
+        assert status == 200 and results["correlationResults"][0]["tokenPayload"] == {"form_fields": {
+            "customer": "Ada Lovelace", "quantity": 12, "approved": True, "deliverBy": "2026-12-24",
+            "priority": "high"}}, results
 
 
 def check_open_host_without_management_api(browser, host_binary, demo_dir, screenshot_dir):
@@ -152,7 +198,7 @@ def check_open_host_without_management_api(browser, host_binary, demo_dir, scree
         browser.get(host.base_url + "/app#/instances")
         notice = flow.find("main[data-view='instances'] .notice[data-missing='management_api']")
         assert "management_api" in notice.text, notice.text
-        flow.screenshot("09-open-host-missing-plugin")
+        flow.screenshot("10-open-host-missing-plugin")
 
 
 def main():

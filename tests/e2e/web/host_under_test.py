@@ -1,5 +1,6 @@
 """Starts the real host for the web tests: iam, consumer_api, management_api and web on
-127.0.0.1 (a free port), the memory store and the demo's sample process; stops it on exit.
+127.0.0.1 (a free port), the memory store, the demo's sample process and the form process
+of processes/; stops it on exit.
 The demo user logs in, with the claim to deploy added."""
 
 import json
@@ -27,7 +28,7 @@ class HostUnderTest:
         config = {
             "http": {"host": "127.0.0.1", "port": 0},
             "log": {"level": "info", "format": "text"},
-            "processModels": [str(self.demo_dir / "processes")],
+            "processModels": [str(self.demo_dir / "processes"), str(pathlib.Path(__file__).with_name("processes"))],
             "plugins": [
                 {"name": "iam", "config": str(iam_config)} if name == "iam" else {"name": name}
                 for name in self.plugins

@@ -21,7 +21,7 @@ export class StartView {
     }
     replace(main, h('h1', {}, 'Start a process'),
       models.length === 0 ? h('p', { class: 'muted' }, 'No model is deployed that you may start.') : null,
-      models.map((model) => this.renderModel(model)));
+      h('div', { class: 'model-forms' }, models.map((model) => this.renderModel(model))));
   }
 
   renderModel(model) {
