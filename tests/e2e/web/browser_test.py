@@ -13,6 +13,7 @@ import time
 import uuid
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -46,7 +47,18 @@ class Flow:
         return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
     def click(self, css):
-        self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
+        # Lists re-render when a notification arrives: an element found a moment ago may be
+        # gone, so find and click again until one click lands.
+        def try_click(driver):
+            try:
+                element = driver.find_element(By.CSS_SELECTOR, css)
+                if not element.is_displayed() or not element.is_enabled():
+                    return False
+                element.click()
+                return True
+            except (NoSuchElementException, StaleElementReferenceException):
+                return False
+        self.wait.until(try_click)
 
     def screenshot(self, name):
         if self.screenshot_dir:
@@ -110,7 +122,7 @@ class Flow:
         Select(filters.find_element(By.NAME, "state")).select_by_value("finished")
         filters.find_element(By.NAME, "correlation").send_keys(correlation)
         filters.find_element(By.CSS_SELECTOR, "button").click()
-        self.find(f"#instance-list tr[data-state='finished'] a").click()
+        self.click("#instance-list tr[data-state='finished'] a")
 
         self.find("#instance-summary .state[data-state='finished']")
         self.find("#diagram .djs-element[data-element-id='UserTask_1'].marker-completed")
@@ -123,6 +135,17 @@ class Flow:
         self.find("#diagram .djs-element[data-element-id='StartEvent_1'].marker-completed")
         self.find("#token-history")
         self.screenshot("08-instance-running")
+        # Its task finished elsewhere: the open page shows the instance ended, without a reload.
+        token = self.host.login()
+        status, tasks = self.host.call("GET", f"/api/consumer/v1/correlations/{live_correlation}/user_tasks", token=token)
+        task = tasks["userTasks"][0]
+        status, _ = self.host.call(
+            "POST", f"/api/consumer/v1/processes/{task['processInstanceId']}/correlations/{live_correlation}"
+            f"/usertasks/{task['flowNodeInstanceId']}/finish", {"formFields": {"TaskWasSuccessful": False}}, token=token)
+        assert status == 204, status
+        self.find("#instance-summary .state[data-state='finished']")
+        self.find("#diagram .djs-element[data-element-id='UserTask_1'].marker-completed")
+        assert browser.execute_script("return window.loadedOnce === true;"), "the page was reloaded"
 
         self.run_typed_form()
 
@@ -177,14 +200,21 @@ class Flow:
         browser.execute_script("arguments[0].value = '2026-12-24';", field("deliverBy"))
         Select(field("priority")).select_by_value("high")
         self.click("#task-finish")
+        # The manual task that follows arrives through the stream; it finishes with a button.
+        self.click(f"#task-list tr[data-correlation-id='{correlation}'][data-kind='manual_tasks'] a")
+        self.wait.until(lambda driver: driver.find_element(By.CSS_SELECTOR, "#task-form h2").text == "Pack the order")
+        # The form's values are the token the manual task waits with.
+        token = self.host.login()
+        status, manual = self.host.call("GET", f"/api/consumer/v1/correlations/{correlation}/manual_tasks", token=token)
+        assert status == 200 and manual["manualTasks"][0]["tokenPayload"] == {"form_fields": {
+            "customer": "Ada Lovelace", "quantity": 12, "approved": True, "deliverBy": "2026-12-24",
+            "priority": "high"}}, manual
+        self.click("#task-finish")
         self.wait.until(EC.invisibility_of_element_located(
             (By.CSS_SELECTOR, f"#task-list tr[data-correlation-id='{correlation}']")))
         status, results = self.host.call(
-            "GET", f"/api/consumer/v1/correlations/{correlation}/process_models/form_process/results",
-            token=self.host.login())
-        assert status == 200 and results["correlationResults"][0]["tokenPayload"] == {"form_fields": {
-            "customer": "Ada Lovelace", "quantity": 12, "approved": True, "deliverBy": "2026-12-24",
-            "priority": "high"}}, results
+            "GET", f"/api/consumer/v1/correlations/{correlation}/process_models/form_process/results", token=token)
+        assert status == 200 and results["correlationResults"][0]["endEventId"] == "Done", results
 
 
 def check_open_host_without_management_api(browser, host_binary, demo_dir, screenshot_dir):

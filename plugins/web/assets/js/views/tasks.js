@@ -74,7 +74,7 @@ export class TasksView {
       h('thead', {}, h('tr', {}, h('th', {}, 'Task'), h('th', {}, 'Kind'), h('th', {}, 'Model'), h('th', {}, 'Correlation'))),
       h('tbody', {}, tasks.map((task) => h('tr', {
         class: task.flowNodeInstanceId === this.selectedId ? 'selected' : null,
-        dataset: { flowNodeInstanceId: task.flowNodeInstanceId, correlationId: task.correlationId },
+        dataset: { flowNodeInstanceId: task.flowNodeInstanceId, correlationId: task.correlationId, kind: task.kind.key },
       },
       h('td', {}, h('a', { href: '#/tasks', onclick: (event) => { event.preventDefault(); this.selectedId = task.flowNodeInstanceId; this.refresh(); } },
         task.name || task.id)),
