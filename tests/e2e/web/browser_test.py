@@ -41,7 +41,9 @@ class Flow:
         self.host = host
         self.browser = browser
         self.screenshot_dir = screenshot_dir
-        self.wait = WebDriverWait(browser, WAIT_SECONDS)
+        # A live update may replace an element between finding it and reading it.
+        self.wait = WebDriverWait(browser, WAIT_SECONDS,
+                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
     def find(self, css):
         return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
@@ -159,12 +161,37 @@ class Flow:
         assert any(row.startswith("broken_process ") and "no end event" in row for row in rows), rows
         self.screenshot("09-models-deploy-problems")
 
+        self.check_paging()
+
         # The refused deploy's 422 is expected; any other error in the console fails the test.
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
                   and "/broken_process/update - Failed to load resource: the server responded with a status of 422"
                   not in entry["message"]]
         assert not errors, errors
 
+
+    def check_paging(self):
+        """The instance list pages in the store: 20 a page, the position and Next."""
+        token = self.host.login()
+        for number in range(25):
+            status, _ = self.host.call("POST", "/api/consumer/v1/process_models/sample_process/start",
+                                       {"correlationId": f"paging-{number}"}, token=token)
+            assert status == 200, status
+        status, running = self.host.call(
+            "GET", "/api/management/v1/process_instances/by_state/running?offset=0&limit=1", token=token)
+        total = running["totalCount"]
+        assert total >= 25, running
+        self.browser.get(self.host.base_url + "/app#/instances")
+        filters = self.find("#instance-filters")
+        Select(filters.find_element(By.NAME, "state")).select_by_value("running")
+        for name in ("model", "correlation"):
+            filters.find_element(By.NAME, name).clear()
+        self.click("#instance-filters button")
+        self.wait.until(lambda driver: driver.find_element(By.ID, "pager-position").text == f"1–20 of {total}")
+        assert len(self.browser.find_elements(By.CSS_SELECTOR, "#instance-list tbody tr")) == 20
+        self.click("#pager-next")
+        self.wait.until(lambda driver: driver.find_element(By.ID, "pager-position").text == f"21–{total} of {total}")
+        assert len(self.browser.find_elements(By.CSS_SELECTOR, "#instance-list tbody tr")) == total - 20
 
     def run_typed_form(self):
         """A form of every field type: defaults shown, a bad value refused in the browser,

@@ -88,10 +88,10 @@ export class InstancesView {
 
   renderPager(total) {
     const last = Math.min(this.offset + kPageSize, total);
-    return h('div', { class: 'pager' },
+    return h('div', { class: 'pager', id: 'pager' },
       h('button', { class: 'secondary', disabled: this.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - kPageSize); this.refresh(); } }, 'Previous'),
-      h('span', { class: 'muted' }, total ? `${this.offset + 1}–${last} of ${total}` : '0 of 0'),
-      h('button', { class: 'secondary', disabled: last >= total, onclick: () => { this.offset += kPageSize; this.refresh(); } }, 'Next'));
+      h('span', { class: 'muted', id: 'pager-position' }, total ? `${this.offset + 1}–${last} of ${total}` : '0 of 0'),
+      h('button', { class: 'secondary', id: 'pager-next', disabled: last >= total, onclick: () => { this.offset += kPageSize; this.refresh(); } }, 'Next'));
   }
 
   onNotification(name) {
