@@ -161,6 +161,22 @@ class Flow:
         assert any(row.startswith("broken_process ") and "no end event" in row for row in rows), rows
         self.screenshot("09-models-deploy-problems")
 
+        # A file dropped on the drop zone, as a drag from the desktop delivers it.
+        xml = pathlib.Path(__file__).with_name("processes").joinpath("form_process.bpmn").read_text()
+        xml = xml.replace("form_process", "dropped_process")
+        browser.execute_script("""
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([arguments[0]], 'dropped_process.bpmn', {type: 'application/xml'}));
+            const zone = document.getElementById('dropzone');
+            zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        """, xml)
+        self.wait.until(lambda driver: driver.find_element(By.ID, "deploy-result").text
+                        == "Deployed dropped_process from dropped_process.bpmn.")
+        self.find("#model-list tr[data-process-model-id='dropped_process']")
+        status, model = self.host.call("GET", "/api/consumer/v1/process_models/dropped_process", token=self.host.login())
+        assert status == 200 and model["startEvents"][0]["id"] == "Start", model
+
         self.check_paging()
 
         # The refused deploy's 422 is expected; any other error in the console fails the test.
