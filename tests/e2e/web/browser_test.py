@@ -92,8 +92,19 @@ class Flow:
         correlation = "browser-" + uuid.uuid4().hex[:8]
         form = self.find("form[data-process-model-id='sample_process']")
         form.find_element(By.NAME, "correlation").send_keys(correlation)
+        payload = form.find_element(By.NAME, "payload")
+        payload.clear()
+        payload.send_keys('{"source": "browser"}')
         form.find_element(By.CSS_SELECTOR, ".start-button").click()
         self.find(f"#task-list tr[data-correlation-id='{correlation}']")
+        # The start event's token is the input values (the script task after it replaces them).
+        token = self.host.login()
+        status, tasks = self.host.call("GET", f"/api/consumer/v1/correlations/{correlation}/user_tasks", token=token)
+        instance_id = tasks["userTasks"][0]["processInstanceId"]
+        status, history = self.host.call("GET", f"/api/management/v1/process_instance/{instance_id}/token_history",
+                                         token=token)
+        entries = history[instance_id]["tokenHistoryEntries"]
+        assert entries[0]["flowNodeId"] == "StartEvent_1" and entries[0]["payload"] == {"source": "browser"}, entries
         live_correlation = "live-" + uuid.uuid4().hex[:8]
         status, live_start = self.host.call("POST", "/api/consumer/v1/process_models/sample_process/start",
                                    {"correlationId": live_correlation}, token=self.host.login())
@@ -217,11 +228,21 @@ class Flow:
         form = self.find("form[data-process-model-id='form_process']")
         correlation = "form-" + uuid.uuid4().hex[:8]
         form.find_element(By.NAME, "correlation").send_keys(correlation)
-        payload = form.find_element(By.NAME, "payload")
-        payload.clear()
-        payload.send_keys('{"orderId": 42}')
+        # The input values as name/value rows: "42" and "true" are JSON, "Ada" is text.
+        form.find_element(By.CSS_SELECTOR, ".payload-modes button[data-mode='form']").click()
+        for number, (name, value) in enumerate((("orderId", "42"), ("rush", "true"), ("buyer", "Ada"))):
+            rows = form.find_elements(By.CSS_SELECTOR, ".payload-row")
+            if number == len(rows):
+                rows[-1].find_element(By.TAG_NAME, "button").click()
+                rows = form.find_elements(By.CSS_SELECTOR, ".payload-row")
+            rows[number].find_element(By.NAME, "valueName").send_keys(name)
+            rows[number].find_element(By.NAME, "valueText").send_keys(value)
+        self.screenshot("02-start-form-payload")
         form.find_element(By.CSS_SELECTOR, ".start-button").click()
         self.click(f"#task-list tr[data-correlation-id='{correlation}'] a")
+        status, tasks = self.host.call("GET", f"/api/consumer/v1/correlations/{correlation}/user_tasks",
+                                       token=self.host.login())
+        assert tasks["userTasks"][0]["tokenPayload"] == {"orderId": 42, "rush": True, "buyer": "Ada"}, tasks
         task_form = self.find("#task-form")
         field = lambda name: task_form.find_element(By.ID, "field-" + name)
         assert field("customer").get_attribute("value") == "Ada Lovelace"

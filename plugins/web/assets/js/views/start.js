@@ -1,8 +1,9 @@
-// Start: the models the user may start, each with its start events; a correlation id and a
-// JSON payload as the new instance's input values.
+// Start: the models the user may start, each with its start events; a correlation id and the
+// new instance's input values, as JSON or as name/value rows.
 import { consumer, get, post, segment } from '../api.js';
 import { errorText, h, replace, toast } from '../dom.js';
 import { navigate } from '../router.js';
+import { PayloadEditor } from '../payload_editor.js';
 import { missingPlugins } from './missing.js';
 
 export class StartView {
@@ -27,12 +28,13 @@ export class StartView {
   renderModel(model) {
     const startEvents = model.startEvents || [];
     const message = h('div', { class: 'error', role: 'alert' });
+    const payload = new PayloadEditor();
     const form = h('form', { class: 'form', dataset: { processModelId: model.id } },
       h('h2', {}, model.id),
       h('label', {}, 'Start event', h('select', { name: 'startEvent' },
         startEvents.map((event) => h('option', { value: event.id }, event.eventName ? `${event.eventName} (${event.id})` : event.id)))),
       h('label', {}, 'Correlation (empty: a new one)', h('input', { name: 'correlation' })),
-      h('label', {}, 'Input values (JSON)', h('textarea', { name: 'payload' }, '{}')),
+      h('div', { class: 'field' }, 'Input values', payload.element),
       h('button', { type: 'submit', class: 'start-button', disabled: startEvents.length === 0 }, 'Start'),
       message);
     form.addEventListener('submit', async (event) => {
@@ -40,9 +42,9 @@ export class StartView {
       message.textContent = '';
       let inputValues;
       try {
-        inputValues = JSON.parse(form.elements.payload.value || '{}');
+        inputValues = payload.value();
       } catch (error) {
-        message.textContent = `The input values are not JSON: ${error.message}`;
+        message.textContent = error.message;
         return;
       }
       const body = { inputValues };
