@@ -22,6 +22,10 @@ class SessionStream final : public ResponseStream {
   bool write(std::string bytes) override;
   void end() override;
 
+  // The session queued bytes that did not come through write(): the head's body, which goes
+  // out as the first chunk. Counted so that written() never takes the count below zero (it
+  // is unsigned: below zero it wraps, and the next small write looks like a flood).
+  void queued(std::size_t bytes) { queued_bytes_.fetch_add(bytes); }
   // The session wrote bytes of what was queued (on its strand).
   void written(std::size_t bytes) { queued_bytes_.fetch_sub(bytes); }
   // The connection is gone: later writes fail.

@@ -78,7 +78,10 @@ void HttpSession::write_stream(Slot& slot, bool close_after) {
     for (auto& [name, value] : head.headers) stream_head_->insert(name, value);
     stream_head_->chunked(true);
     stream_head_->keep_alive(slot.keep_alive);
-    if (!head.body.empty()) slot.pieces.push_front(std::move(head.body));
+    if (!head.body.empty()) {
+      slot.stream->queued(head.body.size());
+      slot.pieces.push_front(std::move(head.body));
+    }
     stream_serializer_.emplace(*stream_head_);
     slot.head_sent = true;
     writing_ = true;

@@ -1,0 +1,25 @@
+# Installs the browser libraries of package-lock.json with `npm ci` into NPM_DIR (again only
+# when the lock file changed) and copies what the app loads, with the licenses, to VENDOR_DIR.
+#   cmake -DNPM=... -DSOURCE_DIR=... -DNPM_DIR=... -DVENDOR_DIR=... -P vendor_bpmn_js.cmake
+file(MAKE_DIRECTORY "${NPM_DIR}")
+set(stamp "${NPM_DIR}/node_modules/.processhost-installed-lock.json")
+set(installed "")
+if(EXISTS "${stamp}")
+  file(SHA256 "${stamp}" installed)
+endif()
+file(SHA256 "${SOURCE_DIR}/package-lock.json" wanted)
+if(NOT installed STREQUAL wanted)
+  file(COPY "${SOURCE_DIR}/package.json" "${SOURCE_DIR}/package-lock.json" DESTINATION "${NPM_DIR}")
+  execute_process(COMMAND "${NPM}" ci --no-audit --no-fund --ignore-scripts WORKING_DIRECTORY "${NPM_DIR}"
+                  RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "npm ci failed (${result}) in ${NPM_DIR}")
+  endif()
+  file(COPY_FILE "${SOURCE_DIR}/package-lock.json" "${stamp}")
+endif()
+set(bpmn_js "${NPM_DIR}/node_modules/bpmn-js")
+file(MAKE_DIRECTORY "${VENDOR_DIR}/bpmn-js")
+foreach(file dist/bpmn-viewer.production.min.js dist/assets/diagram-js.css dist/assets/bpmn-js.css LICENSE package.json)
+  get_filename_component(name "${file}" NAME)
+  file(COPY_FILE "${bpmn_js}/${file}" "${VENDOR_DIR}/bpmn-js/${name}")
+endforeach()
