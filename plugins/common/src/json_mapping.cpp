@@ -84,6 +84,23 @@ void write_form_field(Writer& writer, const FormField& form_field) {
     }
     writer.EndArray();
   }
+  // Beyond the contract (which has no constraints): clients that know it check the values.
+  if (!form_field.validation.empty()) {
+    key(writer, "validation");
+    writer.StartArray();
+    for (const auto& constraint : form_field.validation) {
+      writer.StartObject();
+      field(writer, "name", constraint.name);
+      key(writer, "config");
+      if (constraint.config.empty()) {
+        writer.Null();
+      } else {
+        string(writer, constraint.config);
+      }
+      writer.EndObject();
+    }
+    writer.EndArray();
+  }
   writer.EndObject();
 }
 

@@ -20,6 +20,28 @@ TEST(JsonMapping, OnlyTheApiFormFieldTypesAreKept) {
   for (const char* type : {"", "custom", "Boolean", "int", "text"}) EXPECT_FALSE(is_api_form_field_type(type)) << type;
 }
 
+TEST(JsonMapping, FormFieldConstraintsAreListedWhenTheModelHasThem) {
+  WaitingTask task;
+  task.flow_node_id = "t";
+  FormField amount;
+  amount.id = "amount";
+  amount.type = "long";
+  amount.validation = {{"required", ""}, {"min", "1"}};
+  FormField note;
+  note.id = "note";
+  note.type = "string";
+  task.user_task.form_fields = {amount, note};
+  PagedList<WaitingTask> list;
+  list.items = {task};
+  list.total_count = 1;
+  const auto json = task_list_json(TaskListKind::user_tasks, list);
+  EXPECT_NE(json.find(R"({"id":"amount","type":"long","validation":[{"name":"required","config":null},)"
+                      R"({"name":"min","config":"1"}]})"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"({"id":"note","type":"string"})"), std::string::npos) << json;
+}
+
 TEST(JsonMapping, ExternalTaskOptionalFields) {
   ExternalTask task;
   task.id = "t";

@@ -24,7 +24,7 @@ WaitingTask user_task() {
   task.process_model_id = "sample_process";
   task.process_instance_id = "pi-1";
   task.token_payload = "{}";
-  task.user_task.form_fields = {{"TaskWasSuccessful", "boolean", std::nullopt, std::nullopt, std::nullopt, {}}};
+  task.user_task.form_fields = {{"TaskWasSuccessful", "boolean", std::nullopt, std::nullopt, std::nullopt, {}, {}}};
   return task;
 }
 
@@ -72,9 +72,9 @@ TEST_F(TaskRoutes, UserTaskJsonMatchesTheReferenceExample) {
 TEST_F(TaskRoutes, FormFieldsCarryOptionalPartsAndDropUnknownTypes) {
   auto task = user_task();
   task.user_task.form_fields = {
-      {"a", "enum", R"("Pick one")", R"("x")", R"("dropdown")", {{"x", "Ex"}, {"y", "Why"}}},
-      {"b", "custom_type", std::nullopt, "42", std::nullopt, {}},
-      {"c", "long", std::nullopt, std::nullopt, std::nullopt, {}},
+      {"a", "enum", R"("Pick one")", R"("x")", R"("dropdown")", {{"x", "Ex"}, {"y", "Why"}}, {}},
+      {"b", "custom_type", std::nullopt, "42", std::nullopt, {}, {}},
+      {"c", "long", std::nullopt, std::nullopt, std::nullopt, {}, {}},
   };
   task.user_task.preferred_control = "confirm";
   task.user_task.description = "Check it";

@@ -182,6 +182,24 @@ TEST(BpmnParser, ProblemsSerializeWithElementIds) {
             R"([{"elementId":"f1","message":"dangling \"x\""},{"elementId":"","message":"doc"}])");
 }
 
+TEST(BpmnParser, ReadsTheValidationConstraintsOfFormFields) {
+  const std::string xml =
+      "<definitions xmlns='http://www.omg.org/spec/BPMN/20100524/MODEL' "
+      "xmlns:camunda='http://camunda.org/schema/1.0/bpmn'><process id='p' isExecutable='true'>"
+      "<startEvent id='s'/><userTask id='u'><extensionElements><camunda:formData>"
+      "<camunda:formField id='amount' type='long'><camunda:validation><camunda:constraint name='required'/>"
+      "<camunda:constraint name='max' config='1000'/></camunda:validation></camunda:formField>"
+      "</camunda:formData></extensionElements></userTask><endEvent id='e'/>"
+      "<sequenceFlow id='a' sourceRef='s' targetRef='u'/><sequenceFlow id='b' sourceRef='u' targetRef='e'/>"
+      "</process></definitions>";
+  const auto outcome = parse_bpmn(xml, engine_options());
+  ASSERT_TRUE(outcome.ok()) << problems_of(outcome);
+  const auto& field = outcome.model->find("u")->form_fields.at(0);
+  ASSERT_EQ(field.validation.size(), 2u);
+  EXPECT_EQ(field.validation[0], (std::pair<std::string, std::string>{"required", ""}));
+  EXPECT_EQ(field.validation[1], (std::pair<std::string, std::string>{"max", "1000"}));
+}
+
 TEST(BpmnParser, AcceptsUndeclaredCamundaPrefixAndNoPrefix) {
   const std::string xml =
       "<definitions xmlns='http://www.omg.org/spec/BPMN/20100524/MODEL'><process id='p' isExecutable='true'>"

@@ -11,6 +11,7 @@ Result<UserTaskConfig> evaluate_user_task(const std::string& process_model_id, c
     field.type = definition.type;
     field.enum_values.reserve(definition.enum_values.size());
     for (const auto& [id, name] : definition.enum_values) field.enum_values.push_back({id, name});
+    for (const auto& [name, config] : definition.validation) field.validation.push_back({name, config});
     std::optional<Error> failure;
     auto value_of = [&](const std::optional<ExpressionValue>& value) -> std::optional<JsonText> {
       if (!value) return std::nullopt;

@@ -373,6 +373,11 @@ class Parser {
       const auto name = local_name(inner.name());
       if (name == "value") {
         definition.enum_values.emplace_back(attribute_text(inner, "id"), attribute_text(inner, "name"));
+      } else if (name == "validation") {
+        for (auto constraint : inner.children()) {
+          if (local_name(constraint.name()) != "constraint") continue;
+          definition.validation.emplace_back(attribute_text(constraint, "name"), attribute_text(constraint, "config"));
+        }
       } else if (name == "properties") {
         for (auto property : inner.children()) {
           const std::string key = attribute_text(property, "id").empty() ? attribute_text(property, "name")

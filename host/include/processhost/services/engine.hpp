@@ -102,6 +102,13 @@ struct FormFieldEnumValue {
   std::string name;
 };
 
+// A constraint of camunda:validation, as written: required, readonly, minlength, maxlength,
+// min, max, or a name the modeller chose. config is empty for those without one.
+struct FormFieldConstraint {
+  std::string name;
+  std::string config;
+};
+
 // Expressions ${...} in label, default value and preferred control are already evaluated
 // against the task's token; values keep their JSON type.
 struct FormField {
@@ -111,6 +118,7 @@ struct FormField {
   std::optional<JsonText> default_value;
   std::optional<JsonText> preferred_control;
   std::vector<FormFieldEnumValue> enum_values;
+  std::vector<FormFieldConstraint> validation;  // for the form's client to check before finishing
 };
 
 struct UserTaskConfig {

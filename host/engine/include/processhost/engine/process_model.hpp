@@ -62,6 +62,7 @@ struct FormFieldDefinition {
   std::optional<ExpressionValue> preferred_control;
   std::vector<std::pair<std::string, std::string>> enum_values;  // id, name
   std::vector<std::pair<std::string, std::string>> properties;
+  std::vector<std::pair<std::string, std::string>> validation;  // camunda:constraint name, config
 };
 
 struct BpmnErrorDefinition {
