@@ -172,6 +172,15 @@ TEST_F(ProcessFlow, ModelByInstanceAndOwnInstances) {
                                  R"("processModelId":"sample_process"})");
   }
   EXPECT_TRUE(found);
+  // Only running instances are the caller's own, as in the original: one that finished is not.
+  auto ended = post(port(), "/process_models/capi_starts/start?start_callback_type=2&start_event_id=Start_A",
+                    R"({"correlationId":"flow-own-ended"})");
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  const std::string ended_instance = json(ended)["processInstanceId"].GetString();
+  for (const auto& item : json(get(port(), "/process_instances/own"))["processInstances"].GetArray()) {
+    EXPECT_NE(std::string(item["id"].GetString()), ended_instance);
+  }
+  own = json(get(port(), "/process_instances/own"));
   const auto total = own["totalCount"].GetUint();
   auto paged = json(get(port(), "/process_instances/own?limit=1"));
   EXPECT_EQ(paged["processInstances"].Size(), 1u);
