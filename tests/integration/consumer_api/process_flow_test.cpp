@@ -11,23 +11,24 @@ namespace {
 using ProcessFlow = OpenHost;
 
 TEST_F(ProcessFlow, ModelListCountsBeforePaging) {
+  // The five models of model_files(): the open host's anonymous caller sees every one.
   auto all = json(get(port(), "/process_models"));
   ASSERT_TRUE(all["processModels"].IsArray());
-  EXPECT_EQ(all["processModels"].Size(), 4u);
-  EXPECT_EQ(all["totalCount"].GetUint(), 4u);
+  EXPECT_EQ(all["processModels"].Size(), 5u);
+  EXPECT_EQ(all["totalCount"].GetUint(), 5u);
   EXPECT_EQ(keys(all), (std::vector<std::string>{"processModels", "totalCount"}));
 
   auto page = json(get(port(), "/process_models?offset=1&limit=2"));
   EXPECT_EQ(page["processModels"].Size(), 2u);
-  EXPECT_EQ(page["totalCount"].GetUint(), 4u);
+  EXPECT_EQ(page["totalCount"].GetUint(), 5u);
   EXPECT_EQ(compact(page["processModels"][0]), compact(all["processModels"][1]));
 
   auto past_end = json(get(port(), "/process_models?offset=100"));
   EXPECT_EQ(past_end["processModels"].Size(), 0u);
-  EXPECT_EQ(past_end["totalCount"].GetUint(), 4u);
+  EXPECT_EQ(past_end["totalCount"].GetUint(), 5u);
 
   auto no_limit = json(get(port(), "/process_models?offset=2&limit=0"));
-  EXPECT_EQ(no_limit["processModels"].Size(), 2u);
+  EXPECT_EQ(no_limit["processModels"].Size(), 3u);
 
   for (const char* bad : {"offset=-1", "limit=x", "offset=1.0"}) {
     auto reply = get(port(), std::string("/process_models?") + bad);
