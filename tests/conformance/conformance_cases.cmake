@@ -35,3 +35,21 @@ function(processhost_add_conformance_cases mode runner)
     set_tests_properties(conformance.${mode}.${case_name} PROPERTIES LABELS conformance TIMEOUT 120 ${ARGN})
   endforeach()
 endfunction()
+
+# processhost_add_own_conformance_cases(MODE runner_target [ctest properties...])
+# Our own cases (tests/conformance/own: cases.json and bpmn/, the same layout as the corpus):
+# behaviour of the original engine that its corpus does not cover, each a ctest test
+# conformance.<mode>.own.<case>.
+function(processhost_add_own_conformance_cases mode runner)
+  set(own_dir ${processhost_conformance_repo}/tests/conformance/own)
+  set(cases_file ${own_dir}/cases.json)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${cases_file})
+  file(READ ${cases_file} cases_json)
+  string(JSON case_count LENGTH "${cases_json}")
+  math(EXPR last_case "${case_count} - 1")
+  foreach(index RANGE ${last_case})
+    string(JSON case_name GET "${cases_json}" ${index} name)
+    add_test(NAME conformance.${mode}.own.${case_name} COMMAND ${runner} --corpus ${own_dir} --case ${case_name})
+    set_tests_properties(conformance.${mode}.own.${case_name} PROPERTIES LABELS conformance TIMEOUT 120 ${ARGN})
+  endforeach()
+endfunction()

@@ -19,6 +19,18 @@ std::optional<std::vector<std::string>> visible_lanes(const Identity& identity) 
   return identity.claims;
 }
 
+bool model_visible_to(const ProcessModel& model, const Identity& identity) {
+  for (auto index : model.start_events) {
+    if (may_access_lane(identity, model.nodes[index].lane)) return true;
+  }
+  return false;
+}
+
+Error model_not_accessible(const ProcessModel& model) {
+  return make_error(ErrorKind::process_model_not_accessible, {.id = model.id}, ErrorStatus::forbidden,
+                    "access denied: no part of process model '" + model.id + "' is accessible to this identity");
+}
+
 ProcessModelInfo model_info(const ProcessModel& model, const Identity* identity) {
   ProcessModelInfo info;
   info.id = model.id;

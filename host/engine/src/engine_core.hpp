@@ -123,5 +123,9 @@ bool may_access_lane(const Identity& identity, const std::string& lane);
 // Lanes filter for store queries: nullopt when the identity sees every lane.
 std::optional<std::vector<std::string>> visible_lanes(const Identity& identity);
 ProcessModelInfo model_info(const ProcessModel& model, const Identity* identity);
+// The original's rule for what a caller may see of a model: only the lanes it may access, and
+// nothing at all when none of the model's start events is among them.
+bool model_visible_to(const ProcessModel& model, const Identity& identity);
+Error model_not_accessible(const ProcessModel& model);
 
 }  // namespace processhost::engine

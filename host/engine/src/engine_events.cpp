@@ -16,6 +16,18 @@ bool starts_on(const FlowNode& node, EventKind kind, const std::string& name) {
 
 Error wait_ended() { return make_error(ErrorStatus::not_found, "the event no longer waits"); }
 
+// A trigger's body is the message as the original's API received it, {"currentToken": ...};
+// what the catch event (or boundary event, or the instance it starts) gets is its
+// currentToken. A body without one delivers no token.
+std::optional<JsonText> current_token_of(const std::optional<JsonText>& body) {
+  if (!body) return std::nullopt;
+  rapidjson::Document document;
+  if (json_parse(*body, document, JsonLimits::for_stored_data()) || !document.IsObject()) return std::nullopt;
+  const auto token = document.FindMember("currentToken");
+  if (token == document.MemberEnd()) return std::nullopt;
+  return json_to_string(token->value);
+}
+
 }  // namespace
 
 Identity identity_from_owner(const JsonText& owner_identity) {
@@ -237,7 +249,7 @@ void Engine::trigger(const Identity& identity, EventKind kind, std::string name,
 
 void Engine::trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
                      std::optional<std::string> correlation_id, Callback<Ok> done) {
-  core_->deliver(identity, kind, std::move(name), std::move(payload), correlation_id.value_or(make_uuid()),
+  core_->deliver(identity, kind, std::move(name), current_token_of(payload), correlation_id.value_or(make_uuid()),
                  std::move(done));
 }
 

@@ -60,7 +60,7 @@ std::optional<Error> refuse(const std::optional<ExternalTaskRecord>& record, con
   const auto& task = record->task;
   if (task.state == ExternalTaskState::finished) {
     return make_error(ErrorKind::external_task_finished, {.id = id}, ErrorStatus::gone,
-                      "External Task with ID '" + id + "' has already been finished!");
+                      "External Task with ID '" + id + "' has been finished and is no longer accessible.");
   }
   if (!task.worker_id.empty() && task.worker_id != worker_id && task.lock_expiration_ms > now) {
     return make_error(ErrorKind::external_task_locked, {.id = id}, ErrorStatus::locked,
@@ -106,8 +106,9 @@ void Engine::complete_external_task(const Identity&, std::string external_task_i
         [&core, record, outcome](InstanceState& state) mutable -> Result<RunOutcome> {
           const std::string fni = record.task.flow_node_instance_id;
           if (!state.find_waiting(fni)) {
-            return make_error(ErrorKind::external_task_finished, {.id = record.task.id}, ErrorStatus::gone,
-                              "External Task with ID '" + record.task.id + "' has already been finished!");
+            return make_error(
+                ErrorKind::external_task_finished, {.id = record.task.id}, ErrorStatus::gone,
+                "External Task with ID '" + record.task.id + "' has been finished and is no longer accessible.");
           }
           Executor executor(state, core.environment());
           record.task.state = ExternalTaskState::finished;

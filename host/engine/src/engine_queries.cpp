@@ -67,7 +67,9 @@ Error not_started() { return make_error(ErrorStatus::unavailable, "the engine is
 void Engine::list_process_models(const Identity& identity, PageRequest page,
                                  Callback<PagedList<ProcessModelInfo>> done) {
   std::vector<ProcessModelInfo> models;
-  for (const auto& model : core_->models().latest_models()) models.push_back(model_info(*model, &identity));
+  for (const auto& model : core_->models().latest_models()) {
+    if (model_visible_to(*model, identity)) models.push_back(model_info(*model, &identity));
+  }
   done(take_page(std::move(models), page));
 }
 
@@ -79,6 +81,7 @@ void Engine::get_process_model(const Identity& identity, std::string process_mod
                     "process model '" + process_model_id + "' not found"));
     return;
   }
+  if (!model_visible_to(*model, identity)) return done(model_not_accessible(*model));
   done(model_info(*model, &identity));
 }
 
@@ -95,6 +98,7 @@ void Engine::get_process_model_by_instance(const Identity& identity, std::string
     const auto& record = *loaded.value();
     auto model = core_->models().version(record.process_model_id, record.process_model_hash);
     if (!model) return done(make_error(ErrorStatus::not_found, "process model of instance not deployed"));
+    if (!model_visible_to(*model, identity)) return done(model_not_accessible(*model));
     done(model_info(*model, &identity));
   });
 }
@@ -104,6 +108,9 @@ void Engine::own_process_instances(const Identity& identity, PageRequest page,
   if (!core_->store()) return done(not_started());
   InstanceQuery query;
   query.owner_user_id = identity.user_id;
+  // The original lists the instances that still have an active flow node of this owner:
+  // running ones only, never finished, failed or terminated ones.
+  query.state = ProcessInstanceState::running;
   query.page = page;
   core_->store()->query_instances(query, [done](Result<PagedList<ProcessInstanceRecord>> found) {
     if (!found) return done(std::move(found).take_error());
@@ -126,6 +133,11 @@ void Engine::own_process_instances(const Identity& identity, PageRequest page,
 void Engine::correlation_results(const Identity& identity, std::string correlation_id, std::string process_model_id,
                                  Callback<std::vector<CorrelationResult>> done) {
   if (!core_->store()) return done(not_started());
+  // Results of a model the caller may see no part of are refused, as the original refuses
+  // the model itself; an unknown model has no results (an empty list).
+  if (auto model = core_->models().latest(process_model_id); model && !model_visible_to(*model, identity)) {
+    return done(model_not_accessible(*model));
+  }
   core_->store()->query_results(correlation_id, process_model_id,
                                [identity, done](Result<std::vector<CorrelationResultRecord>> found) {
                                  if (!found) return done(std::move(found).take_error());

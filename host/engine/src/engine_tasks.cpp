@@ -25,6 +25,13 @@ std::string owner_identity_json(const Identity& identity) {
 // use. The caller sees only accessible start events, so the choice is among those.
 Result<std::size_t> pick_start_event(const ProcessModel& model, const Identity& identity,
                                      const std::optional<std::string>& start_event_id) {
+  // As the original, the model is looked up as the caller may see it first: one none of whose
+  // start events is accessible is refused whole, whichever start event the request names.
+  if (!model_visible_to(model, identity)) {
+    return make_error(
+        ErrorKind::no_accessible_start_event, {.id = model.id}, ErrorStatus::forbidden,
+        "access denied: no start event of process model '" + model.id + "' is accessible to this identity");
+  }
   if (start_event_id) {
     for (auto index : model.start_events) {
       const auto& node = model.nodes[index];
@@ -44,11 +51,6 @@ Result<std::size_t> pick_start_event(const ProcessModel& model, const Identity& 
     picked = index;
   }
   if (accessible == 1) return picked;
-  if (accessible == 0) {
-    return make_error(ErrorKind::no_accessible_start_event, {.id = model.id}, ErrorStatus::forbidden,
-                      "access denied: no start event of process model '" + model.id +
-                          "' is accessible to this identity");
-  }
   ErrorSubject subject{.id = model.id};
   for (auto index : model.start_events) {
     if (may_access_lane(identity, model.nodes[index].lane)) subject.candidates.push_back(model.nodes[index].id);

@@ -34,6 +34,13 @@ enum class EngineEventKind : std::uint8_t {
   event_waiting,
   message_sent,
   signal_sent,
+  activity_reached,   // a script, service, send or receive task, sub-process or call activity began
+  activity_finished,  // ... and ended (finished, or failed: the payload is then the token it failed with)
+  user_task_finished,
+  manual_task_finished,
+  empty_activity_finished,
+  boundary_event_triggered,  // a boundary event fired (message, signal, timer) or caught an error
+  event_finished,            // an intermediate catch event received what it waited for
 };
 
 // The words, in the order of each enum. Specialised once per enum, here only.
@@ -57,10 +64,24 @@ struct EnumNames<ExternalTaskState> {
 
 template <>
 struct EnumNames<EngineEventKind> {
-  static constexpr std::array<std::string_view, 11> kNames{
-      "process_started",   "process_finished",  "process_error",       "process_terminated",
-      "end_event_reached", "user_task_waiting", "manual_task_waiting", "empty_activity_waiting",
-      "event_waiting",     "message_sent",      "signal_sent"};
+  static constexpr std::array<std::string_view, 18> kNames{"process_started",
+                                                           "process_finished",
+                                                           "process_error",
+                                                           "process_terminated",
+                                                           "end_event_reached",
+                                                           "user_task_waiting",
+                                                           "manual_task_waiting",
+                                                           "empty_activity_waiting",
+                                                           "event_waiting",
+                                                           "message_sent",
+                                                           "signal_sent",
+                                                           "activity_reached",
+                                                           "activity_finished",
+                                                           "user_task_finished",
+                                                           "manual_task_finished",
+                                                           "empty_activity_finished",
+                                                           "boundary_event_triggered",
+                                                           "event_finished"};
 };
 
 template <class Enum>

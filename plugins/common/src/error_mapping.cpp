@@ -38,7 +38,7 @@ std::string start_event_not_found(const ErrorSubject& subject) {
 // In the order of ErrorKind, from the first kind after `unspecified`.
 constexpr std::array<KindMapping, kErrorKindCount - 1> kMappings{{
     {ErrorKind::process_model_not_found, ErrorStatus::not_found,
-     [](const ErrorSubject& s) { return "process model " + quote(s.id) + " not found"; }},
+     [](const ErrorSubject& s) { return "ProcessModel with id " + s.id + " not found!"; }},
     {ErrorKind::process_model_not_executable, ErrorStatus::bad_request,
      [](const ErrorSubject& s) { return "The process model " + quote(s.id) + " is not executable!"; }},
     {ErrorKind::start_event_not_found, ErrorStatus::not_found, start_event_not_found},
@@ -68,9 +68,19 @@ constexpr std::array<KindMapping, kErrorKindCount - 1> kMappings{{
     {ErrorKind::external_task_not_found, ErrorStatus::not_found,
      [](const ErrorSubject& s) { return "External Task with ID " + quote(s.id) + " not found."; }},
     {ErrorKind::external_task_finished, ErrorStatus::gone,
-     [](const ErrorSubject& s) { return "External Task with ID " + quote(s.id) + " has already been finished!"; }},
+     [](const ErrorSubject& s) {
+       return "External Task with ID " + quote(s.id) + " has been finished and is no longer accessible.";
+     }},
     {ErrorKind::external_task_locked, ErrorStatus::locked,
      [](const ErrorSubject& s) { return "External Task with ID " + quote(s.id) + " is locked by another worker."; }},
+    // The original hides a model none of whose start events the caller may use: its GET, its
+    // start and its correlation results answer as for a model the caller may not read.
+    {ErrorKind::process_model_not_accessible, ErrorStatus::forbidden,
+     [](const ErrorSubject&) { return std::string("Access denied."); },
+     [](const ErrorSubject& s) {
+       return "{\"reason\":" +
+              json_quote("No part of process model " + quote(s.id) + " is accessible to this identity.") + "}";
+     }},
 }};
 
 constexpr bool in_kind_order() {

@@ -107,8 +107,9 @@ Result<StartQuery> parse_start_query(const HttpRequest& request) {
   if (auto type = request.query_param("start_callback_type")) {
     auto value = parse_unsigned(*type);
     if (!value || *value < 1 || *value > 3) {
-      return bad_request("'" + std::string(*type) +
-                         "' is not a valid return option! Use start_callback_type 1 (instance created), "
+      // The reference's wording first, then what to send instead.
+      return bad_request(std::string(*type) +
+                         " is not a valid return option! Use start_callback_type 1 (instance created), "
                          "2 (process finished) or 3 (end event reached).");
     }
     query.callback_type = static_cast<StartCallbackType>(*value);
@@ -116,7 +117,7 @@ Result<StartQuery> parse_start_query(const HttpRequest& request) {
   if (auto id = request.query_param("start_event_id"); id && !id->empty()) query.start_event_id = std::string(*id);
   if (auto id = request.query_param("end_event_id"); id && !id->empty()) query.end_event_id = std::string(*id);
   if (query.callback_type == StartCallbackType::on_end_event_reached && !query.end_event_id) {
-    return bad_request("Must provide an end_event_id when using start_callback_type 3 (CallbackOnEndEventReached)!");
+    return bad_request("Must provide an EndEventId, when using callback type 'CallbackOnEndEventReached'!");
   }
   return query;
 }

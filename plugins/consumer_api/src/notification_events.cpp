@@ -96,6 +96,21 @@ NotificationKind notification_kind(const EngineEvent& event) {
       return throw_event ? NotificationKind::intermediate_message_thrown : NotificationKind::none;
     case EngineEventKind::signal_sent:
       return throw_event ? NotificationKind::intermediate_signal_thrown : NotificationKind::none;
+    case EngineEventKind::activity_reached:
+      return NotificationKind::activity_reached;
+    case EngineEventKind::activity_finished:
+      return NotificationKind::activity_finished;
+    case EngineEventKind::user_task_finished:
+      return NotificationKind::user_task_finished;
+    case EngineEventKind::manual_task_finished:
+      return NotificationKind::manual_task_finished;
+    case EngineEventKind::empty_activity_finished:
+      return NotificationKind::empty_activity_finished;
+    case EngineEventKind::boundary_event_triggered:
+      return NotificationKind::boundary_event_triggered;
+    case EngineEventKind::event_finished:
+      return event.flow_node_type == "bpmn:IntermediateCatchEvent" ? NotificationKind::intermediate_catch_event_finished
+                                                                   : NotificationKind::none;
   }
   return NotificationKind::none;
 }
@@ -127,6 +142,38 @@ std::vector<Notification> NotificationTranslator::translate(const EngineEvent& e
     case NotificationKind::intermediate_catch_event_reached:
       out.push_back(make(event, "intermediate_catch_event_reached",
                          base_message(event, event.flow_node_id, event.flow_node_instance_id, token)));
+      break;
+    case NotificationKind::intermediate_catch_event_finished:
+      out.push_back(make(event, "intermediate_catch_event_finished",
+                         base_message(event, event.flow_node_id, event.flow_node_instance_id, token)));
+      break;
+    case NotificationKind::boundary_event_triggered:
+      out.push_back(make(event, "boundary_event_triggered",
+                         base_message(event, event.flow_node_id, event.flow_node_instance_id, token)));
+      break;
+    case NotificationKind::activity_reached:
+    case NotificationKind::activity_finished: {
+      // ActivityReachedMessage / ActivityFinishedMessage: the common fields and flowNodeType.
+      std::string message = base_message(event, event.flow_node_id, event.flow_node_instance_id, token);
+      add_string(message, "flowNodeType", event.flow_node_type);
+      const bool reached = notification_kind(event) == NotificationKind::activity_reached;
+      out.push_back(make(event, reached ? "activity_reached" : "activity_finished", message));
+      break;
+    }
+    case NotificationKind::user_task_finished: {
+      // UserTaskFinishedMessage: the task's result ({"form_fields": ...}) is also the token.
+      std::string message = base_message(event, event.flow_node_id, event.flow_node_instance_id, token);
+      add_raw(message, "userTaskResult", token);
+      add_with_owner_copy(out, event, "user_task_finished", message);
+      break;
+    }
+    case NotificationKind::manual_task_finished:
+      add_with_owner_copy(out, event, "manual_task_finished",
+                          base_message(event, event.flow_node_id, event.flow_node_instance_id, token));
+      break;
+    case NotificationKind::empty_activity_finished:
+      add_with_owner_copy(out, event, "empty_activity_finished",
+                          base_message(event, event.flow_node_id, event.flow_node_instance_id, token));
       break;
     case NotificationKind::end_event_reached: {
       std::lock_guard lock(mutex_);

@@ -37,6 +37,13 @@ enum class NotificationKind {
   process_terminated,
   intermediate_message_thrown,
   intermediate_signal_thrown,
+  activity_reached,
+  activity_finished,
+  user_task_finished,
+  manual_task_finished,
+  empty_activity_finished,
+  boundary_event_triggered,
+  intermediate_catch_event_finished,
 };
 NotificationKind notification_kind(const EngineEvent& event);
 

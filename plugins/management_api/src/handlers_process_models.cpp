@@ -75,12 +75,15 @@ std::optional<Error> check_process_ids(const std::vector<std::string>& ids, cons
 
 void deploy_checked(const ApiStatePtr& state, UpdateProcessDefinitionsBody payload, const std::string& name,
                     const std::shared_ptr<Responder>& responder, Result<ProcessModelInfo> existing) {
-  if (existing.ok() && !payload.overwrite_existing) {
+  // A model the deployer may see no part of (lanes) exists all the same: the original's
+  // deploy checks the stored definitions, not the caller's view of them.
+  const bool exists = existing.ok() || existing.error().kind == ErrorKind::process_model_not_accessible;
+  if (exists && !payload.overwrite_existing) {
     return responder->respond(HttpResponse::error(
         ErrorStatus::conflict,
         "A ProcessModel named '" + name + "' already exists; send overwriteExisting: true to replace it."));
   }
-  if (!existing.ok() && existing.error().kind != ErrorKind::process_model_not_found) {
+  if (!exists && existing.error().kind != ErrorKind::process_model_not_found) {
     return responder->respond(error_response(existing.error()));
   }
   if (!answer_unless_serving(*state, *responder)) return;

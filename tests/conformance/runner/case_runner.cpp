@@ -315,10 +315,16 @@ void CaseRunner::expect_no_waiting_user_tasks(const rapidjson::Value& step) {
   });
 }
 
+// A trigger's body is {"currentToken": payload}, as the original's API takes it; a step may
+// give the whole body instead ("body"), to check what of it the catch event receives.
 void CaseRunner::trigger(const rapidjson::Value& step, EventKind kind) {
-  std::optional<JsonText> payload;
-  if (const auto* given = member(step, "payload")) payload = json_text(*given);
-  auto triggered = target_.trigger(kind, text_of(step, "name"), payload, correlation_id_);
+  std::optional<JsonText> body;
+  if (const auto* given = member(step, "body")) {
+    body = json_text(*given);
+  } else if (const auto* token = member(step, "payload")) {
+    body = "{\"currentToken\":" + json_text(*token) + "}";
+  }
+  auto triggered = target_.trigger(kind, text_of(step, "name"), body, correlation_id_);
   if (!triggered) throw CaseFailure("trigger failed: " + triggered.error().message);
   if (instance_id_.empty()) adopt_started_instance();
 }

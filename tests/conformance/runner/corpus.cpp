@@ -25,9 +25,13 @@ std::string read_text_file(const std::filesystem::path& path) {
 }
 
 Corpus load_corpus(const std::filesystem::path& default_directory) {
-  Corpus corpus;
   const char* overridden = std::getenv("PROCESSHOST_CONFORMANCE_DIR");
-  corpus.directory = overridden && *overridden ? std::filesystem::path(overridden) : default_directory;
+  return load_corpus_at(overridden && *overridden ? std::filesystem::path(overridden) : default_directory);
+}
+
+Corpus load_corpus_at(const std::filesystem::path& directory) {
+  Corpus corpus;
+  corpus.directory = directory;
   const auto cases_file = corpus.directory / "cases.json";
   if (!std::filesystem::is_regular_file(cases_file)) {
     throw std::runtime_error("the conformance corpus is missing: no " + cases_file.string() +

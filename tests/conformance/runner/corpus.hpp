@@ -22,6 +22,8 @@ struct Corpus {
 // found when the build was configured). Throws std::runtime_error naming the folder and how
 // to point at the corpus when cases.json is missing or is not an array of named cases.
 Corpus load_corpus(const std::filesystem::path& default_directory);
+// Loads the corpus in directory, whatever the environment says (our own cases).
+Corpus load_corpus_at(const std::filesystem::path& directory);
 
 // The whole file; throws std::runtime_error when it cannot be read.
 std::string read_text_file(const std::filesystem::path& path);

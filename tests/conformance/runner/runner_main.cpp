@@ -34,18 +34,29 @@ bool run_case(const Corpus& corpus, const rapidjson::Value& test_case) {
 }
 
 int usage() {
-  std::cerr << "usage: conformance_" << kMode << " --case NAME | --all | --check-corpus\n";
+  std::cerr << "usage: conformance_" << kMode << " [--corpus DIR] --case NAME | --all | --check-corpus\n";
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // "--corpus DIR" first runs the cases of another corpus of the same layout: our own cases
+  // (tests/conformance/own) beside the original engine's.
+  std::string directory = PROCESSHOST_CONFORMANCE_DEFAULT_DIR;
+  bool own_corpus = false;
+  if (argc > 2 && std::string(argv[1]) == "--corpus") {
+    directory = argv[2];
+    own_corpus = true;
+    argv += 2;
+    argc -= 2;
+  }
   const std::string command = argc > 1 ? argv[1] : "";
   if (command.empty() || (command == "--case" && argc != 3)) return usage();
   Corpus corpus;
   try {
-    corpus = processhost::conformance::load_corpus(PROCESSHOST_CONFORMANCE_DEFAULT_DIR);
+    corpus = own_corpus ? processhost::conformance::load_corpus_at(directory)
+                        : processhost::conformance::load_corpus(directory);
   } catch (const std::exception& missing) {
     std::cerr << "conformance " << kMode << ": " << missing.what() << std::endl;
     return 1;

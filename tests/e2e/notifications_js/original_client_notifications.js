@@ -54,6 +54,19 @@ async function main() {
   await client.onUserTaskForIdentityWaiting(identity, record('user_task_waiting_for_identity'));
   await client.onProcessEnded(identity, record('process_ended'));
   const once = await client.onProcessEnded(identity, record('process_ended_once'), true);
+  await client.onActivityReached(identity, record('activity_reached'));
+  await client.onActivityFinished(identity, record('activity_finished'));
+  await client.onUserTaskFinished(identity, record('user_task_finished'));
+  await client.onUserTaskForIdentityFinished(identity, record('user_task_finished_for_identity'));
+  await client.onEmptyActivityWaiting(identity, record('empty_activity_waiting'));
+  await client.onEmptyActivityFinished(identity, record('empty_activity_finished'));
+  await client.onEmptyActivityForIdentityFinished(identity, record('empty_activity_finished_for_identity'));
+  await client.onManualTaskWaiting(identity, record('manual_task_waiting'));
+  await client.onManualTaskFinished(identity, record('manual_task_finished'));
+  await client.onManualTaskForIdentityFinished(identity, record('manual_task_finished_for_identity'));
+  await client.onBoundaryEventTriggered(identity, record('boundary_event_triggered'));
+  await client.onIntermediateCatchEventReached(identity, record('intermediate_catch_event_reached'));
+  await client.onIntermediateCatchEventFinished(identity, record('intermediate_catch_event_finished'));
 
   // The socket joins asynchronously; an event before it is admitted would be missed.
   const socket = accessor.socketCollection[identity.userId];
@@ -72,9 +85,28 @@ async function main() {
     {formFields: {TaskWasSuccessful: true}});
   await waitFor(() => mine('process_ended') && mine('process_ended_callback') && mine('process_ended_once'),
     'process_ended');
+  await waitFor(() => mine('activity_reached') && mine('activity_finished') && mine('user_task_finished') &&
+    mine('user_task_finished_for_identity'), 'the activity and user task finished events');
   client.removeSubscription(identity, once);
 
-  console.log(JSON.stringify({started, transport: socket.io.engine.transport.name, received}));
+  // notify_events: an empty activity, a manual task with a non-interrupting timer boundary
+  // event, a timer catch event.
+  const events = await accessor.startProcessInstance(identity, 'notify_events',
+    {correlationId: `${correlationId}-events`, inputValues: {}}, 1);
+  const ofEvents = (name) => (received[name] || []).find((m) => m.processInstanceId === events.processInstanceId);
+  const note = await waitFor(() => ofEvents('empty_activity_waiting'), 'empty_activity_waiting');
+  await client.finishEmptyActivity(identity, events.processInstanceId, `${correlationId}-events`,
+    note.flowNodeInstanceId);
+  const check = await waitFor(() => ofEvents('manual_task_waiting'), 'manual_task_waiting');
+  await waitFor(() => ofEvents('boundary_event_triggered'), 'boundary_event_triggered');
+  await client.finishManualTask(identity, events.processInstanceId, `${correlationId}-events`,
+    check.flowNodeInstanceId);
+  await waitFor(() => ofEvents('empty_activity_finished') && ofEvents('empty_activity_finished_for_identity') &&
+    ofEvents('manual_task_finished') && ofEvents('manual_task_finished_for_identity') &&
+    ofEvents('intermediate_catch_event_reached') && ofEvents('intermediate_catch_event_finished'),
+  'the events of notify_events');
+
+  console.log(JSON.stringify({started, events, transport: socket.io.engine.transport.name, received}));
   accessor.disconnectSocket(identity);
   process.exit(0);
 }

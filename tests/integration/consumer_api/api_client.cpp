@@ -43,7 +43,8 @@ std::string host_config(bool with_iam, const std::vector<std::string>& files) {
 std::string model_file(const std::string& name) { return std::string(CAPI_MODELS_DIR) + "/" + name + ".bpmn"; }
 
 std::vector<std::string> model_files() {
-  return {CAPI_SAMPLE_PROCESS, model_file("capi_tasks"), model_file("capi_lanes"), model_file("capi_starts")};
+  return {CAPI_SAMPLE_PROCESS, model_file("capi_tasks"), model_file("capi_lanes"), model_file("capi_starts"),
+          model_file("capi_restricted")};
 }
 
 RunningHost::RunningHost(bool with_iam, std::vector<std::string> models)

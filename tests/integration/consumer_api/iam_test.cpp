@@ -1,5 +1,6 @@
 // The same host with the iam plugin: tokens, claims, lanes.
 
+#include <algorithm>
 #include <iostream>
 
 #include "api_client.hpp"
@@ -71,6 +72,44 @@ TEST_F(WithIam, MissingClaimsAre403NamingTheClaim) {
     EXPECT_EQ(reply.status, 403) << path;
     EXPECT_STREQ(json(reply)["additionalInformation"]["claim"].GetString(), claim) << path;
   }
+}
+
+// capi_restricted has its only start event in restricted_lane, which sampleUser lacks: as in
+// the original, sampleUser may see no part of it.
+TEST_F(WithIam, AModelTheCallerMaySeeNoPartOfIsHiddenWhole) {
+  auto denied = get(port(), "/process_models/capi_restricted", sample());
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_STREQ(json(denied)["message"].GetString(), "Access denied.");
+  EXPECT_EQ(get(port(), "/process_models/capi_restricted", admin()).status, 200);
+
+  auto ids_of = [](const HttpReply& reply) {
+    std::vector<std::string> ids;
+    for (const auto& model : json(reply)["processModels"].GetArray()) ids.emplace_back(model["id"].GetString());
+    return ids;
+  };
+  const auto listed = ids_of(get(port(), "/process_models", sample()));
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), "capi_restricted"), 0);
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), "capi_lanes"), 1);
+  const auto listed_for_admin = ids_of(get(port(), "/process_models", admin()));
+  EXPECT_EQ(std::count(listed_for_admin.begin(), listed_for_admin.end(), "capi_restricted"), 1);
+  EXPECT_EQ(json(get(port(), "/process_models", sample()))["totalCount"].GetUint(), listed.size());
+
+  // A start, with or without naming the start event, is refused whole: not "not found".
+  for (const std::string query : {"", "?start_event_id=Start_Restricted"}) {
+    auto start =
+        post(port(), "/process_models/capi_restricted/start" + query, R"({"correlationId":"iam-hidden"})", sample());
+    EXPECT_EQ(start.status, 403) << query;
+    EXPECT_STREQ(json(start)["message"].GetString(), "Access denied.") << query;
+  }
+  auto started = post(port(), "/process_models/capi_restricted/start?start_callback_type=2",
+                      R"({"correlationId":"iam-hidden"})", admin());
+  ASSERT_EQ(started.status, 200) << started.body;
+  auto results = get(port(), "/correlations/iam-hidden/process_models/capi_restricted/results", sample());
+  EXPECT_EQ(results.status, 403);
+  EXPECT_STREQ(json(results)["message"].GetString(), "Access denied.");
+  EXPECT_EQ(json(get(port(), "/correlations/iam-hidden/process_models/capi_restricted/results", admin()))["totalCount"]
+                .GetUint(),
+            1u);
 }
 
 TEST_F(WithIam, LanesFilterModelsAndTasks) {

@@ -11,23 +11,24 @@ namespace {
 using ProcessFlow = OpenHost;
 
 TEST_F(ProcessFlow, ModelListCountsBeforePaging) {
+  // The five models of model_files(): the open host's anonymous caller sees every one.
   auto all = json(get(port(), "/process_models"));
   ASSERT_TRUE(all["processModels"].IsArray());
-  EXPECT_EQ(all["processModels"].Size(), 4u);
-  EXPECT_EQ(all["totalCount"].GetUint(), 4u);
+  EXPECT_EQ(all["processModels"].Size(), 5u);
+  EXPECT_EQ(all["totalCount"].GetUint(), 5u);
   EXPECT_EQ(keys(all), (std::vector<std::string>{"processModels", "totalCount"}));
 
   auto page = json(get(port(), "/process_models?offset=1&limit=2"));
   EXPECT_EQ(page["processModels"].Size(), 2u);
-  EXPECT_EQ(page["totalCount"].GetUint(), 4u);
+  EXPECT_EQ(page["totalCount"].GetUint(), 5u);
   EXPECT_EQ(compact(page["processModels"][0]), compact(all["processModels"][1]));
 
   auto past_end = json(get(port(), "/process_models?offset=100"));
   EXPECT_EQ(past_end["processModels"].Size(), 0u);
-  EXPECT_EQ(past_end["totalCount"].GetUint(), 4u);
+  EXPECT_EQ(past_end["totalCount"].GetUint(), 5u);
 
   auto no_limit = json(get(port(), "/process_models?offset=2&limit=0"));
-  EXPECT_EQ(no_limit["processModels"].Size(), 2u);
+  EXPECT_EQ(no_limit["processModels"].Size(), 3u);
 
   for (const char* bad : {"offset=-1", "limit=x", "offset=1.0"}) {
     auto reply = get(port(), std::string("/process_models?") + bad);
@@ -172,6 +173,15 @@ TEST_F(ProcessFlow, ModelByInstanceAndOwnInstances) {
                                  R"("processModelId":"sample_process"})");
   }
   EXPECT_TRUE(found);
+  // Only running instances are the caller's own, as in the original: one that finished is not.
+  auto ended = post(port(), "/process_models/capi_starts/start?start_callback_type=2&start_event_id=Start_A",
+                    R"({"correlationId":"flow-own-ended"})");
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  const std::string ended_instance = json(ended)["processInstanceId"].GetString();
+  for (const auto& item : json(get(port(), "/process_instances/own"))["processInstances"].GetArray()) {
+    EXPECT_NE(std::string(item["id"].GetString()), ended_instance);
+  }
+  own = json(get(port(), "/process_instances/own"));
   const auto total = own["totalCount"].GetUint();
   auto paged = json(get(port(), "/process_instances/own?limit=1"));
   EXPECT_EQ(paged["processInstances"].Size(), 1u);

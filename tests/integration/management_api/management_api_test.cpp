@@ -41,7 +41,9 @@ std::string user(const std::string& name, const char* hash, const std::string& c
 
 std::string users_json() {
   return R"({"users":[)" + user("manager", kAdminPassHash, R"("can_manage_process_instances")") + "," +
-         user("deployer", kAdminPassHash, R"("can_read_process_model","can_write_process_model")") + "," +
+         // sample_lane: a model is listed only to callers who may use one of its start events.
+         user("deployer", kAdminPassHash, R"("can_read_process_model","can_write_process_model","sample_lane")") +
+         "," +
          user("reader", kAdminPassHash, R"("can_read_process_model")") + "," + user("nobody", kNobodyPassHash, "") +
          "]}";
 }

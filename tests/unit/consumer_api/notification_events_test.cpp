@@ -88,6 +88,54 @@ TEST(NotificationEvents, ErrorsThrowsAndCatches) {
   EXPECT_TRUE(translator.translate(event("event_waiting", "receive", "bpmn:ReceiveTask")).empty());
 }
 
+TEST(NotificationEvents, ActivitiesCarryTheirFlowNodeType) {
+  NotificationTranslator translator;
+  for (const std::string kind : {"activity_reached", "activity_finished"}) {
+    const auto out = translator.translate(event(kind, "script", "bpmn:ScriptTask"));
+    ASSERT_EQ(out.size(), 1u) << kind;
+    EXPECT_EQ(out[0].event, kind);
+    EXPECT_EQ(out[0].message,
+              R"({"correlationId":"c","processModelId":"m","processInstanceId":"pi","flowNodeId":"script",)"
+              R"("flowNodeInstanceId":"fni-script","currentToken":{"x":1},"flowNodeType":"bpmn:ScriptTask"})");
+    EXPECT_TRUE(out[0].only_for_user_id.empty());
+  }
+}
+
+TEST(NotificationEvents, FinishedTasksHaveAPerUserCopyAndTheUserTaskItsResult) {
+  NotificationTranslator translator;
+  auto user = event("user_task_finished", "t", "bpmn:UserTask");
+  user.payload = R"({"form_fields":{"ok":true}})";
+  const auto finished = translator.translate(user);
+  ASSERT_EQ(finished.size(), 2u);
+  EXPECT_EQ(finished[0].event, "user_task_finished");
+  EXPECT_EQ(
+      finished[0].message,
+      R"({"correlationId":"c","processModelId":"m","processInstanceId":"pi","flowNodeId":"t","flowNodeInstanceId":"fni-t",)"
+      R"("currentToken":{"form_fields":{"ok":true}},"userTaskResult":{"form_fields":{"ok":true}}})");
+  EXPECT_EQ(finished[1].event, "user_task_finished/owner/user_id");
+  EXPECT_EQ(finished[1].only_for_user_id, "owner");
+  for (const std::string kind : {"manual_task_finished", "empty_activity_finished"}) {
+    const auto out = translator.translate(event(kind, "t", "bpmn:ManualTask"));
+    ASSERT_EQ(out.size(), 2u) << kind;
+    EXPECT_EQ(out[0].event, kind);
+    EXPECT_EQ(out[0].message.find("userTaskResult"), std::string::npos);
+    EXPECT_EQ(out[1].event, kind + "/owner/user_id");
+  }
+}
+
+TEST(NotificationEvents, BoundaryEventsAndCatchEventsThatFinished) {
+  NotificationTranslator translator;
+  const auto fired = translator.translate(event("boundary_event_triggered", "b", "bpmn:BoundaryEvent"));
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_EQ(fired[0].event, "boundary_event_triggered");
+  EXPECT_EQ(fired[0].message, R"({"correlationId":"c","processModelId":"m","processInstanceId":"pi","flowNodeId":"b",)"
+                              R"("flowNodeInstanceId":"fni-b","currentToken":{"x":1}})");
+  const auto caught = translator.translate(event("event_finished", "catch", "bpmn:IntermediateCatchEvent"));
+  ASSERT_EQ(caught.size(), 1u);
+  EXPECT_EQ(caught[0].event, "intermediate_catch_event_finished");
+  EXPECT_TRUE(translator.translate(event("event_finished", "receive", "bpmn:ReceiveTask")).empty());
+}
+
 TEST(NotificationEvents, NoOwnerMeansNoPerUserCopy) {
   NotificationTranslator translator;
   auto waiting = event("user_task_waiting", "t", "bpmn:UserTask");

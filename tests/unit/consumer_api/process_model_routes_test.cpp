@@ -153,7 +153,9 @@ TEST_F(ProcessModelRoutes, InvalidCallbackTypeIs400) {
   for (const char* type : {"0", "4", "5", "x", ""}) {
     auto response = post(std::string("/process_models/sample_process/start?start_callback_type=") + type);
     EXPECT_EQ(response->response().status, 400) << type;
-    EXPECT_NE(response->response().body.find("is not a valid return option!"), std::string::npos);
+    EXPECT_NE(response->response().body.find(R"({"message":")" + std::string(type) + " is not a valid return option!"),
+              std::string::npos)
+        << response->response().body;
   }
 }
 

@@ -43,7 +43,8 @@ TEST(RequestParsing, StartQuery) {
   EXPECT_FALSE(query->end_event_id);
   auto missing_end = parse_start_query(with_query({{"start_callback_type", "3"}}));
   ASSERT_FALSE(missing_end.ok());
-  EXPECT_NE(missing_end.error().message.find("end_event_id"), std::string::npos);
+  EXPECT_EQ(missing_end.error().message,
+            "Must provide an EndEventId, when using callback type 'CallbackOnEndEventReached'!");
 }
 
 TEST(RequestParsing, StartBodyAcceptsNullsAndAnyInputValues) {

@@ -75,7 +75,7 @@ class EngineEventsTest : public EngineFixture {
       EXPECT_EQ(listed[0].flow_node_id, "b");
       EXPECT_EQ(listed[0].event_name, name);
       EXPECT_EQ(listed[0].event_type, kind == EventKind::message ? "messageEvent" : "signalEvent");
-      ASSERT_TRUE(trigger(kind, name, R"("hello")"));
+      ASSERT_TRUE(trigger(kind, name, R"({"currentToken":"hello"})"));
     }
     ASSERT_TRUE(eventually([&] {
       auto reached = results(started.correlation_id, "p");
@@ -153,7 +153,7 @@ TEST_F(EngineEventsTest, NonInterruptingMessageBoundaryOnASubProcessLeavesItRunn
   auto listed = events(started.correlation_id);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].flow_node_id, "b");
-  ASSERT_TRUE(trigger(EventKind::message, "Ping", R"("hello")"));
+  ASSERT_TRUE(trigger(EventKind::message, "Ping", R"({"currentToken":"hello"})"));
   ASSERT_TRUE(eventually([&] { return results(started.correlation_id, "sp_b")->size() == 1; }));
   EXPECT_EQ(results(started.correlation_id, "sp_b").value()[0].end_event_id, "eb");
   EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::running);
@@ -273,7 +273,8 @@ TEST_F(EngineEventsTest, MessageStartEventStartsInTheTriggersCorrelation) {
       "<bpmn:endEvent id=\"e\"/><bpmn:sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"e\"/>"
       "</bpmn:process></bpmn:definitions>"));
   ASSERT_TRUE(testing::call_sync<Ok>([&](auto done) {
-    engine_->trigger(test_identity(), EventKind::message, "Go", R"({"x":2})", std::string("corr-1"), done);
+    engine_->trigger(test_identity(), EventKind::message, "Go", R"({"currentToken":{"x":2},"ignored":true})",
+                     std::string("corr-1"), done);
   }));
   ASSERT_TRUE(eventually([&] {
     auto reached = results("corr-1", "auto");

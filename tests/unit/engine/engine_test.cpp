@@ -101,6 +101,39 @@ std::string two_lane_xml() {
                      "<bpmn:sequenceFlow id='f2' sourceRef='sb' targetRef='e'/>");
 }
 
+// As the original: a model none of whose start events the identity may use is one it may see
+// no part of; lists leave it out, and getting it or its results is refused.
+TEST_F(EngineTest, AModelTheIdentityMaySeeNoPartOfIsHidden) {
+  ASSERT_TRUE(deploy(two_lane_xml()));
+  auto list_for = [&](const Identity& identity) {
+    auto listed = testing::call_sync<PagedList<ProcessModelInfo>>(
+        [&](auto done) { engine_->list_process_models(identity, PageRequest{}, done); });
+    std::vector<std::string> ids;
+    for (const auto& model : listed->items) ids.push_back(model.id);
+    return ids;
+  };
+  auto get_for = [&](const Identity& identity) {
+    return testing::call_sync<ProcessModelInfo>(
+        [&](auto done) { engine_->get_process_model(identity, "lanes", done); });
+  };
+  auto results_for = [&](const Identity& identity) {
+    return testing::call_sync<std::vector<CorrelationResult>>(
+        [&](auto done) { engine_->correlation_results(identity, "c", "lanes", done); });
+  };
+  EXPECT_EQ(list_for(test_identity({"c"})), std::vector<std::string>{});
+  EXPECT_EQ(list_for(test_identity({"b"})), std::vector<std::string>{"lanes"});
+  auto hidden = get_for(test_identity({"c"}));
+  ASSERT_FALSE(hidden);
+  EXPECT_EQ(hidden.error().kind, ErrorKind::process_model_not_accessible);
+  EXPECT_EQ(hidden.error().status, ErrorStatus::forbidden);
+  EXPECT_EQ(hidden.error().subject().id, "lanes");
+  auto seen = get_for(test_identity({"a"}));
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->start_events.size(), 1u);
+  EXPECT_EQ(results_for(test_identity({"c"})).error().kind, ErrorKind::process_model_not_accessible);
+  EXPECT_TRUE(results_for(test_identity({"a"})));
+}
+
 TEST_F(EngineTest, StartRefusalsNameTheirKindAndIds) {
   ASSERT_TRUE(deploy(two_lane_xml()));
   auto unknown_model = start(start_request("nope"));
@@ -127,7 +160,12 @@ TEST_F(EngineTest, StartRefusalsNameTheirKindAndIds) {
   ASSERT_FALSE(foreign);
   EXPECT_EQ(foreign.error().kind, ErrorKind::start_event_not_accessible);
   named.start_event_id = "x";
-  EXPECT_EQ(start(named).error().kind, ErrorKind::start_event_not_found);
+  EXPECT_EQ(start(named, test_identity({"a"})).error().kind, ErrorKind::start_event_not_found);
+  // A model the identity may see no part of is refused whole, whichever start event is named.
+  named.start_event_id = "sb";
+  EXPECT_EQ(start(named, test_identity({"c"})).error().kind, ErrorKind::no_accessible_start_event);
+  named.start_event_id = "x";
+  EXPECT_EQ(start(named, test_identity({"c"})).error().kind, ErrorKind::no_accessible_start_event);
 
   auto to_end = start_request("lanes");
   to_end.start_event_id = "sa";

@@ -57,6 +57,19 @@ TEST(ErrorMapping, StartRefusalsUseTheReferenceWording) {
             R"({"reason":"No start event of process model 'm' is accessible to this identity."})");
 }
 
+TEST(ErrorMapping, AnUnknownModelInTheReferencesWords) {
+  EXPECT_EQ(api_error(typed(ErrorKind::process_model_not_found, {.id = "m"})).message,
+            "ProcessModel with id m not found!");
+}
+
+TEST(ErrorMapping, AModelTheCallerMaySeeNoPartOfIsAccessDenied) {
+  const Error denied = api_error(typed(ErrorKind::process_model_not_accessible, {.id = "m"}));
+  EXPECT_EQ(denied.status, ErrorStatus::forbidden);
+  EXPECT_EQ(denied.message, "Access denied.");
+  EXPECT_EQ(denied.additional_information,
+            R"({"reason":"No part of process model 'm' is accessible to this identity."})");
+}
+
 TEST(ErrorMapping, TaskNotWaitingNamesInstanceCorrelationAndKind) {
   EXPECT_EQ(api_error(typed(ErrorKind::task_not_waiting, {"f", "UserTask", "pi", "c", {}})).message,
             "ProcessInstance 'pi' in Correlation 'c' does not have a UserTask with id 'f'");
@@ -66,7 +79,9 @@ TEST(ErrorMapping, TaskNotWaitingNamesInstanceCorrelationAndKind) {
 
 TEST(ErrorMapping, ExternalTaskRefusals) {
   EXPECT_EQ(error_response(typed(ErrorKind::external_task_not_found, {.id = "t"})).status, 404);
-  EXPECT_EQ(error_response(typed(ErrorKind::external_task_finished, {.id = "t"})).status, 410);
+  const Error finished = api_error(typed(ErrorKind::external_task_finished, {.id = "t"}));
+  EXPECT_EQ(finished.status, ErrorStatus::gone);
+  EXPECT_EQ(finished.message, "External Task with ID 't' has been finished and is no longer accessible.");
   const Error locked = api_error(typed(ErrorKind::external_task_locked, {.id = "t"}));
   EXPECT_EQ(locked.status, ErrorStatus::locked);
   EXPECT_EQ(locked.message, "External Task with ID 't' is locked by another worker.");

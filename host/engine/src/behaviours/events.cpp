@@ -210,8 +210,16 @@ class BoundaryEventBehaviour final : public ElementBehaviour {
     using enum EventDefinition;
     return check_event(node, {error, timer, message, signal}, "boundary event");
   }
+  // Only error boundary events are entered (the executor jumps here with the error as payload).
+  // As the original's error boundary handler, the event adds no result of its own: the
+  // failed activity's result (the error) stays token.current for the path that follows.
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     JsonText result = token.payload;
+    if (node.event == EventDefinition::error && node.outgoing.size() == 1) {
+      context.complete_record(token, node, result);
+      context.take_flow(std::move(token), node.outgoing.front());
+      return;
+    }
     context.leave(std::move(token), node, std::move(result));
   }
 };

@@ -204,6 +204,7 @@ void Executor::enter(Arrival&& arrival) {
   token.entered_at_ms = environment_.now_ms;
   token.node = arrival.node;
   const FlowNode& node = model().nodes[arrival.node];
+  if (environment_.collect_events) emit_entered(token, node);
   behaviour_for(node).activate(*this, std::move(token), node, arrival.via_flow);
 }
 
@@ -232,6 +233,10 @@ void Executor::write_record(const Token& token, const FlowNode& node, FlowNodeSt
     record.event_type = "timerEvent";
   }
   if (!record.event_type.empty()) record.event_name = node.event_name;
+  if (environment_.collect_events && (state == FlowNodeState::finished || state == FlowNodeState::error)) {
+    const bool finished = state == FlowNodeState::finished;
+    emit_left(token, node, finished, finished ? on_exit : token.payload);
+  }
   record.state = state;
   record.previous_flow_node_instance_id = token.previous_flow_node_instance_id;
   record.token_on_enter = token.payload;
@@ -370,25 +375,6 @@ Result<bool> Executor::run_condition(const Token& token, const Script& script, s
 
 Result<JsonText> Executor::run_expression(const Token& token, const Script& script, std::string_view origin) {
   return run_scripted(token, script, origin, [](const ScriptCall& call) { return engine::run_expression(call); });
-}
-
-void Executor::emit(EngineEventKind kind, const FlowNode* node, const std::string& flow_node_instance_id,
-                    JsonText payload) {
-  if (!environment_.collect_events) return;
-  EngineEvent event;
-  event.kind = kind;
-  event.process_model_id = state_.record.process_model_id;
-  event.process_instance_id = state_.record.id;
-  event.correlation_id = state_.record.correlation_id;
-  if (node) {
-    event.flow_node_id = node->id;
-    event.flow_node_type = node->bpmn_type;
-  }
-  event.flow_node_instance_id = flow_node_instance_id;
-  event.owner_user_id = state_.record.owner_user_id;
-  event.payload = std::move(payload);
-  event.timestamp_ms = environment_.now_ms;
-  outcome_.events.push_back(std::move(event));
 }
 
 void Executor::close_instance() {

@@ -167,6 +167,11 @@ class Executor final : private ElementContext {
   void fire_boundary(Token&& token, const FlowNode& boundary, JsonText input);
   bool scope_has_live_tokens(std::uint64_t scope_id) const;
   void emit(EngineEventKind kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
+  // The events of a node entered (an activity reached, an error boundary event triggered) and
+  // of a node left (finished or failed); the callers ask first whether events are collected,
+  // so a run nobody listens to pays one branch.
+  void emit_entered(const Token& token, const FlowNode& node);
+  void emit_left(const Token& token, const FlowNode& node, bool finished, const JsonText& payload);
   void close_instance();
   std::string identity_json() const;
   // Runs run(ScriptCall) for script with the token and identity it reads.

@@ -23,6 +23,8 @@ void Executor::fire_boundary(Token&& token, const FlowNode& boundary, JsonText i
     drop_boundaries(activity);
   }
   JsonText result = boundary.event == EventDefinition::timer || input.empty() ? JsonText("{}") : std::move(input);
+  if (environment_.collect_events)
+    emit(EngineEventKind::boundary_event_triggered, &boundary, token.flow_node_instance_id, result);
   token.attached_to.clear();
   leave(std::move(token), boundary, std::move(result));
 }
@@ -179,6 +181,9 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
     write_record(token, node, FlowNodeState::error, "null", error_object);
     drop_boundaries(token.flow_node_instance_id);
     Token next = token;
+    // As the original: the failed activity's result is the error, and the boundary's path
+    // continues with it as payload (token.current).
+    next.record(node.id, error_object);
     next.payload = error_object;
     jump_to(std::move(next), boundary);
     return true;
@@ -199,6 +204,9 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
     cancel_scope(scope_id);
     drop_boundaries(outer.flow_node_instance_id);
     write_record(outer, sub_process, FlowNodeState::error, "null", error_object);
+    // The sub-process is the activity that failed: the error is its result outside, whatever
+    // failed inside it (the inner results stay inside, as the original keeps them).
+    outer.record(sub_process.id, error_object);
     outer.payload = error_object;
     jump_to(std::move(outer), boundary);
     return true;

@@ -236,6 +236,8 @@ class EngineService {
   // handle drops the wait.
   virtual CancelHandle start(const Identity& identity, StartRequest request, Callback<StartResult> done) = 0;
 
+  // The identity's running instances (the original's "own" list: finished, failed and
+  // terminated instances are left out).
   virtual void own_process_instances(const Identity& identity, PageRequest page,
                                      Callback<PagedList<ProcessInstanceInfo>> done) = 0;
   virtual void correlation_results(const Identity& identity, std::string correlation_id,
@@ -249,6 +251,9 @@ class EngineService {
 
   virtual void waiting_events(const Identity& identity, EventQuery query, Callback<PagedList<WaitingEvent>> done) = 0;
   // Reaches every instance waiting for that name; completes once delivered and committed.
+  // payload is the trigger's body as the original's API takes it, {"currentToken": <token>}:
+  // a waiting catch or boundary event's result (and a started instance's start token) is its
+  // currentToken, not the whole body; a body without currentToken delivers no token ({}).
   virtual void trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
                        Callback<Ok> done) = 0;
 

@@ -50,6 +50,8 @@ class ConsumerApiClient {
   ClientResult<EventList> events_for_process_model_in_correlation(const Identity& identity,
                                                                   const std::string& process_model_id,
                                                                   const std::string& correlation_id, Page page = {});
+  // payload is the trigger's body as the API takes it, {"currentToken": <token>}: the waiting
+  // events receive its currentToken.
   ClientStatus trigger_message(const Identity& identity, const std::string& message_name,
                                const std::optional<JsonText>& payload = std::nullopt);
   ClientStatus trigger_signal(const Identity& identity, const std::string& signal_name,
