@@ -71,6 +71,8 @@ constexpr std::array<KindMapping, kErrorKindCount - 1> kMappings{{
      [](const ErrorSubject& s) { return "External Task with ID " + quote(s.id) + " has already been finished!"; }},
     {ErrorKind::external_task_locked, ErrorStatus::locked,
      [](const ErrorSubject& s) { return "External Task with ID " + quote(s.id) + " is locked by another worker."; }},
+    {ErrorKind::process_instance_not_running, ErrorStatus::conflict,
+     [](const ErrorSubject& s) { return "ProcessInstance " + quote(s.id) + " is not running."; }},
 }};
 
 constexpr bool in_kind_order() {
