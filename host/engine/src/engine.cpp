@@ -92,7 +92,11 @@ void EngineCore::start(Store& store) {
     for (const auto& warning : outcome.warnings) {
       logger_.warn("engine: stored definition " + definition.process_model_id + ": " + warning.message);
     }
-    register_model(outcome.model);
+    if (definition.deleted_at_ms != 0) {
+      models_.add_version(outcome.model);
+    } else {
+      register_model(outcome.model);
+    }
   }
   InstanceQuery running;
   running.state = ProcessInstanceState::running;

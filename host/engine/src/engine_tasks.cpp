@@ -122,7 +122,8 @@ void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessMo
     }
     auto model = outcome.model;
     for (const auto& warning : outcome.warnings) core.logger().warn("engine: " + source_name + ": " + warning.message);
-    if (core.models().version(model->id, model->hash)) {
+    // A version of a deleted model is saved again: the store deploys it anew.
+    if (core.models().latest(model->id) && core.models().version(model->id, model->hash)) {
       core.register_model(model);
       done(model_info(*model, nullptr));
       return;

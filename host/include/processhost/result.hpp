@@ -50,9 +50,10 @@ enum class ErrorKind : unsigned char {
   external_task_finished,        // subject.id: the external task
   external_task_locked,          // subject.id: the external task, locked by another worker
   process_model_not_accessible,  // subject.id: the process model, of which the caller may see no part
+  process_instance_not_running,  // subject.id: the process instance, which has already ended
 };
 // One past the last kind, for tables indexed by kind.
-inline constexpr std::size_t kErrorKindCount = static_cast<std::size_t>(ErrorKind::process_model_not_accessible) + 1;
+inline constexpr std::size_t kErrorKindCount = static_cast<std::size_t>(ErrorKind::process_instance_not_running) + 1;
 
 // The ids a typed error is about; which fields are set depends on the kind.
 // Members default to empty, so a subject names only what its kind needs: {.id = ...}.

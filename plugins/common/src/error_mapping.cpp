@@ -81,6 +81,8 @@ constexpr std::array<KindMapping, kErrorKindCount - 1> kMappings{{
        return "{\"reason\":" +
               json_quote("No part of process model " + quote(s.id) + " is accessible to this identity.") + "}";
      }},
+    {ErrorKind::process_instance_not_running, ErrorStatus::conflict,
+     [](const ErrorSubject& s) { return "ProcessInstance " + quote(s.id) + " is not running."; }},
 }};
 
 constexpr bool in_kind_order() {

@@ -136,6 +136,13 @@ RouteHandler start_events_handler() {
   };
 }
 
+RouteHandler delete_process_model_handler() {
+  return [](RouteCall& call) {
+    call.state->engine->delete_process_model(call.identity, std::string(call.request.param("process_model_id")),
+                                             respond_no_content(call.responder));
+  };
+}
+
 RouteHandler update_process_definitions_handler() {
   return [](RouteCall& call) {
     auto payload = parse_update_process_definitions(call.request.body, call.request.json_limits);

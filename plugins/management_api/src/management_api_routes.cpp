@@ -36,6 +36,14 @@ void add_model_routes(std::vector<RouteDescriptor>& routes) {
   update.options.max_body_bytes = kMaxDeployBodyBytes;
   routes.push_back(std::move(update));
 
+  routes.push_back(claim(no_content(make_route(kManagementApiBase,
+                                              {"GET", "/process_models/:process_model_id/delete",
+                                               "deleteProcessDefinitionsByProcessModelId", "ProcessModel",
+                                               "Deletes a deployed process model, every version; its instances go on"},
+                                              delete_process_model_handler()),
+                                    {}, false, {404}),
+                         kDeleteProcessModelClaim));
+
   routes.push_back(start_route(kManagementApiBase));
 
   auto by_instance = make_route(kManagementApiBase,
@@ -61,6 +69,12 @@ void add_instance_routes(std::vector<RouteDescriptor>& routes) {
                      get_process_instance_handler(), "ProcessInstance");
   by_id.error_statuses = {404};
   routes.push_back(std::move(by_id));
+  routes.push_back(claim(no_content(route({"POST", "/process_instance/:process_instance_id/terminate",
+                                          "terminateProcessInstance", "ProcessInstance",
+                                          "Ends a running process instance as terminated"},
+                                         terminate_process_instance_handler(), {}),
+                                   {}, false, {404, 409}),
+                        kTerminateProcessClaim));
   routes.push_back(paged(route({"GET", "/process_instances/by_correlation/:correlation_id",
                                 "getProcessInstancesForCorrelation", "ProcessInstance",
                                 "The process instances of a correlation, oldest first"},

@@ -22,6 +22,8 @@ inline constexpr std::size_t kMaxDeployBodyBytes = 16 * 1024 * 1024;
 // covers every route that does not deploy, trigger or need its own claim.
 inline constexpr std::string_view kSuperAdminClaim = claims::kManageProcessInstances;
 inline constexpr std::string_view kWriteProcessModelClaim = "can_write_process_model";
+inline constexpr std::string_view kTerminateProcessClaim = "can_terminate_process";
+inline constexpr std::string_view kDeleteProcessModelClaim = "can_delete_process_model";
 
 // The complete table. Every route but /swagger requires a claim.
 std::vector<RouteDescriptor> management_api_routes();
@@ -31,6 +33,8 @@ RouteHandler list_process_models_with_xml_handler();
 RouteHandler get_process_model_with_xml_handler();
 // POST .../:process_definitions_name/update with UpdateProcessDefinitionsRequestPayload.
 RouteHandler update_process_definitions_handler();
+// GET /process_models/:process_model_id/delete (a GET in the original's router and client).
+RouteHandler delete_process_model_handler();
 // GET /process_instance/:process_instance_id/process_model/ (ProcessModel with its xml).
 RouteHandler process_model_by_instance_with_xml_handler();
 // GET /process_models/:process_model_id/start_events (EventList).
@@ -45,5 +49,8 @@ RouteHandler list_process_instances_handler(InstanceFilter filter);
 RouteHandler list_flow_node_instances_handler();
 RouteHandler token_history_handler(TokenHistoryScope scope);
 RouteHandler active_tokens_handler(ActiveTokenScope scope);
+
+// handlers_terminate.cpp: POST /process_instance/:process_instance_id/terminate.
+RouteHandler terminate_process_instance_handler();
 
 }  // namespace processhost::plugins::management_api

@@ -140,6 +140,16 @@ void PgStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>> do
       });
 }
 
+void PgStore::delete_definitions(std::string process_model_id, std::int64_t deleted_at_ms, Callback<Ok> done) {
+  submit<Ok>(std::move(done), Retry::on_dropped_connection,
+             [process_model_id = std::move(process_model_id), deleted_at_ms](PgSession& session,
+                                                                             pqxx::connection& connection) -> Result<Ok> {
+               pqxx::nontransaction tx(connection);
+               exec(session, tx, sql::kDeleteDefinitions, {process_model_id, std::to_string(deleted_at_ms)});
+               return Ok{};
+             });
+}
+
 namespace {
 
 Status commit_outcome(const ChangeSet& changes, const pqxx::result& result) {

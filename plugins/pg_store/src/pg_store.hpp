@@ -52,6 +52,7 @@ class PgStore final : public Store {
 
   void save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) override;
   void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) override;
+  void delete_definitions(std::string process_model_id, std::int64_t deleted_at_ms, Callback<Ok> done) override;
   void commit(ChangeSet changes, Callback<Ok> done) override;
   void load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) override;
   void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) override;

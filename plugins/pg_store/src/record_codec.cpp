@@ -198,7 +198,7 @@ std::vector<std::string> external_task_update_params(const ExternalTaskRecord& r
 }
 
 ProcessDefinitionRecord decode_definition(const pqxx::row& row) {
-  return {text(row[0]), text(row[1]), text(row[2]), number(row[3])};
+  return {text(row[0]), text(row[1]), text(row[2]), number(row[3]), number(row[4])};
 }
 
 ProcessInstanceRecord decode_instance(const pqxx::row& row) {

@@ -138,12 +138,18 @@ CREATE INDEX processhost_waiting_events_by_name ON processhost_flow_node_instanc
 ALTER TABLE processhost_process_instances SET (fillfactor = 80);
 )sql";
 
+// Deleting a model keeps the versions its running instances still run, marked deleted.
+constexpr std::string_view kDeletedDefinitions = R"sql(
+ALTER TABLE processhost_process_definitions ADD COLUMN deleted_at_ms bigint NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> migrations = {
       {1, "initial schema", kInitialSchema},
       {2, "leaner indexes", kLeanerIndexes},
+      {3, "deleted definitions", kDeletedDefinitions},
   };
   return migrations;
 }

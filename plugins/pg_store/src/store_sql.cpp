@@ -135,15 +135,31 @@ const char* const kCommitUpdateHead =
     ")";
 
 
+// A version kept for the instances of a deleted model is deployed anew when saved again.
 const Statement kSaveDefinition = {
     "save_definition",
     "INSERT INTO processhost_process_definitions (process_model_id, hash, xml, deployed_at_ms)"
-    " VALUES ($1, $2, $3, $4) ON CONFLICT (process_model_id, hash) DO NOTHING"};
+    " VALUES ($1, $2, $3, $4) ON CONFLICT (process_model_id, hash) DO UPDATE"
+    " SET deleted_at_ms = 0, deployed_at_ms = EXCLUDED.deployed_at_ms"
+    " WHERE processhost_process_definitions.deleted_at_ms <> 0"};
 
 const Statement kLoadDefinitions = {
     "load_definitions",
-    "SELECT process_model_id, hash, xml, deployed_at_ms FROM processhost_process_definitions"
+    "SELECT process_model_id, hash, xml, deployed_at_ms, deleted_at_ms FROM processhost_process_definitions"
     " ORDER BY deployed_at_ms, process_model_id, hash"};
+
+// One statement, so that it is atomic: versions no running instance runs go, the others stay
+// marked deleted. Both parts see the same snapshot and touch disjoint rows. The instances are
+// found through processhost_instances_by_model; 'running' is the SDK's word.
+static_assert(name_of(ProcessInstanceState::running) == "running");
+const Statement kDeleteDefinitions = {
+    "delete_definitions",
+    "WITH in_use AS (SELECT DISTINCT process_model_hash AS hash FROM processhost_process_instances"
+    "  WHERE process_model_id = $1 AND state = 'running'),"
+    " removed AS (DELETE FROM processhost_process_definitions"
+    "  WHERE process_model_id = $1 AND hash NOT IN (SELECT hash FROM in_use))"
+    " UPDATE processhost_process_definitions SET deleted_at_ms = $2"
+    " WHERE process_model_id = $1 AND deleted_at_ms = 0 AND hash IN (SELECT hash FROM in_use)"};
 
 const Statement kLoadInstance = {
     "load_instance",

@@ -29,6 +29,7 @@ namespace sql {
 
 extern const Statement kSaveDefinition;
 extern const Statement kLoadDefinitions;
+extern const Statement kDeleteDefinitions;
 extern const Statement kLoadInstance;
 extern const Statement kResultsByCorrelationAndModel;
 extern const Statement kResultsByCorrelation;

@@ -146,6 +146,34 @@ TEST_F(CtlAgainstHost, ADeployOfABrokenFileFailsAndTheOthersGoOn) {
   EXPECT_NE(run.output.find("missing.bpmn: cannot be read"), std::string::npos) << run.output;
 }
 
+TEST_F(CtlAgainstHost, TerminatesARunningInstanceOnce) {
+  auto login = http_request(host_->port(), "POST", "/iam/login", R"({"username":"manager","password":"admin-pass"})",
+                            {{"Content-Type", "application/json"}});
+  const auto token_start = login.body.find("\"token\":\"") + 9;
+  const std::string token = login.body.substr(token_start, login.body.find('"', token_start) - token_start);
+  auto started = http_request(host_->port(), "POST", "/api/consumer/v1/process_models/sample_process/start",
+                              R"({"correlationId":"ctl-terminate"})",
+                              {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+  ASSERT_EQ(started.status, 200) << started.body;
+  const auto pi_at = started.body.find("\"processInstanceId\":\"") + 21;
+  const std::string pi = started.body.substr(pi_at, started.body.find('"', pi_at) - pi_at);
+
+  auto terminated = ctl({"terminate", pi});
+  ASSERT_EQ(terminated.exit_code, 0) << terminated.output;
+  EXPECT_NE(terminated.output.find("terminated " + pi), std::string::npos) << terminated.output;
+  auto listed = ctl({"instances", "--state", "terminated"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find(pi + "  sample_process  ctl-terminate  terminated"), std::string::npos)
+      << listed.output;
+
+  auto again = ctl({"terminate", pi});
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  EXPECT_NE(again.output.find("409"), std::string::npos) << again.output;
+  auto unknown = ctl({"terminate", "no-such-instance"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_NE(unknown.output.find("404"), std::string::npos) << unknown.output;
+}
+
 TEST_F(CtlAgainstHost, ExitCodesSayWhatWentWrong) {
   auto bad_password = run_program(ctl_binary(), {"--url", url(), "--user", "manager", "--password", "nope", "models"});
   EXPECT_EQ(bad_password.exit_code, 1) << bad_password.output;

@@ -128,6 +128,10 @@ void AnsweringEngine::complete_external_task(const Identity&, std::string, Exter
   done(Ok{});
 }
 
+void AnsweringEngine::delete_process_model(const Identity&, std::string, Callback<Ok> done) { done(Ok{}); }
+
+void AnsweringEngine::terminate_process_instance(const Identity&, std::string, Callback<Ok> done) { done(Ok{}); }
+
 std::uint64_t AnsweringEngine::add_listener(EngineEventListener) { return 1; }
 
 void AnsweringEngine::remove_listener(std::uint64_t) {}

@@ -32,6 +32,9 @@ class AnsweringEngine final : public EngineService {
                    std::int64_t additional_duration_ms, Callback<Ok> done) override;
   void complete_external_task(const Identity& identity, std::string external_task_id, ExternalTaskOutcome outcome,
                               Callback<Ok> done) override;
+  void delete_process_model(const Identity& identity, std::string process_model_id, Callback<Ok> done) override;
+  void terminate_process_instance(const Identity& identity, std::string process_instance_id,
+                                  Callback<Ok> done) override;
   std::uint64_t add_listener(EngineEventListener listener) override;
   void remove_listener(std::uint64_t listener_id) override;
 };

@@ -133,6 +133,7 @@ std::vector<RouteCase> slice_routes() {
       {"GET", "/process_models", read},
       {"GET", "/process_models/sample_process", read},
       {"POST", "/process_models/sample_process/update", "can_write_process_model"},
+      {"GET", "/process_models/sample_process/delete", "can_delete_process_model"},
       {"POST", "/process_models/sample_process/start", read},
       {"GET", "/process_models/sample_process/events/waiting", read},
       {"GET", "/correlations/c1/events/waiting", read},
@@ -142,6 +143,7 @@ std::vector<RouteCase> slice_routes() {
       {"GET", "/empty_activities/own", read},
       {"GET", "/suspended_tasks", read},
       {"GET", "/process_instances/pi1", read},
+      {"POST", "/process_instance/pi1/terminate", "can_terminate_process"},
       {"GET", "/process_instances/by_correlation/c1", read},
       {"GET", "/process_instances/by_process_model/sample_process", read},
       {"GET", "/process_instances/by_state/running", read},
@@ -490,6 +492,73 @@ TEST_F(ManagementApiWithIam, InstanceQueriesAndTheTokenHistoryFollowAnInstance) 
   EXPECT_TRUE(lists_instance(json(host_->call("GET", "/process_instances/by_state/finished", manager())), pi));
   EXPECT_FALSE(lists_instance(json(host_->call("GET", "/process_instances/by_state/running", manager())), pi));
   // The memory store keeps the flow nodes of running instances only; pg_store keeps them all.
+}
+
+TEST_F(ManagementApiWithIam, TerminateEndsARunningInstanceOnceAndNamesWhoTerminatedIt) {
+  ASSERT_EQ(host_->call("POST", "/process_models/sample_process/start", manager(),
+                        R"({"correlationId":"mgmt-terminate-1"})")
+                .status,
+            200);
+  const auto [pi, fni] = waiting_user_task(*host_, manager(), "mgmt-terminate-1");
+  ASSERT_FALSE(pi.empty());
+
+  auto terminated = host_->call("POST", "/process_instance/" + pi + "/terminate", manager(), "{}");
+  ASSERT_EQ(terminated.status, 204) << terminated.body;
+  EXPECT_EQ(terminated.body, "");
+
+  auto instance = json(host_->call("GET", "/process_instances/" + pi, manager()));
+  EXPECT_STREQ(instance["state"].GetString(), "terminated");
+  EXPECT_TRUE(instance.HasMember("finishedAt"));
+  EXPECT_STREQ(instance["error"]["additionalInformation"]["terminatedBy"]["userId"].GetString(), "manager");
+  auto tasks = json(host_->call("GET", "/correlations/mgmt-terminate-1/user_tasks", manager()));
+  EXPECT_EQ(tasks["totalCount"].GetUint(), 0U);
+  EXPECT_TRUE(lists_instance(json(host_->call("GET", "/process_instances/by_state/terminated", manager())), pi));
+  auto finish = host_->call("POST", "/processes/" + pi + "/correlations/mgmt-terminate-1/usertasks/" + fni + "/finish",
+                            manager(), R"({"formFields":{}})");
+  EXPECT_EQ(finish.status, 404) << finish.body;
+
+  auto again = host_->call("POST", "/process_instance/" + pi + "/terminate", manager(), "{}");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.body, R"({"message":"ProcessInstance ')" + pi + R"(' is not running."})");
+  auto unknown = host_->call("POST", "/process_instance/no-such-instance/terminate", manager(), "{}");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.body, R"({"message":"process instance 'no-such-instance' not found"})");
+}
+
+TEST_F(ManagementApiWithIam, DeleteWithdrawsTheModelAndItsRunningInstanceGoesOn) {
+  ASSERT_EQ(host_->call("POST", "/process_models/mgmt_delete/update", deployer(),
+                        update_body(read_model("mgmt_delete"), true))
+                .status,
+            204);
+  ASSERT_EQ(host_->call("POST", "/process_models/mgmt_delete/start", manager(), R"({"correlationId":"mgmt-delete-1"})")
+                .status,
+            200);
+  const auto [pi, fni] = waiting_user_task(*host_, manager(), "mgmt-delete-1");
+  ASSERT_FALSE(pi.empty());
+
+  auto refused = host_->call("GET", "/process_models/mgmt_delete/delete", deployer());
+  EXPECT_EQ(refused.status, 403) << "deploying is not deleting: " << refused.body;
+  auto deleted = host_->call("GET", "/process_models/mgmt_delete/delete", manager());
+  ASSERT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_EQ(deleted.body, "");
+
+  EXPECT_EQ(host_->call("GET", "/process_models/mgmt_delete", manager()).status, 404);
+  EXPECT_EQ(host_->call("POST", "/process_models/mgmt_delete/start", manager(), "{}").status, 404);
+  auto models = host_->call("GET", "/process_models", manager());
+  EXPECT_EQ(models.body.find("\"mgmt_delete\""), std::string::npos) << models.body;
+  auto again = host_->call("GET", "/process_models/mgmt_delete/delete", manager());
+  EXPECT_EQ(again.status, 404);
+  EXPECT_EQ(again.body, R"({"message":"ProcessModel with id mgmt_delete not found!"})");
+
+  auto instance = json(host_->call("GET", "/process_instances/" + pi, manager()));
+  EXPECT_STREQ(instance["state"].GetString(), "running");
+  EXPECT_NE(std::string(instance["xml"].GetString()).find("Task_1"), std::string::npos)
+      << "the version it runs stays stored";
+  ASSERT_EQ(host_->call("POST", "/processes/" + pi + "/correlations/mgmt-delete-1/usertasks/" + fni + "/finish",
+                        manager(), R"({"formFields":{}})")
+                .status,
+            204);
+  EXPECT_STREQ(json(host_->call("GET", "/process_instances/" + pi, manager()))["state"].GetString(), "finished");
 }
 
 TEST_F(ManagementApiWithIam, StartEventsOfAModel) {

@@ -55,7 +55,11 @@ TEST(PgStoreStartup, CreatesTheDatabaseAndRecordsTheSchemaVersion) {
   again.stop();
   auto& cluster = shared_postgres_cluster();
   EXPECT_EQ(cluster.psql(config.database, "SELECT version, name FROM processhost_schema_migrations ORDER BY version"),
-            "1|initial schema\n2|leaner indexes\n");
+            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT column_default FROM information_schema.columns"
+                         " WHERE table_name = 'processhost_process_definitions' AND column_name = 'deleted_at_ms'"),
+            "0\n");
   cluster.drop_database(config.database);
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <iostream>
 #include <thread>
+#include <tuple>
 
 #include "store_harness.hpp"
 #include "store_test_support.hpp"
@@ -415,6 +416,44 @@ TYPED_TEST(StoreContractTest, DefinitionsAreSavedOncePerHash) {
   EXPECT_EQ((*loaded)[0].xml, "<definitions/>");
   EXPECT_EQ((*loaded)[0].deployed_at_ms, 100);
   EXPECT_EQ((*loaded)[1].hash, "h2");
+}
+
+TYPED_TEST(StoreContractTest, DeletingAModelKeepsOnlyTheVersionsRunningInstancesRun) {
+  for (const auto& [model, hash, at] : {std::tuple{"model_a", "hash_1", 100}, std::tuple{"model_a", "hash_2", 200},
+                                        std::tuple{"model_a", "hash_3", 300}, std::tuple{"model_b", "hash_1", 400}}) {
+    ProcessDefinitionRecord definition{model, hash, "<definitions/>", at};
+    ASSERT_TRUE(await_result<Ok>([&](auto done) { this->store().save_definition(definition, done); }).ok());
+  }
+  // model_a: hash_1 runs in a running instance, hash_2 only in a finished one.
+  ASSERT_TRUE(this->commit(creation(make_instance("i1", "model_a"))).ok());
+  auto finished = make_instance("i2", "model_a");
+  finished.process_model_hash = "hash_2";
+  finished.state = ProcessInstanceState::finished;
+  finished.finished_at_ms = 2000;
+  ASSERT_TRUE(this->commit(creation(finished)).ok());
+
+  ASSERT_TRUE(await_result<Ok>([&](auto done) { this->store().delete_definitions("model_a", 5000, done); }).ok());
+  ASSERT_TRUE(await_result<Ok>([&](auto done) { this->store().delete_definitions("model_a", 6000, done); }).ok());
+  ASSERT_TRUE(await_result<Ok>([&](auto done) { this->store().delete_definitions("unknown", 6000, done); }).ok());
+
+  auto loaded = await_result<std::vector<ProcessDefinitionRecord>>(
+      [&](auto done) { this->store().load_definitions(done); });
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 2u);
+  EXPECT_EQ((*loaded)[0].process_model_id, "model_a");
+  EXPECT_EQ((*loaded)[0].hash, "hash_1");
+  EXPECT_EQ((*loaded)[0].deleted_at_ms, 5000) << "the first deletion's time stays";
+  EXPECT_EQ((*loaded)[1].process_model_id, "model_b");
+  EXPECT_EQ((*loaded)[1].deleted_at_ms, 0);
+
+  ProcessDefinitionRecord again{"model_a", "hash_1", "<definitions/>", 7000};
+  ASSERT_TRUE(await_result<Ok>([&](auto done) { this->store().save_definition(again, done); }).ok());
+  loaded = await_result<std::vector<ProcessDefinitionRecord>>([&](auto done) { this->store().load_definitions(done); });
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 2u);
+  EXPECT_EQ(loaded->back().process_model_id, "model_a") << "deployed anew, so now the latest";
+  EXPECT_EQ(loaded->back().deleted_at_ms, 0);
+  EXPECT_EQ(loaded->back().deployed_at_ms, 7000);
 }
 
 TYPED_TEST(StoreContractTest, ExternalTasksAreLockedByOneWorkerAtATime) {

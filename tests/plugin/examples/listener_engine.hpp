@@ -53,6 +53,8 @@ class ListenerEngine final : public EngineService {
   }
   void extend_lock(const Identity&, std::string, std::string, std::int64_t, Callback<Ok>) override {}
   void complete_external_task(const Identity&, std::string, ExternalTaskOutcome, Callback<Ok>) override {}
+  void delete_process_model(const Identity&, std::string, Callback<Ok>) override {}
+  void terminate_process_instance(const Identity&, std::string, Callback<Ok>) override {}
 
  private:
   mutable std::mutex mutex_;

@@ -42,6 +42,10 @@ class MockEngineService : public EngineService {
               (const Identity& identity, std::string external_task_id, std::string worker_id,
                std::int64_t additional_duration_ms, Callback<Ok> done),
               (override));
+  MOCK_METHOD(void, delete_process_model,
+              (const Identity& identity, std::string process_model_id, Callback<Ok> done), (override));
+  MOCK_METHOD(void, terminate_process_instance,
+              (const Identity& identity, std::string process_instance_id, Callback<Ok> done), (override));
   MOCK_METHOD(void, complete_external_task,
               (const Identity& identity, std::string external_task_id, ExternalTaskOutcome outcome,
                Callback<Ok> done),

@@ -39,6 +39,30 @@ TEST(ManagementApiRoutes, UpdateNeedsTheWriteClaimAndAnswers204Or409Or422) {
   FAIL() << "no update route";
 }
 
+TEST(ManagementApiRoutes, TerminateNeedsTheTerminateClaimAndAnswers204Or404Or409) {
+  for (const auto& route : management_api_routes()) {
+    if (route.operation_id != "terminateProcessInstance") continue;
+    EXPECT_EQ(route.method, "POST");
+    EXPECT_EQ(route.pattern, std::string(kManagementApiBase) + "/process_instance/:process_instance_id/terminate");
+    EXPECT_EQ(route.required_claim, kTerminateProcessClaim);
+    EXPECT_EQ(http_api::route_statuses(route), (std::vector<int>{204, 400, 401, 403, 404, 409, 500, 503}));
+    return;
+  }
+  FAIL() << "no terminate route";
+}
+
+TEST(ManagementApiRoutes, DeleteIsAGetNeedingTheDeleteClaim) {
+  for (const auto& route : management_api_routes()) {
+    if (route.operation_id != "deleteProcessDefinitionsByProcessModelId") continue;
+    EXPECT_EQ(route.method, "GET");
+    EXPECT_EQ(route.pattern, std::string(kManagementApiBase) + "/process_models/:process_model_id/delete");
+    EXPECT_EQ(route.required_claim, kDeleteProcessModelClaim);
+    EXPECT_EQ(http_api::route_statuses(route), (std::vector<int>{204, 400, 401, 403, 404, 500, 503}));
+    return;
+  }
+  FAIL() << "no delete route";
+}
+
 TEST(ManagementApiRoutes, TheOpenApiDocumentHasEveryRouteAndTheXmlField) {
   const auto routes = management_api_routes();
   rapidjson::Document document;

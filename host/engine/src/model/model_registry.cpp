@@ -9,6 +9,16 @@ void ModelRegistry::add(std::shared_ptr<const ProcessModel> model, const Added& 
   if (then) then(model);
 }
 
+void ModelRegistry::add_version(std::shared_ptr<const ProcessModel> model) {
+  std::lock_guard lock(mutex_);
+  versions_[model->id][model->hash] = model;
+}
+
+void ModelRegistry::withdraw(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  latest_.erase(id);
+}
+
 std::shared_ptr<const ProcessModel> ModelRegistry::latest(const std::string& id) const {
   std::lock_guard lock(mutex_);
   auto found = latest_.find(id);

@@ -341,6 +341,12 @@ void Executor::terminate(const Token& token, const FlowNode& node) {
   failure_ = make_error(ErrorStatus::internal, "Process was terminated through TerminateEndEvent '" + node.id + "'");
 }
 
+void Executor::terminate_instance(Error reason) {
+  if (stopped()) return;
+  terminated_ = true;
+  failure_ = std::move(reason);
+}
+
 std::string Executor::identity_json() const {
   if (identity_json_.empty()) {
     identity_json_ = "{\"userId\":" + json_quote(state_.record.owner_user_id) +

@@ -101,6 +101,9 @@ class Executor final : private ElementContext {
   bool fail_waiting(std::string_view flow_node_instance_id, Error error);
   // The child instance ended: resumes (result) or fails (error) the call activity waiting for it.
   bool child_ended(const std::string& child_instance_id, Result<JsonText> result);
+  // Ends the instance as terminated with reason as its error (a terminate request); what
+  // still waits ends with it in finish().
+  void terminate_instance(Error reason);
   // An external task record changed by this run (finished, failed) goes into its commit.
   void add_external_task(ExternalTaskRecord task) { outcome_.changes.external_tasks.push_back(std::move(task)); }
   RunOutcome finish() &&;

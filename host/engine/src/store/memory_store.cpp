@@ -4,6 +4,7 @@
 #include "store/paging.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace processhost::engine {
 
@@ -15,7 +16,34 @@ void MemoryStore::save_definition(ProcessDefinitionRecord definition, Callback<O
   {
     std::lock_guard lock(mutex_);
     auto key = std::make_pair(definition.process_model_id, definition.hash);
-    definitions_.try_emplace(std::move(key), std::move(definition));
+    auto [stored, inserted] = definitions_.try_emplace(std::move(key), definition);
+    if (!inserted && stored->second.deleted_at_ms != 0) {
+      stored->second.deleted_at_ms = 0;
+      stored->second.deployed_at_ms = definition.deployed_at_ms;
+    }
+  }
+  done(Ok{});
+}
+
+void MemoryStore::delete_definitions(std::string process_model_id, std::int64_t deleted_at_ms, Callback<Ok> done) {
+  {
+    std::lock_guard lock(mutex_);
+    InstanceQuery running;
+    running.process_model_id = process_model_id;
+    running.state = ProcessInstanceState::running;
+    std::set<std::string> hashes_in_use;
+    for (const auto& instance : tables_->query(running)) hashes_in_use.insert(instance.process_model_hash);
+    for (auto entry = definitions_.begin(); entry != definitions_.end();) {
+      auto& definition = entry->second;
+      if (definition.process_model_id != process_model_id) {
+        ++entry;
+      } else if (!hashes_in_use.contains(definition.hash)) {
+        entry = definitions_.erase(entry);
+      } else {
+        if (definition.deleted_at_ms == 0) definition.deleted_at_ms = deleted_at_ms;
+        ++entry;
+      }
+    }
   }
   done(Ok{});
 }

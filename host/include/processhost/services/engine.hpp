@@ -221,6 +221,12 @@ class EngineService {
   // in additional_information when invalid. Deploying identical content again is a no-op.
   virtual void deploy(std::string xml, std::string source_name, Callback<ProcessModelInfo> done) = 0;
 
+  // Deletes a deployed model, every version: it is no longer listed, found or started, and its
+  // cron start events stop. Instances keep running with their version (after a restart too);
+  // their history stays. Deploying the model again deploys it anew. Claims are the API's to
+  // check. process_model_not_found (404) when no version is deployed.
+  virtual void delete_process_model(const Identity& identity, std::string process_model_id, Callback<Ok> done) = 0;
+
   virtual void list_process_models(const Identity& identity, PageRequest page,
                                    Callback<PagedList<ProcessModelInfo>> done) = 0;
   virtual void get_process_model(const Identity& identity, std::string process_model_id,
@@ -256,6 +262,16 @@ class EngineService {
   // currentToken, not the whole body; a body without currentToken delivers no token ({}).
   virtual void trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
                        Callback<Ok> done) = 0;
+
+  // Ends a running instance as terminated, in one committed transition: its waiting flow
+  // nodes and sub-processes end as terminated, their timers are cancelled, callers waiting on
+  // its end (start callback types 2 and 3) and a calling parent receive the termination as an
+  // error, and process_terminated is emitted. The instance's error names the identity as
+  // terminatedBy. Completes after the commit. Claims are the API's to check: the engine
+  // terminates for any identity. process_instance_not_found (404) when unknown,
+  // process_instance_not_running (409) when it has already ended.
+  virtual void terminate_process_instance(const Identity& identity, std::string process_instance_id,
+                                          Callback<Ok> done) = 0;
 
   virtual CancelHandle fetch_and_lock(const Identity& identity, FetchAndLockRequest request,
                                       Callback<std::vector<ExternalTask>> done) = 0;

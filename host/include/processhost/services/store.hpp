@@ -28,6 +28,9 @@ struct ProcessDefinitionRecord {
   std::string hash;  // content hash of xml; (process_model_id, hash) is unique
   std::string xml;
   std::int64_t deployed_at_ms = 0;
+  // 0: deployed. Otherwise the model was deleted then, and this version is kept only because
+  // instances still ran it: they resume from it after a restart, but it is no model's latest.
+  std::int64_t deleted_at_ms = 0;
 };
 
 struct ProcessInstanceRecord {
@@ -132,6 +135,10 @@ class Store {
 
   virtual void save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) = 0;
   virtual void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) = 0;
+  // Deletes the model process_model_id: every stored version that no running instance runs is
+  // removed, the others are kept marked deleted (deleted_at_ms). Saving a deleted version again
+  // deploys it again. An unknown id is no error.
+  virtual void delete_definitions(std::string process_model_id, std::int64_t deleted_at_ms, Callback<Ok> done) = 0;
 
   virtual void commit(ChangeSet changes, Callback<Ok> done) = 0;
 

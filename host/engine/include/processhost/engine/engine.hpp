@@ -106,6 +106,9 @@ class Engine final : public EngineService {
   // (a fresh one when absent), as they join the thrower's correlation for thrown events.
   void trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,
                std::optional<std::string> correlation_id, Callback<Ok> done);
+  void delete_process_model(const Identity& identity, std::string process_model_id, Callback<Ok> done) override;
+  void terminate_process_instance(const Identity& identity, std::string process_instance_id,
+                                  Callback<Ok> done) override;
   CancelHandle fetch_and_lock(const Identity& identity, FetchAndLockRequest request,
                               Callback<std::vector<ExternalTask>> done) override;
   void extend_lock(const Identity& identity, std::string external_task_id, std::string worker_id,

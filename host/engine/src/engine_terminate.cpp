@@ -1,0 +1,36 @@
+// EngineService::terminate_process_instance: a running instance ends as terminated.
+#include "engine_core.hpp"
+#include "processhost/json.hpp"
+
+namespace processhost::engine {
+namespace {
+
+// The instance's stored error: who terminated it, so that APIs can show terminatedBy.
+Error termination_of(const Identity& identity) {
+  return make_error(ErrorStatus::internal, "Process was terminated by '" + identity.user_id + "'",
+                    "{\"terminatedBy\":{\"userId\":" + json_quote(identity.user_id) + "}}");
+}
+
+}  // namespace
+
+void Engine::terminate_process_instance(const Identity& identity, std::string process_instance_id, Callback<Ok> done) {
+  auto& core = *core_;
+  core.runner().run(
+      process_instance_id, nullptr,
+      [&core, reason = termination_of(identity)](InstanceState& instance) -> Result<RunOutcome> {
+        if (instance.record.state != ProcessInstanceState::running) {
+          return make_error(ErrorKind::process_instance_not_running, {.id = instance.record.id}, ErrorStatus::conflict,
+                            "process instance '" + instance.record.id + "' is not running (" +
+                                std::string(name_of(instance.record.state)) + ")");
+        }
+        Executor executor(instance, core.environment());
+        executor.terminate_instance(reason);
+        return std::move(executor).finish();
+      },
+      [done = std::move(done)](Result<RunOutcome> outcome) {
+        if (!outcome) return done(std::move(outcome).take_error());
+        done(Ok{});
+      });
+}
+
+}  // namespace processhost::engine
