@@ -3,31 +3,16 @@
 #include <cctype>
 
 #include "processhost/json.hpp"
+#include "route_table.hpp"
 
 namespace processhost::host::socket_io {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text) {
+// A form-encoded part of a packet, decoded as the router decodes query strings; a malformed
+// escape keeps the text as it came (a client's mistake, not worth refusing the packet).
+std::string form_decode(std::string_view text) {
   std::string decoded;
-  decoded.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      decoded.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      decoded.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-    } else {
-      decoded.push_back(text[i]);
-    }
-  }
-  return decoded;
+  return host::percent_decode(text, decoded, true) ? decoded : std::string(text);
 }
 
 }  // namespace
@@ -86,8 +71,8 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
     query.remove_prefix(amp == std::string_view::npos ? query.size() : amp + 1);
     if (item.empty()) continue;
     const auto equals = item.find('=');
-    pairs.emplace_back(percent_decode(item.substr(0, equals)),
-                       equals == std::string_view::npos ? std::string() : percent_decode(item.substr(equals + 1)));
+    pairs.emplace_back(form_decode(item.substr(0, equals)),
+                       equals == std::string_view::npos ? std::string() : form_decode(item.substr(equals + 1)));
   }
   return pairs;
 }
