@@ -1,6 +1,6 @@
 #include "processhost/engine/engine.hpp"
 
-
+#include <algorithm>
 #include <future>
 #include <stdexcept>
 
@@ -83,6 +83,7 @@ void EngineCore::start(Store& store) {
     throw std::runtime_error("engine: cannot load process definitions from the store: " + definitions.error().message);
   }
   for (const auto& definition : definitions.value()) {
+    if (definition.deployed_at_ms > last_deploy_ms_.load()) last_deploy_ms_.store(definition.deployed_at_ms);
     auto outcome = parse(definition.xml);
     if (!outcome.ok()) {
       logger_.warn("engine: stored definition " + definition.process_model_id + " (" + definition.hash.substr(0, 12) +
@@ -126,6 +127,14 @@ void EngineCore::post(std::function<void()> work) { pool_->post(std::move(work))
 std::int64_t EngineCore::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::int64_t EngineCore::next_deploy_time_ms() {
+  const std::int64_t now = now_ms();
+  std::int64_t last = last_deploy_ms_.load();
+  while (!last_deploy_ms_.compare_exchange_weak(last, std::max(now, last + 1))) {
+  }
+  return std::max(now, last + 1);
 }
 
 RunEnvironment EngineCore::environment() const {

@@ -64,6 +64,10 @@ class EngineCore {
   void post(std::function<void()> work);
   RunEnvironment environment() const;
   std::int64_t now_ms() const;
+  // The time a new deployment is recorded with: now, but always later than every deployment
+  // before it, so the deployment order can be read from the store (versions are numbered by
+  // it) even when two deployments fall into one millisecond.
+  std::int64_t next_deploy_time_ms();
 
   // Creates instance_id at start_index with payload and runs its first transition.
   void launch(const Identity& identity, std::shared_ptr<const ProcessModel> model, std::size_t start_index,
@@ -111,6 +115,7 @@ class EngineCore {
   ExternalTaskPollers pollers_;
   ServiceCalls service_calls_;
   EngineMeters meters_;
+  std::atomic<std::int64_t> last_deploy_ms_{0};
 };
 
 // The identity stored with an instance (owner_identity), for messages it throws.

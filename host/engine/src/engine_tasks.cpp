@@ -128,7 +128,7 @@ void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessMo
       done(model_info(*model, nullptr));
       return;
     }
-    ProcessDefinitionRecord record{model->id, model->hash, xml, core.now_ms()};
+    ProcessDefinitionRecord record{model->id, model->hash, xml, core.next_deploy_time_ms()};
     core.store()->save_definition(std::move(record), [&core, model, source_name, done](Status saved) {
       if (!saved) {
         done(std::move(saved).take_error());

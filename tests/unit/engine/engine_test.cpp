@@ -253,6 +253,31 @@ TEST_F(EngineTest, DeployingTheSameContentTwiceKeepsOneVersion) {
   EXPECT_EQ(stored->size(), 1u);
 }
 
+// Versions are numbered from the stored deployment times (camunda_rest), so those times
+// must follow the deployment order even for deployments within one millisecond, and after a
+// restart too.
+TEST_F(EngineTest, DeploymentTimesStrictlyIncrease) {
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(deploy(process_xml("versions", "<bpmn:startEvent id='s" + std::to_string(i) +
+                                                   "'/><bpmn:sequenceFlow id='f' sourceRef='s" + std::to_string(i) +
+                                                   "' targetRef='e'/><bpmn:endEvent id='e'/>")));
+  }
+  start_engine(EngineOptions{});  // a restart on the same store carries on from the latest time
+  ASSERT_TRUE(deploy(process_xml("versions", "<bpmn:startEvent id='last'/><bpmn:sequenceFlow id='f' "
+                                             "sourceRef='last' targetRef='e'/><bpmn:endEvent id='e'/>")));
+  auto stored = testing::call_sync<std::vector<ProcessDefinitionRecord>>([&](auto done) { store_.load_definitions(done); });
+  ASSERT_EQ(stored->size(), 21u);
+  std::vector<std::int64_t> times;
+  for (const auto& record : *stored) times.push_back(record.deployed_at_ms);
+  std::sort(times.begin(), times.end());
+  EXPECT_EQ(std::adjacent_find(times.begin(), times.end()), times.end()) << "two deployments share a time";
+  std::int64_t last_start_time = 0;
+  for (const auto& record : *stored) {
+    if (record.xml.find("id='last'") != std::string::npos) last_start_time = record.deployed_at_ms;
+  }
+  EXPECT_EQ(last_start_time, times.back()) << "the deployment after the restart is the latest";
+}
+
 TEST_F(EngineTest, ResumesAWaitingInstanceInANewEngineFromTheStore) {
   ASSERT_TRUE(deploy(sample_xml()));
   auto started = start(start_request("sample_process", R"({"n":1})"));
