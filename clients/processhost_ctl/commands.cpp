@@ -19,8 +19,22 @@ namespace processhost::ctl {
 namespace {
 
 constexpr const char* kManagement = "/api/management/v1";
-// Every list in one answer: limit 0 means no limit.
+// Every list in one answer: limit 0 means no limit (models are few).
 constexpr const char* kAll = "?offset=0&limit=0";
+
+// The first page of a list that may be long (instances, tasks): the host cuts it.
+std::string first(std::size_t limit) { return "?offset=0&limit=" + std::to_string(limit); }
+
+// Says on err how much of a list was shown when the host holds more.
+void note_more(std::ostream& err, std::size_t shown, std::size_t total, const char* what) {
+  if (total > shown) {
+    err << "processhost-ctl: showing " << shown << " of " << total << " " << what << " (--limit N shows more)\n";
+  }
+}
+
+std::size_t total_of(const rapidjson::Document& list) {
+  return list.HasMember("totalCount") && list["totalCount"].IsUint64() ? list["totalCount"].GetUint64() : 0;
+}
 
 std::string text(const rapidjson::Value& object, const char* name) {
   if (!object.IsObject()) return {};
@@ -168,9 +182,11 @@ int instances(const CtlOptions& options, CtlClient& client, std::ostream& out, s
     }
   }
   std::vector<rapidjson::Document> answers;
+  std::size_t total = 0;
   for (const auto& target : targets) {
-    auto list = get_json(client, kManagement + target + kAll);
+    auto list = get_json(client, kManagement + target + first(options.limit));
     if (!list) return fail(err, list.error());
+    total += total_of(list.value());
     answers.push_back(std::move(list.value()));
   }
   std::vector<const rapidjson::Value*> selected;
@@ -184,6 +200,9 @@ int instances(const CtlOptions& options, CtlClient& client, std::ostream& out, s
   std::stable_sort(selected.begin(), selected.end(), [](const auto* a, const auto* b) {
     return text(*a, "createdAt") < text(*b, "createdAt");
   });
+  std::size_t fetched = 0;
+  for (const auto& answer : answers) fetched += answer["processInstances"].Size();
+  note_more(err, fetched, total, "instances");
   if (options.json) {
     print_json_array(out, selected, "processInstances");
     return kSuccess;
@@ -216,10 +235,11 @@ int tasks(const CtlOptions& options, CtlClient& client, std::ostream& out, std::
   } else if (options.correlation) {
     target = "/correlations/" + segment(*options.correlation) + "/tasks";
   }
-  auto list = get_json(client, kManagement + target + kAll);
+  auto list = get_json(client, kManagement + target + first(options.limit));
   if (!list) return fail(err, list.error());
   std::vector<const rapidjson::Value*> selected;
   for (const auto& task : list.value()["tasks"].GetArray()) selected.push_back(&task);
+  note_more(err, selected.size(), total_of(list.value()), "tasks");
   if (options.json) {
     print_json_array(out, selected, "tasks");
     return kSuccess;

@@ -1,6 +1,7 @@
 #include "ctl_options.hpp"
 
 #include <map>
+#include <tuple>
 
 namespace processhost::ctl {
 namespace {
@@ -21,6 +22,7 @@ const std::map<std::string, Setter>& valued_options() {
       {"--kind", [](CtlOptions& o, std::string v) { o.kind = std::move(v); }},
       {"--result", [](CtlOptions& o, std::string v) { o.result = std::move(v); }},
       {"--count", [](CtlOptions& o, std::string v) { o.count_text = std::move(v); }},
+      {"--limit", [](CtlOptions& o, std::string v) { o.limit_text = std::move(v); }},
   };
   return kOptions;
 }
@@ -98,13 +100,18 @@ std::optional<CtlOptions> parse_command_line(const std::vector<std::string>& arg
     error.message = "wrong number of arguments for '" + options.command + "'";
     return std::nullopt;
   }
-  if (!options.count_text.empty()) {
-    const auto& text = options.count_text;
-    if (text.find_first_not_of("0123456789") != std::string::npos || text.size() > 9) {
-      error.message = "--count must be a whole number";
+  for (auto [text, value, name] : {std::tuple{&options.count_text, &options.count, "--count"},
+                                    std::tuple{&options.limit_text, &options.limit, "--limit"}}) {
+    if (text->empty()) continue;
+    if (text->find_first_not_of("0123456789") != std::string::npos || text->size() > 9) {
+      error.message = std::string(name) + " must be a whole number";
       return std::nullopt;
     }
-    options.count = std::stoul(text);
+    *value = std::stoul(*text);
+  }
+  if (options.limit == 0) {
+    error.message = "--limit must be at least 1";
+    return std::nullopt;
   }
   if (options.kind != "user" && options.kind != "manual" && options.kind != "empty") {
     error.message = "--kind must be user, manual or empty";
@@ -136,6 +143,7 @@ Options:
   --token TOKEN      a token from POST /iam/login (env PROCESSHOST_TOKEN)
   --user U --password P
                      log in through the host's iam plugin (env PROCESSHOST_USER, PROCESSHOST_PASSWORD)
+  --limit N          instances, tasks: show at most N of each list (default 100; more are counted)
   --json             print the API's JSON instead of tables
   -h, --help         this text
 

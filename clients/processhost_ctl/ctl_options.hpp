@@ -35,6 +35,8 @@ struct CtlOptions {
   std::string kind = "user";
   std::size_t count = 0;  // watch: stop after this many events (0: never)
   std::string count_text;  // --count as given, checked by parse_command_line
+  std::size_t limit = 100;  // instances, tasks: at most this many of each list the host is asked for
+  std::string limit_text;  // --limit as given
   std::string result = "{}";
 };
 

@@ -104,6 +104,14 @@ TEST_F(CtlAgainstHost, DeploysListsAndFinishesATask) {
   auto finished = ctl({"finish", pi, "ctl-1", fni, "--result", R"({"TaskWasSuccessful":true})"});
   ASSERT_EQ(finished.exit_code, 0) << finished.output;
   EXPECT_NE(finished.output.find("finished user task " + fni), std::string::npos);
+  ASSERT_EQ(http_request(host_->port(), "POST", "/api/consumer/v1/process_models/sample_process/start",
+                         R"({"correlationId":"ctl-2"})",
+                         {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}})
+                .status,
+            200);
+  auto limited = ctl({"instances", "--model", "sample_process", "--limit", "1"});
+  EXPECT_EQ(limited.exit_code, 0) << limited.output;
+  EXPECT_NE(limited.output.find("showing 1 of 2 instances"), std::string::npos) << limited.output;
   auto all = ctl({"instances", "--model", "sample_process"});
   EXPECT_NE(all.output.find(pi + "  sample_process  ctl-1        finished"), std::string::npos) << all.output;
 }

@@ -74,6 +74,8 @@ TEST(CtlOptions, RefusesWhatItCannotRun) {
       {{"models", "--colour"}, "unknown option --colour"},
       {{"models", "--url"}, "--url needs a value"},
       {{"finish", "a", "b", "c", "--kind", "script"}, "--kind must be user, manual or empty"},
+      {{"instances", "--limit", "0"}, "--limit must be at least 1"},
+      {{"instances", "--limit", "ten"}, "--limit must be a whole number"},
   };
   for (const auto& [args, message] : cases) {
     UsageError error;
