@@ -41,9 +41,7 @@ void print(const char* what, std::vector<double> ms) {
   std::printf("%-34s p50 %.3f ms  p99 %.3f ms  max %.3f ms  (n=%zu)\n", what, at(0.5), at(0.99), ms.back(), ms.size());
 }
 
-double millis(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
+double millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 }  // namespace
 

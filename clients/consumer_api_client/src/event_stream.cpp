@@ -6,13 +6,14 @@
 #include "processhost/client/event_stream.hpp"
 
 #include <atomic>
+#include <optional>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <optional>
 
 namespace processhost::client {
 namespace {
@@ -149,7 +150,8 @@ StreamOutcome EventStream::Impl::follow(const std::function<void()>& on_open,
   parser.body_limit(boost::none);  // a stream has no end to limit; blocks are limited below
   http::async_write(stream, head, [&](beast::error_code ec, std::size_t) {
     error = ec;
-    if (!ec) http::async_read_header(stream, buffer, parser, [&](beast::error_code read_ec, std::size_t) { error = read_ec; });
+    if (!ec)
+      http::async_read_header(stream, buffer, parser, [&](beast::error_code read_ec, std::size_t) { error = read_ec; });
   });
   run();
   if (stopped()) return outcome;

@@ -19,8 +19,8 @@ struct Inbox {
 };
 
 ClientResult<std::optional<UserTask>> find_task(ConsumerApiClient& client, const Identity& identity,
-                                                const std::string& process_model_id,
-                                                const std::string& correlation_id, const std::string& flow_node_id) {
+                                                const std::string& process_model_id, const std::string& correlation_id,
+                                                const std::string& flow_node_id) {
   auto tasks = client.user_tasks_for_process_model_in_correlation(identity, process_model_id, correlation_id);
   if (!tasks) return std::move(tasks).take_error();
   for (auto& task : tasks->user_tasks) {
@@ -29,8 +29,7 @@ ClientResult<std::optional<UserTask>> find_task(ConsumerApiClient& client, const
   return std::optional<UserTask>();
 }
 
-ClientError timed_out(const std::string& flow_node_id, const std::string& correlation_id,
-                      const WaitOptions& options) {
+ClientError timed_out(const std::string& flow_node_id, const std::string& correlation_id, const WaitOptions& options) {
   return make_client_error(ErrorKind::timeout, "user task " + flow_node_id + " waiting in correlation " +
                                                    correlation_id + " did not happen within " +
                                                    std::to_string(options.timeout.count()) + " ms");
@@ -46,17 +45,14 @@ ClientResult<AwaitedUserTask> poll(ConsumerApiClient& client, const Identity& id
 
 }  // namespace
 
-std::string_view to_string(WaitMode mode) {
-  return mode == WaitMode::notification ? "notification" : "polling";
-}
+std::string_view to_string(WaitMode mode) { return mode == WaitMode::notification ? "notification" : "polling"; }
 
 ClientResult<AwaitedUserTask> await_user_task(ConsumerApiClient& client, NotificationSource* notifications,
                                               const Identity& identity, const std::string& process_model_id,
                                               const std::string& correlation_id, const std::string& flow_node_id,
                                               const WaitOptions& options) {
   if (notifications == nullptr) {
-    return poll(client, identity, process_model_id, correlation_id, flow_node_id, options,
-                "no notification source");
+    return poll(client, identity, process_model_id, correlation_id, flow_node_id, options, "no notification source");
   }
   const auto deadline = Clock::now() + options.timeout;
   Inbox inbox;

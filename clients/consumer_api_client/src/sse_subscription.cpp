@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "processhost/client/event_stream.hpp"
+#include "processhost/client/json_mapping.hpp"
 #include "processhost/client/notifications.hpp"
 
 namespace processhost::client {
@@ -17,10 +18,9 @@ constexpr std::string_view kEventsLost = "events_lost";
 
 ClientError error_of(const StreamOutcome& outcome, const BaseUrl& base) {
   if (outcome.status != 0) {
-    ClientError error = make_client_error(ErrorKind::http,
-                                          "the notification stream of " + base.to_string() + " was refused: " +
-                                              (outcome.error.empty() ? std::string("no reason given") : outcome.error),
-                                          outcome.status);
+    // The host's JSON error body gives message and additionalInformation.
+    ClientError error = json::read_http_error(outcome.status, "", outcome.error);
+    error.message = "the notification stream of " + base.to_string() + " was refused: " + error.message;
     return error;
   }
   const bool timed_out = outcome.error.find("timed out") != std::string::npos;
@@ -31,10 +31,7 @@ ClientError error_of(const StreamOutcome& outcome, const BaseUrl& base) {
 class SseSubscription final : public Subscription {
  public:
   SseSubscription(BaseUrl base, EventStreamRequest request, SubscriptionHandlers handlers, SubscribeOptions options)
-      : base_(std::move(base)),
-        request_(std::move(request)),
-        handlers_(std::move(handlers)),
-        options_(options) {}
+      : base_(std::move(base)), request_(std::move(request)), handlers_(std::move(handlers)), options_(options) {}
 
   ~SseSubscription() override { cancel(); }
 
@@ -142,8 +139,8 @@ SseNotificationSource::SseNotificationSource(BaseUrl base_url, SubscribeOptions 
     : base_url_(std::move(base_url)), options_(options) {}
 
 ClientResult<std::unique_ptr<Subscription>> SseNotificationSource::subscribe(const Identity& identity,
-                                                                           const NotificationFilter& filter,
-                                                                           SubscriptionHandlers handlers) {
+                                                                             const NotificationFilter& filter,
+                                                                             SubscriptionHandlers handlers) {
   EventStreamRequest request;
   request.target = std::string(kNotificationsPath) + filter.query();
   if (!identity.anonymous()) request.authorization = "Bearer " + identity.token;

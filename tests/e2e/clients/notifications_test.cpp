@@ -2,15 +2,16 @@
 // consumer_api plugin (memory store, no IAM): the events of a sample instance arrive with
 // their ids, and await_user_task ends on the event of a task that began waiting after the
 // list was read. Reconnecting across a host restart: clients_demo_test.cpp (pg_store).
-#include <gtest/gtest.h>
+#include "processhost/client/notifications.hpp"
 
 #include <condition_variable>
 #include <mutex>
 
+#include <gtest/gtest.h>
+
 #include "client_run.hpp"
 #include "notification_recorder.hpp"
 #include "processhost/client/consumer_api_client.hpp"
-#include "processhost/client/notifications.hpp"
 #include "processhost/client/task_waiter.hpp"
 #include "processhost/testing/host_process.hpp"
 
@@ -72,8 +73,8 @@ TEST_F(NotifyingHost, TheEventsOfASampleInstanceArriveWithTheirIds) {
   EXPECT_EQ(waiting->flow_node_id, "UserTask_1");
   EXPECT_EQ(waiting->flow_node_instance_id, task.flow_node_instance_id);
 
-  ASSERT_TRUE(api_->finish_user_task({}, instance, "notify-1", task.flow_node_instance_id,
-                                     {R"({"TaskWasSuccessful":true})"}));
+  ASSERT_TRUE(
+      api_->finish_user_task({}, instance, "notify-1", task.flow_node_instance_id, {R"({"TaskWasSuccessful":true})"}));
   const auto ended = recorder.wait_for("process_ended", 10s);
   ASSERT_TRUE(ended) << recorder.names();
   EXPECT_EQ(ended->process_instance_id, instance);

@@ -1,11 +1,11 @@
 // Waiting for a user task by notification, and the fallback decision, with a scripted
 // notification source and transport; the SSE subscription (reconnect with Last-Event-ID)
 // against the in-test HTTP server. The same against the real host: tests/e2e/clients.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+
+#include <gtest/gtest.h>
 
 #include "fake_transport.hpp"
 #include "processhost/client/host_discovery.hpp"
@@ -171,8 +171,9 @@ TEST(AwaitUserTask, GivesUpAtTheDeadlineWithoutPolling) {
   transport.default_reply = FakeTransport::make(200, kNoTasks);
   FakeSource source(transport);
   ConsumerApiClient client(transport);
-  auto awaited = await_user_task(client, &source, {}, "m", "c", "UserTask_1",
-                                 {std::chrono::milliseconds(50), std::chrono::milliseconds(1), std::chrono::milliseconds(1)});
+  auto awaited =
+      await_user_task(client, &source, {}, "m", "c", "UserTask_1",
+                      {std::chrono::milliseconds(50), std::chrono::milliseconds(1), std::chrono::milliseconds(1)});
   ASSERT_FALSE(awaited);
   EXPECT_EQ(awaited.error().kind, ErrorKind::timeout);
   EXPECT_EQ(awaited.error().message, "user task UserTask_1 waiting in correlation c did not happen within 50 ms");
@@ -285,6 +286,7 @@ TEST(SseSubscription, ARefusedStreamIsAnErrorWithItsStatus) {
   ASSERT_FALSE(subscription);
   EXPECT_EQ(subscription.error().kind, ErrorKind::http);
   EXPECT_EQ(subscription.error().status, 404);
+  EXPECT_EQ(subscription.error().message, "the notification stream of " + server.url() + " was refused: no such route");
 }
 
 TEST(SseSubscription, AnUnreachableHostIsATransportError) {

@@ -24,10 +24,10 @@ struct StreamEvent {
 bool parse_event_block(const std::string& block, StreamEvent& event);
 
 struct EventStreamRequest {
-  std::string target;         // path and query below the base URL, already encoded
-  std::string authorization;  // the Authorization header's value; none when empty
-  std::string last_event_id;  // sent as Last-Event-ID when not empty (resume after it)
-  std::chrono::milliseconds connect_timeout{5000};  // resolve, connect, send, read the header
+  std::string target;                               // path and query below the base URL, already encoded
+  std::string authorization;                        // the Authorization header's value; none when empty
+  std::string last_event_id;                        // sent as Last-Event-ID when not empty (resume after it)
+  std::chrono::milliseconds connect_timeout{5000};  // connect, send, read the header
   // No byte for this long counts as a dead connection. The host writes a comment every 15 s.
   std::chrono::milliseconds idle_timeout{45000};
   std::string user_agent = "processhost-consumer-api-client";
@@ -55,8 +55,7 @@ class EventStream {
   // registered the stream: whatever it publishes from then on arrives), then on_event for
   // each event until it returns false, the host ends the stream, the connection fails or
   // idles past idle_timeout, or stop(). Handlers run on the calling thread.
-  StreamOutcome follow(const std::function<void()>& on_open,
-                       const std::function<bool(const StreamEvent&)>& on_event);
+  StreamOutcome follow(const std::function<void()>& on_open, const std::function<bool(const StreamEvent&)>& on_event);
   void stop();
 
  private:

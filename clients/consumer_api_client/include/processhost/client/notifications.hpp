@@ -87,9 +87,9 @@ struct SubscriptionHandlers {
 
 struct SubscribeOptions {
   std::chrono::milliseconds connect_timeout{5000};
-  std::chrono::milliseconds idle_timeout{45000};       // the host writes a comment every 15 s
-  std::chrono::milliseconds first_retry_delay{100};   // doubled after each failed reopen ...
-  std::chrono::milliseconds max_retry_delay{3000};    // ... up to this
+  std::chrono::milliseconds idle_timeout{45000};     // the host writes a comment every 15 s
+  std::chrono::milliseconds first_retry_delay{100};  // doubled after each failed reopen ...
+  std::chrono::milliseconds max_retry_delay{3000};   // ... up to this
 };
 
 // A running subscription. Destroying it cancels it.
