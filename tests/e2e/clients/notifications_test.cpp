@@ -1,7 +1,8 @@
 // The client library's notification subscriptions against the real host binary with the
 // consumer_api plugin (memory store, no IAM): the events of a sample instance arrive with
 // their ids, and await_user_task ends on the event of a task that began waiting after the
-// list was read. Reconnecting across a host restart: clients_demo_test.cpp (pg_store).
+// list was read, and a subscription whose connection is cut gets what it missed when it
+// reopens. Reconnecting across a host restart: clients_demo_test.cpp (pg_store).
 #include "processhost/client/notifications.hpp"
 
 #include <condition_variable>
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "client_run.hpp"
+#include "cutting_proxy.hpp"
 #include "notification_recorder.hpp"
 #include "processhost/client/consumer_api_client.hpp"
 #include "processhost/client/task_waiter.hpp"
@@ -98,6 +100,59 @@ TEST_F(NotifyingHost, TheEventsOfASampleInstanceArriveWithTheirIds) {
     }
   }
   EXPECT_EQ((*subscription)->last_event_id(), all.back().event_id);
+}
+
+// The stream's connection is cut (a TCP forwarder between the subscription and the host)
+// while the instance goes on; when it passes again, the subscription reopens with its
+// Last-Event-ID and the host replays what happened in between: nothing is lost, nothing
+// comes twice.
+TEST_F(NotifyingHost, ACutStreamReopensAndGetsWhatHappenedMeanwhile) {
+  CuttingProxy proxy(host_->port());
+  NotificationRecorder recorder;
+  pc::SubscribeOptions options;
+  options.first_retry_delay = 20ms;
+  options.max_retry_delay = 100ms;
+  pc::SseNotificationSource source(pc::BaseUrl::parse("http://127.0.0.1:" + std::to_string(proxy.port())).value(),
+                                   options);
+  auto subscription = source.subscribe({}, {.correlation_id = "cut-1"}, recorder.handlers());
+  ASSERT_TRUE(subscription) << subscription.error().describe();
+
+  auto started = api_->start_process_instance({}, "sample_process", start_request("cut-1"));
+  ASSERT_TRUE(started) << started.error().describe();
+  const std::string instance = started->process_instance_id.value_or("");
+  const auto waiting = recorder.wait_for("user_task_waiting", 10s);
+  ASSERT_TRUE(waiting) << recorder.names();
+
+  proxy.cut();
+  ASSERT_TRUE(recorder.wait_count(recorder.disconnects(), 1, 10s));
+  const std::string last_before_cut = (*subscription)->last_event_id();
+  const std::size_t before = recorder.size();
+  ASSERT_TRUE(api_->finish_user_task({}, instance, "cut-1", waiting->flow_node_instance_id.value_or(""),
+                                     {R"({"TaskWasSuccessful":true})"}));
+  auto results = pc::wait_for_correlation_results(*api_, {}, "cut-1", "sample_process", {10s});
+  ASSERT_TRUE(results) << results.error().describe();
+  EXPECT_EQ(recorder.size(), before);  // the instance ended while the stream was away
+  EXPECT_EQ(recorder.reconnects(), 0);
+
+  proxy.pass_again();
+  ASSERT_TRUE(recorder.wait_count(recorder.reconnects(), 1, 10s));
+  const auto ended = recorder.wait_for("process_ended", 10s, before);
+  ASSERT_TRUE(ended) << recorder.names();
+  EXPECT_EQ(ended->process_instance_id, instance);
+  const auto finished = recorder.find("user_task_finished");
+  ASSERT_TRUE(finished) << recorder.names();
+  EXPECT_EQ(finished->flow_node_instance_id, waiting->flow_node_instance_id);
+  EXPECT_EQ(recorder.events_lost(), 0);
+  EXPECT_GE(proxy.forwarded(), 2u);
+  (*subscription)->cancel();
+  // Every event once, in the host's order: the replay began right after last_before_cut.
+  const auto all = recorder.all();
+  EXPECT_EQ(std::stoull(all[before].event_id), std::stoull(last_before_cut) + 1) << recorder.names();
+  for (std::size_t i = 1; i < all.size(); ++i) {
+    EXPECT_LT(std::stoull(all[i - 1].event_id), std::stoull(all[i].event_id)) << recorder.names();
+  }
+  EXPECT_EQ(recorder.order_of({"process_started", "user_task_waiting", "user_task_finished", "process_ended"}), "")
+      << recorder.names();
 }
 
 // Reads the task list through the real transport and, right after the first read, sends
