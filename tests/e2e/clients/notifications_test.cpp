@@ -200,6 +200,27 @@ TEST_F(NotifyingHost, AwaitUserTaskEndsOnTheEventOfATaskThatBeganLater) {
   EXPECT_EQ(transport.lists, 2);  // the empty first read, and the read after the event
 }
 
+// The stream cannot be reached (its connections are cut at once) while the API can: the
+// wait falls back to polling the real host and says why.
+TEST_F(NotifyingHost, AwaitUserTaskPollsWhenTheStreamCannotBeReached) {
+  CuttingProxy proxy(host_->port());
+  proxy.cut();
+  pc::SseNotificationSource source(pc::BaseUrl::parse("http://127.0.0.1:" + std::to_string(proxy.port())).value());
+  auto started = api_->start_process_instance({}, "sample_process", start_request("unreachable-1"));
+  ASSERT_TRUE(started) << started.error().describe();
+  auto awaited = pc::await_user_task(*api_, &source, {}, "sample_process", "unreachable-1", "UserTask_1", {10s});
+  ASSERT_TRUE(awaited) << awaited.error().describe();
+  EXPECT_EQ(awaited->mode, pc::WaitMode::polling);
+  EXPECT_EQ(awaited->fallback_reason.rfind("the notification stream failed: transport error: notification stream of "
+                                           "http://127.0.0.1:" +
+                                               std::to_string(proxy.port()),
+                                           0),
+            0u)
+      << awaited->fallback_reason;
+  EXPECT_EQ(awaited->task.process_instance_id, started->process_instance_id.value_or("?"));
+  EXPECT_EQ(proxy.forwarded(), 0u);
+}
+
 TEST_F(NotifyingHost, AwaitUserTaskPollsWithoutASource) {
   auto started = api_->start_process_instance({}, "sample_process", start_request("poll-1"));
   ASSERT_TRUE(started) << started.error().describe();
