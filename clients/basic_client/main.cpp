@@ -1,5 +1,6 @@
 // basic_client: the sample script with every part built by hand, in the order they depend
-// on each other: URL -> HTTP transport -> login client -> identity -> Consumer API client.
+// on each other: URL -> HTTP transport -> login client -> identity (and what the host offers)
+// -> Consumer API client, notification source.
 #include <iostream>
 
 #include "client_config.hpp"
@@ -34,13 +35,15 @@ int main(int argc, char** argv) {
   }
   client::BeastHttpTransport transport(*url, config.transport);
   client::IamClient iam(transport);
-  auto identity = examples::establish_identity(transport, iam, config.credentials, printer);
+  client::HostCapabilities host;
+  auto identity = examples::establish_identity(transport, iam, config.credentials, printer, &host);
   if (!identity) {
     printer.failure(identity.error());
     return 1;
   }
   client::ConsumerApiClient consumer_api(transport);
-  auto result = examples::run_sample(consumer_api, *identity, config.wait, printer);
+  auto notifications = examples::choose_notifications(host, *url, config.wait_for, printer);
+  auto result = examples::run_sample(consumer_api, notifications.get(), *identity, config.wait, printer);
   if (!result) {
     printer.failure(result.error());
     return 1;

@@ -28,6 +28,11 @@ class StepFailed : public std::runtime_error {
   client::ClientError error_;
 };
 
+struct HostSession {
+  client::HostCapabilities host;
+  client::Identity identity;
+};
+
 std::filesystem::path default_config_file() {
   std::filesystem::path relative = "config/demo/client.json";
   if (std::filesystem::exists(relative)) return relative;
@@ -46,12 +51,25 @@ void register_parts(examples::Container& container, std::ostream& out) {
   container.register_singleton<client::IamClient>("iam_client", [](examples::Container& c) {
     return std::make_shared<client::IamClient>(*c.resolve<client::HttpTransport>());
   });
-  container.register_singleton<client::Identity>("identity", [](examples::Container& c) {
-    auto identity = examples::establish_identity(*c.resolve<client::HttpTransport>(), *c.resolve<client::IamClient>(),
-                                                 c.resolve<examples::ClientConfig>()->credentials,
-                                                 *c.resolve<examples::StepPrinter>());
+  // Discovery and login are one step (the host is asked once): the identity and what the
+  // host offers are parts of one session.
+  container.register_singleton<HostSession>("host_session", [](examples::Container& c) {
+    auto session = std::make_shared<HostSession>();
+    auto identity =
+        examples::establish_identity(*c.resolve<client::HttpTransport>(), *c.resolve<client::IamClient>(),
+                                     c.resolve<examples::ClientConfig>()->credentials,
+                                     *c.resolve<examples::StepPrinter>(), &session->host);
     if (!identity) throw StepFailed(identity.error());
-    return std::make_shared<client::Identity>(std::move(identity).value());
+    session->identity = std::move(identity).value();
+    return session;
+  });
+  container.register_singleton<client::Identity>("identity", [](examples::Container& c) {
+    auto session = c.resolve<HostSession>();
+    return std::shared_ptr<client::Identity>(session, &session->identity);
+  });
+  container.register_singleton<client::HostCapabilities>("host_capabilities", [](examples::Container& c) {
+    auto session = c.resolve<HostSession>();
+    return std::shared_ptr<client::HostCapabilities>(session, &session->host);
   });
   container.register_singleton<client::ConsumerApiClient>("consumer_api_client", [](examples::Container& c) {
     return std::make_shared<client::ConsumerApiClient>(*c.resolve<client::HttpTransport>());
@@ -86,8 +104,14 @@ int main(int argc, char** argv) {
   try {
     auto consumer_api = container.resolve<client::ConsumerApiClient>();
     auto identity = container.resolve<client::Identity>();
-    auto result = examples::run_sample(*consumer_api, *identity, container.resolve<examples::ClientConfig>()->wait,
-                                       *container.resolve<examples::StepPrinter>());
+    auto config_part = container.resolve<examples::ClientConfig>();
+    auto step_printer = container.resolve<examples::StepPrinter>();
+    // Not a container part: a host without a notification channel has none (nullptr).
+    auto notifications =
+        examples::choose_notifications(*container.resolve<client::HostCapabilities>(),
+                                       container.resolve<client::HttpTransport>()->base_url(), config_part->wait_for,
+                                       *step_printer);
+    auto result = examples::run_sample(*consumer_api, notifications.get(), *identity, config_part->wait, *step_printer);
     if (!result) {
       printer.failure(result.error());
       return 1;

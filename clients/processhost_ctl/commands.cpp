@@ -12,7 +12,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "event_stream.hpp"
+#include "processhost/client/event_stream.hpp"
 #include "text_table.hpp"
 
 namespace processhost::ctl {
@@ -292,9 +292,14 @@ std::string query_string(const CtlOptions& options) {
 
 int watch(const CtlOptions& options, CtlClient& client, std::ostream& out, std::ostream& err) {
   std::size_t seen = 0;
-  const auto outcome = follow_event_stream(
-      client.base_url(), "/api/consumer/v1/notifications" + query_string(options), client.authorization(),
-      [&](const StreamEvent& event) {
+  client::EventStreamRequest request;
+  request.target = "/api/consumer/v1/notifications" + query_string(options);
+  request.authorization = client.authorization();
+  request.user_agent = "processhost-ctl";
+  // watch waits as long as it is asked to; the host's comments every 15 s keep it alive.
+  const auto outcome = client::follow_event_stream(
+      client.base_url(), request,
+      [&](const client::StreamEvent& event) {
         if (options.json) {
           out << "{\"id\":" << quoted(event.id) << ",\"event\":" << quoted(event.event) << ",\"data\":" << event.data
               << "}" << std::endl;

@@ -32,6 +32,12 @@ bool read_millis(const rapidjson::Value& timeouts, const char* name, std::chrono
   return true;
 }
 
+std::optional<WaitPreference> read_wait_preference(std::string_view text) {
+  if (text == "auto") return WaitPreference::automatic;
+  if (text == "polling") return WaitPreference::polling;
+  return std::nullopt;
+}
+
 }  // namespace
 
 ClientResult<ClientConfig> read_client_config(const std::filesystem::path& file) {
@@ -59,6 +65,11 @@ ClientResult<ClientConfig> read_client_config(const std::filesystem::path& file)
       return config_error(file, "\"credentials\" needs a string \"username\" (and a string \"password\")");
     }
     config.credentials = Credentials{*username, password.value_or("")};
+  }
+  if (auto wait_for = string_member(document, "waitFor", type_error); wait_for || type_error) {
+    auto preference = wait_for ? read_wait_preference(*wait_for) : std::nullopt;
+    if (!preference) return config_error(file, "\"waitFor\" is \"auto\" or \"polling\"");
+    config.wait_for = *preference;
   }
   if (auto timeouts = document.FindMember("timeouts"); timeouts != document.MemberEnd()) {
     const auto& value = timeouts->value;
@@ -89,6 +100,9 @@ ClientResult<CommandLine> parse_command_line(int argc, const char* const* argv) 
       result.username = value;
     } else if (option == "--password") {
       result.password = value;
+    } else if (option == "--wait-for") {
+      result.wait_for = read_wait_preference(value);
+      if (!result.wait_for) return make_client_error(ErrorKind::protocol, "--wait-for takes auto or polling");
     } else {
       return make_client_error(ErrorKind::protocol, "unknown option " + std::string(option));
     }
@@ -98,6 +112,7 @@ ClientResult<CommandLine> parse_command_line(int argc, const char* const* argv) 
 
 void apply_overrides(const CommandLine& command_line, ClientConfig& config) {
   if (command_line.url) config.url = *command_line.url;
+  if (command_line.wait_for) config.wait_for = *command_line.wait_for;
   if (command_line.username) {
     if (!config.credentials) config.credentials = Credentials{};
     config.credentials->username = *command_line.username;
@@ -110,9 +125,10 @@ void apply_overrides(const CommandLine& command_line, ClientConfig& config) {
 
 std::string usage(std::string_view program, bool with_config) {
   std::string text = "usage: " + std::string(program) + (with_config ? " [--config FILE]" : "") +
-                     " [--url URL] [--user NAME --password PASS]\n"
+                     " [--url URL] [--user NAME --password PASS] [--wait-for auto|polling]\n"
                      "Starts sample_process on a ProcessHost, finishes its user task and prints the result.\n"
-                     "Logs in only when the host has an identity plugin (IAM) loaded.\n";
+                     "Logs in only when the host has an identity plugin (IAM) loaded. Waits for the user task\n"
+                     "by notification when the host has a notification channel, else by polling.\n";
   if (with_config) text += "Default config: config/demo/client.json. ";
   text += "Default URL: " + std::string(kDefaultUrl) + ".\n";
   return text;

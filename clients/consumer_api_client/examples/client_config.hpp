@@ -3,7 +3,10 @@
 // overrides. Shape of the file (every key optional):
 //   {"url": "http://127.0.0.1:8000",
 //    "credentials": {"username": "sampleUser", "password": "pass"},
-//    "timeouts": {"connectMs": 5000, "requestMs": 30000, "waitMs": 10000}}
+//    "timeouts": {"connectMs": 5000, "requestMs": 30000, "waitMs": 10000},
+//    "waitFor": "auto"}
+// waitFor: "auto" waits for the user task by notification when the host has a notification
+// channel and polls otherwise; "polling" always polls.
 // Credentials are used only when the host has an identity service (IAM) loaded.
 
 #include <filesystem>
@@ -19,11 +22,14 @@ namespace processhost::client::examples {
 
 inline constexpr std::string_view kDefaultUrl = "http://127.0.0.1:8000";
 
+enum class WaitPreference { automatic, polling };
+
 struct ClientConfig {
   std::string url = std::string(kDefaultUrl);
   std::optional<Credentials> credentials;
   TransportOptions transport;
   WaitOptions wait;
+  WaitPreference wait_for = WaitPreference::automatic;
 };
 
 // Errors name the file and what is wrong with it.
@@ -34,14 +40,16 @@ struct CommandLine {
   std::optional<std::string> url;
   std::optional<std::string> username;
   std::optional<std::string> password;
+  std::optional<WaitPreference> wait_for;
   bool help = false;
 };
 
-// --config FILE, --url URL, --user NAME, --password PASS, --help. Unknown options are errors.
+// --config FILE, --url URL, --user NAME, --password PASS, --wait-for auto|polling, --help.
+// Unknown options and values are errors.
 ClientResult<CommandLine> parse_command_line(int argc, const char* const* argv);
 
 // The command line wins over the file: --url replaces the URL, --user/--password the
-// credentials (a lone --user keeps the file's password).
+// credentials (a lone --user keeps the file's password), --wait-for the file's waitFor.
 void apply_overrides(const CommandLine& command_line, ClientConfig& config);
 
 std::string usage(std::string_view program, bool with_config);

@@ -16,11 +16,13 @@ void StepPrinter::failure(const ClientError& error) {
 }
 
 ClientResult<Identity> establish_identity(HttpTransport& transport, IamClient& iam,
-                                          const std::optional<Credentials>& credentials, StepPrinter& printer) {
+                                          const std::optional<Credentials>& credentials, StepPrinter& printer,
+                                          HostCapabilities* discovered) {
   printer.step("asking " + transport.base_url().to_string() + " what it offers (GET /host/plugins)");
   auto capabilities = discover_host(transport);
   if (!capabilities) return std::move(capabilities).take_error();
   printer.step("host: " + capabilities->summary());
+  if (discovered != nullptr) *discovered = *capabilities;
   if (auto supported = require_consumer_api(*capabilities, transport.base_url()); !supported) {
     return std::move(supported).take_error();
   }
@@ -40,8 +42,20 @@ ClientResult<Identity> establish_identity(HttpTransport& transport, IamClient& i
   return login->identity;
 }
 
-ClientResult<CorrelationResult> run_sample(ConsumerApiClient& client, const Identity& identity,
-                                           const WaitOptions& wait, StepPrinter& printer) {
+std::unique_ptr<NotificationSource> choose_notifications(const HostCapabilities& capabilities, const BaseUrl& url,
+                                                         WaitPreference preference, StepPrinter& printer) {
+  if (preference == WaitPreference::polling) {
+    printer.step("waiting by polling, as configured");
+    return nullptr;
+  }
+  auto source = notification_source_for(capabilities, url);
+  printer.step(source ? "waiting by notification (GET " + std::string(kNotificationsPath) + "), polling as a fallback"
+                      : "the host has no notification channel: waiting by polling");
+  return source;
+}
+
+ClientResult<CorrelationResult> run_sample(ConsumerApiClient& client, NotificationSource* notifications,
+                                           const Identity& identity, const WaitOptions& wait, StepPrinter& printer) {
   const std::string model(kSampleProcessModelId);
   ProcessStartRequest request;
   request.correlation_id = new_correlation_id();
@@ -53,10 +67,20 @@ ClientResult<CorrelationResult> run_sample(ConsumerApiClient& client, const Iden
   printer.step("started: processInstanceId " + started->process_instance_id.value_or("(not given)"));
 
   printer.step("waiting for user task " + std::string(kSampleUserTaskId));
-  auto task = wait_for_user_task(client, identity, model, correlation_id, std::string(kSampleUserTaskId), wait);
-  if (!task) return std::move(task).take_error();
+  auto awaited =
+      await_user_task(client, notifications, identity, model, correlation_id, std::string(kSampleUserTaskId), wait);
+  if (!awaited) return std::move(awaited).take_error();
+  const UserTask* task = &awaited->task;
   printer.step("user task waiting: " + task->id + " \"" + task->name + "\" (flowNodeInstanceId " +
                task->flow_node_instance_id + ")");
+  if (awaited->mode == WaitMode::notification) {
+    printer.step(awaited->by_event ? "wait mode: notification (its user_task_waiting event arrived)"
+                                   : "wait mode: notification (it was already waiting when the subscription began)");
+  } else {
+    // Without a source the line before said why; with one, the stream failed.
+    printer.step("wait mode: polling" +
+                 (notifications != nullptr ? " (fallback: " + awaited->fallback_reason + ")" : std::string()));
+  }
 
   printer.step("finishing it with " + std::string(kSampleFormFields));
   auto finished = client.finish_user_task(identity, task->process_instance_id, correlation_id,

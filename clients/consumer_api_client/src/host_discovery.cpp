@@ -55,7 +55,10 @@ ClientResult<HostCapabilities> discover_host(HttpTransport& transport) {
   HostCapabilities capabilities;
   capabilities.plugins = std::move(plugins).value();
   for (const auto& plugin : capabilities.plugins.plugins) {
-    if (plugin.name == kConsumerApiPluginName) capabilities.consumer_api = true;
+    if (plugin.name == kConsumerApiPluginName) {
+      capabilities.consumer_api = true;
+      capabilities.notifications = true;
+    }
     if (std::find(plugin.provides.begin(), plugin.provides.end(), kIdentityServiceId) != plugin.provides.end()) {
       capabilities.login_required = true;
     }
@@ -69,6 +72,12 @@ ClientStatus require_consumer_api(const HostCapabilities& capabilities, const Ba
                            "the host at " + url.to_string() + " does not offer the Consumer API (plugins loaded: " +
                                join(capabilities.plugin_names()) + "); add \"" + std::string(kConsumerApiPluginName) +
                                "\" to the plugin list of its host config");
+}
+
+std::unique_ptr<NotificationSource> notification_source_for(const HostCapabilities& capabilities, const BaseUrl& url,
+                                                            SubscribeOptions options) {
+  if (!capabilities.notifications) return nullptr;
+  return std::make_unique<SseNotificationSource>(url, options);
 }
 
 }  // namespace processhost::client

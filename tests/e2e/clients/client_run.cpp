@@ -57,6 +57,11 @@ ProgramRun run_program(const fs::path& program, const std::vector<std::string>& 
 fs::path copy_config_set(const fs::path& target, const std::string& set) {
   fs::copy(source_dir() / "config", target / "config", fs::copy_options::recursive);
   const fs::path host_json = target / "config" / set / "host.json";
+  set_host_port(host_json, 0);
+  return host_json;
+}
+
+void set_host_port(const fs::path& host_json, std::uint16_t port) {
   std::ifstream in(host_json);
   std::stringstream text;
   text << in.rdbuf();
@@ -69,12 +74,11 @@ fs::path copy_config_set(const fs::path& target, const std::string& set) {
   http.RemoveMember("port");
   http.RemoveMember("host");
   http.AddMember("host", "127.0.0.1", allocator);
-  http.AddMember("port", 0, allocator);
+  http.AddMember("port", port, allocator);
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
   document.Accept(writer);
   std::ofstream(host_json, std::ios::trunc) << buffer.GetString();
-  return host_json;
 }
 
 std::string last_line(const std::string& text) {

@@ -3,6 +3,7 @@
 // printed; copy the config tree to a temp folder with the host's port set to 0.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ ProgramRun run_program(const std::filesystem::path& program, const std::vector<s
 // Copies the source tree's config/ folder into target/config and rewrites
 // target/config/<set>/host.json to listen on 127.0.0.1 port 0. Returns that host.json.
 std::filesystem::path copy_config_set(const std::filesystem::path& target, const std::string& set);
+
+// Rewrites host_json to listen on 127.0.0.1 port (a restart on the port it had before).
+void set_host_port(const std::filesystem::path& host_json, std::uint16_t port);
 
 // The last line of text that is not empty.
 std::string last_line(const std::string& text);

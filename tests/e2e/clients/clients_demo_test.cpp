@@ -1,14 +1,16 @@
 // The sample clients against the real host binary with the demo plugin set (pg_store, iam,
-// consumer_api) on a private PostgreSQL: login, the sample run, a wrong password, and a
-// host restart on the same database.
+// consumer_api) on a private PostgreSQL: login, the sample run, a wrong password, a host
+// restart on the same database, and a notification subscription that outlives a restart.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <regex>
 
 #include "client_run.hpp"
+#include "notification_recorder.hpp"
 #include "processhost/client/consumer_api_client.hpp"
 #include "processhost/client/iam_client.hpp"
+#include "processhost/client/notifications.hpp"
 #include "processhost/test/postgres_cluster.hpp"
 #include "processhost/testing/host_process.hpp"
 
@@ -100,6 +102,65 @@ TEST_F(DemoHost, ResultsSurviveAHostRestartAndTheSampleRunsAgain) {
   auto second = run_program(basic_client_binary(), {"--url", url_});
   EXPECT_EQ(second.exit_code, 0) << second.output;
   EXPECT_EQ(last_line(second.output), std::string("[basic_client] ") + kResult) << second.output;
+}
+
+// The stream drops when the host stops; the subscription reopens it on the restarted host
+// (same port, same database) with its Last-Event-ID. The host counts event ids from 1 again,
+// so it answers events_lost (the subscriber re-reads state), and the events of the instance
+// that goes on after the restart arrive on the reopened stream.
+TEST_F(DemoHost, ASubscriptionReopensAfterAHostRestartAndHearsWhatFollows) {
+  using namespace std::chrono_literals;
+  const auto port = host_->port();
+  auto url = client::BaseUrl::parse(url_).value();
+  client::BeastHttpTransport transport(url);
+  auto login = client::IamClient(transport).login({"sampleUser", "pass"});
+  ASSERT_TRUE(login) << login.error().describe();
+  const client::Identity identity = login->identity;
+  client::ConsumerApiClient consumer_api(transport);
+
+  NotificationRecorder recorder;
+  client::SubscribeOptions options;
+  options.first_retry_delay = 50ms;
+  options.max_retry_delay = 300ms;
+  client::SseNotificationSource source(url, options);
+  auto subscription = source.subscribe(identity, {.correlation_id = "restart-1"}, recorder.handlers());
+  ASSERT_TRUE(subscription) << subscription.error().describe();
+  client::ProcessStartRequest request;
+  request.correlation_id = "restart-1";
+  request.input_values = "{}";
+  auto started = consumer_api.start_process_instance(identity, "sample_process", request);
+  ASSERT_TRUE(started) << started.error().describe();
+  const std::string instance = started->process_instance_id.value_or("");
+  const auto waiting = recorder.wait_for("user_task_waiting", 10s);
+  ASSERT_TRUE(waiting) << recorder.names();
+  EXPECT_EQ(waiting->process_instance_id, instance);
+  EXPECT_EQ((*subscription)->last_event_id(), recorder.all().back().event_id);
+  const std::size_t before_restart = recorder.size();
+
+  ASSERT_EQ(host_->stop(), 0) << host_->output();
+  ASSERT_TRUE(recorder.wait_count(recorder.disconnects(), 1, 10s));
+  set_host_port(config_, port);
+  start_host();
+  ASSERT_TRUE(recorder.wait_count(recorder.reconnects(), 1, 15s));
+  ASSERT_TRUE(recorder.wait_count(recorder.events_lost(), 1, 5s));
+
+  // The instance waits in the database; finishing it after the restart is heard.
+  client::BeastHttpTransport after_transport(url);
+  client::ConsumerApiClient after_api(after_transport);
+  auto tasks = after_api.user_tasks_for_process_instance(identity, instance);
+  ASSERT_TRUE(tasks) << tasks.error().describe();
+  ASSERT_EQ(tasks->user_tasks.size(), 1u);
+  EXPECT_EQ(tasks->user_tasks[0].flow_node_instance_id, waiting->flow_node_instance_id);
+  ASSERT_TRUE(after_api.finish_user_task(identity, instance, "restart-1", waiting->flow_node_instance_id.value_or(""),
+                                         {R"({"TaskWasSuccessful":true})"}));
+  const auto finished = recorder.wait_for("user_task_finished", 10s, before_restart);
+  const auto ended = recorder.wait_for("process_ended", 10s, before_restart);
+  ASSERT_TRUE(finished) << recorder.names();
+  ASSERT_TRUE(ended) << recorder.names();
+  EXPECT_EQ(finished->flow_node_instance_id, waiting->flow_node_instance_id);
+  EXPECT_EQ(ended->process_instance_id, instance);
+  EXPECT_EQ(ended->flow_node_id, "EndEvent_Success");
+  (*subscription)->cancel();
 }
 
 }  // namespace

@@ -17,6 +17,17 @@ void expect_sample_run(const ProgramRun& run, const std::string& program) {
   EXPECT_NE(run.output.find(", endEventId EndEvent_Success (1 in total)"), std::string::npos) << run.output;
 }
 
+// consumer_api is loaded: the clients subscribe to its notification stream and wait by it.
+void expect_notification_wait(const ProgramRun& run, const std::string& program) {
+  const std::string prefix = "[" + program + "] ";
+  EXPECT_NE(run.output.find(prefix + "waiting by notification (GET /api/consumer/v1/notifications), polling as a "
+                                     "fallback\n"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find(prefix + "wait mode: notification ("), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("polling"), run.output.find("polling as a fallback")) << run.output;
+}
+
 class MinimalHost : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -34,6 +45,7 @@ class MinimalHost : public ::testing::Test {
 TEST_F(MinimalHost, BasicClientRunsTheSampleWithoutLogin) {
   auto run = run_program(basic_client_binary(), {"--url", url_});
   expect_sample_run(run, "basic_client");
+  expect_notification_wait(run, "basic_client");
   EXPECT_NE(run.output.find("[basic_client] the host has no IAM: calling the Consumer API without login"),
             std::string::npos)
       << run.output;
@@ -43,7 +55,25 @@ TEST_F(MinimalHost, ContainerClientRunsTheSampleFromItsConfig) {
   auto run = run_program(container_client_binary(),
                          {"--config", (source_dir() / "config/minimal/client.json").string(), "--url", url_});
   expect_sample_run(run, "container_client");
+  expect_notification_wait(run, "container_client");
   EXPECT_EQ(run.output.find("logging in"), std::string::npos) << run.output;
+}
+
+// The polling fallback on the real host, chosen by the command line and by the client config
+// (the decision from /host/plugins and a refused stream: unit.client.AwaitUserTask.*).
+TEST_F(MinimalHost, BothClientsCompleteByPollingWhenToldTo) {
+  const auto config = dir_.write("client.json", R"({"waitFor": "polling"})");
+  for (const auto& [program, binary, args] :
+       {std::tuple{"basic_client", basic_client_binary(), std::vector<std::string>{"--url", url_, "--wait-for", "polling"}},
+        std::tuple{"container_client", container_client_binary(),
+                   std::vector<std::string>{"--config", config.string(), "--url", url_}}}) {
+    auto run = run_program(binary, args);
+    const std::string prefix = "[" + std::string(program) + "] ";
+    expect_sample_run(run, program);
+    EXPECT_NE(run.output.find(prefix + "waiting by polling, as configured\n"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find(prefix + "wait mode: polling\n"), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find("notification"), std::string::npos) << run.output;
+  }
 }
 
 TEST_F(MinimalHost, TheDemoScriptRunsBothClients) {
@@ -53,6 +83,8 @@ TEST_F(MinimalHost, TheDemoScriptRunsBothClients) {
   EXPECT_NE(run.output.find(std::string("[basic_client] ") + kResult), std::string::npos) << run.output;
   EXPECT_NE(run.output.find(std::string("[container_client] ") + kResult), std::string::npos) << run.output;
   EXPECT_EQ(last_line(run.output), "basic_client: succeeded; container_client: succeeded");
+  EXPECT_NE(run.output.find("[basic_client] wait mode: notification ("), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("[container_client] wait mode: notification ("), std::string::npos) << run.output;
 }
 
 TEST(HostWithoutConsumerApi, ClientsFailFastWithAClearMessage) {

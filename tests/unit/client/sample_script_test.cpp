@@ -70,7 +70,9 @@ TEST(SampleScript, LogsInStartsWaitsFinishesAndPrintsTheResult) {
   // The script makes up the correlation id; the scripted host echoes it back.
   EchoHost host(transport);
   ConsumerApiClient client(host);
-  auto result = run_sample(client, *identity, kQuickWait, printer);
+  // Without a notification source the script polls (the fallback); the notification path is
+  // in notified_task_waiter_test.cpp and, against the real host, in tests/e2e/clients.
+  auto result = run_sample(client, nullptr, *identity, kQuickWait, printer);
   ASSERT_TRUE(result) << result.error().describe();
   const std::string& cid = host.correlation_id;
   EXPECT_EQ(result->end_event_id, "EndEvent_Success");
@@ -96,6 +98,7 @@ TEST(SampleScript, LogsInStartsWaitsFinishesAndPrintsTheResult) {
             "[test_client] started: processInstanceId pi-7\n"
             "[test_client] waiting for user task UserTask_1\n"
             "[test_client] user task waiting: UserTask_1 \"Wait for the user to do something\" (flowNodeInstanceId fni-9)\n"
+            "[test_client] wait mode: polling\n"
             "[test_client] finishing it with {\"TaskWasSuccessful\":true}\n"
             "[test_client] user task finished\n"
             "[test_client] correlation result: correlationId <cid>, endEventId EndEvent_Success (1 in total)\n"

@@ -1,10 +1,10 @@
-// Server-Sent Events blocks into events, as processhost-ctl watch reads them.
+// Server-Sent Events blocks into events, as subscriptions and processhost-ctl watch read them.
 
-#include "event_stream.hpp"
+#include "processhost/client/event_stream.hpp"
 
 #include <gtest/gtest.h>
 
-namespace processhost::ctl {
+namespace processhost::client {
 namespace {
 
 TEST(EventStream, ReadsTheFieldsOfABlock) {
@@ -29,4 +29,4 @@ TEST(EventStream, BlocksWithoutDataAreNoEvents) {
 }
 
 }  // namespace
-}  // namespace processhost::ctl
+}  // namespace processhost::client
