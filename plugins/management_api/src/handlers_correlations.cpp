@@ -11,6 +11,7 @@
 #include "plugin_common/http_api/json_mapping.hpp"
 #include "plugin_common/http_api/json_writer.hpp"
 #include "plugin_common/http_api/respond.hpp"
+#include "plugin_common/http_api/route_groups.hpp"
 #include "processhost/services/store.hpp"
 #include "version_xml.hpp"
 

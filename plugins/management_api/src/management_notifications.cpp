@@ -1,6 +1,5 @@
 #include "management_notifications.hpp"
 
-#include <atomic>
 #include <utility>
 
 #include "management_api_routes.hpp"
@@ -15,6 +14,11 @@ std::string management_event_name(const std::string& event) {
 
 ManagementNotifications::~ManagementNotifications() { stop(); }
 
+std::shared_ptr<notifications::SocketNotifications> ManagementNotifications::current() const {
+  std::lock_guard lock(mutex_);
+  return sockets_;
+}
+
 void ManagementNotifications::start(HostContext& context, EngineService& engine, const IdentityService* identity) {
   auto* socket_io = context.services().find<SocketIoService>();
   if (socket_io == nullptr) {
@@ -26,7 +30,10 @@ void ManagementNotifications::start(HostContext& context, EngineService& engine,
       *socket_io, kSocketNamespace, identity, context.logger(),
       notifications::SocketAdmissionRule{.required_claim = std::string(claims::kReadProcessModel),
                                          .super_claim = std::string(kSuperAdminClaim)});
-  std::atomic_store(&sockets_, sockets);
+  {
+    std::lock_guard lock(mutex_);
+    sockets_ = sockets;
+  }
   context.logger().info(std::string("Management API notifications on socket.io namespace ") + kSocketNamespace);
   engine_ = &engine;
   // Runs on engine threads after each commit: translates and queues, never waits. The
@@ -41,7 +48,7 @@ void ManagementNotifications::start(HostContext& context, EngineService& engine,
 }
 
 void ManagementNotifications::publish_cronjob_event(std::string_view event, std::string message) {
-  auto sockets = std::atomic_load(&sockets_);
+  auto sockets = current();
   if (!sockets) return;
   notifications::Notification notification;
   notification.event = std::string(event);
@@ -50,7 +57,7 @@ void ManagementNotifications::publish_cronjob_event(std::string_view event, std:
 }
 
 std::size_t ManagementNotifications::client_count() const {
-  auto sockets = std::atomic_load(&sockets_);
+  auto sockets = current();
   return sockets ? sockets->client_count() : 0;
 }
 
@@ -58,7 +65,11 @@ void ManagementNotifications::stop() noexcept {
   if (engine_ != nullptr) engine_->remove_listener(listener_id_);
   engine_ = nullptr;
   // An engine thread may still hold the listener's copy; the namespace closes now anyway.
-  auto sockets = std::atomic_exchange(&sockets_, std::shared_ptr<notifications::SocketNotifications>());
+  std::shared_ptr<notifications::SocketNotifications> sockets;
+  {
+    std::lock_guard lock(mutex_);
+    sockets.swap(sockets_);
+  }
   if (sockets) sockets->close();
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -41,8 +42,11 @@ class ManagementNotifications {
   std::size_t client_count() const;
 
  private:
+  std::shared_ptr<notifications::SocketNotifications> current() const;
+
   EngineService* engine_ = nullptr;
   std::uint64_t listener_id_ = 0;
+  mutable std::mutex mutex_;  // guards sockets_: the cronjob hook may run on any thread
   std::shared_ptr<notifications::SocketNotifications> sockets_;
 };
 

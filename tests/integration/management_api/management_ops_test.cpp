@@ -4,6 +4,7 @@
 // finishes of user tasks, manual tasks and empty activities, waiting events and their
 // triggers, and the socket.io namespace /management_api.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -359,7 +360,7 @@ TEST_F(ManagementOps, TheNamespaceAdmitsReadersAndSendsTheManagementEvents) {
   PollingSession nobody(host_->port(), {{"Authorization", host_->token("nobody")}});
   nobody.send({"40/management_api,"});
   EXPECT_TRUE(nobody.wait_for([](const std::string& p) {
-    return p == R"(44/management_api,"Forbidden: Identity does not have the requested claim! (can_read_process_model)")";
+    return p == R"x(44/management_api,"Forbidden: Identity does not have the requested claim! (can_read_process_model)")x";
   }));
 
   // The original client sends the raw token, without "Bearer".
