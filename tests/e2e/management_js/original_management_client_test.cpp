@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <set>
 #include <string>
 
@@ -99,12 +98,8 @@ class OriginalManagementClient : public ::testing::Test {
     auto& cluster = test::shared_postgres_cluster();
     database_ = test::unique_database_name("e2e_management");
     cluster.create_database(database_);
-    setenv("PROCESSHOST_PG_URL", cluster.url(database_).c_str(), 1);
   }
-  void TearDown() override {
-    unsetenv("PROCESSHOST_PG_URL");
-    test::shared_postgres_cluster().drop_database(database_);
-  }
+  void TearDown() override { test::shared_postgres_cluster().drop_database(database_); }
   std::string database_;
 };
 
@@ -115,7 +110,9 @@ TEST_F(OriginalManagementClient, EveryServedRouteAndTheNamespaceSubscriptions) {
   const auto config = dir.write(
       "host.json",
       R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" + models + R"(/mgmt_ops.bpmn"],"plugins":[)"
-      R"({"name":"pg_store","config":{"host":"127.0.0.1","port":1,"database":"unused","user":"postgres"}},)"
+      R"({"name":"pg_store","config":{"host":"127.0.0.1","port":)" +
+      std::to_string(test::shared_postgres_cluster().port()) + R"(,"database":")" + database_ +
+      R"(","user":"postgres","poolSize":2}},)"
       R"({"name":"iam","config":{"issuer":"mgmt-e2e","secret":"management-e2e-secret-of-at-least-32-bytes",)"
       R"("usersFile":"users.json"}},{"name":"consumer_api"},{"name":"management_api"}]})");
   HostProcess host(config);

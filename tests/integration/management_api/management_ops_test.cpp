@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -54,10 +53,11 @@ std::string users_json() {
          user("nobody", kNobodyPassHash, "") + "]}";
 }
 
-std::string host_config() {
+std::string host_config(int pg_port, const std::string& database) {
   return R"({"http":{"host":"127.0.0.1","port":0},"log":{"level":"info"},"processModels":[")" +
-         std::string(MAPI_MODELS_DIR) + R"(/mgmt_ops.bpmn"],"plugins":[)"
-         R"({"name":"pg_store","config":{"host":"127.0.0.1","port":1,"database":"unused","user":"postgres"}},)"
+         std::string(MAPI_MODELS_DIR) + R"(/mgmt_ops.bpmn"],"plugins":[)" +
+         R"({"name":"pg_store","config":{"host":"127.0.0.1","port":)" + std::to_string(pg_port) +
+         R"(,"database":")" + database + R"(","user":"postgres","poolSize":2}},)"
          R"({"name":"iam","config":{"issuer":"mapi-ops-test","secret":"management-api-test-secret-of-32-bytes-at-least",)"
          R"("usersFile":"users.json"}},{"name":"consumer_api"},{"name":"management_api"}]})";
 }
@@ -69,22 +69,20 @@ rapidjson::Document json(const HttpReply& reply) {
   return document;
 }
 
-// The host with pg_store on a database of the shared test cluster (PROCESSHOST_PG_URL
-// overrides the placeholder connection of the config).
+// The host with pg_store on a database of its own in the shared test cluster.
 class OpsHost {
  public:
   OpsHost() : dir_(std::make_unique<processhost::testing::TempDir>()) {
     auto& cluster = test::shared_postgres_cluster();
     database_ = test::unique_database_name("mgmt_ops");
     cluster.create_database(database_);
-    setenv("PROCESSHOST_PG_URL", cluster.url(database_).c_str(), 1);
     dir_->write("users.json", users_json());
-    host_ = std::make_unique<processhost::testing::HostProcess>(dir_->write("host.json", host_config()));
+    host_ = std::make_unique<processhost::testing::HostProcess>(
+        dir_->write("host.json", host_config(cluster.port(), database_)));
     host_->start();
   }
   ~OpsHost() {
     host_->stop();
-    unsetenv("PROCESSHOST_PG_URL");
     test::shared_postgres_cluster().drop_database(database_);
   }
   std::uint16_t port() const { return host_->port(); }
@@ -200,12 +198,18 @@ TEST_F(ManagementOps, CorrelationsGroupInstancesAndACallerSeesOnlyItsOwnUnlessIt
   EXPECT_STREQ(whole["state"].GetString(), "running");
   EXPECT_TRUE(whole["error"].IsNull());
   ASSERT_EQ(whole["processInstances"].Size(), 2U);
-  // Oldest first, each a full ProcessInstance with its owner and the BPMN document it runs.
-  EXPECT_EQ(whole["processInstances"][0]["processInstanceId"].GetString(), alice_instance);
-  EXPECT_STREQ(whole["processInstances"][0]["identity"]["userId"].GetString(), "alice");
-  EXPECT_EQ(whole["processInstances"][1]["processInstanceId"].GetString(), bob_instance);
-  EXPECT_STREQ(whole["processInstances"][1]["processModelId"].GetString(), "mgmt_ops");
-  EXPECT_NE(std::string(whole["processInstances"][1]["xml"].GetString()).find("mgmt_ops_message"), std::string::npos);
+  // Each a full ProcessInstance with its owner and the BPMN document it runs, oldest first
+  // (two started within one millisecond are ordered by id).
+  std::map<std::string, std::string> owners;
+  for (const auto& instance : whole["processInstances"].GetArray()) {
+    owners[instance["processInstanceId"].GetString()] = instance["identity"]["userId"].GetString();
+    EXPECT_STREQ(instance["processModelId"].GetString(), "mgmt_ops");
+    EXPECT_STREQ(instance["correlationId"].GetString(), shared.c_str());
+    EXPECT_NE(std::string(instance["xml"].GetString()).find("mgmt_ops_message"), std::string::npos);
+  }
+  EXPECT_EQ(owners, (std::map<std::string, std::string>{{alice_instance, "alice"}, {bob_instance, "bob"}}));
+  EXPECT_LE(std::string(whole["processInstances"][0]["createdAt"].GetString()),
+            std::string(whole["processInstances"][1]["createdAt"].GetString()));
   EXPECT_STREQ(whole["createdAt"].GetString(), whole["processInstances"][0]["createdAt"].GetString());
 
   auto alices = json(host_->call("GET", "/correlations/" + shared, as("alice")));
@@ -283,7 +287,12 @@ TEST_F(ManagementOps, EveryTaskKindIsListedByEveryScopeAndFinishedThenTheEventsA
     }
   }
   // The own list is the contract's for empty activities only; bob started nothing here.
-  EXPECT_EQ(json(host_->call("GET", "/empty_activities/own", as("alice")))["emptyActivities"].Size(), 1U);
+  const auto count_of_instance = [&instance](const rapidjson::Document& list, const char* wrapper) {
+    return std::count_if(list[wrapper].Begin(), list[wrapper].End(),
+                         [&](const auto& item) { return instance == item["processInstanceId"].GetString(); });
+  };
+  EXPECT_EQ(count_of_instance(json(host_->call("GET", "/empty_activities/own", as("alice"))), "emptyActivities"), 1);
+  EXPECT_EQ(count_of_instance(json(host_->call("GET", "/empty_activities/own", as("bob"))), "emptyActivities"), 0);
   EXPECT_EQ(json(host_->call("GET", "/process_instances/" + instance + "/empty_activities", as("bob")))["emptyActivities"]
                 .Size(),
             1U)
