@@ -255,9 +255,9 @@ async function main() {
     await waitFor(() => mine(name, instance), name);
   }
   await waitFor(() => (received.activity_reached || []).some((m) => m.processInstanceId === instance
-    && m.flowNodeId === 'Ops_Manual_Task'), 'activity_reached');
+    && m.flowNodeId === 'Ops_Script'), 'activity_reached');
   await waitFor(() => (received.activity_finished || []).some((m) => m.processInstanceId === instance
-    && m.flowNodeId === 'Ops_Manual_Task'), 'activity_finished');
+    && m.flowNodeId === 'Ops_Script'), 'activity_finished');
   assert.strictEqual((received.process_ended_once || []).length, 1, 'a subscribeOnce callback runs once');
   client.removeSubscription(manager, once);
 

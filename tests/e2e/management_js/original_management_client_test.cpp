@@ -142,6 +142,8 @@ TEST_F(OriginalManagementClient, EveryServedRouteAndTheNamespaceSubscriptions) {
       {"manual_task_waiting", "Ops_Manual_Task"},
       {"manual_task_finished_for_identity", "Ops_Manual_Task"},
       {"empty_activity_finished", "Ops_Empty_Task"},
+      {"activity_reached", "Ops_Script"},
+      {"activity_finished", "Ops_Script"},
       {"empty_activity_waiting_for_identity", "Ops_Empty_Task"},
       {"intermediate_catch_event_reached", "Ops_Catch_Message"},
       {"process_ended", "End_Ops"},
