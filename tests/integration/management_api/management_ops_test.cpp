@@ -55,7 +55,8 @@ std::string users_json() {
 
 std::string host_config(int pg_port, const std::string& database) {
   return R"({"http":{"host":"127.0.0.1","port":0},"log":{"level":"info"},"processModels":[")" +
-         std::string(MAPI_MODELS_DIR) + R"(/mgmt_ops.bpmn"],"plugins":[)" +
+         std::string(MAPI_MODELS_DIR) + R"(/mgmt_ops.bpmn",")" + MAPI_MODELS_DIR +
+         R"(/mgmt_notify.bpmn"],"plugins":[)" +
          R"({"name":"pg_store","config":{"host":"127.0.0.1","port":)" + std::to_string(pg_port) +
          R"(,"database":")" + database + R"(","user":"postgres","poolSize":2}},)"
          R"({"name":"iam","config":{"issuer":"mapi-ops-test","secret":"management-api-test-secret-of-32-bytes-at-least",)"
@@ -429,6 +430,27 @@ TEST_F(ManagementOps, TheNamespaceAdmitsReadersAndSendsTheManagementEvents) {
   EXPECT_NE(ended->find("End_Ops"), std::string::npos);
   // No owner copy went to a client of another user.
   for (const auto& packet : manager.received()) EXPECT_EQ(packet.find("/user_id\""), std::string::npos) << packet;
+
+  // A thrown message and a boundary event (a reminder timer on a manual task).
+  auto started = host_->call("POST", "/process_models/mgmt_notify/start", as("alice"), R"({"correlationId":"ops-notify"})");
+  ASSERT_EQ(started.status, 200) << started.body;
+  const std::string notify = json(started)["processInstanceId"].GetString();
+  const auto thrown = manager.wait_for(management_event("intermediate_throw_event_triggered", notify));
+  ASSERT_TRUE(thrown);
+  EXPECT_NE(thrown->find(R"("flowNodeId":"Announce")"), std::string::npos) << *thrown;
+  EXPECT_NE(thrown->find(R"("messageReference":"mgmt_notify_announced")"), std::string::npos) << *thrown;
+  const auto boundary = manager.wait_for(management_event("boundary_event_triggered", notify));
+  ASSERT_TRUE(boundary);
+  EXPECT_NE(boundary->find(R"("flowNodeId":"Notify_Reminder")"), std::string::npos) << *boundary;
+  const auto manual = wait_for_list("alice", "/process_instances/" + notify + "/manual_tasks", "manualTasks", 1);
+  ASSERT_EQ(host_->call("POST", "/processes/" + notify + "/correlations/ops-notify/manual_tasks/" +
+                                    manual["manualTasks"][0]["flowNodeInstanceId"].GetString() + "/finish",
+                        as("alice"), "{}")
+                .status,
+            204);
+  const auto notify_ended = manager.wait_for(management_event("process_ended", notify));
+  ASSERT_TRUE(notify_ended);
+  EXPECT_NE(notify_ended->find(R"("flowNodeId":"Notify_Done")"), std::string::npos) << *notify_ended;
 
   // Termination is sent too.
   const auto second = start("alice", "ops-socket-2");
