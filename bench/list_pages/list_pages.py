@@ -121,6 +121,11 @@ def main():
         ("instances of the model, first page",
          "/api/management/v1/process_instances/by_process_model/sample_process?offset=0&limit=20"),
         ("process models", "/api/management/v1/process_models?offset=0&limit=0"),
+        ("correlations, first page", "/api/management/v1/correlations/all?offset=0&limit=20"),
+        ("active correlations, last page", f"/api/management/v1/correlations/active?offset={last}&limit=20"),
+        ("correlations of the model, first page",
+         "/api/management/v1/correlations/process_model/sample_process?offset=0&limit=20"),
+        ("one correlation", "/api/management/v1/correlations/c4242"),
     ]
     connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
     rss_before = rss_kib(process.pid)

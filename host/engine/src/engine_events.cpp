@@ -139,6 +139,7 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
     event.process_instance_id = instance.id;
     event.correlation_id = instance.correlation_id;
     event.flow_node_id = publication.flow_node_id;
+    event.flow_node_type = publication.flow_node_type;
     event.owner_user_id = instance.owner_user_id;
     event.payload = "{\"eventName\":" + json_quote(publication.name) + ",\"payload\":" + publication.payload + "}";
     event.timestamp_ms = now_ms();

@@ -30,8 +30,9 @@ void ConsumerNotifications::add_routes(HostContext& context, const http_api::Api
 void ConsumerNotifications::start(HostContext& context, EngineService& engine, const IdentityService* identity) {
   translator_ = std::make_shared<NotificationTranslator>();
   if (auto* socket_io = context.services().find<SocketIoService>()) {
-    sockets_ = std::make_shared<SocketNotifications>(*socket_io, identity, context.logger());
-    context.logger().info(std::string("notifications on socket.io namespace ") + SocketNotifications::kNamespace +
+    sockets_ = std::make_shared<notifications::SocketNotifications>(*socket_io, kSocketNamespace, identity,
+                                                                    context.logger());
+    context.logger().info(std::string("notifications on socket.io namespace ") + kSocketNamespace +
                           " and as Server-Sent Events at " + kConsumerApiBase + "/notifications");
   } else {
     context.logger().warn("the host offers no socket.io service (processhost.socket_io/1): notifications only as "

@@ -15,13 +15,14 @@
 #include "notification_events.hpp"
 #include "plugin_common/http_api/api_state.hpp"
 #include "processhost/host_context.hpp"
-#include "socket_notifications.hpp"
+#include "plugin_common/notifications/socket_notifications.hpp"
 #include "sse_notifications.hpp"
 
 namespace processhost::plugins::consumer_api {
 
 class ConsumerNotifications {
  public:
+  static constexpr const char* kSocketNamespace = "/consumer_api";
   static constexpr std::chrono::seconds kHeartbeatPeriod{15};
 
   ConsumerNotifications();
@@ -39,7 +40,7 @@ class ConsumerNotifications {
   EngineService* engine_ = nullptr;
   std::uint64_t listener_id_ = 0;
   std::shared_ptr<NotificationTranslator> translator_;
-  std::shared_ptr<SocketNotifications> sockets_;
+  std::shared_ptr<notifications::SocketNotifications> sockets_;
   std::shared_ptr<SseNotifications> streams_;
   std::mutex heartbeat_mutex_;
   std::condition_variable heartbeat_wake_;

@@ -11,6 +11,7 @@
 
 #include "instance_json.hpp"
 #include "management_api_routes.hpp"
+#include "version_xml.hpp"
 #include "plugin_common/http_api/respond.hpp"
 #include "processhost/services/store.hpp"
 
@@ -19,25 +20,6 @@ namespace processhost::plugins::management_api {
 using namespace http_api;  // NOLINT(google-build-using-namespace): the shared API code
 
 namespace {
-
-using XmlByVersion = std::map<std::pair<std::string, std::string>, std::string>;  // (id, hash) -> xml
-
-// Runs then(xml lookup) once the stored definitions are read, or answers the store's error.
-template <class Then>
-void with_version_xml(const ApiStatePtr& state, std::shared_ptr<Responder> responder, Then then) {
-  state->store->load_definitions(
-      [responder = std::move(responder), then = std::move(then)](Result<std::vector<ProcessDefinitionRecord>> records) {
-        if (!records.ok()) return responder->respond(error_response(records.error()));
-        auto xml = std::make_shared<XmlByVersion>();
-        for (auto& record : records.value()) (*xml)[{record.process_model_id, record.hash}] = std::move(record.xml);
-        respond_guarded(*responder, [&] {
-          then([xml](const std::string& model_id, const std::string& hash) {
-            auto found = xml->find({model_id, hash});
-            return found == xml->end() ? std::string() : found->second;
-          });
-        });
-      });
-}
 
 Error instance_not_found(const std::string& id) {
   return make_error(ErrorStatus::not_found, "ProcessInstance with id '" + id + "' not found.");

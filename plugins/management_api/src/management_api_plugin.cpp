@@ -16,4 +16,16 @@ ManagementApiPlugin::ManagementApiPlugin(std::string version)
                  .openapi = &build_openapi_document},
                 std::move(version)) {}
 
+ManagementApiPlugin::~ManagementApiPlugin() { stop(); }
+
+void ManagementApiPlugin::start(HostContext& context) {
+  ApiPlugin::start(context);
+  notifications_.start(context, *state()->engine, state()->identity);
+}
+
+void ManagementApiPlugin::stop() noexcept {
+  notifications_.stop();
+  ApiPlugin::stop();
+}
+
 }  // namespace processhost::plugins::management_api

@@ -141,6 +141,7 @@ std::vector<RouteDescriptor> management_api_routes() {
   std::vector<RouteDescriptor> routes;
   add_model_routes(routes);
   add_instance_routes(routes);
+  for (auto& route : correlation_routes()) routes.push_back(std::move(route));
   add_event_routes(routes, kManagementApiBase, "events/waiting");
   add_task_areas(routes, kManagementApiBase, task_kind_bit(TaskKind::empty_activity));
   for (auto& descriptor : routes) {

@@ -50,6 +50,13 @@ RouteHandler list_flow_node_instances_handler();
 RouteHandler token_history_handler(TokenHistoryScope scope);
 RouteHandler active_tokens_handler(ActiveTokenScope scope);
 
+// handlers_correlations.cpp: /correlations/all, /active, /process_model/:process_model_id
+// (CorrelationList) and /correlations/:correlation_id (Correlation).
+enum class CorrelationFilter { all, active, process_model };
+RouteHandler list_correlations_handler(CorrelationFilter filter);
+RouteHandler get_correlation_handler();
+std::vector<RouteDescriptor> correlation_routes();
+
 // handlers_terminate.cpp: POST /process_instance/:process_instance_id/terminate.
 RouteHandler terminate_process_instance_handler();
 

@@ -33,6 +33,16 @@ constexpr std::string_view kManagementSchemas = R"json({
   "ProcessInstanceList": {"type": "object", "required": ["processInstances", "totalCount"], "properties": {
     "processInstances": {"type": "array", "items": {"$ref": "#/components/schemas/ProcessInstance"}},
     "totalCount": {"type": "integer"}}},
+  "Correlation": {"type": "object", "required": ["id", "processInstances", "state", "createdAt"], "properties": {
+    "id": {"type": "string"},
+    "processInstances": {"type": "array", "items": {"$ref": "#/components/schemas/ProcessInstance"}},
+    "state": {"type": "string", "enum": ["running", "finished", "error"],
+              "description": "error when an instance failed or was terminated, else running while one runs"},
+    "error": {"description": "The error of the failed instance, or null"},
+    "createdAt": {"type": "string", "format": "date-time"}}},
+  "CorrelationList": {"type": "object", "required": ["correlations", "totalCount"], "properties": {
+    "correlations": {"type": "array", "items": {"$ref": "#/components/schemas/Correlation"}},
+    "totalCount": {"type": "integer"}}},
   "ProcessToken": {"type": "object", "properties": {
     "processInstanceId": {"type": "string"}, "processModelId": {"type": "string"}, "correlationId": {"type": "string"},
     "flowNodeInstanceId": {"type": "string"}, "identity": {"$ref": "#/components/schemas/OwnerIdentity"},

@@ -8,6 +8,8 @@
 #include <pqxx/pqxx>
 
 #include "batch_job.hpp"
+#include "correlation_sql.hpp"
+#include "processhost/correlation_grouping.hpp"
 #include "record_codec.hpp"
 #include "store_errors.hpp"
 #include "store_sql.hpp"
@@ -329,6 +331,25 @@ void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeI
         for (const auto& row : result) list.items.push_back(decode_flow_node(row));
         list.total_count = total_of(query.page, list.items.size(), [&] {
           return exec(session, tx, build_flow_node_count(query)).at(0)[0].as<std::size_t>();
+        });
+        return list;
+      });
+}
+
+void PgStore::query_correlations(CorrelationQuery query, Callback<PagedList<CorrelationRecord>> done) {
+  submit<PagedList<CorrelationRecord>>(
+      std::move(done), Retry::on_dropped_connection,
+      [query = std::move(query)](PgSession& session,
+                                 pqxx::connection& connection) -> Result<PagedList<CorrelationRecord>> {
+        pqxx::nontransaction tx(connection);
+        std::vector<ProcessInstanceRecord> instances;
+        for (const auto& row : exec(session, tx, build_correlation_query(query))) {
+          instances.push_back(decode_instance(row));
+        }
+        PagedList<CorrelationRecord> list;
+        list.items = group_into_correlations(std::move(instances));
+        list.total_count = total_of(query.page, list.items.size(), [&] {
+          return exec(session, tx, build_correlation_count(query)).at(0)[0].as<std::size_t>();
         });
         return list;
       });

@@ -57,6 +57,7 @@ class PgStore final : public Store {
   void load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) override;
   void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) override;
   void query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) override;
+  void query_correlations(CorrelationQuery query, Callback<PagedList<CorrelationRecord>> done) override;
   void query_results(std::string correlation_id, std::string process_model_id,
                      Callback<std::vector<CorrelationResultRecord>> done) override;
   void due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) override;

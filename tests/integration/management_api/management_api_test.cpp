@@ -158,6 +158,10 @@ std::vector<RouteCase> slice_routes() {
       {"GET", "/correlation/c1/process_model/sample_process/active_tokens", read},
       {"GET", "/process_instance/pi1/active_tokens", read},
       {"GET", "/token/flow_node/UserTask_1/active_tokens", read},
+      {"GET", "/correlations/all", read},
+      {"GET", "/correlations/active", read},
+      {"GET", "/correlations/c1", read},
+      {"GET", "/correlations/process_model/sample_process", read},
   };
   const std::string prefixes[] = {"/process_models/sample_process/", "/process_instances/pi1/", "/correlations/c1/",
                                   "/process_models/sample_process/correlations/c1/"};

@@ -338,6 +338,69 @@ TYPED_TEST(StoreContractTest, InstanceQueriesFilterAndPage) {
   EXPECT_EQ(this->instances(paged).total_count, 3u);
 }
 
+TYPED_TEST(StoreContractTest, CorrelationsGroupMatchingInstancesAndPageByFirstInstance) {
+  this->seed_waiting_nodes();  // i1 (model_a, corr_1, alice, 100), i2 (model_b, corr_1, bob, 200), i3 (model_a, corr_2, bob, 300)
+  auto i3 = make_instance("i3", "model_a", "corr_2", "bob", 300);
+  i3.state = ProcessInstanceState::finished;
+  ASSERT_TRUE(this->commit(transition(i3, 1)).ok());
+  // corr_0's id sorts first, but correlations are ordered by their first instance.
+  ASSERT_TRUE(this->commit(creation(make_instance("i4", "model_b", "corr_0", "alice", 400))).ok());
+  auto correlations = [this](CorrelationQuery query) {
+    auto result = await_result<PagedList<CorrelationRecord>>(
+        [&](auto done) { this->store().query_correlations(std::move(query), done); });
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    return result.ok() ? std::move(result).value() : PagedList<CorrelationRecord>{};
+  };
+  // "corr_1:i1,i2 corr_2:i3 ..." for readable comparisons.
+  auto shape = [](const PagedList<CorrelationRecord>& list) {
+    std::string text;
+    for (const auto& correlation : list.items) {
+      if (!text.empty()) text += ' ';
+      text += correlation.correlation_id + ":";
+      for (std::size_t i = 0; i < correlation.instances.size(); ++i) {
+        text += (i ? "," : "") + correlation.instances[i].id;
+      }
+    }
+    return text;
+  };
+  const auto all = correlations({});
+  EXPECT_EQ(shape(all), "corr_1:i1,i2 corr_2:i3 corr_0:i4");
+  EXPECT_EQ(all.total_count, 3u);
+  ASSERT_EQ(all.items.size(), 3u);
+  EXPECT_EQ(all.items[0].created_at_ms, 100);
+  EXPECT_EQ(all.items[1].instances[0].state, ProcessInstanceState::finished);
+  EXPECT_EQ(all.items[0].instances[1].process_model_id, "model_b");
+  EXPECT_EQ(all.items[0].instances[1].owner_user_id, "bob");
+  EXPECT_EQ(all.items[0].instances[0].runtime_state, "null");
+
+  CorrelationQuery running;
+  running.state = ProcessInstanceState::running;
+  EXPECT_EQ(shape(correlations(running)), "corr_1:i1,i2 corr_0:i4");
+  CorrelationQuery by_model;
+  by_model.process_model_id = "model_a";
+  EXPECT_EQ(shape(correlations(by_model)), "corr_1:i1 corr_2:i3");
+  CorrelationQuery by_owner;
+  by_owner.owner_user_id = "bob";
+  EXPECT_EQ(shape(correlations(by_owner)), "corr_1:i2 corr_2:i3");
+  CorrelationQuery by_id;
+  by_id.correlation_id = "corr_1";
+  EXPECT_EQ(shape(correlations(by_id)), "corr_1:i1,i2");
+  by_id.correlation_id = "unknown";
+  EXPECT_EQ(correlations(by_id).total_count, 0u);
+
+  CorrelationQuery paged;
+  paged.page = {1, 1};
+  const auto page = correlations(paged);
+  EXPECT_EQ(shape(page), "corr_2:i3");
+  EXPECT_EQ(page.total_count, 3u);
+  paged.page = {2, 5};
+  EXPECT_EQ(shape(correlations(paged)), "corr_0:i4");
+  paged.page = {7, 1};
+  const auto past_end = correlations(paged);
+  EXPECT_TRUE(past_end.items.empty());
+  EXPECT_EQ(past_end.total_count, 3u);
+}
+
 TYPED_TEST(StoreContractTest, TimersAreDueEarliestFirstUntilCancelled) {
   auto instance = make_instance("i1");
   auto changes = creation(instance);

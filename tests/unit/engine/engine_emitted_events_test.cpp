@@ -160,5 +160,34 @@ TEST_F(EngineEmittedEventsTest, AnErrorBoundaryPassesTheErrorAsTheFailedActivity
             (std::vector<std::string>{"activity_finished fails", "activity_finished sub", "activity_finished after"}));
 }
 
+TEST_F(EngineEmittedEventsTest, ThrownMessagesAndSignalsNameTheirNodeAndItsType) {
+  // s -> message throw 'tell' -> signal throw 'wave' -> end 'e' (which throws no event).
+  std::string xml =
+      process_xml("throws",
+                  "<bpmn:startEvent id=\"s\"/>"
+                  "<bpmn:intermediateThrowEvent id=\"tell\"><bpmn:messageEventDefinition messageRef=\"M\"/>"
+                  "</bpmn:intermediateThrowEvent>"
+                  "<bpmn:intermediateThrowEvent id=\"wave\"><bpmn:signalEventDefinition signalRef=\"S\"/>"
+                  "</bpmn:intermediateThrowEvent><bpmn:endEvent id=\"e\"/>"
+                  "<bpmn:sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"tell\"/>"
+                  "<bpmn:sequenceFlow id=\"f2\" sourceRef=\"tell\" targetRef=\"wave\"/>"
+                  "<bpmn:sequenceFlow id=\"f3\" sourceRef=\"wave\" targetRef=\"e\"/>");
+  xml.insert(xml.find("<bpmn:process"), "<bpmn:message id=\"M\" name=\"Told\"/><bpmn:signal id=\"S\" name=\"Waved\"/>");
+  ASSERT_TRUE(deploy(xml));
+  StartRequest request;
+  request.process_model_id = "throws";
+  ASSERT_TRUE(start(request));
+  ASSERT_TRUE(eventually([&] { return first(EngineEventKind::process_finished).has_value(); }));
+  const auto message = first(EngineEventKind::message_sent);
+  ASSERT_TRUE(message);
+  EXPECT_EQ(message->flow_node_id, "tell");
+  EXPECT_EQ(message->flow_node_type, "bpmn:IntermediateThrowEvent");
+  EXPECT_NE(message->payload.find(R"("eventName":"Told")"), std::string::npos) << message->payload;
+  const auto signal = first(EngineEventKind::signal_sent);
+  ASSERT_TRUE(signal);
+  EXPECT_EQ(signal->flow_node_id, "wave");
+  EXPECT_EQ(signal->flow_node_type, "bpmn:IntermediateThrowEvent");
+}
+
 }  // namespace
 }  // namespace processhost::engine

@@ -161,7 +161,7 @@ Status Executor::arm_timer(Token& token, const FlowNode& node) {
 }
 
 void Executor::publish(EventKind kind, const FlowNode& node, JsonText payload) {
-  outcome_.published.push_back({kind, node.event_name, std::move(payload), node.id});
+  outcome_.published.push_back({kind, node.event_name, std::move(payload), node.id, node.bpmn_type});
 }
 
 bool Executor::owner_may_access(const std::string& lane) const {

@@ -59,6 +59,7 @@ struct Publication {
   std::string name;
   JsonText payload;
   std::string flow_node_id;
+  std::string flow_node_type;  // "bpmn:IntermediateThrowEvent", "bpmn:EndEvent", ...: listeners tell them apart
 };
 
 // An asynchronous service method to call after the commit; its task waits as running.

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <set>
 
+#include "processhost/correlation_grouping.hpp"
+
 namespace processhost::engine {
 
 MemoryStore::MemoryStore() : tables_(std::make_unique<InstanceTables>()) {}
@@ -100,6 +102,20 @@ void MemoryStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowN
     found = tables_->query(query);
   }
   done(take_page(std::move(found), query.page));
+}
+
+void MemoryStore::query_correlations(CorrelationQuery query, Callback<PagedList<CorrelationRecord>> done) {
+  InstanceQuery instances;
+  instances.correlation_id = std::move(query.correlation_id);
+  instances.process_model_id = std::move(query.process_model_id);
+  instances.owner_user_id = std::move(query.owner_user_id);
+  instances.state = query.state;
+  std::vector<ProcessInstanceRecord> found;
+  {
+    std::lock_guard lock(mutex_);
+    found = tables_->query(instances);
+  }
+  done(take_page(group_into_correlations(std::move(found)), query.page));
 }
 
 void MemoryStore::query_results(std::string correlation_id, std::string process_model_id,

@@ -128,6 +128,27 @@ struct InstanceQuery {
   PageRequest page;  // ordered by created_at_ms, then id
 };
 
+// A correlation: the instances that share a correlation id.
+struct CorrelationRecord {
+  std::string correlation_id;
+  std::int64_t created_at_ms = 0;  // its first listed instance's
+  // The instances the query matched (never all of the correlation's when a filter is set),
+  // ordered by created_at_ms, then id. runtime_state is left "null": lists never need it.
+  std::vector<ProcessInstanceRecord> instances;
+};
+
+// The filters select instances; a correlation is listed when one of its instances matches,
+// with the matching ones.
+struct CorrelationQuery {
+  std::optional<std::string> correlation_id;
+  std::optional<std::string> process_model_id;
+  std::optional<std::string> owner_user_id;
+  std::optional<ProcessInstanceState> state;
+  // Pages correlations (total_count counts correlations), ordered by their first matching
+  // instance's created_at_ms, then correlation id.
+  PageRequest page;
+};
+
 class Store {
  public:
   static constexpr std::string_view kServiceId = "processhost.store/1";
@@ -146,6 +167,7 @@ class Store {
                              Callback<std::optional<ProcessInstanceRecord>> done) = 0;
   virtual void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) = 0;
   virtual void query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) = 0;
+  virtual void query_correlations(CorrelationQuery query, Callback<PagedList<CorrelationRecord>> done) = 0;
   virtual void query_results(std::string correlation_id, std::string process_model_id,
                              Callback<std::vector<CorrelationResultRecord>> done) = 0;
 

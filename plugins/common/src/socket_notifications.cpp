@@ -1,8 +1,10 @@
-#include "socket_notifications.hpp"
+#include "plugin_common/notifications/socket_notifications.hpp"
 
+#include <optional>
+#include <utility>
 #include <vector>
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::notifications {
 namespace {
 
 // The identity of a client's handshake, or why it may not join.
@@ -18,17 +20,30 @@ Result<Identity> identify(const IdentityService* identity, const SocketHandshake
   return result;
 }
 
+// The 403 wording of the HTTP routes, so that a client sees the same reason on both.
+std::optional<std::string> refusal(const Identity& identity, const SocketAdmissionRule& rule) {
+  if (rule.required_claim.empty() || identity.has_claim(rule.required_claim)) return std::nullopt;
+  if (!rule.super_claim.empty() && identity.has_claim(rule.super_claim)) return std::nullopt;
+  return "Forbidden: Identity does not have the requested claim! (" + rule.required_claim + ")";
+}
+
 }  // namespace
 
-SocketNotifications::SocketNotifications(SocketIoService& service, const IdentityService* identity, Logger& logger)
+SocketNotifications::SocketNotifications(SocketIoService& service, std::string namespace_name,
+                                         const IdentityService* identity, Logger& logger, SocketAdmissionRule rule)
     : clients_(std::make_shared<Clients>()) {
   SocketNamespaceHandlers handlers;
-  handlers.on_connect = [clients = clients_, identity, &logger](std::shared_ptr<SocketClient> client,
-                                                               SocketAdmission admission) {
+  handlers.on_connect = [clients = clients_, identity, &logger, rule = std::move(rule)](
+                            std::shared_ptr<SocketClient> client, SocketAdmission admission) {
     auto verified = identify(identity, client->handshake());
     if (!verified) {
       if (logger.enabled(LogLevel::debug)) logger.debug("socket.io client refused: " + verified.error().message);
       admission(verified.error().message);
+      return;
+    }
+    if (auto refused = refusal(*verified, rule)) {
+      if (logger.enabled(LogLevel::debug)) logger.debug("socket.io client refused: " + *refused);
+      admission(std::move(refused));
       return;
     }
     admission(std::nullopt);
@@ -40,7 +55,7 @@ SocketNotifications::SocketNotifications(SocketIoService& service, const Identit
     std::lock_guard lock(clients->mutex);
     clients->by_id.erase(client.id());
   };
-  namespace_ = service.open_namespace(kNamespace, std::move(handlers));
+  namespace_ = service.open_namespace(namespace_name, std::move(handlers));
 }
 
 void SocketNotifications::close() {
@@ -78,4 +93,4 @@ std::size_t SocketNotifications::client_count() const {
   return clients_->by_id.size();
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::notifications

@@ -1,10 +1,10 @@
-#include "notification_events.hpp"
+#include "plugin_common/notifications/notification_events.hpp"
 
 #include <rapidjson/document.h>
 
 #include "processhost/json.hpp"
 
-namespace processhost::plugins::consumer_api {
+namespace processhost::plugins::notifications {
 namespace {
 
 // The per-user event's name as the original server and client both compute it: the template
@@ -218,4 +218,4 @@ std::vector<Notification> NotificationTranslator::translate(const EngineEvent& e
   return out;
 }
 
-}  // namespace processhost::plugins::consumer_api
+}  // namespace processhost::plugins::notifications
