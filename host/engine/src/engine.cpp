@@ -107,6 +107,9 @@ void EngineCore::start(Store& store) {
   auto instances = counted.get_future().get();
   if (!instances) throw std::runtime_error("engine: cannot query running instances: " + instances.error().message);
   timers_.start();
+  if (options_.history_ttl.count() > 0) {
+    timers_.schedule(now_ms() + options_.history_cleanup_interval.count(), [this] { sweep_history(); });
+  }
   logger_.info("engine: " + std::to_string(definitions.value().size()) + " stored definition(s), " +
                std::to_string(instances.value().total_count) +
                " running instance(s) resume from the store when next triggered");

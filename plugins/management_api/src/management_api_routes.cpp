@@ -143,6 +143,7 @@ std::vector<RouteDescriptor> management_api_routes() {
   add_instance_routes(routes);
   add_event_routes(routes, kManagementApiBase, "events/waiting");
   add_task_areas(routes, kManagementApiBase, task_kind_bit(TaskKind::empty_activity));
+  add_history_routes(routes);
   for (auto& descriptor : routes) {
     if (descriptor.authenticated && descriptor.required_claim.empty()) {
       descriptor.required_claim = std::string(claims::kReadProcessModel);
