@@ -29,7 +29,9 @@ const std::string kCron = process_xml(
 const std::string kQuick = process_xml("quick", "<bpmn:startEvent id=\"s\"/><bpmn:endEvent id=\"e\"/>"
                                                 "<bpmn:sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"e\"/>");
 const std::string kWaits = process_xml("waits", "<bpmn:startEvent id=\"s\"/><bpmn:userTask id=\"ask\"/>"
-                                                "<bpmn:sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"ask\"/>");
+                                                "<bpmn:endEvent id=\"e\"/>"
+                                                "<bpmn:sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"ask\"/>"
+                                                "<bpmn:sequenceFlow id=\"f2\" sourceRef=\"ask\" targetRef=\"e\"/>");
 
 class EngineCronTest : public EngineFixture {
  protected:
@@ -110,7 +112,8 @@ TEST_F(EngineCronTest, RetentionRemovesEndedInstancesOnly) {
   options.history_cleanup_pause = std::chrono::milliseconds(0);
   start_engine(options);
   ASSERT_TRUE(deploy(kQuick).ok());
-  ASSERT_TRUE(deploy(kWaits).ok());
+  const auto waits_deployed = deploy(kWaits);
+  ASSERT_TRUE(waits_deployed.ok()) << waits_deployed.error().message;
   StartRequest quick;
   quick.process_model_id = "quick";
   quick.callback_type = StartCallbackType::on_process_finished;
