@@ -47,8 +47,8 @@ BuiltQuery cron_history_query(const CronjobHistoryQuery& query, bool count_only)
   BuiltQuery built;
   built.name = count_only ? "cron_history_count_" : "cron_history_";
   built.sql = count_only ? "SELECT count(*) FROM processhost_cronjob_history WHERE true"
-                         : "SELECT process_model_id, start_event_id, crontab, process_instance_id, executed_at_ms,"
-                           " count(*) OVER () FROM processhost_cronjob_history WHERE true";
+                         : "SELECT process_model_id, start_event_id, crontab, process_instance_id, executed_at_ms"
+                           " FROM processhost_cronjob_history WHERE true";
   add_filter(built, "process_model_id", query.process_model_id, 'm');
   add_filter(built, "start_event_id", query.start_event_id, 's');
   add_filter(built, "crontab", query.crontab, 'c');
@@ -120,9 +120,14 @@ void PgStore::query_cronjob_history(CronjobHistoryQuery query, Callback<PagedLis
         for (const auto& row : exec_query(session, tx, cron_history_query(query, false))) {
           list.items.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                                 row[3].as<std::string>(), row[4].as<std::int64_t>()});
-          list.total_count = row[5].as<std::size_t>();
         }
-        if (list.items.empty() && query.page.offset > 0) {
+        // A page that is not full (or the first, empty one) tells the total; otherwise an
+        // index-served count (a window count would read every matching row for each page).
+        const std::size_t rows = list.items.size();
+        const bool full = query.page.limit != 0 && rows == query.page.limit;
+        if (!full && (rows > 0 || query.page.offset == 0)) {
+          list.total_count = query.page.offset + rows;
+        } else {
           list.total_count = exec_query(session, tx, cron_history_query(query, true)).at(0)[0].as<std::size_t>();
         }
         return list;
