@@ -1,8 +1,10 @@
 #include "processhost/engine/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <stdexcept>
+#include <thread>
 
 #include "behaviours/behaviours.hpp"
 #include "engine_core.hpp"
@@ -121,6 +123,10 @@ void EngineCore::stop() noexcept {
   service_calls_.close();
   timers_.stop();
   runner_.drain(std::chrono::seconds(10));
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       history_calls_.load() > 0 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   waiters_.fail_all(make_error(ErrorStatus::unavailable, "the engine is stopping"));
   pool_->join();
 }

@@ -136,6 +136,9 @@ class EngineCore {
   ServiceCalls service_calls_;
   EngineMeters meters_;
   std::atomic<std::int64_t> last_deploy_ms_{0};
+  // Store calls of history retention and the cron history whose callbacks (which use this
+  // core) have not run yet; stop() waits for them.
+  std::atomic<int> history_calls_{0};
 };
 
 // The identity stored with an instance (owner_identity), for messages it throws.

@@ -51,8 +51,10 @@ void EngineCore::record_cron_execution(const std::string& model_id, const FlowNo
   publish_cron_event(EngineEventKind::cronjob_executed, model_id, node, instance_id, std::move(correlation_id),
                      executed_at_ms);
   CronjobExecutionRecord record{model_id, node.id, node.timer_value, std::move(instance_id), executed_at_ms};
+  ++history_calls_;
   store_->record_cronjob_execution(std::move(record), [this, model_id](Status recorded) {
     if (!recorded) logger_.warn("engine: cron history of " + model_id + " not recorded: " + recorded.error().message);
+    --history_calls_;
   });
 }
 

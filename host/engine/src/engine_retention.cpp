@@ -16,7 +16,12 @@ void EngineCore::sweep_history() {
   if (!running_ || options_.history_ttl.count() <= 0) return;
   const std::int64_t finished_before = now_ms() - options_.history_ttl.count();
   const std::size_t batch = std::max<std::size_t>(1, options_.history_cleanup_batch);
+  ++history_calls_;
   store_->remove_ended_instances(finished_before, batch, [this, batch](Result<std::size_t> removed) {
+    struct Done {
+      std::atomic<int>& calls;
+      ~Done() { --calls; }
+    } done{history_calls_};
     if (!running_) return;
     std::chrono::milliseconds wait = options_.history_cleanup_interval;
     if (!removed) {
