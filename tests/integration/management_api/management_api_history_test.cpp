@@ -284,6 +284,13 @@ TEST(ManagementApiHistory, LogsTellEachFlowNodeInstanceOfTheHistory) {
       json(host.get("/process_instances/" + finished, manager))["correlationId"].GetString();
   EXPECT_EQ(host.total("/process_model/hist_timed/logs?correlation_id=" + correlation, manager), 3u);
 
+  // Bad paging is a 400 that names the parameter; the host goes on.
+  const auto bad = host.get("/process_model/hist_timed/logs?offset=0&limit=-1", manager);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("limit"), std::string::npos) << bad.body;
+  EXPECT_EQ(host.get("/process_model/hist_timed/runtime_information?offset=x&limit=0", manager).status, 400);
+  EXPECT_EQ(host.total("/process_model/hist_timed/logs", manager), 6u);
+
   auto waiting_logs = json(host.get("/process_model/hist_wait/process_instance/" + waiting + "/logs", manager));
   ASSERT_EQ(waiting_logs["totalCount"].GetUint64(), 2u);
   EXPECT_STREQ(waiting_logs["logEntries"][1]["flowNodeId"].GetString(), "Task_1");
