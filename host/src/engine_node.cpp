@@ -59,6 +59,10 @@ class EngineNode final : public HostNode {
     options_.script_memory_limit_bytes = config.engine.script_memory_limit_mib * 1024 * 1024;
     options_.max_script_threads = config.engine.max_script_threads;
     options_.waiting_count_interval = config.engine.waiting_count_interval;
+    options_.history_ttl = config.engine.history_ttl;
+    options_.history_cleanup_interval = config.engine.history_cleanup_interval;
+    options_.history_cleanup_batch = config.engine.history_cleanup_batch;
+    options_.history_cleanup_pause = config.engine.history_cleanup_pause;
   }
   const NodeInfo& info() const override { return info_; }
 

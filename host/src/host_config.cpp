@@ -74,6 +74,12 @@ void read_engine(const rapidjson::Value& root, EngineConfig& engine) {
       number<std::size_t>(found->value, "scriptMemoryLimitMiB", engine.script_memory_limit_mib);
   engine.max_script_threads = number<unsigned>(found->value, "maxScriptThreads", engine.max_script_threads);
   engine.waiting_count_interval = millis(found->value, "waitingCountIntervalMs", engine.waiting_count_interval);
+  engine.history_ttl =
+      std::chrono::seconds(number<std::int64_t>(found->value, "historyTtlSeconds", engine.history_ttl.count()));
+  engine.history_cleanup_interval =
+      millis(found->value, "historyCleanupIntervalMs", engine.history_cleanup_interval);
+  engine.history_cleanup_batch = number<std::size_t>(found->value, "historyCleanupBatch", engine.history_cleanup_batch);
+  engine.history_cleanup_pause = millis(found->value, "historyCleanupPauseMs", engine.history_cleanup_pause);
 }
 
 void read_notifications(const rapidjson::Value& root, NotificationsConfig& notifications) {

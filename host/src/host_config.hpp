@@ -56,6 +56,11 @@ struct EngineConfig {
   std::size_t script_memory_limit_mib = 64;
   unsigned max_script_threads = 32;
   std::chrono::milliseconds waiting_count_interval{15000};
+  // History retention (engine::EngineOptions); 0 seconds keeps ended instances forever.
+  std::chrono::seconds history_ttl{std::chrono::hours(24 * 30)};
+  std::chrono::milliseconds history_cleanup_interval{60000};
+  std::size_t history_cleanup_batch = 100;
+  std::chrono::milliseconds history_cleanup_pause{200};
 };
 
 struct PluginEntry {

@@ -35,7 +35,11 @@ const char* host_config_schema() {
         "scriptBudgetMs": {"type": "integer", "minimum": 1, "maximum": 86400000},
         "scriptMemoryLimitMiB": {"type": "integer", "minimum": 1, "maximum": 4096},
         "maxScriptThreads": {"type": "integer", "minimum": 0, "maximum": 1024},
-        "waitingCountIntervalMs": {"type": "integer", "minimum": 100, "maximum": 86400000}
+        "waitingCountIntervalMs": {"type": "integer", "minimum": 100, "maximum": 86400000},
+        "historyTtlSeconds": {"type": "integer", "minimum": 0, "maximum": 3153600000},
+        "historyCleanupIntervalMs": {"type": "integer", "minimum": 100, "maximum": 86400000},
+        "historyCleanupBatch": {"type": "integer", "minimum": 1, "maximum": 10000},
+        "historyCleanupPauseMs": {"type": "integer", "minimum": 0, "maximum": 3600000}
       }
     },
     "notifications": {

@@ -1,8 +1,10 @@
 #include "processhost/engine/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <stdexcept>
+#include <thread>
 
 #include "behaviours/behaviours.hpp"
 #include "engine_core.hpp"
@@ -107,6 +109,9 @@ void EngineCore::start(Store& store) {
   auto instances = counted.get_future().get();
   if (!instances) throw std::runtime_error("engine: cannot query running instances: " + instances.error().message);
   timers_.start();
+  if (options_.history_ttl.count() > 0) {
+    timers_.schedule(now_ms() + options_.history_cleanup_interval.count(), [this] { sweep_history(); });
+  }
   logger_.info("engine: " + std::to_string(definitions.value().size()) + " stored definition(s), " +
                std::to_string(instances.value().total_count) +
                " running instance(s) resume from the store when next triggered");
@@ -118,6 +123,10 @@ void EngineCore::stop() noexcept {
   service_calls_.close();
   timers_.stop();
   runner_.drain(std::chrono::seconds(10));
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       history_calls_.load() > 0 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   waiters_.fail_all(make_error(ErrorStatus::unavailable, "the engine is stopping"));
   pool_->join();
 }

@@ -32,6 +32,13 @@ struct NoCancellation final : Cancellation {
   void cancel() override {}
 };
 
+// A cron start event that fires: enabled, in an executable model (engine_cron.cpp).
+struct CronStartEvent {
+  std::size_t index = 0;  // in model.nodes
+  const FlowNode* node = nullptr;
+};
+std::vector<CronStartEvent> cron_start_events(const ProcessModel& model);
+
 class EngineCore {
  public:
   EngineCore(EngineOptions options, Logger& logger);
@@ -83,6 +90,19 @@ class EngineCore {
   // Cron start events of model replace those of its earlier versions (engine_timers.cpp).
   void schedule_cron(const std::shared_ptr<const ProcessModel>& model);
 
+  // Cron events (engine_cron.cpp): published only while someone listens.
+  void publish_cron_event(EngineEventKind kind, const std::string& model_id, const FlowNode& node,
+                          std::string instance_id, std::string correlation_id, std::int64_t at_ms);
+  // cronjob_removed for each cron start event of a deleted model.
+  void cron_removed(const ProcessModel& model);
+  // cronjob_executed, and the execution in the store's cron history.
+  void record_cron_execution(const std::string& model_id, const FlowNode& node, std::string instance_id,
+                             std::string correlation_id, std::int64_t executed_at_ms);
+
+  // History retention (engine_retention.cpp): removes ended instances older than the time to
+  // live in batches, then waits for the next round.
+  void sweep_history();
+
   // One attempt to lock tasks for a long-polling fetch_and_lock (engine_external_tasks.cpp).
   void poll(std::shared_ptr<ExternalTaskPoller> poller);
 
@@ -116,6 +136,9 @@ class EngineCore {
   ServiceCalls service_calls_;
   EngineMeters meters_;
   std::atomic<std::int64_t> last_deploy_ms_{0};
+  // Store calls of history retention and the cron history whose callbacks (which use this
+  // core) have not run yet; stop() waits for them.
+  std::atomic<int> history_calls_{0};
 };
 
 // The identity stored with an instance (owner_identity), for messages it throws.

@@ -16,6 +16,9 @@ void Engine::delete_process_model(const Identity&, std::string process_model_id,
   core.store()->delete_definitions(process_model_id, core.now_ms(),
                                    [&core, process_model_id, done = std::move(done)](Status deleted) {
                                      if (!deleted) return done(std::move(deleted).take_error());
+                                     if (auto withdrawn = core.models().latest(process_model_id)) {
+                                       core.cron_removed(*withdrawn);
+                                     }
                                      core.models().withdraw(process_model_id);
                                      // A newer generation without a schedule: the model's cron start events stop
                                      // firing.

@@ -92,17 +92,14 @@ void EngineCore::refresh_counts() {
 
 void EngineCore::schedule_cron(const std::shared_ptr<const ProcessModel>& model) {
   const std::uint64_t generation = timers_.next_cron_generation(model->id);
-  if (!model->executable) return;
-  for (auto index : model->start_events) {
-    const auto& node = model->nodes[index];
-    if (node.event != EventDefinition::timer || node.timer != TimerKind::cycle) continue;
-    if (const auto* enabled = node.property("enabled"); enabled && *enabled == "false") continue;
-    auto cron = CronSchedule::parse(node.timer_value);
+  for (const auto& [index, node] : cron_start_events(*model)) {
+    auto cron = CronSchedule::parse(node->timer_value);
     if (!cron) {
-      logger_.warn("engine: cron '" + node.timer_value + "' of " + model->id + "/" + node.id +
+      logger_.warn("engine: cron '" + node->timer_value + "' of " + model->id + "/" + node->id +
                    " is not a valid 6-field crontab; not scheduled");
       continue;
     }
+    publish_cron_event(EngineEventKind::cronjob_updated, model->id, *node, "", "", now_ms());
     if (auto next = cron->next_after(now_ms())) {
       timers_.schedule(*next, [this, id = model->id, index, generation] { cron_fire(id, index, generation); });
     }
@@ -114,9 +111,16 @@ void EngineCore::cron_fire(std::string model_id, std::size_t start_index, std::u
   auto model = models_.latest(model_id);
   if (!model || start_index >= model->nodes.size()) return;
   const auto& node = model->nodes[start_index];
-  launch(engine_identity(), model, start_index, "{}", make_uuid(), "cronjob_" + make_uuid(), "",
-         [this, model_id](Result<RunOutcome> outcome) {
-           if (!outcome) logger_.warn("engine: cron start of " + model_id + " failed: " + outcome.error().message);
+  const std::int64_t executed_at = now_ms();
+  auto instance_id = make_uuid();
+  auto correlation_id = "cronjob_" + make_uuid();
+  launch(engine_identity(), model, start_index, "{}", instance_id, correlation_id, "",
+         [this, model, start_index, instance_id, correlation_id, executed_at](Result<RunOutcome> outcome) {
+           if (!outcome) {
+             logger_.warn("engine: cron start of " + model->id + " failed: " + outcome.error().message);
+             return;
+           }
+           record_cron_execution(model->id, model->nodes[start_index], instance_id, correlation_id, executed_at);
          });
   if (auto cron = CronSchedule::parse(node.timer_value)) {
     if (auto next = cron->next_after(now_ms())) {

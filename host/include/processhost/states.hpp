@@ -41,6 +41,11 @@ enum class EngineEventKind : std::uint8_t {
   empty_activity_finished,
   boundary_event_triggered,  // a boundary event fired (message, signal, timer) or caught an error
   event_finished,            // an intermediate catch event received what it waited for
+  // Cron start events (not tied to a transition; see docs/engine.md "Cron events"): one per
+  // start event, flow_node_id the start event, payload {"crontab": ...}.
+  cronjob_executed,  // a cron start event started an instance (process_instance_id, correlation_id set)
+  cronjob_updated,   // a deployment scheduled the start event (anew)
+  cronjob_removed,   // the model was deleted: the start event no longer fires
 };
 
 // The words, in the order of each enum. Specialised once per enum, here only.
@@ -64,7 +69,7 @@ struct EnumNames<ExternalTaskState> {
 
 template <>
 struct EnumNames<EngineEventKind> {
-  static constexpr std::array<std::string_view, 18> kNames{"process_started",
+  static constexpr std::array<std::string_view, 21> kNames{"process_started",
                                                            "process_finished",
                                                            "process_error",
                                                            "process_terminated",
@@ -81,7 +86,10 @@ struct EnumNames<EngineEventKind> {
                                                            "manual_task_finished",
                                                            "empty_activity_finished",
                                                            "boundary_event_triggered",
-                                                           "event_finished"};
+                                                           "event_finished",
+                                                           "cronjob_executed",
+                                                           "cronjob_updated",
+                                                           "cronjob_removed"};
 };
 
 template <class Enum>

@@ -111,6 +111,10 @@ NotificationKind notification_kind(const EngineEvent& event) {
     case EngineEventKind::event_finished:
       return event.flow_node_type == "bpmn:IntermediateCatchEvent" ? NotificationKind::intermediate_catch_event_finished
                                                                    : NotificationKind::none;
+    case EngineEventKind::cronjob_executed:
+    case EngineEventKind::cronjob_updated:
+    case EngineEventKind::cronjob_removed:
+      return NotificationKind::none;  // the Consumer API has no cronjob notifications
   }
   return NotificationKind::none;
 }

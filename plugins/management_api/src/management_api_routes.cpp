@@ -144,6 +144,7 @@ std::vector<RouteDescriptor> management_api_routes() {
   for (auto& route : correlation_routes()) routes.push_back(std::move(route));
   add_event_routes(routes, kManagementApiBase, "events/waiting");
   add_task_areas(routes, kManagementApiBase, task_kind_bit(TaskKind::empty_activity));
+  add_history_routes(routes);
   for (auto& descriptor : routes) {
     if (descriptor.authenticated && descriptor.required_claim.empty()) {
       descriptor.required_claim = std::string(claims::kReadProcessModel);

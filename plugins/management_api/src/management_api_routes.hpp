@@ -60,4 +60,14 @@ std::vector<RouteDescriptor> correlation_routes();
 // handlers_terminate.cpp: POST /process_instance/:process_instance_id/terminate.
 RouteHandler terminate_process_instance_handler();
 
+// history_routes.cpp: cronjobs, run-time KPIs and logs (read claim).
+void add_history_routes(std::vector<RouteDescriptor>& routes);
+enum class CronjobHistoryScope { process_model, crontab };
+enum class RuntimeInformationScope { process_model, flow_node };
+enum class LogScope { process_model, process_instance };
+RouteHandler active_cronjobs_handler();                             // handlers_cronjobs.cpp
+RouteHandler cronjob_history_handler(CronjobHistoryScope scope);    // handlers_cronjobs.cpp
+RouteHandler runtime_information_handler(RuntimeInformationScope scope);  // handlers_runtime_information.cpp
+RouteHandler logs_handler(LogScope scope);                          // handlers_logs.cpp
+
 }  // namespace processhost::plugins::management_api

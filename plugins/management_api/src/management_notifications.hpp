@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,11 @@ class ManagementNotifications {
 
 // The Management API's name of a notification's event: the contract spells the catch event's
 // arrival "intermediate_catch_event_reacbed" (sic), which its client listens to.
+// The contract's cronjob_executed / cronjob_updated / cronjob_removed message of a cron engine
+// event ({"processModelId", "cronjobs": [{"startEventId", "cronjob": <crontab>}]}); nullopt for
+// any other event.
+std::optional<notifications::Notification> cronjob_notification(const EngineEvent& event);
+
 std::string management_event_name(const std::string& event);
 
 }  // namespace processhost::plugins::management_api

@@ -16,6 +16,40 @@ constexpr std::string_view kManagementSchemas = R"json({
     "overwriteExisting": {"type": "boolean", "description": "Replace a deployed model of that name (default false: 409)"}}},
   "OwnerIdentity": {"type": "object", "required": ["userId"], "properties": {"userId": {"type": "string"}},
                     "description": "Whose identity; the token is never kept, so never shown"},
+  "CronjobList": {"type": "object", "required": ["cronjobs", "totalCount"], "properties": {
+    "cronjobs": {"type": "array", "items": {"type": "object",
+      "required": ["processModelId", "startEventId", "crontab", "nextExecution"], "properties": {
+      "processModelId": {"type": "string"}, "startEventId": {"type": "string"},
+      "crontab": {"type": "string", "description": "6 fields, seconds first"},
+      "nextExecution": {"type": "string", "format": "date-time", "nullable": true}}}},
+    "totalCount": {"type": "integer"}}},
+  "CronjobHistoryList": {"type": "object", "required": ["cronjobHistories", "totalCount"], "properties": {
+    "cronjobHistories": {"type": "array", "items": {"type": "object",
+      "required": ["processModelId", "startEventId", "crontab", "executedAt"], "properties": {
+      "processModelId": {"type": "string"}, "startEventId": {"type": "string"}, "crontab": {"type": "string"},
+      "executedAt": {"type": "string", "format": "date-time"},
+      "processInstanceId": {"type": "string", "description": "The instance the execution started"}}}},
+    "totalCount": {"type": "integer"}}},
+  "FlowNodeRuntimeInformation": {"type": "object", "required": ["processModelId", "flowNodeId",
+      "arithmeticMeanRuntimeInMs", "firstQuartileRuntimeInMs", "medianRuntimeInMs", "thirdQuartileRuntimeInMs",
+      "minRuntimeInMs", "maxRuntimeInMs"], "properties": {
+    "processModelId": {"type": "string"}, "flowNodeId": {"type": "string"},
+    "arithmeticMeanRuntimeInMs": {"type": "number"}, "firstQuartileRuntimeInMs": {"type": "number"},
+    "medianRuntimeInMs": {"type": "number"}, "thirdQuartileRuntimeInMs": {"type": "number"},
+    "minRuntimeInMs": {"type": "number"}, "maxRuntimeInMs": {"type": "number"}}},
+  "FlowNodeRuntimeInformationList": {"type": "object", "required": ["flowNodeRuntimeInformation", "totalCount"],
+    "properties": {
+    "flowNodeRuntimeInformation": {"type": "array", "items": {"$ref": "#/components/schemas/FlowNodeRuntimeInformation"}},
+    "totalCount": {"type": "integer"}}},
+  "LogEntryList": {"type": "object", "required": ["logEntries", "totalCount"], "properties": {
+    "logEntries": {"type": "array", "items": {"type": "object", "properties": {
+      "timeStamp": {"type": "string", "format": "date-time"}, "correlationId": {"type": "string"},
+      "processModelId": {"type": "string"}, "processInstanceId": {"type": "string"},
+      "flowNodeInstanceId": {"type": "string"}, "flowNodeId": {"type": "string"},
+      "logLevel": {"type": "string", "enum": ["debug", "info", "warn", "error"]}, "message": {"type": "string"},
+      "measuredAt": {"type": "string", "enum": ["onFlowNodeEnter", "onFlowNodeExit", "onFlowNodeError", "onFlowNodeSuspend"]},
+      "tokenPayload": {}, "error": {}}}},
+    "totalCount": {"type": "integer"}}},
   "ProcessInstance": {"type": "object", "required": ["correlationId", "processModelId", "processInstanceId", "hash", "xml",
                                                      "state", "identity", "createdAt"], "properties": {
     "correlationId": {"type": "string"},

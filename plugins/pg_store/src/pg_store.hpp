@@ -66,6 +66,11 @@ class PgStore final : public Store {
                            std::int64_t lock_until_ms, Callback<std::vector<ExternalTaskRecord>> done) override;
   void load_external_task(std::string external_task_id, Callback<std::optional<ExternalTaskRecord>> done) override;
   void update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) override;
+  // pg_store_history.cpp: cron history, run-time aggregates, history retention.
+  void record_cronjob_execution(CronjobExecutionRecord execution, Callback<Ok> done) override;
+  void query_cronjob_history(CronjobHistoryQuery query, Callback<PagedList<CronjobExecutionRecord>> done) override;
+  void flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<FlowNodeRuntimeRecord>> done) override;
+  void remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) override;
 
  private:
   enum class Retry { never, on_dropped_connection };

@@ -1,5 +1,7 @@
 #include "schema_migrations.hpp"
 
+#include <algorithm>
+#include <set>
 #include <string>
 
 #include "processhost/states.hpp"
@@ -143,6 +145,37 @@ constexpr std::string_view kDeletedDefinitions = R"sql(
 ALTER TABLE processhost_process_definitions ADD COLUMN deleted_at_ms bigint NOT NULL DEFAULT 0;
 )sql";
 
+// History: the cron execution history, and the indexes that keep history retention and the
+// run-time aggregates cheap. Retention finds expired instances through
+// processhost_instances_ended (only ended rows, in finish order) and deletes each one's rows
+// of the other tables through an index on process_instance_id. The run-time aggregates read
+// processhost_nodes_finished_by_model alone (index-only: the two times are included).
+// Independent of every earlier migration but 1.
+constexpr std::string_view kHistory = R"sql(
+CREATE TABLE processhost_cronjob_history (
+  seq bigserial PRIMARY KEY,
+  process_model_id text NOT NULL,
+  start_event_id text NOT NULL,
+  crontab text NOT NULL,
+  process_instance_id text NOT NULL,
+  executed_at_ms bigint NOT NULL
+);
+CREATE INDEX processhost_cron_history_by_model
+  ON processhost_cronjob_history (process_model_id, start_event_id, executed_at_ms, seq);
+CREATE INDEX processhost_cron_history_by_crontab ON processhost_cronjob_history (crontab, executed_at_ms, seq);
+CREATE INDEX processhost_cron_history_by_instance ON processhost_cronjob_history (process_instance_id);
+
+CREATE INDEX processhost_instances_ended ON processhost_process_instances (finished_at_ms, id)
+  WHERE state <> 'running';
+CREATE INDEX processhost_results_by_instance ON processhost_correlation_results (process_instance_id);
+CREATE INDEX processhost_timers_by_instance ON processhost_timers (process_instance_id);
+CREATE INDEX processhost_external_tasks_by_instance ON processhost_external_tasks (process_instance_id);
+CREATE INDEX processhost_nodes_finished_by_model
+  ON processhost_flow_node_instances (process_model_id, flow_node_id) INCLUDE (created_at_ms, finished_at_ms)
+  WHERE state = 'finished';
+)sql";
+static_assert(name_of(FlowNodeState::finished) == "finished");
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -150,6 +183,7 @@ const std::vector<Migration>& schema_migrations() {
       {1, "initial schema", kInitialSchema},
       {2, "leaner indexes", kLeanerIndexes},
       {3, "deleted definitions", kDeletedDefinitions},
+      {5, "history", kHistory},
   };
   return migrations;
 }
@@ -162,22 +196,28 @@ int apply_schema_migrations(pqxx::connection& connection) {
   }
   int version = 0;
   try {
+    // Every migration not applied yet runs, in number order: numbers need not be contiguous,
+    // and one numbered below the highest applied still runs (migrations are independent).
+    std::set<int> applied;
     {
       pqxx::work setup(connection);
       setup.exec(
           "CREATE TABLE IF NOT EXISTS processhost_schema_migrations ("
           " version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-      version = setup.exec1("SELECT coalesce(max(version), 0) FROM processhost_schema_migrations")[0].as<int>();
+      for (const auto& row : setup.exec("SELECT version FROM processhost_schema_migrations")) {
+        applied.insert(row[0].as<int>());
+      }
       setup.commit();
     }
+    if (!applied.empty()) version = *applied.rbegin();
     for (const auto& migration : schema_migrations()) {
-      if (migration.version <= version) continue;
+      if (applied.contains(migration.version)) continue;
       pqxx::work step(connection);
       step.exec(std::string(migration.sql));
       step.exec_params("INSERT INTO processhost_schema_migrations (version, name) VALUES ($1, $2)",
                        migration.version, std::string(migration.name));
       step.commit();
-      version = migration.version;
+      version = std::max(version, migration.version);
     }
   } catch (...) {
     try {

@@ -136,4 +136,8 @@ std::uint64_t AnsweringEngine::add_listener(EngineEventListener) { return 1; }
 
 void AnsweringEngine::remove_listener(std::uint64_t) {}
 
+void AnsweringEngine::active_cronjobs(const Identity&, PageRequest, Callback<PagedList<CronjobInfo>> done) {
+  done(PagedList<CronjobInfo>{});
+}
+
 }  // namespace processhost::fuzz

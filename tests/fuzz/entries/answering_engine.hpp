@@ -35,6 +35,7 @@ class AnsweringEngine final : public EngineService {
   void delete_process_model(const Identity& identity, std::string process_model_id, Callback<Ok> done) override;
   void terminate_process_instance(const Identity& identity, std::string process_instance_id,
                                   Callback<Ok> done) override;
+  void active_cronjobs(const Identity& identity, PageRequest page, Callback<PagedList<CronjobInfo>> done) override;
   std::uint64_t add_listener(EngineEventListener listener) override;
   void remove_listener(std::uint64_t listener_id) override;
 };

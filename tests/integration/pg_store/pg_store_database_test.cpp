@@ -55,7 +55,7 @@ TEST(PgStoreStartup, CreatesTheDatabaseAndRecordsTheSchemaVersion) {
   again.stop();
   auto& cluster = shared_postgres_cluster();
   EXPECT_EQ(cluster.psql(config.database, "SELECT version, name FROM processhost_schema_migrations ORDER BY version"),
-            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n");
+            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n5|history\n");
   EXPECT_EQ(cluster.psql(config.database,
                          "SELECT column_default FROM information_schema.columns"
                          " WHERE table_name = 'processhost_process_definitions' AND column_name = 'deleted_at_ms'"),
@@ -83,6 +83,30 @@ TEST(PgStoreStartup, HostsStartingTogetherApplyEachMigrationOnce) {
   auto& cluster = shared_postgres_cluster();
   EXPECT_EQ(cluster.psql(config.database, "SELECT count(*) FROM processhost_schema_migrations"),
             std::to_string(plugins::pg_store::schema_migrations().size()) + "\n");
+  cluster.drop_database(config.database);
+}
+
+// Migrations are applied by the set of recorded versions, not the highest one: a migration
+// numbered below one already applied (branches that each added one) still runs.
+TEST(PgStoreStartup, AMigrationMissingBelowTheLatestStillRuns) {
+  const auto config = cluster_config(unique_database_name("gap"));
+  {
+    PgStore store(config, nullptr);
+    store.start();
+  }
+  auto& cluster = shared_postgres_cluster();
+  cluster.psql(config.database,
+               "ALTER TABLE processhost_process_definitions DROP COLUMN deleted_at_ms;"
+               " DELETE FROM processhost_schema_migrations WHERE version = 3");
+  PgStore again(config, nullptr);
+  EXPECT_EQ(again.start().schema_version, plugins::pg_store::schema_migrations().back().version);
+  again.stop();
+  EXPECT_EQ(cluster.psql(config.database, "SELECT count(*) FROM processhost_schema_migrations WHERE version = 3"),
+            "1\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT column_default FROM information_schema.columns"
+                         " WHERE table_name = 'processhost_process_definitions' AND column_name = 'deleted_at_ms'"),
+            "0\n");
   cluster.drop_database(config.database);
 }
 
@@ -121,6 +145,7 @@ TEST(PgStoreSchema, Version2HasTheIndexesTheListQueriesUse) {
                          " ORDER BY indexname"),
             "processhost_flow_node_instances_pkey\n"
             "processhost_nodes_by_instance\n"
+            "processhost_nodes_finished_by_model\n"
             "processhost_waiting_all\n"
             "processhost_waiting_by_correlation\n"
             "processhost_waiting_by_model\n"
@@ -133,6 +158,7 @@ TEST(PgStoreSchema, Version2HasTheIndexesTheListQueriesUse) {
             "processhost_instances_by_created\n"
             "processhost_instances_by_model\n"
             "processhost_instances_by_owner\n"
+            "processhost_instances_ended\n"
             "processhost_instances_running\n"
             "processhost_process_instances_pkey\n");
   EXPECT_EQ(cluster.psql(harness.config().database,

@@ -55,6 +55,7 @@ class ListenerEngine final : public EngineService {
   void complete_external_task(const Identity&, std::string, ExternalTaskOutcome, Callback<Ok>) override {}
   void delete_process_model(const Identity&, std::string, Callback<Ok>) override {}
   void terminate_process_instance(const Identity&, std::string, Callback<Ok>) override {}
+  void active_cronjobs(const Identity&, PageRequest, Callback<PagedList<CronjobInfo>>) override {}
 
  private:
   mutable std::mutex mutex_;

@@ -50,6 +50,8 @@ class MockEngineService : public EngineService {
               (const Identity& identity, std::string external_task_id, ExternalTaskOutcome outcome,
                Callback<Ok> done),
               (override));
+  MOCK_METHOD(void, active_cronjobs,
+              (const Identity& identity, PageRequest page, Callback<PagedList<CronjobInfo>> done), (override));
   MOCK_METHOD(std::uint64_t, add_listener, (EngineEventListener listener), (override));
   MOCK_METHOD(void, remove_listener, (std::uint64_t listener_id), (override));
 };

@@ -216,6 +216,22 @@ std::vector<FlowNodeInstanceRecord> InstanceTables::query(const FlowNodeQuery& q
   return found;
 }
 
+std::vector<std::string> InstanceTables::remove_ended(std::int64_t finished_before_ms, std::size_t max) {
+  std::vector<std::string> removed;
+  if (max == 0) return removed;
+  // Oldest created first: an instance that ended long ago was, nearly always, created long ago.
+  for (const auto index : order_) {
+    Slot& slot = slots_[index];
+    if (slot.live || slot.packed.finished_at_ms == 0 || slot.packed.finished_at_ms >= finished_before_ms) continue;
+    removed.emplace_back(slot.packed.id);
+    by_id_.erase(slot.packed.id);
+    slot.removed = true;
+    if (removed.size() >= max) break;
+  }
+  if (!removed.empty()) std::erase_if(order_, [this](std::uint32_t index) { return slots_[index].removed; });
+  return removed;
+}
+
 std::vector<CorrelationResultRecord> InstanceTables::results(std::string_view correlation_id,
                                                              std::string_view model) const {
   std::vector<CorrelationResultRecord> found;
@@ -223,7 +239,8 @@ std::vector<CorrelationResultRecord> InstanceTables::results(std::string_view co
   if (latest == latest_result_.end()) return found;
   for (std::uint32_t next = latest->second + 1; next != 0;) {
     const PackedResult& result = results_[next - 1];
-    if (model.empty() || packer_.arena().interned(result.process_model_id) == model) {
+    const bool kept = by_id_.contains(result.process_instance_id);  // not removed by retention
+    if (kept && (model.empty() || packer_.arena().interned(result.process_model_id) == model)) {
       found.push_back(unpack(result, packer_.arena()));
     }
     next = result.previous;

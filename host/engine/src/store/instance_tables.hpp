@@ -3,8 +3,8 @@
 // indexes its queries use. A running instance keeps its full record and its flow node
 // records; an ended one is packed (packed_records.hpp) and its flow nodes are dropped.
 //
-// Not thread-safe: MemoryStore calls it under its lock. Entries are never removed, so an
-// instance keeps its slot for the life of the store and no per-instance string is copied
+// Not thread-safe: MemoryStore calls it under its lock. Slots are never freed (history
+// retention only unlinks an ended instance's slot), so an instance keeps its slot for the life of the store and no per-instance string is copied
 // twice (the id index and the creation order refer to the slot's arena copy).
 
 #include <cstdint>
@@ -36,6 +36,10 @@ class InstanceTables {
   std::vector<FlowNodeInstanceRecord> query(const FlowNodeQuery& query) const;
   // Results of the correlation in the order they were committed; all models when model is empty.
   std::vector<CorrelationResultRecord> results(std::string_view correlation_id, std::string_view model) const;
+  // History retention: forgets up to max ended instances that finished before
+  // finished_before_ms, oldest first (they leave the id index and the order; their packed
+  // strings stay in the arena). Returns their ids.
+  std::vector<std::string> remove_ended(std::int64_t finished_before_ms, std::size_t max);
 
  private:
   struct LiveInstance {
@@ -48,6 +52,7 @@ class InstanceTables {
     PackedInstance packed;  // id and correlation_id always; the rest once the instance ended
     std::int64_t order_created_at_ms = 0;
     std::unique_ptr<LiveInstance> live;  // set while the instance runs
+    bool removed = false;                // by history retention
   };
   struct SuspendedKey {
     std::int64_t created_at_ms;

@@ -4,7 +4,9 @@
 #include "store/paging.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "processhost/correlation_grouping.hpp"
 
@@ -192,6 +194,97 @@ void MemoryStore::update_external_task(ExternalTaskRecord task, std::int64_t exp
   found->second = std::move(task);
   lock.unlock();
   done(Ok{});
+}
+
+}  // namespace processhost::engine
+
+namespace processhost::engine {
+namespace {
+
+// percentile_cont: linear interpolation between the closest ranks of sorted values.
+double percentile(const std::vector<std::int64_t>& sorted, double fraction) {
+  const double position = fraction * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(position);
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  const double weight = position - static_cast<double>(below);
+  return static_cast<double>(sorted[below]) * (1 - weight) + static_cast<double>(sorted[above]) * weight;
+}
+
+}  // namespace
+
+void MemoryStore::record_cronjob_execution(CronjobExecutionRecord execution, Callback<Ok> done) {
+  {
+    std::lock_guard lock(mutex_);
+    cron_history_.push_back(std::move(execution));
+  }
+  done(Ok{});
+}
+
+void MemoryStore::query_cronjob_history(CronjobHistoryQuery query, Callback<PagedList<CronjobExecutionRecord>> done) {
+  std::vector<CronjobExecutionRecord> found;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& entry : cron_history_) {
+      if (query.process_model_id && entry.process_model_id != *query.process_model_id) continue;
+      if (query.start_event_id && entry.start_event_id != *query.start_event_id) continue;
+      if (query.crontab && entry.crontab != *query.crontab) continue;
+      found.push_back(entry);
+    }
+  }
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.executed_at_ms, a.process_instance_id) < std::tie(b.executed_at_ms, b.process_instance_id);
+  });
+  done(take_page(std::move(found), query.page));
+}
+
+void MemoryStore::flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<FlowNodeRuntimeRecord>> done) {
+  FlowNodeQuery nodes;
+  nodes.process_model_id = query.process_model_id;
+  nodes.state = FlowNodeState::finished;
+  std::map<std::string, std::vector<std::int64_t>> runtimes;  // flow node id -> run times, ordered by id
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& node : tables_->query(nodes)) {
+      if (query.flow_node_id && node.flow_node_id != *query.flow_node_id) continue;
+      if (node.finished_at_ms == 0) continue;
+      runtimes[node.flow_node_id].push_back(node.finished_at_ms - node.created_at_ms);
+    }
+  }
+  std::vector<FlowNodeRuntimeRecord> records;
+  for (auto& [flow_node_id, values] : runtimes) {
+    std::sort(values.begin(), values.end());
+    FlowNodeRuntimeRecord record;
+    record.process_model_id = query.process_model_id;
+    record.flow_node_id = flow_node_id;
+    record.count = values.size();
+    double sum = 0;
+    for (const auto value : values) sum += static_cast<double>(value);
+    record.mean_ms = sum / static_cast<double>(values.size());
+    record.first_quartile_ms = percentile(values, 0.25);
+    record.median_ms = percentile(values, 0.5);
+    record.third_quartile_ms = percentile(values, 0.75);
+    record.min_ms = values.front();
+    record.max_ms = values.back();
+    records.push_back(std::move(record));
+  }
+  done(take_page(std::move(records), query.page));
+}
+
+void MemoryStore::remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) {
+  std::size_t count = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const auto removed = tables_->remove_ended(finished_before_ms, max);
+    count = removed.size();
+    if (count > 0) {
+      const std::set<std::string> ids(removed.begin(), removed.end());
+      std::erase_if(cron_history_, [&](const auto& entry) { return ids.contains(entry.process_instance_id); });
+      std::erase_if(timers_, [&](const auto& entry) { return ids.contains(entry.second.process_instance_id); });
+      std::erase_if(external_tasks_,
+                    [&](const auto& entry) { return ids.contains(entry.second.task.process_instance_id); });
+    }
+  }
+  done(count);
 }
 
 }  // namespace processhost::engine

@@ -196,6 +196,14 @@ struct ExternalTaskOutcome {
   JsonText error_details = "null";  // service_error
 };
 
+// A cron start event of a deployed model (the latest version of each model).
+struct CronjobInfo {
+  std::string process_model_id;
+  std::string start_event_id;
+  std::string crontab;                          // 6 fields, seconds first
+  std::optional<std::int64_t> next_execution_ms;  // nullopt: no match within 5 years
+};
+
 // What happened in the engine, for observers (audit logs, notifications).
 struct EngineEvent {
   EngineEventKind kind = EngineEventKind::process_started;  // name_of(kind): its word in JSON
@@ -280,6 +288,10 @@ class EngineService {
   // 404 unknown, 410 already finished, 423 locked by another worker.
   virtual void complete_external_task(const Identity& identity, std::string external_task_id,
                                       ExternalTaskOutcome outcome, Callback<Ok> done) = 0;
+
+  // The cron start events that fire (enabled, valid crontab) of every deployed model, ordered
+  // by model id then start event id. Claims are the API's to check.
+  virtual void active_cronjobs(const Identity& identity, PageRequest page, Callback<PagedList<CronjobInfo>> done) = 0;
 
   // Observers. The returned id removes the listener; a plugin removes its listeners in stop().
   virtual std::uint64_t add_listener(EngineEventListener listener) = 0;

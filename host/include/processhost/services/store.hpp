@@ -149,6 +149,41 @@ struct CorrelationQuery {
   PageRequest page;
 };
 
+// One start of an instance by a cron start event.
+struct CronjobExecutionRecord {
+  std::string process_model_id;
+  std::string start_event_id;
+  std::string crontab;
+  std::string process_instance_id;
+  std::int64_t executed_at_ms = 0;
+};
+
+struct CronjobHistoryQuery {
+  std::optional<std::string> process_model_id;
+  std::optional<std::string> start_event_id;
+  std::optional<std::string> crontab;
+  PageRequest page;  // ordered by executed_at_ms, then process_instance_id
+};
+
+// Run times (finished_at_ms - created_at_ms) of one flow node's finished instances.
+struct FlowNodeRuntimeRecord {
+  std::string process_model_id;
+  std::string flow_node_id;
+  std::size_t count = 0;
+  double mean_ms = 0;
+  double first_quartile_ms = 0;  // quartiles interpolate linearly (percentile_cont)
+  double median_ms = 0;
+  double third_quartile_ms = 0;
+  std::int64_t min_ms = 0;
+  std::int64_t max_ms = 0;
+};
+
+struct FlowNodeRuntimeQuery {
+  std::string process_model_id;
+  std::optional<std::string> flow_node_id;  // nullopt: every flow node of the model
+  PageRequest page;                         // ordered by flow_node_id
+};
+
 class Store {
  public:
   static constexpr std::string_view kServiceId = "processhost.store/1";
@@ -185,6 +220,23 @@ class Store {
                                   Callback<std::optional<ExternalTaskRecord>> done) = 0;
   // Replaces the task if its version is still expected_version (else 409).
   virtual void update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) = 0;
+
+  // Cron history: one record per instance a cron start event started; kept until history
+  // retention removes the instance (remove_ended_instances).
+  virtual void record_cronjob_execution(CronjobExecutionRecord execution, Callback<Ok> done) = 0;
+  virtual void query_cronjob_history(CronjobHistoryQuery query,
+                                     Callback<PagedList<CronjobExecutionRecord>> done) = 0;
+
+  // Aggregated run times of the finished flow node instances of a model, one record per flow
+  // node that has any; computed where the rows are (SQL aggregates in a database).
+  virtual void flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<FlowNodeRuntimeRecord>> done) = 0;
+
+  // History retention: removes up to max instances that ended (finished, terminated, error)
+  // before finished_before_ms, oldest first, with their flow node instances, correlation
+  // results, timers, external tasks and cron history. Completes with how many were removed;
+  // fewer than max means none is left.
+  virtual void remove_ended_instances(std::int64_t finished_before_ms, std::size_t max,
+                                      Callback<std::size_t> done) = 0;
 };
 
 }  // namespace processhost

@@ -57,6 +57,14 @@ struct EngineOptions {
   int conflict_retries = 3;
   // With metrics attached: how often the waiting tasks are counted in the store.
   std::chrono::milliseconds waiting_count_interval{15000};
+  // History retention: instances that ended (finished, terminated, error) longer ago than
+  // this are removed with their history; 0 keeps them forever. Every cleanup interval the
+  // engine removes them in batches of history_cleanup_batch instances, pausing
+  // history_cleanup_pause between batches (docs/persistence.md, "History retention").
+  std::chrono::milliseconds history_ttl{std::chrono::hours(24 * 30)};
+  std::chrono::milliseconds history_cleanup_interval{std::chrono::minutes(1)};
+  std::size_t history_cleanup_batch = 100;
+  std::chrono::milliseconds history_cleanup_pause{200};
 };
 
 class EngineCore;
@@ -115,6 +123,7 @@ class Engine final : public EngineService {
                    std::int64_t additional_duration_ms, Callback<Ok> done) override;
   void complete_external_task(const Identity& identity, std::string external_task_id, ExternalTaskOutcome outcome,
                               Callback<Ok> done) override;
+  void active_cronjobs(const Identity& identity, PageRequest page, Callback<PagedList<CronjobInfo>> done) override;
   std::uint64_t add_listener(EngineEventListener listener) override;
   void remove_listener(std::uint64_t listener_id) override;
 

@@ -5,6 +5,10 @@
 // Threading: every method is thread-safe and completes its callback inline, on the
 // calling thread, after releasing the store's lock. Commits check the instance version
 // (409 on mismatch) exactly as a durable store must.
+// History retention removes ended instances from every list and lookup; the strings of a
+// packed instance stay in the store's arena until the store is destroyed (bounded by the
+// instances created, as before). Run times are of the flow nodes the store still holds:
+// those of running instances.
 // Memory: flow node instances of an instance are dropped when the instance ends (finished,
 // terminated, error); instances and correlation results are kept, packed (about 370 bytes
 // for an ended instance with one result instead of about 1.7 KiB as full records).
@@ -12,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "processhost/services/store.hpp"
 
@@ -44,6 +49,10 @@ class MemoryStore final : public Store {
                            std::int64_t lock_until_ms, Callback<std::vector<ExternalTaskRecord>> done) override;
   void load_external_task(std::string external_task_id, Callback<std::optional<ExternalTaskRecord>> done) override;
   void update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) override;
+  void record_cronjob_execution(CronjobExecutionRecord execution, Callback<Ok> done) override;
+  void query_cronjob_history(CronjobHistoryQuery query, Callback<PagedList<CronjobExecutionRecord>> done) override;
+  void flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<FlowNodeRuntimeRecord>> done) override;
+  void remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) override;
 
  private:
   std::mutex mutex_;
@@ -52,6 +61,7 @@ class MemoryStore final : public Store {
   std::map<std::pair<std::string, std::string>, ProcessDefinitionRecord> definitions_;
   std::map<std::string, TimerRecord> timers_;
   std::map<std::string, ExternalTaskRecord> external_tasks_;
+  std::vector<CronjobExecutionRecord> cron_history_;  // in execution order
 };
 
 }  // namespace processhost::engine
