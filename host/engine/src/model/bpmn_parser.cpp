@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 
+#include "model/join_upstream.hpp"
 #include "model/model_validator.hpp"
 
 namespace processhost::engine {
@@ -90,6 +91,8 @@ const std::map<std::string_view, ElementKind>& flow_node_kinds() {
       {"receiveTask", {NodeKind::receive_task, "bpmn:ReceiveTask"}},
       {"exclusiveGateway", {NodeKind::exclusive_gateway, "bpmn:ExclusiveGateway"}},
       {"parallelGateway", {NodeKind::parallel_gateway, "bpmn:ParallelGateway"}},
+      {"inclusiveGateway", {NodeKind::inclusive_gateway, "bpmn:InclusiveGateway"}},
+      {"eventBasedGateway", {NodeKind::event_based_gateway, "bpmn:EventBasedGateway"}},
       {"subProcess", {NodeKind::sub_process, "bpmn:SubProcess"}},
       {"callActivity", {NodeKind::call_activity, "bpmn:CallActivity"}},
   };
@@ -148,6 +151,7 @@ class Parser {
     read_flow_elements(process, kNoIndex);
     link_flows();
     link_boundary_events();
+    compute_join_upstreams(*model_);
     return model_;
   }
 
@@ -238,12 +242,21 @@ class Parser {
     default_flow_ids_.push_back(attribute_text(element, "default"));
     attached_ids_.push_back(attribute_text(element, "attachedToRef"));
     node.cancel_activity = attribute_text(element, "cancelActivity") != "false";
+    if (node.kind == NodeKind::event_based_gateway && attribute_text(element, "instantiate") == "true") {
+      problem(node.id, "event-based gateway '" + node.id + "' starts instances (instantiate=\"true\"): not supported; "
+                       "use message or signal start events");
+    }
     read_event_definition(element, node);
     read_extensions(element, node);
     if (node.kind == NodeKind::send_task || node.kind == NodeKind::receive_task) {
       node.event_name = message_name(node, attribute_text(element, "messageRef"));
+      if (attribute_text(element, "messageRef").empty()) {
+        problem(node.id, std::string(kind.bpmn_type) + " '" + node.id +
+                             "' has no messageRef: it would wait for, or send, a message without a name");
+      }
     }
     if (node.kind == NodeKind::service_task) {
+      refuse_java_implementation(element, node);
       node.external = attribute_text(element, "type") == "external";
       node.topic = attribute_text(element, "topic");
       if (node.topic.find("token") != std::string::npos) node.topic_script = make_script("return (" + node.topic + ");");
@@ -299,6 +312,13 @@ class Parser {
       if (node.event == EventDefinition::link) node.event_name = attribute_text(inner, "name");
       if (node.event == EventDefinition::message) node.event_name = message_name(node, attribute_text(inner, "messageRef"));
       if (node.event == EventDefinition::signal) node.event_name = signal_name(node, attribute_text(inner, "signalRef"));
+      if ((node.event == EventDefinition::message || node.event == EventDefinition::signal) &&
+          attribute_text(inner, node.event == EventDefinition::message ? "messageRef" : "signalRef").empty()) {
+        const bool message = node.event == EventDefinition::message;
+        problem(node.id, "'" + node.id + "' has a bpmn:" + std::string(name) + " without " +
+                             (message ? "messageRef" : "signalRef") + ": it would wait for, or send, a " +
+                             (message ? "message" : "signal") + " without a name");
+      }
       if (node.event == EventDefinition::timer) read_timer(inner, node);
       if (node.event == EventDefinition::error) {
         const std::string ref = attribute_text(inner, "errorRef");
@@ -310,6 +330,18 @@ class Parser {
           problem(node.id, "errorRef '" + ref + "' of '" + node.id + "' names no bpmn:error");
         }
       }
+    }
+  }
+
+  // Camunda 7 runs these as Java code inside its engine; here they would do nothing, so the
+  // model is refused rather than run with silent no-ops.
+  void refuse_java_implementation(const pugi::xml_node& element, const FlowNode& node) {
+    for (const char* attribute : {"class", "delegateExpression", "expression"}) {
+      const std::string value = attribute_text(element, attribute);
+      if (value.empty()) continue;
+      problem(node.id, "service task '" + node.id + "' is implemented in Java (camunda:" + attribute + "=\"" + value +
+                           "\"), which this engine cannot run: use camunda:type=\"external\" with a camunda:topic "
+                           "for a worker, or camunda:properties module and method for a registered service method");
     }
   }
 

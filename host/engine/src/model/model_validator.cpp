@@ -1,6 +1,31 @@
 #include "model/model_validator.hpp"
 
 namespace processhost::engine {
+namespace {
+
+// BPMN 2.0, 13.3.5: at least two outgoing flows, each to a message, signal or timer catch
+// event or a receive task that has no other incoming flow (the race decides what runs).
+template <typename Problem>
+void check_event_based_gateway(const ProcessModel& model, const FlowNode& gateway, Problem& problem) {
+  if (gateway.outgoing.size() < 2) {
+    problem(gateway.id, "event-based gateway '" + gateway.id + "' needs at least two outgoing sequence flows");
+  }
+  for (std::size_t flow : gateway.outgoing) {
+    const FlowNode& target = model.nodes[model.flows[flow].target];
+    const bool catch_event = target.kind == NodeKind::intermediate_catch_event &&
+                             (target.event == EventDefinition::message || target.event == EventDefinition::signal ||
+                              target.event == EventDefinition::timer);
+    if (!catch_event && target.kind != NodeKind::receive_task) {
+      problem(gateway.id, "'" + target.id + "' after event-based gateway '" + gateway.id +
+                              "' is not a message, signal or timer catch event or a receive task");
+    } else if (target.incoming.size() != 1) {
+      problem(target.id, "'" + target.id + "' after event-based gateway '" + gateway.id +
+                             "' must have no other incoming sequence flow");
+    }
+  }
+}
+
+}  // namespace
 
 void validate_model(ProcessModel& model, const ParseOptions& options, std::vector<ModelProblem>& problems) {
   auto problem = [&](const std::string& id, std::string message) { problems.push_back({id, std::move(message)}); };
@@ -53,6 +78,7 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
     if (node.kind == NodeKind::sub_process && node.start_events.empty()) {
       problem(node.id, "sub-process '" + node.id + "' has no start event");
     }
+    if (node.kind == NodeKind::event_based_gateway) check_event_based_gateway(model, node, problem);
   }
   if (model.start_events.empty()) problem(model.id, "process '" + model.id + "' has no start event");
   if (model.end_events.empty()) problem(model.id, "process '" + model.id + "' has no end event");

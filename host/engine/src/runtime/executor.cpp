@@ -71,6 +71,7 @@ void Executor::resume(std::string_view flow_node_instance_id, JsonText input) {
   if (node.kind == NodeKind::boundary_event) {
     fire_boundary(std::move(token), node, std::move(input));
   } else {
+    if (!token.attached_to.empty()) settle_event_gateway(token);
     drop_boundaries(token.flow_node_instance_id);
     behaviour_for(node).resume(*this, std::move(token), node, std::move(input));
   }
@@ -186,15 +187,51 @@ void Executor::push_arrival(Arrival&& arrival) {
 }
 
 void Executor::drain() {
-  while (queue_head_ < queue_.size() && !stopped()) {
-    Arrival arrival = std::move(queue_[queue_head_++]);
-    // Emptied as soon as drained, so a loop in the model does not grow the vector.
-    if (queue_head_ == queue_.size()) {
-      queue_.clear();
-      queue_head_ = 0;
+  do {
+    while (queue_head_ < queue_.size() && !stopped()) {
+      Arrival arrival = std::move(queue_[queue_head_++]);
+      // Emptied as soon as drained, so a loop in the model does not grow the vector.
+      if (queue_head_ == queue_.size()) {
+        queue_.clear();
+        queue_head_ = 0;
+      }
+      enter(std::move(arrival));
     }
-    enter(std::move(arrival));
+  } while (!stopped() && release_inclusive_join());
+}
+
+bool Executor::token_may_still_arrive(std::size_t gateway, std::uint64_t scope) const {
+  const auto& upstream = model().nodes[gateway].upstream;
+  auto can_reach = [&](std::size_t node) { return node < upstream.size() && upstream[node]; };
+  for (std::size_t i = queue_head_; i < queue_.size(); ++i) {
+    const auto& arrival = queue_[i];
+    if (arrival.token.scope == scope && (arrival.node == gateway || can_reach(arrival.node))) return true;
   }
+  for (const auto& token : state_.waiting) {
+    if (token.scope == scope && can_reach(token.node)) return true;
+  }
+  // Tokens inside a running sub-process come out of its node.
+  for (const auto& inner : state_.scopes) {
+    if (inner.parent_scope == scope && can_reach(inner.node)) return true;
+  }
+  for (const auto& join : state_.joins) {
+    if (join.scope == scope && join.gateway != gateway && can_reach(join.gateway)) return true;
+  }
+  return false;
+}
+
+bool Executor::release_inclusive_join() {
+  for (const auto& join : state_.joins) {
+    if (model().nodes[join.gateway].kind != NodeKind::inclusive_gateway) continue;
+    if (token_may_still_arrive(join.gateway, join.scope)) continue;
+    Token token;
+    token.scope = join.scope;
+    // enter() makes this the new instance's previous one: the last branch that arrived.
+    token.flow_node_instance_id = join.previous_flow_node_instance_id;
+    push_arrival({std::move(token), join.gateway, kNoIndex});
+    return true;
+  }
+  return false;
 }
 
 void Executor::enter(Arrival&& arrival) {

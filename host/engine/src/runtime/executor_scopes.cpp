@@ -139,6 +139,10 @@ bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {
   for (const auto& scope : state_.scopes) {
     if (scope.parent_scope == scope_id) return true;
   }
+  // An inclusive join holding branches fires once nothing else can arrive: still live.
+  for (const auto& join : state_.joins) {
+    if (join.scope == scope_id && model().nodes[join.gateway].kind == NodeKind::inclusive_gateway) return true;
+  }
   return false;
 }
 

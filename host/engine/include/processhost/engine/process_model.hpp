@@ -28,6 +28,8 @@ enum class NodeKind {
   receive_task,
   exclusive_gateway,
   parallel_gateway,
+  inclusive_gateway,
+  event_based_gateway,
   sub_process,
   call_activity,
 };
@@ -105,6 +107,9 @@ struct FlowNode {
   std::vector<std::pair<std::string, std::string>> properties;  // camunda:properties
   std::optional<BpmnErrorDefinition> error;                     // error end event
   bool has_form_expressions = false;
+  // Inclusive gateways: upstream[n] is true when a token at node n (same scope) can still
+  // reach this gateway without passing through it; what its join waits for.
+  std::vector<bool> upstream;
 
   const std::string* property(std::string_view name) const;
 };
