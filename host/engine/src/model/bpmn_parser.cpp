@@ -9,6 +9,7 @@
 
 #include "model/join_upstream.hpp"
 #include "model/model_validator.hpp"
+#include "model/variables_expression.hpp"
 
 namespace processhost::engine {
 namespace {
@@ -61,11 +62,15 @@ Script make_script(std::string source) {
   return script;
 }
 
+// A condition or value "${...}" (or "#{...}"): an expression over the token and the variables.
+Script make_variables_script(const std::string& text) {
+  const std::string trimmed = trim(text);
+  return make_script(variables_expression_body(std::string_view(trimmed).substr(2, trimmed.size() - 3)));
+}
+
 ExpressionValue make_expression(std::string text) {
   ExpressionValue value;
-  if (text.size() >= 3 && text.starts_with("${") && text.ends_with("}")) {
-    value.script = make_script("return " + text.substr(2, text.size() - 3) + ";");
-  }
+  if (is_variables_expression(text)) value.script = make_variables_script(text);
   value.text = std::move(text);
   return value;
 }
@@ -284,7 +289,7 @@ class Parser {
     }
     if (node.kind == NodeKind::script_task) {
       auto script = child(element, "script");
-      node.script = make_script(script ? script.text().get() : "");
+      node.script = make_script(script ? script_body_with_execution(script.text().get()) : "");
     }
     const std::size_t index = model_->nodes.size();
     model_->node_index.emplace(node.id, index);
@@ -368,6 +373,7 @@ class Parser {
       if (found == kKinds.end()) continue;
       node.timer = found->second;
       node.timer_value = trim(inner.text().get());
+      if (is_variables_expression(node.timer_value)) node.timer_script = make_variables_script(node.timer_value);
     }
   }
 
@@ -432,7 +438,8 @@ class Parser {
     pending.target = attribute_text(element, "targetRef");
     pending.parent = parent;
     if (auto condition = child(element, "conditionExpression")) {
-      pending.flow.condition = make_script("return " + std::string(condition.text().get()));
+      const std::string text = condition.text().get();
+      pending.flow.condition = is_variables_expression(text) ? make_variables_script(text) : make_script("return " + text);
     }
     pending_flows_.push_back(std::move(pending));
   }

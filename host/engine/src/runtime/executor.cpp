@@ -148,8 +148,25 @@ void Executor::create_external_task(Token&& token, const FlowNode& node, std::st
   suspend(std::move(token), node);
 }
 
+// A "${...}" timer value is evaluated against the token when the timer is armed; it must give
+// a string in the timer's format (a JavaScript Date gives its ISO-8601 text).
+Result<std::int64_t> Executor::due_time(const Token& token, const FlowNode& node) {
+  if (!node.timer_script) return timer_due_at(node, environment_.now_ms);
+  auto value = run_expression(token, *node.timer_script, node.id);
+  if (!value) {
+    return make_error(ErrorStatus::unprocessable,
+                      "The timer value " + node.timer_value + " of '" + node.id + "' failed: " + value.error().message);
+  }
+  rapidjson::Document document;
+  if (json_parse(value.value(), document, JsonLimits::for_stored_data()) || !document.IsString()) {
+    return make_error(ErrorStatus::unprocessable, "The timer value " + node.timer_value + " of '" + node.id +
+                                                      "' gave " + value.value() + ", not a string");
+  }
+  return timer_due_at(node, std::string(document.GetString(), document.GetStringLength()), environment_.now_ms);
+}
+
 Status Executor::arm_timer(Token& token, const FlowNode& node) {
-  auto due = timer_due_at(node, environment_.now_ms);
+  auto due = due_time(token, node);
   if (!due) return std::move(due).take_error();
   TimerRecord timer;
   timer.id = make_uuid();

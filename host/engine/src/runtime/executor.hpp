@@ -126,6 +126,7 @@ class Executor final : private ElementContext {
   void suspend(Token&& token, const FlowNode& node, FlowNodeState record_state = FlowNodeState::suspended) override;
   Status arm_timer(Token& token, const FlowNode& node) override;
   void wait_for_first_event(Token&& token, const FlowNode& gateway) override;
+  Result<std::int64_t> due_time(const Token& token, const FlowNode& node);
   void call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) override;
   void create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload) override;
   void call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,

@@ -84,6 +84,7 @@ struct FlowNode {
   std::string event_name;
   TimerKind timer = TimerKind::none;  // timer events: which of timeDuration, timeDate, timeCycle
   std::string timer_value;            // as written, trimmed
+  std::optional<Script> timer_script;  // set when timer_value is "${...}": evaluated when armed
   std::optional<Script> input_values;  // camunda:property inputValues, a JS expression
   std::string called_element;            // call activity: the called process model id
   // Call activity, external service task: camunda:property payload, a JS expression.
