@@ -25,6 +25,23 @@ void check_event_based_gateway(const ProcessModel& model, const FlowNode& gatewa
   }
 }
 
+// BPMN 2.0, 10.5.2: a sub-process without a start event starts every node inside it that has
+// no incoming flow (boundary events, link catch events and start events excepted).
+template <typename Problem>
+void find_implicit_starts(ProcessModel& model, std::size_t sub_process, Problem& problem) {
+  auto& starts = model.nodes[sub_process].implicit_starts;
+  for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+    const auto& node = model.nodes[i];
+    if (node.parent != sub_process || !node.incoming.empty() || node.kind == NodeKind::boundary_event) continue;
+    if (node.kind == NodeKind::intermediate_catch_event && node.event == EventDefinition::link) continue;
+    starts.push_back(i);
+  }
+  if (starts.empty()) {
+    problem(model.nodes[sub_process].id,
+            "sub-process '" + model.nodes[sub_process].id + "' has no start event and no node without incoming flow");
+  }
+}
+
 }  // namespace
 
 void validate_model(ProcessModel& model, const ParseOptions& options, std::vector<ModelProblem>& problems) {
@@ -75,13 +92,10 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
   }
   for (std::size_t i = 0; i < model.nodes.size(); ++i) {
     const auto& node = model.nodes[i];
-    if (node.kind == NodeKind::sub_process && node.start_events.empty()) {
-      problem(node.id, "sub-process '" + node.id + "' has no start event");
-    }
+    if (node.kind == NodeKind::sub_process && node.start_events.empty()) find_implicit_starts(model, i, problem);
     if (node.kind == NodeKind::event_based_gateway) check_event_based_gateway(model, node, problem);
   }
   if (model.start_events.empty()) problem(model.id, "process '" + model.id + "' has no start event");
-  if (model.end_events.empty()) problem(model.id, "process '" + model.id + "' has no end event");
   if (options.check_syntax) {
     for (const auto& flow : model.flows) {
       if (!flow.condition) continue;

@@ -316,18 +316,54 @@ void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_
   token.record(node.id, std::move(history_entry));
   token.payload = std::move(payload);
   if (node.outgoing.size() > 1) {
-    fail(token, node,
-         make_error(ErrorStatus::unprocessable, node.bpmn_type + " '" + node.id +
-                                                    "' has more than one outgoing sequence flow; use a gateway"));
+    split_implicitly(std::move(token), node);
     return;
   }
   if (node.outgoing.empty()) {
-    // An activity without outgoing flow ends its token (implicit end, no end event result).
+    // A node without outgoing flow ends its token (an implicit end: no end event result; inside
+    // a sub-process its payload is the scope's result, as an end event's would be).
     const std::uint64_t scope = token.scope;
+    for (auto& open : state_.scopes) {
+      if (scope != 0 && open.id == scope) open.result = token.payload;
+    }
     end_scope_if_done(scope);
     return;
   }
   take_flow(std::move(token), node.outgoing.front());
+}
+
+// BPMN 2.0, 10.5.1: several flows out of an activity or event are a split without a gateway.
+// Every flow without a condition and every flow whose condition is true is taken; the default
+// flow only when no conditional flow is (a throwing condition counts as false, a timeout fails).
+void Executor::split_implicitly(Token&& token, const FlowNode& node) {
+  std::vector<std::size_t> taken;
+  bool conditional = false;
+  for (std::size_t flow_index : node.outgoing) {
+    const auto& flow = model().flows[flow_index];
+    if (flow_index == node.default_flow) continue;
+    if (flow.condition) {
+      conditional = true;
+      auto truthy = run_condition(token, *flow.condition, flow.id);
+      if (!truthy && !truthy.error().additional_information.empty()) {
+        fail(token, node, std::move(truthy).take_error());
+        return;
+      }
+      if (!truthy || !truthy.value()) continue;
+    }
+    taken.push_back(flow_index);
+  }
+  if (taken.empty() || (node.default_flow != kNoIndex && conditional &&
+                        std::none_of(taken.begin(), taken.end(),
+                                     [&](std::size_t flow) { return model().flows[flow].condition.has_value(); }))) {
+    if (node.default_flow != kNoIndex) taken.push_back(node.default_flow);
+  }
+  if (taken.empty()) {
+    fail(token, node, make_error(ErrorStatus::bad_request, "No outgoing SequenceFlow for " + node.bpmn_type.substr(5) +
+                                                               " " + node.id + " had a truthy condition!"));
+    return;
+  }
+  for (std::size_t i = 0; i + 1 < taken.size(); ++i) take_flow(Token(token), taken[i]);
+  take_flow(std::move(token), taken.back());
 }
 
 void Executor::take_flow(Token&& token, std::size_t flow_index) {

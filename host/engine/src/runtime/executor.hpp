@@ -150,6 +150,7 @@ class Executor final : private ElementContext {
 
   void push_arrival(Arrival&& arrival);
   void drain();
+  void split_implicitly(Token&& token, const FlowNode& node);
   // An inclusive join that no token can reach any more is re-entered to fire; false: none.
   bool release_inclusive_join();
   void enter(Arrival&& arrival);

@@ -126,7 +126,14 @@ void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
   // Inside, the history holds the parent's results; the first result is the parent's payload.
   Token inner = std::move(token);
   inner.scope = scope.id;
-  push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
+  if (!node.start_events.empty()) {
+    push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
+    return;
+  }
+  for (std::size_t i = 0; i + 1 < node.implicit_starts.size(); ++i) {
+    push_arrival({Token(inner), node.implicit_starts[i], kNoIndex});
+  }
+  push_arrival({std::move(inner), node.implicit_starts.back(), kNoIndex});
 }
 
 bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {

@@ -100,6 +100,8 @@ struct FlowNode {
   std::vector<std::size_t> outgoing;  // flow indices
   std::size_t default_flow = kNoIndex;
   std::vector<std::size_t> start_events;  // sub-process: its none start events
+  // Sub-process without start event: the nodes inside without incoming flow, started together.
+  std::vector<std::size_t> implicit_starts;
   std::size_t attached_to = kNoIndex;      // boundary event: the activity it sits on
   bool cancel_activity = true;             // boundary event: interrupting
   std::vector<std::size_t> boundary_events;  // activity: the boundary events attached to it
