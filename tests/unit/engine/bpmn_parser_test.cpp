@@ -164,6 +164,21 @@ TEST(BpmnParser, RefusesJavaServiceTasksAndMessagesWithoutAName) {
   EXPECT_TRUE(has_problem(outcome, "throw", "bpmn:signalEventDefinition without signalRef")) << problems_of(outcome);
 }
 
+TEST(BpmnParser, RefusesLoopsThatCannotRun) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/>"
+      "<bpmn:task id='nothing'><bpmn:multiInstanceLoopCharacteristics/></bpmn:task>"
+      "<bpmn:task id='forever'><bpmn:standardLoopCharacteristics/></bpmn:task>"
+      "<bpmn:userTask id='watched'><bpmn:multiInstanceLoopCharacteristics>"
+      "<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>"
+      "<bpmn:boundaryEvent id='b' attachedToRef='watched'><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M"
+      "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:endEvent id='e'/>"), engine_options());
+  EXPECT_TRUE(has_problem(outcome, "nothing", "has neither loopCardinality nor camunda:collection")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "forever", "has neither loopCondition nor loopMaximum")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "watched", "boundary events on the looping activity 'watched' are not supported"))
+      << problems_of(outcome);
+}
+
 // What an inclusive join waits for: the nodes that can still reach it, through boundary and
 // link events too, but not through the join itself and not from the other side of a split.
 TEST(BpmnParser, InclusiveGatewayKnowsTheNodesUpstreamOfIt) {

@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -110,7 +111,8 @@ bool is_ignored(std::string_view name) {
                                          "association", "dataObject", "dataObjectReference",
                                          "dataStoreReference", "group", "incoming", "outgoing",
                                          "ioSpecification", "property", "dataInputAssociation",
-                                         "dataOutputAssociation"};
+                                         "dataOutputAssociation", "multiInstanceLoopCharacteristics",
+                                         "standardLoopCharacteristics"};
   for (const char* ignored : kIgnored) {
     if (name == ignored) return true;
   }
@@ -284,7 +286,7 @@ class Parser {
     for (auto inner : element.children()) {
       const auto inner_name = local_name(inner.name());
       if (inner_name == "multiInstanceLoopCharacteristics" || inner_name == "standardLoopCharacteristics") {
-        problem(node.id, "loop and multi-instance characteristics on '" + node.id + "' are not supported");
+        read_loop(inner, node);
       }
     }
     if (node.kind == NodeKind::script_task) {
@@ -336,6 +338,45 @@ class Parser {
         }
       }
     }
+  }
+
+  // A condition or count as written: "${...}" over the variables, else a JavaScript expression.
+  static Script expression_script(const std::string& text) {
+    return is_variables_expression(text) ? make_variables_script(text) : make_script("return (" + text + ");");
+  }
+
+  void read_loop(const pugi::xml_node& element, FlowNode& node) {
+    LoopDefinition loop;
+    if (local_name(element.name()) == "multiInstanceLoopCharacteristics") {
+      loop.sequential = attribute_text(element, "isSequential") == "true";
+      const std::string collection = trim(attribute_text(element, "collection"));
+      if (!collection.empty()) {
+        // camunda:collection names a variable or is an expression.
+        loop.collection = is_variables_expression(collection) ? make_variables_script(collection)
+                                                              : make_script(variables_expression_body(collection));
+      }
+      loop.element_variable = attribute_text(element, "elementVariable");
+      if (auto cardinality = child(element, "loopCardinality")) {
+        loop.cardinality = expression_script(trim(cardinality.text().get()));
+      }
+      if (auto condition = child(element, "completionCondition")) {
+        loop.condition = expression_script(trim(condition.text().get()));
+      }
+      if (!loop.collection && !loop.cardinality) {
+        problem(node.id, "multi-instance activity '" + node.id + "' has neither loopCardinality nor camunda:collection");
+      }
+    } else {
+      loop.multi_instance = false;
+      loop.sequential = true;
+      loop.test_before = attribute_text(element, "testBefore") == "true";
+      const std::string maximum = attribute_text(element, "loopMaximum");
+      if (!maximum.empty()) loop.maximum = std::atoll(maximum.c_str());
+      if (auto condition = child(element, "loopCondition")) loop.condition = expression_script(trim(condition.text().get()));
+      if (!loop.condition && loop.maximum <= 0) {
+        problem(node.id, "loop of '" + node.id + "' has neither loopCondition nor loopMaximum: it would never end");
+      }
+    }
+    node.loop = std::move(loop);
   }
 
   // Camunda 7 runs these as Java code inside its engine; here they would do nothing, so the

@@ -25,6 +25,30 @@ void check_event_based_gateway(const ProcessModel& model, const FlowNode& gatewa
   }
 }
 
+// Loops and multi-instance belong to activities. Boundary events on a looping activity would
+// belong to the loop as a whole (not to each run), which the runtime does not do yet.
+template <typename Problem>
+void check_loop(const FlowNode& node, Problem& problem) {
+  switch (node.kind) {
+    case NodeKind::user_task:
+    case NodeKind::manual_task:
+    case NodeKind::empty_activity:
+    case NodeKind::script_task:
+    case NodeKind::service_task:
+    case NodeKind::send_task:
+    case NodeKind::receive_task:
+    case NodeKind::sub_process:
+    case NodeKind::call_activity:
+      break;
+    default:
+      problem(node.id, "'" + node.id + "' is not an activity: only activities loop");
+      return;
+  }
+  if (!node.boundary_events.empty()) {
+    problem(node.id, "boundary events on the looping activity '" + node.id + "' are not supported");
+  }
+}
+
 // BPMN 2.0, 10.5.2: a sub-process without a start event starts every node inside it that has
 // no incoming flow (boundary events, link catch events and start events excepted).
 template <typename Problem>
@@ -94,6 +118,7 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
     const auto& node = model.nodes[i];
     if (node.kind == NodeKind::sub_process && node.start_events.empty()) find_implicit_starts(model, i, problem);
     if (node.kind == NodeKind::event_based_gateway) check_event_based_gateway(model, node, problem);
+    if (node.loop) check_loop(node, problem);
   }
   if (model.start_events.empty()) problem(model.id, "process '" + model.id + "' has no start event");
   if (options.check_syntax) {

@@ -162,7 +162,7 @@ constexpr const char* kVariablesPrelude =
     "{ const add = (r) => { if (r && typeof r === 'object' && !Array.isArray(r)) {"
     " const f = r.form_fields; Object.assign(variables, f && typeof f === 'object' && !Array.isArray(f) ? f : r); } };"
     " const h = token && token.history; if (h && typeof h === 'object') for (const k of Object.keys(h)) add(h[k]);"
-    " add(token && token.current); }"
+    " add(token && token.current); add(token && token.loop); }"
     "const __set = {};"
     "const execution = { getVariable: (n) => (n in variables ? variables[n] : null),"
     " hasVariable: (n) => n in variables, getVariables: () => Object.assign({}, variables),"

@@ -234,6 +234,9 @@ bool Executor::token_may_still_arrive(std::size_t gateway, std::uint64_t scope) 
   for (const auto& join : state_.joins) {
     if (join.scope == scope && join.gateway != gateway && can_reach(join.gateway)) return true;
   }
+  for (const auto& loop : state_.loops) {
+    if (loop.scope == scope && can_reach(loop.node)) return true;
+  }
   return false;
 }
 
@@ -258,6 +261,10 @@ void Executor::enter(Arrival&& arrival) {
   token.entered_at_ms = environment_.now_ms;
   token.node = arrival.node;
   const FlowNode& node = model().nodes[arrival.node];
+  if (node.loop && !is_loop_run(token, arrival.node)) {
+    start_loop(std::move(token), node);
+    return;
+  }
   if (environment_.collect_events) emit_entered(token, node);
   behaviour_for(node).activate(*this, std::move(token), node, arrival.via_flow);
 }
@@ -313,6 +320,7 @@ void Executor::leave(Token&& token, const FlowNode& node, JsonText result) {
 
 void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) {
   write_record(token, node, FlowNodeState::finished, payload);
+  if (node.loop && ends_loop_run(token, node, history_entry)) return;
   token.record(node.id, std::move(history_entry));
   token.payload = std::move(payload);
   if (node.outgoing.size() > 1) {
@@ -484,6 +492,7 @@ void Executor::close_instance() {
     state_.waiting.clear();
     state_.scopes.clear();
     state_.joins.clear();
+    state_.loops.clear();
     record.state = terminated_ ? ProcessInstanceState::terminated : ProcessInstanceState::error;
     record.error = error_to_json(*failure_);
     record.finished_at_ms = environment_.now_ms;

@@ -151,6 +151,14 @@ class Executor final : private ElementContext {
   void push_arrival(Arrival&& arrival);
   void drain();
   void split_implicitly(Token&& token, const FlowNode& node);
+  // Looping activities (executor_loops.cpp): whether token is a run of a loop at node; the
+  // loop begins (token arrived from outside), a run begins, a run ended (false: token is no
+  // run of node's loop), the loop's remaining runs end.
+  bool is_loop_run(const Token& token, std::size_t node) const;
+  void start_loop(Token&& token, const FlowNode& node);
+  void start_run(std::uint64_t loop_id, const FlowNode& node);
+  bool ends_loop_run(Token& token, const FlowNode& node, const JsonText& result);
+  void cancel_loop_runs(std::uint64_t loop_id);
   // An inclusive join that no token can reach any more is re-entered to fire; false: none.
   bool release_inclusive_join();
   void enter(Arrival&& arrival);

@@ -73,6 +73,19 @@ struct BpmnErrorDefinition {
   std::string message;
 };
 
+// multiInstanceLoopCharacteristics or standardLoopCharacteristics of an activity.
+struct LoopDefinition {
+  bool multi_instance = true;  // false: a standard loop
+  bool sequential = false;     // multi-instance: one instance after the other
+  std::optional<Script> cardinality;  // loopCardinality: how many instances
+  std::optional<Script> collection;   // camunda:collection: one instance per item
+  std::string element_variable;       // camunda:elementVariable: the item's variable name
+  // Multi-instance: completionCondition; standard loop: loopCondition (repeat while true).
+  std::optional<Script> condition;
+  bool test_before = false;  // standard loop: check loopCondition before the first run too
+  long long maximum = 0;     // standard loop: loopMaximum, 0: none
+};
+
 struct FlowNode {
   std::string id;
   std::string name;
@@ -110,6 +123,7 @@ struct FlowNode {
   std::vector<std::pair<std::string, std::string>> properties;  // camunda:properties
   std::optional<BpmnErrorDefinition> error;                     // error end event
   bool has_form_expressions = false;
+  std::optional<LoopDefinition> loop;  // activities that run several times
   // Inclusive gateways: upstream[n] is true when a token at node n (same scope) can still
   // reach this gateway without passing through it; what its join waits for.
   std::vector<bool> upstream;
