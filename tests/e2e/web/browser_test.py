@@ -169,7 +169,7 @@ class Flow:
         problems = self.find("#deploy-problems")
         rows = [row.text for row in problems.find_elements(By.CSS_SELECTOR, "tbody tr")]
         assert any(row.startswith("F1 ") and "dangling" in row for row in rows), rows
-        assert any(row.startswith("broken_process ") and "no end event" in row for row in rows), rows
+        assert any(row.startswith("Java ") and "implemented in Java" in row for row in rows), rows
         self.screenshot("09-models-deploy-problems")
 
         # A file dropped on the drop zone, as a drag from the desktop delivers it.

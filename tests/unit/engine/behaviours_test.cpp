@@ -74,6 +74,86 @@ TEST(Behaviours, ParallelSplitTakesEveryFlowAndJoinWaitsForAll) {
   EXPECT_EQ(context.left_results.front(), R"({"a":{"a":1},"b":{"a":1}})");
 }
 
+TEST(Behaviours, InclusiveSplitTakesTrueAndUnconditionedFlowsNotTheDefault) {
+  RecordingContext context;
+  const auto start = context.add_node("s", NodeKind::start_event);
+  const auto split = context.add_node("split", NodeKind::inclusive_gateway);
+  context.add_flow(start, split);
+  const auto to_true = context.add_flow(split, context.add_node("a", NodeKind::end_event), "true");
+  context.add_flow(split, context.add_node("b", NodeKind::end_event), "false");
+  const auto unconditioned = context.add_flow(split, context.add_node("c", NodeKind::end_event));
+  context.process.nodes[split].default_flow = context.add_flow(split, context.add_node("d", NodeKind::end_event));
+  const auto& node = context.process.nodes[split];
+  behaviour_for(node).activate(context, token_at(split), node, 0);
+  EXPECT_TRUE(context.failures.empty());
+  EXPECT_EQ(context.flows_taken, (std::vector<std::size_t>{to_true, unconditioned}));
+  EXPECT_EQ(context.completed, std::vector<std::string>{"split"});
+}
+
+TEST(Behaviours, InclusiveSplitTakesTheDefaultWhenNothingElseAndFailsWithoutOne) {
+  RecordingContext context;
+  const auto split = context.add_node("split", NodeKind::inclusive_gateway);
+  context.add_flow(context.add_node("s", NodeKind::start_event), split);
+  context.add_flow(split, context.add_node("a", NodeKind::end_event), "false");
+  const auto fallback = context.add_flow(split, context.add_node("d", NodeKind::end_event));
+  const auto& node = context.process.nodes[split];
+  context.process.nodes[split].default_flow = fallback;
+  behaviour_for(node).activate(context, token_at(split), node, 0);
+  EXPECT_EQ(context.flows_taken, std::vector<std::size_t>{fallback});
+
+  context.process.nodes[split].default_flow = kNoIndex;
+  context.process.flows[fallback].condition = Script{0, "false", false, {}};
+  context.flows_taken.clear();
+  behaviour_for(node).activate(context, token_at(split), node, 0);
+  EXPECT_TRUE(context.flows_taken.empty());
+  ASSERT_EQ(context.failures.size(), 1u);
+  EXPECT_EQ(context.failures.front().status, ErrorStatus::bad_request);
+  EXPECT_EQ(context.failures.front().message, "No outgoing SequenceFlow for InclusiveGateway split had a truthy condition!");
+}
+
+TEST(Behaviours, InclusiveJoinWaitsWhileATokenMayStillArriveAndFiresWithWhatArrived) {
+  RecordingContext context;
+  const auto a = context.add_node("a", NodeKind::script_task);
+  const auto b = context.add_node("b", NodeKind::script_task);
+  const auto c = context.add_node("c", NodeKind::script_task);
+  const auto join = context.add_node("join", NodeKind::inclusive_gateway);
+  const auto from_a = context.add_flow(a, join);
+  const auto from_b = context.add_flow(b, join);
+  context.add_flow(c, join);
+  context.add_flow(join, context.add_node("e", NodeKind::end_event));
+  const auto& node = context.process.nodes[join];
+
+  context.more_may_arrive = true;
+  behaviour_for(node).activate(context, token_at(join), node, from_a);
+  EXPECT_TRUE(context.left.empty());
+  EXPECT_EQ(context.completed, std::vector<std::string>{"join"});  // the branch ends at the join
+  ASSERT_EQ(context.join_states.size(), 1u);
+
+  // Nothing else can come (c's branch went elsewhere): b's arrival fires it, with two of three.
+  context.more_may_arrive = false;
+  behaviour_for(node).activate(context, token_at(join), node, from_b);
+  EXPECT_EQ(context.left, std::vector<std::string>{"join"});
+  EXPECT_TRUE(context.join_states.empty());
+  EXPECT_EQ(context.left_results.front(), R"({"a":{"a":1},"b":{"a":1}})");
+}
+
+TEST(Behaviours, InclusiveJoinReenteredWithoutAFlowFiresWhatItHolds) {
+  RecordingContext context;
+  const auto a = context.add_node("a", NodeKind::script_task);
+  const auto b = context.add_node("b", NodeKind::script_task);
+  const auto join = context.add_node("join", NodeKind::inclusive_gateway);
+  const auto from_a = context.add_flow(a, join);
+  context.add_flow(b, join);
+  context.add_flow(join, context.add_node("e", NodeKind::end_event));
+  const auto& node = context.process.nodes[join];
+  context.more_may_arrive = true;
+  behaviour_for(node).activate(context, token_at(join), node, from_a);
+  context.more_may_arrive = false;
+  behaviour_for(node).activate(context, token_at(join), node, kNoIndex);
+  EXPECT_EQ(context.left, std::vector<std::string>{"join"});
+  EXPECT_EQ(context.left_results.front(), R"({"a":{"a":1}})");
+}
+
 TEST(Behaviours, MixedGatewayFailsWhenReached) {
   RecordingContext context;
   const auto gateway = context.add_node("g", NodeKind::parallel_gateway);

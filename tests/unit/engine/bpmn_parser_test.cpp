@@ -111,11 +111,12 @@ TEST(BpmnParser, ReadsFormFieldsEnumsPropertiesAndNestedLanes) {
   EXPECT_EQ(field.preferred_control->text, "radio");
 }
 
-TEST(BpmnParser, RejectsMissingStartAndEndEvents) {
+TEST(BpmnParser, RejectsAMissingStartEventButNotAMissingEndEvent) {
   const auto outcome = parse_bpmn(process_xml("p", "<bpmn:task id='t'/>"), engine_options());
   EXPECT_FALSE(outcome.ok());
   EXPECT_TRUE(has_problem(outcome, "p", "no start event")) << problems_of(outcome);
-  EXPECT_TRUE(has_problem(outcome, "p", "no end event")) << problems_of(outcome);
+  // An end event is optional (BPMN 2.0, 10.5.3): tokens end where no flow leads on.
+  EXPECT_FALSE(has_problem(outcome, "p", "no end event")) << problems_of(outcome);
 }
 
 TEST(BpmnParser, RejectsDanglingFlows) {
@@ -128,12 +129,83 @@ TEST(BpmnParser, RejectsDanglingFlows) {
 
 TEST(BpmnParser, RejectsUnknownAndUnsupportedElements) {
   const auto outcome = parse_bpmn(process_xml("p",
-      "<bpmn:startEvent id='s'/><bpmn:inclusiveGateway id='g'/><bpmn:boundaryEvent id='b' attachedToRef='s'/>"
+      "<bpmn:startEvent id='s'/><bpmn:complexGateway id='g'/><bpmn:boundaryEvent id='b' attachedToRef='s'/>"
       "<bpmn:endEvent id='e'><bpmn:escalationEventDefinition/></bpmn:endEvent>"), engine_options());
-  EXPECT_TRUE(has_problem(outcome, "g", "bpmn:inclusiveGateway 'g' is not supported")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "g", "bpmn:complexGateway 'g' is not supported")) << problems_of(outcome);
   EXPECT_TRUE(has_problem(outcome, "b", "not supported")) << problems_of(outcome);
   EXPECT_TRUE(has_problem(outcome, "e", "bpmn:escalationEventDefinition on 'e' is not supported"))
       << problems_of(outcome);
+}
+
+// Java-only Camunda service tasks and nameless messages would run as silent no-ops or wait
+// forever: the deploy refuses them, naming each element.
+TEST(BpmnParser, RefusesJavaServiceTasksAndMessagesWithoutAName) {
+  const auto outcome = parse_bpmn(
+      "<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL' "
+      "xmlns:camunda='http://camunda.org/schema/1.0/bpmn' id='d'><bpmn:process id='p' isExecutable='true'>"
+      "<bpmn:startEvent id='s'/>"
+      "<bpmn:serviceTask id='java' camunda:class='org.example.Delegate'/>"
+      "<bpmn:serviceTask id='bean' camunda:delegateExpression='${delegate}'/>"
+      "<bpmn:serviceTask id='juel' camunda:expression='${service.run()}'/>"
+      "<bpmn:receiveTask id='receive'/><bpmn:sendTask id='send'/>"
+      "<bpmn:intermediateCatchEvent id='catch'><bpmn:messageEventDefinition/></bpmn:intermediateCatchEvent>"
+      "<bpmn:intermediateThrowEvent id='throw'><bpmn:signalEventDefinition/></bpmn:intermediateThrowEvent>"
+      "<bpmn:endEvent id='e'/></bpmn:process></bpmn:definitions>",
+      engine_options());
+  EXPECT_FALSE(outcome.ok());
+  EXPECT_TRUE(has_problem(outcome, "java", "implemented in Java (camunda:class=\"org.example.Delegate\")"))
+      << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "java", "use camunda:type=\"external\"")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "bean", "camunda:delegateExpression")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "juel", "camunda:expression")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "receive", "bpmn:ReceiveTask 'receive' has no messageRef")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "send", "bpmn:SendTask 'send' has no messageRef")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "catch", "bpmn:messageEventDefinition without messageRef")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "throw", "bpmn:signalEventDefinition without signalRef")) << problems_of(outcome);
+}
+
+TEST(BpmnParser, RefusesLoopsThatCannotRun) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/>"
+      "<bpmn:task id='nothing'><bpmn:multiInstanceLoopCharacteristics/></bpmn:task>"
+      "<bpmn:task id='forever'><bpmn:standardLoopCharacteristics/></bpmn:task>"
+      "<bpmn:userTask id='watched'><bpmn:multiInstanceLoopCharacteristics>"
+      "<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>"
+      "<bpmn:boundaryEvent id='b' attachedToRef='watched'><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M"
+      "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:endEvent id='e'/>"), engine_options());
+  EXPECT_TRUE(has_problem(outcome, "nothing", "has neither loopCardinality nor camunda:collection")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "forever", "has neither loopCondition nor loopMaximum")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "watched", "boundary events on the looping activity 'watched' are not supported"))
+      << problems_of(outcome);
+}
+
+// What an inclusive join waits for: the nodes that can still reach it, through boundary and
+// link events too, but not through the join itself and not from the other side of a split.
+TEST(BpmnParser, InclusiveGatewayKnowsTheNodesUpstreamOfIt) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/><bpmn:inclusiveGateway id='split'/><bpmn:userTask id='a'/>"
+      "<bpmn:boundaryEvent id='b' attachedToRef='away'><bpmn:timerEventDefinition><bpmn:timeDuration>PT1S</bpmn:timeDuration>"
+      "</bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:userTask id='away'/>"
+      "<bpmn:intermediateThrowEvent id='throw'><bpmn:linkEventDefinition name='L'/></bpmn:intermediateThrowEvent>"
+      "<bpmn:intermediateCatchEvent id='catch'><bpmn:linkEventDefinition name='L'/></bpmn:intermediateCatchEvent>"
+      "<bpmn:inclusiveGateway id='join'/><bpmn:endEvent id='e'/><bpmn:endEvent id='e2'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='split'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='split' targetRef='a'/>"
+      "<bpmn:sequenceFlow id='f3' sourceRef='split' targetRef='away'/>"
+      "<bpmn:sequenceFlow id='f4' sourceRef='a' targetRef='join'/>"
+      "<bpmn:sequenceFlow id='f5' sourceRef='away' targetRef='e2'/>"
+      "<bpmn:sequenceFlow id='f6' sourceRef='b' targetRef='throw'/>"
+      "<bpmn:sequenceFlow id='f7' sourceRef='catch' targetRef='join'/>"
+      "<bpmn:sequenceFlow id='f8' sourceRef='join' targetRef='e'/>"), engine_options());
+  ASSERT_TRUE(outcome.ok()) << problems_of(outcome);
+  const auto& model = *outcome.model;
+  const auto& upstream = model.nodes[model.index_of("join")].upstream;
+  ASSERT_EQ(upstream.size(), model.nodes.size());
+  for (const char* id : {"s", "split", "a", "away", "b", "throw", "catch"}) {
+    EXPECT_TRUE(upstream[model.index_of(id)]) << id;
+  }
+  for (const char* id : {"join", "e", "e2"}) EXPECT_FALSE(upstream[model.index_of(id)]) << id;
+  EXPECT_TRUE(model.nodes[model.index_of("a")].upstream.empty());  // only inclusive gateways carry one
 }
 
 // Conditions are still refused at deploy: one that does not compile would count as false.

@@ -235,7 +235,7 @@ TEST_F(EngineTest, ScriptUndefinedBecomesEmptyObjectAndErrorsFailTheInstance) {
 }
 
 TEST_F(EngineTest, RefusesInvalidModelsWithElementLevelProblems) {
-  auto refused = deploy(process_xml("broken", "<bpmn:startEvent id='s'/><bpmn:sequenceFlow id='f' sourceRef='s' targetRef='x'/>"),
+  auto refused = deploy(process_xml("broken", "<bpmn:task id='t'/><bpmn:sequenceFlow id='f' sourceRef='t' targetRef='x'/>"),
                         "broken.bpmn");
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().status, ErrorStatus::unprocessable);

@@ -15,6 +15,7 @@ class RecordingContext final : public ElementContext {
   ProcessModel process;
   ProcessInstanceRecord record;
   std::vector<JoinState> join_states;
+  bool more_may_arrive = false;  // what token_may_still_arrive answers
 
   std::vector<std::size_t> flows_taken;
   std::vector<std::string> left;       // ids of nodes left through leave / leave_with
@@ -28,6 +29,7 @@ class RecordingContext final : public ElementContext {
   const ProcessModel& model() const override { return process; }
   const ProcessInstanceRecord& instance() const override { return record; }
   std::vector<JoinState>& joins() override { return join_states; }
+  bool token_may_still_arrive(std::size_t, std::uint64_t) const override { return more_may_arrive; }
   std::shared_ptr<const ProcessModel> find_model(const std::string&) const override { return nullptr; }
   const ServiceMethodRegistry* service_methods() const override { return nullptr; }
   void leave(Token&& token, const FlowNode& node, JsonText result) override {
@@ -45,6 +47,7 @@ class RecordingContext final : public ElementContext {
   void suspend(Token&&, const FlowNode& node, FlowNodeState = FlowNodeState::suspended) override {
     suspended.push_back(node.id);
   }
+  void wait_for_first_event(Token&& token, const FlowNode& node) override { suspended.push_back(node.id); (void)token; }
   Status arm_timer(Token&, const FlowNode&) override { return Ok{}; }
   void call_service(Token&&, const FlowNode&, std::string, JsonText) override {}
   void create_external_task(Token&&, const FlowNode&, std::string, JsonText) override {}

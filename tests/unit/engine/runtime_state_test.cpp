@@ -24,6 +24,67 @@ std::shared_ptr<const ProcessModel> sample_model() {
   return parse_bpmn(xml.str(), options).model;
 }
 
+// A looping activity waits across commits: its loop, its runs' tokens and a run's sub-process
+// scope come back with their ids and variables.
+TEST(RuntimeState, RoundTripsLoopsAndTheirRuns) {
+  InstanceState state;
+  state.model = sample_model();
+  ASSERT_TRUE(state.model);
+  const auto user_task = state.model->index_of("UserTask_1");
+  LoopState loop;
+  loop.id = 5;
+  loop.node = user_task;
+  loop.scope = 0;
+  loop.flow_node_instance_id = "body";
+  loop.previous_flow_node_instance_id = "before";
+  loop.entered_at_ms = 42;
+  loop.payload = R"({"p":1})";
+  loop.history = {{"StartEvent_1", "{}"}};
+  loop.items = {R"({"id":"a"})", "2"};
+  loop.total = 2;
+  loop.started = 2;
+  loop.completed = 1;
+  loop.results = {R"("done")", "null"};
+  state.loops.push_back(loop);
+  Token run;
+  run.node = user_task;
+  run.flow_node_instance_id = "run-1";
+  run.loop = 5;
+  run.loop_variables = R"({"loopCounter":1,"nrOfInstances":2,"item":2})";
+  state.waiting.push_back(run);
+  ScopeState scope;
+  scope.id = 6;
+  scope.node = user_task;
+  scope.loop = 5;
+  scope.loop_variables = R"({"loopCounter":0})";
+  state.scopes.push_back(scope);
+
+  InstanceState restored;
+  restored.model = state.model;
+  restored.record.runtime_state = serialize_runtime_state(state);
+  ASSERT_TRUE(restore_runtime_state(restored)) << restored.record.runtime_state;
+  ASSERT_EQ(restored.loops.size(), 1u);
+  const LoopState& back = restored.loops.front();
+  EXPECT_EQ(back.id, 5u);
+  EXPECT_EQ(back.node, user_task);
+  EXPECT_EQ(back.flow_node_instance_id, "body");
+  EXPECT_EQ(back.previous_flow_node_instance_id, "before");
+  EXPECT_EQ(back.entered_at_ms, 42);
+  EXPECT_EQ(back.payload, loop.payload);
+  EXPECT_EQ(back.history, loop.history);
+  EXPECT_EQ(back.items, loop.items);
+  EXPECT_EQ(back.total, 2u);
+  EXPECT_EQ(back.started, 2u);
+  EXPECT_EQ(back.completed, 1u);
+  EXPECT_EQ(back.results, loop.results);
+  ASSERT_EQ(restored.waiting.size(), 1u);
+  EXPECT_EQ(restored.waiting.front().loop, 5u);
+  EXPECT_EQ(restored.waiting.front().loop_variables, run.loop_variables);
+  ASSERT_EQ(restored.scopes.size(), 1u);
+  EXPECT_EQ(restored.scopes.front().loop, 5u);
+  EXPECT_EQ(restored.scopes.front().loop_variables, scope.loop_variables);
+}
+
 TEST(RuntimeState, RoundTripsTokensWithTextThatNeedsEscaping) {
   InstanceState state;
   state.model = sample_model();

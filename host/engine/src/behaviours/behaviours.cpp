@@ -41,6 +41,8 @@ const ElementBehaviour& behaviour_for(const FlowNode& node) {
     case NodeKind::script_task: return script_task_behaviour();
     case NodeKind::exclusive_gateway: return exclusive_gateway_behaviour();
     case NodeKind::parallel_gateway: return parallel_gateway_behaviour();
+    case NodeKind::inclusive_gateway: return inclusive_gateway_behaviour();
+    case NodeKind::event_based_gateway: return event_based_gateway_behaviour();
     case NodeKind::sub_process: return sub_process_behaviour();
     case NodeKind::receive_task: return receive_task_behaviour();
     case NodeKind::send_task: return send_task_behaviour();

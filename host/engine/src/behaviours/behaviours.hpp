@@ -27,6 +27,8 @@ const ElementBehaviour& receive_task_behaviour();
 const ElementBehaviour& service_task_behaviour();
 const ElementBehaviour& exclusive_gateway_behaviour();
 const ElementBehaviour& parallel_gateway_behaviour();
+const ElementBehaviour& inclusive_gateway_behaviour();
+const ElementBehaviour& event_based_gateway_behaviour();
 const ElementBehaviour& sub_process_behaviour();
 const ElementBehaviour& call_activity_behaviour();
 

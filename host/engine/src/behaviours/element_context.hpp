@@ -38,6 +38,9 @@ class ElementContext {
   virtual const ProcessModel& model() const = 0;
   virtual const ProcessInstanceRecord& instance() const = 0;
   virtual std::vector<JoinState>& joins() = 0;
+  // Whether any other token of scope - queued, waiting, in a sub-process or held at another
+  // join - can still reach the inclusive gateway (FlowNode::upstream).
+  virtual bool token_may_still_arrive(std::size_t gateway, std::uint64_t scope) const = 0;
   // Latest deployed version of a model (call activities), null when unknown.
   virtual std::shared_ptr<const ProcessModel> find_model(const std::string& process_model_id) const = 0;
   // Service methods registered with the engine; null when the run has none.
@@ -61,6 +64,9 @@ class ElementContext {
   // events wait beside it (a bad boundary timer fails the token). record_state running is
   // an activity at work (an asynchronous service call), not listed as waiting for anyone.
   virtual void suspend(Token&& token, const FlowNode& node, FlowNodeState record_state = FlowNodeState::suspended) = 0;
+  // An event-based gateway: the token waits at it, and each catch event or receive task after
+  // it waits beside it (timers armed); the first that happens continues and ends the others.
+  virtual void wait_for_first_event(Token&& token, const FlowNode& gateway) = 0;
   // Arms the node's timer for token (sets token.timer_id); 422 for invalid timer values.
   virtual Status arm_timer(Token& token, const FlowNode& node) = 0;
   // The token waits while the asynchronous method runs (called after the commit).

@@ -107,6 +107,8 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     if (!token.attached_to.empty()) write_text(writer, "attachedTo", token.attached_to);
     if (!token.timer_id.empty()) write_text(writer, "timer", token.timer_id);
     if (!token.child_instance_id.empty()) write_text(writer, "child", token.child_instance_id);
+    if (token.loop != 0) write_number(writer, "loop", static_cast<std::int64_t>(token.loop));
+    if (!token.loop_variables.empty()) write_json(writer, "loopVars", token.loop_variables);
     write_history(writer, "history", token.history);
     writer.EndObject();
   }
@@ -135,10 +137,40 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     write_number(writer, "at", scope.entered_at_ms);
     write_json(writer, "payload", scope.payload_on_enter);
     write_json(writer, "result", scope.result);
+    if (scope.loop != 0) write_number(writer, "loop", static_cast<std::int64_t>(scope.loop));
+    if (!scope.loop_variables.empty()) write_json(writer, "loopVars", scope.loop_variables);
     write_history(writer, "history", scope.parent_history);
     writer.EndObject();
   }
   writer.EndArray();
+  if (!state.loops.empty()) {
+    write_key(writer, "loops");
+    writer.StartArray();
+    for (const auto& loop : state.loops) {
+      writer.StartObject();
+      write_number(writer, "id", static_cast<std::int64_t>(loop.id));
+      write_text(writer, "node", node_id(state, loop.node));
+      write_number(writer, "scope", static_cast<std::int64_t>(loop.scope));
+      write_text(writer, "fni", loop.flow_node_instance_id);
+      write_text(writer, "prev", loop.previous_flow_node_instance_id);
+      write_number(writer, "at", loop.entered_at_ms);
+      write_json(writer, "payload", loop.payload);
+      write_history(writer, "history", loop.history);
+      write_key(writer, "items");
+      writer.StartArray();
+      for (const auto& item : loop.items) writer.RawValue(item.data(), item.size(), rapidjson::kObjectType);
+      writer.EndArray();
+      write_number(writer, "total", static_cast<std::int64_t>(loop.total));
+      write_number(writer, "started", static_cast<std::int64_t>(loop.started));
+      write_number(writer, "completed", static_cast<std::int64_t>(loop.completed));
+      write_key(writer, "results");
+      writer.StartArray();
+      for (const auto& result : loop.results) writer.RawValue(result.data(), result.size(), rapidjson::kObjectType);
+      writer.EndArray();
+      writer.EndObject();
+    }
+    writer.EndArray();
+  }
   writer.EndObject();
   return JsonText(buffer.GetString(), buffer.GetSize());
 }
@@ -176,6 +208,8 @@ Status restore_runtime_state(InstanceState& state) {
     token.attached_to = member_text(item, "attachedTo");
     token.timer_id = member_text(item, "timer");
     token.child_instance_id = member_text(item, "child");
+    token.loop = static_cast<std::uint64_t>(member_int(item, "loop"));
+    if (item.HasMember("loopVars")) token.loop_variables = member_json(item, "loopVars");
     state.waiting.push_back(std::move(token));
   }
   for (const auto& item : array_member(document, "joins").GetArray()) {
@@ -202,7 +236,28 @@ Status restore_runtime_state(InstanceState& state) {
     scope.payload_on_enter = member_json(item, "payload");
     scope.result = member_json(item, "result");
     scope.parent_history = read_history(item, "history");
+    scope.loop = static_cast<std::uint64_t>(member_int(item, "loop"));
+    if (item.HasMember("loopVars")) scope.loop_variables = member_json(item, "loopVars");
     state.scopes.push_back(std::move(scope));
+  }
+  for (const auto& item : array_member(document, "loops").GetArray()) {
+    LoopState loop;
+    auto index = node_index(item);
+    if (!index) return std::move(index).take_error();
+    loop.node = *index;
+    loop.id = static_cast<std::uint64_t>(member_int(item, "id"));
+    loop.scope = static_cast<std::uint64_t>(member_int(item, "scope"));
+    loop.flow_node_instance_id = member_text(item, "fni");
+    loop.previous_flow_node_instance_id = member_text(item, "prev");
+    loop.entered_at_ms = member_int(item, "at");
+    loop.payload = member_json(item, "payload");
+    loop.history = read_history(item, "history");
+    for (const auto& value : array_member(item, "items").GetArray()) loop.items.push_back(json_to_string(value));
+    loop.total = static_cast<std::size_t>(member_int(item, "total"));
+    loop.started = static_cast<std::size_t>(member_int(item, "started"));
+    loop.completed = static_cast<std::size_t>(member_int(item, "completed"));
+    for (const auto& value : array_member(item, "results").GetArray()) loop.results.push_back(json_to_string(value));
+    state.loops.push_back(std::move(loop));
   }
   return Ok{};
 }

@@ -35,6 +35,25 @@ struct ScopeState {
   JsonText payload_on_enter = "{}";
   History parent_history;
   JsonText result = "{}";  // payload at the last inner end event reached
+  std::uint64_t loop = 0;  // the outer token's Token::loop (a run of a looping sub-process)
+  JsonText loop_variables;  // and its Token::loop_variables
+};
+
+// A looping activity at work: its runs so far and the token it continues with when done.
+struct LoopState {
+  std::uint64_t id = 0;
+  std::size_t node = kNoIndex;
+  std::uint64_t scope = 0;
+  std::string flow_node_instance_id;  // the loop as a whole; its runs come from it
+  std::string previous_flow_node_instance_id;
+  std::int64_t entered_at_ms = 0;
+  JsonText payload = "{}";  // as the token arrived
+  History history;
+  std::vector<JsonText> items;    // camunda:collection's items; empty otherwise
+  std::size_t total = 0;          // multi-instance: how many runs; standard loop: 0
+  std::size_t started = 0;
+  std::size_t completed = 0;
+  std::vector<JsonText> results;  // by loopCounter; "null" until that run completed
 };
 
 struct InstanceState {
@@ -43,7 +62,8 @@ struct InstanceState {
   std::vector<Token> waiting;  // suspended at tasks
   std::vector<JoinState> joins;
   std::vector<ScopeState> scopes;
-  std::uint64_t next_scope_id = 1;
+  std::vector<LoopState> loops;
+  std::uint64_t next_scope_id = 1;  // ids of scopes and loops
 
   const Token* find_waiting(std::string_view flow_node_instance_id) const;
 };

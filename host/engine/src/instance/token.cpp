@@ -32,6 +32,10 @@ std::string token_json(const Token& token) {
   text += token.payload;
   text += ",\"history\":";
   text += history_json(token.history);
+  if (!token.loop_variables.empty()) {
+    text += ",\"loop\":";
+    text += token.loop_variables;
+  }
   text += '}';
   return text;
 }

@@ -25,11 +25,17 @@ struct Token {
   std::string attached_to;  // boundary event tokens: flow node instance id of the activity watched
   std::string timer_id;     // the armed TimerRecord this token waits for, empty: none
   std::string child_instance_id;  // call activities: the instance they wait for
+  // One run of a looping activity: its LoopState's id (0: none) and the loop's variables
+  // ({"loopCounter", "nrOfInstances", <elementVariable>}), which the run's scripts see as
+  // token.loop and expressions as variables. The variables stay on the token inside a
+  // sub-process run; the id only on the token at the looping activity itself.
+  std::uint64_t loop = 0;
+  JsonText loop_variables;  // empty: none
 
   void record(const std::string& node_id, JsonText result);
 };
 
-// {"current": payload, "history": {...}}: the object scripts see as token and this.
+// {"current": payload, "history": {...}[, "loop": {...}]}: the object scripts see as token and this.
 std::string token_json(const Token& token);
 // The history as one JSON object, later entries winning.
 std::string history_json(const History& history);

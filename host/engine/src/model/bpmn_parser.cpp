@@ -4,10 +4,13 @@
 #include <pugixml.hpp>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
+#include "model/join_upstream.hpp"
 #include "model/model_validator.hpp"
+#include "model/variables_expression.hpp"
 
 namespace processhost::engine {
 namespace {
@@ -60,11 +63,15 @@ Script make_script(std::string source) {
   return script;
 }
 
+// A condition or value "${...}" (or "#{...}"): an expression over the token and the variables.
+Script make_variables_script(const std::string& text) {
+  const std::string trimmed = trim(text);
+  return make_script(variables_expression_body(std::string_view(trimmed).substr(2, trimmed.size() - 3)));
+}
+
 ExpressionValue make_expression(std::string text) {
   ExpressionValue value;
-  if (text.size() >= 3 && text.starts_with("${") && text.ends_with("}")) {
-    value.script = make_script("return " + text.substr(2, text.size() - 3) + ";");
-  }
+  if (is_variables_expression(text)) value.script = make_variables_script(text);
   value.text = std::move(text);
   return value;
 }
@@ -90,6 +97,8 @@ const std::map<std::string_view, ElementKind>& flow_node_kinds() {
       {"receiveTask", {NodeKind::receive_task, "bpmn:ReceiveTask"}},
       {"exclusiveGateway", {NodeKind::exclusive_gateway, "bpmn:ExclusiveGateway"}},
       {"parallelGateway", {NodeKind::parallel_gateway, "bpmn:ParallelGateway"}},
+      {"inclusiveGateway", {NodeKind::inclusive_gateway, "bpmn:InclusiveGateway"}},
+      {"eventBasedGateway", {NodeKind::event_based_gateway, "bpmn:EventBasedGateway"}},
       {"subProcess", {NodeKind::sub_process, "bpmn:SubProcess"}},
       {"callActivity", {NodeKind::call_activity, "bpmn:CallActivity"}},
   };
@@ -102,7 +111,8 @@ bool is_ignored(std::string_view name) {
                                          "association", "dataObject", "dataObjectReference",
                                          "dataStoreReference", "group", "incoming", "outgoing",
                                          "ioSpecification", "property", "dataInputAssociation",
-                                         "dataOutputAssociation"};
+                                         "dataOutputAssociation", "multiInstanceLoopCharacteristics",
+                                         "standardLoopCharacteristics"};
   for (const char* ignored : kIgnored) {
     if (name == ignored) return true;
   }
@@ -148,6 +158,7 @@ class Parser {
     read_flow_elements(process, kNoIndex);
     link_flows();
     link_boundary_events();
+    compute_join_upstreams(*model_);
     return model_;
   }
 
@@ -238,12 +249,21 @@ class Parser {
     default_flow_ids_.push_back(attribute_text(element, "default"));
     attached_ids_.push_back(attribute_text(element, "attachedToRef"));
     node.cancel_activity = attribute_text(element, "cancelActivity") != "false";
+    if (node.kind == NodeKind::event_based_gateway && attribute_text(element, "instantiate") == "true") {
+      problem(node.id, "event-based gateway '" + node.id + "' starts instances (instantiate=\"true\"): not supported; "
+                       "use message or signal start events");
+    }
     read_event_definition(element, node);
     read_extensions(element, node);
     if (node.kind == NodeKind::send_task || node.kind == NodeKind::receive_task) {
       node.event_name = message_name(node, attribute_text(element, "messageRef"));
+      if (attribute_text(element, "messageRef").empty()) {
+        problem(node.id, std::string(kind.bpmn_type) + " '" + node.id +
+                             "' has no messageRef: it would wait for, or send, a message without a name");
+      }
     }
     if (node.kind == NodeKind::service_task) {
+      refuse_java_implementation(element, node);
       node.external = attribute_text(element, "type") == "external";
       node.topic = attribute_text(element, "topic");
       if (node.topic.find("token") != std::string::npos) node.topic_script = make_script("return (" + node.topic + ");");
@@ -266,12 +286,12 @@ class Parser {
     for (auto inner : element.children()) {
       const auto inner_name = local_name(inner.name());
       if (inner_name == "multiInstanceLoopCharacteristics" || inner_name == "standardLoopCharacteristics") {
-        problem(node.id, "loop and multi-instance characteristics on '" + node.id + "' are not supported");
+        read_loop(inner, node);
       }
     }
     if (node.kind == NodeKind::script_task) {
       auto script = child(element, "script");
-      node.script = make_script(script ? script.text().get() : "");
+      node.script = make_script(script ? script_body_with_execution(script.text().get()) : "");
     }
     const std::size_t index = model_->nodes.size();
     model_->node_index.emplace(node.id, index);
@@ -299,6 +319,13 @@ class Parser {
       if (node.event == EventDefinition::link) node.event_name = attribute_text(inner, "name");
       if (node.event == EventDefinition::message) node.event_name = message_name(node, attribute_text(inner, "messageRef"));
       if (node.event == EventDefinition::signal) node.event_name = signal_name(node, attribute_text(inner, "signalRef"));
+      if ((node.event == EventDefinition::message || node.event == EventDefinition::signal) &&
+          attribute_text(inner, node.event == EventDefinition::message ? "messageRef" : "signalRef").empty()) {
+        const bool message = node.event == EventDefinition::message;
+        problem(node.id, "'" + node.id + "' has a bpmn:" + std::string(name) + " without " +
+                             (message ? "messageRef" : "signalRef") + ": it would wait for, or send, a " +
+                             (message ? "message" : "signal") + " without a name");
+      }
       if (node.event == EventDefinition::timer) read_timer(inner, node);
       if (node.event == EventDefinition::error) {
         const std::string ref = attribute_text(inner, "errorRef");
@@ -310,6 +337,57 @@ class Parser {
           problem(node.id, "errorRef '" + ref + "' of '" + node.id + "' names no bpmn:error");
         }
       }
+    }
+  }
+
+  // A condition or count as written: "${...}" over the variables, else a JavaScript expression.
+  static Script expression_script(const std::string& text) {
+    return is_variables_expression(text) ? make_variables_script(text) : make_script("return (" + text + ");");
+  }
+
+  void read_loop(const pugi::xml_node& element, FlowNode& node) {
+    LoopDefinition loop;
+    if (local_name(element.name()) == "multiInstanceLoopCharacteristics") {
+      loop.sequential = attribute_text(element, "isSequential") == "true";
+      const std::string collection = trim(attribute_text(element, "collection"));
+      if (!collection.empty()) {
+        // camunda:collection names a variable or is an expression.
+        loop.collection = is_variables_expression(collection) ? make_variables_script(collection)
+                                                              : make_script(variables_expression_body(collection));
+      }
+      loop.element_variable = attribute_text(element, "elementVariable");
+      if (auto cardinality = child(element, "loopCardinality")) {
+        loop.cardinality = expression_script(trim(cardinality.text().get()));
+      }
+      if (auto condition = child(element, "completionCondition")) {
+        loop.condition = expression_script(trim(condition.text().get()));
+      }
+      if (!loop.collection && !loop.cardinality) {
+        problem(node.id, "multi-instance activity '" + node.id + "' has neither loopCardinality nor camunda:collection");
+      }
+    } else {
+      loop.multi_instance = false;
+      loop.sequential = true;
+      loop.test_before = attribute_text(element, "testBefore") == "true";
+      const std::string maximum = attribute_text(element, "loopMaximum");
+      if (!maximum.empty()) loop.maximum = std::atoll(maximum.c_str());
+      if (auto condition = child(element, "loopCondition")) loop.condition = expression_script(trim(condition.text().get()));
+      if (!loop.condition && loop.maximum <= 0) {
+        problem(node.id, "loop of '" + node.id + "' has neither loopCondition nor loopMaximum: it would never end");
+      }
+    }
+    node.loop = std::move(loop);
+  }
+
+  // Camunda 7 runs these as Java code inside its engine; here they would do nothing, so the
+  // model is refused rather than run with silent no-ops.
+  void refuse_java_implementation(const pugi::xml_node& element, const FlowNode& node) {
+    for (const char* attribute : {"class", "delegateExpression", "expression"}) {
+      const std::string value = attribute_text(element, attribute);
+      if (value.empty()) continue;
+      problem(node.id, "service task '" + node.id + "' is implemented in Java (camunda:" + attribute + "=\"" + value +
+                           "\"), which this engine cannot run: use camunda:type=\"external\" with a camunda:topic "
+                           "for a worker, or camunda:properties module and method for a registered service method");
     }
   }
 
@@ -336,6 +414,7 @@ class Parser {
       if (found == kKinds.end()) continue;
       node.timer = found->second;
       node.timer_value = trim(inner.text().get());
+      if (is_variables_expression(node.timer_value)) node.timer_script = make_variables_script(node.timer_value);
     }
   }
 
@@ -400,7 +479,8 @@ class Parser {
     pending.target = attribute_text(element, "targetRef");
     pending.parent = parent;
     if (auto condition = child(element, "conditionExpression")) {
-      pending.flow.condition = make_script("return " + std::string(condition.text().get()));
+      const std::string text = condition.text().get();
+      pending.flow.condition = is_variables_expression(text) ? make_variables_script(text) : make_script("return " + text);
     }
     pending_flows_.push_back(std::move(pending));
   }

@@ -1,6 +1,72 @@
 #include "model/model_validator.hpp"
 
 namespace processhost::engine {
+namespace {
+
+// BPMN 2.0, 13.3.5: at least two outgoing flows, each to a message, signal or timer catch
+// event or a receive task that has no other incoming flow (the race decides what runs).
+template <typename Problem>
+void check_event_based_gateway(const ProcessModel& model, const FlowNode& gateway, Problem& problem) {
+  if (gateway.outgoing.size() < 2) {
+    problem(gateway.id, "event-based gateway '" + gateway.id + "' needs at least two outgoing sequence flows");
+  }
+  for (std::size_t flow : gateway.outgoing) {
+    const FlowNode& target = model.nodes[model.flows[flow].target];
+    const bool catch_event = target.kind == NodeKind::intermediate_catch_event &&
+                             (target.event == EventDefinition::message || target.event == EventDefinition::signal ||
+                              target.event == EventDefinition::timer);
+    if (!catch_event && target.kind != NodeKind::receive_task) {
+      problem(gateway.id, "'" + target.id + "' after event-based gateway '" + gateway.id +
+                              "' is not a message, signal or timer catch event or a receive task");
+    } else if (target.incoming.size() != 1) {
+      problem(target.id, "'" + target.id + "' after event-based gateway '" + gateway.id +
+                             "' must have no other incoming sequence flow");
+    }
+  }
+}
+
+// Loops and multi-instance belong to activities. Boundary events on a looping activity would
+// belong to the loop as a whole (not to each run), which the runtime does not do yet.
+template <typename Problem>
+void check_loop(const FlowNode& node, Problem& problem) {
+  switch (node.kind) {
+    case NodeKind::user_task:
+    case NodeKind::manual_task:
+    case NodeKind::empty_activity:
+    case NodeKind::script_task:
+    case NodeKind::service_task:
+    case NodeKind::send_task:
+    case NodeKind::receive_task:
+    case NodeKind::sub_process:
+    case NodeKind::call_activity:
+      break;
+    default:
+      problem(node.id, "'" + node.id + "' is not an activity: only activities loop");
+      return;
+  }
+  if (!node.boundary_events.empty()) {
+    problem(node.id, "boundary events on the looping activity '" + node.id + "' are not supported");
+  }
+}
+
+// BPMN 2.0, 10.5.2: a sub-process without a start event starts every node inside it that has
+// no incoming flow (boundary events, link catch events and start events excepted).
+template <typename Problem>
+void find_implicit_starts(ProcessModel& model, std::size_t sub_process, Problem& problem) {
+  auto& starts = model.nodes[sub_process].implicit_starts;
+  for (std::size_t i = 0; i < model.nodes.size(); ++i) {
+    const auto& node = model.nodes[i];
+    if (node.parent != sub_process || !node.incoming.empty() || node.kind == NodeKind::boundary_event) continue;
+    if (node.kind == NodeKind::intermediate_catch_event && node.event == EventDefinition::link) continue;
+    starts.push_back(i);
+  }
+  if (starts.empty()) {
+    problem(model.nodes[sub_process].id,
+            "sub-process '" + model.nodes[sub_process].id + "' has no start event and no node without incoming flow");
+  }
+}
+
+}  // namespace
 
 void validate_model(ProcessModel& model, const ParseOptions& options, std::vector<ModelProblem>& problems) {
   auto problem = [&](const std::string& id, std::string message) { problems.push_back({id, std::move(message)}); };
@@ -50,12 +116,11 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
   }
   for (std::size_t i = 0; i < model.nodes.size(); ++i) {
     const auto& node = model.nodes[i];
-    if (node.kind == NodeKind::sub_process && node.start_events.empty()) {
-      problem(node.id, "sub-process '" + node.id + "' has no start event");
-    }
+    if (node.kind == NodeKind::sub_process && node.start_events.empty()) find_implicit_starts(model, i, problem);
+    if (node.kind == NodeKind::event_based_gateway) check_event_based_gateway(model, node, problem);
+    if (node.loop) check_loop(node, problem);
   }
   if (model.start_events.empty()) problem(model.id, "process '" + model.id + "' has no start event");
-  if (model.end_events.empty()) problem(model.id, "process '" + model.id + "' has no end event");
   if (options.check_syntax) {
     for (const auto& flow : model.flows) {
       if (!flow.condition) continue;

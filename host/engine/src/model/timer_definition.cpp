@@ -95,21 +95,25 @@ std::optional<std::int64_t> parse_iso_date(std::string_view text) {
 }
 
 Result<std::int64_t> timer_due_at(const FlowNode& node, std::int64_t now_ms) {
+  return timer_due_at(node, node.timer_value, now_ms);
+}
+
+Result<std::int64_t> timer_due_at(const FlowNode& node, const std::string& value, std::int64_t now_ms) {
   switch (node.timer) {
     case TimerKind::duration:
-      if (auto duration = parse_iso_duration(node.timer_value)) {
+      if (auto duration = parse_iso_duration(value)) {
         if (*duration > kMaxDueMs - now_ms) {
           return make_error(ErrorStatus::unprocessable,
-                            "The given duration definition " + node.timer_value + " ends after the year 9999");
+                            "The given duration definition " + value + " ends after the year 9999");
         }
         return now_ms + *duration;
       }
       return make_error(ErrorStatus::unprocessable,
-                        "The given duration definition " + node.timer_value + " is not in ISO8601 format");
+                        "The given duration definition " + value + " is not in ISO8601 format");
     case TimerKind::date:
-      if (auto date = parse_iso_date(node.timer_value)) return *date;
+      if (auto date = parse_iso_date(value)) return *date;
       return make_error(ErrorStatus::unprocessable,
-                        "The given date definition " + node.timer_value + " is not in ISO8601 format");
+                        "The given date definition " + value + " is not in ISO8601 format");
     case TimerKind::cycle:
       return make_error(ErrorStatus::unprocessable, "Cyclic timers are only allowed for TimerStartEvents");
     case TimerKind::none:

@@ -20,8 +20,10 @@ std::optional<std::int64_t> parse_iso_duration(std::string_view text);
 std::optional<std::int64_t> parse_iso_date(std::string_view text);
 
 // When a timer catch event, boundary event or non-cyclic start event reached at now_ms falls
-// due. 422 with the dialect's messages for invalid values and for cycles.
+// due. 422 with the dialect's messages for invalid values and for cycles. value: the node's
+// timer value, or what its "${...}" expression evaluated to.
 Result<std::int64_t> timer_due_at(const FlowNode& node, std::int64_t now_ms);
+Result<std::int64_t> timer_due_at(const FlowNode& node, const std::string& value, std::int64_t now_ms);
 
 // A 6-field cron expression: second minute hour day-of-month month day-of-week, each field
 // '*', a number, a range a-b, a list, or a step (*/n, a-b/n). Day of week 0-7 (0 and 7: Sunday).

@@ -71,6 +71,7 @@ void Executor::resume(std::string_view flow_node_instance_id, JsonText input) {
   if (node.kind == NodeKind::boundary_event) {
     fire_boundary(std::move(token), node, std::move(input));
   } else {
+    if (!token.attached_to.empty()) settle_event_gateway(token);
     drop_boundaries(token.flow_node_instance_id);
     behaviour_for(node).resume(*this, std::move(token), node, std::move(input));
   }
@@ -147,8 +148,25 @@ void Executor::create_external_task(Token&& token, const FlowNode& node, std::st
   suspend(std::move(token), node);
 }
 
+// A "${...}" timer value is evaluated against the token when the timer is armed; it must give
+// a string in the timer's format (a JavaScript Date gives its ISO-8601 text).
+Result<std::int64_t> Executor::due_time(const Token& token, const FlowNode& node) {
+  if (!node.timer_script) return timer_due_at(node, environment_.now_ms);
+  auto value = run_expression(token, *node.timer_script, node.id);
+  if (!value) {
+    return make_error(ErrorStatus::unprocessable,
+                      "The timer value " + node.timer_value + " of '" + node.id + "' failed: " + value.error().message);
+  }
+  rapidjson::Document document;
+  if (json_parse(value.value(), document, JsonLimits::for_stored_data()) || !document.IsString()) {
+    return make_error(ErrorStatus::unprocessable, "The timer value " + node.timer_value + " of '" + node.id +
+                                                      "' gave " + value.value() + ", not a string");
+  }
+  return timer_due_at(node, std::string(document.GetString(), document.GetStringLength()), environment_.now_ms);
+}
+
 Status Executor::arm_timer(Token& token, const FlowNode& node) {
-  auto due = timer_due_at(node, environment_.now_ms);
+  auto due = due_time(token, node);
   if (!due) return std::move(due).take_error();
   TimerRecord timer;
   timer.id = make_uuid();
@@ -186,15 +204,54 @@ void Executor::push_arrival(Arrival&& arrival) {
 }
 
 void Executor::drain() {
-  while (queue_head_ < queue_.size() && !stopped()) {
-    Arrival arrival = std::move(queue_[queue_head_++]);
-    // Emptied as soon as drained, so a loop in the model does not grow the vector.
-    if (queue_head_ == queue_.size()) {
-      queue_.clear();
-      queue_head_ = 0;
+  do {
+    while (queue_head_ < queue_.size() && !stopped()) {
+      Arrival arrival = std::move(queue_[queue_head_++]);
+      // Emptied as soon as drained, so a loop in the model does not grow the vector.
+      if (queue_head_ == queue_.size()) {
+        queue_.clear();
+        queue_head_ = 0;
+      }
+      enter(std::move(arrival));
     }
-    enter(std::move(arrival));
+  } while (!stopped() && release_inclusive_join());
+}
+
+bool Executor::token_may_still_arrive(std::size_t gateway, std::uint64_t scope) const {
+  const auto& upstream = model().nodes[gateway].upstream;
+  auto can_reach = [&](std::size_t node) { return node < upstream.size() && upstream[node]; };
+  for (std::size_t i = queue_head_; i < queue_.size(); ++i) {
+    const auto& arrival = queue_[i];
+    if (arrival.token.scope == scope && (arrival.node == gateway || can_reach(arrival.node))) return true;
   }
+  for (const auto& token : state_.waiting) {
+    if (token.scope == scope && can_reach(token.node)) return true;
+  }
+  // Tokens inside a running sub-process come out of its node.
+  for (const auto& inner : state_.scopes) {
+    if (inner.parent_scope == scope && can_reach(inner.node)) return true;
+  }
+  for (const auto& join : state_.joins) {
+    if (join.scope == scope && join.gateway != gateway && can_reach(join.gateway)) return true;
+  }
+  for (const auto& loop : state_.loops) {
+    if (loop.scope == scope && can_reach(loop.node)) return true;
+  }
+  return false;
+}
+
+bool Executor::release_inclusive_join() {
+  for (const auto& join : state_.joins) {
+    if (model().nodes[join.gateway].kind != NodeKind::inclusive_gateway) continue;
+    if (token_may_still_arrive(join.gateway, join.scope)) continue;
+    Token token;
+    token.scope = join.scope;
+    // enter() makes this the new instance's previous one: the last branch that arrived.
+    token.flow_node_instance_id = join.previous_flow_node_instance_id;
+    push_arrival({std::move(token), join.gateway, kNoIndex});
+    return true;
+  }
+  return false;
 }
 
 void Executor::enter(Arrival&& arrival) {
@@ -204,6 +261,10 @@ void Executor::enter(Arrival&& arrival) {
   token.entered_at_ms = environment_.now_ms;
   token.node = arrival.node;
   const FlowNode& node = model().nodes[arrival.node];
+  if (node.loop && !is_loop_run(token, arrival.node)) {
+    start_loop(std::move(token), node);
+    return;
+  }
   if (environment_.collect_events) emit_entered(token, node);
   behaviour_for(node).activate(*this, std::move(token), node, arrival.via_flow);
 }
@@ -259,21 +320,58 @@ void Executor::leave(Token&& token, const FlowNode& node, JsonText result) {
 
 void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) {
   write_record(token, node, FlowNodeState::finished, payload);
+  if (node.loop && ends_loop_run(token, node, history_entry)) return;
   token.record(node.id, std::move(history_entry));
   token.payload = std::move(payload);
   if (node.outgoing.size() > 1) {
-    fail(token, node,
-         make_error(ErrorStatus::unprocessable, node.bpmn_type + " '" + node.id +
-                                                    "' has more than one outgoing sequence flow; use a gateway"));
+    split_implicitly(std::move(token), node);
     return;
   }
   if (node.outgoing.empty()) {
-    // An activity without outgoing flow ends its token (implicit end, no end event result).
+    // A node without outgoing flow ends its token (an implicit end: no end event result; inside
+    // a sub-process its payload is the scope's result, as an end event's would be).
     const std::uint64_t scope = token.scope;
+    for (auto& open : state_.scopes) {
+      if (scope != 0 && open.id == scope) open.result = token.payload;
+    }
     end_scope_if_done(scope);
     return;
   }
   take_flow(std::move(token), node.outgoing.front());
+}
+
+// BPMN 2.0, 10.5.1: several flows out of an activity or event are a split without a gateway.
+// Every flow without a condition and every flow whose condition is true is taken; the default
+// flow only when no conditional flow is (a throwing condition counts as false, a timeout fails).
+void Executor::split_implicitly(Token&& token, const FlowNode& node) {
+  std::vector<std::size_t> taken;
+  bool conditional = false;
+  for (std::size_t flow_index : node.outgoing) {
+    const auto& flow = model().flows[flow_index];
+    if (flow_index == node.default_flow) continue;
+    if (flow.condition) {
+      conditional = true;
+      auto truthy = run_condition(token, *flow.condition, flow.id);
+      if (!truthy && !truthy.error().additional_information.empty()) {
+        fail(token, node, std::move(truthy).take_error());
+        return;
+      }
+      if (!truthy || !truthy.value()) continue;
+    }
+    taken.push_back(flow_index);
+  }
+  if (taken.empty() || (node.default_flow != kNoIndex && conditional &&
+                        std::none_of(taken.begin(), taken.end(),
+                                     [&](std::size_t flow) { return model().flows[flow].condition.has_value(); }))) {
+    if (node.default_flow != kNoIndex) taken.push_back(node.default_flow);
+  }
+  if (taken.empty()) {
+    fail(token, node, make_error(ErrorStatus::bad_request, "No outgoing SequenceFlow for " + node.bpmn_type.substr(5) +
+                                                               " " + node.id + " had a truthy condition!"));
+    return;
+  }
+  for (std::size_t i = 0; i + 1 < taken.size(); ++i) take_flow(Token(token), taken[i]);
+  take_flow(std::move(token), taken.back());
 }
 
 void Executor::take_flow(Token&& token, std::size_t flow_index) {
@@ -394,6 +492,7 @@ void Executor::close_instance() {
     state_.waiting.clear();
     state_.scopes.clear();
     state_.joins.clear();
+    state_.loops.clear();
     record.state = terminated_ ? ProcessInstanceState::terminated : ProcessInstanceState::error;
     record.error = error_to_json(*failure_);
     record.finished_at_ms = environment_.now_ms;

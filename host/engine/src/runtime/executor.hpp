@@ -114,6 +114,7 @@ class Executor final : private ElementContext {
   const ProcessModel& model() const override { return *state_.model; }
   const ProcessInstanceRecord& instance() const override { return state_.record; }
   std::vector<JoinState>& joins() override { return state_.joins; }
+  bool token_may_still_arrive(std::size_t gateway, std::uint64_t scope) const override;
   std::shared_ptr<const ProcessModel> find_model(const std::string& process_model_id) const override;
   const ServiceMethodRegistry* service_methods() const override { return environment_.service_methods; }
   void leave(Token&& token, const FlowNode& node, JsonText result) override;
@@ -125,6 +126,8 @@ class Executor final : private ElementContext {
   void enter_sub_process(Token&& token, const FlowNode& node) override;
   void suspend(Token&& token, const FlowNode& node, FlowNodeState record_state = FlowNodeState::suspended) override;
   Status arm_timer(Token& token, const FlowNode& node) override;
+  void wait_for_first_event(Token&& token, const FlowNode& gateway) override;
+  Result<std::int64_t> due_time(const Token& token, const FlowNode& node);
   void call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) override;
   void create_external_task(Token&& token, const FlowNode& node, std::string topic, JsonText payload) override;
   void call(Token&& token, const FlowNode& node, std::shared_ptr<const ProcessModel> called, std::size_t start_event,
@@ -148,6 +151,17 @@ class Executor final : private ElementContext {
 
   void push_arrival(Arrival&& arrival);
   void drain();
+  void split_implicitly(Token&& token, const FlowNode& node);
+  // Looping activities (executor_loops.cpp): whether token is a run of a loop at node; the
+  // loop begins (token arrived from outside), a run begins, a run ended (false: token is no
+  // run of node's loop), the loop's remaining runs end.
+  bool is_loop_run(const Token& token, std::size_t node) const;
+  void start_loop(Token&& token, const FlowNode& node);
+  void start_run(std::uint64_t loop_id, const FlowNode& node);
+  bool ends_loop_run(Token& token, const FlowNode& node, const JsonText& result);
+  void cancel_loop_runs(std::uint64_t loop_id);
+  // An inclusive join that no token can reach any more is re-entered to fire; false: none.
+  bool release_inclusive_join();
   void enter(Arrival&& arrival);
   void write_record(const Token& token, const FlowNode& node, FlowNodeState state, JsonText on_exit,
                     JsonText error = "null");
@@ -169,6 +183,9 @@ class Executor final : private ElementContext {
   // Boundary event tokens watching the activity instance end with it.
   void drop_boundaries(const std::string& activity_instance_id);
   void fire_boundary(Token&& token, const FlowNode& boundary, JsonText input);
+  // The event after an event-based gateway that happened first: the gateway's wait ends and
+  // the other events' watchers end with it.
+  void settle_event_gateway(Token& winner);
   bool scope_has_live_tokens(std::uint64_t scope_id) const;
   void emit(EngineEventKind kind, const FlowNode* node, const std::string& flow_node_instance_id, JsonText payload);
   // The events of a node entered (an activity reached, an error boundary event triggered) and

@@ -41,7 +41,9 @@ Token Executor::sub_process_token(const ScopeState& scope) {
                .history = {},
                .attached_to = {},
                .timer_id = {},
-               .child_instance_id = {}};
+               .child_instance_id = {},
+               .loop = scope.loop,
+               .loop_variables = scope.loop_variables};
 }
 
 void Executor::interrupt_sub_process(const std::string& flow_node_instance_id) {
@@ -119,14 +121,24 @@ void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
                          .previous_flow_node_instance_id = token.previous_flow_node_instance_id,
                          .entered_at_ms = token.entered_at_ms,
                          .payload_on_enter = token.payload,
-                         .parent_history = token.history};
+                         .parent_history = token.history,
+                         .loop = token.loop,
+                         .loop_variables = token.loop_variables};
   write_record(token, node, FlowNodeState::running, "null");
   state_.scopes.push_back(scope);
   park_watchers(std::move(boundaries.value()));
   // Inside, the history holds the parent's results; the first result is the parent's payload.
   Token inner = std::move(token);
   inner.scope = scope.id;
-  push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
+  inner.loop = 0;  // inside, a run's token keeps the loop's variables, not its id
+  if (!node.start_events.empty()) {
+    push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
+    return;
+  }
+  for (std::size_t i = 0; i + 1 < node.implicit_starts.size(); ++i) {
+    push_arrival({Token(inner), node.implicit_starts[i], kNoIndex});
+  }
+  push_arrival({std::move(inner), node.implicit_starts.back(), kNoIndex});
 }
 
 bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {
@@ -138,6 +150,13 @@ bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {
   }
   for (const auto& scope : state_.scopes) {
     if (scope.parent_scope == scope_id) return true;
+  }
+  for (const auto& loop : state_.loops) {
+    if (loop.scope == scope_id) return true;
+  }
+  // An inclusive join holding branches fires once nothing else can arrive: still live.
+  for (const auto& join : state_.joins) {
+    if (join.scope == scope_id && model().nodes[join.gateway].kind == NodeKind::inclusive_gateway) return true;
   }
   return false;
 }
@@ -230,6 +249,7 @@ void Executor::cancel_scope(std::uint64_t scope_id) {
                               [&](const Arrival& arrival) { return is_doomed(arrival.token.scope); }),
                queue_.end());
   std::erase_if(state_.joins, [&](const JoinState& join) { return is_doomed(join.scope); });
+  std::erase_if(state_.loops, [&](const LoopState& loop) { return is_doomed(loop.scope); });
   std::erase_if(state_.scopes, [&](const ScopeState& scope) { return is_doomed(scope.id); });
 }
 

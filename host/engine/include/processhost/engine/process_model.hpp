@@ -28,6 +28,8 @@ enum class NodeKind {
   receive_task,
   exclusive_gateway,
   parallel_gateway,
+  inclusive_gateway,
+  event_based_gateway,
   sub_process,
   call_activity,
 };
@@ -71,6 +73,19 @@ struct BpmnErrorDefinition {
   std::string message;
 };
 
+// multiInstanceLoopCharacteristics or standardLoopCharacteristics of an activity.
+struct LoopDefinition {
+  bool multi_instance = true;  // false: a standard loop
+  bool sequential = false;     // multi-instance: one instance after the other
+  std::optional<Script> cardinality;  // loopCardinality: how many instances
+  std::optional<Script> collection;   // camunda:collection: one instance per item
+  std::string element_variable;       // camunda:elementVariable: the item's variable name
+  // Multi-instance: completionCondition; standard loop: loopCondition (repeat while true).
+  std::optional<Script> condition;
+  bool test_before = false;  // standard loop: check loopCondition before the first run too
+  long long maximum = 0;     // standard loop: loopMaximum, 0: none
+};
+
 struct FlowNode {
   std::string id;
   std::string name;
@@ -82,6 +97,7 @@ struct FlowNode {
   std::string event_name;
   TimerKind timer = TimerKind::none;  // timer events: which of timeDuration, timeDate, timeCycle
   std::string timer_value;            // as written, trimmed
+  std::optional<Script> timer_script;  // set when timer_value is "${...}": evaluated when armed
   std::optional<Script> input_values;  // camunda:property inputValues, a JS expression
   std::string called_element;            // call activity: the called process model id
   // Call activity, external service task: camunda:property payload, a JS expression.
@@ -97,6 +113,8 @@ struct FlowNode {
   std::vector<std::size_t> outgoing;  // flow indices
   std::size_t default_flow = kNoIndex;
   std::vector<std::size_t> start_events;  // sub-process: its none start events
+  // Sub-process without start event: the nodes inside without incoming flow, started together.
+  std::vector<std::size_t> implicit_starts;
   std::size_t attached_to = kNoIndex;      // boundary event: the activity it sits on
   bool cancel_activity = true;             // boundary event: interrupting
   std::vector<std::size_t> boundary_events;  // activity: the boundary events attached to it
@@ -105,6 +123,10 @@ struct FlowNode {
   std::vector<std::pair<std::string, std::string>> properties;  // camunda:properties
   std::optional<BpmnErrorDefinition> error;                     // error end event
   bool has_form_expressions = false;
+  std::optional<LoopDefinition> loop;  // activities that run several times
+  // Inclusive gateways: upstream[n] is true when a token at node n (same scope) can still
+  // reach this gateway without passing through it; what its join waits for.
+  std::vector<bool> upstream;
 
   const std::string* property(std::string_view name) const;
 };
