@@ -15,16 +15,6 @@
 namespace processhost::plugins::pg_store {
 namespace {
 
-// A page's totalCount. A page that is not full (or the first, empty one) tells it without a
-// query; otherwise count() asks the store: a separate count that an index answers, where a
-// window count over the page query would read every matching row for each page.
-template <class Count>
-std::size_t total_of(const PageRequest& page, std::size_t rows, Count count) {
-  const bool full = page.limit != 0 && rows == page.limit;
-  if (!full && (rows > 0 || page.offset == 0)) return page.offset + rows;
-  return count();
-}
-
 // The answer to a call the pool did not run.
 Error dropped_error(const JobDropped& dropped) {
   switch (dropped.reason) {
@@ -48,6 +38,38 @@ pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const Statemen
 pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const BuiltQuery& query) {
   session.prepare(query.name, query.sql);
   return tx.exec_prepared(query.name, pqxx::prepare::make_dynamic_params(query.params));
+}
+
+// A list page and its totalCount, read in one snapshot (a read-only repeatable-read
+// transaction, so the count and the rows agree while commits go on). The first page is read
+// first and counted only when full (a page that is not full tells its total). A later page
+// is counted first: the total says whether the page lies past the end, and whether it is
+// nearer the end, to be read backwards from there (cut_with_total). Both the count and the
+// page's cut read only an index (docs/persistence.md, "Lists").
+using ListTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+template <class Record, class Query, class BuildPage, class BuildCount, class Decode>
+PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, const Query& query,
+                            BuildPage build_page, BuildCount build_count, Decode decode) {
+  ListTransaction tx(connection);
+  PagedList<Record> list;
+  const auto count = [&] { return exec(session, tx, build_count(query)).at(0)[0].template as<std::size_t>(); };
+  const auto read = [&](const PageCut& cut) {
+    const auto result = exec(session, tx, build_page(query, cut));
+    list.items.reserve(result.size());
+    for (const auto& row : result) list.items.push_back(decode(row));
+  };
+  const auto& page = query.page;
+  if (page.offset == 0) {
+    read(forward_cut(page));
+    const bool full = page.limit != 0 && list.items.size() == page.limit;
+    list.total_count = full ? count() : list.items.size();
+  } else {
+    list.total_count = count();
+    if (const auto cut = cut_with_total(page, list.total_count)) read(*cut);
+  }
+  tx.commit();
+  return list;
 }
 
 }  // namespace
@@ -307,14 +329,8 @@ void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessIns
       std::move(done), Retry::on_dropped_connection,
       [query = std::move(query)](PgSession& session,
                                  pqxx::connection& connection) -> Result<PagedList<ProcessInstanceRecord>> {
-        pqxx::nontransaction tx(connection);
-        PagedList<ProcessInstanceRecord> list;
-        const auto result = exec(session, tx, build_instance_query(query));
-        for (const auto& row : result) list.items.push_back(decode_instance(row));
-        list.total_count = total_of(query.page, list.items.size(), [&] {
-          return exec(session, tx, build_instance_count(query)).at(0)[0].as<std::size_t>();
-        });
-        return list;
+        return read_page<ProcessInstanceRecord>(session, connection, query, build_instance_query, build_instance_count,
+                                                [](const pqxx::row& row) { return decode_instance(row); });
       });
 }
 
@@ -323,14 +339,9 @@ void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeI
       std::move(done), Retry::on_dropped_connection,
       [query = std::move(query)](PgSession& session,
                                  pqxx::connection& connection) -> Result<PagedList<FlowNodeInstanceRecord>> {
-        pqxx::nontransaction tx(connection);
-        PagedList<FlowNodeInstanceRecord> list;
-        const auto result = exec(session, tx, build_flow_node_query(query));
-        for (const auto& row : result) list.items.push_back(decode_flow_node(row));
-        list.total_count = total_of(query.page, list.items.size(), [&] {
-          return exec(session, tx, build_flow_node_count(query)).at(0)[0].as<std::size_t>();
-        });
-        return list;
+        return read_page<FlowNodeInstanceRecord>(session, connection, query, build_flow_node_query,
+                                                 build_flow_node_count,
+                                                 [](const pqxx::row& row) { return decode_flow_node(row); });
       });
 }
 
