@@ -147,7 +147,23 @@ class StorePagingTest : public ::testing::Test {
           [&](auto done) { harness_->store().query_flow_nodes(query, done); });
       ASSERT_TRUE(listed.ok()) << listed.error().message;
       compare(*listed, expected, page);
+      // Uncounted (the Consumer API's UserTaskList): the same items, a total of at least
+      // offset + items.
+      auto uncounted_query = query;
+      uncounted_query.page.count_total = false;
+      auto uncounted = await_result<PagedList<FlowNodeInstanceRecord>>(
+          [&](auto done) { harness_->store().query_flow_nodes(uncounted_query, done); });
+      ASSERT_TRUE(uncounted.ok()) << uncounted.error().message;
+      EXPECT_EQ(ids_of(*uncounted), ids_of(*listed)) << "offset " << page.offset << ", limit " << page.limit;
+      EXPECT_GE(uncounted->total_count, std::min(page.offset, expected.size()) + uncounted->items.size());
     }
+  }
+
+  template <class Record>
+  static std::vector<std::string> ids_of(const PagedList<Record>& list) {
+    std::vector<std::string> ids;
+    for (const auto& record : list.items) ids.push_back(record.id);
+    return ids;
   }
 
   static void expect_pages(InstanceQuery query) {
