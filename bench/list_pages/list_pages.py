@@ -208,6 +208,8 @@ def main():
     parser.add_argument("--instances", type=int, default=100000)
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--through-page-size", type=int, default=0,
+                        help="page size of the paging through everything (default: --page-size)")
     parser.add_argument("--fill", choices=("http", "sql"), default="sql")
     parser.add_argument("--template", type=int, default=1000)
     args = parser.parse_args()
@@ -275,17 +277,19 @@ def main():
         p50, p99, body = timed(connection, path, args.samples)
         print(f"| {name} | {p50:.1f} / {p99:.1f} | | | {len(body):,} |")
 
+    through = args.through_page_size or size
     began = time.monotonic()
-    seen = page_through(connection, "/api/management/v1/process_instances/by_state/running", "processInstances", size)
+    seen = page_through(connection, "/api/management/v1/process_instances/by_state/running", "processInstances",
+                        through)
     instance_seconds = time.monotonic() - began
     began = time.monotonic()
-    tasks_seen = page_through(connection, f"/api/consumer/v1/process_models/{MODEL}/user_tasks", "userTasks", size)
+    tasks_seen = page_through(connection, f"/api/consumer/v1/process_models/{MODEL}/user_tasks", "userTasks", through)
     task_seconds = time.monotonic() - began
     rss_after = rss_kib(process.pid)
     if seen != running or tasks_seen != waiting:
         raise SystemExit(f"paged through {seen} of {running} instances, {tasks_seen} of {waiting} user tasks")
     print(f"\nhost RSS {rss_before / 1024:.0f} MiB before paging, {rss_after / 1024:.0f} MiB after paging through "
-          f"all {seen:,} running instances ({size} per page, {instance_seconds:.1f} s) and all {tasks_seen:,} user "
+          f"all {seen:,} running instances ({through} per page, {instance_seconds:.1f} s) and all {tasks_seen:,} user "
           f"tasks of the model ({task_seconds:.1f} s)")
     stop_host(process)
     readies = []

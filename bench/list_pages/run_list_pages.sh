@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lists that users page through, measured with many instances in pg_store:
-#   bench/list_pages/run_list_pages.sh BUILD_DIR [INSTANCES] [SAMPLES] [FILL]
+#   bench/list_pages/run_list_pages.sh BUILD_DIR [INSTANCES] [SAMPLES] [FILL] [THROUGH_PAGE_SIZE]
 # 1. a private PostgreSQL 15 (shared_buffers 1 GB) and the host (BUILD_DIR/bin/processhost)
 #    with pg_store, consumer_api, management_api (and web when built), open mode, the demo's
 #    sample process;
@@ -9,7 +9,8 @@
 #    rows by SQL (list_pages.py says how); FILL "http" starts every one through the API;
 # 3. list_pages.py: the first, middle and last page of 100 of each list, SAMPLES times each
 #    (default 100), p50/p99 in ms; the host's RSS before and after paging through every
-#    running instance and every waiting user task; the host's time to ready after restarts.
+#    running instance and every waiting user task (THROUGH_PAGE_SIZE per page, default 100);
+#    the host's time to ready after restarts.
 # Everything listens on loopback and is stopped at the end.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ build=$(cd "${1:?usage: $0 BUILD_DIR [INSTANCES] [SAMPLES]}" && pwd)
 instances=${2:-100000}
 samples=${3:-100}
 fill=${4:-sql}
+through_page_size=${5:-100}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pg_cluster="$root/tests/support/postgres/pg_cluster.sh"
 work="$build/list-pages"
@@ -56,4 +58,5 @@ JSON
 
 python3 "$root/bench/list_pages/list_pages.py" --host-binary "$build/bin/processhost" --config "$work/host.json" \
   --port "$http_port" --pid-file "$work/host.pid" --instances "$instances" --samples "$samples" --fill "$fill" \
+  --through-page-size "$through_page_size" \
   --pg-port "$pg_port" --database list_pages --psql "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql"
