@@ -1,10 +1,10 @@
 #pragma once
 // The SQL of pg_store: fixed prepared statements and the builders of list queries.
 //
-// List queries are built per shape (which filters are set) so that every shape is its own
-// prepared statement with plain "column = $n" conditions: the planner then picks the
-// index for that shape, also for generic plans. Known state values are inlined as
-// literals so the partial indexes (state = 'suspended' / 'running') apply.
+// List queries are built per shape (which filters are set), with plain "column = $n"
+// conditions, so the planner picks the index for that shape; counts are prepared per shape,
+// pages are planned per call (pg_store.cpp, read_page). Known state values are inlined as
+// literals so the partial indexes (state = 'suspended') apply. docs/persistence.md, "Lists".
 
 #include <cstdint>
 #include <optional>
