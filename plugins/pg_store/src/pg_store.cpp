@@ -56,9 +56,9 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
   PagedList<Record> list;
   const auto count = [&] { return exec(session, tx, build_count(query)).at(0)[0].template as<std::size_t>(); };
   const auto read = [&](const PageCut& cut) {
-    // Not prepared: the server plans the page for this call's limit and offset. A prepared
-    // statement's generic plan guesses a tenth of the rows for a LIMIT parameter and then
-    // prefers sorting a (parallel) scan over reading the first rows of the ordered index.
+    // Not prepared: its text holds this call's limit and offset, which the plan must know. A
+    // LIMIT parameter's generic plan guesses a tenth of the rows and then prefers sorting a
+    // (parallel) scan over reading the first rows of the ordered index.
     const auto page_query = build_page(query, cut);
     const auto result = tx.exec_params(page_query.sql, pqxx::prepare::make_dynamic_params(page_query.params));
     list.items.reserve(result.size());

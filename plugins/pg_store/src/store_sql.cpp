@@ -249,8 +249,10 @@ class QueryShape {
     const std::uint64_t no_limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     BuiltQuery query;
     query.sql = std::string("SELECT row.* FROM (SELECT id AS page_id FROM ") + table + where_ + order;
-    query.sql += " LIMIT " + next_param(std::to_string(limit == 0 ? no_limit : limit)) + "::bigint";
-    query.sql += " OFFSET " + next_param(std::to_string(offset)) + "::bigint";
+    // Limit and offset are written into the text (numbers, never caller text): the plan is
+    // then made for them, even as the generic plan the sessions use (pg_session.cpp).
+    query.sql += " LIMIT " + std::to_string(std::min(limit == 0 ? no_limit : limit, no_limit));
+    query.sql += " OFFSET " + std::to_string(std::min(offset, no_limit));
     query.sql += std::string(") AS page CROSS JOIN LATERAL (SELECT ") + columns + " FROM " + table +
                  " WHERE id = page.page_id OFFSET 0) AS row ORDER BY row.created_at_ms, row.id";
     query.name = name_ + (backwards ? "_back" : "_page");

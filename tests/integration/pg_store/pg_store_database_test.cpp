@@ -287,10 +287,9 @@ class PgStoreIndexes : public ::testing::Test {
   static std::string plan(const plugins::pg_store::BuiltQuery& query) {
     pqxx::connection connection(harness_->config().conninfo());
     pqxx::nontransaction tx(connection);
-    // Counts run as prepared statements, on the generic plan they settle on; pages are not
-    // prepared (pg_store.cpp), so each is planned for its own limit and offset.
-    const bool page = query.name.ends_with("_page") || query.name.ends_with("_back");
-    tx.exec(page ? "SET plan_cache_mode = force_custom_plan" : "SET plan_cache_mode = force_generic_plan");
+    // As the store's sessions plan (pg_session.cpp): generic plans; a page's text holds its
+    // limit and offset.
+    tx.exec("SET plan_cache_mode = force_generic_plan");
     connection.prepare(query.name, query.sql);
     tx.exec_prepared(query.name, pqxx::prepare::make_dynamic_params(query.params));
     std::string arguments;

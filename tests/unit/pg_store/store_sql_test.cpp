@@ -30,11 +30,11 @@ TEST(StoreSql, EachQueryShapeIsItsOwnStatementWithPlainConditions) {
   EXPECT_NE(query.sql.find("(flow_node_lane = '' OR flow_node_lane = ANY($3::text[]))"), std::string::npos);
   EXPECT_NE(query.sql.find("SELECT id AS page_id FROM processhost_flow_node_instances WHERE"), std::string::npos)
       << query.sql;
-  EXPECT_NE(query.sql.find("ORDER BY created_at_ms, id LIMIT $4::bigint OFFSET $5::bigint"), std::string::npos);
+  EXPECT_NE(query.sql.find("ORDER BY created_at_ms, id LIMIT 10 OFFSET 5)"), std::string::npos) << query.sql;
   EXPECT_NE(query.sql.find("WHERE id = page.page_id OFFSET 0) AS row ORDER BY row.created_at_ms, row.id"),
             std::string::npos)
       << query.sql;
-  EXPECT_EQ(query.params, (std::vector<std::string>{"m", R"({"bpmn:UserTask"})", R"({"lane_a"})", "10", "5"}));
+  EXPECT_EQ(query.params, (std::vector<std::string>{"m", R"({"bpmn:UserTask"})", R"({"lane_a"})"}));
 
   std::set<std::string> names;
   FlowNodeQuery shape;
@@ -55,9 +55,8 @@ TEST(StoreSql, EachQueryShapeIsItsOwnStatementWithPlainConditions) {
 TEST(StoreSql, AnUnlimitedPageHasNoEffectiveLimit) {
   InstanceQuery query;
   const auto built = build_instance_query(query, forward_cut(query.page));
-  ASSERT_EQ(built.params.size(), 2u);
-  EXPECT_EQ(built.params[0], "9223372036854775807");
-  EXPECT_EQ(built.params[1], "0");
+  EXPECT_TRUE(built.params.empty());
+  EXPECT_NE(built.sql.find("LIMIT 9223372036854775807 OFFSET 0)"), std::string::npos) << built.sql;
   EXPECT_EQ(build_instance_count(query).sql, "SELECT count(*) FROM processhost_process_instances");
 }
 
