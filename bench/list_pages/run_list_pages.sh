@@ -10,7 +10,8 @@
 # 3. list_pages.py: the first, middle and last page of 100 of each list, SAMPLES times each
 #    (default 100), p50/p99 in ms; the host's RSS before and after paging through every
 #    running instance and every waiting user task (THROUGH_PAGE_SIZE per page, default 100);
-#    the host's time to ready after restarts.
+#    the host's time to ready after restarts. LIST_PAGES_ARGS=--ready-only: fill, then the
+#    restarts only.
 # Everything listens on loopback and is stopped at the end.
 set -euo pipefail
 
@@ -58,5 +59,5 @@ JSON
 
 python3 "$root/bench/list_pages/list_pages.py" --host-binary "$build/bin/processhost" --config "$work/host.json" \
   --port "$http_port" --pid-file "$work/host.pid" --instances "$instances" --samples "$samples" --fill "$fill" \
-  --through-page-size "$through_page_size" \
+  --through-page-size "$through_page_size" ${LIST_PAGES_ARGS:-} \
   --pg-port "$pg_port" --database list_pages --psql "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql"
