@@ -1,18 +1,32 @@
 #!/usr/bin/env python3
-"""Starts the host, fills it with waiting sample instances, and times the list pages.
+"""Starts the host, fills pg_store with waiting sample instances, and times the list pages.
 
-Each page is the request a task list or cockpit page makes (first page of 20, a deep page);
-figures are p50/p99 over --samples requests on one kept-alive connection. Prints a Markdown
-table, then the host's RSS before and after paging through every running instance, and the
-time from a restart to /ready.
+Filling (--fill):
+  http  every instance is started through the Consumer API (about 1,100 per second);
+  sql   --template instances are started through the Consumer API, the rest are written by
+        one INSERT ... SELECT per batch that repeats exactly the rows the engine wrote for a
+        template instance (the instance with its runtime state, its finished start event and
+        script task, its waiting user task), each with fresh ids, its own correlation id and
+        a later creation time. The check afterwards finishes the user task of the last
+        instance written that way through the Consumer API and expects the instance to end.
+After filling, VACUUM ANALYZE (what autovacuum does to a table that has settled: statistics
+and the visibility map behind index-only scans).
+
+Each list kind is requested at its first, middle and last page (--page-size items) --samples
+times on one kept-alive connection; the table gives p50/p99 in ms and the page's bytes. Then
+the host's RSS before and after a client pages through every running instance and every
+waiting user task, and the host's time from a restart to /ready on that database.
 """
 import argparse
 import http.client
 import json
+import os
 import statistics
 import subprocess
 import threading
 import time
+
+MODEL = "sample_process"
 
 
 def rss_kib(pid):
@@ -42,34 +56,116 @@ def start_host(args):
         time.sleep(0.005)
 
 
-def fill(args):
-    """Starts the instances from 8 threads, each on its own kept-alive connection."""
-    per_thread = [args.instances // 8 + (1 if i < args.instances % 8 else 0) for i in range(8)]
+def stop_host(process):
+    process.terminate()
+    process.wait(timeout=60)
+
+
+def psql(args, sql):
+    """Runs sql on the benchmark's database; returns psql's unaligned output."""
+    return subprocess.run([args.psql, "-h", "127.0.0.1", "-p", str(args.pg_port), "-U", "postgres", "-d", args.database,
+                           "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def fill_http(args, count, first):
+    """Starts count instances from 8 threads, each on its own kept-alive connection."""
+    per_thread = [count // 8 + (1 if i < count % 8 else 0) for i in range(8)]
     failures = []
 
-    def run(count, offset):
+    def run(share, offset):
         connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
-        for i in range(count):
+        for i in range(share):
             body = json.dumps({"correlationId": f"c{offset + i}"})
-            connection.request("POST", "/api/consumer/v1/process_models/sample_process/start", body,
+            connection.request("POST", f"/api/consumer/v1/process_models/{MODEL}/start", body,
                                {"Content-Type": "application/json"})
             reply = connection.getresponse()
             reply.read()
             if reply.status != 200:
                 failures.append(reply.status)
 
-    threads, offset = [], 0
-    for count in per_thread:
-        threads.append(threading.Thread(target=run, args=(count, offset)))
-        offset += count
-    began = time.monotonic()
+    threads, offset = [], first
+    for share in per_thread:
+        threads.append(threading.Thread(target=run, args=(share, offset)))
+        offset += share
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     if failures:
         raise SystemExit(f"{len(failures)} starts failed, first status {failures[0]}")
-    return time.monotonic() - began
+
+
+# One batch: instances first+1 .. first+size, each a copy of the template instance's rows with
+# new ids (instance, three flow node instances), correlation c<n>, created 1 ms apart after
+# the template. The runtime state is the template's with the waiting token's ids and times
+# replaced; the flow nodes keep their chain (previous_flow_node_instance_id).
+SQL_BATCH = """
+WITH tpl AS (
+  SELECT i.*, s.id AS start_id, t.id AS script_id, u.id AS task_id,
+         (SELECT max(created_at_ms) FROM processhost_process_instances) AS base_ms
+  FROM processhost_process_instances i
+  JOIN processhost_flow_node_instances s ON s.process_instance_id = i.id AND s.flow_node_type = 'bpmn:StartEvent'
+  JOIN processhost_flow_node_instances t ON t.process_instance_id = i.id AND t.flow_node_type = 'bpmn:ScriptTask'
+  JOIN processhost_flow_node_instances u ON u.process_instance_id = i.id AND u.flow_node_type = 'bpmn:UserTask'
+  WHERE i.state = 'running' AND u.state = 'suspended'
+  ORDER BY i.created_at_ms, i.id LIMIT 1),
+fresh AS (
+  SELECT n, gen_random_uuid()::text AS id, gen_random_uuid()::text AS start_id, gen_random_uuid()::text AS script_id,
+         gen_random_uuid()::text AS task_id, tpl.base_ms + (n - {first}) AS at_ms
+  FROM tpl, generate_series({first} + 1, {first} + {size}) AS n),
+instances AS (
+  INSERT INTO processhost_process_instances (id, process_model_id, process_model_hash, correlation_id,
+    parent_process_instance_id, owner_user_id, owner_identity, state, error, version, created_at_ms, finished_at_ms,
+    runtime_state)
+  SELECT f.id, t.process_model_id, t.process_model_hash, 'c' || f.n, '', t.owner_user_id, t.owner_identity, 'running',
+    t.error, t.version, f.at_ms, 0,
+    jsonb_set(jsonb_set(jsonb_set(t.runtime_state, '{{tokens,0,fni}}', to_jsonb(f.task_id)),
+      '{{tokens,0,prev}}', to_jsonb(f.script_id)), '{{tokens,0,at}}', to_jsonb(f.at_ms))
+  FROM fresh f, tpl t)
+INSERT INTO processhost_flow_node_instances (id, process_instance_id, process_model_id, correlation_id, owner_user_id,
+  flow_node_id, flow_node_name, flow_node_type, flow_node_lane, event_type, event_name, state,
+  previous_flow_node_instance_id, token_on_enter, token_on_exit, error, created_at_ms, finished_at_ms)
+SELECT CASE n.flow_node_type WHEN 'bpmn:StartEvent' THEN f.start_id WHEN 'bpmn:ScriptTask' THEN f.script_id
+         ELSE f.task_id END,
+       f.id, n.process_model_id, 'c' || f.n, n.owner_user_id, n.flow_node_id, n.flow_node_name, n.flow_node_type,
+       n.flow_node_lane, n.event_type, n.event_name, n.state,
+       CASE n.flow_node_type WHEN 'bpmn:StartEvent' THEN '' WHEN 'bpmn:ScriptTask' THEN f.start_id
+         ELSE f.script_id END,
+       n.token_on_enter, n.token_on_exit, n.error, f.at_ms,
+       CASE WHEN n.finished_at_ms = 0 THEN 0 ELSE f.at_ms END
+FROM fresh f, tpl t JOIN processhost_flow_node_instances n ON n.process_instance_id = t.id
+"""
+
+
+def fill_sql(args, first, count):
+    batch = 100000
+    done = 0
+    while done < count:
+        size = min(batch, count - done)
+        psql(args, SQL_BATCH.format(first=first + done, size=size))
+        done += size
+        print(f"  {first + done} instances", flush=True)
+
+
+def check_copied_instance(args, connection):
+    """Finishes the user task of the newest instance (written by SQL) and expects its end."""
+    row = psql(args, "SELECT i.id, i.correlation_id, f.id FROM processhost_process_instances i"
+                     " JOIN processhost_flow_node_instances f ON f.process_instance_id = i.id"
+                     " AND f.state = 'suspended' ORDER BY i.created_at_ms DESC LIMIT 1").split("|")
+    instance, correlation, task = row
+    connection.request("POST", f"/api/consumer/v1/processes/{instance}/correlations/{correlation}/usertasks/{task}/finish",
+                       json.dumps({"TaskWasSuccessful": True}), {"Content-Type": "application/json"})
+    reply = connection.getresponse()
+    body = reply.read()
+    if reply.status != 204:
+        raise SystemExit(f"finishing the user task of a copied instance: {reply.status} {body[:300]!r}")
+    for _ in range(200):
+        state = psql(args, f"SELECT state FROM processhost_process_instances WHERE id = '{instance}'")
+        if state == "finished":
+            return instance
+        time.sleep(0.05)
+    raise SystemExit(f"the copied instance {instance} did not finish: {state}")
 
 
 def timed(connection, target, samples):
@@ -84,68 +180,142 @@ def timed(connection, target, samples):
         if reply.status != 200:
             raise SystemExit(f"GET {target}: {reply.status} {body[:200]!r}")
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))], len(body)
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))], body
 
 
-def page_through(connection, total):
-    """Every running instance, 100 per page, as a client listing them all would."""
-    offset = 0
-    while offset < total:
-        connection.request("GET", f"/api/management/v1/process_instances/by_state/running?offset={offset}&limit=100")
+def page_through(connection, path, key, page_size):
+    """Every item of a list, page by page, as a client listing them all would, up to the
+    first page that is not full; returns how many items it saw."""
+    offset, seen = 0, 0
+    while True:
+        connection.request("GET", f"{path}?offset={offset}&limit={page_size}")
         reply = connection.getresponse()
-        reply.read()
-        offset += 100
+        document = json.loads(reply.read())
+        if reply.status != 200:
+            raise SystemExit(f"GET {path}: {reply.status}")
+        seen += len(document[key])
+        offset += page_size
+        if len(document[key]) < page_size:
+            return seen
 
 
 def main():
     parser = argparse.ArgumentParser()
-    for name in ("--host-binary", "--config", "--pid-file"):
+    for name in ("--host-binary", "--config", "--pid-file", "--psql", "--database"):
         parser.add_argument(name, required=True)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--pg-port", type=int, required=True)
     parser.add_argument("--instances", type=int, default=100000)
-    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--samples", type=int, default=100)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--through-page-size", type=int, default=0,
+                        help="page size of the paging through everything (default: --page-size)")
+    parser.add_argument("--fill", choices=("http", "sql"), default="sql")
+    parser.add_argument("--ready-only", action="store_true",
+                        help="fill, then only the restarts: no page timing, no paging through")
+    parser.add_argument("--template", type=int, default=1000)
     args = parser.parse_args()
 
     process, _ = start_host(args)
-    fill_seconds = fill(args)
-    print(f"{args.instances} instances started in {fill_seconds:.1f} s ({args.instances / fill_seconds:.0f}/s)")
-    time.sleep(2)  # let the last transitions reach their user tasks before counting
-    last = args.instances - 20
-    pages = [
-        ("user tasks of the model, first page (Consumer API)",
-         "/api/consumer/v1/process_models/sample_process/user_tasks?offset=0&limit=20"),
-        ("user tasks of one correlation (Consumer API)", "/api/consumer/v1/correlations/c4242/user_tasks"),
-        ("every waiting task, first page (Management API)", "/api/management/v1/suspended_tasks?offset=0&limit=20"),
-        ("running instances, first page", "/api/management/v1/process_instances/by_state/running?offset=0&limit=20"),
-        ("running instances, last page", f"/api/management/v1/process_instances/by_state/running?offset={last}&limit=20"),
-        ("instances of the model, first page",
-         "/api/management/v1/process_instances/by_process_model/sample_process?offset=0&limit=20"),
-        ("process models", "/api/management/v1/process_models?offset=0&limit=0"),
-        ("correlations, first page", "/api/management/v1/correlations/all?offset=0&limit=20"),
-        ("active correlations, last page", f"/api/management/v1/correlations/active?offset={last}&limit=20"),
-        ("correlations of the model, first page",
-         "/api/management/v1/correlations/process_model/sample_process?offset=0&limit=20"),
-        ("one correlation", "/api/management/v1/correlations/c4242"),
-    ]
-    connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
-    rss_before = rss_kib(process.pid)
-    print(f"\n| page ({args.instances} waiting instances) | p50 ms | p99 ms | bytes |")
-    print("|---|---|---|---|")
-    for name, target in pages:
-        p50, p99, size = timed(connection, target, args.samples)
-        print(f"| {name} | {p50:.1f} | {p99:.1f} | {size} |")
     began = time.monotonic()
-    page_through(connection, args.instances)
-    paged_seconds = time.monotonic() - began
+    through_http = args.instances if args.fill == "http" else min(args.template, args.instances)
+    fill_http(args, through_http, 0)
+    time.sleep(1)  # the last transitions reach their user tasks
+    http_seconds = time.monotonic() - began
+    print(f"{through_http} instances started through the Consumer API in {http_seconds:.1f} s")
+    if through_http < args.instances:
+        began = time.monotonic()
+        fill_sql(args, through_http, args.instances - through_http)
+        print(f"{args.instances - through_http} instances written by SQL in {time.monotonic() - began:.1f} s")
+    began = time.monotonic()
+    psql(args, "VACUUM ANALYZE")
+    print(f"VACUUM ANALYZE {time.monotonic() - began:.1f} s; database "
+          f"{psql(args, 'SELECT pg_size_pretty(pg_database_size(current_database()))')}")
+    connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
+    if through_http < args.instances:
+        finished = check_copied_instance(args, connection)
+        print(f"check: the user task of copied instance {finished} finished through the Consumer API, instance ended")
+    waiting = int(psql(args, "SELECT count(*) FROM processhost_flow_node_instances WHERE state = 'suspended'"))
+    running = int(psql(args, "SELECT count(*) FROM processhost_process_instances WHERE state = 'running'"))
+    print(f"{running} running instances, {waiting} waiting user tasks")
+
+    if args.ready_only:
+        stop_host(process)
+        report_restarts(args)
+        return
+
+    size = args.page_size
+    # The list, its length, and whether its totalCount is that length (UserTaskList counts
+    # the items on the page, as the reference defines it; docs/api.md, "Paging").
+    lists = [
+        ("user tasks of the model (Consumer API)", f"/api/consumer/v1/process_models/{MODEL}/user_tasks", waiting,
+         False),
+        ("own user tasks (Consumer API)", "/api/consumer/v1/user_tasks/own", waiting, False),
+        ("tasks of the model (Consumer API, TaskList)", f"/api/consumer/v1/process_models/{MODEL}/tasks", waiting,
+         True),
+        ("every waiting task (Management API)", "/api/management/v1/suspended_tasks", waiting, True),
+        ("running instances (Management API)", "/api/management/v1/process_instances/by_state/running", running,
+         True),
+        ("instances of the model (Management API)",
+         f"/api/management/v1/process_instances/by_process_model/{MODEL}", running + 1, True),
+    ]
+    rss_before = rss_kib(process.pid)
+    print(f"\n| page of {size} ({args.instances:,} waiting instances) | first p50 / p99 ms | middle p50 / p99 ms |"
+          f" last p50 / p99 ms | bytes (first page) |")
+    print("|---|---|---|---|---|")
+    for name, path, total, counted in lists:
+        cells, first_bytes = [], 0
+        for offset in (0, (total // 2) // size * size, (total - 1) // size * size):
+            p50, p99, body = timed(connection, f"{path}?offset={offset}&limit={size}", args.samples)
+            if offset == 0:
+                first_bytes = len(body)
+                document = json.loads(body)
+                expected = total if counted else size
+                if document.get("totalCount") != expected:
+                    raise SystemExit(f"{path}: totalCount {document.get('totalCount')}, expected {expected}")
+            cells.append(f"{p50:.1f} / {p99:.1f}")
+        print(f"| {name} | {' | '.join(cells)} | {first_bytes:,} |")
+    small = [
+        ("user tasks of one correlation (Consumer API)", "/api/consumer/v1/correlations/c4242/user_tasks"),
+        ("instances of one correlation (Management API)", "/api/management/v1/process_instances/by_correlation/c4242"),
+        ("process models (Management API)", "/api/management/v1/process_models"),
+        ("one correlation (Management API)", "/api/management/v1/correlations/c4242"),
+        # Correlation pages group every matching instance (docs/performance.md): first pages only.
+        ("correlations, first page (Management API)", f"/api/management/v1/correlations/all?offset=0&limit={size}"),
+        ("correlations of the model, first page (Management API)",
+         f"/api/management/v1/correlations/process_model/{MODEL}?offset=0&limit={size}"),
+    ]
+    for name, path in small:
+        p50, p99, body = timed(connection, path, args.samples)
+        print(f"| {name} | {p50:.1f} / {p99:.1f} | | | {len(body):,} |")
+
+    through = args.through_page_size or size
+    began = time.monotonic()
+    seen = page_through(connection, "/api/management/v1/process_instances/by_state/running", "processInstances",
+                        through)
+    instance_seconds = time.monotonic() - began
+    began = time.monotonic()
+    tasks_seen = page_through(connection, f"/api/consumer/v1/process_models/{MODEL}/user_tasks", "userTasks", through)
+    task_seconds = time.monotonic() - began
     rss_after = rss_kib(process.pid)
+    if seen != running or tasks_seen != waiting:
+        raise SystemExit(f"paged through {seen} of {running} instances, {tasks_seen} of {waiting} user tasks")
     print(f"\nhost RSS {rss_before / 1024:.0f} MiB before paging, {rss_after / 1024:.0f} MiB after paging through "
-          f"every running instance (100 per page, {paged_seconds:.1f} s)")
-    process.terminate()
-    process.wait(timeout=30)
-    process, ready_seconds = start_host(args)
-    print(f"host ready {ready_seconds * 1000:.0f} ms after a restart on that database")
-    process.terminate()
-    process.wait(timeout=30)
+          f"all {seen:,} running instances ({through} per page, {instance_seconds:.1f} s) and all {tasks_seen:,} user "
+          f"tasks of the model ({task_seconds:.1f} s)")
+    stop_host(process)
+    report_restarts(args)
+
+
+def report_restarts(args):
+    readies = []
+    for _ in range(3):
+        process, ready_seconds = start_host(args)
+        readies.append(ready_seconds * 1000)
+        rss_ready = rss_kib(process.pid)
+        stop_host(process)
+    print(f"host ready {', '.join(f'{ms:.0f}' for ms in readies)} ms after three restarts on that database "
+          f"(RSS {rss_ready / 1024:.0f} MiB when ready)")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,9 @@ void EngineCore::start(Store& store) {
   InstanceQuery running;
   running.state = ProcessInstanceState::running;
   running.page.limit = 1;
+  // Whether any runs, not how many: counting a million instances would hold the start-up
+  // (and /ready) for a count that only this log line reads.
+  running.page.count_total = false;
   std::promise<Result<PagedList<ProcessInstanceRecord>>> counted;
   store.query_instances(running, [&](Result<PagedList<ProcessInstanceRecord>> result) { counted.set_value(std::move(result)); });
   auto instances = counted.get_future().get();
@@ -113,8 +116,8 @@ void EngineCore::start(Store& store) {
     timers_.schedule(now_ms() + options_.history_cleanup_interval.count(), [this] { sweep_history(); });
   }
   logger_.info("engine: " + std::to_string(definitions.value().size()) + " stored definition(s), " +
-               std::to_string(instances.value().total_count) +
-               " running instance(s) resume from the store when next triggered");
+               (instances.value().items.empty() ? std::string("no running instance")
+                                                : std::string("running instances resume from the store when next triggered")));
 }
 
 void EngineCore::stop() noexcept {

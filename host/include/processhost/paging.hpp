@@ -10,6 +10,10 @@ namespace processhost {
 struct PageRequest {
   std::size_t offset = 0;
   std::size_t limit = 0;
+  // false: the caller does not use total_count (the Consumer API's UserTaskList and its
+  // kin report the items returned), so a store may skip counting; total_count is then at
+  // least offset + items and otherwise unspecified.
+  bool count_total = true;
 };
 
 template <class T>

@@ -98,6 +98,7 @@ RouteHandler list_events_handler(ListFilter filter) {
     query.process_model_id = param_if(filter.process_model, call.request, "process_model_id");
     query.correlation_id = param_if(filter.correlation, call.request, "correlation_id");
     query.page = call.page;
+    query.page.count_total = false;  // an EventList's totalCount is its items (docs/api.md, "Paging")
     call.state->engine->waiting_events(
         call.identity, std::move(query),
         respond_json<PagedList<WaitingEvent>>(call.responder, [](const auto& list) { return event_list_json(list); }));
@@ -133,6 +134,8 @@ RouteHandler list_tasks_handler(TaskListKind kind, ListFilter filter) {
       request->limited = call.page.limit > 0;
       return query_next_kind(request);
     }
+    // A UserTaskList's (ManualTaskList's, EmptyActivityList's) totalCount is its items.
+    query.page.count_total = false;
     call.state->engine->waiting_tasks(
         call.identity, std::move(query),
         respond_json<PagedList<WaitingTask>>(call.responder, [kind](const auto& list) {

@@ -1,4 +1,5 @@
 #include "management_api_routes.hpp"
+#include "model_versions.hpp"
 
 #include <string>
 #include <utility>
@@ -25,6 +26,7 @@ void add_model_routes(std::vector<RouteDescriptor>& routes) {
                           get_process_model_with_xml_handler(), "ProcessModel");
   by_id.error_statuses = {404};
   routes.push_back(std::move(by_id));
+  routes.push_back(model_versions_route());
 
   auto update = claim(no_content(make_route(kManagementApiBase,
                                             {"POST", "/process_models/:process_definitions_name/update",

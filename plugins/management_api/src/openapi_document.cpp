@@ -1,5 +1,6 @@
 #include "openapi_document.hpp"
 
+#include "model_versions.hpp"
 #include "plugin_common/http_api/openapi.hpp"
 
 namespace processhost::plugins::management_api {
@@ -118,6 +119,8 @@ constexpr std::string_view kManagementSchemas = R"json({
 }  // namespace
 
 std::string build_openapi_document(const std::vector<RouteDescriptor>& routes, std::string_view version) {
+  // The schemas of routes with their own files come first (model_versions.hpp).
+  const std::string schemas = "{" + std::string(kModelVersionSchemas) + std::string(kManagementSchemas.substr(1));
   return http_api::build_openapi_document(
       http_api::route_docs(routes),
       {.title = "ProcessHost Management API",
@@ -125,7 +128,7 @@ std::string build_openapi_document(const std::vector<RouteDescriptor>& routes, s
                       "Errors are {\"message\", \"additionalInformation\"}.",
        .version = version,
        .components = http_api::contract_components(),
-       .extra_schemas = kManagementSchemas,
+       .extra_schemas = schemas,
        .claim_note = " The claim can_manage_process_instances passes every check."});
 }
 

@@ -20,6 +20,10 @@ pqxx::connection& PgSession::connection() {
     // the generic plan is the one wanted; without this, shapes whose custom plans look cheaper
     // (an array parameter, a LIMIT) are planned again on every call.
     connection_->set_variable("plan_cache_mode", "force_generic_plan");
+    // No JIT: a count over a million index entries is costed above jit_above_cost, and its
+    // compilation (about 150 ms) took longer than the scan itself. The store's statements
+    // are short index reads and single-row writes, which JIT never pays off for.
+    connection_->set_variable("jit", "off");
     fresh_ = true;
   }
   return *connection_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <string_view>
 #include <utility>
 
@@ -37,6 +38,46 @@ pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const Statemen
 pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const BuiltQuery& query) {
   session.prepare(query.name, query.sql);
   return tx.exec_prepared(query.name, pqxx::prepare::make_dynamic_params(query.params));
+}
+
+// A list page and its totalCount, read in one snapshot (a read-only repeatable-read
+// transaction, so the count and the rows agree while commits go on). The first page is read
+// first and counted only when full (a page that is not full tells its total). A later page
+// is counted first: the total says whether the page lies past the end, and whether it is
+// nearer the end, to be read backwards from there (cut_with_total). Both the count and the
+// page's cut read only an index (docs/persistence.md, "Lists").
+using ListTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+template <class Record, class Query, class BuildPage, class BuildCount, class Decode>
+PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, const Query& query,
+                            BuildPage build_page, BuildCount build_count, Decode decode) {
+  ListTransaction tx(connection);
+  PagedList<Record> list;
+  const auto count = [&] { return exec(session, tx, build_count(query)).at(0)[0].template as<std::size_t>(); };
+  const auto read = [&](const PageCut& cut) {
+    // Not prepared: its text holds this call's limit and offset, which the plan must know. A
+    // LIMIT parameter's generic plan guesses a tenth of the rows and then prefers sorting a
+    // (parallel) scan over reading the first rows of the ordered index.
+    const auto page_query = build_page(query, cut);
+    const auto result = tx.exec_params(page_query.sql, pqxx::prepare::make_dynamic_params(page_query.params));
+    list.items.reserve(result.size());
+    for (const auto& row : result) list.items.push_back(decode(row));
+  };
+  const auto& page = query.page;
+  if (!page.count_total) {
+    // Nobody reads the total: one forward read, whose OFFSET skips index entries.
+    if (page.offset <= static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())) read(forward_cut(page));
+    list.total_count = page.offset + list.items.size();
+  } else if (page.offset == 0) {
+    read(forward_cut(page));
+    const bool full = page.limit != 0 && list.items.size() == page.limit;
+    list.total_count = full ? count() : list.items.size();
+  } else {
+    list.total_count = count();
+    if (const auto cut = cut_with_total(page, list.total_count)) read(*cut);
+  }
+  tx.commit();
+  return list;
 }
 
 }  // namespace
@@ -253,14 +294,8 @@ void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessIns
       std::move(done), Retry::on_dropped_connection,
       [query = std::move(query)](PgSession& session,
                                  pqxx::connection& connection) -> Result<PagedList<ProcessInstanceRecord>> {
-        pqxx::nontransaction tx(connection);
-        PagedList<ProcessInstanceRecord> list;
-        const auto result = exec(session, tx, build_instance_query(query));
-        for (const auto& row : result) list.items.push_back(decode_instance(row));
-        list.total_count = total_of(query.page, list.items.size(), [&] {
-          return exec(session, tx, build_instance_count(query)).at(0)[0].as<std::size_t>();
-        });
-        return list;
+        return read_page<ProcessInstanceRecord>(session, connection, query, build_instance_query, build_instance_count,
+                                                [](const pqxx::row& row) { return decode_instance(row); });
       });
 }
 
@@ -269,14 +304,9 @@ void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeI
       std::move(done), Retry::on_dropped_connection,
       [query = std::move(query)](PgSession& session,
                                  pqxx::connection& connection) -> Result<PagedList<FlowNodeInstanceRecord>> {
-        pqxx::nontransaction tx(connection);
-        PagedList<FlowNodeInstanceRecord> list;
-        const auto result = exec(session, tx, build_flow_node_query(query));
-        for (const auto& row : result) list.items.push_back(decode_flow_node(row));
-        list.total_count = total_of(query.page, list.items.size(), [&] {
-          return exec(session, tx, build_flow_node_count(query)).at(0)[0].as<std::size_t>();
-        });
-        return list;
+        return read_page<FlowNodeInstanceRecord>(session, connection, query, build_flow_node_query,
+                                                 build_flow_node_count,
+                                                 [](const pqxx::row& row) { return decode_flow_node(row); });
       });
 }
 

@@ -145,6 +145,35 @@ constexpr std::string_view kDeletedDefinitions = R"sql(
 ALTER TABLE processhost_process_definitions ADD COLUMN deleted_at_ms bigint NOT NULL DEFAULT 0;
 )sql";
 
+// Lists that scale: every list page is cut and counted from an index alone (index-only
+// scans), so a count or a deep OFFSET reads index entries, not table rows. The waiting-node
+// indexes carry the columns the list filters test besides their keys (the task kind, the
+// lane for access control, the event type; the model within a correlation). The instances
+// get one index by state (the running-only one goes: the Management API lists every
+// state), and the owner's index carries the state (own instances are the running ones).
+// Rebuilt in the migration's transaction: existing databases get them on their first
+// start with this version (which holds writes to the tables while they build).
+constexpr std::string_view kCoveringListIndexes = R"sql(
+DROP INDEX processhost_waiting_all;
+CREATE INDEX processhost_waiting_all ON processhost_flow_node_instances (created_at_ms, id)
+  INCLUDE (flow_node_type, flow_node_lane, event_type) WHERE state = 'suspended';
+DROP INDEX processhost_waiting_by_model;
+CREATE INDEX processhost_waiting_by_model ON processhost_flow_node_instances (process_model_id, created_at_ms, id)
+  INCLUDE (flow_node_type, flow_node_lane, event_type) WHERE state = 'suspended';
+DROP INDEX processhost_waiting_by_correlation;
+CREATE INDEX processhost_waiting_by_correlation
+  ON processhost_flow_node_instances (correlation_id, created_at_ms, id)
+  INCLUDE (process_model_id, flow_node_type, flow_node_lane, event_type) WHERE state = 'suspended';
+DROP INDEX processhost_waiting_by_owner;
+CREATE INDEX processhost_waiting_by_owner ON processhost_flow_node_instances (owner_user_id, created_at_ms, id)
+  INCLUDE (flow_node_type, flow_node_lane, event_type) WHERE state = 'suspended';
+DROP INDEX processhost_instances_running;
+CREATE INDEX processhost_instances_by_state ON processhost_process_instances (state, created_at_ms, id);
+DROP INDEX processhost_instances_by_owner;
+CREATE INDEX processhost_instances_by_owner ON processhost_process_instances (owner_user_id, created_at_ms, id)
+  INCLUDE (state);
+)sql";
+
 // History: the cron execution history, and the indexes that keep history retention and the
 // run-time aggregates cheap. Retention finds expired instances through
 // processhost_instances_ended (only ended rows, in finish order) and deletes each one's rows
@@ -183,6 +212,7 @@ const std::vector<Migration>& schema_migrations() {
       {1, "initial schema", kInitialSchema},
       {2, "leaner indexes", kLeanerIndexes},
       {3, "deleted definitions", kDeletedDefinitions},
+      {4, "covering list indexes", kCoveringListIndexes},
       {5, "history", kHistory},
   };
   return migrations;

@@ -1,5 +1,6 @@
 #include "store_sql.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <limits>
@@ -236,15 +237,25 @@ class QueryShape {
     return "$" + std::to_string(params_.size());
   }
 
-  BuiltQuery page(const char* columns, const char* table, const PageRequest& page) {
-    const std::uint64_t limit =
-        page.limit == 0 ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) : page.limit;
+  // The page is cut from the index alone: the inner query reads only the ordered index
+  // (created_at_ms, id and the filtered columns are in it, so the scan is index-only and an
+  // OFFSET skips index entries, not table rows); the outer one then fetches the page's rows by
+  // primary key, one lateral probe each (OFFSET 0 keeps the planner from turning it into a
+  // join over the whole table). Backwards reads the index from its end, for pages nearer the
+  // end than the start; the rows come back in ascending order either way.
+  BuiltQuery page(const char* columns, const char* table, std::uint64_t limit, std::uint64_t offset,
+                  bool backwards) {
+    const char* order = backwards ? " ORDER BY created_at_ms DESC, id DESC" : " ORDER BY created_at_ms, id";
+    const std::uint64_t no_limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     BuiltQuery query;
-    query.sql = std::string("SELECT ") + columns + " FROM " + table + where_ +
-                " ORDER BY created_at_ms, id";
-    query.sql += " LIMIT " + next_param(std::to_string(limit)) + "::bigint";
-    query.sql += " OFFSET " + next_param(std::to_string(page.offset)) + "::bigint";
-    query.name = name_ + "_page";
+    query.sql = std::string("SELECT row.* FROM (SELECT id AS page_id FROM ") + table + where_ + order;
+    // Limit and offset are written into the text (numbers, never caller text): the plan is
+    // then made for them, even as the generic plan the sessions use (pg_session.cpp).
+    query.sql += " LIMIT " + std::to_string(std::min(limit == 0 ? no_limit : limit, no_limit));
+    query.sql += " OFFSET " + std::to_string(std::min(offset, no_limit));
+    query.sql += std::string(") AS page CROSS JOIN LATERAL (SELECT ") + columns + " FROM " + table +
+                 " WHERE id = page.page_id OFFSET 0) AS row ORDER BY row.created_at_ms, row.id";
+    query.name = name_ + (backwards ? "_back" : "_page");
     query.params = params_;
     return query;
   }
@@ -317,16 +328,29 @@ std::string pg_text_array(const std::vector<std::string>& values) {
   return literal;
 }
 
-BuiltQuery build_flow_node_query(const FlowNodeQuery& query) {
-  return flow_node_shape(query).page(sql::kFlowNodeColumns, "processhost_flow_node_instances", query.page);
+BuiltQuery build_flow_node_query(const FlowNodeQuery& query, const PageCut& cut) {
+  return flow_node_shape(query).page(sql::kFlowNodeColumns, "processhost_flow_node_instances", cut.limit, cut.offset,
+                                     cut.backwards);
 }
 
 BuiltQuery build_flow_node_count(const FlowNodeQuery& query) {
   return flow_node_shape(query).count("processhost_flow_node_instances");
 }
 
-BuiltQuery build_instance_query(const InstanceQuery& query) {
-  return instance_shape(query).page(sql::kInstanceColumns, "processhost_process_instances", query.page);
+BuiltQuery build_instance_query(const InstanceQuery& query, const PageCut& cut) {
+  return instance_shape(query).page(sql::kInstanceColumns, "processhost_process_instances", cut.limit, cut.offset,
+                                    cut.backwards);
+}
+
+PageCut forward_cut(const PageRequest& page) { return {page.limit, page.offset, false}; }
+
+std::optional<PageCut> cut_with_total(const PageRequest& page, std::uint64_t total) {
+  if (page.offset >= total) return std::nullopt;
+  const std::uint64_t remaining = total - page.offset;
+  const std::uint64_t take = page.limit == 0 ? remaining : std::min<std::uint64_t>(page.limit, remaining);
+  // From the end when fewer index entries lie after the page than before it.
+  if (remaining - take < page.offset) return PageCut{take, remaining - take, true};
+  return PageCut{take, page.offset, false};
 }
 
 BuiltQuery build_instance_count(const InstanceQuery& query) {

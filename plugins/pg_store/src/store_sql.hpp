@@ -1,11 +1,13 @@
 #pragma once
 // The SQL of pg_store: fixed prepared statements and the builders of list queries.
 //
-// List queries are built per shape (which filters are set) so that every shape is its own
-// prepared statement with plain "column = $n" conditions: the planner then picks the
-// index for that shape, also for generic plans. Known state values are inlined as
-// literals so the partial indexes (state = 'suspended' / 'running') apply.
+// List queries are built per shape (which filters are set), with plain "column = $n"
+// conditions, so the planner picks the index for that shape; counts are prepared per shape,
+// pages are planned per call (pg_store.cpp, read_page). Known state values are inlined as
+// literals so the partial indexes (state = 'suspended') apply. docs/persistence.md, "Lists".
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,10 +47,25 @@ extern const char* const kFlowNodeColumns;
 
 }  // namespace sql
 
-// The page's rows, each with total_count as its last column.
-BuiltQuery build_flow_node_query(const FlowNodeQuery& query);
-BuiltQuery build_instance_query(const InstanceQuery& query);
-// The same filters without paging: SELECT count(*), for a page past the end.
+// Which index entries a page query reads: limit (0 = all) after skipping offset, from the
+// start of the order or, backwards, from its end.
+struct PageCut {
+  std::uint64_t limit = 0;
+  std::uint64_t offset = 0;
+  bool backwards = false;
+};
+
+// The page as the request asks for it, from the start.
+PageCut forward_cut(const PageRequest& page);
+// The page once the total is known: nullopt past the end; a page in the second half of
+// the order is read backwards from the end, so that the last page skips few entries.
+std::optional<PageCut> cut_with_total(const PageRequest& page, std::uint64_t total);
+
+// The page's rows in (created_at_ms, id) order, as the query filters them and cut cuts them.
+BuiltQuery build_flow_node_query(const FlowNodeQuery& query, const PageCut& cut);
+BuiltQuery build_instance_query(const InstanceQuery& query, const PageCut& cut);
+// The same filters without paging: SELECT count(*), which the covering indexes answer
+// from the index alone.
 BuiltQuery build_flow_node_count(const FlowNodeQuery& query);
 BuiltQuery build_instance_count(const InstanceQuery& query);
 

@@ -187,6 +187,7 @@ class Flow:
         self.find("#model-list tr[data-process-model-id='dropped_process']")
         status, model = self.host.call("GET", "/api/consumer/v1/process_models/dropped_process", token=self.host.login())
         assert status == 200 and model["startEvents"][0]["id"] == "Start", model
+        self.check_versions(xml)
 
         self.check_paging()
 
@@ -196,6 +197,38 @@ class Flow:
                   not in entry["message"]]
         assert not errors, errors
 
+
+    def check_versions(self, xml):
+        """A second deployment of dropped_process: the Models page lists both versions, the
+        newest first and marked latest, as the Management API numbers them."""
+        browser = self.browser
+        second = xml.replace('name="Order received"', 'name="Order received again"', 1)
+        assert second != xml, "the second version must differ from the first"
+        browser.execute_script("""
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([arguments[0]], 'dropped_process_v2.bpmn', {type: 'application/xml'}));
+            document.getElementById('dropzone').dispatchEvent(
+                new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        """, second)
+        self.wait.until(lambda driver: driver.find_element(By.ID, "deploy-result").text
+                        == "Deployed dropped_process from dropped_process_v2.bpmn.")
+        status, listed = self.host.call("GET", "/api/management/v1/process_models/dropped_process/versions",
+                                        token=self.host.login())
+        assert status == 200 and [v["version"] for v in listed["versions"]] == [1, 2], listed
+        assert [v["latest"] for v in listed["versions"]] == [False, True], listed
+        row = "#model-list tr[data-process-model-id='dropped_process'] .versions li"
+        self.wait.until(lambda driver: len(driver.find_elements(By.CSS_SELECTOR, row)) == 2)
+        items = browser.find_elements(By.CSS_SELECTOR, row)
+        assert [item.get_attribute("data-version") for item in items] == ["2", "1"], [i.text for i in items]
+        assert [item.get_attribute("data-hash") for item in items] == [listed["versions"][1]["hash"],
+                                                                     listed["versions"][0]["hash"]]
+        assert items[0].get_attribute("data-latest") == "true" and "latest" in items[0].text, items[0].text
+        assert items[1].get_attribute("data-latest") == "false" and "latest" not in items[1].text, items[1].text
+        assert items[0].text.startswith("v2 · ") and items[1].text.startswith("v1 · "), [i.text for i in items]
+        # The sample process has one version.
+        sample = browser.find_elements(By.CSS_SELECTOR, "#model-list tr[data-process-model-id='sample_process'] .versions li")
+        assert len(sample) == 1 and sample[0].get_attribute("data-latest") == "true", [i.text for i in sample]
+        self.screenshot("11-models-versions")
 
     def check_paging(self):
         """The instance list pages in the store: 20 a page, the position and Next."""

@@ -132,6 +132,7 @@ std::vector<RouteCase> slice_routes() {
   std::vector<RouteCase> routes = {
       {"GET", "/process_models", read},
       {"GET", "/process_models/sample_process", read},
+      {"GET", "/process_models/sample_process/versions", read},
       {"POST", "/process_models/sample_process/update", "can_write_process_model"},
       {"GET", "/process_models/sample_process/delete", "can_delete_process_model"},
       {"POST", "/process_models/sample_process/start", read},
@@ -250,6 +251,42 @@ TEST_F(ManagementApiWithIam, DeployOverHttpThenStartIt) {
   auto result = json(started);
   EXPECT_STREQ(result["correlationId"].GetString(), "mgmt-deploy-1");
   EXPECT_STREQ(result["endEventId"].GetString(), "End_1");
+}
+
+// Each deployment of a changed document is a version; the list numbers them in deployment
+// order and marks the one new instances start on.
+TEST_F(ManagementApiWithIam, AModelsVersionsAreListedInDeploymentOrder) {
+  const auto first = read_model("mgmt_deploy");
+  ASSERT_EQ(host_->call("POST", "/process_models/mgmt_deploy/update", deployer(), update_body(first, true)).status, 204);
+  auto one = host_->call("GET", "/process_models/mgmt_deploy/versions", deployer());
+  ASSERT_EQ(one.status, 200) << one.body;
+  auto listed = json(one);
+  ASSERT_EQ(listed["versions"].Size(), 1u) << one.body;
+  EXPECT_EQ(listed["totalCount"].GetInt(), 1);
+  EXPECT_EQ(listed["versions"][0]["version"].GetInt(), 1);
+  EXPECT_TRUE(listed["versions"][0]["latest"].GetBool());
+  EXPECT_FALSE(listed["versions"][0]["deleted"].GetBool());
+  const std::string first_hash = listed["versions"][0]["hash"].GetString();
+
+  std::string second = first;
+  const auto name = second.find("name=\"Start\"");
+  ASSERT_NE(name, std::string::npos);
+  second.replace(name, 12, "name=\"Begin\"");
+  ASSERT_EQ(host_->call("POST", "/process_models/mgmt_deploy/update", deployer(), update_body(second, true)).status, 204);
+  auto two = host_->call("GET", "/process_models/mgmt_deploy/versions", deployer());
+  ASSERT_EQ(two.status, 200) << two.body;
+  listed = json(two);
+  ASSERT_EQ(listed["versions"].Size(), 2u) << two.body;
+  EXPECT_EQ(listed["versions"][0]["version"].GetInt(), 1);
+  EXPECT_EQ(std::string(listed["versions"][0]["hash"].GetString()), first_hash);
+  EXPECT_FALSE(listed["versions"][0]["latest"].GetBool());
+  EXPECT_EQ(listed["versions"][1]["version"].GetInt(), 2);
+  EXPECT_NE(std::string(listed["versions"][1]["hash"].GetString()), first_hash);
+  EXPECT_TRUE(listed["versions"][1]["latest"].GetBool());
+  EXPECT_TRUE(listed["versions"][1].HasMember("deployedAt"));
+
+  auto unknown = host_->call("GET", "/process_models/no_such_model/versions", deployer());
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
 }
 
 // A BPMN document over the host's 1 MiB body and JSON-string defaults deploys: the update

@@ -55,7 +55,7 @@ TEST(PgStoreStartup, CreatesTheDatabaseAndRecordsTheSchemaVersion) {
   again.stop();
   auto& cluster = shared_postgres_cluster();
   EXPECT_EQ(cluster.psql(config.database, "SELECT version, name FROM processhost_schema_migrations ORDER BY version"),
-            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n5|history\n");
+            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n4|covering list indexes\n5|history\n");
   EXPECT_EQ(cluster.psql(config.database,
                          "SELECT column_default FROM information_schema.columns"
                          " WHERE table_name = 'processhost_process_definitions' AND column_name = 'deleted_at_ms'"),
@@ -158,13 +158,104 @@ TEST(PgStoreSchema, Version2HasTheIndexesTheListQueriesUse) {
             "processhost_instances_by_created\n"
             "processhost_instances_by_model\n"
             "processhost_instances_by_owner\n"
+            "processhost_instances_by_state\n"
             "processhost_instances_ended\n"
-            "processhost_instances_running\n"
             "processhost_process_instances_pkey\n");
   EXPECT_EQ(cluster.psql(harness.config().database,
                          "SELECT indexdef FROM pg_indexes WHERE indexname = 'processhost_waiting_events_by_name'"),
             "CREATE INDEX processhost_waiting_events_by_name ON public.processhost_flow_node_instances USING btree"
             " (event_name, created_at_ms, id) WHERE ((state = 'suspended'::text) AND (event_name <> ''::text))\n");
+}
+
+// A database a version-3 host left behind, with waiting tasks in it, migrates to version 4
+// when this version starts on it: the list indexes are rebuilt covering the filtered
+// columns, and the rows are listed and counted as before.
+TEST(PgStoreSchema, ADatabaseAtVersion3MigratesToTheCoveringListIndexes) {
+  const auto config = cluster_config(unique_database_name("from_v3"));
+  auto& cluster = shared_postgres_cluster();
+  cluster.create_database(config.database);
+  {
+    pqxx::connection connection(config.conninfo());
+    pqxx::work setup(connection);
+    setup.exec(
+        "CREATE TABLE processhost_schema_migrations ("
+        " version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const auto& migration : plugins::pg_store::schema_migrations()) {
+      if (migration.version > 3) break;
+      setup.exec(std::string(migration.sql));
+      setup.exec_params("INSERT INTO processhost_schema_migrations (version, name) VALUES ($1, $2)",
+                        migration.version, std::string(migration.name));
+    }
+    setup.commit();
+  }
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT indexdef FROM pg_indexes WHERE indexname = 'processhost_waiting_by_model'"),
+            "CREATE INDEX processhost_waiting_by_model ON public.processhost_flow_node_instances USING btree"
+            " (process_model_id, created_at_ms, id) WHERE (state = 'suspended'::text)\n");
+  {
+    // What a version-3 host wrote: instances waiting at a user task, in two lanes.
+    pqxx::connection connection(config.conninfo());
+    pqxx::work fill(connection);
+    fill.exec(
+        "INSERT INTO processhost_process_instances (id, process_model_id, process_model_hash, correlation_id,"
+        " parent_process_instance_id, owner_user_id, owner_identity, state, error, version, created_at_ms,"
+        " finished_at_ms, runtime_state)"
+        " SELECT 'pi' || lpad(i::text, 4, '0'), 'model_a', 'hash_1', 'corr_' || (i % 3), '', 'alice', '{}',"
+        "  CASE WHEN i % 5 = 0 THEN 'finished' ELSE 'running' END, 'null', 2, 1000 + i, 0, '{}'"
+        " FROM generate_series(1, 300) AS i");
+    fill.exec(
+        "INSERT INTO processhost_flow_node_instances (id, process_instance_id, process_model_id, correlation_id,"
+        " owner_user_id, flow_node_id, flow_node_name, flow_node_type, flow_node_lane, event_type, event_name, state,"
+        " previous_flow_node_instance_id, token_on_enter, token_on_exit, error, created_at_ms, finished_at_ms)"
+        " SELECT 'n' || lpad(i::text, 4, '0'), 'pi' || lpad(i::text, 4, '0'), 'model_a', 'corr_' || (i % 3),"
+        "  'alice', 'task', 'Task', 'bpmn:UserTask', CASE WHEN i % 2 = 0 THEN 'lane_a' ELSE 'lane_b' END, '', '',"
+        "  CASE WHEN i % 5 = 0 THEN 'finished' ELSE 'suspended' END, '', '{}', 'null', 'null', 1000 + i, 0"
+        " FROM generate_series(1, 300) AS i");
+    fill.commit();
+  }
+  PgStore store(config, nullptr);
+  EXPECT_EQ(store.start().schema_version, 5);  // and the later migrations on top
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT string_agg(version::text, ',' ORDER BY version) FROM processhost_schema_migrations"),
+            "1,2,3,4,5\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT indexdef FROM pg_indexes WHERE indexname = 'processhost_waiting_by_model'"),
+            "CREATE INDEX processhost_waiting_by_model ON public.processhost_flow_node_instances USING btree"
+            " (process_model_id, created_at_ms, id) INCLUDE (flow_node_type, flow_node_lane, event_type)"
+            " WHERE (state = 'suspended'::text)\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT indexdef FROM pg_indexes WHERE indexname = 'processhost_instances_by_state'"),
+            "CREATE INDEX processhost_instances_by_state ON public.processhost_process_instances USING btree"
+            " (state, created_at_ms, id)\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT count(*) FROM pg_indexes WHERE indexname = 'processhost_instances_running'"),
+            "0\n");
+
+  FlowNodeQuery lane_a;
+  lane_a.state = FlowNodeState::suspended;
+  lane_a.process_model_id = "model_a";
+  lane_a.flow_node_types = {"bpmn:UserTask"};
+  lane_a.lanes = std::vector<std::string>{"lane_a"};
+  lane_a.page = {110, 10};
+  auto listed = await_result<PagedList<FlowNodeInstanceRecord>>(
+      [&](auto done) { store.query_flow_nodes(lane_a, done); });
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  // Even i up to 300 not divisible by 5: 120 waiting in lane_a; the page holds the last ten.
+  EXPECT_EQ(listed->total_count, 120u);
+  ASSERT_EQ(listed->items.size(), 10u);
+  EXPECT_EQ(listed->items.front().id, "n0276");
+  EXPECT_EQ(listed->items.back().id, "n0298");
+  InstanceQuery running;
+  running.state = ProcessInstanceState::running;
+  running.page = {230, 100};
+  auto instances = await_result<PagedList<ProcessInstanceRecord>>(
+      [&](auto done) { store.query_instances(running, done); });
+  ASSERT_TRUE(instances.ok()) << instances.error().message;
+  EXPECT_EQ(instances->total_count, 240u);
+  ASSERT_EQ(instances->items.size(), 10u);
+  EXPECT_EQ(instances->items.back().id, "pi0299");
+  store.stop();
+  cluster.drop_database(config.database);
 }
 
 // The list queries' plans on a database shaped like a busy one: 10 000 instances of 20
@@ -212,7 +303,9 @@ class PgStoreIndexes : public ::testing::Test {
         "  CASE WHEN n = 7 AND i % 10 = 0 THEN 0 ELSE 1700000000000 + i * 1000 + n * 10 + 5 END"
         " FROM generate_series(1, $1) AS i, generate_series(0, 7) AS n",
         kInstances);
-    tx.exec("ANALYZE processhost_process_instances, processhost_flow_node_instances");
+    // As autovacuum leaves a table that has settled: statistics, and the visibility map
+    // that lets a scan answer from the index alone.
+    tx.exec("VACUUM ANALYZE processhost_process_instances, processhost_flow_node_instances");
   }
   static void TearDownTestSuite() {
     delete harness_;
@@ -222,28 +315,66 @@ class PgStoreIndexes : public ::testing::Test {
   static std::string plan(const plugins::pg_store::BuiltQuery& query) {
     pqxx::connection connection(harness_->config().conninfo());
     pqxx::nontransaction tx(connection);
+    // As the store's sessions plan (pg_session.cpp): generic plans; a page's text holds its
+    // limit and offset.
     tx.exec("SET plan_cache_mode = force_generic_plan");
     connection.prepare(query.name, query.sql);
     tx.exec_prepared(query.name, pqxx::prepare::make_dynamic_params(query.params));
     std::string arguments;
     for (const auto& param : query.params) arguments += (arguments.empty() ? "" : ", ") + tx.quote(param);
     std::string text;
-    for (const auto& row : tx.exec("EXPLAIN EXECUTE " + tx.quote_name(query.name) + "(" + arguments + ")")) {
+    const std::string execute = "EXECUTE " + tx.quote_name(query.name) + (arguments.empty() ? "" : "(" + arguments + ")");
+    for (const auto& row : tx.exec("EXPLAIN " + execute)) {
       text += row[0].c_str();
       text += '\n';
     }
     return text;
   }
 
-  // The plan reads its table through exactly this index and nothing else.
-  static void expect_served_by(const plugins::pg_store::BuiltQuery& query, const std::string& index) {
+  // The page is cut by reading this index (index-only unless told otherwise: no table row is
+  // read to skip or filter an entry), and the page's rows come by the table's primary key.
+  static void expect_served_by(const plugins::pg_store::BuiltQuery& query, const std::string& index,
+                               bool index_only = true) {
     const auto text = plan(query);
-    EXPECT_EQ(indexes_in(text), std::set<std::string>{index}) << query.name << ":\n" << text;
+    const std::string table = query.sql.find("processhost_process_instances") != std::string::npos
+                                  ? "processhost_process_instances"
+                                  : "processhost_flow_node_instances";
+    EXPECT_EQ(indexes_in(text), (std::set<std::string>{index, table + "_pkey"})) << query.name << ":\n" << text;
+    if (index_only) {
+      EXPECT_TRUE(text.find("Index Only Scan using " + index) != std::string::npos ||
+                  text.find("Index Only Scan Backward using " + index) != std::string::npos)
+          << query.name << ":\n" << text;
+    }
     EXPECT_EQ(text.find("Seq Scan"), std::string::npos) << query.name << ":\n" << text;
   }
 
+  // The count reads this index alone.
+  static void expect_counted_by(const plugins::pg_store::BuiltQuery& query, const std::string& index) {
+    const auto text = plan(query);
+    EXPECT_EQ(indexes_in(text), std::set<std::string>{index}) << query.name << ":\n" << text;
+    EXPECT_NE(text.find("Index Only Scan using " + index), std::string::npos) << query.name << ":\n" << text;
+    EXPECT_EQ(text.find("Seq Scan"), std::string::npos) << query.name << ":\n" << text;
+  }
+
+  // A flow node list's page (both directions) and its count.
+  static void expect_list_served_by(const FlowNodeQuery& query, const std::string& index, bool index_only = true) {
+    using plugins::pg_store::PageCut;
+    expect_served_by(plugins::pg_store::build_flow_node_query(query, plugins::pg_store::forward_cut(query.page)),
+                     index, index_only);
+    expect_served_by(plugins::pg_store::build_flow_node_query(query, PageCut{50, 10, true}), index, index_only);
+    if (index_only) expect_counted_by(plugins::pg_store::build_flow_node_count(query), index);
+  }
+  // A page of 50 (an unlimited list is cheaper sorted than read in index order).
+  static void expect_list_served_by(InstanceQuery query, const std::string& index) {
+    using plugins::pg_store::PageCut;
+    query.page = {0, 50};
+    expect_served_by(plugins::pg_store::build_instance_query(query, plugins::pg_store::forward_cut(query.page)), index);
+    expect_served_by(plugins::pg_store::build_instance_query(query, PageCut{50, 10, true}), index);
+    expect_counted_by(plugins::pg_store::build_instance_count(query), index);
+  }
+
   static std::set<std::string> indexes_in(const std::string& plan_text) {
-    static const std::regex kIndexScan(R"((?:Index Scan|Index Only Scan) using (\w+)|Bitmap Index Scan on (\w+))");
+    static const std::regex kIndexScan(R"((?:Index Scan|Index Only Scan)(?: Backward)? using (\w+)|Bitmap Index Scan on (\w+))");
     std::set<std::string> names;
     for (std::sregex_iterator it(plan_text.begin(), plan_text.end(), kIndexScan), end; it != end; ++it) {
       names.insert((*it)[1].matched ? (*it)[1].str() : (*it)[2].str());
@@ -280,43 +411,59 @@ TEST_F(PgStoreIndexes, WaitingTaskListsUseTheirIndexes) {
 
   auto by_model = waiting_tasks();
   by_model.process_model_id = "model_3";
-  expect_served_by(plugins::pg_store::build_flow_node_query(by_model), "processhost_waiting_by_model");
+  expect_list_served_by(by_model, "processhost_waiting_by_model");
   auto by_instance = waiting_tasks();
   by_instance.process_instance_id = "pi_70";
-  expect_served_by(plugins::pg_store::build_flow_node_query(by_instance), "processhost_nodes_by_instance");
+  // An instance has few flow nodes: their table rows are read, not only the index.
+  expect_list_served_by(by_instance, "processhost_nodes_by_instance", false);
   auto by_correlation = waiting_tasks();
   by_correlation.correlation_id = "corr_35";
-  expect_served_by(plugins::pg_store::build_flow_node_query(by_correlation), "processhost_waiting_by_correlation");
+  expect_list_served_by(by_correlation, "processhost_waiting_by_correlation");
   // A correlation holds far fewer waiting tasks than a model: its index is the one to read.
   auto by_correlation_and_model = by_correlation;
   by_correlation_and_model.process_model_id = "model_10";
-  expect_served_by(plugins::pg_store::build_flow_node_query(by_correlation_and_model),
-                   "processhost_waiting_by_correlation");
+  expect_list_served_by(by_correlation_and_model, "processhost_waiting_by_correlation");
   auto own = waiting_tasks();
   own.owner_user_id = "user_10";
-  expect_served_by(plugins::pg_store::build_flow_node_query(own), "processhost_waiting_by_owner");
-  expect_served_by(plugins::pg_store::build_flow_node_query(waiting_tasks()), "processhost_waiting_all");
+  expect_list_served_by(own, "processhost_waiting_by_owner");
+  expect_list_served_by(waiting_tasks(), "processhost_waiting_all");
+  // Without the lane filter (a caller who may see every lane) as well.
+  auto every_lane = waiting_tasks();
+  every_lane.lanes.reset();
+  expect_list_served_by(every_lane, "processhost_waiting_all");
 }
 
 TEST_F(PgStoreIndexes, EventAndInstanceQueriesUseTheirIndexes) {
   FlowNodeQuery by_name;
   by_name.state = FlowNodeState::suspended;
   by_name.event_name = "message_0";
-  expect_served_by(plugins::pg_store::build_flow_node_query(by_name), "processhost_waiting_events_by_name");
+  expect_list_served_by(by_name, "processhost_waiting_events_by_name", false);
   FlowNodeQuery events;
   events.state = FlowNodeState::suspended;
   events.events_only = true;
   events.correlation_id = "corr_25";
-  expect_served_by(plugins::pg_store::build_flow_node_query(events), "processhost_waiting_by_correlation");
+  events.lanes = std::vector<std::string>{"lane_a"};
+  expect_list_served_by(events, "processhost_waiting_by_correlation");
+  FlowNodeQuery model_events = events;
+  model_events.correlation_id.reset();
+  model_events.process_model_id = "model_0";
+  expect_list_served_by(model_events, "processhost_waiting_by_model");
   InstanceQuery running;
   running.state = ProcessInstanceState::running;
-  expect_served_by(plugins::pg_store::build_instance_query(running), "processhost_instances_running");
+  expect_list_served_by(running, "processhost_instances_by_state");
+  InstanceQuery failed;
+  failed.state = ProcessInstanceState::error;
+  expect_list_served_by(failed, "processhost_instances_by_state");
   InstanceQuery own;
   own.owner_user_id = "user_3";
-  expect_served_by(plugins::pg_store::build_instance_query(own), "processhost_instances_by_owner");
+  own.state = ProcessInstanceState::running;
+  expect_list_served_by(own, "processhost_instances_by_owner");
   InstanceQuery by_correlation;
   by_correlation.correlation_id = "corr_3";
-  expect_served_by(plugins::pg_store::build_instance_query(by_correlation), "processhost_instances_by_correlation");
+  expect_list_served_by(by_correlation, "processhost_instances_by_correlation");
+  InstanceQuery by_model;
+  by_model.process_model_id = "model_3";
+  expect_list_served_by(by_model, "processhost_instances_by_model");
 }
 
 TEST(PgStoreTimeouts, AStatementThatWaitsTooLongIsUnavailableNotHung) {

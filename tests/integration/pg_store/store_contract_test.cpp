@@ -12,19 +12,9 @@
 #include "store_harness.hpp"
 #include "store_test_support.hpp"
 
-#include "processhost/engine/memory_store.hpp"
-
 namespace processhost::test {
 namespace {
 
-class MemoryStoreHarness final : public StoreHarness {
- public:
-  Store& store() override { return store_; }
-  static std::unique_ptr<StoreHarness> create() { return std::make_unique<MemoryStoreHarness>(); }
-
- private:
-  engine::MemoryStore store_;
-};
 using StoreKinds = ::testing::Types<PgStoreHarness, MemoryStoreHarness>;
 
 template <class Harness>

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pg_store.hpp"
+#include "processhost/engine/memory_store.hpp"
 #include "processhost/services/store.hpp"
 
 namespace processhost::test {
@@ -32,6 +33,16 @@ class PgStoreHarness final : public StoreHarness {
   plugins::pg_store::PgConfig config_;
   bool own_database_;
   std::unique_ptr<plugins::pg_store::PgStore> store_;
+};
+
+// The engine's in-process store, which every Store test checks pg_store against.
+class MemoryStoreHarness final : public StoreHarness {
+ public:
+  Store& store() override { return store_; }
+  static std::unique_ptr<StoreHarness> create() { return std::make_unique<MemoryStoreHarness>(); }
+
+ private:
+  engine::MemoryStore store_;
 };
 
 // Settings for database name on the shared cluster (the database need not exist).

@@ -23,25 +23,30 @@ TEST(StoreSql, EachQueryShapeIsItsOwnStatementWithPlainConditions) {
   waiting.lanes = std::vector<std::string>{"lane_a"};
   waiting.flow_node_types = {"bpmn:UserTask"};
   waiting.page = {5, 10};
-  const auto query = build_flow_node_query(waiting);
+  const auto query = build_flow_node_query(waiting, forward_cut(waiting.page));
   EXPECT_NE(query.sql.find("state = 'suspended'"), std::string::npos) << query.sql;
   EXPECT_NE(query.sql.find("process_model_id = $1"), std::string::npos) << query.sql;
   EXPECT_NE(query.sql.find("flow_node_type = ANY($2::text[])"), std::string::npos) << query.sql;
   EXPECT_NE(query.sql.find("(flow_node_lane = '' OR flow_node_lane = ANY($3::text[]))"), std::string::npos);
-  EXPECT_NE(query.sql.find("ORDER BY created_at_ms, id LIMIT $4::bigint OFFSET $5::bigint"), std::string::npos);
-  EXPECT_EQ(query.params, (std::vector<std::string>{"m", R"({"bpmn:UserTask"})", R"({"lane_a"})", "10", "5"}));
+  EXPECT_NE(query.sql.find("SELECT id AS page_id FROM processhost_flow_node_instances WHERE"), std::string::npos)
+      << query.sql;
+  EXPECT_NE(query.sql.find("ORDER BY created_at_ms, id LIMIT 10 OFFSET 5)"), std::string::npos) << query.sql;
+  EXPECT_NE(query.sql.find("WHERE id = page.page_id OFFSET 0) AS row ORDER BY row.created_at_ms, row.id"),
+            std::string::npos)
+      << query.sql;
+  EXPECT_EQ(query.params, (std::vector<std::string>{"m", R"({"bpmn:UserTask"})", R"({"lane_a"})"}));
 
   std::set<std::string> names;
   FlowNodeQuery shape;
-  names.insert(build_flow_node_query(shape).name);
+  names.insert(build_flow_node_query(shape, forward_cut(shape.page)).name);
   shape.correlation_id = "c";
-  names.insert(build_flow_node_query(shape).name);
+  names.insert(build_flow_node_query(shape, forward_cut(shape.page)).name);
   shape.state = FlowNodeState::suspended;
-  names.insert(build_flow_node_query(shape).name);
+  names.insert(build_flow_node_query(shape, forward_cut(shape.page)).name);
   shape.state = FlowNodeState::finished;
-  names.insert(build_flow_node_query(shape).name);
+  names.insert(build_flow_node_query(shape, forward_cut(shape.page)).name);
   shape.state = FlowNodeState::error;
-  const auto failed = build_flow_node_query(shape);
+  const auto failed = build_flow_node_query(shape, forward_cut(shape.page));
   names.insert(failed.name);
   EXPECT_NE(failed.sql.find("state = 'error'"), std::string::npos) << failed.sql;
   EXPECT_EQ(names.size(), 5u);
@@ -49,11 +54,49 @@ TEST(StoreSql, EachQueryShapeIsItsOwnStatementWithPlainConditions) {
 
 TEST(StoreSql, AnUnlimitedPageHasNoEffectiveLimit) {
   InstanceQuery query;
-  const auto built = build_instance_query(query);
-  ASSERT_EQ(built.params.size(), 2u);
-  EXPECT_EQ(built.params[0], "9223372036854775807");
-  EXPECT_EQ(built.params[1], "0");
+  const auto built = build_instance_query(query, forward_cut(query.page));
+  EXPECT_TRUE(built.params.empty());
+  EXPECT_NE(built.sql.find("LIMIT 9223372036854775807 OFFSET 0)"), std::string::npos) << built.sql;
   EXPECT_EQ(build_instance_count(query).sql, "SELECT count(*) FROM processhost_process_instances");
+}
+
+TEST(StoreSql, APageNearerTheEndIsReadBackwardsFromTheEnd) {
+  // 1000 entries, pages of 100.
+  const auto first_half = cut_with_total({300, 100}, 1000);
+  ASSERT_TRUE(first_half);
+  EXPECT_EQ(first_half->offset, 300u);
+  EXPECT_EQ(first_half->limit, 100u);
+  EXPECT_FALSE(first_half->backwards);
+  const auto last = cut_with_total({900, 100}, 1000);
+  ASSERT_TRUE(last);
+  EXPECT_TRUE(last->backwards);
+  EXPECT_EQ(last->offset, 0u);
+  EXPECT_EQ(last->limit, 100u);
+  // A short last page: the 50 entries left, none skipped from the end.
+  const auto short_last = cut_with_total({950, 100}, 1000);
+  ASSERT_TRUE(short_last);
+  EXPECT_TRUE(short_last->backwards);
+  EXPECT_EQ(short_last->offset, 0u);
+  EXPECT_EQ(short_last->limit, 50u);
+  const auto second_last = cut_with_total({700, 100}, 1000);
+  ASSERT_TRUE(second_last);
+  EXPECT_TRUE(second_last->backwards);
+  EXPECT_EQ(second_last->offset, 200u);
+  EXPECT_EQ(second_last->limit, 100u);
+  // Everything from an offset (limit 0) is the rest of the order.
+  const auto rest = cut_with_total({600, 0}, 1000);
+  ASSERT_TRUE(rest);
+  EXPECT_TRUE(rest->backwards);
+  EXPECT_EQ(rest->offset, 0u);
+  EXPECT_EQ(rest->limit, 400u);
+  EXPECT_FALSE(cut_with_total({1000, 100}, 1000));
+  EXPECT_FALSE(cut_with_total({5, 10}, 0));
+
+  InstanceQuery query;
+  const auto backwards = build_instance_query(query, *last);
+  EXPECT_NE(backwards.sql.find("ORDER BY created_at_ms DESC, id DESC LIMIT"), std::string::npos) << backwards.sql;
+  EXPECT_NE(backwards.sql.find("AS row ORDER BY row.created_at_ms, row.id"), std::string::npos) << backwards.sql;
+  EXPECT_NE(backwards.name, build_instance_query(query, *first_half).name);
 }
 
 TEST(RecordCodec, ChangeSetParamsKeepTheLastStateOfANodeAndLetCancelWin) {

@@ -1,7 +1,7 @@
 // Models: the deployed models with their start and end events; deploy by dropping a .bpmn
 // file, through the Management API, with every problem the engine names shown per element.
 import { get, management, post, segment } from '../api.js';
-import { errorText, h, replace, toast } from '../dom.js';
+import { errorText, formatTime, h, replace, toast } from '../dom.js';
 import { missingPlugins } from './missing.js';
 
 // The id of the diagram's one process, which the deploy route takes as the model's name.
@@ -24,6 +24,30 @@ function problemList(additionalInformation) {
       h('td', {}, problem.message || JSON.stringify(problem))))));
 }
 
+// The stored versions of a model, newest first; null when the host cannot list them.
+async function versionsOf(model) {
+  try {
+    const versions = (await get(management(`/process_models/${segment(model.id)}/versions`))).versions || [];
+    return versions.slice().reverse();
+  } catch (error) {
+    return null;
+  }
+}
+
+// Each version as "v2 · deployed at · latest", the hash in its tooltip and data attributes.
+function versionList(versions) {
+  if (versions === null) return h('span', { class: 'muted' }, 'not available');
+  return h('ul', { class: 'versions' }, versions.map((version) => h('li', {
+    class: version.latest ? 'latest' : (version.deleted ? 'deleted' : null),
+    title: `hash ${version.hash}`,
+    dataset: { version: version.version, hash: version.hash, latest: version.latest },
+  },
+  h('strong', {}, `v${version.version}`),
+  version.deployedAt ? ` · ${formatTime(version.deployedAt)}` : '',
+  version.latest ? h('span', { class: 'version-tag' }, 'latest') : null,
+  version.deleted ? h('span', { class: 'version-tag' }, 'deleted') : null)));
+}
+
 export class ModelsView {
   constructor(session) {
     this.session = session;
@@ -38,9 +62,11 @@ export class ModelsView {
 
   async refresh(outcome = null) {
     let models = [];
+    let versions = [];
     let failure = null;
     try {
       models = (await get(management('/process_models'))).processModels || [];
+      versions = await Promise.all(models.map(versionsOf));
     } catch (error) {
       failure = error;
     }
@@ -48,9 +74,11 @@ export class ModelsView {
       h('h1', {}, 'Models'),
       failure ? errorText(failure) : null,
       h('table', { id: 'model-list' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'Model'), h('th', {}, 'Start events'), h('th', {}, 'End events'))),
-        h('tbody', {}, models.map((model) => h('tr', { dataset: { processModelId: model.id } },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Model'), h('th', {}, 'Versions'), h('th', {}, 'Start events'),
+          h('th', {}, 'End events'))),
+        h('tbody', {}, models.map((model, index) => h('tr', { dataset: { processModelId: model.id } },
           h('td', {}, model.id),
+          h('td', { class: 'model-versions' }, versionList(versions[index] === undefined ? null : versions[index])),
           h('td', {}, (model.startEvents || []).map((event) => event.id).join(', ')),
           h('td', {}, (model.endEvents || []).map((event) => event.id).join(', ')))))),
       h('h2', {}, 'Deploy'),
