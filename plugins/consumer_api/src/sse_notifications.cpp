@@ -1,6 +1,7 @@
 #include "sse_notifications.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <vector>
 
 namespace processhost::plugins::consumer_api {
@@ -22,6 +23,11 @@ std::optional<std::uint64_t> last_event_id(const HttpRequest& request) {
 }
 
 }  // namespace
+
+std::uint64_t SseNotifications::first_event_id() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) * 1000;
+}
 
 std::string sse_frame(std::uint64_t id, std::string_view event, std::string_view data) {
   std::string frame = "id: " + std::to_string(id) + "\nevent: " + std::string(event) + "\n";

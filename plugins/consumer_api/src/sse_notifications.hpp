@@ -55,7 +55,13 @@ class SseNotifications : public std::enable_shared_from_this<SseNotifications> {
 
   const std::size_t replay_window_;
   mutable std::mutex mutex_;
-  std::uint64_t next_event_id_ = 1;
+  // Ids begin at the start time in microseconds' worth of room (ms * 1000), so a host that
+  // restarts numbers on above every id it gave before (it would take more than 1,000 events
+  // per millisecond over its whole life to catch up with the next start): a client resuming
+  // with an id of the host's previous life is told that it lost events instead of being
+  // answered with unrelated events of the same numbers. Below 2^53: exact in JavaScript.
+  std::uint64_t next_event_id_ = first_event_id();
+  static std::uint64_t first_event_id();
   std::deque<std::pair<std::uint64_t, Notification>> window_;  // the last replay_window_ events
   std::uint64_t next_subscriber_id_ = 1;
   std::unordered_map<std::uint64_t, Subscriber> subscribers_;

@@ -160,6 +160,9 @@ TEST_F(DemoHost, ASubscriptionReopensAfterAHostRestartAndHearsWhatFollows) {
   EXPECT_EQ(finished->flow_node_instance_id, waiting->flow_node_instance_id);
   EXPECT_EQ(ended->process_instance_id, instance);
   EXPECT_EQ(ended->flow_node_id, "EndEvent_Success");
+  // The restarted host numbers its events above every id of its previous run, so an id
+  // from before the restart can never name one of its events.
+  EXPECT_GT(std::stoull(finished->event_id), std::stoull(waiting->event_id));
   (*subscription)->cancel();
 }
 

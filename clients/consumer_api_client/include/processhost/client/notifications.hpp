@@ -46,7 +46,7 @@ inline constexpr std::string_view kProcessTerminated = "process_terminated";
 
 // One event as the host sent it. Ids the event has no value for are empty / nullopt.
 struct Notification {
-  std::string event_id;    // the stream's id (counted by the host since it started)
+  std::string event_id;    // the stream's id (increasing; a restarted host numbers above its earlier ids)
   std::string event_name;  // "user_task_waiting", "process_ended", ...
   std::string process_model_id;
   std::string process_instance_id;
