@@ -96,6 +96,7 @@ TEST(Behaviours, InclusiveSplitTakesTheDefaultWhenNothingElseAndFailsWithoutOne)
   context.add_flow(context.add_node("s", NodeKind::start_event), split);
   context.add_flow(split, context.add_node("a", NodeKind::end_event), "false");
   const auto fallback = context.add_flow(split, context.add_node("d", NodeKind::end_event));
+  context.process.nodes[split].bpmn_type = "bpmn:InclusiveGateway";
   const auto& node = context.process.nodes[split];
   context.process.nodes[split].default_flow = fallback;
   behaviour_for(node).activate(context, token_at(split), node, 0);

@@ -1,9 +1,9 @@
 // Exclusive, parallel and inclusive gateways (split and join; mixed gateways fail when
 // reached) and the event-based gateway.
 #include "behaviours/behaviours.hpp"
+#include "behaviours/flow_selection.hpp"
 
 #include <algorithm>
-#include <optional>
 
 namespace processhost::engine {
 namespace {
@@ -81,18 +81,6 @@ void fire_join(ElementContext& context, Token&& token, const FlowNode& node, Joi
   context.leave(std::move(token), node, std::move(result));
 }
 
-// Exclusive and inclusive splits: a throwing condition counts as false, except a timeout
-// (its error carries details), which fails the token. Nullopt: the token failed.
-std::optional<bool> evaluate_condition(ElementContext& context, const Token& token, const FlowNode& node,
-                                       const SequenceFlow& flow) {
-  auto truthy = context.run_condition(token, *flow.condition, flow.id);
-  if (!truthy && !truthy.error().additional_information.empty()) {
-    context.fail(token, node, std::move(truthy).take_error());
-    return std::nullopt;
-  }
-  return truthy && truthy.value();
-}
-
 class ExclusiveGatewayBehaviour final : public ElementBehaviour {
  public:
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
@@ -106,34 +94,11 @@ class ExclusiveGatewayBehaviour final : public ElementBehaviour {
       context.leave(std::move(token), node, std::move(result));
       return;
     }
-    const auto& model = context.model();
-    std::vector<std::size_t> taken;
-    for (std::size_t flow_index : node.outgoing) {
-      const auto& flow = model.flows[flow_index];
-      // The default flow is only taken when nothing else is; a flow without condition never.
-      if (flow_index == node.default_flow || !flow.condition) continue;
-      const auto truthy = evaluate_condition(context, token, node, flow);
-      if (!truthy) return;
-      if (*truthy) taken.push_back(flow_index);
-    }
-    if (taken.size() > 1) {
-      context.fail(token, node,
-                    make_error(ErrorStatus::bad_request, "More than one outgoing SequenceFlow for ExclusiveGateway " +
-                                                             node.id + " had a truthy condition!"));
-      return;
-    }
-    if (taken.empty()) {
-      if (node.default_flow == kNoIndex) {
-        context.fail(token, node,
-                      make_error(ErrorStatus::bad_request, "No outgoing SequenceFlow for ExclusiveGateway " + node.id +
-                                                               " had a truthy condition!"));
-        return;
-      }
-      taken.push_back(node.default_flow);
-    }
+    const auto taken = select_flows(context, token, node, FlowSelection::exclusive);
+    if (!taken) return;
     context.complete_record(token, node, token.payload);
     token.record(node.id, token.payload);
-    context.take_flow(std::move(token), taken.front());
+    context.take_flow(std::move(token), taken->front());
   }
 };
 
@@ -201,31 +166,12 @@ class InclusiveGatewayBehaviour final : public ElementBehaviour {
 
  private:
   static void split(ElementContext& context, Token&& token, const FlowNode& node) {
-    const auto& model = context.model();
-    std::vector<std::size_t> taken;
-    for (std::size_t flow_index : node.outgoing) {
-      const auto& flow = model.flows[flow_index];
-      if (flow_index == node.default_flow) continue;
-      if (flow.condition) {
-        const auto truthy = evaluate_condition(context, token, node, flow);
-        if (!truthy) return;
-        if (!*truthy) continue;
-      }
-      taken.push_back(flow_index);
-    }
-    if (taken.empty()) {
-      if (node.default_flow == kNoIndex) {
-        context.fail(token, node,
-                     make_error(ErrorStatus::bad_request, "No outgoing SequenceFlow for InclusiveGateway " + node.id +
-                                                              " had a truthy condition!"));
-        return;
-      }
-      taken.push_back(node.default_flow);
-    }
+    const auto taken = select_flows(context, token, node, FlowSelection::inclusive);
+    if (!taken) return;
     context.complete_record(token, node, token.payload);
     token.record(node.id, token.payload);
-    for (std::size_t i = 0; i + 1 < taken.size(); ++i) context.take_flow(Token(token), taken[i]);
-    context.take_flow(std::move(token), taken.back());
+    for (std::size_t i = 0; i + 1 < taken->size(); ++i) context.take_flow(Token(token), (*taken)[i]);
+    context.take_flow(std::move(token), taken->back());
   }
 };
 

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "behaviours/behaviours.hpp"
+#include "behaviours/flow_selection.hpp"
 #include "model/timer_definition.hpp"
 #include "runtime/engine_meters.hpp"
 #include "runtime/uuid.hpp"
@@ -340,38 +341,13 @@ void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_
   take_flow(std::move(token), node.outgoing.front());
 }
 
-// BPMN 2.0, 10.5.1: several flows out of an activity or event are a split without a gateway.
-// Every flow without a condition and every flow whose condition is true is taken; the default
-// flow only when no conditional flow is (a throwing condition counts as false, a timeout fails).
+// BPMN 2.0, 10.5.1: several flows out of an activity or event are a split without a gateway
+// (flow_selection.hpp, FlowSelection::implicit).
 void Executor::split_implicitly(Token&& token, const FlowNode& node) {
-  std::vector<std::size_t> taken;
-  bool conditional = false;
-  for (std::size_t flow_index : node.outgoing) {
-    const auto& flow = model().flows[flow_index];
-    if (flow_index == node.default_flow) continue;
-    if (flow.condition) {
-      conditional = true;
-      auto truthy = run_condition(token, *flow.condition, flow.id);
-      if (!truthy && !truthy.error().additional_information.empty()) {
-        fail(token, node, std::move(truthy).take_error());
-        return;
-      }
-      if (!truthy || !truthy.value()) continue;
-    }
-    taken.push_back(flow_index);
-  }
-  if (taken.empty() || (node.default_flow != kNoIndex && conditional &&
-                        std::none_of(taken.begin(), taken.end(),
-                                     [&](std::size_t flow) { return model().flows[flow].condition.has_value(); }))) {
-    if (node.default_flow != kNoIndex) taken.push_back(node.default_flow);
-  }
-  if (taken.empty()) {
-    fail(token, node, make_error(ErrorStatus::bad_request, "No outgoing SequenceFlow for " + node.bpmn_type.substr(5) +
-                                                               " " + node.id + " had a truthy condition!"));
-    return;
-  }
-  for (std::size_t i = 0; i + 1 < taken.size(); ++i) take_flow(Token(token), taken[i]);
-  take_flow(std::move(token), taken.back());
+  const auto taken = select_flows(*this, token, node, FlowSelection::implicit);
+  if (!taken) return;
+  for (std::size_t i = 0; i + 1 < taken->size(); ++i) take_flow(Token(token), (*taken)[i]);
+  take_flow(std::move(token), taken->back());
 }
 
 void Executor::take_flow(Token&& token, std::size_t flow_index) {
