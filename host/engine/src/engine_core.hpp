@@ -64,8 +64,12 @@ class EngineCore {
   // (engine_timers.cpp), while the engine runs and the meters are attached.
   void refresh_counts();
 
-  // Adds a deployed (or stored) model and schedules its cron start events.
-  void register_model(std::shared_ptr<const ProcessModel> model);
+  // Adds a deployed (or stored) model and schedules its cron start events. deployed_at_ms:
+  // its deployment time in the store, when known.
+  void register_model(std::shared_ptr<const ProcessModel> model, std::int64_t deployed_at_ms = 0);
+  // Reads the store's definitions and adds what this host lacks: versions deployed by other
+  // hosts, and a later deployment as the latest (engine_definitions.cpp).
+  void read_stored_definitions(Callback<Ok> done);
   ParseOutcome parse(std::string_view xml) const;
 
   void post(std::function<void()> work);
