@@ -180,8 +180,12 @@ class TwoHostsOneDatabase : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (a_) EXPECT_EQ(a_->stop(15s, SIGTERM), 0);
-    if (b_) EXPECT_EQ(b_->stop(15s, SIGTERM), 0);
+    if (a_) {
+      EXPECT_EQ(a_->stop(15s, SIGTERM), 0);
+    }
+    if (b_) {
+      EXPECT_EQ(b_->stop(15s, SIGTERM), 0);
+    }
     shared_postgres_cluster().drop_database(database_);
   }
 
