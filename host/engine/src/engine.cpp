@@ -74,7 +74,7 @@ EngineCore::~EngineCore() { stop(); }
 void EngineCore::start(Store& store) {
   store_ = &store;
   pool_ = std::make_unique<WorkerPool>(options_.worker_threads, options_.max_script_threads);
-  runner_.open(store);
+  runner_.open(store, [this](Callback<Ok> done) { read_stored_definitions(std::move(done)); });
   running_ = true;
   service_calls_.open();
 
@@ -98,7 +98,7 @@ void EngineCore::start(Store& store) {
     if (definition.deleted_at_ms != 0) {
       models_.add_version(outcome.model);
     } else {
-      register_model(outcome.model);
+      register_model(outcome.model, definition.deployed_at_ms);
     }
   }
   InstanceQuery running;
@@ -171,8 +171,10 @@ ParseOutcome validate_process_model(std::string_view xml) {
 
 ParseOutcome EngineCore::parse(std::string_view xml) const { return validate_process_model(xml); }
 
-void EngineCore::register_model(std::shared_ptr<const ProcessModel> model) {
-  models_.add(std::move(model), [this](const std::shared_ptr<const ProcessModel>& added) { schedule_cron(added); });
+void EngineCore::register_model(std::shared_ptr<const ProcessModel> model, std::int64_t deployed_at_ms) {
+  models_.add(
+      std::move(model), [this](const std::shared_ptr<const ProcessModel>& added) { schedule_cron(added); },
+      deployed_at_ms);
 }
 
 Engine::Engine(EngineOptions options, Logger& logger) : core_(std::make_unique<EngineCore>(options, logger)) {}

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,8 +65,12 @@ class EngineCore {
   // (engine_timers.cpp), while the engine runs and the meters are attached.
   void refresh_counts();
 
-  // Adds a deployed (or stored) model and schedules its cron start events.
-  void register_model(std::shared_ptr<const ProcessModel> model);
+  // Adds a deployed (or stored) model and schedules its cron start events. deployed_at_ms:
+  // its deployment time in the store, when known.
+  void register_model(std::shared_ptr<const ProcessModel> model, std::int64_t deployed_at_ms = 0);
+  // Reads the store's definitions and adds what this host lacks: versions deployed by other
+  // hosts, and a later deployment as the latest (engine_definitions.cpp).
+  void read_stored_definitions(Callback<Ok> done);
   ParseOutcome parse(std::string_view xml) const;
 
   void post(std::function<void()> work);
@@ -120,6 +125,8 @@ class EngineCore {
   void scan_timers();
   void fire_timer(TimerRecord timer);
   void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation);
+  void read_definitions_now();
+  void add_stored_definitions(const std::vector<ProcessDefinitionRecord>& definitions);
 
   EngineOptions options_;
   Logger& logger_;
@@ -136,6 +143,13 @@ class EngineCore {
   ServiceCalls service_calls_;
   EngineMeters meters_;
   std::atomic<std::int64_t> last_deploy_ms_{0};
+  // Reads of the stored definitions (engine_definitions.cpp): one at a time; callers that
+  // come while one runs share the next, which starts after them, so none misses a deployment
+  // stored before it asked.
+  std::mutex definition_reads_mutex_;
+  bool definitions_reading_ = false;
+  std::vector<Callback<Ok>> definitions_current_;
+  std::vector<Callback<Ok>> definitions_next_;
   // Store calls of history retention and the cron history whose callbacks (which use this
   // core) have not run yet; stop() waits for them.
   std::atomic<int> history_calls_{0};

@@ -128,52 +128,51 @@ void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessMo
       done(model_info(*model, nullptr));
       return;
     }
-    ProcessDefinitionRecord record{model->id, model->hash, xml, core.next_deploy_time_ms()};
-    core.store()->save_definition(std::move(record), [&core, model, source_name, done](Status saved) {
+    const std::int64_t deployed_at_ms = core.next_deploy_time_ms();
+    ProcessDefinitionRecord record{model->id, model->hash, xml, deployed_at_ms};
+    core.store()->save_definition(std::move(record), [&core, model, source_name, deployed_at_ms, done](Status saved) {
       if (!saved) {
         done(std::move(saved).take_error());
         return;
       }
-      core.register_model(model);
+      core.register_model(model, deployed_at_ms);
       core.logger().info("engine: deployed " + model->id + " (" + model->hash.substr(0, 12) + ") from " + source_name);
       done(model_info(*model, nullptr));
     });
   });
 }
 
-CancelHandle Engine::start(const Identity& identity, StartRequest request, Callback<StartResult> done) {
-  auto& core = *core_;
-  auto waiter = std::make_shared<StartWaiter>();
-  waiter->type = request.callback_type;
-  waiter->done = std::move(done);
-  auto refuse = [&](Error error) -> CancelHandle {
-    waiter->complete(std::move(error));
-    return waiter;
-  };
-  auto model = core.models().latest(request.process_model_id);
+namespace {
+
+// A start with its model decided: checks, then the first transition.
+void start_model(EngineCore& core, const Identity& identity, StartRequest request,
+                 std::shared_ptr<const ProcessModel> model, std::shared_ptr<StartWaiter> waiter) {
   if (!model) {
-    return refuse(make_error(ErrorKind::process_model_not_found, {.id = request.process_model_id}, ErrorStatus::not_found,
-                             "process model '" + request.process_model_id + "' not found"));
+    waiter->complete(make_error(ErrorKind::process_model_not_found, {.id = request.process_model_id},
+                                ErrorStatus::not_found, "process model '" + request.process_model_id + "' not found"));
+    return;
   }
   if (!model->executable) {
-    return refuse(make_error(ErrorKind::process_model_not_executable, {.id = model->id}, ErrorStatus::bad_request,
-                             "process model '" + model->id + "' is not executable"));
+    waiter->complete(make_error(ErrorKind::process_model_not_executable, {.id = model->id}, ErrorStatus::bad_request,
+                                "process model '" + model->id + "' is not executable"));
+    return;
   }
   auto start_index = pick_start_event(*model, identity, request.start_event_id);
-  if (!start_index) return refuse(std::move(start_index).take_error());
+  if (!start_index) return waiter->complete(std::move(start_index).take_error());
   if (request.callback_type == StartCallbackType::on_end_event_reached) {
-    if (!request.end_event_id) return refuse(make_error(ErrorStatus::bad_request, "callback type 3 needs end_event_id"));
+    if (!request.end_event_id) {
+      return waiter->complete(make_error(ErrorStatus::bad_request, "callback type 3 needs end_event_id"));
+    }
     if (!has_accessible_end_event(*model, identity, *request.end_event_id)) {
-      return refuse(make_error(ErrorKind::end_event_not_found, {.id = *request.end_event_id}, ErrorStatus::not_found,
-                               "end event '" + *request.end_event_id + "' not found in process model '" + model->id + "'"));
+      return waiter->complete(make_error(ErrorKind::end_event_not_found, {.id = *request.end_event_id},
+                                         ErrorStatus::not_found,
+                                         "end event '" + *request.end_event_id + "' not found in process model '" +
+                                             model->id + "'"));
     }
     waiter->end_event_id = *request.end_event_id;
   }
   JsonText payload = request.input_values.value_or("{}");
-  if (auto error = invalid_json(payload, "inputValues")) {
-    waiter->complete(std::move(*error));
-    return waiter;
-  }
+  if (auto error = invalid_json(payload, "inputValues")) return waiter->complete(std::move(*error));
 
   const std::string instance_id = make_uuid();
   const std::string correlation_id = request.correlation_id.value_or(make_uuid());
@@ -193,6 +192,27 @@ CancelHandle Engine::start(const Identity& identity, StartRequest request, Callb
                   waiter->complete(StartResult{waiter->correlation_id, waiter->process_instance_id, {}, {}});
                 }
               });
+}
+
+}  // namespace
+
+CancelHandle Engine::start(const Identity& identity, StartRequest request, Callback<StartResult> done) {
+  auto& core = *core_;
+  auto waiter = std::make_shared<StartWaiter>();
+  waiter->type = request.callback_type;
+  waiter->done = std::move(done);
+  auto model = core.models().latest(request.process_model_id);
+  if (model || !core.store()) {
+    start_model(core, identity, std::move(request), std::move(model), waiter);
+    return waiter;
+  }
+  // Unknown here, perhaps deployed by another host: the store's definitions decide.
+  auto shared = std::make_shared<StartRequest>(std::move(request));
+  core.read_stored_definitions([&core, identity, shared, waiter](Status read) {
+    if (!read) return waiter->complete(std::move(read).take_error());
+    auto stored = core.models().latest(shared->process_model_id);
+    start_model(core, identity, std::move(*shared), std::move(stored), waiter);
+  });
   return waiter;
 }
 

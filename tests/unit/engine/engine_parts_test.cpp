@@ -49,6 +49,27 @@ TEST(ModelRegistry, KeepsEveryVersionAndTheLatest) {
   EXPECT_EQ(registry.latest_models().size(), 1u);
 }
 
+// Deployments read from a store shared with other hosts: the latest is the one deployed last
+// by the store's times, not the one read last.
+TEST(ModelRegistry, AStoredDeploymentBecomesTheLatestOnlyWhenDeployedLater) {
+  ModelRegistry registry;
+  registry.add(model("p", "h1"), {}, 100);
+  int scheduled = 0;
+  auto count = [&](const std::shared_ptr<const ProcessModel>&) { ++scheduled; };
+  EXPECT_FALSE(registry.is_later("p", 100));
+  EXPECT_FALSE(registry.add_stored(model("p", "h0"), 50, count));
+  EXPECT_EQ(registry.latest("p")->hash, "h1");
+  EXPECT_EQ(registry.version("p", "h0")->hash, "h0") << "an earlier deployment is still a version";
+  EXPECT_TRUE(registry.is_later("p", 200));
+  EXPECT_TRUE(registry.add_stored(model("p", "h2"), 200, count));
+  EXPECT_EQ(registry.latest("p")->hash, "h2");
+  EXPECT_EQ(scheduled, 1);
+  EXPECT_TRUE(registry.is_later("q", 1)) << "an unknown model";
+  registry.withdraw("p");
+  EXPECT_TRUE(registry.add_stored(model("p", "h3"), 150, count)) << "a deleted model deployed again";
+  EXPECT_EQ(registry.latest("p")->hash, "h3");
+}
+
 TEST(EventBus, PublishesToListenersUntilRemoved) {
   EventBus bus;
   EXPECT_FALSE(bus.has_listeners());

@@ -1,12 +1,37 @@
 #include "model/model_registry.hpp"
 
+#include <algorithm>
+
 namespace processhost::engine {
 
-void ModelRegistry::add(std::shared_ptr<const ProcessModel> model, const Added& then) {
+void ModelRegistry::add(std::shared_ptr<const ProcessModel> model, const Added& then, std::int64_t deployed_at_ms) {
   std::lock_guard lock(mutex_);
   versions_[model->id][model->hash] = model;
   latest_[model->id] = model;
+  auto& latest_time = latest_deployed_at_ms_[model->id];
+  latest_time = std::max(latest_time, deployed_at_ms);
   if (then) then(model);
+}
+
+bool ModelRegistry::add_stored(std::shared_ptr<const ProcessModel> model, std::int64_t deployed_at_ms,
+                               const Added& then) {
+  std::lock_guard lock(mutex_);
+  versions_[model->id][model->hash] = model;
+  auto known = latest_deployed_at_ms_.find(model->id);
+  if (latest_.count(model->id) && known != latest_deployed_at_ms_.end() && known->second >= deployed_at_ms) {
+    return false;
+  }
+  latest_[model->id] = model;
+  latest_deployed_at_ms_[model->id] = deployed_at_ms;
+  if (then) then(model);
+  return true;
+}
+
+bool ModelRegistry::is_later(const std::string& id, std::int64_t deployed_at_ms) const {
+  std::lock_guard lock(mutex_);
+  if (!latest_.count(id)) return true;
+  auto known = latest_deployed_at_ms_.find(id);
+  return known == latest_deployed_at_ms_.end() || known->second < deployed_at_ms;
 }
 
 void ModelRegistry::add_version(std::shared_ptr<const ProcessModel> model) {

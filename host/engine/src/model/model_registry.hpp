@@ -1,10 +1,13 @@
 #pragma once
 // The deployed process models: every version by id and content hash, and the latest version
 // of each id. A running instance keeps the version it started with, so versions are never
-// removed; a deleted model only loses its latest version.
+// removed; a deleted model only loses its latest version. With several hosts on one store
+// (docs/cluster.md) the latest version is the one deployed last by the store's deployment
+// times, whichever host deployed it.
 //
 // Threading: every member is safe from any thread (one mutex, held only for map access).
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,7 +24,14 @@ class ModelRegistry {
   using Added = std::function<void(const std::shared_ptr<const ProcessModel>&)>;
   // Adds model as a version of its id and makes it the latest. then (optional) runs under the
   // registry's lock, so what follows a registration (cron schedules) keeps its order.
-  void add(std::shared_ptr<const ProcessModel> model, const Added& then = {});
+  // deployed_at_ms: the store's deployment time, if known (0: not known).
+  void add(std::shared_ptr<const ProcessModel> model, const Added& then = {}, std::int64_t deployed_at_ms = 0);
+  // A stored deployment (read from the store, possibly another host's): a version of its id,
+  // and the latest (then runs) only when deployed after the latest this registry knows.
+  // Returns whether it became the latest.
+  bool add_stored(std::shared_ptr<const ProcessModel> model, std::int64_t deployed_at_ms, const Added& then = {});
+  // Whether a stored deployment of id at deployed_at_ms would become the latest.
+  bool is_later(const std::string& id, std::int64_t deployed_at_ms) const;
   // A version that instances of a deleted model still run: found by version(), never latest.
   void add_version(std::shared_ptr<const ProcessModel> model);
   // The model is deleted: latest(id) is null from now on; its versions stay for its instances.
@@ -35,6 +45,7 @@ class ModelRegistry {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const ProcessModel>> latest_;
+  std::map<std::string, std::int64_t> latest_deployed_at_ms_;
   std::map<std::string, std::map<std::string, std::shared_ptr<const ProcessModel>>> versions_;
 };
 

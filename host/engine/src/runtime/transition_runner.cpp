@@ -6,8 +6,9 @@ TransitionRunner::TransitionRunner(Options options, const ModelRegistry& models,
                                    std::function<void(std::function<void()>)> post, Committed committed)
     : options_(options), models_(models), committed_(std::move(committed)), strands_(std::move(post)) {}
 
-void TransitionRunner::open(Store& store) {
+void TransitionRunner::open(Store& store, RefreshModels refresh_models) {
   store_ = &store;
+  refresh_models_ = std::move(refresh_models);
   accepting_ = true;
 }
 
@@ -55,19 +56,36 @@ Result<std::shared_ptr<InstanceState>> TransitionRunner::restore(ProcessInstance
   return state;
 }
 
-void TransitionRunner::load(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done) {
-  if (auto cached = cache_get(instance_id)) {
-    done(std::move(cached));
-    return;
+void TransitionRunner::restore_reading_models(ProcessInstanceRecord record,
+                                              Callback<std::shared_ptr<InstanceState>> done) {
+  if (models_.version(record.process_model_id, record.process_model_hash) || !refresh_models_) {
+    return done(restore(std::move(record)));
   }
+  // Another host deployed the version this instance runs: read it from the store.
+  auto shared = std::make_shared<ProcessInstanceRecord>(std::move(record));
+  refresh_models_([this, shared, done](Status refreshed) {
+    if (!refreshed) return done(std::move(refreshed).take_error());
+    done(restore(std::move(*shared)));
+  });
+}
+
+void TransitionRunner::load_from_store(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done) {
   store_->load_instance(instance_id, [this, instance_id, done](Result<std::optional<ProcessInstanceRecord>> loaded) {
     if (!loaded) return done(std::move(loaded).take_error());
     if (!loaded.value()) {
       return done(make_error(ErrorKind::process_instance_not_found, {.id = instance_id}, ErrorStatus::not_found,
                              "process instance '" + instance_id + "' not found"));
     }
-    done(restore(std::move(*loaded.value())));
+    restore_reading_models(std::move(*loaded.value()), done);
   });
+}
+
+void TransitionRunner::load(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done) {
+  if (auto cached = cache_get(instance_id)) {
+    done(std::move(cached));
+    return;
+  }
+  load_from_store(instance_id, std::move(done));
 }
 
 void TransitionRunner::run(const std::string& instance_id, std::shared_ptr<InstanceState> state_for_new,
@@ -93,16 +111,45 @@ void TransitionRunner::attempt(std::shared_ptr<Job> job) {
     build_and_commit(std::move(job));
     return;
   }
-  load(job->instance_id, [this, job](Result<std::shared_ptr<InstanceState>> state) {
+  job->from_cache = false;
+  if (auto cached = cache_get(job->instance_id)) {
+    job->from_cache = true;
+    job->state = std::move(cached);
+    build_and_commit(std::move(job));
+    return;
+  }
+  load_from_store(job->instance_id, [this, job](Result<std::shared_ptr<InstanceState>> state) {
     if (!state) return finish_job(job, std::move(state).take_error());
     job->state = std::move(state.value());
     build_and_commit(job);
   });
 }
 
+namespace {
+
+// Refusals that state which another host changed since this one cached it can cause: the
+// node no longer (or not yet) waits, the task or instance is gone.
+bool may_be_stale(const Error& error) {
+  return error.status == ErrorStatus::not_found || error.status == ErrorStatus::gone;
+}
+
+}  // namespace
+
 void TransitionRunner::build_and_commit(std::shared_ptr<Job> job) {
   auto& result = job->result.emplace(job->transition(*job->state));
-  if (!result) return finish_job(job, std::move(result));
+  if (!result) {
+    // The cache may be behind the store (another host advanced the instance): the refusal
+    // stands only once the stored state refuses too.
+    if (job->from_cache && !job->reread && may_be_stale(result.error())) {
+      cache_erase(job->instance_id);
+      job->reread = true;
+      job->state.reset();
+      job->result.reset();
+      attempt(job);
+      return;
+    }
+    return finish_job(job, std::move(result));
+  }
   auto& outcome = result.value();
   const bool is_new = outcome.changes.expected_version == 0;
   std::optional<std::int64_t> earliest_timer;

@@ -3,6 +3,11 @@
 // instance's state from the cache or the store, committing each run's change set in one
 // Store::commit and retrying on a version conflict, so a conflict is never shown to callers.
 //
+// Several hosts may share the store (docs/cluster.md): the cache is a hint, never the truth.
+// A transition that cached state refuses as gone (404, 410) runs once more on the instance
+// as the store holds it before the refusal is answered, and an instance whose model version
+// this host lacks has its model read from the store's definitions first.
+//
 // Threading: run() and load() are safe from any thread; work runs on the engine's workers
 // (post). committed and done run on the thread that finished the commit.
 // Errors: a refused transition, a failed load or commit reach done as values.
@@ -42,8 +47,12 @@ class TransitionRunner {
   TransitionRunner(Options options, const ModelRegistry& models, std::function<void(std::function<void()>)> post,
                    Committed committed);
 
+  // Reads the store's definitions into the registry; done runs once they are in (or failed).
+  using RefreshModels = std::function<void(Callback<Ok> done)>;
+
   // Runs are refused (503) until the engine starts with its store, and again once it stops.
-  void open(Store& store);
+  // refresh_models: called when an instance's model version is not in the registry.
+  void open(Store& store, RefreshModels refresh_models = {});
 
   // Runs transition on the instance's strand: load (cache or store), build, commit, retry
   // on conflict. state_for_new: the state of an instance that does not exist yet.
@@ -66,6 +75,8 @@ class TransitionRunner {
     TransitionDone done;
     KeyedSerializer::Release release;
     int attempt_number = 0;
+    bool from_cache = false;   // this attempt's state came from the cache
+    bool reread = false;       // a refusal on cached state already led to a store read
     // The transition's result, kept in place from build to callback: a RunOutcome is large
     // and every move of it costs.
     std::optional<Result<RunOutcome>> result;
@@ -74,12 +85,16 @@ class TransitionRunner {
   void build_and_commit(std::shared_ptr<Job> job);
   void finish_job(const std::shared_ptr<Job>& job, Result<RunOutcome>&& result);
   Result<std::shared_ptr<InstanceState>> restore(ProcessInstanceRecord record) const;
+  // restore(), reading the store's definitions once when the record's model version is unknown.
+  void restore_reading_models(ProcessInstanceRecord record, Callback<std::shared_ptr<InstanceState>> done);
+  void load_from_store(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done);
   void cache_put(std::shared_ptr<InstanceState> state);
   std::shared_ptr<InstanceState> cache_get(const std::string& id);
   void cache_erase(const std::string& id);
 
   const Options options_;
   Store* store_ = nullptr;
+  RefreshModels refresh_models_;
   const ModelRegistry& models_;
   Committed committed_;
   KeyedSerializer strands_;
