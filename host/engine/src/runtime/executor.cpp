@@ -266,6 +266,7 @@ void Executor::enter(Arrival&& arrival) {
     return;
   }
   if (environment_.collect_events) emit_entered(token, node);
+  if (!node.input_parameters.empty() && !apply_input_parameters(token, node)) return;
   behaviour_for(node).activate(*this, std::move(token), node, arrival.via_flow);
 }
 
@@ -319,6 +320,7 @@ void Executor::leave(Token&& token, const FlowNode& node, JsonText result) {
 }
 
 void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) {
+  if (!node.output_parameters.empty() && !apply_output_parameters(token, node, history_entry, payload)) return;
   write_record(token, node, FlowNodeState::finished, payload);
   if (node.loop && ends_loop_run(token, node, history_entry)) return;
   token.record(node.id, std::move(history_entry));
