@@ -73,6 +73,21 @@ TEST_F(InputOutputTest, ANonObjectResultBecomesTheOutputObject) {
   EXPECT_EQ(run_to_end(R"({"amount":5})"), R"({"seen":5})");
 }
 
+// A multi-instance activity maps each run: inputs see the loop's variables, outputs extend
+// each run's result, and the activity's result is the array of the mapped runs.
+TEST_F(InputOutputTest, ALoopMapsEachRun) {
+  ASSERT_TRUE(deploy(process_xml(
+      "p", std::string(kFlows) +
+               "<bpmn:scriptTask id='t'><bpmn:extensionElements><camunda:inputOutput>"
+               "<camunda:inputParameter name='i'>${loopCounter}</camunda:inputParameter>"
+               "<camunda:outputParameter name='n'>${v * 10}</camunda:outputParameter>"
+               "</camunda:inputOutput></bpmn:extensionElements>"
+               "<bpmn:multiInstanceLoopCharacteristics isSequential='true'>"
+               "<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>"
+               "<bpmn:script>return {v: token.current.i + 1};</bpmn:script></bpmn:scriptTask>")));
+  EXPECT_EQ(run_to_end("{}"), R"([{"v":1,"n":10},{"v":2,"n":20}])");
+}
+
 // A parameter that throws fails the instance with a message naming it.
 TEST_F(InputOutputTest, AThrowingParameterFailsTheInstance) {
   ASSERT_TRUE(deploy(process_xml(
