@@ -19,7 +19,7 @@ function listPath(kind, model, correlation) {
   return consumer(`/${kind.key}/own`);
 }
 
-export // The model's camunda:assignee and candidates (information only: lanes decide access).
+// The model's camunda:assignee and candidates (information only: lanes decide access).
 function assignmentText(camunda) {
   const parts = [];
   if (camunda.assignee != null) parts.push(`assignee ${camunda.assignee}`);
@@ -29,7 +29,7 @@ function assignmentText(camunda) {
   return parts.join(' · ');
 }
 
-class TasksView {
+export class TasksView {
   constructor(session) {
     this.session = session;
     this.filters = { model: '', correlation: '' };
