@@ -97,6 +97,8 @@ std::string_view contract_components() {
         "processModelId": {"type": "string"},
         "processInstanceId": {"type": "string"},
         "data": {"$ref": "#/components/schemas/UserTaskConfig"},
+        "camunda": {"type": "object", "description": "ProcessHost addition, present when the model sets any: camunda:assignee (string), candidateUsers and candidateGroups (arrays of strings), dueDate, followUpDate, priority, evaluated; information only, lanes remain the access control",
+          "properties": {"assignee": {}, "candidateUsers": {"type": "array"}, "candidateGroups": {"type": "array"}, "dueDate": {}, "followUpDate": {}, "priority": {}}},
         "tokenPayload": {"description": "The payload the task was suspended with"}}},
     "UserTaskList": {"type": "object", "required": ["userTasks", "totalCount"], "properties": {
       "userTasks": {"type": "array", "items": {"$ref": "#/components/schemas/UserTask"}},

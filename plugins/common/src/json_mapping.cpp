@@ -124,6 +124,13 @@ void write_task(Writer& writer, const WaitingTask& task) {
     if (task.user_task.description) field(writer, "description", *task.user_task.description);
     if (task.user_task.finished_message) field(writer, "finishedMessage", *task.user_task.finished_message);
     writer.EndObject();
+    // Beyond the contract: Camunda's assignment attributes, for clients that show them.
+    if (!task.user_task.assignment.empty()) {
+      key(writer, "camunda");
+      writer.StartObject();
+      for (const auto& [name, value] : task.user_task.assignment) raw(writer, name, value, rapidjson::kStringType);
+      writer.EndObject();
+    }
   }
   raw(writer, "tokenPayload", task.token_payload);
   writer.EndObject();

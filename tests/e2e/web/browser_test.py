@@ -277,6 +277,9 @@ class Flow:
                                        token=self.host.login())
         assert tasks["userTasks"][0]["tokenPayload"] == {"orderId": 42, "rush": True, "buyer": "Ada"}, tasks
         task_form = self.find("#task-form")
+        # The model's camunda:assignee (an expression over the start values) and candidate groups.
+        assignment = task_form.find_element(By.ID, "task-assignment").text
+        assert assignment == "assignee Ada · groups shipping, sales", assignment
         field = lambda name: task_form.find_element(By.ID, "field-" + name)
         assert field("customer").get_attribute("value") == "Ada Lovelace"
         assert field("quantity").get_attribute("value") == "3"

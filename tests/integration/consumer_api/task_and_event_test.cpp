@@ -5,8 +5,13 @@
 namespace processhost::consumer_api_integration {
 namespace {
 
+struct AssignmentModels {
+  static std::vector<std::string> files() { return {model_file("capi_assignment")}; }
+};
+
 using TasksAndEvents = OpenHost;
 using Events = SuiteHost<EventModels>;
+using AssignedTasks = SuiteHost<AssignmentModels>;
 
 std::string start_in(std::uint16_t port, const std::string& model, const std::string& correlation) {
   auto reply = post(port, "/process_models/" + model + "/start", R"({"correlationId":")" + correlation + R"("})");
@@ -100,6 +105,35 @@ TEST_F(TasksAndEvents, UserTaskFormFieldsAndFinishingEveryKind) {
            std::string(results["correlationResults"][0]["endEventId"].GetString()) == "End_Tasks";
   }));
   EXPECT_EQ(json(get(port(), "/correlations/tasks-2/tasks"))["totalCount"].GetUint(), 0u);
+}
+
+// camunda:assignee and the other assignment attributes are listed, evaluated, under "camunda"
+// (a ProcessHost addition); input parameters feed the form, output parameters the result.
+TEST_F(AssignedTasks, UserTaskListsItsAssignmentAndRunsItsInputOutput) {
+  auto started = post(port(), "/process_models/capi_assignment/start",
+                      R"({"correlationId":"assign-1","inputValues":{"owner":"carol","day":20}})");
+  ASSERT_EQ(started.status, 200) << started.body;
+  auto list = json(wait_for_items(port(), "/correlations/assign-1/user_tasks", "userTasks", 1));
+  ASSERT_EQ(list["userTasks"].Size(), 1u);
+  const auto& task = list["userTasks"][0];
+  ASSERT_TRUE(task.HasMember("camunda")) << compact(task);
+  EXPECT_EQ(compact(task["camunda"]),
+            R"({"assignee":"carol","candidateUsers":["ann","bob"],"candidateGroups":["sales"],)"
+            R"("dueDate":"2026-12-24T12:00:00Z","followUpDate":"2026-12-20","priority":70})");
+  EXPECT_STREQ(task["data"]["formFields"][0]["defaultValue"].GetString(), "for carol");
+  const std::string instance = json(started)["processInstanceId"].GetString();
+  EXPECT_EQ(post(port(), "/processes/" + instance + "/correlations/assign-1/usertasks/" +
+                             task["flowNodeInstanceId"].GetString() + "/finish",
+                 R"({"formFields":{"note":"done"}})")
+                .status,
+            204);
+  ASSERT_TRUE(eventually([&] {
+    auto results = json(get(port(), "/correlations/assign-1/process_models/capi_assignment/results"));
+    return results["totalCount"].GetUint() == 1;
+  }));
+  auto results = json(get(port(), "/correlations/assign-1/process_models/capi_assignment/results"));
+  EXPECT_EQ(compact(results["correlationResults"][0]["tokenPayload"]),
+            R"({"form_fields":{"note":"done"},"reviewedBy":"carol"})");
 }
 
 TEST_F(Events, AreListedAndTriggeredByName) {

@@ -284,5 +284,67 @@ TEST(BpmnParser, AcceptsUndeclaredCamundaPrefixAndNoPrefix) {
   EXPECT_EQ(outcome.model->find("u")->form_fields.at(0).id, "x");
 }
 
+// camunda:inputOutput: constants are JSON, anything with ${...} a script; scripts are refused.
+TEST(BpmnParser, ReadsInputOutputParameters) {
+  auto outcome = parse_bpmn(
+      process_xml("p", "<bpmn:startEvent id='s'/><bpmn:task id='t'><bpmn:extensionElements><camunda:inputOutput>"
+                       "<camunda:inputParameter name='a'>text</camunda:inputParameter>"
+                       "<camunda:inputParameter name='b'>${x + 1}</camunda:inputParameter>"
+                       "<camunda:inputParameter name='c'><camunda:list><camunda:value>1</camunda:value>"
+                       "<camunda:map><camunda:entry key='k'>v</camunda:entry></camunda:map></camunda:list>"
+                       "</camunda:inputParameter>"
+                       "<camunda:inputParameter name='d'/>"
+                       "<camunda:outputParameter name='o'>${y}</camunda:outputParameter>"
+                       "</camunda:inputOutput></bpmn:extensionElements></bpmn:task>"
+                       "<bpmn:sequenceFlow id='f' sourceRef='s' targetRef='t'/>"),
+      engine_options());
+  ASSERT_TRUE(outcome.model) << problems_of(outcome);
+  const FlowNode* task = outcome.model->find("t");
+  ASSERT_EQ(task->input_parameters.size(), 4u);
+  EXPECT_EQ(task->input_parameters[0].name, "a");
+  EXPECT_FALSE(task->input_parameters[0].script);
+  EXPECT_EQ(task->input_parameters[0].constant, "\"text\"");
+  EXPECT_TRUE(task->input_parameters[1].script);
+  EXPECT_FALSE(task->input_parameters[2].script);
+  EXPECT_EQ(task->input_parameters[2].constant, R"(["1",{"k":"v"}])");
+  EXPECT_EQ(task->input_parameters[3].constant, "null");
+  ASSERT_EQ(task->output_parameters.size(), 1u);
+  EXPECT_EQ(task->output_parameters[0].name, "o");
+  EXPECT_TRUE(task->output_parameters[0].script);
+}
+
+TEST(BpmnParser, RefusesScriptParametersAndUnnamedOnes) {
+  auto outcome = parse_bpmn(
+      process_xml("p", "<bpmn:startEvent id='s'/><bpmn:task id='t'><bpmn:extensionElements><camunda:inputOutput>"
+                       "<camunda:inputParameter name='a'><camunda:script scriptFormat='javascript'>1"
+                       "</camunda:script></camunda:inputParameter>"
+                       "<camunda:outputParameter>x</camunda:outputParameter>"
+                       "</camunda:inputOutput></bpmn:extensionElements></bpmn:task>"
+                       "<bpmn:sequenceFlow id='f' sourceRef='s' targetRef='t'/>"),
+      engine_options());
+  EXPECT_FALSE(outcome.model);
+  EXPECT_TRUE(has_problem(outcome, "t", "parameter 'a' of 't' is a camunda:script, which this engine does not run"))
+      << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "t", "camunda:outputParameter of 't' has no name")) << problems_of(outcome);
+}
+
+TEST(BpmnParser, ReadsUserTaskAssignment) {
+  auto outcome = parse_bpmn(
+      process_xml("p", "<bpmn:startEvent id='s'/><bpmn:userTask id='t' camunda:assignee='ann'"
+                       " camunda:candidateGroups='${groups}' camunda:followUpDate='2026-01-01'/>"
+                       "<bpmn:sequenceFlow id='f' sourceRef='s' targetRef='t'/>"),
+      engine_options());
+  ASSERT_TRUE(outcome.model) << problems_of(outcome);
+  const FlowNode* task = outcome.model->find("t");
+  ASSERT_EQ(task->assignment.size(), 3u);
+  EXPECT_EQ(task->assignment[0].first, "assignee");
+  EXPECT_EQ(task->assignment[0].second.text, "ann");
+  EXPECT_FALSE(task->assignment[0].second.script);
+  EXPECT_EQ(task->assignment[1].first, "candidateGroups");
+  EXPECT_TRUE(task->assignment[1].second.script);
+  EXPECT_EQ(task->assignment[2].first, "followUpDate");
+  EXPECT_TRUE(task->has_form_expressions);
+}
+
 }  // namespace
 }  // namespace processhost::engine

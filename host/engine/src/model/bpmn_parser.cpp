@@ -255,6 +255,7 @@ class Parser {
     }
     read_event_definition(element, node);
     read_extensions(element, node);
+    if (node.kind == NodeKind::user_task) read_assignment(element, node);
     if (node.kind == NodeKind::send_task || node.kind == NodeKind::receive_task) {
       node.event_name = message_name(node, attribute_text(element, "messageRef"));
       if (attribute_text(element, "messageRef").empty()) {
@@ -431,6 +432,81 @@ class Parser {
       for (auto field : form_data.children()) {
         if (local_name(field.name()) == "formField") node.form_fields.push_back(read_form_field(field, node));
       }
+    }
+    if (auto input_output = child(extensions, "inputOutput")) read_input_output(input_output, node);
+  }
+
+  // camunda:inputOutput (docs/bpmn-support.md, "Input and output parameters").
+  void read_input_output(const pugi::xml_node& input_output, FlowNode& node) {
+    for (auto parameter : input_output.children()) {
+      const auto kind = local_name(parameter.name());
+      if (kind != "inputParameter" && kind != "outputParameter") continue;
+      IoParameter io;
+      io.name = attribute_text(parameter, "name");
+      if (io.name.empty()) {
+        problem(node.id, "camunda:" + std::string(kind) + " of '" + node.id + "' has no name");
+        continue;
+      }
+      bool has_expression = false;
+      auto source = parameter_source(parameter, node, io.name, has_expression);
+      if (!source) continue;
+      if (has_expression) {
+        io.script = make_script(variables_expression_body(*source));
+      } else if (!source->empty()) {
+        io.constant = *source;  // constants are written as JSON already
+      }
+      (kind == "inputParameter" ? node.input_parameters : node.output_parameters).push_back(std::move(io));
+    }
+  }
+
+  // A parameter's value as one expression over the variables: text is a JSON string, "${x}"
+  // is (x), camunda:list an array and camunda:map an object of such values. Empty: null.
+  std::optional<std::string> parameter_source(const pugi::xml_node& value, const FlowNode& node,
+                                              const std::string& name, bool& has_expression) {
+    for (auto inner : value.children()) {
+      if (inner.type() == pugi::node_element) return composite_source(inner, node, name, has_expression);
+    }
+    const std::string text = trim(value.text().get());
+    if (is_variables_expression(text)) {
+      has_expression = true;
+      return "(" + text.substr(2, text.size() - 3) + ")";
+    }
+    return text.empty() && local_name(value.name()) != "value" ? std::string("null") : json_quote(text);
+  }
+
+  std::optional<std::string> composite_source(const pugi::xml_node& inner, const FlowNode& node,
+                                              const std::string& name, bool& has_expression) {
+    const auto kind = local_name(inner.name());
+    if (kind != "list" && kind != "map") {
+      problem(node.id, "parameter '" + name + "' of '" + node.id + "' is a camunda:" + std::string(kind) +
+                           ", which this engine does not run: use a ${...} expression, a camunda:list or "
+                           "camunda:map, or a script task before the activity");
+      return std::nullopt;
+    }
+    const bool list = kind == "list";
+    std::string out = list ? "[" : "{";
+    for (auto item : inner.children()) {
+      if (item.type() != pugi::node_element) continue;
+      if (out.size() > 1) out += ",";
+      if (!list) out += json_quote(attribute_text(item, "key")) + ":";
+      const auto item_kind = local_name(item.name());
+      auto item_source = item_kind == "value" || item_kind == "entry"
+                             ? parameter_source(item, node, name, has_expression)
+                             : composite_source(item, node, name, has_expression);
+      if (!item_source) return std::nullopt;
+      out += *item_source;
+    }
+    return out + (list ? "]" : "}");
+  }
+
+  // camunda:assignee and the other assignment attributes of a user task, as written.
+  void read_assignment(const pugi::xml_node& element, FlowNode& node) {
+    for (const char* name : {"assignee", "candidateUsers", "candidateGroups", "dueDate", "followUpDate", "priority"}) {
+      auto attr = attribute(element, name);
+      if (!attr) continue;
+      auto value = make_expression(trim(attr.value()));
+      if (value.script) node.has_form_expressions = true;
+      node.assignment.emplace_back(name, std::move(value));
     }
   }
 

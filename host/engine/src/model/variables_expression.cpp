@@ -160,7 +160,9 @@ class Translator {
 constexpr const char* kVariablesPrelude =
     "const variables = {};"
     "{ const add = (r) => { if (r && typeof r === 'object' && !Array.isArray(r)) {"
-    " const f = r.form_fields; Object.assign(variables, f && typeof f === 'object' && !Array.isArray(f) ? f : r); } };"
+    " const f = r.form_fields; if (f && typeof f === 'object' && !Array.isArray(f)) {"
+    " Object.assign(variables, f); for (const k of Object.keys(r)) if (k !== 'form_fields') variables[k] = r[k]; }"
+    " else Object.assign(variables, r); } };"
     " const h = token && token.history; if (h && typeof h === 'object') for (const k of Object.keys(h)) add(h[k]);"
     " add(token && token.current); add(token && token.loop); }"
     "const __set = {};"

@@ -267,6 +267,7 @@ void Executor::enter(Arrival&& arrival) {
     return;
   }
   if (environment_.collect_events) emit_entered(token, node);
+  if (!node.input_parameters.empty() && !apply_input_parameters(token, node)) return;
   behaviour_for(node).activate(*this, std::move(token), node, arrival.via_flow);
 }
 
@@ -320,6 +321,11 @@ void Executor::leave(Token&& token, const FlowNode& node, JsonText result) {
 }
 
 void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) {
+  // A looping activity maps each run's result; its own result, the runs' results, stays as is.
+  const bool whole_loop = node.loop && token.loop == 0;
+  if (!node.output_parameters.empty() && !whole_loop && !apply_output_parameters(token, node, history_entry, payload)) {
+    return;
+  }
   write_record(token, node, FlowNodeState::finished, payload);
   if (node.loop && ends_loop_run(token, node, history_entry)) return;
   token.record(node.id, std::move(history_entry));

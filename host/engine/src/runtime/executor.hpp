@@ -138,6 +138,10 @@ class Executor final : private ElementContext {
   void fail(const Token& token, const FlowNode& node, Error error) override;
   void terminate(const Token& token, const FlowNode& node) override;
   Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin) override;
+  // camunda:inputOutput (executor_io.cpp). False when a parameter failed, and with it the token.
+  Result<JsonText> parameter_value(const Token& token, const FlowNode& node, const IoParameter& parameter);
+  bool apply_input_parameters(Token& token, const FlowNode& node);
+  bool apply_output_parameters(const Token& token, const FlowNode& node, JsonText& history_entry, JsonText& payload);
   Result<bool> run_condition(const Token& token, const Script& script, std::string_view origin) override;
   Result<JsonText> run_expression(const Token& token, const Script& script, std::string_view origin) override;
 

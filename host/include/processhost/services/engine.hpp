@@ -126,6 +126,10 @@ struct UserTaskConfig {
   std::optional<std::string> preferred_control;
   std::optional<std::string> description;
   std::optional<std::string> finished_message;
+  // camunda:assignee, candidateUsers, candidateGroups, dueDate, followUpDate, priority as set
+  // in the model, evaluated (JSON values by attribute name). Information only: lanes decide
+  // who may list and finish a task.
+  std::vector<std::pair<std::string, JsonText>> assignment;
 };
 
 struct WaitingTask {

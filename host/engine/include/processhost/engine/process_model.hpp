@@ -56,6 +56,13 @@ struct ExpressionValue {
   std::optional<Script> script;  // set when text is a whole "${...}" expression
 };
 
+// camunda:inputParameter / camunda:outputParameter: a name and how its value is made.
+struct IoParameter {
+  std::string name;
+  std::string constant = "null";  // the value (JSON) when script is unset: text, or null when empty
+  std::optional<Script> script;   // ${...}, or a camunda:list / camunda:map holding expressions
+};
+
 struct FormFieldDefinition {
   std::string id;
   std::string type;
@@ -123,6 +130,12 @@ struct FlowNode {
   std::vector<std::pair<std::string, std::string>> properties;  // camunda:properties
   std::optional<BpmnErrorDefinition> error;                     // error end event
   bool has_form_expressions = false;
+  // User tasks: camunda:assignee, candidateUsers, candidateGroups, dueDate, followUpDate and
+  // priority that are set, by their attribute name; evaluated when the task is reached and listed.
+  std::vector<std::pair<std::string, ExpressionValue>> assignment;
+  // camunda:inputOutput: inputs extend the payload the activity runs with, outputs its result.
+  std::vector<IoParameter> input_parameters;
+  std::vector<IoParameter> output_parameters;
   std::optional<LoopDefinition> loop;  // activities that run several times
   // Inclusive gateways: upstream[n] is true when a token at node n (same scope) can still
   // reach this gateway without passing through it; what its join waits for.

@@ -19,6 +19,16 @@ function listPath(kind, model, correlation) {
   return consumer(`/${kind.key}/own`);
 }
 
+// The model's camunda:assignee and candidates (information only: lanes decide access).
+function assignmentText(camunda) {
+  const parts = [];
+  if (camunda.assignee != null) parts.push(`assignee ${camunda.assignee}`);
+  if (Array.isArray(camunda.candidateUsers) && camunda.candidateUsers.length) parts.push(`candidates ${camunda.candidateUsers.join(', ')}`);
+  if (Array.isArray(camunda.candidateGroups) && camunda.candidateGroups.length) parts.push(`groups ${camunda.candidateGroups.join(', ')}`);
+  if (camunda.dueDate != null) parts.push(`due ${camunda.dueDate}`);
+  return parts.join(' · ');
+}
+
 export class TasksView {
   constructor(session) {
     this.session = session;
@@ -90,6 +100,7 @@ export class TasksView {
       h('h2', {}, task.name || task.id),
       task.data && task.data.description ? h('p', {}, task.data.description) : null,
       h('div', { class: 'muted' }, `${task.processModelId} · ${task.correlationId}`),
+      task.camunda ? h('div', { class: 'muted', id: 'task-assignment' }, assignmentText(task.camunda)) : null,
       renderFormFields(fields),
       h('button', { type: 'submit', id: 'task-finish' }, 'Finish'),
       message);
