@@ -34,7 +34,7 @@ enum class NodeKind {
   call_activity,
 };
 
-enum class EventDefinition { none, terminate, error, message, signal, timer, link };
+enum class EventDefinition { none, terminate, error, message, signal, timer, link, escalation };
 
 enum class TimerKind { none, duration, date, cycle };
 
@@ -71,6 +71,13 @@ struct BpmnErrorDefinition {
   std::string code;
   std::string name;
   std::string message;
+};
+
+// A bpmn:escalation: throw events raise its code; a boundary event without one (empty code)
+// catches every escalation.
+struct BpmnEscalationDefinition {
+  std::string code;
+  std::string name;
 };
 
 // multiInstanceLoopCharacteristics or standardLoopCharacteristics of an activity.
@@ -122,6 +129,7 @@ struct FlowNode {
   std::vector<FormFieldDefinition> form_fields;
   std::vector<std::pair<std::string, std::string>> properties;  // camunda:properties
   std::optional<BpmnErrorDefinition> error;                     // error end event
+  std::optional<BpmnEscalationDefinition> escalation;  // escalation throw / end / boundary event
   bool has_form_expressions = false;
   std::optional<LoopDefinition> loop;  // activities that run several times
   // Inclusive gateways: upstream[n] is true when a token at node n (same scope) can still
