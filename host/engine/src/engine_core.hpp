@@ -34,6 +34,8 @@ struct NoCancellation final : Cancellation {
 };
 
 // A cron start event that fires: enabled, in an executable model (engine_cron.cpp).
+struct RepeatingCycle;
+
 struct CronStartEvent {
   std::size_t index = 0;  // in model.nodes
   const FlowNode* node = nullptr;
@@ -127,6 +129,12 @@ class EngineCore {
   void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation);
   void read_definitions_now();
   void add_stored_definitions(const std::vector<ProcessDefinitionRecord>& definitions);
+  // Repeating cycles (R[n]/...) of timer start events: arms firing number `fired` of the
+  // schedule anchored at anchor_ms, unless the repetitions are used up (engine_timers.cpp).
+  void arm_repetition(const std::string& model_id, std::size_t start_index, std::uint64_t generation,
+                      const RepeatingCycle& cycle, std::int64_t fired, std::int64_t anchor_ms);
+  // A scheduled start (cron or repeating cycle): a new instance in a cronjob_ correlation.
+  void start_on_schedule(const std::shared_ptr<const ProcessModel>& model, std::size_t start_index);
 
   EngineOptions options_;
   Logger& logger_;

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "engine_core.hpp"
+#include "model/repeating_cycle.hpp"
 #include "model/timer_definition.hpp"
 #include "processhost/json.hpp"
 #include "store/paging.hpp"
@@ -65,8 +66,15 @@ void Engine::active_cronjobs(const Identity&, PageRequest page, Callback<PagedLi
   for (const auto& model : core.models().latest_models()) {
     for (const auto& cron : cron_start_events(*model)) {
       auto schedule = CronSchedule::parse(cron.node->timer_value);
-      if (!schedule) continue;  // not scheduled (warned at deployment)
-      jobs.push_back({model->id, cron.node->id, cron.node->timer_value, schedule->next_after(now)});
+      if (schedule) {
+        jobs.push_back({model->id, cron.node->id, cron.node->timer_value, schedule->next_after(now)});
+      } else if (auto cycle = RepeatingCycle::parse(cron.node->timer_value)) {
+        // Without a start date the next firing depends on when the schedule was armed, which
+        // is kept with the timer only: unknown here.
+        std::optional<std::int64_t> next;
+        if (cycle->start_ms) next = cycle->due(cycle->firings_over(now), 0);
+        jobs.push_back({model->id, cron.node->id, cron.node->timer_value, next});
+      }  // else: not scheduled (warned at deployment)
     }
   }
   std::sort(jobs.begin(), jobs.end(), [](const CronjobInfo& a, const CronjobInfo& b) {

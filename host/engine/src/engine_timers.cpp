@@ -2,6 +2,7 @@
 // waits for them. Store timers are fired through a transition of their instance that also
 // removes them, so a timer fires once, also after a restart.
 #include "engine_core.hpp"
+#include "model/repeating_cycle.hpp"
 #include "model/timer_definition.hpp"
 #include "runtime/uuid.hpp"
 
@@ -93,10 +94,16 @@ void EngineCore::refresh_counts() {
 void EngineCore::schedule_cron(const std::shared_ptr<const ProcessModel>& model) {
   const std::uint64_t generation = timers_.next_cron_generation(model->id);
   for (const auto& [index, node] : cron_start_events(*model)) {
+    if (auto cycle = RepeatingCycle::parse(node->timer_value)) {
+      publish_cron_event(EngineEventKind::cronjob_updated, model->id, *node, "", "", now_ms());
+      const auto now = now_ms();
+      arm_repetition(model->id, index, generation, *cycle, cycle->firings_over(now), now);
+      continue;
+    }
     auto cron = CronSchedule::parse(node->timer_value);
     if (!cron) {
-      logger_.warn("engine: cron '" + node->timer_value + "' of " + model->id + "/" + node->id +
-                   " is not a valid 6-field crontab; not scheduled");
+      logger_.warn("engine: cycle '" + node->timer_value + "' of " + model->id + "/" + node->id +
+                   " is neither a valid 6-field crontab nor an R[n]/duration cycle; not scheduled");
       continue;
     }
     publish_cron_event(EngineEventKind::cronjob_updated, model->id, *node, "", "", now_ms());
@@ -111,6 +118,16 @@ void EngineCore::cron_fire(std::string model_id, std::size_t start_index, std::u
   auto model = models_.latest(model_id);
   if (!model || start_index >= model->nodes.size()) return;
   const auto& node = model->nodes[start_index];
+  start_on_schedule(model, start_index);
+  if (auto cron = CronSchedule::parse(node.timer_value)) {
+    if (auto next = cron->next_after(now_ms())) {
+      timers_.schedule(*next,
+                       [this, model_id, start_index, generation] { cron_fire(model_id, start_index, generation); });
+    }
+  }
+}
+
+void EngineCore::start_on_schedule(const std::shared_ptr<const ProcessModel>& model, std::size_t start_index) {
   const std::int64_t executed_at = now_ms();
   auto instance_id = make_uuid();
   auto correlation_id = "cronjob_" + make_uuid();
@@ -122,12 +139,22 @@ void EngineCore::cron_fire(std::string model_id, std::size_t start_index, std::u
            }
            record_cron_execution(model->id, model->nodes[start_index], instance_id, correlation_id, executed_at);
          });
-  if (auto cron = CronSchedule::parse(node.timer_value)) {
-    if (auto next = cron->next_after(now_ms())) {
-      timers_.schedule(*next,
-                       [this, model_id, start_index, generation] { cron_fire(model_id, start_index, generation); });
-    }
-  }
+}
+
+// Each firing arms the next one from the same anchor, so the cycle does not drift by the time
+// a start takes. The count lives in memory: after a restart the schedule begins again.
+void EngineCore::arm_repetition(const std::string& model_id, std::size_t start_index, std::uint64_t generation,
+                                const RepeatingCycle& cycle, std::int64_t fired, std::int64_t anchor_ms) {
+  // Called while the model is being registered too: the model is looked up when it fires.
+  auto due = cycle.due(fired, anchor_ms);
+  if (!due) return;
+  timers_.schedule(*due, [this, model_id, start_index, generation, cycle, fired, anchor_ms] {
+    if (!timers_.is_current_cron(model_id, generation)) return;  // a newer version replaced this schedule
+    auto model = models_.latest(model_id);
+    if (!model || start_index >= model->nodes.size()) return;
+    start_on_schedule(model, start_index);
+    arm_repetition(model_id, start_index, generation, cycle, fired + 1, anchor_ms);
+  });
 }
 
 }  // namespace processhost::engine

@@ -130,11 +130,66 @@ TEST(BpmnParser, RejectsDanglingFlows) {
 TEST(BpmnParser, RejectsUnknownAndUnsupportedElements) {
   const auto outcome = parse_bpmn(process_xml("p",
       "<bpmn:startEvent id='s'/><bpmn:complexGateway id='g'/><bpmn:boundaryEvent id='b' attachedToRef='s'/>"
-      "<bpmn:endEvent id='e'><bpmn:escalationEventDefinition/></bpmn:endEvent>"), engine_options());
+      "<bpmn:endEvent id='e'><bpmn:compensateEventDefinition/></bpmn:endEvent>"), engine_options());
   EXPECT_TRUE(has_problem(outcome, "g", "bpmn:complexGateway 'g' is not supported")) << problems_of(outcome);
   EXPECT_TRUE(has_problem(outcome, "b", "not supported")) << problems_of(outcome);
-  EXPECT_TRUE(has_problem(outcome, "e", "bpmn:escalationEventDefinition on 'e' is not supported"))
+  EXPECT_TRUE(has_problem(outcome, "e", "bpmn:compensateEventDefinition on 'e' is not supported"))
       << problems_of(outcome);
+}
+
+// bpmn:escalation definitions resolve on throw, end and boundary events; a boundary event
+// without escalationRef catches all (empty code).
+std::string escalation_xml(const std::string& body) {
+  return "<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL' id='d'>"
+         "<bpmn:escalation id='E1' name='Late' escalationCode='late'/><bpmn:escalation id='E0' name='NoCode'/>"
+         "<bpmn:process id='p' isExecutable='true'>" + body + "</bpmn:process></bpmn:definitions>";
+}
+
+TEST(BpmnParser, ReadsEscalationDefinitionsOnThrowEndAndBoundaryEvents) {
+  const auto outcome = parse_bpmn(escalation_xml(
+      "<bpmn:startEvent id='s'/><bpmn:subProcess id='sp'><bpmn:startEvent id='is'/>"
+      "<bpmn:intermediateThrowEvent id='t'><bpmn:escalationEventDefinition escalationRef='E1'/>"
+      "</bpmn:intermediateThrowEvent><bpmn:endEvent id='ie'><bpmn:escalationEventDefinition escalationRef='E1'/>"
+      "</bpmn:endEvent><bpmn:sequenceFlow id='i1' sourceRef='is' targetRef='t'/>"
+      "<bpmn:sequenceFlow id='i2' sourceRef='t' targetRef='ie'/></bpmn:subProcess><bpmn:endEvent id='e'/>"
+      "<bpmn:boundaryEvent id='b' attachedToRef='sp' cancelActivity='false'><bpmn:escalationEventDefinition/>"
+      "</bpmn:boundaryEvent><bpmn:endEvent id='eb'/><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='sp'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='sp' targetRef='e'/><bpmn:sequenceFlow id='f3' sourceRef='b' targetRef='eb'/>"),
+      engine_options());
+  ASSERT_TRUE(outcome.model) << problems_of(outcome);
+  const auto& model = *outcome.model;
+  const auto& thrower = model.nodes[model.index_of("t")];
+  EXPECT_EQ(thrower.event, EventDefinition::escalation);
+  ASSERT_TRUE(thrower.escalation);
+  EXPECT_EQ(thrower.escalation->code, "late");
+  EXPECT_EQ(thrower.escalation->name, "Late");
+  EXPECT_EQ(model.nodes[model.index_of("ie")].escalation->code, "late");
+  const auto& boundary = model.nodes[model.index_of("b")];
+  EXPECT_EQ(boundary.event, EventDefinition::escalation);
+  ASSERT_TRUE(boundary.escalation);
+  EXPECT_TRUE(boundary.escalation->code.empty());
+  EXPECT_FALSE(boundary.cancel_activity);
+}
+
+TEST(BpmnParser, RefusesUnresolvableEscalationsAndEscalationBoundariesOffSubProcesses) {
+  const auto outcome = parse_bpmn(escalation_xml(
+      "<bpmn:startEvent id='s'/><bpmn:intermediateThrowEvent id='noref'><bpmn:escalationEventDefinition/>"
+      "</bpmn:intermediateThrowEvent><bpmn:intermediateThrowEvent id='nocode'>"
+      "<bpmn:escalationEventDefinition escalationRef='E0'/></bpmn:intermediateThrowEvent>"
+      "<bpmn:userTask id='u'/><bpmn:endEvent id='e'><bpmn:escalationEventDefinition escalationRef='missing'/>"
+      "</bpmn:endEvent><bpmn:boundaryEvent id='b' attachedToRef='u'><bpmn:escalationEventDefinition/>"
+      "</bpmn:boundaryEvent><bpmn:endEvent id='eb'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='noref'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='noref' targetRef='nocode'/>"
+      "<bpmn:sequenceFlow id='f3' sourceRef='nocode' targetRef='u'/>"
+      "<bpmn:sequenceFlow id='f4' sourceRef='u' targetRef='e'/><bpmn:sequenceFlow id='f5' sourceRef='b' targetRef='eb'/>"),
+      engine_options());
+  EXPECT_FALSE(outcome.model);
+  EXPECT_TRUE(has_problem(outcome, "noref", "without escalationRef")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "nocode", "has no escalationCode")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "e", "escalationRef 'missing' of 'e' names no bpmn:escalation"))
+      << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "b", "supported on embedded sub-processes only")) << problems_of(outcome);
 }
 
 // Java-only Camunda service tasks and nameless messages would run as silent no-ops or wait

@@ -23,6 +23,7 @@ class RecordingContext final : public ElementContext {
   std::vector<std::string> suspended;  // ids of nodes a token waits at
   std::vector<std::string> completed;  // ids of nodes whose record was completed
   std::vector<Error> failures;
+  std::vector<std::string> escalations;  // codes thrown
   std::vector<std::string> published;  // event names
   bool terminated = false;
 
@@ -56,6 +57,10 @@ class RecordingContext final : public ElementContext {
   void request_send(SendRequest) override {}
   bool owner_may_access(const std::string& lane) const override { return lane.empty(); }
   void fail(const Token&, const FlowNode&, Error error) override { failures.push_back(std::move(error)); }
+  bool throw_escalation(const Token&, const FlowNode& node) override {
+    escalations.push_back(node.escalation ? node.escalation->code : "");
+    return false;
+  }
   void terminate(const Token&, const FlowNode&) override { terminated = true; }
   Result<JsonText> run_script(const Token&, const Script& script, std::string_view) override { return script.source; }
   Result<bool> run_condition(const Token&, const Script& script, std::string_view) override {

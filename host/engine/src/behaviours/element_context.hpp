@@ -87,6 +87,11 @@ class ElementContext {
   // instance terminates.
   virtual void fail(const Token& token, const FlowNode& node, Error error) = 0;
   virtual void terminate(const Token& token, const FlowNode& node) = 0;
+  // The escalation of node (a throw or end event) goes to the escalation boundary event of the
+  // nearest enclosing sub-process that matches its code. True: an interrupting one caught it,
+  // the thrower's scope is gone and the token must not go on; false: a non-interrupting one
+  // caught it (its path starts beside the sub-process) or none did, and the token goes on.
+  virtual bool throw_escalation(const Token& token, const FlowNode& node) = 0;
 
   // Scripts against the token and the owner's identity, within the engine's budget.
   virtual Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin) = 0;

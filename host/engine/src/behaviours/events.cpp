@@ -4,6 +4,7 @@
 
 #include "behaviours/behaviours.hpp"
 #include "behaviours/unsupported.hpp"
+#include "model/repeating_cycle.hpp"
 
 namespace processhost::engine {
 namespace {
@@ -17,6 +18,7 @@ std::string event_name(EventDefinition event) {
     case EventDefinition::signal: return "signal";
     case EventDefinition::timer: return "timer";
     case EventDefinition::link: return "link";
+    case EventDefinition::escalation: return "escalation";
   }
   return "unknown";
 }
@@ -89,7 +91,7 @@ class EndEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
     using enum EventDefinition;
-    return check_event(node, {none, terminate, error, message, signal}, "end event");
+    return check_event(node, {none, terminate, error, message, signal, escalation}, "end event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     if (node.event == EventDefinition::terminate) {
@@ -100,6 +102,9 @@ class EndEventBehaviour final : public ElementBehaviour {
       error.bpmn_code = definition.code;
       error.bpmn_name = definition.name;
       context.fail(token, node, std::move(error));
+    } else if (node.event == EventDefinition::escalation) {
+      if (context.throw_escalation(token, node)) return;
+      context.reach_end(std::move(token), node);
     } else if (is_message_or_signal(node)) {
       auto payload = thrown_payload(context, token, node);
       if (!payload) return;
@@ -124,7 +129,7 @@ class IntermediateThrowEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
     using enum EventDefinition;
-    return check_event(node, {none, link, message, signal}, "throw event");
+    return check_event(node, {none, link, message, signal, escalation}, "throw event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     if (node.event == EventDefinition::none) {
@@ -136,6 +141,14 @@ class IntermediateThrowEventBehaviour final : public ElementBehaviour {
       auto payload = thrown_payload(context, token, node);
       if (!payload) return;
       context.publish(kind_of(node), node, std::move(*payload));
+      JsonText unchanged = token.payload;
+      context.leave_with(std::move(token), node, "{}", std::move(unchanged));
+      return;
+    }
+    if (node.event == EventDefinition::escalation) {
+      // Caught by an interrupting boundary event, the thrower's scope is gone; otherwise
+      // (caught by a non-interrupting one, or by none) the token goes on.
+      if (context.throw_escalation(token, node)) return;
       JsonText unchanged = token.payload;
       context.leave_with(std::move(token), node, "{}", std::move(unchanged));
       return;
@@ -199,18 +212,30 @@ class IntermediateCatchEventBehaviour final : public ElementBehaviour {
   }
 };
 
-// Error boundary events get the error routed here by the executor; message, signal and timer
+// Error and escalation boundary events get the error or escalation routed here by the
+// executor (Executor::catch_error, Executor::throw_escalation); message, signal and timer
 // boundary events wait beside their activity (Executor::suspend) and fire through resume.
 class BoundaryEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
     if (node.event == EventDefinition::timer && node.timer == TimerKind::cycle) {
-      return "Cyclic timers are only allowed for TimerStartEvents: boundary event '" + node.id + "'";
+      // Non-interrupting boundary events repeat an R[n]/<duration> cycle while the activity
+      // waits; cron and "${...}" cycles are for timer start events only.
+      if (node.cancel_activity) {
+        return "Cyclic timers are only allowed for TimerStartEvents and non-interrupting boundary events: "
+               "boundary event '" + node.id + "'";
+      }
+      auto cycle = RepeatingCycle::parse(node.timer_value);
+      if (!cycle || (cycle->repetitions && *cycle->repetitions == 0)) {
+        return "the timeCycle '" + node.timer_value + "' of non-interrupting boundary event '" + node.id +
+               "' is not an ISO-8601 repeating interval R[n]/<duration> with n > 0";
+      }
     }
     using enum EventDefinition;
-    return check_event(node, {error, timer, message, signal}, "boundary event");
+    return check_event(node, {error, escalation, timer, message, signal}, "boundary event");
   }
-  // Only error boundary events are entered (the executor jumps here with the error as payload).
+  // Only error and escalation boundary events are entered (the executor jumps here with the
+  // error, or the thrower's payload, as payload).
   // As the original's error boundary handler, the event adds no result of its own: the
   // failed activity's result (the error) stays token.current for the path that follows.
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {

@@ -106,6 +106,8 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     write_json(writer, "payload", token.payload);
     if (!token.attached_to.empty()) write_text(writer, "attachedTo", token.attached_to);
     if (!token.timer_id.empty()) write_text(writer, "timer", token.timer_id);
+    if (token.cycle_fired != 0) write_number(writer, "cycleFired", token.cycle_fired);
+    if (token.cycle_anchor_ms != 0) write_number(writer, "cycleAnchor", token.cycle_anchor_ms);
     if (!token.child_instance_id.empty()) write_text(writer, "child", token.child_instance_id);
     if (token.loop != 0) write_number(writer, "loop", static_cast<std::int64_t>(token.loop));
     if (!token.loop_variables.empty()) write_json(writer, "loopVars", token.loop_variables);
@@ -207,6 +209,8 @@ Status restore_runtime_state(InstanceState& state) {
     token.history = read_history(item, "history");
     token.attached_to = member_text(item, "attachedTo");
     token.timer_id = member_text(item, "timer");
+    token.cycle_fired = member_int(item, "cycleFired");
+    token.cycle_anchor_ms = member_int(item, "cycleAnchor");
     token.child_instance_id = member_text(item, "child");
     token.loop = static_cast<std::uint64_t>(member_int(item, "loop"));
     if (item.HasMember("loopVars")) token.loop_variables = member_json(item, "loopVars");

@@ -24,6 +24,10 @@ struct Token {
   History history;
   std::string attached_to;  // boundary event tokens: flow node instance id of the activity watched
   std::string timer_id;     // the armed TimerRecord this token waits for, empty: none
+  // A non-interrupting boundary event with a repeating cycle (R[n]/duration): how often it
+  // has fired for this activity instance so far, and when its watch began (the cycle's anchor).
+  std::int64_t cycle_fired = 0;
+  std::int64_t cycle_anchor_ms = 0;
   std::string child_instance_id;  // call activities: the instance they wait for
   // One run of a looping activity: its LoopState's id (0: none) and the loop's variables
   // ({"loopCounter", "nrOfInstances", <elementVariable>}), which the run's scripts see as

@@ -145,6 +145,9 @@ class Parser {
         messages_[attribute_text(element, "id")] = attribute_text(element, "name");
       } else if (local_name(element.name()) == "signal") {
         signals_[attribute_text(element, "id")] = attribute_text(element, "name");
+      } else if (local_name(element.name()) == "escalation") {
+        escalations_[attribute_text(element, "id")] = {attribute_text(element, "escalationCode"),
+                                                       attribute_text(element, "name")};
       }
     }
     pugi::xml_node process = select_process(definitions);
@@ -307,7 +310,8 @@ class Parser {
         {"messageEventDefinition", EventDefinition::message},
         {"signalEventDefinition", EventDefinition::signal},
         {"timerEventDefinition", EventDefinition::timer},
-        {"linkEventDefinition", EventDefinition::link}};
+        {"linkEventDefinition", EventDefinition::link},
+        {"escalationEventDefinition", EventDefinition::escalation}};
     for (auto inner : element.children()) {
       const auto name = local_name(inner.name());
       if (!name.ends_with("EventDefinition")) continue;
@@ -328,6 +332,7 @@ class Parser {
                              (message ? "message" : "signal") + " without a name");
       }
       if (node.event == EventDefinition::timer) read_timer(inner, node);
+      if (node.event == EventDefinition::escalation) read_escalation(inner, node);
       if (node.event == EventDefinition::error) {
         const std::string ref = attribute_text(inner, "errorRef");
         if (ref.empty()) {
@@ -339,6 +344,27 @@ class Parser {
         }
       }
     }
+  }
+
+  // A throw event must name a bpmn:escalation with a code (it is what the boundary events
+  // match); a boundary event without escalationRef catches every escalation.
+  void read_escalation(const pugi::xml_node& definition, FlowNode& node) {
+    const std::string ref = attribute_text(definition, "escalationRef");
+    const bool catches = node.kind == NodeKind::boundary_event;
+    if (ref.empty()) {
+      if (!catches) problem(node.id, "'" + node.id + "' throws an escalation without escalationRef");
+      node.escalation = BpmnEscalationDefinition{};
+      return;
+    }
+    auto found = escalations_.find(ref);
+    if (found == escalations_.end()) {
+      problem(node.id, "escalationRef '" + ref + "' of '" + node.id + "' names no bpmn:escalation");
+      return;
+    }
+    if (!catches && found->second.code.empty()) {
+      problem(node.id, "bpmn:escalation '" + ref + "' thrown by '" + node.id + "' has no escalationCode");
+    }
+    node.escalation = found->second;
   }
 
   // A condition or count as written: "${...}" over the variables, else a JavaScript expression.
@@ -623,6 +649,7 @@ class Parser {
   std::unordered_map<std::string, BpmnErrorDefinition> errors_;
   std::unordered_map<std::string, std::string> messages_;  // id -> name
   std::unordered_map<std::string, std::string> signals_;   // id -> name
+  std::unordered_map<std::string, BpmnEscalationDefinition> escalations_;
   std::unordered_map<std::string, std::string> lane_of_;
   std::vector<PendingFlow> pending_flows_;
   std::vector<std::string> default_flow_ids_;

@@ -66,6 +66,18 @@ void find_implicit_starts(ProcessModel& model, std::size_t sub_process, Problem&
   }
 }
 
+// An escalation is thrown only by events inside a sub-process, so an escalation boundary event
+// belongs on an embedded sub-process; escalations out of a called process do not reach the
+// call activity (yet), and on any other activity the event could never fire.
+template <typename Problem>
+void check_escalation_boundary(const ProcessModel& model, const FlowNode& boundary, Problem& problem) {
+  if (boundary.attached_to == kNoIndex) return;
+  const FlowNode& activity = model.nodes[boundary.attached_to];
+  if (activity.kind == NodeKind::sub_process) return;
+  problem(boundary.id, "escalation boundary event '" + boundary.id + "' is attached to '" + activity.id +
+                           "': escalation boundary events are supported on embedded sub-processes only");
+}
+
 }  // namespace
 
 void validate_model(ProcessModel& model, const ParseOptions& options, std::vector<ModelProblem>& problems) {
@@ -119,6 +131,9 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
     if (node.kind == NodeKind::sub_process && node.start_events.empty()) find_implicit_starts(model, i, problem);
     if (node.kind == NodeKind::event_based_gateway) check_event_based_gateway(model, node, problem);
     if (node.loop) check_loop(node, problem);
+    if (node.kind == NodeKind::boundary_event && node.event == EventDefinition::escalation) {
+      check_escalation_boundary(model, node, problem);
+    }
   }
   if (model.start_events.empty()) problem(model.id, "process '" + model.id + "' has no start event");
   if (options.check_syntax) {

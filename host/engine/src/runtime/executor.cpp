@@ -152,6 +152,7 @@ void Executor::create_external_task(Token&& token, const FlowNode& node, std::st
 // A "${...}" timer value is evaluated against the token when the timer is armed; it must give
 // a string in the timer's format (a JavaScript Date gives its ISO-8601 text).
 Result<std::int64_t> Executor::due_time(const Token& token, const FlowNode& node) {
+  if (is_repeating_boundary(node)) return cycle_due_time(token, node);
   if (!node.timer_script) return timer_due_at(node, environment_.now_ms);
   auto value = run_expression(token, *node.timer_script, node.id);
   if (!value) {

@@ -83,6 +83,8 @@ struct RunOutcome {
 
 // {"message", "code", "name"?, "additionalInformation"?}: how a failure is stored.
 JsonText error_to_json(const Error& error);
+// A non-interrupting timer boundary event with a repeating cycle (executor_timer_cycles.cpp).
+bool is_repeating_boundary(const FlowNode& node);
 // The inverse, for callers waiting on an instance that failed.
 Error error_from_json(const JsonText& text);
 
@@ -137,6 +139,7 @@ class Executor final : private ElementContext {
   bool owner_may_access(const std::string& lane) const override;
   void fail(const Token& token, const FlowNode& node, Error error) override;
   void terminate(const Token& token, const FlowNode& node) override;
+  bool throw_escalation(const Token& token, const FlowNode& node) override;
   Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin) override;
   // camunda:inputOutput (executor_io.cpp). False when a parameter failed, and with it the token.
   Result<JsonText> parameter_value(const Token& token, const FlowNode& node, const IoParameter& parameter);
@@ -187,6 +190,12 @@ class Executor final : private ElementContext {
   // Boundary event tokens watching the activity instance end with it.
   void drop_boundaries(const std::string& activity_instance_id);
   void fire_boundary(Token&& token, const FlowNode& boundary, JsonText input);
+  // Repeating cycles of non-interrupting timer boundary events (executor_timer_cycles.cpp):
+  // a new watcher's count and anchor (false: no firing left, do not watch), the due time of
+  // its next firing, and the watcher for the firing after fired's, when one is left.
+  bool begin_cycle(Token& watcher, const FlowNode& boundary) const;
+  Result<std::int64_t> cycle_due_time(const Token& token, const FlowNode& node) const;
+  void repeat_cycle(const Token& fired, const FlowNode& boundary);
   // The event after an event-based gateway that happened first: the gateway's wait ends and
   // the other events' watchers end with it.
   void settle_event_gateway(Token& winner);

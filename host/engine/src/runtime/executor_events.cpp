@@ -29,7 +29,7 @@ void Executor::emit_entered(const Token& token, const FlowNode& node) {
   if (reports_activity(node.kind)) {
     emit(EngineEventKind::activity_reached, &node, token.flow_node_instance_id, token.payload);
   } else if (node.kind == NodeKind::boundary_event) {
-    // Only error boundary events are entered; the others fire in fire_boundary.
+    // Only error and escalation boundary events are entered; the others fire in fire_boundary.
     emit(EngineEventKind::boundary_event_triggered, &node, token.flow_node_instance_id, token.payload);
   }
 }

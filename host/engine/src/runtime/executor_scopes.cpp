@@ -9,6 +9,7 @@
 namespace processhost::engine {
 
 void Executor::fire_boundary(Token&& token, const FlowNode& boundary, JsonText input) {
+  if (is_repeating_boundary(boundary)) repeat_cycle(token, boundary);
   if (boundary.cancel_activity) {
     const std::string activity = token.attached_to;
     auto found = std::find_if(state_.waiting.begin(), state_.waiting.end(),
@@ -85,6 +86,7 @@ Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const 
     watcher.previous_flow_node_instance_id = token.flow_node_instance_id;
     watcher.flow_node_instance_id = make_uuid();
     watcher.attached_to = token.flow_node_instance_id;
+    if (is_repeating_boundary(boundary) && !begin_cycle(watcher, boundary)) continue;
     if (boundary.event == EventDefinition::timer) {
       if (auto armed = arm_timer(watcher, boundary); !armed) {
         for (const auto& armed_before : boundaries) {

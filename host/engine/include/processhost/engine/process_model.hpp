@@ -34,7 +34,7 @@ enum class NodeKind {
   call_activity,
 };
 
-enum class EventDefinition { none, terminate, error, message, signal, timer, link };
+enum class EventDefinition { none, terminate, error, message, signal, timer, link, escalation };
 
 enum class TimerKind { none, duration, date, cycle };
 
@@ -78,6 +78,13 @@ struct BpmnErrorDefinition {
   std::string code;
   std::string name;
   std::string message;
+};
+
+// A bpmn:escalation: throw events raise its code; a boundary event without one (empty code)
+// catches every escalation.
+struct BpmnEscalationDefinition {
+  std::string code;
+  std::string name;
 };
 
 // multiInstanceLoopCharacteristics or standardLoopCharacteristics of an activity.
@@ -129,6 +136,7 @@ struct FlowNode {
   std::vector<FormFieldDefinition> form_fields;
   std::vector<std::pair<std::string, std::string>> properties;  // camunda:properties
   std::optional<BpmnErrorDefinition> error;                     // error end event
+  std::optional<BpmnEscalationDefinition> escalation;  // escalation throw / end / boundary event
   bool has_form_expressions = false;
   // User tasks: camunda:assignee, candidateUsers, candidateGroups, dueDate, followUpDate and
   // priority that are set, by their attribute name; evaluated when the task is reached and listed.
