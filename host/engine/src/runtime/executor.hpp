@@ -180,6 +180,11 @@ class Executor final : private ElementContext {
   // is at, timers armed; an invalid boundary timer: its error, and nothing stays armed.
   Result<std::vector<Token>> watch_boundaries(const Token& token, const FlowNode& node);
   void park_watchers(std::vector<Token> watchers);
+  // A token that waits beside token's node at node (boundary events, the events after an
+  // event-based gateway): attached to token's flow node instance, with an instance of its own.
+  static Token watcher_of(const Token& token, std::size_t node);
+  // The timers armed for watchers in this run are not armed after all.
+  void disarm(const std::vector<Token>& watchers);
   // The token that stands for a sub-process in its parent scope, as it entered.
   static Token sub_process_token(const ScopeState& scope);
   // An interrupting boundary event fired on a running embedded sub-process: everything

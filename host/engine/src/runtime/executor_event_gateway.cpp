@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "runtime/executor.hpp"
-#include "runtime/uuid.hpp"
 
 namespace processhost::engine {
 
@@ -15,18 +14,11 @@ void Executor::wait_for_first_event(Token&& token, const FlowNode& gateway) {
   for (std::size_t flow : gateway.outgoing) {
     const std::size_t target = model().flows[flow].target;
     const FlowNode& event = model().nodes[target];
-    Token watcher = token;
+    Token watcher = watcher_of(token, target);
     watcher.record(gateway.id, token.payload);
-    watcher.node = target;
-    watcher.previous_flow_node_instance_id = token.flow_node_instance_id;
-    watcher.flow_node_instance_id = make_uuid();
-    watcher.attached_to = token.flow_node_instance_id;
     if (event.event == EventDefinition::timer) {
       if (auto armed = arm_timer(watcher, event); !armed) {
-        for (const auto& before : watchers) {
-          std::erase_if(outcome_.changes.timers_armed,
-                        [&](const TimerRecord& timer) { return timer.id == before.timer_id; });
-        }
+        disarm(watchers);
         fail(token, gateway, std::move(armed).take_error());
         return;
       }

@@ -73,6 +73,22 @@ void Executor::drop_boundaries(const std::string& activity_instance_id) {
   for (const auto& token : dropped) discard_waiting(token, FlowNodeState::terminated);
 }
 
+Token Executor::watcher_of(const Token& token, std::size_t node) {
+  Token watcher = token;
+  watcher.node = node;
+  watcher.previous_flow_node_instance_id = token.flow_node_instance_id;
+  watcher.flow_node_instance_id = make_uuid();
+  watcher.attached_to = token.flow_node_instance_id;
+  return watcher;
+}
+
+void Executor::disarm(const std::vector<Token>& watchers) {
+  for (const auto& watcher : watchers) {
+    if (watcher.timer_id.empty()) continue;
+    std::erase_if(outcome_.changes.timers_armed, [&](const TimerRecord& timer) { return timer.id == watcher.timer_id; });
+  }
+}
+
 Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const FlowNode& node) {
   std::vector<Token> boundaries;
   for (std::size_t index : node.boundary_events) {
@@ -81,19 +97,11 @@ Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const 
         boundary.event != EventDefinition::timer) {
       continue;
     }
-    Token watcher = token;
-    watcher.node = index;
-    watcher.previous_flow_node_instance_id = token.flow_node_instance_id;
-    watcher.flow_node_instance_id = make_uuid();
-    watcher.attached_to = token.flow_node_instance_id;
+    Token watcher = watcher_of(token, index);
     if (is_repeating_boundary(boundary) && !begin_cycle(watcher, boundary)) continue;
     if (boundary.event == EventDefinition::timer) {
       if (auto armed = arm_timer(watcher, boundary); !armed) {
-        for (const auto& armed_before : boundaries) {
-          if (!armed_before.timer_id.empty()) std::erase_if(outcome_.changes.timers_armed, [&](const TimerRecord& t) {
-              return t.id == armed_before.timer_id;
-            });
-        }
+        disarm(boundaries);
         return std::move(armed).take_error();
       }
     }
