@@ -13,6 +13,8 @@
 # 4. pgbench single-row INSERTs (one commit each) with as many clients on the same server,
 #    for scale: a complete sample flow needs two durable commits (start, finish).
 # WAL_STATS=1 also prints pg_waldump --stats of the flows' WAL.
+# STATEMENT_STATS=1 also prints, from pg_stat_statements, the statements of the run with
+# calls, server time and WAL bytes per completed flow: where PostgreSQL's share goes.
 # Everything is started on loopback ports and stopped at the end.
 set -euo pipefail
 
@@ -41,7 +43,12 @@ source "$root/tests/support/free_port.sh"
 
 mkdir -p "$work"
 "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
-PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200 -c commit_delay=200 -c commit_siblings=5 ${PG_EXTRA_OPTIONS:-}" \
+statement_options=""
+if [ -n "${STATEMENT_STATS:-}" ]; then
+  statement_options="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+  statement_options+=" -c pg_stat_statements.track_planning=on"
+fi
+PG_CLUSTER_OPTIONS="$statement_options -c synchronous_commit=on -c fsync=on -c max_connections=200 -c commit_delay=200 -c commit_siblings=5 ${PG_EXTRA_OPTIONS:-}" \
   "$pg_cluster" start "$work/postgres" auto
 pg_port=$(cat "$work/postgres/port")
 http_port=$(free_loopback_port)
@@ -76,6 +83,9 @@ echo "== flow_bench: $clients clients, $seconds s, PostgreSQL $("$pg_bin/postgre
   "$(nproc) cores, pg_store poolSize ${POOL_SIZE:-4}, maxCommitConnections ${COMMIT_CONNECTIONS:-0}"
 pg_pid=$(pgrep -f "^$pg_bin/postgres -D .* -p $pg_port " | head -1 || true)
 psql_value() { "$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench -c "$1"; }
+if [ -n "${STATEMENT_STATS:-}" ]; then
+  psql_value "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+fi
 wal_before=$(psql_value "SELECT pg_current_wal_lsn()")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 bench_status=0
@@ -100,6 +110,25 @@ psql_value "SELECT 'HOT updates / updates: ' || string_agg(relname || ' ' || n_t
     'processhost_flow_node_instances')"
 if [ -n "${WAL_STATS:-}" ]; then
   "$pg_bin/pg_waldump" --stats=record -p "$work/postgres/data/pg_wal" -s "$wal_before" 2>/dev/null | head -40 || true
+fi
+if [ -n "${STATEMENT_STATS:-}" ]; then
+  echo "== statements per completed flow: calls, planning ms, execution ms, WAL bytes (top 25 by time)"
+  psql_value "WITH flows AS (SELECT greatest(count(*), 1)::numeric AS n FROM processhost_correlation_results)
+    SELECT to_char(calls / n, 'FM990.00') || ' | ' || to_char(total_plan_time / n, 'FM990.0000') || ' | '
+        || to_char(total_exec_time / n, 'FM990.0000') || ' | '
+        || to_char(wal_bytes / n, 'FM99990') || ' | ' || left(regexp_replace(query, '\s+', ' ', 'g'), 150)
+    FROM pg_stat_statements, flows WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'flow_bench')
+    ORDER BY total_exec_time DESC LIMIT 25"
+  psql_value "SELECT 'mean stored bytes: instance row ' || round(avg(pg_column_size(i.*))) || ', runtime_state '
+      || round(avg(pg_column_size(runtime_state))) || ', owner_identity ' || round(avg(pg_column_size(owner_identity)))
+      FROM processhost_process_instances i"
+  psql_value "SELECT 'mean stored bytes: flow node row ' || round(avg(pg_column_size(n.*))) || ', token_on_enter '
+      || round(avg(pg_column_size(token_on_enter))) || ', token_on_exit ' || round(avg(pg_column_size(token_on_exit)))
+      FROM processhost_flow_node_instances n"
+  psql_value "SELECT 'index bytes per flow: ' || string_agg(indexrelname || ' '
+      || pg_relation_size(indexrelid) / greatest((SELECT count(*) FROM processhost_correlation_results), 1), ', '
+      ORDER BY indexrelname) FROM pg_stat_user_indexes WHERE relname IN ('processhost_process_instances',
+      'processhost_flow_node_instances')"
 fi
 
 echo "== pgbench: single-row INSERT per transaction, $clients clients, $seconds s"

@@ -6,6 +6,7 @@
 
 #include <pqxx/pqxx>
 
+#include "kept_counts.hpp"
 #include "schema_migrations.hpp"
 #include "store_errors.hpp"
 
@@ -89,6 +90,12 @@ BootstrapOutcome bootstrap_database(const PgConfig& config) {
   } catch (const std::exception& e) {
     throw std::runtime_error("pg_store cannot migrate the schema of " + where(config) + ": " + one_line(e.what()) +
                              "; the role needs CREATE on the database's public schema");
+  }
+  try {
+    fold_kept_counts(*connection);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("pg_store cannot fold the kept list counts of " + where(config) + ": " +
+                             one_line(e.what()));
   }
   return outcome;
 }

@@ -33,8 +33,18 @@ void PgSession::prepare(const std::string& name, const std::string& sql) {
   if (prepared_.insert(name).second) connection_->prepare(name, sql);
 }
 
+bool PgSession::prepare_page(const std::string& name, const std::string& sql) {
+  if (prepared_.contains(name)) return true;
+  if (prepared_pages_ >= kMaxPreparedPages) return false;
+  connection_->prepare(name, sql);
+  prepared_.insert(name);
+  ++prepared_pages_;
+  return true;
+}
+
 void PgSession::reset() {
   prepared_.clear();
+  prepared_pages_ = 0;
   connection_.reset();
 }
 

@@ -25,6 +25,11 @@ class PgSession {
   pqxx::connection& connection();
   // Prepares name as sql on this connection unless already done.
   void prepare(const std::string& name, const std::string& sql);
+  // Prepares a list page's statement, whose text holds its limit: callers choose limits, so
+  // a connection keeps at most kMaxPreparedPages of them (the first ones used) and false
+  // says "not prepared: run it as a one-off statement".
+  bool prepare_page(const std::string& name, const std::string& sql);
+  static constexpr std::size_t kMaxPreparedPages = 64;
   // True when the last connection() call opened a new connection.
   bool fresh() const { return fresh_; }
   void reset();
@@ -37,6 +42,7 @@ class PgSession {
   std::uint64_t connected_epoch_ = 0;
   std::unique_ptr<pqxx::connection> connection_;
   std::unordered_set<std::string> prepared_;
+  std::size_t prepared_pages_ = 0;
   bool fresh_ = false;
 };
 

@@ -10,6 +10,7 @@
 
 #include "batch_job.hpp"
 #include "correlation_sql.hpp"
+#include "kept_counts.hpp"
 #include "processhost/correlation_grouping.hpp"
 #include "pg_store_submit.hpp"
 #include "record_codec.hpp"
@@ -40,6 +41,28 @@ pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const BuiltQue
   return tx.exec_prepared(query.name, pqxx::prepare::make_dynamic_params(query.params));
 }
 
+// A list's total: from the kept counts when they hold the list's filters, else counted from
+// the list's index (kept_counts.hpp).
+BuiltQuery flow_node_total(const FlowNodeQuery& query) {
+  if (auto kept = build_kept_flow_node_count(query)) return *std::move(kept);
+  return build_flow_node_count(query);
+}
+
+BuiltQuery instance_total(const InstanceQuery& query) {
+  if (auto kept = build_kept_instance_count(query)) return *std::move(kept);
+  return build_instance_count(query);
+}
+
+// A list page: a first page is prepared (while the session has room for it), a later one is
+// planned for its offset on each call.
+pqxx::result exec_page(PgSession& session, pqxx::transaction_base& tx, const BuiltQuery& query,
+                       const PageCut& cut) {
+  if (cut.offset == 0 && !cut.backwards && session.prepare_page(query.name, query.sql)) {
+    return tx.exec_prepared(query.name, pqxx::prepare::make_dynamic_params(query.params));
+  }
+  return tx.exec_params(query.sql, pqxx::prepare::make_dynamic_params(query.params));
+}
+
 // A list page and its totalCount, read in one snapshot (a read-only repeatable-read
 // transaction, so the count and the rows agree while commits go on). The first page is read
 // first and counted only when full (a page that is not full tells its total). A later page
@@ -58,8 +81,8 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
     pqxx::nontransaction single(connection);
     PagedList<Record> list;
     if (page.offset <= static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())) {
-      const auto page_query = build_page(query, forward_cut(page));
-      const auto result = single.exec_params(page_query.sql, pqxx::prepare::make_dynamic_params(page_query.params));
+      const auto cut = forward_cut(page);
+      const auto result = exec_page(session, single, build_page(query, cut), cut);
       list.items.reserve(result.size());
       for (const auto& row : result) list.items.push_back(decode(row));
     }
@@ -70,11 +93,10 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
   PagedList<Record> list;
   const auto count = [&] { return exec(session, tx, build_count(query)).at(0)[0].template as<std::size_t>(); };
   const auto read = [&](const PageCut& cut) {
-    // Not prepared: its text holds this call's limit and offset, which the plan must know. A
-    // LIMIT parameter's generic plan guesses a tenth of the rows and then prefers sorting a
-    // (parallel) scan over reading the first rows of the ordered index.
-    const auto page_query = build_page(query, cut);
-    const auto result = tx.exec_params(page_query.sql, pqxx::prepare::make_dynamic_params(page_query.params));
+    // The limit and offset are in the text, not parameters: a LIMIT parameter's generic plan
+    // guesses a tenth of the rows and then prefers sorting a (parallel) scan over reading the
+    // first rows of the ordered index.
+    const auto result = exec_page(session, tx, build_page(query, cut), cut);
     list.items.reserve(result.size());
     for (const auto& row : result) list.items.push_back(decode(row));
   };
@@ -304,7 +326,7 @@ void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessIns
       std::move(done), Retry::on_dropped_connection,
       [query = std::move(query)](PgSession& session,
                                  pqxx::connection& connection) -> Result<PagedList<ProcessInstanceRecord>> {
-        return read_page<ProcessInstanceRecord>(session, connection, query, build_instance_query, build_instance_count,
+        return read_page<ProcessInstanceRecord>(session, connection, query, build_instance_query, instance_total,
                                                 [](const pqxx::row& row) { return decode_instance(row); });
       });
 }
@@ -314,8 +336,7 @@ void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeI
       std::move(done), Retry::on_dropped_connection,
       [query = std::move(query)](PgSession& session,
                                  pqxx::connection& connection) -> Result<PagedList<FlowNodeInstanceRecord>> {
-        return read_page<FlowNodeInstanceRecord>(session, connection, query, build_flow_node_query,
-                                                 build_flow_node_count,
+        return read_page<FlowNodeInstanceRecord>(session, connection, query, build_flow_node_query, flow_node_total,
                                                  [](const pqxx::row& row) { return decode_flow_node(row); });
       });
 }

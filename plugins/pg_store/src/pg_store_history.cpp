@@ -59,13 +59,17 @@ BuiltQuery cron_history_query(const CronjobHistoryQuery& query, bool count_only)
   return built;
 }
 
-// Finished flow node instances of the model; run time = finished_at_ms - created_at_ms.
+// Finished flow node instances of the model; run time = finished_at_ms - created_at_ms. They
+// are found through the model's instances (processhost_instances_by_model, then
+// processhost_nodes_by_instance): an index of finished nodes by model would cost every
+// flow node write an entry for this operator's read.
 BuiltQuery runtime_query(const FlowNodeRuntimeQuery& query, bool count_only) {
   BuiltQuery built;
   built.name = count_only ? "runtime_count_" : "runtime_";
   built.params.push_back(query.process_model_id);
   const std::string rows =
-      " FROM processhost_flow_node_instances WHERE process_model_id = $1 AND state = 'finished' AND finished_at_ms > 0";
+      " FROM processhost_process_instances i JOIN processhost_flow_node_instances n ON n.process_instance_id = i.id"
+      " WHERE i.process_model_id = $1 AND n.state = 'finished' AND n.finished_at_ms > 0";
   if (count_only) {
     built.sql = "SELECT count(DISTINCT flow_node_id)" + rows;
     add_filter(built, "flow_node_id", query.flow_node_id, 'f');
@@ -75,7 +79,7 @@ BuiltQuery runtime_query(const FlowNodeRuntimeQuery& query, bool count_only) {
       "SELECT flow_node_id, count(*), avg(run), percentile_cont(0.25) WITHIN GROUP (ORDER BY run),"
       " percentile_cont(0.5) WITHIN GROUP (ORDER BY run), percentile_cont(0.75) WITHIN GROUP (ORDER BY run),"
       " min(run), max(run), count(*) OVER ()"
-      " FROM (SELECT flow_node_id, finished_at_ms - created_at_ms AS run" +
+      " FROM (SELECT flow_node_id, n.finished_at_ms - n.created_at_ms AS run" +
       rows;
   add_filter(built, "flow_node_id", query.flow_node_id, 'f');
   built.sql += ") runs GROUP BY flow_node_id ORDER BY flow_node_id";
@@ -83,13 +87,16 @@ BuiltQuery runtime_query(const FlowNodeRuntimeQuery& query, bool count_only) {
   return built;
 }
 
-// One batch of retention: the oldest expired instances (SKIP LOCKED: two hosts on one
-// database take different batches) and every row that belongs to them.
+// One batch of retention: expired instances (SKIP LOCKED: two hosts on one database take
+// different batches), found through processhost_instances_by_state, and every row that
+// belongs to them.
+static_assert(name_of(ProcessInstanceState::finished) == "finished" &&
+              name_of(ProcessInstanceState::terminated) == "terminated" && name_of(ProcessInstanceState::error) == "error");
 constexpr const char* kRemoveEndedInstances =
     "WITH doomed AS ("
     "  SELECT id FROM processhost_process_instances"
-    "  WHERE state <> 'running' AND finished_at_ms > 0 AND finished_at_ms < $1"
-    "  ORDER BY finished_at_ms, id LIMIT $2 FOR UPDATE SKIP LOCKED),"
+    "  WHERE state IN ('finished', 'terminated', 'error') AND finished_at_ms > 0 AND finished_at_ms < $1"
+    "  LIMIT $2 FOR UPDATE SKIP LOCKED),"
     " nodes AS (DELETE FROM processhost_flow_node_instances n USING doomed WHERE n.process_instance_id = doomed.id),"
     " results AS (DELETE FROM processhost_correlation_results r USING doomed WHERE r.process_instance_id = doomed.id),"
     " timers AS (DELETE FROM processhost_timers t USING doomed WHERE t.process_instance_id = doomed.id),"

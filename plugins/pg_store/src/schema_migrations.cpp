@@ -205,6 +205,95 @@ CREATE INDEX processhost_nodes_finished_by_model
 )sql";
 static_assert(name_of(FlowNodeState::finished) == "finished");
 
+// Kept counts, and two indexes fewer on the commit path. A counted list's total comes from
+// counts the commits keep (triggers), not from counting a million index entries per page:
+// processhost_instance_counts per model and state, processhost_waiting_counts per model,
+// task kind, lane and event type of the waiting (suspended) flow nodes. Each backend adds
+// to rows of its own (shard = its pid), so concurrent commits never wait for one another on
+// a count and cannot deadlock on them; shard 0 holds what pg_store folds in from backends
+// that are gone (fold_kept_counts). Triggers fire only when a counted value changes (WHEN),
+// so most flow node writes cost nothing more. The existing rows are counted once here.
+//
+// Retention finds expired instances through processhost_instances_by_state instead of an
+// index of its own, and the run-time aggregates read a model's finished flow nodes through
+// its instances (processhost_instances_by_model, processhost_nodes_by_instance): both are
+// operator reads, where an index more cost every instance two (or three) index entries.
+constexpr std::string_view kKeptCounts = R"sql(
+DROP INDEX IF EXISTS processhost_instances_ended;
+DROP INDEX IF EXISTS processhost_nodes_finished_by_model;
+
+CREATE TABLE processhost_instance_counts (
+  process_model_id text NOT NULL,
+  state text NOT NULL,
+  shard integer NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (process_model_id, state, shard)
+);
+CREATE TABLE processhost_waiting_counts (
+  process_model_id text NOT NULL,
+  flow_node_type text NOT NULL,
+  flow_node_lane text NOT NULL,
+  event_type text NOT NULL,
+  shard integer NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (process_model_id, flow_node_type, flow_node_lane, event_type, shard)
+);
+
+CREATE FUNCTION processhost_count_instance() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO processhost_instance_counts AS c VALUES (OLD.process_model_id, OLD.state, pg_backend_pid(), -1)
+      ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n - 1;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO processhost_instance_counts AS c VALUES (NEW.process_model_id, NEW.state, pg_backend_pid(), 1)
+      ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER processhost_count_instance_insert AFTER INSERT ON processhost_process_instances
+  FOR EACH ROW EXECUTE FUNCTION processhost_count_instance();
+CREATE TRIGGER processhost_count_instance_update AFTER UPDATE ON processhost_process_instances
+  FOR EACH ROW WHEN (OLD.state <> NEW.state OR OLD.process_model_id <> NEW.process_model_id)
+  EXECUTE FUNCTION processhost_count_instance();
+CREATE TRIGGER processhost_count_instance_delete AFTER DELETE ON processhost_process_instances
+  FOR EACH ROW EXECUTE FUNCTION processhost_count_instance();
+
+CREATE FUNCTION processhost_count_waiting() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.state = 'suspended' THEN
+    INSERT INTO processhost_waiting_counts AS c
+      VALUES (OLD.process_model_id, OLD.flow_node_type, OLD.flow_node_lane, OLD.event_type, pg_backend_pid(), -1)
+      ON CONFLICT (process_model_id, flow_node_type, flow_node_lane, event_type, shard) DO UPDATE SET n = c.n - 1;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.state = 'suspended' THEN
+    INSERT INTO processhost_waiting_counts AS c
+      VALUES (NEW.process_model_id, NEW.flow_node_type, NEW.flow_node_lane, NEW.event_type, pg_backend_pid(), 1)
+      ON CONFLICT (process_model_id, flow_node_type, flow_node_lane, event_type, shard) DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER processhost_count_waiting_insert AFTER INSERT ON processhost_flow_node_instances
+  FOR EACH ROW WHEN (NEW.state = 'suspended') EXECUTE FUNCTION processhost_count_waiting();
+CREATE TRIGGER processhost_count_waiting_update AFTER UPDATE ON processhost_flow_node_instances
+  FOR EACH ROW WHEN ((OLD.state = 'suspended' OR NEW.state = 'suspended') AND
+                     (OLD.state, OLD.process_model_id, OLD.flow_node_type, OLD.flow_node_lane, OLD.event_type)
+                     IS DISTINCT FROM
+                     (NEW.state, NEW.process_model_id, NEW.flow_node_type, NEW.flow_node_lane, NEW.event_type))
+  EXECUTE FUNCTION processhost_count_waiting();
+CREATE TRIGGER processhost_count_waiting_delete AFTER DELETE ON processhost_flow_node_instances
+  FOR EACH ROW WHEN (OLD.state = 'suspended') EXECUTE FUNCTION processhost_count_waiting();
+
+INSERT INTO processhost_instance_counts
+  SELECT process_model_id, state, 0, count(*) FROM processhost_process_instances GROUP BY 1, 2;
+INSERT INTO processhost_waiting_counts
+  SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, count(*)
+  FROM processhost_flow_node_instances WHERE state = 'suspended' GROUP BY 1, 2, 3, 4;
+)sql";
+static_assert(name_of(FlowNodeState::suspended) == "suspended");
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -214,6 +303,8 @@ const std::vector<Migration>& schema_migrations() {
       {3, "deleted definitions", kDeletedDefinitions},
       {4, "covering list indexes", kCoveringListIndexes},
       {5, "history", kHistory},
+      // 6 to 8: reserved for the cluster work.
+      {9, "kept counts", kKeptCounts},
   };
   return migrations;
 }

@@ -237,26 +237,37 @@ class QueryShape {
     return "$" + std::to_string(params_.size());
   }
 
-  // The page is cut from the index alone: the inner query reads only the ordered index
+  // A first page (forwards, nothing skipped) reads the ordered index and fetches each row
+  // as it goes: the plain form, cheapest for the few rows such a page has, and the common
+  // case (a task list, an instance's waiting nodes), so it is prepared (pg_store.cpp).
+  //
+  // A later page is cut from the index alone: the inner query reads only the ordered index
   // (created_at_ms, id and the filtered columns are in it, so the scan is index-only and an
   // OFFSET skips index entries, not table rows); the outer one then fetches the page's rows by
   // primary key, one lateral probe each (OFFSET 0 keeps the planner from turning it into a
   // join over the whole table). Backwards reads the index from its end, for pages nearer the
   // end than the start; the rows come back in ascending order either way.
+  //
+  // Limit and offset are written into the text (numbers, never caller text): the plan is
+  // then made for them, even as the generic plan the sessions use (pg_session.cpp).
   BuiltQuery page(const char* columns, const char* table, std::uint64_t limit, std::uint64_t offset,
                   bool backwards) {
-    const char* order = backwards ? " ORDER BY created_at_ms DESC, id DESC" : " ORDER BY created_at_ms, id";
     const std::uint64_t no_limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    const std::string limit_text = limit == 0 ? "ALL" : std::to_string(std::min(limit, no_limit));
     BuiltQuery query;
+    query.params = params_;
+    if (!backwards && offset == 0) {
+      query.sql = std::string("SELECT ") + columns + " FROM " + table + where_ + " ORDER BY created_at_ms, id LIMIT " +
+                  limit_text;
+      query.name = name_ + "_first" + (limit == 0 ? "all" : limit_text);
+      return query;
+    }
+    const char* order = backwards ? " ORDER BY created_at_ms DESC, id DESC" : " ORDER BY created_at_ms, id";
     query.sql = std::string("SELECT row.* FROM (SELECT id AS page_id FROM ") + table + where_ + order;
-    // Limit and offset are written into the text (numbers, never caller text): the plan is
-    // then made for them, even as the generic plan the sessions use (pg_session.cpp).
-    query.sql += " LIMIT " + std::to_string(std::min(limit == 0 ? no_limit : limit, no_limit));
-    query.sql += " OFFSET " + std::to_string(std::min(offset, no_limit));
+    query.sql += " LIMIT " + limit_text + " OFFSET " + std::to_string(std::min(offset, no_limit));
     query.sql += std::string(") AS page CROSS JOIN LATERAL (SELECT ") + columns + " FROM " + table +
                  " WHERE id = page.page_id OFFSET 0) AS row ORDER BY row.created_at_ms, row.id";
     query.name = name_ + (backwards ? "_back" : "_page");
-    query.params = params_;
     return query;
   }
   BuiltQuery count(const char* table) {

@@ -12,6 +12,7 @@
 
 #include <pqxx/pqxx>
 
+#include "kept_counts.hpp"
 #include "pg_store.hpp"
 #include "processhost/test/postgres_cluster.hpp"
 #include "schema_migrations.hpp"
@@ -55,7 +56,8 @@ TEST(PgStoreStartup, CreatesTheDatabaseAndRecordsTheSchemaVersion) {
   again.stop();
   auto& cluster = shared_postgres_cluster();
   EXPECT_EQ(cluster.psql(config.database, "SELECT version, name FROM processhost_schema_migrations ORDER BY version"),
-            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n4|covering list indexes\n5|history\n");
+            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n4|covering list indexes\n5|history\n"
+            "9|kept counts\n");
   EXPECT_EQ(cluster.psql(config.database,
                          "SELECT column_default FROM information_schema.columns"
                          " WHERE table_name = 'processhost_process_definitions' AND column_name = 'deleted_at_ms'"),
@@ -145,7 +147,6 @@ TEST(PgStoreSchema, Version2HasTheIndexesTheListQueriesUse) {
                          " ORDER BY indexname"),
             "processhost_flow_node_instances_pkey\n"
             "processhost_nodes_by_instance\n"
-            "processhost_nodes_finished_by_model\n"
             "processhost_waiting_all\n"
             "processhost_waiting_by_correlation\n"
             "processhost_waiting_by_model\n"
@@ -159,7 +160,6 @@ TEST(PgStoreSchema, Version2HasTheIndexesTheListQueriesUse) {
             "processhost_instances_by_model\n"
             "processhost_instances_by_owner\n"
             "processhost_instances_by_state\n"
-            "processhost_instances_ended\n"
             "processhost_process_instances_pkey\n");
   EXPECT_EQ(cluster.psql(harness.config().database,
                          "SELECT indexdef FROM pg_indexes WHERE indexname = 'processhost_waiting_events_by_name'"),
@@ -169,7 +169,8 @@ TEST(PgStoreSchema, Version2HasTheIndexesTheListQueriesUse) {
 
 // A database a version-3 host left behind, with waiting tasks in it, migrates to version 4
 // when this version starts on it: the list indexes are rebuilt covering the filtered
-// columns, and the rows are listed and counted as before.
+// columns, the kept counts (version 9) count the rows already there, and the rows are
+// listed and counted as before.
 TEST(PgStoreSchema, ADatabaseAtVersion3MigratesToTheCoveringListIndexes) {
   const auto config = cluster_config(unique_database_name("from_v3"));
   auto& cluster = shared_postgres_cluster();
@@ -214,10 +215,17 @@ TEST(PgStoreSchema, ADatabaseAtVersion3MigratesToTheCoveringListIndexes) {
     fill.commit();
   }
   PgStore store(config, nullptr);
-  EXPECT_EQ(store.start().schema_version, 5);  // and the later migrations on top
+  EXPECT_EQ(store.start().schema_version, 9);  // and the later migrations on top
   EXPECT_EQ(cluster.psql(config.database,
                          "SELECT string_agg(version::text, ',' ORDER BY version) FROM processhost_schema_migrations"),
-            "1,2,3,4,5\n");
+            "1,2,3,4,5,9\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT flow_node_lane || ' ' || sum(n) FROM processhost_waiting_counts"
+                         " GROUP BY flow_node_lane ORDER BY flow_node_lane"),
+            "lane_a 120\nlane_b 120\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT state || ' ' || sum(n) FROM processhost_instance_counts GROUP BY state ORDER BY state"),
+            "finished 60\nrunning 240\n");
   EXPECT_EQ(cluster.psql(config.database,
                          "SELECT indexdef FROM pg_indexes WHERE indexname = 'processhost_waiting_by_model'"),
             "CREATE INDEX processhost_waiting_by_model ON public.processhost_flow_node_instances USING btree"
@@ -255,6 +263,53 @@ TEST(PgStoreSchema, ADatabaseAtVersion3MigratesToTheCoveringListIndexes) {
   ASSERT_EQ(instances->items.size(), 10u);
   EXPECT_EQ(instances->items.back().id, "pi0299");
   store.stop();
+  cluster.drop_database(config.database);
+}
+
+// Each connection keeps its counts in rows of its own; a store starting folds the rows of
+// connections that are gone into one row per key, and the totals stay what they were.
+TEST(PgStoreKeptCounts, RowsOfClosedConnectionsAreFoldedAtStartAndTotalsKept) {
+  const auto config = cluster_config(unique_database_name("kept_counts"));
+  auto& cluster = shared_postgres_cluster();
+  const auto total_waiting = [&] {
+    return cluster.psql(config.database, "SELECT sum(n) FROM processhost_waiting_counts");
+  };
+  {
+    PgStore store(config, nullptr);
+    store.start();
+    for (int i = 0; i < 40; ++i) {
+      auto instance = make_instance("pi_" + std::to_string(i), "model_" + std::to_string(i % 2), "corr", "alice", i);
+      ASSERT_TRUE(commit(store, creation(instance, {make_node(instance, "n_" + std::to_string(i), "task", i)})).ok());
+    }
+    EXPECT_NE(cluster.psql(config.database, "SELECT count(*) FROM processhost_waiting_counts WHERE shard <> 0"), "0\n");
+    store.stop();
+  }
+  EXPECT_EQ(total_waiting(), "40\n");
+  // The closed connections' backends end shortly after their clients leave.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (cluster.psql(config.database, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + config.database +
+                                           "' AND pid <> pg_backend_pid()") != "0\n" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  PgStore again(config, nullptr);
+  again.start();
+  EXPECT_EQ(cluster.psql(config.database, "SELECT count(*) FROM processhost_waiting_counts WHERE shard <> 0"), "0\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT process_model_id || ' ' || n FROM processhost_waiting_counts ORDER BY 1"),
+            "model_0 20\nmodel_1 20\n");
+  EXPECT_EQ(cluster.psql(config.database,
+                         "SELECT process_model_id || ' ' || state || ' ' || n FROM processhost_instance_counts ORDER BY 1"),
+            "model_0 running 20\nmodel_1 running 20\n");
+  FlowNodeQuery waiting;
+  waiting.state = FlowNodeState::suspended;
+  waiting.process_model_id = "model_1";
+  waiting.page = {0, 5};
+  auto listed = await_result<PagedList<FlowNodeInstanceRecord>>(
+      [&](auto done) { again.query_flow_nodes(waiting, done); });
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  EXPECT_EQ(listed->total_count, 20u);
+  again.stop();
   cluster.drop_database(config.database);
 }
 
@@ -348,6 +403,14 @@ class PgStoreIndexes : public ::testing::Test {
     EXPECT_EQ(text.find("Seq Scan"), std::string::npos) << query.name << ":\n" << text;
   }
 
+  // A first page reads this index (with the rows it selects; the planner may sort a few
+  // rows rather than read them in index order, or add a second index), never the table.
+  static void expect_first_page_served_by(const plugins::pg_store::BuiltQuery& query, const std::string& index) {
+    const auto text = plan(query);
+    EXPECT_TRUE(indexes_in(text).contains(index)) << query.name << ":\n" << text;
+    EXPECT_EQ(text.find("Seq Scan"), std::string::npos) << query.name << ":\n" << text;
+  }
+
   // The count reads this index alone.
   static void expect_counted_by(const plugins::pg_store::BuiltQuery& query, const std::string& index) {
     const auto text = plan(query);
@@ -356,21 +419,43 @@ class PgStoreIndexes : public ::testing::Test {
     EXPECT_EQ(text.find("Seq Scan"), std::string::npos) << query.name << ":\n" << text;
   }
 
-  // A flow node list's page (both directions) and its count.
-  static void expect_list_served_by(const FlowNodeQuery& query, const std::string& index, bool index_only = true) {
-    using plugins::pg_store::PageCut;
-    expect_served_by(plugins::pg_store::build_flow_node_query(query, plugins::pg_store::forward_cut(query.page)),
-                     index, index_only);
-    expect_served_by(plugins::pg_store::build_flow_node_query(query, PageCut{50, 10, true}), index, index_only);
-    if (index_only) expect_counted_by(plugins::pg_store::build_flow_node_count(query), index);
+  static std::string run_count(const plugins::pg_store::BuiltQuery& query) {
+    pqxx::connection connection(harness_->config().conninfo());
+    pqxx::nontransaction tx(connection);
+    return tx.exec_params(query.sql, pqxx::prepare::make_dynamic_params(query.params)).at(0)[0].c_str();
+  }
+
+  // The total: from the kept counts, equal to counting the rows, when kept says so;
+  // otherwise counted from this index alone.
+  template <class Query, class Kept, class Counted>
+  static void expect_total(const Query& query, const std::string& index, bool kept, Kept build_kept,
+                           Counted build_counted) {
+    const auto counted = build_counted(query);
+    const auto kept_count = build_kept(query);
+    ASSERT_EQ(kept_count.has_value(), kept) << counted.sql;
+    if (kept_count) {
+      EXPECT_EQ(run_count(*kept_count), run_count(counted)) << kept_count->sql;
+      EXPECT_NE(run_count(counted), "0") << counted.sql;  // the data has rows for every shape tested
+    } else {
+      expect_counted_by(counted, index);
+    }
+  }
+
+  // A flow node list's first page, a later page read backwards, and its total.
+  static void expect_list_served_by(const FlowNodeQuery& query, const std::string& index, bool index_only = true,
+                                    bool kept = false) {
+    using namespace plugins::pg_store;
+    expect_first_page_served_by(build_flow_node_query(query, forward_cut(query.page)), index);
+    expect_served_by(build_flow_node_query(query, PageCut{50, 10, true}), index, index_only);
+    if (index_only || kept) expect_total(query, index, kept, build_kept_flow_node_count, build_flow_node_count);
   }
   // A page of 50 (an unlimited list is cheaper sorted than read in index order).
-  static void expect_list_served_by(InstanceQuery query, const std::string& index) {
-    using plugins::pg_store::PageCut;
+  static void expect_list_served_by(InstanceQuery query, const std::string& index, bool kept = false) {
+    using namespace plugins::pg_store;
     query.page = {0, 50};
-    expect_served_by(plugins::pg_store::build_instance_query(query, plugins::pg_store::forward_cut(query.page)), index);
-    expect_served_by(plugins::pg_store::build_instance_query(query, PageCut{50, 10, true}), index);
-    expect_counted_by(plugins::pg_store::build_instance_count(query), index);
+    expect_first_page_served_by(build_instance_query(query, forward_cut(query.page)), index);
+    expect_served_by(build_instance_query(query, PageCut{50, 10, true}), index);
+    expect_total(query, index, kept, build_kept_instance_count, build_instance_count);
   }
 
   static std::set<std::string> indexes_in(const std::string& plan_text) {
@@ -410,8 +495,8 @@ TEST_F(PgStoreIndexes, WaitingTaskListsUseTheirIndexes) {
             "80000\n");
 
   auto by_model = waiting_tasks();
-  by_model.process_model_id = "model_3";
-  expect_list_served_by(by_model, "processhost_waiting_by_model");
+  by_model.process_model_id = "model_10";
+  expect_list_served_by(by_model, "processhost_waiting_by_model", true, true);
   auto by_instance = waiting_tasks();
   by_instance.process_instance_id = "pi_70";
   // An instance has few flow nodes: their table rows are read, not only the index.
@@ -426,11 +511,11 @@ TEST_F(PgStoreIndexes, WaitingTaskListsUseTheirIndexes) {
   auto own = waiting_tasks();
   own.owner_user_id = "user_10";
   expect_list_served_by(own, "processhost_waiting_by_owner");
-  expect_list_served_by(waiting_tasks(), "processhost_waiting_all");
+  expect_list_served_by(waiting_tasks(), "processhost_waiting_all", true, true);
   // Without the lane filter (a caller who may see every lane) as well.
   auto every_lane = waiting_tasks();
   every_lane.lanes.reset();
-  expect_list_served_by(every_lane, "processhost_waiting_all");
+  expect_list_served_by(every_lane, "processhost_waiting_all", true, true);
 }
 
 TEST_F(PgStoreIndexes, EventAndInstanceQueriesUseTheirIndexes) {
@@ -447,13 +532,13 @@ TEST_F(PgStoreIndexes, EventAndInstanceQueriesUseTheirIndexes) {
   FlowNodeQuery model_events = events;
   model_events.correlation_id.reset();
   model_events.process_model_id = "model_0";
-  expect_list_served_by(model_events, "processhost_waiting_by_model");
+  expect_list_served_by(model_events, "processhost_waiting_by_model", true, true);
   InstanceQuery running;
   running.state = ProcessInstanceState::running;
-  expect_list_served_by(running, "processhost_instances_by_state");
+  expect_list_served_by(running, "processhost_instances_by_state", true);
   InstanceQuery failed;
   failed.state = ProcessInstanceState::error;
-  expect_list_served_by(failed, "processhost_instances_by_state");
+  expect_list_served_by(failed, "processhost_instances_by_state", true);
   InstanceQuery own;
   own.owner_user_id = "user_3";
   own.state = ProcessInstanceState::running;
@@ -463,7 +548,7 @@ TEST_F(PgStoreIndexes, EventAndInstanceQueriesUseTheirIndexes) {
   expect_list_served_by(by_correlation, "processhost_instances_by_correlation");
   InstanceQuery by_model;
   by_model.process_model_id = "model_3";
-  expect_list_served_by(by_model, "processhost_instances_by_model");
+  expect_list_served_by(by_model, "processhost_instances_by_model", true);
 }
 
 TEST(PgStoreTimeouts, AStatementThatWaitsTooLongIsUnavailableNotHung) {

@@ -63,6 +63,22 @@ class StoreHistoryTest : public ::testing::Test {
         [&](auto done) { store().query_instances(InstanceQuery{}, done); });
     return result.ok() ? result.value().total_count : 0;
   }
+  // The list's total as a full first page of one reports it: counted by the store, not
+  // taken from the rows read.
+  std::size_t total_of(InstanceQuery query) {
+    query.page = {0, 1};
+    auto result = await_result<PagedList<ProcessInstanceRecord>>(
+        [&](auto done) { store().query_instances(std::move(query), done); });
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    return result.ok() ? result.value().total_count : 0;
+  }
+  std::size_t total_of(FlowNodeQuery query) {
+    query.page = {0, 1};
+    auto result = await_result<PagedList<FlowNodeInstanceRecord>>(
+        [&](auto done) { store().query_flow_nodes(std::move(query), done); });
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    return result.ok() ? result.value().total_count : 0;
+  }
   bool exists(const std::string& id) {
     auto result = await_result<std::optional<ProcessInstanceRecord>>([&](auto done) { store().load_instance(id, done); });
     return result.ok() && result.value().has_value();
@@ -166,8 +182,8 @@ TYPED_TEST(StoreHistoryTest, RuntimesAggregatePerFlowNode) {
   EXPECT_EQ(second.items[0].flow_node_id, "task_1");
 }
 
-// Ended instances before the cut-off go, oldest first, in batches of max, with their cron
-// history; running ones and those that ended later stay.
+// Ended instances before the cut-off go, in batches of max, with their cron history and
+// their counts in the lists' totals; running ones and those that ended later stay.
 TYPED_TEST(StoreHistoryTest, RetentionRemovesEndedInstancesInBatches) {
   const auto end_at = [&](const std::string& id, ProcessInstanceState state, std::int64_t finished_at) {
     auto instance = make_instance(id, "model_a", "corr_" + id, "alice", 100);
@@ -187,16 +203,34 @@ TYPED_TEST(StoreHistoryTest, RetentionRemovesEndedInstancesInBatches) {
   this->record("model_a", "cron_1", "* * * * * *", "old_1", 100);
   this->record("model_a", "cron_1", "* * * * * *", "recent", 100);
 
+  InstanceQuery of_model;
+  of_model.process_model_id = "model_a";
+  EXPECT_EQ(this->total_of(of_model), 5u);
   EXPECT_EQ(this->remove(5000, 2), 2u);
-  EXPECT_FALSE(this->exists("old_1"));
-  EXPECT_FALSE(this->exists("old_2"));
-  EXPECT_TRUE(this->exists("old_3"));
+  EXPECT_EQ(int{this->exists("old_1")} + int{this->exists("old_2")} + int{this->exists("old_3")}, 1);
+  EXPECT_EQ(this->total_of(of_model), 3u);
   EXPECT_EQ(this->remove(5000, 2), 1u) << "fewer than max: nothing left to remove";
   EXPECT_EQ(this->remove(5000, 2), 0u);
+  EXPECT_FALSE(this->exists("old_1"));
+  EXPECT_FALSE(this->exists("old_2"));
   EXPECT_FALSE(this->exists("old_3"));
   EXPECT_TRUE(this->exists("recent"));
   EXPECT_TRUE(this->exists("running"));
   EXPECT_EQ(this->instance_count(), 2u);
+  EXPECT_EQ(this->total_of(of_model), 2u);
+  for (const auto state : {ProcessInstanceState::running, ProcessInstanceState::finished}) {
+    InstanceQuery in_state;
+    in_state.state = state;
+    EXPECT_EQ(this->total_of(in_state), 1u) << name_of(state);
+  }
+  for (const auto state : {ProcessInstanceState::terminated, ProcessInstanceState::error}) {
+    InstanceQuery in_state;
+    in_state.state = state;
+    EXPECT_EQ(this->total_of(in_state), 0u) << name_of(state);
+  }
+  FlowNodeQuery waiting;
+  waiting.state = FlowNodeState::suspended;
+  EXPECT_EQ(this->total_of(waiting), 1u) << "the running instance's task";
 
   CronjobHistoryQuery cron;
   cron.process_model_id = "model_a";

@@ -56,7 +56,10 @@ TEST(StoreSql, AnUnlimitedPageHasNoEffectiveLimit) {
   InstanceQuery query;
   const auto built = build_instance_query(query, forward_cut(query.page));
   EXPECT_TRUE(built.params.empty());
-  EXPECT_NE(built.sql.find("LIMIT 9223372036854775807 OFFSET 0)"), std::string::npos) << built.sql;
+  EXPECT_TRUE(built.sql.ends_with(" ORDER BY created_at_ms, id LIMIT ALL")) << built.sql;
+  // A later page without a limit skips its offset and reads to the end.
+  const auto later = build_instance_query(query, PageCut{0, 20, false});
+  EXPECT_NE(later.sql.find("LIMIT ALL OFFSET 20)"), std::string::npos) << later.sql;
   EXPECT_EQ(build_instance_count(query).sql, "SELECT count(*) FROM processhost_process_instances");
 }
 
