@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "instance_json.hpp"
+#include "instance_visibility.hpp"
 #include "management_api_routes.hpp"
 #include "plugin_common/http_api/json_mapping.hpp"
 #include "plugin_common/http_api/json_writer.hpp"
@@ -61,7 +62,7 @@ void write_correlation(Writer& writer, const CorrelationRecord& correlation, con
 
 // The query's filters plus the caller's own instances unless it may manage every instance.
 CorrelationQuery visible_to(const RouteCall& call, CorrelationQuery query) {
-  if (!call.identity.has_claim(claims::kManageProcessInstances)) query.owner_user_id = call.identity.user_id;
+  query.owner_user_id = visible_owner(call.identity);
   return query;
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "instance_json.hpp"
+#include "instance_visibility.hpp"
 #include "management_api_routes.hpp"
 #include "plugin_common/http_api/json_mapping.hpp"
 #include "plugin_common/http_api/json_writer.hpp"
@@ -71,6 +72,7 @@ RouteHandler logs_handler(LogScope scope) {
     FlowNodeQuery query;
     query.page = call.page;
     query.process_model_id = std::string(call.request.param("process_model_id"));
+    query.owner_user_id = visible_owner(call.identity);
     if (scope == LogScope::process_instance) {
       query.process_instance_id = std::string(call.request.param("process_instance_id"));
     } else if (auto correlation = call.request.query_param("correlation_id"); correlation && !correlation->empty()) {

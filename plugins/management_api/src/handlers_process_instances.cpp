@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "instance_json.hpp"
+#include "instance_visibility.hpp"
 #include "management_api_routes.hpp"
 #include "version_xml.hpp"
 #include "plugin_common/http_api/respond.hpp"
@@ -25,14 +26,16 @@ Error instance_not_found(const std::string& id) {
   return make_error(ErrorStatus::not_found, "ProcessInstance with id '" + id + "' not found.");
 }
 
-// Runs then() once the instance is known to exist, or answers 404 / the store's error.
+// Runs then() once the instance is known to exist and the caller may see it, or answers 404
+// / the store's error.
 template <class Then>
-void with_existing_instance(const ApiStatePtr& state, const std::shared_ptr<Responder>& responder,
-                            const std::string& id, Then then) {
-  state->store->load_instance(id, [responder, id, then = std::move(then)](
-                                      Result<std::optional<ProcessInstanceRecord>> instance) mutable {
+void with_existing_instance(const RouteCall& call, const std::string& id, Then then) {
+  call.state->store->load_instance(id, [responder = call.responder, identity = call.identity, id, then = std::move(then)](
+                                           Result<std::optional<ProcessInstanceRecord>> instance) mutable {
     if (!instance.ok()) return responder->respond(error_response(instance.error()));
-    if (!instance.value()) return responder->respond(HttpResponse::error(instance_not_found(id)));
+    if (!instance.value() || !may_see(identity, instance.value()->owner_user_id)) {
+      return responder->respond(HttpResponse::error(instance_not_found(id)));
+    }
     then(std::move(*instance.value()));
   });
 }
@@ -69,8 +72,7 @@ std::vector<FlowNodeInstanceRecord> of_flow_node(std::vector<FlowNodeInstanceRec
 RouteHandler get_process_instance_handler() {
   return [](RouteCall& call) {
     const std::string id(call.request.param("process_instance_id"));
-    with_existing_instance(call.state, call.responder, id,
-                           [state = call.state, responder = call.responder](ProcessInstanceRecord instance) {
+    with_existing_instance(call, id, [state = call.state, responder = call.responder](ProcessInstanceRecord instance) {
                              auto shared = std::make_shared<ProcessInstanceRecord>(std::move(instance));
                              with_version_xml(state, responder, [shared, responder](const VersionXmlLookup& xml) {
                                responder->respond(HttpResponse::json(200, process_instance_json(*shared, xml)));
@@ -83,6 +85,7 @@ RouteHandler list_process_instances_handler(InstanceFilter filter) {
   return [filter](RouteCall& call) {
     InstanceQuery query;
     query.page = call.page;
+    query.owner_user_id = visible_owner(call.identity);
     switch (filter) {
       case InstanceFilter::correlation:
         query.correlation_id = std::string(call.request.param("correlation_id"));
@@ -108,7 +111,7 @@ RouteHandler list_process_instances_handler(InstanceFilter filter) {
 RouteHandler list_flow_node_instances_handler() {
   return [](RouteCall& call) {
     const std::string id(call.request.param("process_instance_id"));
-    with_existing_instance(call.state, call.responder, id,
+    with_existing_instance(call, id,
                            [state = call.state, responder = call.responder, id, page = call.page](
                                const ProcessInstanceRecord&) {
                              FlowNodeQuery query;
@@ -129,6 +132,7 @@ RouteHandler active_tokens_handler(ActiveTokenScope scope) {
     FlowNodeQuery query;
     // A token is active where a flow node instance waits; every other one has moved on.
     query.state = FlowNodeState::suspended;
+    query.owner_user_id = visible_owner(call.identity);
     switch (scope) {
       case ActiveTokenScope::process_model:
         query.process_model_id = std::string(call.request.param("process_model_id"));
@@ -169,6 +173,7 @@ RouteHandler token_history_handler(TokenHistoryScope scope) {
   return [scope](RouteCall& call) {
     FlowNodeQuery query;
     const std::string flow_node_id(call.request.param("flow_node_id"));
+    query.owner_user_id = visible_owner(call.identity);
     const bool by_instance = scope == TokenHistoryScope::instance || scope == TokenHistoryScope::instance_flow_node;
     if (by_instance) {
       query.process_instance_id = std::string(call.request.param("process_instance_id"));

@@ -252,6 +252,60 @@ TEST_F(ManagementOps, CorrelationsGroupInstancesAndACallerSeesOnlyItsOwnUnlessIt
   EXPECT_FALSE(contains(correlation_ids(active), bobs));
 }
 
+// The original's rule for every instance route: a caller without can_manage_process_instances
+// sees only the instances it started; another user's instance is 404 and left out of lists
+// and their totals.
+TEST_F(ManagementOps, InstanceVisibilityACallerSeesOnlyItsOwnInstancesUnlessItManagesInstances) {
+  const std::string correlation = "ops-visibility";
+  const auto alices = start("alice", correlation);
+  const auto bobs = start("bob", correlation);
+  ASSERT_FALSE(alices.empty());
+  ASSERT_FALSE(bobs.empty());
+  wait_for_list("manager", "/process_instance/" + bobs + "/active_tokens", "activeTokens", 3);  // mgmt_ops waits at three nodes
+
+  EXPECT_EQ(host_->call("GET", "/process_instances/" + alices, as("alice")).status, 200);
+  const auto hidden = host_->call("GET", "/process_instances/" + bobs, as("alice"));
+  EXPECT_EQ(hidden.status, 404) << hidden.body;
+  EXPECT_EQ(hidden.body, R"({"message":"ProcessInstance with id ')" + bobs + R"(' not found."})");
+  EXPECT_EQ(host_->call("GET", "/process_instances/" + bobs, as("manager")).status, 200);
+  EXPECT_EQ(host_->call("GET", "/process_instances/" + bobs + "/flow_node_instances", as("alice")).status, 404);
+  EXPECT_EQ(host_->call("GET", "/process_instances/" + bobs + "/flow_node_instances", as("bob")).status, 200);
+
+  const auto ids_in = [](const rapidjson::Document& list) {
+    std::vector<std::string> ids;
+    for (const auto& instance : list["processInstances"].GetArray()) {
+      ids.emplace_back(instance["processInstanceId"].GetString());
+    }
+    return ids;
+  };
+  const auto by_correlation = json(host_->call("GET", "/process_instances/by_correlation/" + correlation, as("alice")));
+  EXPECT_EQ(ids_in(by_correlation), std::vector<std::string>{alices});
+  EXPECT_EQ(by_correlation["totalCount"].GetUint(), 1U);
+  const auto managed = json(host_->call("GET", "/process_instances/by_correlation/" + correlation, as("manager")));
+  EXPECT_EQ(managed["totalCount"].GetUint(), 2U);
+  for (const std::string path : {"/process_instances/by_process_model/mgmt_ops?offset=0&limit=1000",
+                                 "/process_instances/by_state/running?offset=0&limit=1000"}) {
+    const auto as_bob = json(host_->call("GET", path, as("bob")));
+    const auto ids = ids_in(as_bob);
+    EXPECT_TRUE(contains(ids, bobs)) << path;
+    EXPECT_FALSE(contains(ids, alices)) << path;
+    EXPECT_EQ(as_bob["totalCount"].GetUint(), ids.size()) << path;
+    const auto all = ids_in(json(host_->call("GET", path, as("manager"))));
+    EXPECT_TRUE(contains(all, bobs) && contains(all, alices)) << path;
+  }
+
+  // Tokens, token histories and logs of bob's instance are empty for alice.
+  EXPECT_EQ(json(host_->call("GET", "/process_instance/" + bobs + "/active_tokens", as("alice")))["activeTokens"].Size(),
+            0U);
+  EXPECT_EQ(json(host_->call("GET", "/process_instance/" + bobs + "/active_tokens", as("bob")))["activeTokens"].Size(),
+            3U);
+  EXPECT_TRUE(json(host_->call("GET", "/process_instance/" + bobs + "/token_history", as("alice"))).ObjectEmpty());
+  EXPECT_FALSE(json(host_->call("GET", "/process_instance/" + bobs + "/token_history", as("bob"))).ObjectEmpty());
+  const auto logs_path = "/process_model/mgmt_ops/process_instance/" + bobs + "/logs";
+  EXPECT_EQ(json(host_->call("GET", logs_path, as("alice")))["logEntries"].Size(), 0U);
+  EXPECT_GT(json(host_->call("GET", logs_path, as("bob")))["logEntries"].Size(), 0U);
+}
+
 TEST_F(ManagementOps, EveryTaskKindIsListedByEveryScopeAndFinishedThenTheEventsAreTriggered) {
   const std::string correlation = "ops-tasks";
   const auto instance = start("alice", correlation);
