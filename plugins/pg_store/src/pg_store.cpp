@@ -41,18 +41,6 @@ pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const BuiltQue
   return tx.exec_prepared(query.name, pqxx::prepare::make_dynamic_params(query.params));
 }
 
-// A list's total: from the kept counts when they hold the list's filters, else counted from
-// the list's index (kept_counts.hpp).
-BuiltQuery flow_node_total(const FlowNodeQuery& query) {
-  if (auto kept = build_kept_flow_node_count(query)) return *std::move(kept);
-  return build_flow_node_count(query);
-}
-
-BuiltQuery instance_total(const InstanceQuery& query) {
-  if (auto kept = build_kept_instance_count(query)) return *std::move(kept);
-  return build_instance_count(query);
-}
-
 // A list page: a first page is prepared (while the session has room for it), a later one is
 // planned for its offset on each call.
 pqxx::result exec_page(PgSession& session, pqxx::transaction_base& tx, const BuiltQuery& query,
@@ -64,18 +52,25 @@ pqxx::result exec_page(PgSession& session, pqxx::transaction_base& tx, const Bui
 }
 
 // A list page and its totalCount, read in one snapshot (a read-only repeatable-read
-// transaction, so the count and the rows agree while commits go on). The first page is read
-// first and counted only when full (a page that is not full tells its total). A later page
-// is counted first: the total says whether the page lies past the end, and whether it is
-// nearer the end, to be read backwards from there (cut_with_total). Both the count and the
-// page's cut read only an index (docs/persistence.md, "Lists").
+// transaction, so the count and the rows agree while commits go on).
+//
+// When the kept counts hold the list's filters (kept_counts.hpp), the total is read first,
+// whether or not the caller reports it: a sum over a few rows that cuts every page (an
+// empty list or a page past the end reads nothing, which matters for the kinds of a mixed
+// task list that have no waiting tasks; a page nearer the end is read backwards).
+// Otherwise the first page is read first and counted only when full (a page that is not
+// full tells its total), and a later page is counted first: the total says whether the page
+// lies past the end, and whether it is nearer the end, to be read backwards from there
+// (cut_with_total). Both the count and the page's cut read only an index
+// (docs/persistence.md, "Lists").
 using ListTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
-template <class Record, class Query, class BuildPage, class BuildCount, class Decode>
+template <class Record, class Query, class BuildPage, class BuildKept, class BuildCount, class Decode>
 PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, const Query& query,
-                            BuildPage build_page, BuildCount build_count, Decode decode) {
+                            BuildPage build_page, BuildKept build_kept, BuildCount build_count, Decode decode) {
   const auto& page = query.page;
-  if (!page.count_total) {
+  const auto kept = build_kept(query);
+  if (!page.count_total && !kept) {
     // Nobody reads the total: one statement, no snapshot to share, so no transaction around
     // it (a BEGIN and a COMMIT more per list call cost the sample flow about a third).
     pqxx::nontransaction single(connection);
@@ -91,7 +86,9 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
   }
   ListTransaction tx(connection);
   PagedList<Record> list;
-  const auto count = [&] { return exec(session, tx, build_count(query)).at(0)[0].template as<std::size_t>(); };
+  const auto count = [&](const BuiltQuery& statement) {
+    return exec(session, tx, statement).at(0)[0].template as<std::size_t>();
+  };
   const auto read = [&](const PageCut& cut) {
     // The limit and offset are in the text, not parameters: a LIMIT parameter's generic plan
     // guesses a tenth of the rows and then prefers sorting a (parallel) scan over reading the
@@ -100,12 +97,21 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
     list.items.reserve(result.size());
     for (const auto& row : result) list.items.push_back(decode(row));
   };
-  if (page.offset == 0) {
+  if (kept) {
+    const auto total = count(*kept);
+    if (auto cut = cut_with_total(page, total)) {
+      // A forward cut keeps the requested limit (the rows are the same): one prepared
+      // statement per limit asked, not per list length.
+      if (!cut->backwards) cut->limit = page.limit;
+      read(*cut);
+    }
+    list.total_count = page.count_total ? total : page.offset + list.items.size();
+  } else if (page.offset == 0) {
     read(forward_cut(page));
     const bool full = page.limit != 0 && list.items.size() == page.limit;
-    list.total_count = full ? count() : list.items.size();
+    list.total_count = full ? count(build_count(query)) : list.items.size();
   } else {
-    list.total_count = count();
+    list.total_count = count(build_count(query));
     if (const auto cut = cut_with_total(page, list.total_count)) read(*cut);
   }
   tx.commit();
@@ -326,7 +332,8 @@ void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessIns
       std::move(done), Retry::on_dropped_connection,
       [query = std::move(query)](PgSession& session,
                                  pqxx::connection& connection) -> Result<PagedList<ProcessInstanceRecord>> {
-        return read_page<ProcessInstanceRecord>(session, connection, query, build_instance_query, instance_total,
+        return read_page<ProcessInstanceRecord>(session, connection, query, build_instance_query,
+                                                build_kept_instance_count, build_instance_count,
                                                 [](const pqxx::row& row) { return decode_instance(row); });
       });
 }
@@ -336,7 +343,8 @@ void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeI
       std::move(done), Retry::on_dropped_connection,
       [query = std::move(query)](PgSession& session,
                                  pqxx::connection& connection) -> Result<PagedList<FlowNodeInstanceRecord>> {
-        return read_page<FlowNodeInstanceRecord>(session, connection, query, build_flow_node_query, flow_node_total,
+        return read_page<FlowNodeInstanceRecord>(session, connection, query, build_flow_node_query,
+                                                 build_kept_flow_node_count, build_flow_node_count,
                                                  [](const pqxx::row& row) { return decode_flow_node(row); });
       });
 }
