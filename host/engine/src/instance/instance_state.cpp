@@ -79,6 +79,20 @@ const rapidjson::Value& array_member(const rapidjson::Value& object, const char*
   return found != object.MemberEnd() && found->value.IsArray() ? found->value : kEmpty;
 }
 
+void write_compensable(Writer& writer, const InstanceState& state, const std::vector<CompensableActivity>& list) {
+  writer.StartArray();
+  for (const auto& activity : list) {
+    writer.StartObject();
+    write_text(writer, "node", node_id(state, activity.node));
+    write_number(writer, "scope", static_cast<std::int64_t>(activity.scope));
+    write_text(writer, "fni", activity.flow_node_instance_id);
+    write_json(writer, "payload", activity.payload);
+    write_history(writer, "history", activity.history);
+    writer.EndObject();
+  }
+  writer.EndArray();
+}
+
 }  // namespace
 
 const Token* InstanceState::find_waiting(std::string_view flow_node_instance_id) const {
@@ -111,6 +125,7 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     if (!token.child_instance_id.empty()) write_text(writer, "child", token.child_instance_id);
     if (token.loop != 0) write_number(writer, "loop", static_cast<std::int64_t>(token.loop));
     if (!token.loop_variables.empty()) write_json(writer, "loopVars", token.loop_variables);
+    if (token.compensation != 0) write_number(writer, "compensation", static_cast<std::int64_t>(token.compensation));
     write_history(writer, "history", token.history);
     writer.EndObject();
   }
@@ -173,6 +188,24 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     }
     writer.EndArray();
   }
+  if (!state.data.empty()) write_history(writer, "data", state.data);
+  if (!state.compensable.empty()) {
+    write_key(writer, "compensable");
+    write_compensable(writer, state, state.compensable);
+  }
+  if (!state.compensations.empty()) {
+    write_key(writer, "compensations");
+    writer.StartArray();
+    for (const auto& run : state.compensations) {
+      writer.StartObject();
+      write_number(writer, "id", static_cast<std::int64_t>(run.id));
+      write_text(writer, "thrower", run.thrower_flow_node_instance_id);
+      write_key(writer, "pending");
+      write_compensable(writer, state, run.pending);
+      writer.EndObject();
+    }
+    writer.EndArray();
+  }
   writer.EndObject();
   return JsonText(buffer.GetString(), buffer.GetSize());
 }
@@ -214,6 +247,7 @@ Status restore_runtime_state(InstanceState& state) {
     token.child_instance_id = member_text(item, "child");
     token.loop = static_cast<std::uint64_t>(member_int(item, "loop"));
     if (item.HasMember("loopVars")) token.loop_variables = member_json(item, "loopVars");
+    token.compensation = static_cast<std::uint64_t>(member_int(item, "compensation"));
     state.waiting.push_back(std::move(token));
   }
   for (const auto& item : array_member(document, "joins").GetArray()) {
@@ -262,6 +296,29 @@ Status restore_runtime_state(InstanceState& state) {
     loop.completed = static_cast<std::size_t>(member_int(item, "completed"));
     for (const auto& value : array_member(item, "results").GetArray()) loop.results.push_back(json_to_string(value));
     state.loops.push_back(std::move(loop));
+  }
+  auto read_compensable = [&](const rapidjson::Value& list, std::vector<CompensableActivity>& into) -> Status {
+    for (const auto& item : list.GetArray()) {
+      CompensableActivity activity;
+      auto index = node_index(item);
+      if (!index) return std::move(index).take_error();
+      activity.node = *index;
+      activity.scope = static_cast<std::uint64_t>(member_int(item, "scope"));
+      activity.flow_node_instance_id = member_text(item, "fni");
+      activity.payload = member_json(item, "payload");
+      activity.history = read_history(item, "history");
+      into.push_back(std::move(activity));
+    }
+    return Ok{};
+  };
+  state.data = read_history(document, "data");
+  if (auto read = read_compensable(array_member(document, "compensable"), state.compensable); !read) return read;
+  for (const auto& item : array_member(document, "compensations").GetArray()) {
+    CompensationRun run;
+    run.id = static_cast<std::uint64_t>(member_int(item, "id"));
+    run.thrower_flow_node_instance_id = member_text(item, "thrower");
+    if (auto read = read_compensable(array_member(item, "pending"), run.pending); !read) return read;
+    state.compensations.push_back(std::move(run));
   }
   return Ok{};
 }
