@@ -1,4 +1,5 @@
 #include "instance/instance_state.hpp"
+#include "instance/runtime_state_extras.hpp"
 
 #include <cstdint>
 #include <string_view>
@@ -9,7 +10,6 @@
 namespace processhost::engine {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write_key(Writer& writer, std::string_view name) {
   writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
@@ -77,20 +77,6 @@ const rapidjson::Value& array_member(const rapidjson::Value& object, const char*
   static const rapidjson::Value kEmpty(rapidjson::kArrayType);
   auto found = object.FindMember(name);
   return found != object.MemberEnd() && found->value.IsArray() ? found->value : kEmpty;
-}
-
-void write_compensable(Writer& writer, const InstanceState& state, const std::vector<CompensableActivity>& list) {
-  writer.StartArray();
-  for (const auto& activity : list) {
-    writer.StartObject();
-    write_text(writer, "node", node_id(state, activity.node));
-    write_number(writer, "scope", static_cast<std::int64_t>(activity.scope));
-    write_text(writer, "fni", activity.flow_node_instance_id);
-    write_json(writer, "payload", activity.payload);
-    write_history(writer, "history", activity.history);
-    writer.EndObject();
-  }
-  writer.EndArray();
 }
 
 }  // namespace
@@ -188,23 +174,8 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     }
     writer.EndArray();
   }
-  if (!state.data.empty()) write_history(writer, "data", state.data);
-  if (!state.compensable.empty()) {
-    write_key(writer, "compensable");
-    write_compensable(writer, state, state.compensable);
-  }
-  if (!state.compensations.empty()) {
-    write_key(writer, "compensations");
-    writer.StartArray();
-    for (const auto& run : state.compensations) {
-      writer.StartObject();
-      write_number(writer, "id", static_cast<std::int64_t>(run.id));
-      write_text(writer, "thrower", run.thrower_flow_node_instance_id);
-      write_key(writer, "pending");
-      write_compensable(writer, state, run.pending);
-      writer.EndObject();
-    }
-    writer.EndArray();
+  if (!state.data.empty() || !state.compensable.empty() || !state.compensations.empty()) {
+    write_compensation_and_data(writer, state);
   }
   writer.EndObject();
   return JsonText(buffer.GetString(), buffer.GetSize());
