@@ -25,6 +25,9 @@ bool model_visible_to(const ProcessModel& model, const Identity& identity) {
   for (auto index : model.start_events) {
     if (may_access_lane(identity, model.nodes[index].lane)) return true;
   }
+  for (auto index : model.implicit_starts) {
+    if (may_access_lane(identity, model.nodes[index].lane)) return true;
+  }
   return false;
 }
 

@@ -123,6 +123,8 @@ class EngineCore {
                              const Result<JsonText>& result);
   JsonText call_result(const ProcessInstanceRecord& child, const RunOutcome& outcome) const;
   void child_ended(const std::string& parent_id, const std::string& child_id, Result<JsonText> result);
+  // A called instance raised an escalation it did not catch: its call activity's turn.
+  void child_escalated(const std::string& parent_id, const std::string& child_id, const EscalationRaised& escalation);
   void offer(std::shared_ptr<PendingSend> send);
   void scan_timers();
   void fire_timer(TimerRecord timer);

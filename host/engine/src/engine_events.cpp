@@ -114,9 +114,13 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
     service_calls_.start(instance.id, outcome.service_calls);
   }
   const bool ended = instance.state != ProcessInstanceState::running;
-  if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() &&
+  if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() && outcome.escalations.empty() &&
       !(ended && !instance.parent_process_instance_id.empty())) {
     return;
+  }
+  // Before the child's end (if it ended in this run): the parent hears of them in this order.
+  for (const auto& escalation : outcome.escalations) {
+    if (!instance.parent_process_instance_id.empty()) child_escalated(instance.parent_process_instance_id, instance.id, escalation);
   }
   const Identity owner = identity_from_owner(instance.owner_identity);
   for (const auto& call : outcome.calls) {
@@ -238,6 +242,19 @@ void EngineCore::child_ended(const std::string& parent_id, const std::string& ch
         if (state.record.state != ProcessInstanceState::running) return wait_ended();
         Executor executor(state, environment());
         if (!executor.child_ended(child_id, result)) return wait_ended();
+        return std::move(executor).finish();
+      },
+      [](Result<RunOutcome>) {});
+}
+
+void EngineCore::child_escalated(const std::string& parent_id, const std::string& child_id,
+                                 const EscalationRaised& escalation) {
+  runner_.run(
+      parent_id, nullptr,
+      [this, child_id, escalation](InstanceState& state) -> Result<RunOutcome> {
+        if (state.record.state != ProcessInstanceState::running) return wait_ended();
+        Executor executor(state, environment());
+        if (!executor.child_escalated(child_id, escalation.code, escalation.payload)) return wait_ended();
         return std::move(executor).finish();
       },
       [](Result<RunOutcome>) {});

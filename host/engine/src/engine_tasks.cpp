@@ -43,6 +43,8 @@ Result<std::size_t> pick_start_event(const ProcessModel& model, const Identity& 
     return make_error(ErrorKind::start_event_not_found, {.id = *start_event_id}, ErrorStatus::not_found,
                       "start event '" + *start_event_id + "' not found in process model '" + model.id + "'");
   }
+  // A process without start event begins at every node without incoming flow (Executor::start).
+  if (model.start_events.empty()) return kNoIndex;
   std::size_t accessible = 0;
   std::size_t picked = kNoIndex;
   for (auto index : model.start_events) {

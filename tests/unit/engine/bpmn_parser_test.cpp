@@ -111,12 +111,23 @@ TEST(BpmnParser, ReadsFormFieldsEnumsPropertiesAndNestedLanes) {
   EXPECT_EQ(field.preferred_control->text, "radio");
 }
 
-TEST(BpmnParser, RejectsAMissingStartEventButNotAMissingEndEvent) {
-  const auto outcome = parse_bpmn(process_xml("p", "<bpmn:task id='t'/>"), engine_options());
-  EXPECT_FALSE(outcome.ok());
-  EXPECT_TRUE(has_problem(outcome, "p", "no start event")) << problems_of(outcome);
+// BPMN 2.0, 10.5.2: without a start event, the nodes without incoming flow start; only a
+// process where every node has one (a cycle) has nothing to start.
+TEST(BpmnParser, ProcessWithoutStartEventStartsAtItsNodesWithoutIncomingFlow) {
+  const auto implicit = parse_bpmn(process_xml("p", "<bpmn:task id='t'/><bpmn:task id='u'/><bpmn:task id='v'/>"
+                                                    "<bpmn:sequenceFlow id='f' sourceRef='u' targetRef='v'/>"),
+                                   engine_options());
+  ASSERT_TRUE(implicit.ok()) << problems_of(implicit);
+  const auto& model = *implicit.model;
+  EXPECT_TRUE(model.start_events.empty());
+  EXPECT_EQ(model.implicit_starts, (std::vector<std::size_t>{model.index_of("t"), model.index_of("u")}));
   // An end event is optional (BPMN 2.0, 10.5.3): tokens end where no flow leads on.
-  EXPECT_FALSE(has_problem(outcome, "p", "no end event")) << problems_of(outcome);
+  const auto cycle = parse_bpmn(process_xml("p", "<bpmn:task id='a'/><bpmn:task id='b'/>"
+                                                 "<bpmn:sequenceFlow id='f1' sourceRef='a' targetRef='b'/>"
+                                                 "<bpmn:sequenceFlow id='f2' sourceRef='b' targetRef='a'/>"),
+                                engine_options());
+  EXPECT_FALSE(cycle.ok());
+  EXPECT_TRUE(has_problem(cycle, "p", "has no start event and no node without incoming flow")) << problems_of(cycle);
 }
 
 TEST(BpmnParser, RejectsDanglingFlows) {
@@ -130,10 +141,10 @@ TEST(BpmnParser, RejectsDanglingFlows) {
 TEST(BpmnParser, RejectsUnknownAndUnsupportedElements) {
   const auto outcome = parse_bpmn(process_xml("p",
       "<bpmn:startEvent id='s'/><bpmn:complexGateway id='g'/><bpmn:boundaryEvent id='b' attachedToRef='s'/>"
-      "<bpmn:endEvent id='e'><bpmn:compensateEventDefinition/></bpmn:endEvent>"), engine_options());
+      "<bpmn:endEvent id='e'><bpmn:cancelEventDefinition/></bpmn:endEvent>"), engine_options());
   EXPECT_TRUE(has_problem(outcome, "g", "bpmn:complexGateway 'g' is not supported")) << problems_of(outcome);
   EXPECT_TRUE(has_problem(outcome, "b", "not supported")) << problems_of(outcome);
-  EXPECT_TRUE(has_problem(outcome, "e", "bpmn:compensateEventDefinition on 'e' is not supported"))
+  EXPECT_TRUE(has_problem(outcome, "e", "bpmn:cancelEventDefinition on 'e' is not supported"))
       << problems_of(outcome);
 }
 
@@ -189,7 +200,7 @@ TEST(BpmnParser, RefusesUnresolvableEscalationsAndEscalationBoundariesOffSubProc
   EXPECT_TRUE(has_problem(outcome, "nocode", "has no escalationCode")) << problems_of(outcome);
   EXPECT_TRUE(has_problem(outcome, "e", "escalationRef 'missing' of 'e' names no bpmn:escalation"))
       << problems_of(outcome);
-  EXPECT_TRUE(has_problem(outcome, "b", "supported on embedded sub-processes only")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "b", "supported on sub-processes and call activities only")) << problems_of(outcome);
 }
 
 // Java-only Camunda service tasks and nameless messages would run as silent no-ops or wait
@@ -399,6 +410,41 @@ TEST(BpmnParser, ReadsUserTaskAssignment) {
   EXPECT_TRUE(task->assignment[1].second.script);
   EXPECT_EQ(task->assignment[2].first, "followUpDate");
   EXPECT_TRUE(task->has_form_expressions);
+}
+
+// Event sub-processes are linked to the scope they wait in, compensation boundary events to
+// their handler through the association, conditional events carry their condition.
+TEST(BpmnParser, LinksEventSubProcessesCompensationHandlersAndConditions) {
+  const auto outcome = parse_bpmn(
+      "<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL' id='d'>"
+      "<bpmn:message id='M' name='Ping'/><bpmn:process id='p' isExecutable='true'>"
+      "<bpmn:startEvent id='s'/><bpmn:scriptTask id='book'><bpmn:script>return 1;</bpmn:script></bpmn:scriptTask>"
+      "<bpmn:boundaryEvent id='cb' attachedToRef='book'><bpmn:compensateEventDefinition/></bpmn:boundaryEvent>"
+      "<bpmn:task id='undo' isForCompensation='true'/><bpmn:association id='a' sourceRef='cb' targetRef='undo'/>"
+      "<bpmn:intermediateCatchEvent id='c'><bpmn:conditionalEventDefinition><bpmn:condition>${x &gt; 1}"
+      "</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>"
+      "<bpmn:endEvent id='e'><bpmn:compensateEventDefinition activityRef='book'/></bpmn:endEvent>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='book'/><bpmn:sequenceFlow id='f2' sourceRef='book' "
+      "targetRef='c'/><bpmn:sequenceFlow id='f3' sourceRef='c' targetRef='e'/>"
+      "<bpmn:subProcess id='esp' triggeredByEvent='true'><bpmn:startEvent id='es' isInterrupting='false'>"
+      "<bpmn:messageEventDefinition messageRef='M'/></bpmn:startEvent></bpmn:subProcess>"
+      "</bpmn:process></bpmn:definitions>",
+      engine_options());
+  ASSERT_TRUE(outcome.ok()) << problems_of(outcome);
+  const auto& model = *outcome.model;
+  EXPECT_EQ(model.start_events, (std::vector<std::size_t>{model.index_of("s")}));
+  EXPECT_EQ(model.event_starts, (std::vector<std::size_t>{model.index_of("es")}));
+  const auto& start = model.nodes[model.index_of("es")];
+  EXPECT_TRUE(start.starts_event_sub_process);
+  EXPECT_FALSE(start.cancel_activity);
+  EXPECT_EQ(start.event_name, "Ping");
+  EXPECT_TRUE(model.nodes[model.index_of("esp")].triggered_by_event);
+  EXPECT_EQ(model.nodes[model.index_of("book")].compensation_handler, model.index_of("undo"));
+  EXPECT_EQ(model.nodes[model.index_of("e")].compensate_activity, model.index_of("book"));
+  const auto& conditional = model.nodes[model.index_of("c")];
+  EXPECT_EQ(conditional.event, EventDefinition::conditional);
+  ASSERT_TRUE(conditional.condition);
+  EXPECT_TRUE(model.has_conditional_events);
 }
 
 }  // namespace

@@ -151,5 +151,52 @@ TEST_F(EngineEscalationTest, EscalationPropagatesToTheNearestEnclosingMatchingBo
   EXPECT_EQ(instance(finished.process_instance_id)->state, ProcessInstanceState::finished);
 }
 
+// An escalation a called process does not catch goes to its call activity: the call
+// activity's escalation boundary event catches it (interrupting: the call activity ends and the
+// boundary's path goes on with the thrower's payload; non-interrupting: beside it).
+TEST_F(EngineEscalationTest, EscalationFromACalledProcessReachesTheCallActivitysBoundary) {
+  ASSERT_TRUE(deploy(
+      "<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL' id='d'>"
+      "<bpmn:escalation id='Late' escalationCode='late'/>"
+      "<bpmn:process id='child' isExecutable='true'><bpmn:startEvent id='cs'/>"
+      "<bpmn:intermediateThrowEvent id='throw'><bpmn:escalationEventDefinition escalationRef='Late'/>"
+      "</bpmn:intermediateThrowEvent><bpmn:userTask id='child_task'/><bpmn:endEvent id='ce'/>"
+      "<bpmn:sequenceFlow id='c1' sourceRef='cs' targetRef='throw'/>"
+      "<bpmn:sequenceFlow id='c2' sourceRef='throw' targetRef='child_task'/>"
+      "<bpmn:sequenceFlow id='c3' sourceRef='child_task' targetRef='ce'/></bpmn:process></bpmn:definitions>",
+      "child.bpmn"));
+  for (const bool interrupting : {true, false}) {
+    ASSERT_TRUE(deploy(
+        "<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL' id='d'>"
+        "<bpmn:escalation id='Late' escalationCode='late'/>"
+        "<bpmn:process id='esc' isExecutable='true'><bpmn:startEvent id='s'/>"
+        "<bpmn:callActivity id='call' calledElement='child'/><bpmn:endEvent id='et'/><bpmn:endEvent id='eb'/>"
+        "<bpmn:boundaryEvent id='b' attachedToRef='call' cancelActivity='" + std::string(interrupting ? "true" : "false") +
+        "'><bpmn:escalationEventDefinition escalationRef='Late'/></bpmn:boundaryEvent>"
+        "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='call'/>"
+        "<bpmn:sequenceFlow id='f2' sourceRef='call' targetRef='et'/>"
+        "<bpmn:sequenceFlow id='f3' sourceRef='b' targetRef='eb'/></bpmn:process></bpmn:definitions>"));
+    const auto started = start_esc();
+    ASSERT_TRUE(eventually([&] { return results(started.correlation_id, "esc")->size() == 1; })) << interrupting;
+    auto reached = results(started.correlation_id, "esc").value();
+    EXPECT_EQ(reached[0].end_event_id, "eb");
+    EXPECT_EQ(reached[0].token_payload, R"({"n":1})");
+    if (interrupting) {
+      ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
+    } else {
+      // The call activity still waits for its child; the child's end completes it.
+      EXPECT_EQ(instance(started.process_instance_id)->state, ProcessInstanceState::running);
+      ASSERT_TRUE(eventually([&] { return user_tasks(started.correlation_id).size() >= 1; }));
+      for (const auto& task : user_tasks(started.correlation_id)) {
+        ASSERT_TRUE(finish({TaskKind::user_task, task.process_instance_id, started.correlation_id,
+                            task.flow_node_instance_id, "{}"}));
+      }
+      ASSERT_TRUE(eventually([&] { return results(started.correlation_id, "esc")->size() == 2; }));
+      EXPECT_EQ(results(started.correlation_id, "esc").value()[1].end_event_id, "et");
+      ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace processhost::engine

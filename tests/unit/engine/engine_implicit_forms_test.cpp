@@ -51,5 +51,51 @@ TEST_F(ImplicitFormsTest, SeveralIncomingFlowsMergeUncontrolled) {
   EXPECT_EQ(reached[1].token_payload, R"("b!")");
 }
 
+// No start event (BPMN 2.0, 10.5.2): every node without incoming flow begins with the start
+// payload; a call activity starts such a process the same way, and naming a start event is 404.
+TEST_F(ImplicitFormsTest, AProcessWithoutStartEventBeginsAtEveryNodeWithoutIncomingFlow) {
+  ASSERT_TRUE(deploy(process_xml("nostart", "<bpmn:scriptTask id='a'><bpmn:script>return token.current.n + 1;"
+                                            "</bpmn:script></bpmn:scriptTask><bpmn:userTask id='b'/>"
+                                            "<bpmn:endEvent id='ea'/><bpmn:endEvent id='eb'/>"
+                                            "<bpmn:sequenceFlow id='f1' sourceRef='a' targetRef='ea'/>"
+                                            "<bpmn:sequenceFlow id='f2' sourceRef='b' targetRef='eb'/>")));
+  StartRequest request;
+  request.process_model_id = "nostart";
+  request.input_values = R"({"n":1})";
+  auto started = start(request);
+  ASSERT_TRUE(started) << started.error().message;
+  TaskQuery query;
+  query.correlation_id = started->correlation_id;
+  ASSERT_TRUE(eventually([&] { return tasks(query)->items.size() == 1; }));
+  auto waiting = tasks(query)->items;
+  EXPECT_EQ(waiting[0].flow_node_id, "b");
+  EXPECT_EQ(waiting[0].token_payload, R"({"n":1})");
+  ASSERT_TRUE(finish({TaskKind::user_task, started->process_instance_id, started->correlation_id,
+                      waiting[0].flow_node_instance_id, "{}"}));
+  ASSERT_TRUE(eventually([&] { return instance(started->process_instance_id)->state == ProcessInstanceState::finished; }));
+  auto reached = results(started->correlation_id, "nostart").value();
+  ASSERT_EQ(reached.size(), 2u);
+  EXPECT_EQ(reached[0].end_event_id, "ea");
+  EXPECT_EQ(reached[0].token_payload, "2");
+
+  request.start_event_id = "a";
+  auto named = start(request);
+  ASSERT_FALSE(named);
+  EXPECT_EQ(named.error().http_status(), 404);
+
+  ASSERT_TRUE(deploy(process_xml("caller", "<bpmn:startEvent id='s'/><bpmn:callActivity id='c' "
+                                           "calledElement='nostart'/><bpmn:endEvent id='e'/>"
+                                           "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='c'/>"
+                                           "<bpmn:sequenceFlow id='f2' sourceRef='c' targetRef='e'/>")));
+  StartRequest call;
+  call.process_model_id = "caller";
+  call.input_values = R"({"n":5})";
+  auto caller = start(call);
+  ASSERT_TRUE(caller) << caller.error().message;
+  TaskQuery child_tasks;
+  child_tasks.correlation_id = caller->correlation_id;
+  ASSERT_TRUE(eventually([&] { return tasks(child_tasks)->items.size() == 1; })) << "the child began at 'b' too";
+}
+
 }  // namespace
 }  // namespace processhost::engine

@@ -235,12 +235,18 @@ TEST_F(EngineTest, ScriptUndefinedBecomesEmptyObjectAndErrorsFailTheInstance) {
 }
 
 TEST_F(EngineTest, RefusesInvalidModelsWithElementLevelProblems) {
-  auto refused = deploy(process_xml("broken", "<bpmn:task id='t'/><bpmn:sequenceFlow id='f' sourceRef='t' targetRef='x'/>"),
+  // A dangling flow, an unsupported event definition and a process without anything to start
+  // (every node has an incoming flow): each is listed.
+  auto refused = deploy(process_xml("broken", "<bpmn:task id='t'/><bpmn:sequenceFlow id='f' sourceRef='t' targetRef='x'/>"
+                                              "<bpmn:endEvent id='e'><bpmn:cancelEventDefinition/></bpmn:endEvent>"
+                                              "<bpmn:sequenceFlow id='g' sourceRef='t' targetRef='t'/>"
+                                              "<bpmn:sequenceFlow id='h' sourceRef='t' targetRef='e'/>"),
                         "broken.bpmn");
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().status, ErrorStatus::unprocessable);
   EXPECT_NE(refused.error().message.find("broken.bpmn"), std::string::npos);
   EXPECT_NE(refused.error().additional_information.find(R"("elementId":"f")"), std::string::npos);
+  EXPECT_NE(refused.error().additional_information.find(R"("elementId":"e")"), std::string::npos);
   EXPECT_NE(refused.error().additional_information.find(R"("elementId":"broken")"), std::string::npos);
 }
 

@@ -25,6 +25,7 @@ class RecordingContext final : public ElementContext {
   std::vector<Error> failures;
   std::vector<std::string> escalations;  // codes thrown
   std::vector<std::string> published;  // event names
+  std::vector<std::string> compensated;  // ids of compensation throw / end events
   bool terminated = false;
 
   const ProcessModel& model() const override { return process; }
@@ -61,6 +62,8 @@ class RecordingContext final : public ElementContext {
     escalations.push_back(node.escalation ? node.escalation->code : "");
     return false;
   }
+  void compensate(Token&&, const FlowNode& node) override { compensated.push_back(node.id); }
+  void wait_for_condition(Token&&, const FlowNode& node) override { suspended.push_back(node.id); }
   void terminate(const Token&, const FlowNode&) override { terminated = true; }
   Result<JsonText> run_script(const Token&, const Script& script, std::string_view) override { return script.source; }
   Result<bool> run_condition(const Token&, const Script& script, std::string_view) override {

@@ -136,5 +136,51 @@ TEST(RuntimeState, UuidsAreVersionFourInCanonicalForm) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+// Compensation and conditional events wait across commits: the activities still to be
+// compensated, a compensation at work with its handler's token, and the instance's data.
+TEST(RuntimeState, RoundTripsCompensationAndTheInstanceData) {
+  InstanceState state;
+  state.model = sample_model();
+  ASSERT_TRUE(state.model);
+  const auto user_task = state.model->index_of("UserTask_1");
+  CompensableActivity done;
+  done.node = user_task;
+  done.scope = 3;
+  done.flow_node_instance_id = "task-1";
+  done.payload = R"({"booked":true})";
+  done.history = {{"StartEvent_1", "{}"}, {"UserTask_1", R"({"booked":true})"}};
+  state.compensable.push_back(done);
+  CompensationRun run;
+  run.id = 9;
+  run.thrower_flow_node_instance_id = "thrower";
+  run.pending.push_back(done);
+  state.compensations.push_back(run);
+  Token handler;
+  handler.node = user_task;
+  handler.flow_node_instance_id = "handler-1";
+  handler.compensation = 9;
+  state.waiting.push_back(handler);
+  state.data = {{"StartEvent_1", R"({"x":1})"}, {"UserTask_1", R"({"form_fields":{"x":2}})"}};
+
+  InstanceState restored;
+  restored.model = state.model;
+  restored.record.runtime_state = serialize_runtime_state(state);
+  ASSERT_TRUE(restore_runtime_state(restored)) << restored.record.runtime_state;
+  ASSERT_EQ(restored.compensable.size(), 1u);
+  EXPECT_EQ(restored.compensable[0].node, user_task);
+  EXPECT_EQ(restored.compensable[0].scope, 3u);
+  EXPECT_EQ(restored.compensable[0].flow_node_instance_id, "task-1");
+  EXPECT_EQ(restored.compensable[0].payload, done.payload);
+  EXPECT_EQ(restored.compensable[0].history, done.history);
+  ASSERT_EQ(restored.compensations.size(), 1u);
+  EXPECT_EQ(restored.compensations[0].id, 9u);
+  EXPECT_EQ(restored.compensations[0].thrower_flow_node_instance_id, "thrower");
+  ASSERT_EQ(restored.compensations[0].pending.size(), 1u);
+  EXPECT_EQ(restored.compensations[0].pending[0].payload, done.payload);
+  ASSERT_EQ(restored.waiting.size(), 1u);
+  EXPECT_EQ(restored.waiting[0].compensation, 9u);
+  EXPECT_EQ(restored.data, state.data);
+}
+
 }  // namespace
 }  // namespace processhost::engine

@@ -92,6 +92,14 @@ class ElementContext {
   // the thrower's scope is gone and the token must not go on; false: a non-interrupting one
   // caught it (its path starts beside the sub-process) or none did, and the token goes on.
   virtual bool throw_escalation(const Token& token, const FlowNode& node) = 0;
+  // A compensation throw or end event: the completed activities of its scope (or the one of
+  // activityRef) are compensated, their handlers run in reverse order of completion, and the
+  // token waits for them; when the last is done it goes on (a throw event along its flow, an
+  // end event ends it). Nothing to compensate: it goes on at once.
+  virtual void compensate(Token&& token, const FlowNode& node) = 0;
+  // A conditional catch event: the token waits until its condition holds (evaluated now, and
+  // again after each run that changes the instance's data).
+  virtual void wait_for_condition(Token&& token, const FlowNode& node) = 0;
 
   // Scripts against the token and the owner's identity, within the engine's budget.
   virtual Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin) = 0;

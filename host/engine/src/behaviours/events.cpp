@@ -19,6 +19,8 @@ std::string event_name(EventDefinition event) {
     case EventDefinition::timer: return "timer";
     case EventDefinition::link: return "link";
     case EventDefinition::escalation: return "escalation";
+    case EventDefinition::compensation: return "compensation";
+    case EventDefinition::conditional: return "conditional";
   }
   return "unknown";
 }
@@ -70,7 +72,8 @@ class StartEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
     using enum EventDefinition;
-    return check_event(node, {none, message, signal, timer}, "start event");
+    // Error and escalation start events belong to event sub-processes (checked with the model).
+    return check_event(node, {none, message, signal, timer, error, escalation, conditional}, "start event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
     // Timer start events wait for their duration or date; cycles are the scheduler's business.
@@ -91,10 +94,12 @@ class EndEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
     using enum EventDefinition;
-    return check_event(node, {none, terminate, error, message, signal, escalation}, "end event");
+    return check_event(node, {none, terminate, error, message, signal, escalation, compensation}, "end event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
-    if (node.event == EventDefinition::terminate) {
+    if (node.event == EventDefinition::compensation) {
+      context.compensate(std::move(token), node);
+    } else if (node.event == EventDefinition::terminate) {
       context.terminate(token, node);
     } else if (node.event == EventDefinition::error) {
       const BpmnErrorDefinition definition = node.error.value_or(BpmnErrorDefinition{});
@@ -129,9 +134,13 @@ class IntermediateThrowEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
     using enum EventDefinition;
-    return check_event(node, {none, link, message, signal, escalation}, "throw event");
+    return check_event(node, {none, link, message, signal, escalation, compensation}, "throw event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
+    if (node.event == EventDefinition::compensation) {
+      context.compensate(std::move(token), node);
+      return;
+    }
     if (node.event == EventDefinition::none) {
       JsonText result = token.payload;
       context.leave(std::move(token), node, std::move(result));
@@ -179,14 +188,19 @@ class IntermediateThrowEventBehaviour final : public ElementBehaviour {
   }
 };
 
-// Link catch events continue at once; message, signal and timer catch events wait.
+// Link catch events continue at once; message, signal and timer catch events wait, and
+// conditional ones until their condition holds.
 class IntermediateCatchEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
     using enum EventDefinition;
-    return check_event(node, {none, link, message, signal, timer}, "catch event");
+    return check_event(node, {none, link, message, signal, timer, conditional}, "catch event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {
+    if (node.event == EventDefinition::conditional) {
+      context.wait_for_condition(std::move(token), node);
+      return;
+    }
     if (is_message_or_signal(node)) {
       context.suspend(std::move(token), node);
       return;
@@ -203,7 +217,7 @@ class IntermediateCatchEventBehaviour final : public ElementBehaviour {
     context.leave_with(std::move(token), node, "{}", std::move(payload));
   }
   void resume(ElementContext& context, Token&& token, const FlowNode& node, JsonText input) const override {
-    if (node.event == EventDefinition::timer) {
+    if (node.event == EventDefinition::timer || node.event == EventDefinition::conditional) {
       JsonText payload = token.payload;
       context.leave(std::move(token), node, std::move(payload));
       return;
@@ -214,7 +228,9 @@ class IntermediateCatchEventBehaviour final : public ElementBehaviour {
 
 // Error and escalation boundary events get the error or escalation routed here by the
 // executor (Executor::catch_error, Executor::throw_escalation); message, signal and timer
-// boundary events wait beside their activity (Executor::suspend) and fire through resume.
+// boundary events wait beside their activity (Executor::suspend) and fire through resume, as
+// conditional ones do when their condition becomes true; compensation boundary events only
+// link their activity to its handler and never fire.
 class BoundaryEventBehaviour final : public ElementBehaviour {
  public:
   std::optional<std::string> check(const FlowNode& node) const override {
@@ -232,7 +248,7 @@ class BoundaryEventBehaviour final : public ElementBehaviour {
       }
     }
     using enum EventDefinition;
-    return check_event(node, {error, escalation, timer, message, signal}, "boundary event");
+    return check_event(node, {error, escalation, timer, message, signal, conditional, compensation}, "boundary event");
   }
   // Only error and escalation boundary events are entered (the executor jumps here with the
   // error, or the thrower's payload, as payload).

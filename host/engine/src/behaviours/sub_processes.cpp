@@ -34,7 +34,8 @@ class CallActivityBehaviour final : public ElementBehaviour {
         return;
       }
     }
-    if (start_event == kNoIndex) {
+    // kNoIndex and implicit starts: the called process begins at its nodes without incoming flow.
+    if (start_event == kNoIndex && called->implicit_starts.empty()) {
       context.fail(token, node, make_error(ErrorStatus::not_found, "process model '" + called->id + "' has no start event"));
       return;
     }

@@ -1,4 +1,5 @@
 #include "instance/instance_state.hpp"
+#include "instance/runtime_state_extras.hpp"
 
 #include <cstdint>
 #include <string_view>
@@ -9,7 +10,6 @@
 namespace processhost::engine {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write_key(Writer& writer, std::string_view name) {
   writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
@@ -111,6 +111,7 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     if (!token.child_instance_id.empty()) write_text(writer, "child", token.child_instance_id);
     if (token.loop != 0) write_number(writer, "loop", static_cast<std::int64_t>(token.loop));
     if (!token.loop_variables.empty()) write_json(writer, "loopVars", token.loop_variables);
+    if (token.compensation != 0) write_number(writer, "compensation", static_cast<std::int64_t>(token.compensation));
     write_history(writer, "history", token.history);
     writer.EndObject();
   }
@@ -173,6 +174,9 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     }
     writer.EndArray();
   }
+  if (!state.data.empty() || !state.compensable.empty() || !state.compensations.empty()) {
+    write_compensation_and_data(writer, state);
+  }
   writer.EndObject();
   return JsonText(buffer.GetString(), buffer.GetSize());
 }
@@ -214,6 +218,7 @@ Status restore_runtime_state(InstanceState& state) {
     token.child_instance_id = member_text(item, "child");
     token.loop = static_cast<std::uint64_t>(member_int(item, "loop"));
     if (item.HasMember("loopVars")) token.loop_variables = member_json(item, "loopVars");
+    token.compensation = static_cast<std::uint64_t>(member_int(item, "compensation"));
     state.waiting.push_back(std::move(token));
   }
   for (const auto& item : array_member(document, "joins").GetArray()) {
@@ -262,6 +267,29 @@ Status restore_runtime_state(InstanceState& state) {
     loop.completed = static_cast<std::size_t>(member_int(item, "completed"));
     for (const auto& value : array_member(item, "results").GetArray()) loop.results.push_back(json_to_string(value));
     state.loops.push_back(std::move(loop));
+  }
+  auto read_compensable = [&](const rapidjson::Value& list, std::vector<CompensableActivity>& into) -> Status {
+    for (const auto& item : list.GetArray()) {
+      CompensableActivity activity;
+      auto index = node_index(item);
+      if (!index) return std::move(index).take_error();
+      activity.node = *index;
+      activity.scope = static_cast<std::uint64_t>(member_int(item, "scope"));
+      activity.flow_node_instance_id = member_text(item, "fni");
+      activity.payload = member_json(item, "payload");
+      activity.history = read_history(item, "history");
+      into.push_back(std::move(activity));
+    }
+    return Ok{};
+  };
+  state.data = read_history(document, "data");
+  if (auto read = read_compensable(array_member(document, "compensable"), state.compensable); !read) return read;
+  for (const auto& item : array_member(document, "compensations").GetArray()) {
+    CompensationRun run;
+    run.id = static_cast<std::uint64_t>(member_int(item, "id"));
+    run.thrower_flow_node_instance_id = member_text(item, "thrower");
+    if (auto read = read_compensable(array_member(item, "pending"), run.pending); !read) return read;
+    state.compensations.push_back(std::move(run));
   }
   return Ok{};
 }

@@ -56,6 +56,24 @@ struct LoopState {
   std::vector<JsonText> results;  // by loopCounter; "null" until that run completed
 };
 
+// A completed activity with a compensation handler: what its handler runs with when the
+// activity is compensated (the token as it completed).
+struct CompensableActivity {
+  std::size_t node = kNoIndex;
+  std::uint64_t scope = 0;
+  std::string flow_node_instance_id;  // of the completed activity
+  JsonText payload = "{}";
+  History history;
+};
+
+// A compensation throw or end event at work: its handlers run one after the other, in reverse
+// order of completion; the thrower waits (its token in InstanceState::waiting) until the last.
+struct CompensationRun {
+  std::uint64_t id = 0;
+  std::string thrower_flow_node_instance_id;
+  std::vector<CompensableActivity> pending;  // next one last
+};
+
 struct InstanceState {
   ProcessInstanceRecord record;
   std::shared_ptr<const ProcessModel> model;
@@ -63,7 +81,12 @@ struct InstanceState {
   std::vector<JoinState> joins;
   std::vector<ScopeState> scopes;
   std::vector<LoopState> loops;
-  std::uint64_t next_scope_id = 1;  // ids of scopes and loops
+  std::vector<CompensableActivity> compensable;  // in completion order
+  std::vector<CompensationRun> compensations;
+  // Models with conditional events: every result of the instance in the order it was made,
+  // the data their conditions see beside the waiting token's own (ProcessModel::has_conditional_events).
+  History data;
+  std::uint64_t next_scope_id = 1;  // ids of scopes, loops and compensation runs
 
   const Token* find_waiting(std::string_view flow_node_instance_id) const;
 };

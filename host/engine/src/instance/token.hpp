@@ -35,6 +35,8 @@ struct Token {
   // sub-process run; the id only on the token at the looping activity itself.
   std::uint64_t loop = 0;
   JsonText loop_variables;  // empty: none
+  // A compensation handler's token: the CompensationRun it belongs to (0: none).
+  std::uint64_t compensation = 0;
 
   void record(const std::string& node_id, JsonText result);
 };

@@ -217,6 +217,10 @@ class Parser {
         read_flow(element, parent);
         continue;
       }
+      if (name == "association") {
+        associations_.emplace_back(attribute_text(element, "sourceRef"), attribute_text(element, "targetRef"));
+        continue;
+      }
       const auto kind = flow_node_kinds().find(name);
       if (kind != flow_node_kinds().end()) {
         read_node(element, kind->second, parent);
@@ -251,7 +255,9 @@ class Parser {
     if (auto doc = child(element, "documentation")) node.documentation = doc.text().get();
     default_flow_ids_.push_back(attribute_text(element, "default"));
     attached_ids_.push_back(attribute_text(element, "attachedToRef"));
-    node.cancel_activity = attribute_text(element, "cancelActivity") != "false";
+    node.cancel_activity = attribute_text(element, node.kind == NodeKind::start_event ? "isInterrupting" : "cancelActivity") != "false";
+    node.triggered_by_event = node.kind == NodeKind::sub_process && attribute_text(element, "triggeredByEvent") == "true";
+    node.for_compensation = attribute_text(element, "isForCompensation") == "true";
     if (node.kind == NodeKind::event_based_gateway && attribute_text(element, "instantiate") == "true") {
       problem(node.id, "event-based gateway '" + node.id + "' starts instances (instantiate=\"true\"): not supported; "
                        "use message or signal start events");
@@ -311,7 +317,9 @@ class Parser {
         {"signalEventDefinition", EventDefinition::signal},
         {"timerEventDefinition", EventDefinition::timer},
         {"linkEventDefinition", EventDefinition::link},
-        {"escalationEventDefinition", EventDefinition::escalation}};
+        {"escalationEventDefinition", EventDefinition::escalation},
+        {"compensateEventDefinition", EventDefinition::compensation},
+        {"conditionalEventDefinition", EventDefinition::conditional}};
     for (auto inner : element.children()) {
       const auto name = local_name(inner.name());
       if (!name.ends_with("EventDefinition")) continue;
@@ -333,6 +341,17 @@ class Parser {
       }
       if (node.event == EventDefinition::timer) read_timer(inner, node);
       if (node.event == EventDefinition::escalation) read_escalation(inner, node);
+      if (node.event == EventDefinition::compensation) compensate_refs_.emplace_back(node.id, attribute_text(inner, "activityRef"));
+      if (node.event == EventDefinition::conditional) {
+        const auto condition = child(inner, "condition");
+        const std::string text = condition ? trim(condition.text().get()) : std::string();
+        if (text.empty()) {
+          problem(node.id, "conditional event '" + node.id + "' has no condition");
+        } else {
+          node.condition = expression_script(text);
+          model_->has_conditional_events = true;
+        }
+      }
       if (node.event == EventDefinition::error) {
         const std::string ref = attribute_text(inner, "errorRef");
         if (ref.empty()) {
@@ -350,7 +369,7 @@ class Parser {
   // match); a boundary event without escalationRef catches every escalation.
   void read_escalation(const pugi::xml_node& definition, FlowNode& node) {
     const std::string ref = attribute_text(definition, "escalationRef");
-    const bool catches = node.kind == NodeKind::boundary_event;
+    const bool catches = node.kind == NodeKind::boundary_event || node.kind == NodeKind::start_event;
     if (ref.empty()) {
       if (!catches) problem(node.id, "'" + node.id + "' throws an escalation without escalationRef");
       node.escalation = BpmnEscalationDefinition{};
@@ -598,7 +617,38 @@ class Parser {
       }
       node.attached_to = target;
       model_->nodes[target].boundary_events.push_back(i);
+      if (node.event == EventDefinition::compensation) link_compensation_handler(i, target);
     }
+    for (const auto& [thrower_id, activity_ref] : compensate_refs_) {
+      if (activity_ref.empty()) continue;
+      const auto activity = model_->index_of(activity_ref);
+      if (activity == kNoIndex) {
+        problem(thrower_id, "activityRef '" + activity_ref + "' of '" + thrower_id + "' names no activity");
+        continue;
+      }
+      model_->nodes[model_->index_of(thrower_id)].compensate_activity = activity;
+    }
+  }
+
+  // BPMN 2.0, 10.5.6: a compensation boundary event names its handler by an association; the
+  // handler is an activity marked isForCompensation.
+  void link_compensation_handler(std::size_t boundary_index, std::size_t activity) {
+    const FlowNode& boundary = model_->nodes[boundary_index];
+    std::size_t handler = kNoIndex;
+    for (const auto& [source, target] : associations_) {
+      if (source == boundary.id) handler = model_->index_of(target);
+    }
+    if (handler == kNoIndex) {
+      problem(boundary.id, "compensation boundary event '" + boundary.id +
+                               "' has no association to a compensation handler (an activity with isForCompensation)");
+      return;
+    }
+    if (!model_->nodes[handler].for_compensation) {
+      problem(boundary.id, "'" + model_->nodes[handler].id + "', associated with compensation boundary event '" +
+                               boundary.id + "', is not marked isForCompensation=\"true\"");
+      return;
+    }
+    model_->nodes[activity].compensation_handler = handler;
   }
 
   void link_flows() {
@@ -654,6 +704,8 @@ class Parser {
   std::vector<PendingFlow> pending_flows_;
   std::vector<std::string> default_flow_ids_;
   std::vector<std::string> attached_ids_;
+  std::vector<std::pair<std::string, std::string>> associations_;     // sourceRef, targetRef
+  std::vector<std::pair<std::string, std::string>> compensate_refs_;  // thrower id, activityRef
 };
 
 }  // namespace

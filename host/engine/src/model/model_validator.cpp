@@ -1,5 +1,7 @@
 #include "model/model_validator.hpp"
 
+#include "model/repeating_cycle.hpp"
+
 namespace processhost::engine {
 namespace {
 
@@ -49,33 +51,104 @@ void check_loop(const FlowNode& node, Problem& problem) {
   }
 }
 
-// BPMN 2.0, 10.5.2: a sub-process without a start event starts every node inside it that has
-// no incoming flow (boundary events, link catch events and start events excepted).
+// BPMN 2.0, 10.5.2: a process or sub-process without a start event starts every node inside it
+// that has no incoming flow (boundary events, link catch events and start events excepted).
+// container kNoIndex: the process.
 template <typename Problem>
-void find_implicit_starts(ProcessModel& model, std::size_t sub_process, Problem& problem) {
-  auto& starts = model.nodes[sub_process].implicit_starts;
+void find_implicit_starts(ProcessModel& model, std::size_t container, Problem& problem) {
+  auto& starts = container == kNoIndex ? model.implicit_starts : model.nodes[container].implicit_starts;
   for (std::size_t i = 0; i < model.nodes.size(); ++i) {
     const auto& node = model.nodes[i];
-    if (node.parent != sub_process || !node.incoming.empty() || node.kind == NodeKind::boundary_event) continue;
+    if (node.parent != container || !node.incoming.empty() || node.kind == NodeKind::boundary_event) continue;
+    // Event sub-processes wait for their event and compensation handlers for compensation.
+    if (node.triggered_by_event || node.for_compensation) continue;
     if (node.kind == NodeKind::intermediate_catch_event && node.event == EventDefinition::link) continue;
     starts.push_back(i);
   }
-  if (starts.empty()) {
-    problem(model.nodes[sub_process].id,
-            "sub-process '" + model.nodes[sub_process].id + "' has no start event and no node without incoming flow");
+  if (starts.empty() && container == kNoIndex) {
+    problem(model.id, "process '" + model.id + "' has no start event and no node without incoming flow");
+  } else if (starts.empty()) {
+    problem(model.nodes[container].id,
+            "sub-process '" + model.nodes[container].id + "' has no start event and no node without incoming flow");
   }
 }
 
-// An escalation is thrown only by events inside a sub-process, so an escalation boundary event
-// belongs on an embedded sub-process; escalations out of a called process do not reach the
-// call activity (yet), and on any other activity the event could never fire.
+// An escalation is thrown only by events inside a sub-process or a called process, so an
+// escalation boundary event belongs on an embedded sub-process or a call activity; on any
+// other activity it could never fire.
 template <typename Problem>
 void check_escalation_boundary(const ProcessModel& model, const FlowNode& boundary, Problem& problem) {
   if (boundary.attached_to == kNoIndex) return;
   const FlowNode& activity = model.nodes[boundary.attached_to];
-  if (activity.kind == NodeKind::sub_process) return;
+  if (activity.kind == NodeKind::sub_process || activity.kind == NodeKind::call_activity) return;
   problem(boundary.id, "escalation boundary event '" + boundary.id + "' is attached to '" + activity.id +
-                           "': escalation boundary events are supported on embedded sub-processes only");
+                           "': escalation boundary events are supported on sub-processes and call activities only");
+}
+
+// BPMN 2.0, 10.2.5: an event sub-process has no sequence flow in or out, no boundary event and
+// exactly one start event, with the trigger it waits for; errors always interrupt.
+template <typename Problem>
+void check_event_sub_process(const ProcessModel& model, const FlowNode& sub_process, Problem& problem) {
+  if (!sub_process.incoming.empty() || !sub_process.outgoing.empty()) {
+    problem(sub_process.id, "event sub-process '" + sub_process.id + "' has sequence flows in or out");
+  }
+  if (!sub_process.boundary_events.empty()) {
+    problem(sub_process.id, "event sub-process '" + sub_process.id + "' has boundary events");
+  }
+  if (sub_process.loop) problem(sub_process.id, "event sub-process '" + sub_process.id + "' loops");
+  if (sub_process.start_events.size() != 1) {
+    problem(sub_process.id, "event sub-process '" + sub_process.id + "' needs exactly one start event");
+    return;
+  }
+  const FlowNode& start = model.nodes[sub_process.start_events.front()];
+  switch (start.event) {
+    case EventDefinition::message:
+    case EventDefinition::signal:
+    case EventDefinition::escalation:
+    case EventDefinition::conditional:
+    case EventDefinition::compensation:  // refused by the start event's own check
+      break;
+    case EventDefinition::error:
+      if (!start.cancel_activity) {
+        problem(start.id, "error start event '" + start.id + "' of event sub-process '" + sub_process.id +
+                              "' is non-interrupting: error start events always interrupt");
+      }
+      break;
+    case EventDefinition::timer:
+      if (start.timer == TimerKind::cycle && start.cancel_activity) {
+        problem(start.id, "Cyclic timers are only allowed for TimerStartEvents and non-interrupting boundary events: "
+                          "interrupting start event '" + start.id + "' of event sub-process '" + sub_process.id + "'");
+      } else if (start.timer == TimerKind::cycle) {
+        auto cycle = RepeatingCycle::parse(start.timer_value);
+        if (!cycle || (cycle->repetitions && *cycle->repetitions == 0)) {
+          problem(start.id, "the timeCycle '" + start.timer_value + "' of start event '" + start.id +
+                                "' is not an ISO-8601 repeating interval R[n]/<duration> with n > 0");
+        }
+      }
+      break;
+    default:
+      problem(start.id, "start event '" + start.id + "' of event sub-process '" + sub_process.id +
+                            "' has no message, signal, timer, error, escalation or conditional event definition");
+  }
+}
+
+// A compensation handler runs only when its activity is compensated, outside any flow; a
+// compensation boundary event starts no path of its own.
+template <typename Problem>
+void check_compensation(const FlowNode& node, Problem& problem) {
+  if (node.for_compensation) {
+    if (!node.incoming.empty() || !node.outgoing.empty()) {
+      problem(node.id, "compensation handler '" + node.id + "' has sequence flows in or out");
+    }
+    if (node.kind == NodeKind::sub_process) {
+      problem(node.id, "compensation handler '" + node.id + "' is a sub-process, which this engine does not run as "
+                       "a handler: use a task or a call activity");
+    }
+  }
+  if (node.kind == NodeKind::boundary_event && node.event == EventDefinition::compensation && !node.outgoing.empty()) {
+    problem(node.id, "compensation boundary event '" + node.id + "' has outgoing sequence flows: its handler is "
+                     "linked by an association");
+  }
 }
 
 }  // namespace
@@ -92,6 +165,15 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
         model.start_events.push_back(i);
       } else {
         model.nodes[node.parent].start_events.push_back(i);
+      }
+      if (node.parent != kNoIndex && model.nodes[node.parent].triggered_by_event) {
+        node.starts_event_sub_process = true;
+        const std::size_t container = model.nodes[node.parent].parent;
+        (container == kNoIndex ? model.event_starts : model.nodes[container].event_starts).push_back(i);
+      } else if (node.event == EventDefinition::error || node.event == EventDefinition::escalation ||
+                 node.event == EventDefinition::conditional) {
+        problem(node.id, "start event '" + node.id + "' with an error, escalation or conditional trigger is only "
+                         "allowed in an event sub-process");
       }
     }
     if (node.kind == NodeKind::end_event && node.parent == kNoIndex) model.end_events.push_back(i);
@@ -128,6 +210,8 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
   }
   for (std::size_t i = 0; i < model.nodes.size(); ++i) {
     const auto& node = model.nodes[i];
+    if (node.triggered_by_event) check_event_sub_process(model, node, problem);
+    check_compensation(node, problem);
     if (node.kind == NodeKind::sub_process && node.start_events.empty()) find_implicit_starts(model, i, problem);
     if (node.kind == NodeKind::event_based_gateway) check_event_based_gateway(model, node, problem);
     if (node.loop) check_loop(node, problem);
@@ -135,7 +219,7 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
       check_escalation_boundary(model, node, problem);
     }
   }
-  if (model.start_events.empty()) problem(model.id, "process '" + model.id + "' has no start event");
+  if (model.start_events.empty()) find_implicit_starts(model, kNoIndex, problem);
   if (options.check_syntax) {
     for (const auto& flow : model.flows) {
       if (!flow.condition) continue;

@@ -55,7 +55,16 @@ void Executor::start(std::size_t start_event, JsonText payload) {
   const auto& record = state_.record;
   emit(EngineEventKind::process_started, nullptr, {}, token.payload);
   (void)record;
-  enter({std::move(token), start_event, kNoIndex});
+  if (!model().event_starts.empty()) subscribe_event_sub_processes(token);
+  if (start_event == kNoIndex) {
+    // A process without start event: every node without incoming flow begins at once.
+    for (std::size_t i = 0; i + 1 < model().implicit_starts.size(); ++i) {
+      push_arrival({Token(token), model().implicit_starts[i], kNoIndex});
+    }
+    if (!model().implicit_starts.empty()) push_arrival({std::move(token), model().implicit_starts.back(), kNoIndex});
+  } else {
+    enter({std::move(token), start_event, kNoIndex});
+  }
   drain();
 }
 
@@ -71,6 +80,8 @@ void Executor::resume(std::string_view flow_node_instance_id, JsonText input) {
   const FlowNode& node = model().nodes[token.node];
   if (node.kind == NodeKind::boundary_event) {
     fire_boundary(std::move(token), node, std::move(input));
+  } else if (node.starts_event_sub_process) {
+    trigger_event_sub_process(std::move(token), node, std::move(input));
   } else {
     if (!token.attached_to.empty()) settle_event_gateway(token);
     drop_boundaries(token.flow_node_instance_id);
@@ -329,6 +340,14 @@ void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_
   }
   write_record(token, node, FlowNodeState::finished, payload);
   if (node.loop && ends_loop_run(token, node, history_entry)) return;
+  if (model().has_conditional_events) note_data(node.id, history_entry);
+  if (node.compensation_handler != kNoIndex || node.for_compensation) [[unlikely]] {
+    if (node.for_compensation) {
+      run_next_handler(token.compensation);  // a handler ends its token: the next one runs
+      return;
+    }
+    note_compensable(token, payload);
+  }
   token.record(node.id, std::move(history_entry));
   token.payload = std::move(payload);
   if (node.outgoing.size() > 1) {
@@ -391,21 +410,27 @@ void Executor::reach_end(Token&& token, const FlowNode& node) {
   write_record(token, node, FlowNodeState::finished, token.payload);
   token.record(node.id, token.payload);
   if (token.scope == 0) {
-    outcome_.changes.correlation_results.push_back({.correlation_id = state_.record.correlation_id,
-                                                    .process_model_id = state_.record.process_model_id,
-                                                    .process_instance_id = state_.record.id,
-                                                    .end_event_id = node.id,
-                                                    .end_event_lane = node.lane,
-                                                    .token_payload = token.payload,
-                                                    .created_at_ms = environment_.now_ms});
-    outcome_.ends.push_back({node.id, token.payload});
-    emit(EngineEventKind::end_event_reached, &node, token.flow_node_instance_id, token.payload);
+    record_process_end(token, node);
     return;
   }
   for (auto& scope : state_.scopes) {
-    if (scope.id == token.scope) scope.result = token.payload;
+    if (scope.id != token.scope) continue;
+    scope.result = token.payload;
+    if (scope.parent_scope == 0 && model().nodes[scope.node].triggered_by_event) record_process_end(token, node);
   }
   end_scope_if_done(token.scope);
+}
+
+void Executor::record_process_end(const Token& token, const FlowNode& node) {
+  outcome_.changes.correlation_results.push_back({.correlation_id = state_.record.correlation_id,
+                                                  .process_model_id = state_.record.process_model_id,
+                                                  .process_instance_id = state_.record.id,
+                                                  .end_event_id = node.id,
+                                                  .end_event_lane = node.lane,
+                                                  .token_payload = token.payload,
+                                                  .created_at_ms = environment_.now_ms});
+  outcome_.ends.push_back({node.id, token.payload});
+  emit(EngineEventKind::end_event_reached, &node, token.flow_node_instance_id, token.payload);
 }
 
 void Executor::fail(const Token& token, const FlowNode& node, Error error) {
@@ -466,6 +491,11 @@ Result<JsonText> Executor::run_expression(const Token& token, const Script& scri
 
 void Executor::close_instance() {
   auto& record = state_.record;
+  // Only the process's event sub-processes still wait: the process is done, and they end.
+  if (!failure_ && !model().event_starts.empty() && state_.scopes.empty() &&
+      std::all_of(state_.waiting.begin(), state_.waiting.end(), [&](const Token& token) { return is_subscription(token); })) {
+    drop_subscriptions(0);
+  }
   if (failure_) {
     // Everything still waiting ends with the instance.
     for (const auto& token : state_.waiting) discard_waiting(token, FlowNodeState::terminated);
@@ -476,6 +506,8 @@ void Executor::close_instance() {
     state_.scopes.clear();
     state_.joins.clear();
     state_.loops.clear();
+    state_.compensable.clear();
+    state_.compensations.clear();
     record.state = terminated_ ? ProcessInstanceState::terminated : ProcessInstanceState::error;
     record.error = error_to_json(*failure_);
     record.finished_at_ms = environment_.now_ms;
@@ -483,6 +515,7 @@ void Executor::close_instance() {
     outcome_.failure = failure_;
   } else if (state_.waiting.empty() && state_.scopes.empty()) {
     state_.joins.clear();
+    state_.compensable.clear();
     record.state = ProcessInstanceState::finished;
     record.finished_at_ms = environment_.now_ms;
     emit(EngineEventKind::process_finished, nullptr, {},
@@ -494,6 +527,7 @@ void Executor::close_instance() {
 }
 
 RunOutcome Executor::finish() && {
+  if (model().has_conditional_events && !stopped()) reevaluate_conditions();
   close_instance();
   // A task that ended in the run that started it (its scope cancelled, the instance failed)
   // needs no call.

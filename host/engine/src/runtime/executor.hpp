@@ -69,6 +69,12 @@ struct ServiceCallRequest {
   JsonText arguments;
 };
 
+// An escalation no one in the instance caught, for the call activity that started it.
+struct EscalationRaised {
+  std::string code;
+  JsonText payload;
+};
+
 struct RunOutcome {
   ChangeSet changes;
   std::vector<Publication> published;
@@ -78,6 +84,7 @@ struct RunOutcome {
   std::vector<std::string> new_task_topics;  // topics of external tasks created in this run
   std::vector<EngineEvent> events;
   std::vector<EndReached> ends;   // process-level end events reached in this run
+  std::vector<EscalationRaised> escalations;  // uncaught escalations of a called instance
   std::optional<Error> failure;   // the instance failed or was terminated in this run
 };
 
@@ -85,6 +92,8 @@ struct RunOutcome {
 JsonText error_to_json(const Error& error);
 // A non-interrupting timer boundary event with a repeating cycle (executor_timer_cycles.cpp).
 bool is_repeating_boundary(const FlowNode& node);
+// Whether an error boundary or start event (its errorRef, or none: all) catches error.
+bool catches_error(const FlowNode& catcher, const Error& error);
 // The inverse, for callers waiting on an instance that failed.
 Error error_from_json(const JsonText& text);
 
@@ -104,6 +113,10 @@ class Executor final : private ElementContext {
   bool fail_waiting(std::string_view flow_node_instance_id, Error error);
   // The child instance ended: resumes (result) or fails (error) the call activity waiting for it.
   bool child_ended(const std::string& child_instance_id, Result<JsonText> result);
+  // The child raised an escalation it did not catch: the call activity's escalation boundary
+  // event, or the scopes around the call activity, catch it (executor_escalation.cpp). False
+  // when no call activity waits for the child.
+  bool child_escalated(const std::string& child_instance_id, const std::string& code, JsonText payload);
   // Ends the instance as terminated with reason as its error (a terminate request); what
   // still waits ends with it in finish().
   void terminate_instance(Error reason);
@@ -140,6 +153,8 @@ class Executor final : private ElementContext {
   void fail(const Token& token, const FlowNode& node, Error error) override;
   void terminate(const Token& token, const FlowNode& node) override;
   bool throw_escalation(const Token& token, const FlowNode& node) override;
+  void compensate(Token&& token, const FlowNode& node) override;
+  void wait_for_condition(Token&& token, const FlowNode& node) override;
   Result<JsonText> run_script(const Token& token, const Script& script, std::string_view origin) override;
   // camunda:inputOutput (executor_io.cpp). False when a parameter failed, and with it the token.
   Result<JsonText> parameter_value(const Token& token, const FlowNode& node, const IoParameter& parameter);
@@ -170,6 +185,45 @@ class Executor final : private ElementContext {
   // An inclusive join that no token can reach any more is re-entered to fire; false: none.
   bool release_inclusive_join();
   void enter(Arrival&& arrival);
+  // Opens the scope of an embedded sub-process token entered (its boundary events armed, its
+  // event sub-processes waiting) and gives the token for inside it; nullopt when it failed.
+  std::optional<Token> open_scope(Token&& token, const FlowNode& node);
+  // Event sub-processes (executor_event_sub_processes.cpp). The start events of a scope's
+  // event sub-processes wait as subscription tokens of that scope (messages, signals,
+  // timers) while the scope runs; errors and escalations are routed to them.
+  bool is_subscription(const Token& token) const { return model().nodes[token.node].starts_event_sub_process; }
+  const std::vector<std::size_t>& event_starts_of(std::uint64_t scope_id) const;
+  // Subscribes the message, signal and timer start events of the scope's event sub-processes;
+  // inner is the token that starts the scope (its payload and history are theirs).
+  void subscribe_event_sub_processes(const Token& inner);
+  void drop_subscriptions(std::uint64_t scope_id);
+  void trigger_event_sub_process(Token&& subscription, const FlowNode& start, JsonText input);
+  // Runs the event sub-process of start in its scope: at_start is the token at the start event
+  // (its record id, scope and history), payload the trigger's.
+  void run_event_sub_process(Token&& at_start, JsonText payload);
+  // An interrupting event sub-process: everything else in the scope ends (tokens, inner
+  // scopes, joins, loops, subscriptions); the scope itself stays.
+  void interrupt_scope(std::uint64_t scope_id);
+  // The start event of an error / escalation event sub-process of the scope that catches it.
+  std::size_t error_event_start(std::uint64_t scope_id, const Error& error) const;
+  std::size_t escalation_event_start(std::uint64_t scope_id, const std::string& code) const;
+  // Compensation (executor_compensation.cpp): a completed activity with a handler is noted;
+  // a run starts its next handler, or continues its thrower when none is left; a sub-process
+  // that ends hands its inner activities to its parent scope (or drops them for its own handler).
+  void note_compensable(const Token& token, const JsonText& payload);
+  void run_next_handler(std::uint64_t run_id);
+  void continue_thrower(Token&& token, const FlowNode& node);
+  void settle_compensable(const ScopeState& ended);
+  // Conditional events (executor_conditions.cpp): the instance's data grows by each result;
+  // after a run, every waiting conditional event whose condition became true fires.
+  void note_data(const std::string& node_id, const JsonText& result);
+  Result<bool> condition_holds(const Token& token, const FlowNode& node);
+  void reevaluate_conditions();
+  // Routes an escalation raised by token (thrower: the throw or end event; null: a call
+  // activity whose child raised it) outward through the scopes; see throw_escalation.
+  bool route_escalation(const Token& token, const FlowNode* thrower, const std::string& code, const JsonText& payload);
+  // The end of a process-level event sub-process is an end of the process (a correlation result).
+  void record_process_end(const Token& token, const FlowNode& node);
   void write_record(const Token& token, const FlowNode& node, FlowNodeState state, JsonText on_exit,
                     JsonText error = "null");
   void end_scope_if_done(std::uint64_t scope_id);

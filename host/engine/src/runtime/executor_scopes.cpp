@@ -94,7 +94,7 @@ Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const 
   for (std::size_t index : node.boundary_events) {
     const FlowNode& boundary = model().nodes[index];
     if (boundary.event != EventDefinition::message && boundary.event != EventDefinition::signal &&
-        boundary.event != EventDefinition::timer) {
+        boundary.event != EventDefinition::timer && boundary.event != EventDefinition::conditional) {
       continue;
     }
     Token watcher = watcher_of(token, index);
@@ -118,10 +118,24 @@ void Executor::park_watchers(std::vector<Token> watchers) {
 }
 
 void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
+  auto opened = open_scope(std::move(token), node);
+  if (!opened) return;
+  Token inner = std::move(*opened);
+  if (!node.start_events.empty()) {
+    push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
+    return;
+  }
+  for (std::size_t i = 0; i + 1 < node.implicit_starts.size(); ++i) {
+    push_arrival({Token(inner), node.implicit_starts[i], kNoIndex});
+  }
+  push_arrival({std::move(inner), node.implicit_starts.back(), kNoIndex});
+}
+
+std::optional<Token> Executor::open_scope(Token&& token, const FlowNode& node) {
   auto boundaries = watch_boundaries(token, node);
   if (!boundaries) {
     fail(token, node, std::move(boundaries).take_error());
-    return;
+    return std::nullopt;
   }
   // The inverse of sub_process_token: the scope remembers its outer token as it entered.
   const ScopeState scope{.id = state_.next_scope_id++,
@@ -141,22 +155,17 @@ void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
   Token inner = std::move(token);
   inner.scope = scope.id;
   inner.loop = 0;  // inside, a run's token keeps the loop's variables, not its id
-  if (!node.start_events.empty()) {
-    push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
-    return;
-  }
-  for (std::size_t i = 0; i + 1 < node.implicit_starts.size(); ++i) {
-    push_arrival({Token(inner), node.implicit_starts[i], kNoIndex});
-  }
-  push_arrival({std::move(inner), node.implicit_starts.back(), kNoIndex});
+  if (!node.event_starts.empty()) subscribe_event_sub_processes(inner);
+  return inner;
 }
 
 bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {
   for (std::size_t i = queue_head_; i < queue_.size(); ++i) {
     if (queue_[i].token.scope == scope_id) return true;
   }
+  // The scope's event sub-processes waiting for their trigger do not keep it running.
   for (const auto& token : state_.waiting) {
-    if (token.scope == scope_id) return true;
+    if (token.scope == scope_id && !is_subscription(token)) return true;
   }
   for (const auto& scope : state_.scopes) {
     if (scope.parent_scope == scope_id) return true;
@@ -178,6 +187,8 @@ void Executor::end_scope_if_done(std::uint64_t scope_id) {
   if (found == state_.scopes.end()) return;
   ScopeState scope = std::move(*found);
   state_.scopes.erase(found);
+  if (!model().nodes[scope.node].event_starts.empty()) drop_subscriptions(scope_id);
+  if (!state_.compensable.empty()) settle_compensable(scope);
   std::erase_if(state_.joins, [&](const JoinState& join) { return join.scope == scope_id; });
   drop_boundaries(scope.flow_node_instance_id);
   Token token = sub_process_token(scope);
@@ -187,23 +198,29 @@ void Executor::end_scope_if_done(std::uint64_t scope_id) {
 
 namespace {
 
-// An error boundary without errorRef catches everything; with one, the codes must be equal
-// and, when the definition has a message, the messages too.
 std::size_t matching_boundary(const ProcessModel& model, const FlowNode& activity, const Error& error) {
   for (std::size_t index : activity.boundary_events) {
     const auto& boundary = model.nodes[index];
-    if (boundary.event != EventDefinition::error) continue;
-    const auto definition = boundary.error.value_or(BpmnErrorDefinition{});
-    if (definition.code.empty() && definition.name.empty() && definition.message.empty()) return index;
-    if (error.bpmn_code.value_or("") != definition.code) continue;
-    if (!definition.message.empty() && definition.message != error.message) continue;
-    return index;
+    if (boundary.event == EventDefinition::error && catches_error(boundary, error)) return index;
   }
   return kNoIndex;
 }
 
 }  // namespace
 
+// An error boundary or start event without errorRef catches everything; with one, the codes
+// must be equal and, when the definition has a message, the messages too.
+bool catches_error(const FlowNode& catcher, const Error& error) {
+  const auto definition = catcher.error.value_or(BpmnErrorDefinition{});
+  if (definition.code.empty() && definition.name.empty() && definition.message.empty()) return true;
+  if (error.bpmn_code.value_or("") != definition.code) return false;
+  return definition.message.empty() || definition.message == error.message;
+}
+
+// BPMN 2.0, 10.5.6 and Zeebe's error routing: the failed activity's own boundary events first,
+// then scope by scope outward: the scope's error event sub-process (inside) before the error
+// boundary events of the sub-process itself (outside). What fails inside an event sub-process
+// passes the event sub-processes of the scope it runs in.
 bool Executor::catch_error(const Token& token, const FlowNode& node, const Error& error) {
   const JsonText error_object = error_to_json(error);
   if (const auto boundary = matching_boundary(model(), node, error); boundary != kNoIndex) {
@@ -217,13 +234,31 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
     jump_to(std::move(next), boundary);
     return true;
   }
-  for (std::uint64_t scope_id = token.scope; scope_id != 0;) {
+  bool passes_event_sub_processes = false;
+  for (std::uint64_t scope_id = token.scope;;) {
+    if (!passes_event_sub_processes) {
+      if (const auto start = error_event_start(scope_id, error); start != kNoIndex) {
+        write_record(token, node, FlowNodeState::error, "null", error_object);
+        drop_boundaries(token.flow_node_instance_id);
+        Token at_start = token;
+        at_start.record(node.id, error_object);
+        at_start.scope = scope_id;
+        at_start.node = start;
+        at_start.flow_node_instance_id = make_uuid();
+        at_start.entered_at_ms = environment_.now_ms;
+        interrupt_scope(scope_id);
+        run_event_sub_process(std::move(at_start), error_object);
+        return true;
+      }
+    }
+    if (scope_id == 0) return false;
     auto scope = std::find_if(state_.scopes.begin(), state_.scopes.end(),
                               [&](const ScopeState& candidate) { return candidate.id == scope_id; });
     if (scope == state_.scopes.end()) return false;
     const FlowNode& sub_process = model().nodes[scope->node];
     const auto boundary = matching_boundary(model(), sub_process, error);
     if (boundary == kNoIndex) {
+      passes_event_sub_processes = sub_process.triggered_by_event;
       scope_id = scope->parent_scope;
       continue;
     }
@@ -240,7 +275,6 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
     jump_to(std::move(outer), boundary);
     return true;
   }
-  return false;
 }
 
 void Executor::cancel_scope(std::uint64_t scope_id) {
@@ -261,6 +295,7 @@ void Executor::cancel_scope(std::uint64_t scope_id) {
   std::erase_if(state_.joins, [&](const JoinState& join) { return is_doomed(join.scope); });
   std::erase_if(state_.loops, [&](const LoopState& loop) { return is_doomed(loop.scope); });
   std::erase_if(state_.scopes, [&](const ScopeState& scope) { return is_doomed(scope.id); });
+  std::erase_if(state_.compensable, [&](const CompensableActivity& activity) { return is_doomed(activity.scope); });
 }
 
 }  // namespace processhost::engine

@@ -9,7 +9,7 @@
 namespace processhost::engine {
 
 bool is_repeating_boundary(const FlowNode& node) {
-  return node.kind == NodeKind::boundary_event && node.event == EventDefinition::timer &&
+  return (node.kind == NodeKind::boundary_event || node.starts_event_sub_process) && node.event == EventDefinition::timer &&
          node.timer == TimerKind::cycle && !node.cancel_activity;
 }
 

@@ -34,7 +34,7 @@ enum class NodeKind {
   call_activity,
 };
 
-enum class EventDefinition { none, terminate, error, message, signal, timer, link, escalation };
+enum class EventDefinition { none, terminate, error, message, signal, timer, link, escalation, compensation, conditional };
 
 enum class TimerKind { none, duration, date, cycle };
 
@@ -130,7 +130,19 @@ struct FlowNode {
   // Sub-process without start event: the nodes inside without incoming flow, started together.
   std::vector<std::size_t> implicit_starts;
   std::size_t attached_to = kNoIndex;      // boundary event: the activity it sits on
-  bool cancel_activity = true;             // boundary event: interrupting
+  bool cancel_activity = true;             // boundary event: interrupting; event sub-process start: isInterrupting
+  bool triggered_by_event = false;         // sub-process: an event sub-process (triggeredByEvent="true")
+  bool for_compensation = false;           // activity: a compensation handler (isForCompensation="true")
+  // Activity with a compensation boundary event: the handler its association names.
+  std::size_t compensation_handler = kNoIndex;
+  // Compensation throw / end event: the activity of activityRef, kNoIndex: every one of the scope.
+  std::size_t compensate_activity = kNoIndex;
+  // Conditional events: the condition ("${...}" or JavaScript), true: the event happens.
+  std::optional<Script> condition;
+  bool starts_event_sub_process = false;   // start event of an event sub-process
+  // Process (ProcessModel::event_starts) or sub-process: the start events of the event
+  // sub-processes directly inside it, which wait while it runs.
+  std::vector<std::size_t> event_starts;
   std::vector<std::size_t> boundary_events;  // activity: the boundary events attached to it
   std::optional<Script> script;           // script task body
   std::vector<FormFieldDefinition> form_fields;
@@ -170,6 +182,13 @@ struct ProcessModel {
   std::unordered_map<std::string, std::size_t> node_index;
   std::vector<std::size_t> start_events;  // top-level start events
   std::vector<std::size_t> end_events;    // top-level end events
+  // A process without start event (BPMN 2.0, 10.5.2): the nodes without incoming flow, which a
+  // start begins together.
+  std::vector<std::size_t> implicit_starts;
+  std::vector<std::size_t> event_starts;  // start events of the process's event sub-processes
+  // Some node waits for a condition: the instance's data is kept and the conditions are
+  // evaluated again after each run that changed it.
+  bool has_conditional_events = false;
   std::vector<std::string> lanes;         // every lane name
 
   const FlowNode* find(std::string_view node_id) const;
