@@ -205,6 +205,25 @@ CREATE INDEX processhost_nodes_finished_by_model
 )sql";
 static_assert(name_of(FlowNodeState::finished) == "finished");
 
+// Several hosts on one database. Timers carry a lease: a host claims a due timer (FOR UPDATE
+// SKIP LOCKED) until lease_until_ms, and no other host claims it before then; claimed_by names
+// the host, for operators. Both columns have constant defaults: adding them rewrites no row.
+// Cron ticks are claimed by inserting a row under the (model, start event, tick) key: the
+// first host's insert wins and starts the instance. Old claims go by tick time.
+constexpr std::string_view kClusterClaims = R"sql(
+ALTER TABLE processhost_timers ADD COLUMN lease_until_ms bigint NOT NULL DEFAULT 0,
+  ADD COLUMN claimed_by text NOT NULL DEFAULT '';
+CREATE TABLE processhost_cron_claims (
+  process_model_id text NOT NULL,
+  start_event_id text NOT NULL,
+  tick_ms bigint NOT NULL,
+  claimed_by text NOT NULL,
+  claimed_at_ms bigint NOT NULL,
+  PRIMARY KEY (process_model_id, start_event_id, tick_ms)
+);
+CREATE INDEX processhost_cron_claims_by_tick ON processhost_cron_claims (tick_ms);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -214,6 +233,7 @@ const std::vector<Migration>& schema_migrations() {
       {3, "deleted definitions", kDeletedDefinitions},
       {4, "covering list indexes", kCoveringListIndexes},
       {5, "history", kHistory},
+      {6, "cluster claims", kClusterClaims},
   };
   return migrations;
 }
