@@ -63,6 +63,8 @@ class EngineNode final : public HostNode {
     options_.history_cleanup_interval = config.engine.history_cleanup_interval;
     options_.history_cleanup_batch = config.engine.history_cleanup_batch;
     options_.history_cleanup_pause = config.engine.history_cleanup_pause;
+    options_.timer_poll_interval = config.engine.timer_poll_interval;
+    options_.timer_lease = config.engine.timer_lease;
   }
   const NodeInfo& info() const override { return info_; }
 

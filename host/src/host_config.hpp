@@ -61,6 +61,9 @@ struct EngineConfig {
   std::chrono::milliseconds history_cleanup_interval{60000};
   std::size_t history_cleanup_batch = 100;
   std::chrono::milliseconds history_cleanup_pause{200};
+  // Store timers claimed by every host (engine::EngineOptions); 0 polls not at all.
+  std::chrono::milliseconds timer_poll_interval{500};
+  std::chrono::milliseconds timer_lease{5000};
 };
 
 struct PluginEntry {

@@ -39,7 +39,9 @@ const char* host_config_schema() {
         "historyTtlSeconds": {"type": "integer", "minimum": 0, "maximum": 3153600000},
         "historyCleanupIntervalMs": {"type": "integer", "minimum": 100, "maximum": 86400000},
         "historyCleanupBatch": {"type": "integer", "minimum": 1, "maximum": 10000},
-        "historyCleanupPauseMs": {"type": "integer", "minimum": 0, "maximum": 3600000}
+        "historyCleanupPauseMs": {"type": "integer", "minimum": 0, "maximum": 3600000},
+        "timerPollIntervalMs": {"type": "integer", "minimum": 0, "maximum": 3600000},
+        "timerLeaseMs": {"type": "integer", "minimum": 100, "maximum": 3600000}
       }
     },
     "notifications": {

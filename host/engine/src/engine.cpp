@@ -6,10 +6,23 @@
 #include <stdexcept>
 #include <thread>
 
+#include <unistd.h>
+
 #include "behaviours/behaviours.hpp"
 #include "engine_core.hpp"
+#include "runtime/uuid.hpp"
 
 namespace processhost::engine {
+namespace {
+
+// "host/pid/random": readable in the store's claim columns, unique across restarts.
+std::string make_host_id() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) name[0] = '\0';
+  return std::string(name) + "/" + std::to_string(getpid()) + "/" + make_uuid().substr(0, 8);
+}
+
+}  // namespace
 
 bool may_access_lane(const Identity& identity, const std::string& lane) {
   return lane.empty() || identity.super_user || identity.has_claim(claims::kManageProcessInstances) ||
@@ -54,6 +67,7 @@ ProcessModelInfo model_info(const ProcessModel& model, const Identity* identity)
 EngineCore::EngineCore(EngineOptions options, Logger& logger)
     : options_(std::move(options)),
       logger_(logger),
+      host_id_(make_host_id()),
       service_methods_(options_.service_methods, options_.async_service_methods),
       runner_(TransitionRunner::Options{options_.instance_cache_capacity, options_.conflict_retries}, models_,
               [this](std::function<void()> work) { post(std::move(work)); },
@@ -64,7 +78,7 @@ EngineCore::EngineCore(EngineOptions options, Logger& logger)
                 waiters_.notify(instance.id, outcome);
               }),
       timers_([this](std::function<void()> work) { post(std::move(work)); }, [this] { return now_ms(); },
-              [this] { scan_timers(); }),
+              [this] { scan_timers(); }, options_.timer_poll_interval.count()),
       pollers_([this](std::shared_ptr<ExternalTaskPoller> poller) { poll(std::move(poller)); }),
       service_calls_(service_methods_, [this](std::function<void()> work) { post(std::move(work)); },
                      [this](const std::string& instance_id, const std::string& flow_node_instance_id,
@@ -118,6 +132,7 @@ void EngineCore::start(Store& store) {
   if (options_.history_ttl.count() > 0) {
     timers_.schedule(now_ms() + options_.history_cleanup_interval.count(), [this] { sweep_history(); });
   }
+  timers_.schedule(now_ms() + options_.history_cleanup_interval.count(), [this] { sweep_cron_claims(); });
   logger_.info("engine: " + std::to_string(definitions.value().size()) + " stored definition(s), " +
                (instances.value().items.empty() ? std::string("no running instance")
                                                 : std::string("running instances resume from the store when next triggered")));

@@ -62,6 +62,11 @@ class EngineCore {
   TimerScheduler& timers() { return timers_; }
   ExternalTaskPollers& pollers() { return pollers_; }
   EngineMeters& meters() { return meters_; }
+  // A store timer due at due_ms was armed elsewhere (another host's commit): claim due timers
+  // no later than then. A hint only: the periodic claim finds the timer anyway, later.
+  void wake_timers_at(std::int64_t due_ms) { timers_.note_store_due(due_ms); }
+  // Names this host in the store's claims (timer leases, cron ticks), for operators.
+  const std::string& host_id() const { return host_id_; }
   // Counts the waiting tasks and the overdue timers in the store into the meters, then again
   // after an interval
   // (engine_timers.cpp), while the engine runs and the meters are attached.
@@ -128,18 +133,25 @@ class EngineCore {
   void offer(std::shared_ptr<PendingSend> send);
   void scan_timers();
   void fire_timer(TimerRecord timer);
-  void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation);
+  // tick_ms: the tick's scheduled time, the same on every host (its claim's key).
+  void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation, std::int64_t tick_ms);
   void read_definitions_now();
   void add_stored_definitions(const std::vector<ProcessDefinitionRecord>& definitions);
   // Repeating cycles (R[n]/...) of timer start events: arms firing number `fired` of the
   // schedule anchored at anchor_ms, unless the repetitions are used up (engine_timers.cpp).
   void arm_repetition(const std::string& model_id, std::size_t start_index, std::uint64_t generation,
                       const RepeatingCycle& cycle, std::int64_t fired, std::int64_t anchor_ms);
-  // A scheduled start (cron or repeating cycle): a new instance in a cronjob_ correlation.
-  void start_on_schedule(const std::shared_ptr<const ProcessModel>& model, std::size_t start_index);
+  // A scheduled start (cron or repeating cycle): a new instance in a cronjob_ correlation,
+  // once the store's claim of the tick (tick_ms) says no other host started it.
+  void start_on_schedule(const std::shared_ptr<const ProcessModel>& model, std::size_t start_index,
+                         std::int64_t tick_ms);
+  void start_claimed_tick(const std::shared_ptr<const ProcessModel>& model, std::size_t start_index);
+  // Old cron tick claims (engine_retention.cpp): removed every history cleanup interval.
+  void sweep_cron_claims();
 
   EngineOptions options_;
   Logger& logger_;
+  const std::string host_id_;
   ServiceMethodRegistry service_methods_;
   Store* store_ = nullptr;
   std::atomic<bool> running_{false};

@@ -4,6 +4,9 @@
 // history_cleanup_batch instances (each one short store transaction) with a pause between
 // them, so that the cleanup never holds the store's connections for long, and ends when a
 // batch comes back short. docs/persistence.md, "History retention".
+// Cron tick claims (one row per tick, engine_timers.cpp) are needed only while the hosts
+// that share a store may still reach that tick: they go an hour after the tick, whatever the
+// history time to live.
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -11,6 +14,13 @@
 #include "engine_core.hpp"
 
 namespace processhost::engine {
+namespace {
+
+// Longer than any host's clock may lag behind another's and than a tick's start may be
+// delayed; a host that reached a tick after its claim was removed would start it again.
+constexpr std::int64_t kCronClaimKeepMs = 60 * 60 * 1000;
+
+}  // namespace
 
 void EngineCore::sweep_history() {
   if (!running_ || options_.history_ttl.count() <= 0) return;
@@ -33,6 +43,20 @@ void EngineCore::sweep_history() {
       if (removed.value() >= batch) wait = options_.history_cleanup_pause;  // more may be waiting
     }
     timers_.schedule(now_ms() + wait.count(), [this] { sweep_history(); });
+  });
+}
+
+void EngineCore::sweep_cron_claims() {
+  if (!running_) return;
+  ++history_calls_;
+  store_->remove_cron_claims(now_ms() - kCronClaimKeepMs, [this](Result<std::size_t> removed) {
+    struct Done {
+      std::atomic<int>& calls;
+      ~Done() { --calls; }
+    } done{history_calls_};
+    if (!running_) return;
+    if (!removed) logger_.warn("engine: old cron tick claims not removed: " + removed.error().message);
+    timers_.schedule(now_ms() + options_.history_cleanup_interval.count(), [this] { sweep_cron_claims(); });
   });
 }
 

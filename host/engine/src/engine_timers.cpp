@@ -1,6 +1,11 @@
 // Timers of the store and cron start events; TimerScheduler (runtime/) owns the thread that
-// waits for them. Store timers are fired through a transition of their instance that also
-// removes them, so a timer fires once, also after a restart.
+// waits for them. Store timers are claimed from the store (a lease, so that hosts sharing it
+// take disjoint timers) and fired through a transition of their instance that also removes
+// them, at the instance's version: a timer fires once, also after a restart and when two
+// hosts race for it. Cron ticks are claimed in the store before they start an instance.
+#include <algorithm>
+#include <atomic>
+
 #include "engine_core.hpp"
 #include "model/repeating_cycle.hpp"
 #include "model/timer_definition.hpp"
@@ -13,28 +18,26 @@ constexpr std::size_t kTimerBatch = 100;
 
 }  // namespace
 
+// Claims what is due (several hosts on one store take disjoint timers, each under a lease)
+// and fires it. The claim also tells the next due time, so a scan is one store call.
 void EngineCore::scan_timers() {
   const std::int64_t now = now_ms();
-  store_->due_timers(now, kTimerBatch, [this, now](Result<std::vector<TimerRecord>> due) {
-    bool more = false;
-    if (!due) {
-      logger_.warn("engine: cannot read due timers: " + due.error().message);
-    } else {
-      more = due.value().size() == kTimerBatch;
-      for (auto& timer : due.value()) {
-        if (!timers_.begin_fire(timer.id)) continue;
-        fire_timer(std::move(timer));
-      }
-    }
-    store_->next_timer_due([this, now, more](Result<std::optional<std::int64_t>> next) {
-      // Timers already due are in flight; their transitions ask again when they are done.
-      std::optional<std::int64_t> candidate;
-      if (more) candidate = now;
-      if (next && next.value() && *next.value() > now) candidate = candidate ? candidate : next.value();
-      if (!next) candidate = now + 1000;  // the store is unavailable: try again in a second
-      timers_.scan_done(candidate);
-    });
-  });
+  store_->claim_due_timers(
+      host_id_, now, now + options_.timer_lease.count(), kTimerBatch, [this, now](Result<TimerClaim> claimed) {
+        if (!claimed) {
+          logger_.warn("engine: cannot claim due timers: " + claimed.error().message);
+          timers_.scan_done(now + 1000);  // the store is unavailable: try again in a second
+          return;
+        }
+        auto& claim = claimed.value();
+        // A full batch: more may be due at once.
+        std::optional<std::int64_t> next = claim.timers.size() == kTimerBatch ? std::optional(now) : claim.next_due_ms;
+        for (auto& timer : claim.timers) {
+          if (!timers_.begin_fire(timer.id)) continue;  // still firing here from an earlier claim
+          fire_timer(std::move(timer));
+        }
+        timers_.scan_done(next);
+      });
 }
 
 void EngineCore::fire_timer(TimerRecord timer) {
@@ -61,8 +64,9 @@ void EngineCore::fire_timer(TimerRecord timer) {
           logger_.warn("engine: timer " + timer.id + " of instance " + timer.process_instance_id +
                        " did not fire: " + outcome.error().message);
         }
+        // A timer that did not fire stays claimed until its lease ends; then a poll (here or
+        // on another host) claims it again.
         timers_.end_fire(timer.id);
-        if (outcome) timers_.note_store_due(now_ms());
       });
 }
 
@@ -108,26 +112,54 @@ void EngineCore::schedule_cron(const std::shared_ptr<const ProcessModel>& model)
     }
     publish_cron_event(EngineEventKind::cronjob_updated, model->id, *node, "", "", now_ms());
     if (auto next = cron->next_after(now_ms())) {
-      timers_.schedule(*next, [this, id = model->id, index, generation] { cron_fire(id, index, generation); });
+      timers_.schedule(*next, [this, id = model->id, index, generation, tick = *next] {
+        cron_fire(id, index, generation, tick);
+      });
     }
   }
 }
 
-void EngineCore::cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation) {
+void EngineCore::cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation,
+                           std::int64_t tick_ms) {
   if (!timers_.is_current_cron(model_id, generation)) return;  // a newer version replaced this schedule
   auto model = models_.latest(model_id);
   if (!model || start_index >= model->nodes.size()) return;
   const auto& node = model->nodes[start_index];
-  start_on_schedule(model, start_index);
+  start_on_schedule(model, start_index, tick_ms);
   if (auto cron = CronSchedule::parse(node.timer_value)) {
-    if (auto next = cron->next_after(now_ms())) {
-      timers_.schedule(*next,
-                       [this, model_id, start_index, generation] { cron_fire(model_id, start_index, generation); });
+    // After the tick, not after now: a tick reached early (the clock is read in
+    // milliseconds) is not scheduled twice.
+    if (auto next = cron->next_after(std::max(now_ms(), tick_ms))) {
+      timers_.schedule(*next, [this, model_id, start_index, generation, tick = *next] {
+        cron_fire(model_id, start_index, generation, tick);
+      });
     }
   }
 }
 
-void EngineCore::start_on_schedule(const std::shared_ptr<const ProcessModel>& model, std::size_t start_index) {
+// Every host schedules every cron start event; the store's claim of the tick lets the first
+// one start the instance and the others skip it. A host that dies between its claim and the
+// start loses that tick (claims are not retried by others): at most once per tick.
+void EngineCore::start_on_schedule(const std::shared_ptr<const ProcessModel>& model, std::size_t start_index,
+                                   std::int64_t tick_ms) {
+  CronTickClaim claim{model->id, model->nodes[start_index].id, tick_ms, host_id_, now_ms()};
+  ++history_calls_;
+  store_->claim_cron_tick(std::move(claim), [this, model, start_index, tick_ms](Result<bool> claimed) {
+    struct Done {
+      std::atomic<int>& calls;
+      ~Done() { --calls; }
+    } done{history_calls_};
+    if (!claimed) {
+      logger_.warn("engine: cron tick of " + model->id + "/" + model->nodes[start_index].id + " at " +
+                   std::to_string(tick_ms) + " not claimed, not started: " + claimed.error().message);
+      return;
+    }
+    if (!claimed.value() || !running_) return;  // another host started this tick
+    start_claimed_tick(model, start_index);
+  });
+}
+
+void EngineCore::start_claimed_tick(const std::shared_ptr<const ProcessModel>& model, std::size_t start_index) {
   const std::int64_t executed_at = now_ms();
   auto instance_id = make_uuid();
   auto correlation_id = "cronjob_" + make_uuid();
@@ -148,11 +180,11 @@ void EngineCore::arm_repetition(const std::string& model_id, std::size_t start_i
   // Called while the model is being registered too: the model is looked up when it fires.
   auto due = cycle.due(fired, anchor_ms);
   if (!due) return;
-  timers_.schedule(*due, [this, model_id, start_index, generation, cycle, fired, anchor_ms] {
+  timers_.schedule(*due, [this, model_id, start_index, generation, cycle, fired, anchor_ms, due] {
     if (!timers_.is_current_cron(model_id, generation)) return;  // a newer version replaced this schedule
     auto model = models_.latest(model_id);
     if (!model || start_index >= model->nodes.size()) return;
-    start_on_schedule(model, start_index);
+    start_on_schedule(model, start_index, *due);
     arm_repetition(model_id, start_index, generation, cycle, fired + 1, anchor_ms);
   });
 }

@@ -62,6 +62,11 @@ class PgStore final : public Store {
                      Callback<std::vector<CorrelationResultRecord>> done) override;
   void due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) override;
   void next_timer_due(Callback<std::optional<std::int64_t>> done) override;
+  // pg_store_claims.cpp: due timers under a lease, cron ticks once across hosts.
+  void claim_due_timers(std::string owner, std::int64_t now_ms, std::int64_t lease_until_ms, std::size_t max,
+                        Callback<TimerClaim> done) override;
+  void claim_cron_tick(CronTickClaim claim, Callback<bool> done) override;
+  void remove_cron_claims(std::int64_t ticked_before_ms, Callback<std::size_t> done) override;
   void lock_external_tasks(std::string topic, std::string worker_id, std::size_t max, std::int64_t now_ms,
                            std::int64_t lock_until_ms, Callback<std::vector<ExternalTaskRecord>> done) override;
   void load_external_task(std::string external_task_id, Callback<std::optional<ExternalTaskRecord>> done) override;

@@ -205,6 +205,24 @@ CREATE INDEX processhost_nodes_finished_by_model
 )sql";
 static_assert(name_of(FlowNodeState::finished) == "finished");
 
+// Several hosts on one database. Timers carry a lease: a host claims a due timer (FOR UPDATE
+// SKIP LOCKED) until lease_until_ms, and no other host claims it before then; claimed_by names
+// the host, for operators. Both columns have constant defaults: adding them rewrites no row.
+// Cron ticks are claimed by inserting a row under the (model, start event, tick) key: the
+// first host's insert wins and starts the instance. Old claims go by tick time.
+constexpr std::string_view kClusterClaims = R"sql(
+ALTER TABLE processhost_timers ADD COLUMN lease_until_ms bigint NOT NULL DEFAULT 0,
+  ADD COLUMN claimed_by text NOT NULL DEFAULT '';
+CREATE TABLE processhost_cron_claims (
+  process_model_id text NOT NULL,
+  start_event_id text NOT NULL,
+  tick_ms bigint NOT NULL,
+  claimed_by text NOT NULL,
+  claimed_at_ms bigint NOT NULL,
+  PRIMARY KEY (process_model_id, start_event_id, tick_ms)
+);
+CREATE INDEX processhost_cron_claims_by_tick ON processhost_cron_claims (tick_ms);
+)sql";
 // Kept counts, and two indexes fewer on the commit path. A counted list's total comes from
 // counts the commits keep (triggers), not from counting a million index entries per page:
 // processhost_instance_counts per model and state, processhost_waiting_counts per model,
@@ -303,7 +321,7 @@ const std::vector<Migration>& schema_migrations() {
       {3, "deleted definitions", kDeletedDefinitions},
       {4, "covering list indexes", kCoveringListIndexes},
       {5, "history", kHistory},
-      // 6 to 8: reserved for the cluster work.
+      {6, "cluster claims", kClusterClaims},
       {9, "kept counts", kKeptCounts},
   };
   return migrations;

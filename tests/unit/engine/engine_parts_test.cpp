@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <vector>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -143,6 +145,74 @@ TEST(TimerScheduler, RunsScheduledWorkAndScansWhenTheStoreIsDue) {
   timers.note_store_due(wall_ms());
   for (int i = 0; i < 500 && scans.load() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(scans.load(), 2);
+  timers.stop();
+}
+
+// With a poll interval a scan follows the last one at most that long after it ended, with
+// nothing due and nothing armed: timers armed by other hosts are found without a hint.
+TEST(TimerScheduler, PollsTheStoreAtTheIntervalWhenNothingIsKnownToBeDue) {
+  std::atomic<int> scans{0};
+  TimerScheduler* self = nullptr;
+  TimerScheduler timers([](std::function<void()> work) { work(); }, wall_ms,
+                        [&] {
+                          ++scans;
+                          self->scan_done(std::nullopt);
+                        },
+                        20);
+  self = &timers;
+  timers.start();
+  for (int i = 0; i < 500 && scans.load() < 5; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GE(scans.load(), 5);
+  timers.stop();
+}
+
+// A due time the scan reports (or a hint gives) earlier than the next poll still wins.
+TEST(TimerScheduler, AKnownDueTimeEarlierThanThePollIsScannedAtThatTime) {
+  std::mutex mutex;
+  std::vector<std::int64_t> scanned_at;
+  TimerScheduler* self = nullptr;
+  TimerScheduler timers([](std::function<void()> work) { work(); }, wall_ms,
+                        [&] {
+                          std::lock_guard lock(mutex);
+                          scanned_at.push_back(wall_ms());
+                          self->scan_done(std::nullopt);
+                        },
+                        60000);
+  self = &timers;
+  timers.start();  // the first scan, at once
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (!scanned_at.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto hinted = wall_ms() + 50;
+  timers.note_store_due(hinted);
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (scanned_at.size() >= 2) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  timers.stop();
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(scanned_at.size(), 2u);  // the minute-long poll did not add one
+  EXPECT_GE(scanned_at[1], hinted);
+}
+
+TEST(TimerScheduler, WithoutAPollIntervalOnlyKnownDueTimesScan) {
+  std::atomic<int> scans{0};
+  TimerScheduler* self = nullptr;
+  TimerScheduler timers([](std::function<void()> work) { work(); }, wall_ms, [&] {
+    ++scans;
+    self->scan_done(std::nullopt);
+  });
+  self = &timers;
+  timers.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(scans.load(), 1);  // the start-up scan only
   timers.stop();
 }
 

@@ -4,8 +4,8 @@
 
 namespace processhost::engine {
 
-TimerScheduler::TimerScheduler(Post post, Clock now, std::function<void()> scan)
-    : post_(std::move(post)), now_(std::move(now)), scan_(std::move(scan)) {}
+TimerScheduler::TimerScheduler(Post post, Clock now, std::function<void()> scan, std::int64_t poll_interval_ms)
+    : post_(std::move(post)), now_(std::move(now)), scan_(std::move(scan)), poll_interval_ms_(poll_interval_ms) {}
 
 TimerScheduler::~TimerScheduler() { stop(); }
 
@@ -41,6 +41,10 @@ void TimerScheduler::scan_done(std::optional<std::int64_t> next_due) {
   {
     std::lock_guard lock(mutex_);
     scanning_ = false;
+    if (poll_interval_ms_ > 0) {
+      const std::int64_t poll = now_() + poll_interval_ms_;
+      if (!next_due || poll < *next_due) next_due = poll;
+    }
     if (next_due && (!next_store_due_ || *next_due < *next_store_due_)) next_store_due_ = next_due;
   }
   wakeup_.notify_all();

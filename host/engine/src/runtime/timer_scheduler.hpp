@@ -2,9 +2,11 @@
 // One thread that waits for the earliest due time and hands due work to the workers. Two
 // kinds of work: in-memory jobs at a time (send task retries, cron starts, long-poll
 // deadlines; lost on restart by design), and the store's timers, of which only the earliest
-// due time is kept here: when it passes, scan (given by the engine) asks the store what is
-// due and reports back through scan_done. Also keeps which store timers are being fired and
-// which cron schedule of a model is current.
+// due time is kept here: when it passes, scan (given by the engine) claims what is due from
+// the store and reports back through scan_done. With a poll interval, a scan also runs at
+// least that often, so that timers other hosts armed (and nobody told this one about) fire
+// too. Also keeps which store timers are being fired and which cron schedule of a model is
+// current.
 //
 // Threading: every member but start/stop is safe from any thread; work and scan never run
 // under the scheduler's lock.
@@ -27,7 +29,8 @@ class TimerScheduler {
   using Clock = std::function<std::int64_t()>;  // milliseconds since the epoch
 
   // scan runs on the timer thread and must end with one scan_done call (from any thread).
-  TimerScheduler(Post post, Clock now, std::function<void()> scan);
+  // poll_interval_ms > 0: the next scan starts at most that long after the last one ended.
+  TimerScheduler(Post post, Clock now, std::function<void()> scan, std::int64_t poll_interval_ms = 0);
   ~TimerScheduler();
   TimerScheduler(const TimerScheduler&) = delete;
   TimerScheduler& operator=(const TimerScheduler&) = delete;
@@ -37,9 +40,11 @@ class TimerScheduler {
   // Stops and joins the thread; scheduled work is dropped.
   void stop();
 
-  // A store timer is due at due_ms (armed by a commit): scan no later than then.
+  // A store timer is due at due_ms (armed by a commit, this host's or, told by a hint,
+  // another's): scan no later than then.
   void note_store_due(std::int64_t due_ms);
-  // The scan ended; next_due: when to scan again (nullopt: when a commit says so).
+  // The scan ended; next_due: when to scan again (nullopt: when a commit says so, or at the
+  // next poll).
   void scan_done(std::optional<std::int64_t> next_due);
   void schedule(std::int64_t due_ms, std::function<void()> work);
 
@@ -57,6 +62,7 @@ class TimerScheduler {
   const Post post_;
   const Clock now_;
   const std::function<void()> scan_;
+  const std::int64_t poll_interval_ms_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wakeup_;

@@ -2,6 +2,7 @@
 
 #include "store/instance_tables.hpp"
 #include "store/paging.hpp"
+#include "store/timer_table.hpp"
 
 #include <algorithm>
 #include <map>
@@ -12,7 +13,8 @@
 
 namespace processhost::engine {
 
-MemoryStore::MemoryStore() : tables_(std::make_unique<InstanceTables>()) {}
+MemoryStore::MemoryStore()
+    : tables_(std::make_unique<InstanceTables>()), timers_(std::make_unique<TimerTable>()) {}
 
 MemoryStore::~MemoryStore() = default;
 
@@ -71,8 +73,8 @@ void MemoryStore::commit(ChangeSet changes, Callback<Ok> done) {
                                                std::to_string(changes.expected_version)));
     return;
   }
-  for (auto& timer : changes.timers_armed) timers_[timer.id] = std::move(timer);
-  for (const auto& id : changes.timers_cancelled) timers_.erase(id);
+  for (auto& timer : changes.timers_armed) timers_->arm(std::move(timer));
+  for (const auto& id : changes.timers_cancelled) timers_->cancel(id);
   for (auto& task : changes.external_tasks) external_tasks_[task.task.id] = std::move(task);
   lock.unlock();
   done(Ok{});
@@ -134,12 +136,8 @@ void MemoryStore::due_timers(std::int64_t until_ms, std::size_t max, Callback<st
   std::vector<TimerRecord> due;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, timer] : timers_) {
-      if (timer.due_at_ms <= until_ms) due.push_back(timer);
-    }
+    due = timers_->due(until_ms, max);
   }
-  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.due_at_ms < b.due_at_ms; });
-  if (due.size() > max) due.resize(max);
   done(std::move(due));
 }
 
@@ -147,11 +145,37 @@ void MemoryStore::next_timer_due(Callback<std::optional<std::int64_t>> done) {
   std::optional<std::int64_t> next;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, timer] : timers_) {
-      if (!next || timer.due_at_ms < *next) next = timer.due_at_ms;
-    }
+    next = timers_->next_due();
   }
   done(next);
+}
+
+void MemoryStore::claim_due_timers(std::string, std::int64_t now_ms, std::int64_t lease_until_ms, std::size_t max,
+                                   Callback<TimerClaim> done) {
+  TimerClaim claimed;
+  {
+    std::lock_guard lock(mutex_);
+    claimed = timers_->claim(now_ms, lease_until_ms, max);
+  }
+  done(std::move(claimed));
+}
+
+void MemoryStore::claim_cron_tick(CronTickClaim claim, Callback<bool> done) {
+  bool claimed = false;
+  {
+    std::lock_guard lock(mutex_);
+    claimed = timers_->claim_tick(claim);
+  }
+  done(claimed);
+}
+
+void MemoryStore::remove_cron_claims(std::int64_t ticked_before_ms, Callback<std::size_t> done) {
+  std::size_t removed = 0;
+  {
+    std::lock_guard lock(mutex_);
+    removed = timers_->remove_ticks_before(ticked_before_ms);
+  }
+  done(removed);
 }
 
 void MemoryStore::lock_external_tasks(std::string topic, std::string worker_id, std::size_t max, std::int64_t now_ms,
@@ -279,7 +303,7 @@ void MemoryStore::remove_ended_instances(std::int64_t finished_before_ms, std::s
     if (count > 0) {
       const std::set<std::string> ids(removed.begin(), removed.end());
       std::erase_if(cron_history_, [&](const auto& entry) { return ids.contains(entry.process_instance_id); });
-      std::erase_if(timers_, [&](const auto& entry) { return ids.contains(entry.second.process_instance_id); });
+      timers_->remove_if([&](const TimerRecord& timer) { return ids.contains(timer.process_instance_id); });
       std::erase_if(external_tasks_,
                     [&](const auto& entry) { return ids.contains(entry.second.task.process_instance_id); });
     }

@@ -77,6 +77,22 @@ struct TimerRecord {
   std::int64_t due_at_ms = 0;
 };
 
+// Timers claimed by one host (Store::claim_due_timers).
+struct TimerClaim {
+  std::vector<TimerRecord> timers;  // claimed by this call, earliest first
+  // The earliest timer due after the claim's now_ms, if any: when to claim again at the latest.
+  std::optional<std::int64_t> next_due_ms;
+};
+
+// One tick of a cron start event, claimed by the first host to start it (Store::claim_cron_tick).
+struct CronTickClaim {
+  std::string process_model_id;
+  std::string start_event_id;
+  std::int64_t tick_ms = 0;  // the tick's scheduled time: the same on every host
+  std::string claimed_by;    // the claiming host, for operators
+  std::int64_t claimed_at_ms = 0;
+};
+
 struct CorrelationResultRecord {
   std::string correlation_id;
   std::string process_model_id;
@@ -210,6 +226,12 @@ class Store {
   virtual void due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) = 0;
   // The earliest armed timer's due time, if any.
   virtual void next_timer_due(Callback<std::optional<std::int64_t>> done) = 0;
+  // Several hosts on one store: claims up to max timers due at or before now_ms that no host
+  // holds (never claimed, or their lease ended at or before now_ms), earliest first, for owner until
+  // lease_until_ms. A claimed timer is offered to no other caller until its lease ends; firing
+  // it (a commit that cancels it) removes it. Concurrent callers get disjoint timers.
+  virtual void claim_due_timers(std::string owner, std::int64_t now_ms, std::int64_t lease_until_ms,
+                                std::size_t max, Callback<TimerClaim> done) = 0;
 
   // Atomically locks up to max pending tasks of topic whose lock has expired (or never
   // was set) for worker_id until lock_until_ms; returns them locked.
@@ -226,6 +248,12 @@ class Store {
   virtual void record_cronjob_execution(CronjobExecutionRecord execution, Callback<Ok> done) = 0;
   virtual void query_cronjob_history(CronjobHistoryQuery query,
                                      Callback<PagedList<CronjobExecutionRecord>> done) = 0;
+  // One instance per cron tick across hosts: records the claim unless one for the same model,
+  // start event and tick exists. Completes with true when this call recorded it (start the
+  // instance), false when another caller had (do not).
+  virtual void claim_cron_tick(CronTickClaim claim, Callback<bool> done) = 0;
+  // Removes the claims of ticks before ticked_before_ms; completes with how many.
+  virtual void remove_cron_claims(std::int64_t ticked_before_ms, Callback<std::size_t> done) = 0;
 
   // Aggregated run times of the finished flow node instances of a model, one record per flow
   // node that has any; computed where the rows are (SQL aggregates in a database).

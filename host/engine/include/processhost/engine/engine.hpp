@@ -55,6 +55,14 @@ struct EngineOptions {
   std::size_t instance_cache_capacity = 10000;
   // How often a transition is retried after a version conflict before the caller gets 409.
   int conflict_retries = 3;
+  // Store timers: besides scanning when the earliest known timer falls due, every host claims
+  // due timers from the store at least this often, so that a timer armed by another host
+  // (which may have stopped) fires within about this long of its due time. 0: only at known
+  // due times (a single host). docs/cluster.md, "Every due timer fires once".
+  std::chrono::milliseconds timer_poll_interval{500};
+  // How long a claimed timer is kept from other hosts while this one fires it; a host that
+  // dies between claim and commit leaves its claimed timers to the others after this.
+  std::chrono::milliseconds timer_lease{5000};
   // With metrics attached: how often the waiting tasks are counted in the store.
   std::chrono::milliseconds waiting_count_interval{15000};
   // History retention: instances that ended (finished, terminated, error) longer ago than

@@ -23,6 +23,7 @@
 namespace processhost::engine {
 
 class InstanceTables;
+class TimerTable;
 
 class MemoryStore final : public Store {
  public:
@@ -45,12 +46,16 @@ class MemoryStore final : public Store {
                      Callback<std::vector<CorrelationResultRecord>> done) override;
   void due_timers(std::int64_t until_ms, std::size_t max, Callback<std::vector<TimerRecord>> done) override;
   void next_timer_due(Callback<std::optional<std::int64_t>> done) override;
+  void claim_due_timers(std::string owner, std::int64_t now_ms, std::int64_t lease_until_ms, std::size_t max,
+                        Callback<TimerClaim> done) override;
   void lock_external_tasks(std::string topic, std::string worker_id, std::size_t max, std::int64_t now_ms,
                            std::int64_t lock_until_ms, Callback<std::vector<ExternalTaskRecord>> done) override;
   void load_external_task(std::string external_task_id, Callback<std::optional<ExternalTaskRecord>> done) override;
   void update_external_task(ExternalTaskRecord task, std::int64_t expected_version, Callback<Ok> done) override;
   void record_cronjob_execution(CronjobExecutionRecord execution, Callback<Ok> done) override;
   void query_cronjob_history(CronjobHistoryQuery query, Callback<PagedList<CronjobExecutionRecord>> done) override;
+  void claim_cron_tick(CronTickClaim claim, Callback<bool> done) override;
+  void remove_cron_claims(std::int64_t ticked_before_ms, Callback<std::size_t> done) override;
   void flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<FlowNodeRuntimeRecord>> done) override;
   void remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) override;
 
@@ -59,7 +64,7 @@ class MemoryStore final : public Store {
   std::unique_ptr<InstanceTables> tables_;  // instances, their flow nodes and results
 
   std::map<std::pair<std::string, std::string>, ProcessDefinitionRecord> definitions_;
-  std::map<std::string, TimerRecord> timers_;
+  std::unique_ptr<TimerTable> timers_;  // timers and cron tick claims
   std::map<std::string, ExternalTaskRecord> external_tasks_;
   std::vector<CronjobExecutionRecord> cron_history_;  // in execution order
 };
