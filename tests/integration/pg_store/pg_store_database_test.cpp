@@ -214,10 +214,10 @@ TEST(PgStoreSchema, ADatabaseAtVersion3MigratesToTheCoveringListIndexes) {
     fill.commit();
   }
   PgStore store(config, nullptr);
-  EXPECT_EQ(store.start().schema_version, 5);  // and the later migrations on top
+  EXPECT_EQ(store.start().schema_version, 7);  // and the later migrations on top
   EXPECT_EQ(cluster.psql(config.database,
                          "SELECT string_agg(version::text, ',' ORDER BY version) FROM processhost_schema_migrations"),
-            "1,2,3,4,5\n");
+            "1,2,3,4,5,7\n");
   EXPECT_EQ(cluster.psql(config.database,
                          "SELECT indexdef FROM pg_indexes WHERE indexname = 'processhost_waiting_by_model'"),
             "CREATE INDEX processhost_waiting_by_model ON public.processhost_flow_node_instances USING btree"
@@ -570,6 +570,7 @@ TEST_P(PgStoreOutage, RequestsGet503WhileDownAndFullServiceAfter) {
   config.database = "outage";
   config.pool_size = 3;
   config.connect_timeout_seconds = 2;
+  config.failover_window_ms = 0;  // answers at once while down (the window would wait for the server)
   PgStore store(config, nullptr);
   store.start();
   auto instance = make_instance("i1");

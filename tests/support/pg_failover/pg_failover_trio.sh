@@ -7,7 +7,7 @@
 #                                       three pg_autoctl services; waits for primary + secondary
 #   pg_failover_trio.sh stop     DIR    stop the services (fast shutdown); DIR stays
 #   pg_failover_trio.sh destroy  DIR    kill every process of the trio, then remove DIR
-#   pg_failover_trio.sh url      DIR    the multi-host URL of the two nodes (database "postgres")
+#   pg_failover_trio.sh url      DIR [DATABASE]  the multi-host URL of the two nodes (default database "postgres")
 #   pg_failover_trio.sh state    DIR    the monitor's view: "node1 primary\nnode2 secondary"
 #   pg_failover_trio.sh primary  DIR    the node whose monitor state is primary (or wait_primary)
 #   pg_failover_trio.sh wait-healthy DIR [SECONDS]  until one primary and one secondary (60)
@@ -282,7 +282,7 @@ case "$command" in
     ;;
   url)
     dir=$(cd "$dir" && pwd)
-    echo "postgresql://postgres@127.0.0.1:$(port_of node1),127.0.0.1:$(port_of node2)/postgres?target_session_attrs=read-write&connect_timeout=2"
+    echo "postgresql://postgres@127.0.0.1:$(port_of node1),127.0.0.1:$(port_of node2)/${3:-postgres}?target_session_attrs=read-write&connect_timeout=2"
     ;;
   state) dir=$(cd "$dir" && pwd); node_states ;;
   primary) dir=$(cd "$dir" && pwd); node_states | awk '$2 == "primary" || $2 == "wait_primary" { print $1; exit }' ;;
