@@ -401,6 +401,27 @@ TEST(FailoverUnderLoad, NothingAcknowledgedIsLostOrAppliedTwiceAndServiceReturns
   for (const auto& violation : seen.violations) ADD_FAILURE() << violation;
   std::cout << starts << " acknowledged starts, " << finishes << " acknowledged finishes\n";
   EXPECT_GT(finishes, 50u) << "the load was too light to show anything";
+  // How often the host settled commits whose answer the failover took (its log).
+  std::size_t settled = 0;
+  const auto output = host.output();
+  for (auto at = output.find("settled "); at != std::string::npos; at = output.find("settled ", at + 1)) {
+    ++settled;
+    std::cout << "  " << output.substr(at, output.find('\n', at) - at) << "\n";
+  }
+  std::cout << settled << " settlements of commits whose answer was lost\n";
+
+  // No primary at all for longer than the window: a clear 503, and the host keeps running.
+  trio.script("kill-node node1");
+  trio.script("kill-node node2");
+  Client client(host.port());
+  const auto sent = Clock::now();
+  const auto refused = client.call("POST", std::string(kApi) + "/process_models/sample_process/start", "{}");
+  const double waited = std::chrono::duration<double>(Clock::now() - sent).count();
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.body.find("no primary accepted the call within 10000 ms"), std::string::npos) << refused.body;
+  EXPECT_GE(waited, 9.5) << "the window was not waited for";
+  EXPECT_TRUE(string_member(refused.body, "message").has_value()) << refused.body;
+  std::cout << "no primary: 503 after " << waited << " s: " << refused.body << "\n";
   EXPECT_TRUE(host.running()) << host.output();
   EXPECT_EQ(host.stop(), 0) << host.output();
 }

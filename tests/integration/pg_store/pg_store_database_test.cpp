@@ -55,7 +55,8 @@ TEST(PgStoreStartup, CreatesTheDatabaseAndRecordsTheSchemaVersion) {
   again.stop();
   auto& cluster = shared_postgres_cluster();
   EXPECT_EQ(cluster.psql(config.database, "SELECT version, name FROM processhost_schema_migrations ORDER BY version"),
-            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n4|covering list indexes\n5|history\n");
+            "1|initial schema\n2|leaner indexes\n3|deleted definitions\n4|covering list indexes\n5|history\n"
+            "7|failover\n");
   EXPECT_EQ(cluster.psql(config.database,
                          "SELECT column_default FROM information_schema.columns"
                          " WHERE table_name = 'processhost_process_definitions' AND column_name = 'deleted_at_ms'"),

@@ -225,8 +225,12 @@ service_pids() {
   pid_file=$(autoctl show file --pgdata "$dir/$name" --pid 2>/dev/null || true)
   if [[ -n "$pid_file" && -f "$pid_file" ]]; then
     pid=$(head -n1 "$pid_file")
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && { echo "$pid"; ps -o pid= --ppid "$pid" || true; }
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      echo "$pid"
+      ps -o pid= --ppid "$pid" || true
+    fi
   fi
+  return 0
 }
 
 postmaster_pid() {
