@@ -146,7 +146,10 @@ PgConfig parse_pg_config(const rapidjson::Value& plugin_config, const std::files
   if (!config.url.empty()) {
     for (const auto& option : parse_conninfo(config.url)) {
       if (option.keyword == "host") config.host = option.value;
-      if (option.keyword == "port") config.port = std::atoi(option.value.c_str());
+      if (option.keyword == "port") {
+        config.port = std::atoi(option.value.c_str());
+        config.url_ports = option.value;
+      }
       if (option.keyword == "dbname") config.database = option.value;
       if (option.keyword == "user") config.user = option.value;
     }
@@ -185,6 +188,10 @@ std::string PgConfig::conninfo(std::string_view database_override) const {
   return result;
 }
 
-std::string PgConfig::server() const { return host + ":" + std::to_string(port); }
+std::string PgConfig::server() const {
+  // Several hosts: "db1,db2 (ports 5432,5433)", as libpq pairs them.
+  if (host.find(',') != std::string::npos) return host + " (ports " + (url_ports.empty() ? std::to_string(port) : url_ports) + ")";
+  return host + ":" + std::to_string(port);
+}
 
 }  // namespace processhost::plugins::pg_store

@@ -54,6 +54,8 @@ struct PgConfig {
   // host..password. Several hosts ("postgresql://h1:5432,h2:5432/db"): libpq tries each and
   // keeps the one that accepts writes (target_session_attrs=read-write unless the URL says).
   std::string url;
+  // The URL's port list as written ("5432,5433"), for messages about several hosts.
+  std::string url_ports;
   // Where the settings came from, for messages.
   std::filesystem::path source_file;
 

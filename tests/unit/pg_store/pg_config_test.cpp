@@ -139,6 +139,7 @@ TEST(PgConfig, AMultiHostUrlConnectsToTheServerThatTakesWrites) {
   const auto config = parse_pg_config(document, "/cfg", "/cfg/pg.json", environment({}));
   EXPECT_EQ(config.database, "flows");
   EXPECT_EQ(config.failover_window_ms, 2500);
+  EXPECT_EQ(config.server(), "10.0.0.1,10.0.0.2 (ports 5432,5433)");
   const auto conninfo = config.conninfo();
   EXPECT_NE(conninfo.find("host='10.0.0.1,10.0.0.2'"), std::string::npos) << conninfo;
   EXPECT_NE(conninfo.find("port='5432,5433'"), std::string::npos) << conninfo;
