@@ -23,6 +23,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -89,7 +90,12 @@ class FailoverTrio {
   }
   ~FailoverTrio() {
     try {
-      script("destroy");
+      // Kept stopped for a look at the monitor's events and the servers' logs.
+      if (std::getenv("PROCESSHOST_FAILOVER_KEEP")) {
+        script("stop");
+      } else {
+        script("destroy");
+      }
     } catch (...) {
     }
   }
