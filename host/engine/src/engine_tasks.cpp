@@ -146,6 +146,80 @@ void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessMo
 
 namespace {
 
+// The answer to a start whose instance exists already (a repeated start with an
+// Idempotency-Key): its ids at once, or, for callback types 2 and 3, its end: read from the
+// correlation results when it has ended, else awaited like a fresh start's.
+void answer_started(EngineCore& core, const ProcessInstanceRecord& instance, std::shared_ptr<StartWaiter> waiter) {
+  waiter->correlation_id = instance.correlation_id;
+  waiter->process_instance_id = instance.id;
+  if (waiter->type == StartCallbackType::on_instance_created) {
+    return waiter->complete(StartResult{instance.correlation_id, instance.id, {}, {}});
+  }
+  if (instance.state == ProcessInstanceState::running) {
+    core.waiters().add(waiter);
+    return;
+  }
+  core.store()->query_results(
+      instance.correlation_id, instance.process_model_id,
+      [waiter, id = instance.id](Result<std::vector<CorrelationResultRecord>> results) {
+        if (!results) return waiter->complete(std::move(results).take_error());
+        for (const auto& result : *results) {
+          if (result.process_instance_id != id) continue;
+          if (waiter->type == StartCallbackType::on_process_finished || result.end_event_id == waiter->end_event_id) {
+            return waiter->complete(
+                StartResult{waiter->correlation_id, id, result.end_event_id, result.token_payload});
+          }
+        }
+        waiter->complete(StartResult{waiter->correlation_id, id, std::nullopt, "null"});
+      });
+}
+
+// Launches the start's instance as instance_id. keyed: the id was claimed with an
+// Idempotency-Key, so a failure may mean that a concurrent repetition created it: then that
+// instance is the answer.
+void launch_start(EngineCore& core, const Identity& identity, const StartRequest& request,
+                  std::shared_ptr<const ProcessModel> model, std::size_t start_index, JsonText payload,
+                  const std::string& instance_id, std::shared_ptr<StartWaiter> waiter, bool keyed) {
+  const std::string correlation_id = request.correlation_id.value_or(make_uuid());
+  waiter->correlation_id = correlation_id;
+  waiter->process_instance_id = instance_id;
+  const bool waits_for_end = request.callback_type != StartCallbackType::on_instance_created;
+  // Registered before the first transition so an instance that ends at once still answers.
+  if (waits_for_end) core.waiters().add(waiter);
+  core.launch(identity, model, start_index, std::move(payload), instance_id, correlation_id,
+              request.caller_id.value_or(""),
+              [&core, waiter, waits_for_end, keyed, instance_id](Result<RunOutcome> outcome) {
+                if (!outcome) {
+                  if (waits_for_end) core.waiters().remove(waiter);
+                  if (!keyed) return waiter->complete(std::move(outcome).take_error());
+                  auto error = std::move(outcome).take_error();
+                  core.store()->load_instance(
+                      instance_id, [&core, waiter, error](Result<std::optional<ProcessInstanceRecord>> found) {
+                        if (found && found->has_value()) return answer_started(core, **found, waiter);
+                        waiter->complete(error);
+                      });
+                  return;
+                }
+                if (!waits_for_end) {
+                  waiter->complete(StartResult{waiter->correlation_id, waiter->process_instance_id, {}, {}});
+                }
+              });
+}
+
+// A repeated keyed start: the instance the key names is the answer when it exists; when the
+// first attempt failed before committing it, this start creates it under that id.
+void answer_or_launch(EngineCore& core, const Identity& identity, std::shared_ptr<StartRequest> request,
+                      std::shared_ptr<const ProcessModel> model, std::size_t start_index, JsonText payload,
+                      std::string instance_id, std::shared_ptr<StartWaiter> waiter) {
+  core.store()->load_instance(
+      instance_id, [&core, identity, request, model, start_index, payload = std::move(payload), instance_id,
+                    waiter](Result<std::optional<ProcessInstanceRecord>> found) mutable {
+        if (!found) return waiter->complete(std::move(found).take_error());
+        if (found->has_value()) return answer_started(core, **found, waiter);
+        launch_start(core, identity, *request, model, start_index, std::move(payload), instance_id, waiter, true);
+      });
+}
+
 // A start with its model decided: checks, then the first transition.
 void start_model(EngineCore& core, const Identity& identity, StartRequest request,
                  std::shared_ptr<const ProcessModel> model, std::shared_ptr<StartWaiter> waiter) {
@@ -176,24 +250,26 @@ void start_model(EngineCore& core, const Identity& identity, StartRequest reques
   JsonText payload = request.input_values.value_or("{}");
   if (auto error = invalid_json(payload, "inputValues")) return waiter->complete(std::move(*error));
 
-  const std::string instance_id = make_uuid();
-  const std::string correlation_id = request.correlation_id.value_or(make_uuid());
-  waiter->correlation_id = correlation_id;
-  waiter->process_instance_id = instance_id;
-  const bool waits_for_end = request.callback_type != StartCallbackType::on_instance_created;
-  // Registered before the first transition so an instance that ends at once still answers.
-  if (waits_for_end) core.waiters().add(waiter);
-  core.launch(identity, model, *start_index, std::move(payload), instance_id, correlation_id,
-              request.caller_id.value_or(""), [&core, waiter, waits_for_end](Result<RunOutcome> outcome) {
-                if (!outcome) {
-                  waiter->complete(std::move(outcome).take_error());
-                  if (waits_for_end) core.waiters().remove(waiter);
-                  return;
-                }
-                if (!waits_for_end) {
-                  waiter->complete(StartResult{waiter->correlation_id, waiter->process_instance_id, {}, {}});
-                }
-              });
+  if (request.idempotency_key && core.store()) {
+    // The key decides the instance id before anything is committed: the first start records
+    // its fresh id under the key, a repeated one learns that id and answers its instance.
+    const std::string start_key = identity.user_id + '\n' + model->id + '\n' + *request.idempotency_key;
+    const std::string fresh_id = make_uuid();
+    auto shared = std::make_shared<StartRequest>(std::move(request));
+    core.store()->claim_start_key(
+        start_key, fresh_id, core.now_ms(),
+        [&core, identity, shared, model, start_index = *start_index, payload = std::move(payload), waiter,
+         fresh_id](Result<std::string> claimed) mutable {
+          if (!claimed) return waiter->complete(std::move(claimed).take_error());
+          if (*claimed == fresh_id) {
+            return launch_start(core, identity, *shared, model, start_index, std::move(payload), *claimed, waiter,
+                                true);
+          }
+          answer_or_launch(core, identity, shared, model, start_index, std::move(payload), *claimed, waiter);
+        });
+    return;
+  }
+  launch_start(core, identity, request, model, *start_index, std::move(payload), make_uuid(), waiter, false);
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -46,6 +47,9 @@ RouteHandler process_model_by_instance_handler() {
   };
 }
 
+// Long enough for a UUID or a client's own request ids, short enough to bound the key table.
+constexpr std::size_t kMaxIdempotencyKeyLength = 200;
+
 RouteHandler start_process_handler() {
   return [](RouteCall& call) {
     auto query = parse_start_query(call.request);
@@ -60,6 +64,16 @@ RouteHandler start_process_handler() {
     request.correlation_id = std::move(body.value().correlation_id);
     request.caller_id = std::move(body.value().caller_id);
     request.input_values = std::move(body.value().input_values);
+    if (auto key = call.request.header("idempotency-key")) {
+      // Printable ASCII, as HTTP header values are; it is stored with the instance it starts.
+      const bool printable = std::all_of(key->begin(), key->end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+      if (key->empty() || key->size() > kMaxIdempotencyKeyLength || !printable) {
+        return call.responder->respond(HttpResponse::error(
+            ErrorStatus::bad_request, "Idempotency-Key must be 1 to " + std::to_string(kMaxIdempotencyKeyLength) +
+                                          " printable ASCII characters without spaces"));
+      }
+      request.idempotency_key = std::string(*key);
+    }
     auto waits = call.state->waits;
     auto wait_id = waits->add(call.responder);
     if (!wait_id) {

@@ -37,7 +37,8 @@ std::vector<ConninfoOption> parse_conninfo(const std::string& url) {
   if (!options) {
     std::string message = error ? error : "out of memory";
     if (error) PQfreemem(error);
-    throw std::runtime_error("PROCESSHOST_PG_URL is not a valid PostgreSQL connection string: " + message);
+    throw std::runtime_error("the connection URL (\"url\" or PROCESSHOST_PG_URL) is not a valid PostgreSQL connection string: " +
+                             message);
   }
   std::vector<ConninfoOption> result;
   for (auto* option = options.get(); option->keyword; ++option) {
@@ -84,7 +85,8 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   if (!object.IsObject()) fail(file, "must be a JSON object");
   static constexpr const char* kKnown[] = {"host",     "port",     "database",           "user",
                                            "password", "poolSize", "statementTimeoutMs", "connectTimeoutSeconds",
-                                           "maxQueuedRequests", "maxCommitBatch", "maxCommitConnections", "file"};
+                                           "maxQueuedRequests", "maxCommitBatch", "maxCommitConnections", "file",
+                                           "url",      "failoverWindowMs"};
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
     bool known = false;
     for (const char* name : kKnown) known = known || std::string_view(it->name.GetString()) == name;
@@ -105,6 +107,8 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   config.max_commit_batch = static_cast<std::size_t>(int_field(object, "maxCommitBatch", 64, 1, 1000, file));
   config.max_commit_connections =
       static_cast<std::size_t>(int_field(object, "maxCommitConnections", 0, 0, 256, file));
+  config.failover_window_ms = int_field(object, "failoverWindowMs", config.failover_window_ms, 0, 600000, file);
+  config.url = string_field(object, "url", config.url, file);
   if (config.database.empty()) fail(file, "\"database\" must not be empty");
   if (config.host.empty()) fail(file, "\"host\" must not be empty");
 }
@@ -138,11 +142,14 @@ PgConfig parse_pg_config(const rapidjson::Value& plugin_config, const std::files
   }
 
   if (auto password = env("PROCESSHOST_PG_PASSWORD")) config.password = *password;
-  if (auto url = env("PROCESSHOST_PG_URL"); url && !url->empty()) {
-    config.url = *url;
+  if (auto url = env("PROCESSHOST_PG_URL"); url && !url->empty()) config.url = *url;
+  if (!config.url.empty()) {
     for (const auto& option : parse_conninfo(config.url)) {
       if (option.keyword == "host") config.host = option.value;
-      if (option.keyword == "port") config.port = std::atoi(option.value.c_str());
+      if (option.keyword == "port") {
+        config.port = std::atoi(option.value.c_str());
+        config.url_ports = option.value;
+      }
       if (option.keyword == "dbname") config.database = option.value;
       if (option.keyword == "user") config.user = option.value;
     }
@@ -159,10 +166,15 @@ std::string PgConfig::conninfo(std::string_view database_override) const {
     result += quote_conninfo_value(value);
   };
   if (!url.empty()) {
+    bool session_attrs = false;
     for (const auto& option : parse_conninfo(url)) {
       if (option.keyword == "dbname") continue;
+      session_attrs = session_attrs || option.keyword == "target_session_attrs";
       add(option.keyword, option.value);
     }
+    // The store writes: of several hosts only the primary will do, and after a failover the
+    // next connection finds the new one.
+    if (!session_attrs) add("target_session_attrs", "read-write");
   } else {
     add("host", host);
     add("port", std::to_string(port));
@@ -176,6 +188,10 @@ std::string PgConfig::conninfo(std::string_view database_override) const {
   return result;
 }
 
-std::string PgConfig::server() const { return host + ":" + std::to_string(port); }
+std::string PgConfig::server() const {
+  // Several hosts: "db1,db2 (ports 5432,5433)", as libpq pairs them.
+  if (host.find(',') != std::string::npos) return host + " (ports " + (url_ports.empty() ? std::to_string(port) : url_ports) + ")";
+  return host + ":" + std::to_string(port);
+}
 
 }  // namespace processhost::plugins::pg_store

@@ -45,8 +45,17 @@ struct PgConfig {
     const std::size_t readers_left = pool_size > 1 ? pool_size - 1 : 1;
     return std::min(std::max<std::size_t>(2, pool_size / 4), readers_left);
   }
-  // A full libpq URL or key=value string (PROCESSHOST_PG_URL); overrides host..password.
+  // How long a call keeps trying while no primary answers (a failover, a restart): a commit
+  // that never reached the server, or that a read-only server refused, runs again; a commit
+  // whose outcome was not seen is settled by its commit mark (docs/cluster.md, "Failover").
+  // Past it: 503. 0: no waiting, the first failure answers.
+  std::int64_t failover_window_ms = 10000;
+  // A full libpq URL or key=value string ("url" setting or PROCESSHOST_PG_URL); overrides
+  // host..password. Several hosts ("postgresql://h1:5432,h2:5432/db"): libpq tries each and
+  // keeps the one that accepts writes (target_session_attrs=read-write unless the URL says).
   std::string url;
+  // The URL's port list as written ("5432,5433"), for messages about several hosts.
+  std::string url_ports;
   // Where the settings came from, for messages.
   std::filesystem::path source_file;
 

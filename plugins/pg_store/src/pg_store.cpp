@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <random>
 #include <limits>
 #include <string_view>
 #include <utility>
@@ -120,7 +122,14 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
 
 }  // namespace
 
-PgStore::PgStore(PgConfig config, Logger* logger) : config_(std::move(config)), logger_(logger) {}
+PgStore::PgStore(PgConfig config, Logger* logger) : config_(std::move(config)), logger_(logger) {
+  // Unique per store object, so that marks of hosts committing in the same millisecond differ.
+  std::random_device random;
+  const std::uint64_t prefix = (static_cast<std::uint64_t>(random()) << 32) ^ random();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(prefix));
+  mark_prefix_ = text;
+}
 
 PgStore::~PgStore() { stop(); }
 
@@ -140,6 +149,7 @@ BootstrapOutcome PgStore::start() {
 }
 
 void PgStore::stop() noexcept {
+  stopping_.store(true);  // calls waiting for a primary give up now
   if (pool_) pool_->stop();
 }
 
@@ -175,45 +185,6 @@ void PgStore::delete_definitions(std::string process_model_id, std::int64_t dele
              });
 }
 
-namespace {
-
-Status commit_outcome(const ChangeSet& changes, const pqxx::result& result) {
-  if (result.at(0)[0].as<std::int64_t>() == 1) return Ok{};
-  if (changes.expected_version == 0) {
-    return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id + "' already exists");
-  }
-  return make_error(ErrorStatus::conflict, "process instance '" + changes.instance.id + "' is no longer at version " +
-                                               std::to_string(changes.expected_version) +
-                                               ": another transition advanced it");
-}
-
-// The commit of a new instance inserts it without ON CONFLICT: an existing id is a unique
-// violation of the instance key, the conflict commit_outcome reports for an update.
-bool new_instance_exists(const BuiltQuery& statement, const pqxx::unique_violation& error) {
-  return statement.name.rfind("commit_insert_", 0) == 0 &&
-         std::string_view(error.what()).find("processhost_process_instances_pkey") != std::string_view::npos;
-}
-
-// The statement as SQL text for a multi-statement query: EXECUTE of the statement prepared
-// on this connection, its parameters as quoted literals (the server casts them to the
-// statement's parameter types, as it does for bound parameters).
-std::string execute_text(PgSession& session, pqxx::transaction_base& tx, const BuiltQuery& query) {
-  session.prepare(query.name, query.sql);
-  tx.conn().prepare_now(query.name);
-  std::string text = "EXECUTE " + query.name + "(";
-  for (std::size_t i = 0; i < query.params.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += tx.quote(query.params[i]);
-  }
-  text += ")";
-  return text;
-}
-
-}  // namespace
-
-// Commits are never retried: when the connection drops during the statement, whether it
-// committed is unknown, and a second attempt would report a conflict for the caller's own
-// commit. The caller gets 503 and the engine's version check makes a rerun safe.
 void PgStore::attach_metrics(MetricsService& metrics) {
   metrics_ = &metrics;
   commit_seconds_.store(&metrics.histogram("processhost_store_commit_seconds",
@@ -235,84 +206,6 @@ void PgStore::attach_metrics(MetricsService& metrics) {
 void PgStore::detach_metrics() noexcept {
   if (metrics_ != nullptr && collector_ != 0) metrics_->remove_collector(collector_);
   collector_ = 0;
-}
-
-void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
-  if (!pool_) {
-    deliver<Ok>(done, make_error(ErrorStatus::unavailable, "store unavailable: pg_store is not started"));
-    return;
-  }
-  auto statement = build_commit(changes.expected_version == 0, change_set_params(changes));
-  auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
-  auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
-  const auto posted = std::chrono::steady_clock::now();
-  pool_->post_batch(BatchJob{
-      std::move(statement),
-      [shared_changes](const pqxx::result& result) { return commit_outcome(*shared_changes, result); },
-      [this, shared_done, posted](Status status) {
-        // Queueing, the group's round trip and the WAL flush: what a transition waits for.
-        if (auto* histogram = commit_seconds_.load(std::memory_order_acquire)) {
-          histogram->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - posted).count());
-        }
-        deliver<Ok>(*shared_done, std::move(status));
-      }});
-}
-
-void PgStore::run_commit_alone(PgSession& session, BatchJob& job) {
-  auto work = [&job](PgSession& own_session, pqxx::connection& connection) -> Result<Ok> {
-    pqxx::nontransaction tx(connection);
-    try {
-      return job.outcome(exec(own_session, tx, job.statement));
-    } catch (const pqxx::unique_violation& e) {
-      if (!new_instance_exists(job.statement, e)) throw;
-      return make_error(ErrorStatus::conflict, "process instance '" + job.statement.params.at(0) + "' already exists");
-    }
-  };
-  job.complete(run<Ok>(session, Retry::never, work));
-}
-
-// The group is one multi-statement query, BEGIN, the commits' statements, COMMIT: a single
-// round trip whatever the group's size. The server runs the statements after BEGIN in order
-// and stops at the first that fails; then the group is rolled back and each commit runs
-// alone to find out which failed.
-void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) {
-  if (jobs.size() == 1) {
-    run_commit_alone(session, jobs.front());
-    return;
-  }
-  std::vector<Status> outcomes;
-  outcomes.reserve(jobs.size());
-  try {
-    pqxx::nontransaction tx(session.connection());
-    pqxx::pipeline group(tx);
-    group.retain(static_cast<int>(jobs.size()) + 2);
-    const auto begin_id = group.insert("BEGIN");
-    std::vector<pqxx::pipeline::query_id> ids;
-    ids.reserve(jobs.size());
-    for (auto& job : jobs) ids.push_back(group.insert(execute_text(session, tx, job.statement)));
-    const auto commit_id = group.insert("COMMIT");
-    group.complete();
-    group.retrieve(begin_id);
-    for (std::size_t i = 0; i < jobs.size(); ++i) outcomes.push_back(jobs[i].outcome(group.retrieve(ids[i])));
-    // Throws when a statement before it failed: the server stops at the first error, so
-    // COMMIT runs only after every statement of the group succeeded.
-    group.retrieve(commit_id);
-  } catch (...) {
-    auto failure = classify_store_exception(std::current_exception());
-    if (failure.connection_lost) {
-      session.reset();
-      invalidate_connections();
-      for (auto& job : jobs) job.complete(failure.error);
-      return;
-    }
-    // One statement failed and took the group down with it: find out which, alone, on a
-    // new connection (the old one may still hold the failed transaction, or a cancel
-    // request of the unfinished group that must not reach the reruns).
-    session.reset();
-    for (auto& job : jobs) run_commit_alone(session, job);
-    return;
-  }
-  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].complete(std::move(outcomes[i]));
 }
 
 void PgStore::load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) {

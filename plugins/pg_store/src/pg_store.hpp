@@ -10,16 +10,26 @@
 // each commit alone. Every callback runs after the
 // transaction holding its change set committed. Errors: 409 when the instance's version moved (or a new instance's id exists),
 // 503 "store unavailable: ..." when the server is unreachable or dropped the connection
-// (the connection is discarded and reopened on the next call), 500 otherwise. Reads that
-// fail on a connection the server dropped while idle are retried once on a new one.
+// (the connection is discarded and reopened on the next call), 500 otherwise.
+//
+// Failover (docs/cluster.md, "Failover"): for failoverWindowMs a call keeps trying while no
+// primary answers. Reads run again on a new connection; a commit runs again when it never
+// reached the server or a server that is no primary refused it (SQLSTATE 25006); a commit
+// whose answer was lost is settled by its commit mark (recorded in its own transaction):
+// found, it succeeded; not found, the mark is inserted (so the lost attempt can never commit
+// later) and the commit runs again with a new mark. Only past the window: 503.
 //
 // Lifecycle: start() creates the database when missing, migrates the schema, then starts
 // the workers; stop() fails queued calls with 503 and joins the workers. Calls before
 // start() or after stop() complete with 503 at once.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "database_bootstrap.hpp"
 #include "pg_config.hpp"
@@ -54,6 +64,8 @@ class PgStore final : public Store {
   void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) override;
   void delete_definitions(std::string process_model_id, std::int64_t deleted_at_ms, Callback<Ok> done) override;
   void commit(ChangeSet changes, Callback<Ok> done) override;
+  void claim_start_key(std::string start_key, std::string instance_id, std::int64_t now_ms,
+                       Callback<std::string> done) override;
   void load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) override;
   void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) override;
   void query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) override;
@@ -89,12 +101,32 @@ class PgStore final : public Store {
   void deliver(const Callback<T>& done, Result<T> result);
   // Runs queued commits in one transaction; completes each after that transaction committed.
   void run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs);
-  void run_commit_alone(PgSession& session, BatchJob& job);
+  struct CommitAttempt;
+  // One try of jobs in one transaction (pg_store_commit.cpp).
+  CommitAttempt attempt_commits(PgSession& session, const std::vector<BatchJob*>& jobs);
+  // Tries jobs until each is decided or the failover window has passed; completes each.
+  void commit_jobs(PgSession& session, std::vector<BatchJob*> pending);
+  // After a lost answer: completes the jobs whose marks are stored with Ok, fences the
+  // others and returns them (to run again); nullopt when no primary answered in time.
+  std::optional<std::vector<BatchJob*>> settle_commits(PgSession& session, const std::vector<BatchJob*>& jobs);
+  // A new commit mark: the time in hex, this store's random prefix, a counter.
+  std::string next_mark();
+  // Waits before the next try while no primary answers (a short backoff); false when the
+  // window has passed or the store stops.
+  bool wait_for_primary(std::chrono::steady_clock::time_point deadline, int attempt) const;
+  // The 503 of a call that gave up after the window.
+  Error window_error(const Error& last) const;
+  // Removes old commit marks and start keys, at most once a minute, on the caller's session.
+  void maybe_clean_up(PgSession& session);
   // Makes every connection of the pool reconnect before its next use.
   void invalidate_connections() { epoch_.fetch_add(1); }
 
   PgConfig config_;
   Logger* logger_;
+  std::atomic<bool> stopping_{false};
+  std::string mark_prefix_;
+  std::atomic<std::uint64_t> mark_counter_{0};
+  std::atomic<std::int64_t> next_clean_up_ms_{0};
   std::atomic<std::uint64_t> epoch_{0};  // shared by the pool's sessions (PgSession)
   std::unique_ptr<WorkerPool<PgSession, BatchJob>> pool_;
   MetricsService* metrics_ = nullptr;

@@ -2,6 +2,7 @@
 // PgStore's way of running a call on its pool (submit, run, deliver), shared by the files
 // that implement its calls (pg_store.cpp, pg_store_history.cpp).
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <string>
@@ -39,20 +40,32 @@ void PgStore::deliver(const Callback<T>& done, Result<T> result) {
   }
 }
 
+// Runs work until it answers. A call that failed for want of a primary (no connection, the
+// connection broke, a read-only server refused it) runs again on a new connection while the
+// failover window lasts, when that is safe: always for reads (Retry::on_dropped_connection),
+// otherwise only when the call certainly changed nothing (it never reached the server, or a
+// server that is no primary refused it). An idle connection found broken on its first use
+// is replaced at once, window or not.
 template <class T, class Work>
 Result<T> PgStore::run(PgSession& session, Retry retry, Work& work) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.failover_window_ms);
   for (int attempt = 0;; ++attempt) {
     bool fresh = false;
+    bool sent = false;
     try {
       auto& connection = session.connection();
       fresh = session.fresh();
+      sent = true;
       return work(session, connection);
     } catch (...) {
       auto failure = classify_store_exception(std::current_exception());
-      if (!failure.connection_lost) return std::move(failure.error);
+      if (!failure.connection_lost && !failure.not_primary) return std::move(failure.error);
       session.reset();
       invalidate_connections();
-      if (retry == Retry::never || fresh || attempt > 0) return std::move(failure.error);
+      const bool repeatable = retry == Retry::on_dropped_connection || !sent || failure.not_primary;
+      if (!repeatable) return std::move(failure.error);
+      if (attempt == 0 && sent && !fresh && retry == Retry::on_dropped_connection) continue;
+      if (!wait_for_primary(deadline, attempt)) return window_error(failure.error);
     }
   }
 }

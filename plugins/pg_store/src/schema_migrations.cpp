@@ -311,6 +311,24 @@ INSERT INTO processhost_waiting_counts
   FROM processhost_flow_node_instances WHERE state = 'suspended' GROUP BY 1, 2, 3, 4;
 )sql";
 static_assert(name_of(FlowNodeState::suspended) == "suspended");
+// Failover. Commit marks: the id of every change set committed, written in its own
+// transaction, so that a commit whose answer was lost (the connection broke during COMMIT,
+// the primary failed over) is settled after reconnecting; a settled-as-lost mark is
+// inserted too and so fences off a late commit of the same change set. Ids begin with the
+// commit's time in hex, so the periodic cleanup is one range delete of the primary key.
+// Start keys: the Idempotency-Key of a start (with its user and model) and the instance it
+// started, so a retried start answers that instance; kept for a day.
+constexpr std::string_view kFailover = R"sql(
+CREATE TABLE processhost_commit_marks (
+  id text COLLATE "C" PRIMARY KEY
+);
+CREATE TABLE processhost_start_keys (
+  start_key text PRIMARY KEY,
+  process_instance_id text NOT NULL,
+  created_at_ms bigint NOT NULL
+);
+CREATE INDEX processhost_start_keys_by_age ON processhost_start_keys (created_at_ms);
+)sql";
 
 }  // namespace
 
@@ -322,6 +340,7 @@ const std::vector<Migration>& schema_migrations() {
       {4, "covering list indexes", kCoveringListIndexes},
       {5, "history", kHistory},
       {6, "cluster claims", kClusterClaims},
+      {7, "failover", kFailover},
       {9, "kept counts", kKeptCounts},
   };
   return migrations;

@@ -27,8 +27,13 @@ StoreFailure classify_store_exception(std::exception_ptr exception) {
     return {store_unavailable(e.what()), true};
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
-    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
+    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02") {
       return {store_unavailable(e.what()), true};
+    }
+    // 25006: a demoted primary (or one that a failover made read-only) refused a write.
+    // 57P03: the server accepts no connections yet (in recovery, starting up).
+    if (state == "25006" || state == "57P03") {
+      return {store_unavailable("the server is not the primary: " + std::string(e.what())), false, true};
     }
     if (state == "57014") return {store_unavailable("statement timed out: " + std::string(e.what())), false};
     if (state.rfind("53", 0) == 0) return {store_unavailable(e.what()), false};

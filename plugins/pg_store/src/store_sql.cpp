@@ -136,6 +136,27 @@ const char* const kCommitUpdateHead =
     ")";
 
 
+// Settles commits whose answer was lost: inserts each mark not there yet and returns those.
+// A returned mark was not committed, and now never will be: its commit's own insert of the
+// mark would conflict (a commit still in flight on the server is waited for by the unique
+// index, then decides). A mark not returned was committed.
+const Statement kFenceCommitMarks = {
+    "fence_commit_marks",
+    "INSERT INTO processhost_commit_marks (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING RETURNING id"};
+
+// Marks are ordered by time (their first 12 hex digits are the milliseconds of their commit):
+// one range delete of the primary key removes the old ones.
+const Statement kDeleteOldCommitMarks = {"delete_old_commit_marks", "DELETE FROM processhost_commit_marks WHERE id < $1"};
+
+const Statement kClaimStartKey = {
+    "claim_start_key",
+    "INSERT INTO processhost_start_keys (start_key, process_instance_id, created_at_ms) VALUES ($1, $2, $3)"
+    " ON CONFLICT (start_key) DO NOTHING RETURNING process_instance_id"};
+const Statement kLoadStartKey = {"load_start_key",
+                                 "SELECT process_instance_id FROM processhost_start_keys WHERE start_key = $1"};
+const Statement kDeleteOldStartKeys = {"delete_old_start_keys",
+                                       "DELETE FROM processhost_start_keys WHERE created_at_ms < $1"};
+
 // A version kept for the instances of a deleted model is deployed anew when saved again.
 const Statement kSaveDefinition = {
     "save_definition",
@@ -368,7 +389,7 @@ BuiltQuery build_instance_count(const InstanceQuery& query) {
   return instance_shape(query).count("processhost_process_instances");
 }
 
-BuiltQuery build_commit(bool insert, std::vector<std::string> params) {
+BuiltQuery build_commit(bool insert, std::vector<std::string> params, std::string mark) {
   constexpr std::size_t kInstanceParams = 13;
   BuiltQuery query;
   query.name = insert ? "commit_insert_" : "commit_update_";
@@ -387,6 +408,14 @@ BuiltQuery build_commit(bool insert, std::vector<std::string> params) {
     query.sql += ", ";
     query.sql += text;
     query.sql += ")";
+  }
+  if (!mark.empty()) {
+    // The commit mark: written only when the change set applies, so a mark found after a
+    // lost answer means "committed", and none means "not applied" (docs/cluster.md).
+    query.params.push_back(std::move(mark));
+    query.name += 'm';
+    query.sql += ", mark AS (INSERT INTO processhost_commit_marks (id) SELECT $" + std::to_string(query.params.size()) +
+                 " WHERE EXISTS (SELECT 1 FROM inst))";
   }
   query.sql += " SELECT count(*) FROM inst";
   return query;

@@ -40,6 +40,11 @@ extern const Statement kNextTimerDue;
 extern const Statement kLockExternalTasks;
 extern const Statement kLoadExternalTask;
 extern const Statement kUpdateExternalTask;
+extern const Statement kFenceCommitMarks;
+extern const Statement kDeleteOldCommitMarks;
+extern const Statement kClaimStartKey;
+extern const Statement kLoadStartKey;
+extern const Statement kDeleteOldStartKeys;
 
 // Column lists of the row decoders (record_codec.hpp).
 extern const char* const kInstanceColumns;
@@ -74,7 +79,9 @@ BuiltQuery build_instance_count(const InstanceQuery& query);
 // update of the instance at its expected version. Kinds whose array is empty are left out;
 // the statement returns one row, one column: 1 when the change set was applied, 0 when the
 // instance already existed (insert) or is no longer at the expected version (update).
-BuiltQuery build_commit(bool insert, std::vector<std::string> params);
+// A non-empty mark is recorded in processhost_commit_marks when the change set applies, in
+// the same transaction (docs/cluster.md, "Failover"); it is the statement's last parameter.
+BuiltQuery build_commit(bool insert, std::vector<std::string> params, std::string mark = {});
 
 // A PostgreSQL text[] literal: {"a","b"}.
 std::string pg_text_array(const std::vector<std::string>& values);

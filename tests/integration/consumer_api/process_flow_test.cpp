@@ -54,6 +54,48 @@ TEST_F(ProcessFlow, UnknownModelIs404) {
   EXPECT_EQ(post(port(), "/process_models/no_such_model/start").status, 404);
 }
 
+// A start repeated with its Idempotency-Key answers the instance the first created; another
+// key starts another; a type 2 repetition after the end answers the end.
+TEST_F(ProcessFlow, AStartRepeatedWithItsIdempotencyKeyAnswersTheSameInstance) {
+  const std::string start = "/process_models/sample_process/start?start_callback_type=1";
+  const Headers key = {{"Idempotency-Key", "idem-flow-1"}};
+  auto first = post(port(), start, R"({"correlationId":"idem-a","inputValues":{}})", key);
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto again = post(port(), start, R"({"correlationId":"idem-b","inputValues":{}})", key);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body, first.body) << "the same instance and correlation";
+  EXPECT_STREQ(json(again)["correlationId"].GetString(), "idem-a");
+  auto other = post(port(), start, R"({"correlationId":"idem-c","inputValues":{}})", {{"Idempotency-Key", "idem-flow-2"}});
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_NE(json(other)["processInstanceId"].GetString(), std::string(json(first)["processInstanceId"].GetString()));
+  auto instances = json(wait_for_items(port(), "/process_models/sample_process/correlations/idem-a/user_tasks", "userTasks", 1));
+  EXPECT_EQ(instances["userTasks"].Size(), 1u) << "one instance for the two starts";
+  EXPECT_EQ(get(port(), "/process_models/sample_process/correlations/idem-b/user_tasks").body.find("flowNodeInstanceId"),
+            std::string::npos)
+      << "the repetition's own correlation started nothing";
+
+  // The end of a finished instance, for a repeated start that waits for it (type 2).
+  const auto& task = instances["userTasks"][0];
+  const std::string instance = task["processInstanceId"].GetString();
+  ASSERT_EQ(post(port(), "/processes/" + instance + "/correlations/idem-a/usertasks/" +
+                             task["flowNodeInstanceId"].GetString() + "/finish",
+                 R"({"formFields":{"TaskWasSuccessful":true}})")
+                .status,
+            204);
+  auto ended = post(port(), "/process_models/sample_process/start?start_callback_type=2", "{}", key);
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  auto body = json(ended);
+  EXPECT_EQ(std::string(body["processInstanceId"].GetString()), instance);
+  EXPECT_STREQ(body["endEventId"].GetString(), "EndEvent_Success");
+
+  for (const char* bad : {"", "has space", "tab\tkey"}) {
+    auto refused = post(port(), start, "{}", {{"Idempotency-Key", bad}});
+    EXPECT_EQ(refused.status, 400) << "'" << bad << "': " << refused.body;
+    EXPECT_TRUE(json(refused)["message"].IsString());
+  }
+  EXPECT_EQ(post(port(), start, "{}", {{"Idempotency-Key", std::string(201, 'k')}}).status, 400);
+}
+
 TEST_F(ProcessFlow, SampleRoundTripAsTheOriginalClientDoesIt) {
   auto start = post(port(), "/process_models/sample_process/start?start_callback_type=1&offset=0&limit=0",
                     R"({"correlationId":"flow-sample","inputValues":{}})");

@@ -26,6 +26,8 @@ using namespace std::chrono_literals;
 using testing::HostProcess;
 using testing::TempDir;
 
+// Without a failover window: the outage tests count the 503s of requests answered while the
+// server is down (with a window those wait for it to come back instead).
 std::filesystem::path write_host_config(const TempDir& dir, const PostgresCluster& cluster, const std::string& database,
                                         const std::string& name = "host.json", const std::string& extra_model = "",
                                         const std::string& extra_plugins = "") {
@@ -34,7 +36,7 @@ std::filesystem::path write_host_config(const TempDir& dir, const PostgresCluste
   return dir.write(name, R"({"http":{"host":"127.0.0.1","port":0},"processModels":[)" + models +
                              R"(],"plugins":[{"name":"pg_store","config":{"host":"127.0.0.1","port":)" +
                              std::to_string(cluster.port()) + R"(,"database":")" + database +
-                             R"(","user":"postgres","poolSize":4,"connectTimeoutSeconds":2}},{"name":"consumer_api"})" +
+                             R"(","user":"postgres","poolSize":4,"connectTimeoutSeconds":2,"failoverWindowMs":0}},{"name":"consumer_api"})" +
                              extra_plugins + "]}");
 }
 

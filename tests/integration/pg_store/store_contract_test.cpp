@@ -632,5 +632,30 @@ TYPED_TEST(StoreContractTest, OfTwoRacingTransitionsExactlyOneCommits) {
   }
 }
 
+// Idempotent starts: the first claim of a key records its instance id; every later claim of
+// the key, from any caller, answers that id; another key is independent.
+TYPED_TEST(StoreContractTest, AStartKeyAnswersTheInstanceOfItsFirstClaim) {
+  auto claim = [&](const std::string& key, const std::string& id) {
+    auto result =
+        await_result<std::string>([&](auto done) { this->store().claim_start_key(key, id, 1'000'000, done); });
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    return result.ok() ? result.value() : std::string();
+  };
+  EXPECT_EQ(claim("alice\nmodel\nk1", "i1"), "i1");
+  EXPECT_EQ(claim("alice\nmodel\nk1", "i2"), "i1");
+  EXPECT_EQ(claim("alice\nmodel\nk1", "i1"), "i1");
+  EXPECT_EQ(claim("bob\nmodel\nk1", "i3"), "i3");
+
+  // Many claims of one key at once: one id wins and every claim answers it.
+  std::vector<std::string> answers(8);
+  std::vector<std::thread> claimers;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    claimers.emplace_back([&, i] { answers[i] = claim("carol\nmodel\nraced", "r" + std::to_string(i)); });
+  }
+  for (auto& claimer : claimers) claimer.join();
+  for (const auto& answer : answers) EXPECT_EQ(answer, answers.front());
+  EXPECT_EQ(answers.front().rfind("r", 0), 0u);
+}
+
 }  // namespace
 }  // namespace processhost::test

@@ -133,6 +133,32 @@ TEST(PgConfig, EnvironmentOverridesPasswordAndConnection) {
   }
 }
 
+// A primary with a standby: the URL names both, and the store keeps the one that takes writes.
+TEST(PgConfig, AMultiHostUrlConnectsToTheServerThatTakesWrites) {
+  const auto document = parse(R"({"url":"postgresql://app@10.0.0.1:5432,10.0.0.2:5433/flows","failoverWindowMs":2500})");
+  const auto config = parse_pg_config(document, "/cfg", "/cfg/pg.json", environment({}));
+  EXPECT_EQ(config.database, "flows");
+  EXPECT_EQ(config.failover_window_ms, 2500);
+  EXPECT_EQ(config.server(), "10.0.0.1,10.0.0.2 (ports 5432,5433)");
+  const auto conninfo = config.conninfo();
+  EXPECT_NE(conninfo.find("host='10.0.0.1,10.0.0.2'"), std::string::npos) << conninfo;
+  EXPECT_NE(conninfo.find("port='5432,5433'"), std::string::npos) << conninfo;
+  EXPECT_NE(conninfo.find("target_session_attrs='read-write'"), std::string::npos) << conninfo;
+
+  const auto chosen = parse(R"({"url":"postgresql://a,b/flows?target_session_attrs=primary"})");
+  const auto own = parse_pg_config(chosen, "/cfg", "/cfg/pg.json", environment({})).conninfo();
+  EXPECT_NE(own.find("target_session_attrs='primary'"), std::string::npos) << own;
+  EXPECT_EQ(own.find("read-write"), std::string::npos) << own;
+
+  EXPECT_EQ(parse_pg_config(parse("{}"), "/cfg", "/cfg/pg.json", environment({})).failover_window_ms, 10000);
+  try {
+    parse_pg_config(parse(R"({"failoverWindowMs":-1})"), "/cfg", "/cfg/pg.json", environment({}));
+    ADD_FAILURE() << "a negative window was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("\"failoverWindowMs\""), std::string::npos) << e.what();
+  }
+}
+
 TEST(PgConfig, ConninfoQuotesValuesAndCarriesTimeouts) {
   const auto document = parse(R"({"password":"it's a \\ secret","statementTimeoutMs":1500,"connectTimeoutSeconds":3})");
   const auto config = parse_pg_config(document, "/cfg", "/cfg/pg.json", environment({}));

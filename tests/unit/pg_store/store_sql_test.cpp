@@ -178,6 +178,21 @@ TEST(StoreSql, ACommitStatementHoldsOnlyTheKindsOfRecordsItsChangeSetHas) {
   EXPECT_EQ(nothing.sql.substr(nothing.sql.size() - 26), " SELECT count(*) FROM inst");
 }
 
+// The commit mark is the last parameter, written only when the change set applies.
+TEST(StoreSql, ACommitWithAMarkRecordsItInTheSameStatement) {
+  ChangeSet changes;
+  changes.instance.id = "i1";
+  changes.expected_version = 3;
+  const auto marked = build_commit(false, change_set_params(changes), "0000018c0000abc");
+  EXPECT_EQ(marked.name, "commit_update_m");
+  ASSERT_EQ(marked.params.size(), 14u);
+  EXPECT_EQ(marked.params.back(), "0000018c0000abc");
+  EXPECT_NE(marked.sql.find("mark AS (INSERT INTO processhost_commit_marks (id) SELECT $14 WHERE EXISTS (SELECT 1 FROM inst))"),
+            std::string::npos)
+      << marked.sql;
+  EXPECT_EQ(marked.sql.substr(marked.sql.size() - 26), " SELECT count(*) FROM inst");
+}
+
 TEST(RecordCodec, OptionalExternalTaskFieldsAreMarkedPresentOrAbsent) {
   ChangeSet changes;
   ExternalTaskRecord open;

@@ -64,6 +64,22 @@ void MemoryStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>
   done(std::move(all));
 }
 
+void MemoryStore::claim_start_key(std::string start_key, std::string instance_id, std::int64_t now_ms,
+                                  Callback<std::string> done) {
+  std::string recorded;
+  {
+    std::lock_guard lock(mutex_);
+    while (!start_key_ages_.empty() && start_key_ages_.front().first < now_ms - kStartKeyLifetimeMs) {
+      start_keys_.erase(start_key_ages_.front().second);
+      start_key_ages_.pop_front();
+    }
+    auto [entry, inserted] = start_keys_.try_emplace(start_key, std::move(instance_id));
+    if (inserted) start_key_ages_.emplace_back(now_ms, std::move(start_key));
+    recorded = entry->second;
+  }
+  done(std::move(recorded));
+}
+
 void MemoryStore::commit(ChangeSet changes, Callback<Ok> done) {
   std::unique_lock lock(mutex_);
   if (const auto current = tables_->commit(changes)) {

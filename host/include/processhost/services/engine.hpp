@@ -53,6 +53,10 @@ struct StartRequest {
   std::optional<std::string> correlation_id;  // a fresh uuid when absent
   std::optional<std::string> caller_id;       // parent process instance id
   std::optional<JsonText> input_values;       // initial token; {} when absent
+  // A client's request id (the Consumer API's Idempotency-Key header): a start repeated with
+  // the same key, user and model answers the instance the first one created instead of
+  // starting another (Store::claim_start_key).
+  std::optional<std::string> idempotency_key;
 };
 
 struct StartResult {

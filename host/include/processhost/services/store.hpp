@@ -214,6 +214,22 @@ class Store {
 
   virtual void commit(ChangeSet changes, Callback<Ok> done) = 0;
 
+  // Idempotent starts: records that start_key (a client's Idempotency-Key with its user and
+  // model) starts instance instance_id, unless the key is recorded already; completes with
+  // the instance id recorded for the key: instance_id, or the one of an earlier start. A
+  // start with a key always creates the instance this answers, so a retried start finds
+  // the instance its first attempt created (or creates it, when that attempt failed before
+  // its commit). Keys are kept for at least kStartKeyLifetimeMs. Stores that keep no keys
+  // answer 400 (the default).
+  static constexpr std::int64_t kStartKeyLifetimeMs = 24LL * 60 * 60 * 1000;
+  virtual void claim_start_key(std::string start_key, std::string instance_id, std::int64_t now_ms,
+                               Callback<std::string> done) {
+    (void)start_key;
+    (void)instance_id;
+    (void)now_ms;
+    done(make_error(ErrorStatus::bad_request, "this store does not support idempotent starts (Idempotency-Key)"));
+  }
+
   virtual void load_instance(std::string process_instance_id,
                              Callback<std::optional<ProcessInstanceRecord>> done) = 0;
   virtual void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) = 0;

@@ -13,6 +13,8 @@
 // terminated, error); instances and correlation results are kept, packed (about 370 bytes
 // for an ended instance with one result instead of about 1.7 KiB as full records).
 
+#include <deque>
+#include <unordered_map>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +38,8 @@ class MemoryStore final : public Store {
   void load_definitions(Callback<std::vector<ProcessDefinitionRecord>> done) override;
   void delete_definitions(std::string process_model_id, std::int64_t deleted_at_ms, Callback<Ok> done) override;
   void commit(ChangeSet changes, Callback<Ok> done) override;
+  void claim_start_key(std::string start_key, std::string instance_id, std::int64_t now_ms,
+                       Callback<std::string> done) override;
   void load_instance(std::string process_instance_id,
                      Callback<std::optional<ProcessInstanceRecord>> done) override;
   void query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) override;
@@ -61,6 +65,10 @@ class MemoryStore final : public Store {
 
  private:
   std::mutex mutex_;
+  // Start keys and the instances they started; start_key_ages_ in claim order, so keys past
+  // their lifetime leave from its front (memory stays bounded by a day of keyed starts).
+  std::unordered_map<std::string, std::string> start_keys_;
+  std::deque<std::pair<std::int64_t, std::string>> start_key_ages_;
   std::unique_ptr<InstanceTables> tables_;  // instances, their flow nodes and results
 
   std::map<std::pair<std::string, std::string>, ProcessDefinitionRecord> definitions_;

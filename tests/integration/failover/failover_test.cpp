@@ -1,0 +1,436 @@
+// A host (consumer_api, pg_store on the trio's multi-host URL) while PostgreSQL fails over
+// under load: a pg_auto_failover trio on loopback (tests/support/pg_failover), clients
+// running the sample flow with retries, each start carrying an Idempotency-Key. Three
+// events in turn: a planned failover, a killed postmaster of the primary, and the loss of
+// the primary's whole node (keeper and postgres killed). After each, and at the end against
+// the database itself:
+//   - no acknowledged start or finish is lost;
+//   - nothing is applied twice (one instance per flow, at most one result);
+//   - no request answered as failed had committed: a finish repeated after a failure never
+//     finds its task already finished, and an instance a repeated start answers was created
+//     by an attempt answered with success, or by the repetition itself;
+//   - service is back within 5 s of a planned failover and 15 s of a lost node (the longest
+//     time without a successful commit, printed with the 503s clients saw).
+
+#include <gtest/gtest.h>
+
+#include <rapidjson/document.h>
+
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "processhost/testing/host_process.hpp"
+#include "processhost/testing/http_client.hpp"
+
+namespace processhost::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using testing::HostProcess;
+using testing::HttpClient;
+using testing::HttpClientError;
+using testing::HttpReply;
+using testing::TempDir;
+
+constexpr const char* kApi = "/api/consumer/v1";
+constexpr int kClients = 6;
+
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// Runs a command; its output, or throws with it when the command fails.
+std::string run(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen((command + " 2>&1").c_str(), "r"), pclose);
+  if (!pipe) throw std::runtime_error("cannot run: " + command);
+  std::string text;
+  std::array<char, 4096> buffer{};
+  std::size_t read = 0;
+  while ((read = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) text.append(buffer.data(), read);
+  const int status = pclose(pipe.release());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(command + " failed: " + text);
+  return text;
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// The trio, created in the build tree and destroyed with the object.
+class FailoverTrio {
+ public:
+  FailoverTrio() : directory_(std::filesystem::path(PROCESSHOST_FAILOVER_ROOT) / std::to_string(::getpid())) {
+    script("destroy");
+    run("PG_FAILOVER_OPTIONS='fsync = off' " + shell_quote(PROCESSHOST_FAILOVER_TRIO_SCRIPT) + " start " +
+        shell_quote(directory_.string()));
+  }
+  ~FailoverTrio() {
+    try {
+      // Kept stopped for a look at the monitor's events and the servers' logs.
+      if (std::getenv("PROCESSHOST_FAILOVER_KEEP")) {
+        script("stop");
+      } else {
+        script("destroy");
+      }
+    } catch (...) {
+    }
+  }
+  std::string script(const std::string& arguments) const {
+    return trimmed(run(shell_quote(PROCESSHOST_FAILOVER_TRIO_SCRIPT) + " " + arguments.substr(0, arguments.find(' ')) +
+                       " " + shell_quote(directory_.string()) +
+                       (arguments.find(' ') == std::string::npos ? "" : arguments.substr(arguments.find(' ')))));
+  }
+  std::string url(const std::string& database) const { return script("url " + database); }
+  std::string primary() const { return script("primary"); }
+  // psql against whichever node is the primary now.
+  std::string sql(const std::string& database, const std::string& statement) const {
+    return trimmed(run("/usr/lib/postgresql/15/bin/psql -XAtq -v ON_ERROR_STOP=1 " + shell_quote(url(database)) +
+                       " -c " + shell_quote(statement)));
+  }
+
+ private:
+  std::filesystem::path directory_;
+};
+
+std::optional<std::string> string_member(const std::string& body, const char* name) {
+  rapidjson::Document document;
+  document.Parse(body.c_str());
+  if (!document.IsObject() || !document.HasMember(name) || !document[name].IsString()) return std::nullopt;
+  return std::string(document[name].GetString());
+}
+
+// One client's connection; a failed connection (the host holds no request over 30 s) is
+// status 0, and the next request connects again.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) : port_(port) {}
+  HttpReply call(const std::string& method, const std::string& target, const std::string& body,
+                 const testing::Headers& headers = {}) {
+    try {
+      if (!client_) client_ = std::make_unique<HttpClient>(port_, "127.0.0.1", 30s);
+      auto all = headers;
+      all.emplace_back("Content-Type", "application/json");
+      return client_->request(method, target, body, all);
+    } catch (const HttpClientError&) {
+      client_.reset();
+      return {};
+    }
+  }
+
+ private:
+  std::uint16_t port_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+// What the clients saw, for the checks at the end.
+struct Flow {
+  std::string correlation_id;
+  std::string instance_id;    // from the acknowledged start
+  bool finished = false;      // the finish was acknowledged (204)
+  // The start was acknowledged only after failed answers; when the acknowledged attempt was
+  // sent (wall clock): an instance created before then came from an attempt answered failed.
+  bool start_failed_before = false;
+  std::int64_t acknowledged_start_sent_ms = 0;
+};
+
+struct Observations {
+  std::mutex mutex;
+  std::vector<Flow> flows;
+  std::vector<Clock::time_point> commits;  // when a start or finish was acknowledged
+  std::map<int, int> failed_statuses;      // non-2xx answers of starts and finishes (0: no answer)
+  std::vector<std::string> violations;     // answered failed but committed, and the like
+
+  void violation(std::string text) {
+    std::lock_guard lock(mutex);
+    violations.push_back(std::move(text));
+  }
+};
+
+// One sample flow with retries, as a careful client runs it: the start repeated with its
+// Idempotency-Key until acknowledged, the task listed, the finish repeated until
+// acknowledged. Returns false when the test ends first.
+bool run_flow(Client& client, const std::string& correlation_id, Observations& seen,
+              const std::atomic<bool>& running) {
+  Flow flow{correlation_id, {}, false};
+  const testing::Headers key = {{"Idempotency-Key", "start-" + correlation_id}};
+  const std::string start_target = std::string(kApi) + "/process_models/sample_process/start?start_callback_type=1";
+  const std::string start_body = R"({"correlationId":")" + correlation_id + R"(","inputValues":{}})";
+  bool failed_before = false;
+  std::int64_t last_attempt_sent_ms = 0;
+  for (;;) {
+    if (!running.load()) return false;
+    last_attempt_sent_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    const auto reply = client.call("POST", start_target, start_body, key);
+    if (reply.status == 200 || reply.status == 201) {
+      flow.instance_id = string_member(reply.body, "processInstanceId").value_or("");
+      break;
+    }
+    if (reply.status / 100 == 4) {
+      seen.violation("start of " + correlation_id + " answered " + std::to_string(reply.status) + ": " + reply.body);
+      return true;
+    }
+    {
+      std::lock_guard lock(seen.mutex);
+      ++seen.failed_statuses[reply.status];
+    }
+    failed_before = true;
+    std::this_thread::sleep_for(100ms);
+  }
+  flow.start_failed_before = failed_before;
+  flow.acknowledged_start_sent_ms = last_attempt_sent_ms;
+  {
+    std::lock_guard lock(seen.mutex);
+    seen.commits.push_back(Clock::now());
+    seen.flows.push_back(flow);
+  }
+  const std::size_t index = [&] {
+    std::lock_guard lock(seen.mutex);
+    return seen.flows.size() - 1;
+  }();
+
+  std::string task_id;
+  while (task_id.empty()) {
+    if (!running.load()) return false;
+    const auto reply = client.call("GET", std::string(kApi) + "/correlations/" + correlation_id + "/user_tasks", "");
+    if (reply.status == 200) {
+      rapidjson::Document body;
+      body.Parse(reply.body.c_str());
+      if (body.IsObject() && body.HasMember("userTasks") && body["userTasks"].IsArray() &&
+          !body["userTasks"].Empty()) {
+        task_id = body["userTasks"][0]["flowNodeInstanceId"].GetString();
+        break;
+      }
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  const std::string finish_target = std::string(kApi) + "/processes/" + flow.instance_id + "/correlations/" +
+                                     correlation_id + "/usertasks/" + task_id + "/finish";
+  bool finish_failed_before = false;
+  for (;;) {
+    if (!running.load()) return false;
+    const auto reply = client.call("POST", finish_target, R"({"formFields":{"TaskWasSuccessful":true}})");
+    if (reply.status == 204) break;
+    if (reply.status == 404 && finish_failed_before) {
+      seen.violation("finish of " + correlation_id + " was answered as failed but had committed (retry: 404)");
+      return true;
+    }
+    if (reply.status / 100 == 4) {
+      seen.violation("finish of " + correlation_id + " answered " + std::to_string(reply.status) + ": " + reply.body);
+      return true;
+    }
+    {
+      std::lock_guard lock(seen.mutex);
+      ++seen.failed_statuses[reply.status];
+    }
+    finish_failed_before = true;
+    std::this_thread::sleep_for(100ms);
+  }
+  std::lock_guard lock(seen.mutex);
+  seen.commits.push_back(Clock::now());
+  seen.flows[index].finished = true;
+  return true;
+}
+
+// The longest time between two acknowledged commits (or from since to the first) within
+// [since, until]: how long the service was gone.
+double longest_gap_seconds(const Observations& seen, Clock::time_point since, Clock::time_point until) {
+  std::vector<Clock::time_point> times;
+  for (const auto& at : seen.commits) {
+    if (at >= since && at <= until) times.push_back(at);
+  }
+  std::sort(times.begin(), times.end());
+  double longest = 0;
+  auto previous = since;
+  for (const auto& at : times) {
+    longest = std::max(longest, std::chrono::duration<double>(at - previous).count());
+    previous = at;
+  }
+  return std::max(longest, std::chrono::duration<double>(until - previous).count());
+}
+
+struct Event {
+  const char* name;
+  double bound_seconds;
+  std::function<void(FailoverTrio&, const std::string& primary)> cause;
+};
+
+TEST(FailoverUnderLoad, NothingAcknowledgedIsLostOrAppliedTwiceAndServiceReturnsInTime) {
+  FailoverTrio trio;
+  const std::string database = "failover";
+  TempDir dir;
+  const auto config = dir.write(
+      "host.json", R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" +
+                       std::string(PROCESSHOST_SAMPLE_PROCESS) +
+                       R"("],"plugins":[{"name":"pg_store","config":{"url":")" + trio.url(database) +
+                       R"(","poolSize":4,"connectTimeoutSeconds":2,"failoverWindowMs":10000}},{"name":"consumer_api"}]})");
+  HostProcess host(config);
+  host.start();
+
+  Observations seen;
+  std::atomic<bool> running{true};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      Client client(host.port());
+      for (int n = 0; running.load(); ++n) {
+        run_flow(client, "f" + std::to_string(c) + "_" + std::to_string(n), seen, running);
+      }
+    });
+  }
+
+  const std::vector<Event> events = {
+      {"planned failover", 5.0, [](FailoverTrio& t, const std::string&) { t.script("failover"); }},
+      {"killed postmaster", 15.0,
+       [](FailoverTrio& t, const std::string& primary) { t.script("kill-postmaster " + primary); }},
+      {"lost primary node", 15.0,
+       [](FailoverTrio& t, const std::string& primary) { t.script("kill-node " + primary); }},
+  };
+  std::ostringstream figures;
+  for (const auto& event : events) {
+    std::this_thread::sleep_for(3s);
+    const std::string primary = trio.primary();
+    ASSERT_FALSE(primary.empty()) << trio.script("state");
+    std::map<int, int> failed_before;
+    {
+      std::lock_guard lock(seen.mutex);
+      failed_before = seen.failed_statuses;
+    }
+    const auto at = Clock::now();
+    event.cause(trio, primary);
+    // The load goes on until a primary and a standby serve again (the lost node rejoins
+    // first), and a few seconds more.
+    if (std::string(event.name) == "lost primary node") {
+      const auto deadline = Clock::now() + 30s;
+      while (trio.primary() == primary && Clock::now() < deadline) std::this_thread::sleep_for(200ms);
+      std::this_thread::sleep_for(3s);
+      trio.script("run-node " + primary);
+    }
+    trio.script("wait-healthy 90");
+    std::this_thread::sleep_for(3s);
+    const auto until = Clock::now();
+    const double gap = longest_gap_seconds(seen, at, until);
+    std::map<int, int> failed;
+    {
+      std::lock_guard lock(seen.mutex);
+      for (const auto& [status, count] : seen.failed_statuses) {
+        const int delta = count - (failed_before.count(status) ? failed_before[status] : 0);
+        if (delta > 0) failed[status] = delta;
+      }
+    }
+    figures << event.name << ": longest time without a commit " << gap << " s (bound " << event.bound_seconds
+            << " s); failed answers:";
+    for (const auto& [status, count] : failed) figures << " " << count << "x" << status;
+    figures << "; primary " << primary << " -> " << trio.primary() << "\n";
+    EXPECT_LE(gap, event.bound_seconds) << event.name;
+  }
+  running = false;
+  for (auto& client : clients) client.join();
+  std::cout << figures.str();
+  RecordProperty("figures", figures.str());
+
+  // Against the database, on whichever node is the primary now.
+  std::map<std::string, int> instances_per_correlation;
+  for (const auto& line : [&] {
+         std::vector<std::string> lines;
+         std::istringstream text(trio.sql(database,
+                                          "SELECT correlation_id || '|' || count(*) FROM processhost_process_instances"
+                                          " GROUP BY correlation_id"));
+         for (std::string line; std::getline(text, line);) lines.push_back(line);
+         return lines;
+       }()) {
+    const auto bar = line.find('|');
+    instances_per_correlation[line.substr(0, bar)] = std::stoi(line.substr(bar + 1));
+  }
+  std::map<std::string, int> results_per_correlation;
+  {
+    std::istringstream text(trio.sql(
+        database, "SELECT correlation_id || '|' || count(*) FROM processhost_correlation_results GROUP BY correlation_id"));
+    for (std::string line; std::getline(text, line);) {
+      const auto bar = line.find('|');
+      results_per_correlation[line.substr(0, bar)] = std::stoi(line.substr(bar + 1));
+    }
+  }
+  std::size_t starts = 0;
+  std::size_t finishes = 0;
+  for (const auto& flow : seen.flows) {
+    ++starts;
+    EXPECT_EQ(instances_per_correlation[flow.correlation_id], 1)
+        << flow.correlation_id << ": an acknowledged start lost (0) or applied twice (>1)";
+    if (flow.finished) {
+      ++finishes;
+      EXPECT_EQ(results_per_correlation[flow.correlation_id], 1)
+          << flow.correlation_id << ": an acknowledged finish lost (0) or applied twice (>1)";
+    }
+  }
+  for (const auto& [correlation, count] : results_per_correlation) {
+    EXPECT_LE(count, 1) << correlation << " finished twice";
+  }
+  // A start acknowledged after failed answers: its instance must be the acknowledged
+  // attempt's own (created after that attempt was sent), else a failed answer had committed.
+  std::size_t started_after_failures = 0;
+  for (const auto& flow : seen.flows) {
+    if (!flow.start_failed_before) continue;
+    ++started_after_failures;
+    const auto created = trio.sql(database, "SELECT created_at_ms FROM processhost_process_instances WHERE id = '" +
+                                                flow.instance_id + "'");
+    ASSERT_FALSE(created.empty()) << flow.correlation_id;
+    EXPECT_GE(std::stoll(created), flow.acknowledged_start_sent_ms)
+        << flow.correlation_id << ": a start answered as failed had committed its instance";
+  }
+  std::cout << started_after_failures << " starts acknowledged after failed answers\n";
+  for (const auto& violation : seen.violations) ADD_FAILURE() << violation;
+  std::cout << starts << " acknowledged starts, " << finishes << " acknowledged finishes\n";
+  EXPECT_GT(finishes, 50u) << "the load was too light to show anything";
+  // How often the host settled commits whose answer the failover took (its log).
+  std::size_t settled = 0;
+  const auto output = host.output();
+  for (auto at = output.find("settled "); at != std::string::npos; at = output.find("settled ", at + 1)) {
+    ++settled;
+    std::cout << "  " << output.substr(at, output.find('\n', at) - at) << "\n";
+  }
+  std::cout << settled << " settlements of commits whose answer was lost\n";
+
+  // No primary at all for longer than the window: a clear 503, and the host keeps running.
+  trio.script("kill-node node1");
+  trio.script("kill-node node2");
+  Client client(host.port());
+  const auto sent = Clock::now();
+  const auto refused = client.call("POST", std::string(kApi) + "/process_models/sample_process/start", "{}");
+  const double waited = std::chrono::duration<double>(Clock::now() - sent).count();
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.body.find("no primary accepted the call within 10000 ms"), std::string::npos) << refused.body;
+  EXPECT_GE(waited, 9.5) << "the window was not waited for";
+  EXPECT_TRUE(string_member(refused.body, "message").has_value()) << refused.body;
+  std::cout << "no primary: 503 after " << waited << " s: " << refused.body << "\n";
+  EXPECT_TRUE(host.running()) << host.output();
+  EXPECT_EQ(host.stop(), 0) << host.output();
+}
+
+}  // namespace
+}  // namespace processhost::test
