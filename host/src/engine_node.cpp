@@ -63,6 +63,7 @@ class EngineNode final : public HostNode {
     options_.history_cleanup_interval = config.engine.history_cleanup_interval;
     options_.history_cleanup_batch = config.engine.history_cleanup_batch;
     options_.history_cleanup_pause = config.engine.history_cleanup_pause;
+    options_.cluster_recheck_interval = config.engine.cluster_recheck_interval;
   }
   const NodeInfo& info() const override { return info_; }
 

@@ -80,6 +80,8 @@ void read_engine(const rapidjson::Value& root, EngineConfig& engine) {
       millis(found->value, "historyCleanupIntervalMs", engine.history_cleanup_interval);
   engine.history_cleanup_batch = number<std::size_t>(found->value, "historyCleanupBatch", engine.history_cleanup_batch);
   engine.history_cleanup_pause = millis(found->value, "historyCleanupPauseMs", engine.history_cleanup_pause);
+  engine.cluster_recheck_interval =
+      millis(found->value, "clusterRecheckIntervalMs", engine.cluster_recheck_interval);
 }
 
 void read_notifications(const rapidjson::Value& root, NotificationsConfig& notifications) {

@@ -61,6 +61,7 @@ struct EngineConfig {
   std::chrono::milliseconds history_cleanup_interval{60000};
   std::size_t history_cleanup_batch = 100;
   std::chrono::milliseconds history_cleanup_pause{200};
+  std::chrono::milliseconds cluster_recheck_interval{5000};
 };
 
 struct PluginEntry {

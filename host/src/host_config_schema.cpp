@@ -39,7 +39,8 @@ const char* host_config_schema() {
         "historyTtlSeconds": {"type": "integer", "minimum": 0, "maximum": 3153600000},
         "historyCleanupIntervalMs": {"type": "integer", "minimum": 100, "maximum": 86400000},
         "historyCleanupBatch": {"type": "integer", "minimum": 1, "maximum": 10000},
-        "historyCleanupPauseMs": {"type": "integer", "minimum": 0, "maximum": 3600000}
+        "historyCleanupPauseMs": {"type": "integer", "minimum": 0, "maximum": 3600000},
+        "clusterRecheckIntervalMs": {"type": "integer", "minimum": 100, "maximum": 86400000}
       }
     },
     "notifications": {

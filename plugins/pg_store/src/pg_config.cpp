@@ -84,7 +84,7 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   if (!object.IsObject()) fail(file, "must be a JSON object");
   static constexpr const char* kKnown[] = {"host",     "port",     "database",           "user",
                                            "password", "poolSize", "statementTimeoutMs", "connectTimeoutSeconds",
-                                           "maxQueuedRequests", "maxCommitBatch", "maxCommitConnections", "file"};
+                                           "maxQueuedRequests", "maxCommitBatch", "maxCommitConnections", "hints", "file"};
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
     bool known = false;
     for (const char* name : kKnown) known = known || std::string_view(it->name.GetString()) == name;
@@ -105,6 +105,10 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   config.max_commit_batch = static_cast<std::size_t>(int_field(object, "maxCommitBatch", 64, 1, 1000, file));
   config.max_commit_connections =
       static_cast<std::size_t>(int_field(object, "maxCommitConnections", 0, 0, 256, file));
+  if (auto hints = object.FindMember("hints"); hints != object.MemberEnd() && !hints->value.IsNull()) {
+    if (!hints->value.IsBool()) fail(file, "\"hints\" must be true or false");
+    config.hints = hints->value.GetBool();
+  }
   if (config.database.empty()) fail(file, "\"database\" must not be empty");
   if (config.host.empty()) fail(file, "\"host\" must not be empty");
 }

@@ -45,6 +45,10 @@ struct PgConfig {
     const std::size_t readers_left = pool_size > 1 ? pool_size - 1 : 1;
     return std::min(std::max<std::size_t>(2, pool_size / 4), readers_left);
   }
+  // Hints (docs/cluster.md, "Hints"): every commit notifies the other hosts on the database
+  // (LISTEN/NOTIFY on channel processhost_hints) and a listener connection hears theirs.
+  // false: neither; hosts sharing the database then catch up by their periodic checks only.
+  bool hints = true;
   // A full libpq URL or key=value string (PROCESSHOST_PG_URL); overrides host..password.
   std::string url;
   // Where the settings came from, for messages.

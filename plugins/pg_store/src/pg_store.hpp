@@ -13,6 +13,11 @@
 // (the connection is discarded and reopened on the next call), 500 otherwise. Reads that
 // fail on a connection the server dropped while idle are retried once on a new one.
 //
+// Hints (docs/cluster.md): unless the config turns them off, every commit sends a hint of what
+// it changed to the other hosts on the database (NOTIFY in the commit's own statement, so only
+// a commit that applies sends one, and only once it commits), as do deployments and deletions
+// of models; a HintListener hears theirs for subscribe_hints.
+//
 // Lifecycle: start() creates the database when missing, migrates the schema, then starts
 // the workers; stop() fails queued calls with 503 and joins the workers. Calls before
 // start() or after stop() complete with 503 at once.
@@ -20,8 +25,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "database_bootstrap.hpp"
+#include "hint_listener.hpp"
 #include "pg_config.hpp"
 #include "plugin_common/worker_pool.hpp"
 #include "processhost/logger.hpp"
@@ -71,6 +79,10 @@ class PgStore final : public Store {
   void query_cronjob_history(CronjobHistoryQuery query, Callback<PagedList<CronjobExecutionRecord>> done) override;
   void flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<FlowNodeRuntimeRecord>> done) override;
   void remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) override;
+  std::uint64_t subscribe_hints(StoreHintHandler handler) override;
+  void unsubscribe_hints(std::uint64_t subscription) override;
+  // This store's id in the hints it sends (random per process).
+  const std::string& host_id() const { return host_id_; }
 
  private:
   enum class Retry { never, on_dropped_connection };
@@ -90,6 +102,8 @@ class PgStore final : public Store {
 
   PgConfig config_;
   Logger* logger_;
+  const std::string host_id_;
+  std::unique_ptr<HintListener> hints_;
   std::atomic<std::uint64_t> epoch_{0};  // shared by the pool's sessions (PgSession)
   std::unique_ptr<WorkerPool<PgSession, BatchJob>> pool_;
   MetricsService* metrics_ = nullptr;

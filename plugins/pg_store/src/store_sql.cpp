@@ -136,13 +136,16 @@ const char* const kCommitUpdateHead =
     ")";
 
 
-// A version kept for the instances of a deleted model is deployed anew when saved again.
+// A version kept for the instances of a deleted model, or one deployed before the model's
+// latest, is deployed anew when saved again (it is the latest from then on); saving the latest
+// again changes nothing.
 const Statement kSaveDefinition = {
     "save_definition",
-    "INSERT INTO processhost_process_definitions (process_model_id, hash, xml, deployed_at_ms)"
+    "INSERT INTO processhost_process_definitions AS d (process_model_id, hash, xml, deployed_at_ms)"
     " VALUES ($1, $2, $3, $4) ON CONFLICT (process_model_id, hash) DO UPDATE"
     " SET deleted_at_ms = 0, deployed_at_ms = EXCLUDED.deployed_at_ms"
-    " WHERE processhost_process_definitions.deleted_at_ms <> 0"};
+    " WHERE d.deleted_at_ms <> 0 OR d.deployed_at_ms < (SELECT max(l.deployed_at_ms)"
+    "  FROM processhost_process_definitions l WHERE l.process_model_id = $1 AND l.deleted_at_ms = 0)"};
 
 const Statement kLoadDefinitions = {
     "load_definitions",
@@ -357,7 +360,7 @@ BuiltQuery build_instance_count(const InstanceQuery& query) {
   return instance_shape(query).count("processhost_process_instances");
 }
 
-BuiltQuery build_commit(bool insert, std::vector<std::string> params) {
+BuiltQuery build_commit(bool insert, std::vector<std::string> params, std::optional<std::string> hint) {
   constexpr std::size_t kInstanceParams = 13;
   BuiltQuery query;
   query.name = insert ? "commit_insert_" : "commit_update_";
@@ -376,6 +379,15 @@ BuiltQuery build_commit(bool insert, std::vector<std::string> params) {
     query.sql += ", ";
     query.sql += text;
     query.sql += ")";
+  }
+  if (hint) {
+    // One row per applied instance row, each sending the hint: counting them is counting
+    // inst (a CTE with a volatile call is run once and whole, never left out).
+    query.params.push_back(std::move(*hint));
+    query.name += 'h';
+    query.sql += ", hint AS (SELECT pg_notify('processhost_hints', $" + std::to_string(query.params.size()) +
+                 ") FROM inst) SELECT count(*) FROM hint";
+    return query;
   }
   query.sql += " SELECT count(*) FROM inst";
   return query;

@@ -1,0 +1,140 @@
+#include "hint_listener.hpp"
+
+#include <exception>
+#include <memory>
+#include <utility>
+
+#include <pqxx/pqxx>
+
+#include "hint_codec.hpp"
+
+namespace processhost::plugins::pg_store {
+namespace {
+
+// How long one wait for notifications lasts: the longest stop() waits for the thread.
+constexpr long kWaitMicroseconds = 200'000;
+// After this long without a notification the listener checks that its connection still works.
+constexpr auto kQuietPing = std::chrono::seconds(10);
+
+// Collects the hints of one wait; the listener delivers them together.
+class HintReceiver final : public pqxx::notification_receiver {
+ public:
+  HintReceiver(pqxx::connection_base& connection, const std::string& own_host, StoreHints& batch)
+      : pqxx::notification_receiver(connection, kHintChannel), own_host_(own_host), batch_(batch) {}
+
+  void operator()(const std::string& payload, int) override {
+    auto hint = decode_hint(payload);
+    if (!hint || hint->host == own_host_) return;
+    if (hint->instance) batch_.instances.push_back(std::move(*hint->instance));
+    if (hint->definition) batch_.definitions.push_back(std::move(*hint->definition));
+  }
+
+ private:
+  const std::string& own_host_;
+  StoreHints& batch_;
+};
+
+}  // namespace
+
+HintListener::HintListener(std::string conninfo, std::string host, Logger* logger,
+                           std::chrono::milliseconds reconnect_delay)
+    : conninfo_(std::move(conninfo)), host_(std::move(host)), logger_(logger), reconnect_delay_(reconnect_delay) {}
+
+HintListener::~HintListener() { stop(); }
+
+void HintListener::start() {
+  std::lock_guard lock(state_mutex_);
+  if (running_) return;
+  running_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void HintListener::stop() noexcept {
+  {
+    std::lock_guard lock(state_mutex_);
+    if (!running_) return;
+    running_ = false;
+  }
+  stopping_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t HintListener::subscribe(StoreHintHandler handler) {
+  std::lock_guard lock(subscribers_mutex_);
+  const auto id = next_subscription_++;
+  subscribers_.emplace(id, std::move(handler));
+  return id;
+}
+
+void HintListener::unsubscribe(std::uint64_t subscription) {
+  std::lock_guard lock(subscribers_mutex_);
+  subscribers_.erase(subscription);
+}
+
+void HintListener::deliver(StoreHints hints) {
+  std::lock_guard lock(subscribers_mutex_);
+  for (auto& [id, handler] : subscribers_) {
+    try {
+      handler(hints);
+    } catch (const std::exception& e) {
+      if (logger_) logger_->error(std::string("a hint handler threw: ") + e.what());
+    } catch (...) {
+      if (logger_) logger_->error("a hint handler threw a non-standard exception");
+    }
+  }
+}
+
+bool HintListener::pause(std::chrono::milliseconds delay) {
+  std::unique_lock lock(state_mutex_);
+  stopping_.wait_for(lock, delay, [this] { return !running_; });
+  return running_;
+}
+
+void HintListener::run() {
+  bool listened_before = false;
+  bool reported_down = false;
+  auto running = [this] {
+    std::lock_guard lock(state_mutex_);
+    return running_;
+  };
+  while (running()) {
+    StoreHints batch;
+    try {
+      pqxx::connection connection(conninfo_);
+      // LISTEN: from here on, hints reach this connection; whatever was sent before is lost.
+      HintReceiver receiver(connection, host_, batch);
+      pqxx::nontransaction(connection).exec("SELECT 1");
+      if (listened_before) {
+        // Hints sent while this connection was down are lost: the subscribers check again.
+        batch.missed = true;
+        if (logger_) logger_->info("hints: listening again; catching up on what other hosts committed meanwhile");
+      }
+      listened_before = true;
+      reported_down = false;
+      auto last_heard = std::chrono::steady_clock::now();
+      while (running()) {
+        if (batch.missed || !batch.instances.empty() || !batch.definitions.empty()) {
+          heard_.fetch_add(batch.instances.size() + batch.definitions.size());
+          deliver(std::exchange(batch, StoreHints{}));
+        }
+        if (!connection.is_open()) throw pqxx::broken_connection("the listening connection closed");
+        if (connection.await_notification(0, kWaitMicroseconds) > 0) {
+          last_heard = std::chrono::steady_clock::now();
+        } else if (std::chrono::steady_clock::now() - last_heard > kQuietPing) {
+          // A quiet channel, or a server gone without closing the socket: ask once.
+          pqxx::nontransaction(connection).exec("SELECT 1");
+          last_heard = std::chrono::steady_clock::now();
+        }
+      }
+    } catch (const std::exception& e) {
+      if (!reported_down && logger_) {
+        logger_->warn(std::string("hints: the listening connection failed (") + e.what() +
+                      "); other hosts' commits reach this host through its periodic checks until it is back");
+      }
+      reported_down = true;
+    }
+    if (!pause(reconnect_delay_)) return;
+  }
+}
+
+}  // namespace processhost::plugins::pg_store

@@ -1,0 +1,64 @@
+#pragma once
+// The receiving end of pg_store's hints (docs/cluster.md, "Hints"): one thread with one
+// connection of its own that LISTENs on kHintChannel and hands every batch of other hosts'
+// hints to the subscribers. It reconnects by itself (every reconnect_delay while the server
+// cannot be reached) and, after a reconnect, tells the subscribers that hints may have been
+// missed meanwhile.
+//
+// Threading: subscribe/unsubscribe from any thread; handlers run on the listener thread, one
+// batch at a time, under the subscription lock (so unsubscribe waits for a running handler).
+// stop() joins the thread: the store calls it before the plugin's library can go.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "processhost/logger.hpp"
+#include "processhost/services/store.hpp"
+
+namespace processhost::plugins::pg_store {
+
+class HintListener {
+ public:
+  // host: this store's id, whose own hints are skipped. logger may be null.
+  HintListener(std::string conninfo, std::string host, Logger* logger,
+               std::chrono::milliseconds reconnect_delay = std::chrono::milliseconds(1000));
+  ~HintListener();
+  HintListener(const HintListener&) = delete;
+  HintListener& operator=(const HintListener&) = delete;
+
+  void start();
+  void stop() noexcept;
+
+  std::uint64_t subscribe(StoreHintHandler handler);
+  void unsubscribe(std::uint64_t subscription);
+
+  // Hints heard from other hosts and batches delivered, for metrics and tests.
+  std::uint64_t hints_heard() const { return heard_.load(); }
+
+ private:
+  void run();
+  void deliver(StoreHints hints);
+  // Sleeps up to delay unless stop() comes first; false when stopping.
+  bool pause(std::chrono::milliseconds delay);
+
+  const std::string conninfo_;
+  const std::string host_;
+  Logger* logger_;
+  const std::chrono::milliseconds reconnect_delay_;
+  std::thread thread_;
+  std::mutex state_mutex_;
+  std::condition_variable stopping_;
+  bool running_ = false;
+  std::mutex subscribers_mutex_;
+  std::map<std::uint64_t, StoreHintHandler> subscribers_;
+  std::uint64_t next_subscription_ = 1;
+  std::atomic<std::uint64_t> heard_{0};
+};
+
+}  // namespace processhost::plugins::pg_store
