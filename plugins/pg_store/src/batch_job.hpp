@@ -3,6 +3,7 @@
 // commits (pg_store.hpp says how the group is run).
 
 #include <functional>
+#include <string>
 
 #include <pqxx/pqxx>
 
@@ -17,6 +18,7 @@ namespace processhost::plugins::pg_store {
 // outcome once the transaction holding the statement has committed (or the job failed).
 struct BatchJob {
   BuiltQuery statement;
+  std::string hint;  // sent after the commit when it applied (empty: none)
   std::function<Status(const pqxx::result&)> outcome;
   std::function<void(Status)> complete;
 };

@@ -42,6 +42,8 @@ std::string encode_definition_hint(std::string_view host, std::string_view proce
   return payload + "}";
 }
 
+std::string encode_listening_hint(std::string_view host) { return "{\"h\":" + json_quote(host) + ",\"l\":1}"; }
+
 namespace {
 
 bool flag(const rapidjson::Value& object, const char* name) {
@@ -50,6 +52,17 @@ bool flag(const rapidjson::Value& object, const char* name) {
 }
 
 }  // namespace
+
+std::vector<DecodedHint> decode_hints(std::string_view payload) {
+  std::vector<DecodedHint> hints;
+  for (std::size_t begin = 0; begin <= payload.size();) {
+    auto end = payload.find('\n', begin);
+    if (end == std::string_view::npos) end = payload.size();
+    if (auto hint = decode_hint(payload.substr(begin, end - begin))) hints.push_back(std::move(*hint));
+    begin = end + 1;
+  }
+  return hints;
+}
 
 std::optional<DecodedHint> decode_hint(std::string_view payload) {
   rapidjson::Document document;
@@ -79,6 +92,10 @@ std::optional<DecodedHint> decode_hint(std::string_view payload) {
   }
   if (auto model = document.FindMember("m"); model != document.MemberEnd() && model->value.IsString()) {
     hint.definition = DefinitionHint{model->value.GetString(), flag(document, "d")};
+    return hint;
+  }
+  if (flag(document, "l")) {
+    hint.listening = true;
     return hint;
   }
   return std::nullopt;

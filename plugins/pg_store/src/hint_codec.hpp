@@ -7,6 +7,9 @@
 //              end event, "t": earliest timer armed, "x": [topics of tasks created], "xa": 1
 //              when the topics did not fit}
 //   model:    {"h": host, "m": model id, "d": 1 when deleted}
+//   hello:    {"h": host, "l": 1}: a host started listening (the others start sending)
+//
+// A group commit's hints share one notification, one per line.
 //
 // Threading: pure functions. Errors: decode_hint returns nullopt for a payload it does not
 // know (another version's, or garbage): a hint that is not understood is a hint lost.
@@ -14,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "processhost/services/store.hpp"
 
@@ -26,12 +30,16 @@ inline constexpr std::size_t kMaxHintPayload = 4000;
 // The hint of a change set committed by host.
 std::string encode_instance_hint(std::string_view host, const ChangeSet& changes);
 std::string encode_definition_hint(std::string_view host, std::string_view process_model_id, bool deleted);
+std::string encode_listening_hint(std::string_view host);
 
 struct DecodedHint {
   std::string host;
   std::optional<InstanceHint> instance;
   std::optional<DefinitionHint> definition;
+  bool listening = false;  // a hello
 };
 std::optional<DecodedHint> decode_hint(std::string_view payload);
+// Every hint of a notification (one per line); lines not understood are left out.
+std::vector<DecodedHint> decode_hints(std::string_view payload);
 
 }  // namespace processhost::plugins::pg_store

@@ -13,25 +13,43 @@ namespace {
 
 // How long one wait for notifications lasts: the longest stop() waits for the thread.
 constexpr long kWaitMicroseconds = 200'000;
-// After this long without a notification the listener checks that its connection still works.
-constexpr auto kQuietPing = std::chrono::seconds(10);
+// How often the listener looks whether other hosts listen (which also checks its connection).
+constexpr auto kOthersCheck = std::chrono::seconds(2);
+// The name every listening connection has in pg_stat_activity.
+constexpr const char* kListenerName = "processhost_hints";
+
+bool count_others(pqxx::connection& connection) {
+  pqxx::nontransaction tx(connection);
+  const auto row = tx.exec1(std::string("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                        " AND application_name = '") +
+                            kListenerName + "' AND pid <> pg_backend_pid()");
+  return row[0].as<long>() > 0;
+}
 
 // Collects the hints of one wait; the listener delivers them together.
 class HintReceiver final : public pqxx::notification_receiver {
  public:
-  HintReceiver(pqxx::connection_base& connection, const std::string& own_host, StoreHints& batch)
-      : pqxx::notification_receiver(connection, kHintChannel), own_host_(own_host), batch_(batch) {}
+  HintReceiver(pqxx::connection_base& connection, const std::string& own_host, StoreHints& batch,
+               std::atomic<bool>& others_listening)
+      : pqxx::notification_receiver(connection, kHintChannel),
+        own_host_(own_host),
+        batch_(batch),
+        others_listening_(others_listening) {}
 
+  // A payload holds one hint per line (a group commit's).
   void operator()(const std::string& payload, int) override {
-    auto hint = decode_hint(payload);
-    if (!hint || hint->host == own_host_) return;
-    if (hint->instance) batch_.instances.push_back(std::move(*hint->instance));
-    if (hint->definition) batch_.definitions.push_back(std::move(*hint->definition));
+    for (auto& hint : decode_hints(payload)) {
+      if (hint.host == own_host_) continue;
+      if (hint.listening) others_listening_.store(true);
+      if (hint.instance) batch_.instances.push_back(std::move(*hint.instance));
+      if (hint.definition) batch_.definitions.push_back(std::move(*hint.definition));
+    }
   }
 
  private:
   const std::string& own_host_;
   StoreHints& batch_;
+  std::atomic<bool>& others_listening_;
 };
 
 }  // namespace
@@ -102,8 +120,12 @@ void HintListener::run() {
     try {
       pqxx::connection connection(conninfo_);
       // LISTEN: from here on, hints reach this connection; whatever was sent before is lost.
-      HintReceiver receiver(connection, host_, batch);
-      pqxx::nontransaction(connection).exec("SELECT 1");
+      HintReceiver receiver(connection, host_, batch, others_listening_);
+      pqxx::nontransaction(connection).exec(std::string("SET application_name = '") + kListenerName + "'");
+      others_listening_.store(count_others(connection));
+      // Hello: hosts that saw no other listener start sending now, not at their next look.
+      pqxx::nontransaction(connection).exec_params("SELECT pg_notify($1, $2)", kHintChannel,
+                                                    encode_listening_hint(host_));
       if (listened_before) {
         // Hints sent while this connection was down are lost: the subscribers check again.
         batch.missed = true;
@@ -111,22 +133,23 @@ void HintListener::run() {
       }
       listened_before = true;
       reported_down = false;
-      auto last_heard = std::chrono::steady_clock::now();
+      auto last_check = std::chrono::steady_clock::now();
       while (running()) {
         if (batch.missed || !batch.instances.empty() || !batch.definitions.empty()) {
           heard_.fetch_add(batch.instances.size() + batch.definitions.size());
           deliver(std::exchange(batch, StoreHints{}));
         }
         if (!connection.is_open()) throw pqxx::broken_connection("the listening connection closed");
-        if (connection.await_notification(0, kWaitMicroseconds) > 0) {
-          last_heard = std::chrono::steady_clock::now();
-        } else if (std::chrono::steady_clock::now() - last_heard > kQuietPing) {
-          // A quiet channel, or a server gone without closing the socket: ask once.
-          pqxx::nontransaction(connection).exec("SELECT 1");
-          last_heard = std::chrono::steady_clock::now();
+        connection.await_notification(0, kWaitMicroseconds);
+        if (std::chrono::steady_clock::now() - last_check > kOthersCheck) {
+          // Also finds a server gone without closing the socket.
+          others_listening_.store(count_others(connection));
+          last_check = std::chrono::steady_clock::now();
         }
       }
     } catch (const std::exception& e) {
+      // Unknown while down: keep sending (the others may still listen).
+      others_listening_.store(true);
       if (!reported_down && logger_) {
         logger_->warn(std::string("hints: the listening connection failed (") + e.what() +
                       "); other hosts' commits reach this host through its periodic checks until it is back");

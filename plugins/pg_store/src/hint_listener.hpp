@@ -38,8 +38,12 @@ class HintListener {
   std::uint64_t subscribe(StoreHintHandler handler);
   void unsubscribe(std::uint64_t subscription);
 
-  // Hints heard from other hosts and batches delivered, for metrics and tests.
+  // Hints heard from other hosts, for metrics and tests.
   std::uint64_t hints_heard() const { return heard_.load(); }
+  // Whether another host listened at the last look (every kOthersCheck): a host alone on its
+  // database sends no hints. A host that starts listening is seen within that time; what it
+  // missed meanwhile it read at start-up.
+  bool others_listening() const { return others_listening_.load(std::memory_order_relaxed); }
 
  private:
   void run();
@@ -59,6 +63,7 @@ class HintListener {
   std::map<std::uint64_t, StoreHintHandler> subscribers_;
   std::uint64_t next_subscription_ = 1;
   std::atomic<std::uint64_t> heard_{0};
+  std::atomic<bool> others_listening_{false};
 };
 
 }  // namespace processhost::plugins::pg_store

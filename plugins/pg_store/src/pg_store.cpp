@@ -262,14 +262,14 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
     deliver<Ok>(done, make_error(ErrorStatus::unavailable, "store unavailable: pg_store is not started"));
     return;
   }
-  std::optional<std::string> hint;
+  std::string hint;
   if (config_.hints) hint = encode_instance_hint(host_id_, changes);
-  auto statement = build_commit(changes.expected_version == 0, change_set_params(changes), std::move(hint));
+  auto statement = build_commit(changes.expected_version == 0, change_set_params(changes));
   auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
   auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
   const auto posted = std::chrono::steady_clock::now();
   pool_->post_batch(BatchJob{
-      std::move(statement),
+      std::move(statement), std::move(hint),
       [shared_changes](const pqxx::result& result) { return commit_outcome(*shared_changes, result); },
       [this, shared_done, posted](Status status) {
         // Queueing, the group's round trip and the WAL flush: what a transition waits for.
@@ -280,7 +280,38 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
       }});
 }
 
-void PgStore::run_commit_alone(PgSession& session, BatchJob& job) {
+// The hints of the commits that applied, right after their transaction committed and their
+// callers were answered: one NOTIFY transaction per group, in one round trip, with
+// synchronous_commit off (the hints need no durable commit record, and waiting for one would
+// hold PostgreSQL's NOTIFY lock, which serialises notifying commits, for a disk flush).
+// Skipped while no other host listens. A failure loses hints only (docs/cluster.md).
+void PgStore::send_hints(PgSession& session, const std::vector<const std::string*>& hints) {
+  if (hints.empty() || !hints_ || !hints_->others_listening()) return;
+  try {
+    pqxx::nontransaction tx(session.connection());
+    std::string sql = "BEGIN; SET LOCAL synchronous_commit TO off;";
+    std::string chunk;
+    auto flush = [&] {
+      if (chunk.empty()) return;
+      sql += " SELECT pg_notify('" + std::string(kHintChannel) + "', " + tx.quote(chunk) + ");";
+      chunk.clear();
+    };
+    for (const auto* hint : hints) {
+      if (!chunk.empty() && chunk.size() + hint->size() + 1 > kMaxHintPayload) flush();
+      if (!chunk.empty()) chunk += '\n';
+      chunk += *hint;
+    }
+    flush();
+    tx.exec(sql + " COMMIT");
+  } catch (...) {
+    if (classify_store_exception(std::current_exception()).connection_lost) {
+      session.reset();
+      invalidate_connections();
+    }
+  }
+}
+
+Status PgStore::commit_alone(PgSession& session, BatchJob& job) {
   auto work = [&job](PgSession& own_session, pqxx::connection& connection) -> Result<Ok> {
     pqxx::nontransaction tx(connection);
     try {
@@ -290,7 +321,7 @@ void PgStore::run_commit_alone(PgSession& session, BatchJob& job) {
       return make_error(ErrorStatus::conflict, "process instance '" + job.statement.params.at(0) + "' already exists");
     }
   };
-  job.complete(run<Ok>(session, Retry::never, work));
+  return run<Ok>(session, Retry::never, work);
 }
 
 // The group is one multi-statement query, BEGIN, the commits' statements, COMMIT: a single
@@ -299,7 +330,11 @@ void PgStore::run_commit_alone(PgSession& session, BatchJob& job) {
 // alone to find out which failed.
 void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) {
   if (jobs.size() == 1) {
-    run_commit_alone(session, jobs.front());
+    auto& job = jobs.front();
+    auto status = commit_alone(session, job);
+    const bool applied = status.ok();
+    job.complete(std::move(status));
+    if (applied && !job.hint.empty()) send_hints(session, {&job.hint});
     return;
   }
   std::vector<Status> outcomes;
@@ -331,10 +366,21 @@ void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) 
     // new connection (the old one may still hold the failed transaction, or a cancel
     // request of the unfinished group that must not reach the reruns).
     session.reset();
-    for (auto& job : jobs) run_commit_alone(session, job);
+    std::vector<const std::string*> hints;
+    for (auto& job : jobs) {
+      auto status = commit_alone(session, job);
+      if (status.ok() && !job.hint.empty()) hints.push_back(&job.hint);
+      job.complete(std::move(status));
+    }
+    send_hints(session, hints);
     return;
   }
-  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].complete(std::move(outcomes[i]));
+  std::vector<const std::string*> hints;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (outcomes[i].ok() && !jobs[i].hint.empty()) hints.push_back(&jobs[i].hint);
+    jobs[i].complete(std::move(outcomes[i]));
+  }
+  send_hints(session, hints);
 }
 
 void PgStore::load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) {

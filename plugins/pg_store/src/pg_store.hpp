@@ -13,10 +13,11 @@
 // (the connection is discarded and reopened on the next call), 500 otherwise. Reads that
 // fail on a connection the server dropped while idle are retried once on a new one.
 //
-// Hints (docs/cluster.md): unless the config turns them off, every commit sends a hint of what
-// it changed to the other hosts on the database (NOTIFY in the commit's own statement, so only
-// a commit that applies sends one, and only once it commits), as do deployments and deletions
-// of models; a HintListener hears theirs for subscribe_hints.
+// Hints (docs/cluster.md): unless the config turns them off, every commit that applied sends a
+// hint of what it changed to the other hosts on the database (NOTIFY right after its
+// transaction committed, one per group, only while another host listens), as do deployments
+// and deletions of models (in their own transaction); a HintListener hears theirs for
+// subscribe_hints.
 //
 // Lifecycle: start() creates the database when missing, migrates the schema, then starts
 // the workers; stop() fails queued calls with 503 and joins the workers. Calls before
@@ -96,7 +97,8 @@ class PgStore final : public Store {
   void deliver(const Callback<T>& done, Result<T> result);
   // Runs queued commits in one transaction; completes each after that transaction committed.
   void run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs);
-  void run_commit_alone(PgSession& session, BatchJob& job);
+  Status commit_alone(PgSession& session, BatchJob& job);
+  void send_hints(PgSession& session, const std::vector<const std::string*>& hints);
   // Makes every connection of the pool reconnect before its next use.
   void invalidate_connections() { epoch_.fetch_add(1); }
 

@@ -360,7 +360,7 @@ BuiltQuery build_instance_count(const InstanceQuery& query) {
   return instance_shape(query).count("processhost_process_instances");
 }
 
-BuiltQuery build_commit(bool insert, std::vector<std::string> params, std::optional<std::string> hint) {
+BuiltQuery build_commit(bool insert, std::vector<std::string> params) {
   constexpr std::size_t kInstanceParams = 13;
   BuiltQuery query;
   query.name = insert ? "commit_insert_" : "commit_update_";
@@ -379,15 +379,6 @@ BuiltQuery build_commit(bool insert, std::vector<std::string> params, std::optio
     query.sql += ", ";
     query.sql += text;
     query.sql += ")";
-  }
-  if (hint) {
-    // One row per applied instance row, each sending the hint: counting them is counting
-    // inst (a CTE with a volatile call is run once and whole, never left out).
-    query.params.push_back(std::move(*hint));
-    query.name += 'h';
-    query.sql += ", hint AS (SELECT pg_notify('processhost_hints', $" + std::to_string(query.params.size()) +
-                 ") FROM inst) SELECT count(*) FROM hint";
-    return query;
   }
   query.sql += " SELECT count(*) FROM inst";
   return query;

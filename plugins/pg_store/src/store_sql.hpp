@@ -74,9 +74,7 @@ BuiltQuery build_instance_count(const InstanceQuery& query);
 // update of the instance at its expected version. Kinds whose array is empty are left out;
 // the statement returns one row, one column: 1 when the change set was applied, 0 when the
 // instance already existed (insert) or is no longer at the expected version (update).
-// hint: when set, the statement also sends it with NOTIFY on the hint channel, only when the
-// change set applies; the server delivers it when the transaction commits (hint_codec.hpp).
-BuiltQuery build_commit(bool insert, std::vector<std::string> params, std::optional<std::string> hint = std::nullopt);
+BuiltQuery build_commit(bool insert, std::vector<std::string> params);
 
 // A PostgreSQL text[] literal: {"a","b"}.
 std::string pg_text_array(const std::vector<std::string>& values);

@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "hint_codec.hpp"
-#include "record_codec.hpp"
-#include "store_sql.hpp"
 
 namespace processhost::plugins::pg_store {
 namespace {
@@ -101,14 +99,21 @@ TEST(HintCodec, PayloadsNotUnderstoodAreDropped) {
   EXPECT_FALSE(decode_hint(R"({"h":"host","q":"unknown kind"})"));
 }
 
-TEST(HintCodec, TheCommitStatementSendsTheHintOnlyWhenTheChangeSetApplies) {
-  auto changes = change_set();
-  const auto statement = build_commit(false, change_set_params(changes), std::string("{\"h\":\"x\"}"));
-  EXPECT_EQ(statement.name, "commit_update_h");
-  ASSERT_EQ(statement.params.size(), 14u);
-  EXPECT_EQ(statement.params.back(), "{\"h\":\"x\"}");
-  EXPECT_NE(statement.sql.find("hint AS (SELECT pg_notify('processhost_hints', $14) FROM inst)"), std::string::npos);
-  EXPECT_EQ(statement.sql.substr(statement.sql.size() - 26), " SELECT count(*) FROM hint");
+TEST(HintCodec, AGroupCommitsHintsShareANotificationOnePerLine) {
+  auto first = change_set();
+  auto second = change_set();
+  second.instance.id = "i-2";
+  const std::string payload = encode_instance_hint("host-a", first) + "\n" + encode_instance_hint("host-a", second) +
+                              "\n" + "garbage" + "\n" + encode_definition_hint("host-a", "m", false) + "\n" +
+                              encode_listening_hint("host-b");
+  const auto hints = decode_hints(payload);
+  ASSERT_EQ(hints.size(), 4u) << "the line not understood is left out";
+  EXPECT_EQ(hints[0].instance->process_instance_id, "i-1");
+  EXPECT_EQ(hints[1].instance->process_instance_id, "i-2");
+  EXPECT_EQ(hints[2].definition->process_model_id, "m");
+  EXPECT_TRUE(hints[3].listening);
+  EXPECT_EQ(hints[3].host, "host-b");
+  EXPECT_FALSE(hints[3].instance);
   EXPECT_EQ(std::string(kHintChannel), "processhost_hints");
 }
 
