@@ -11,8 +11,11 @@
 namespace processhost::plugins::pg_store {
 namespace {
 
-// How long one wait for notifications lasts: the longest stop() waits for the thread.
-constexpr long kWaitMicroseconds = 200'000;
+// How long one wait for notifications lasts, and so how long published hints wait to be sent
+// together: many commits share one NOTIFY (each costs PostgreSQL a transaction and a wake-up
+// of every listener), for a few milliseconds of latency.
+constexpr long kWaitMicroseconds = 5'000;
+constexpr std::size_t kMaxPending = 100'000;
 // How often the listener looks whether other hosts listen (which also checks its connection).
 constexpr auto kOthersCheck = std::chrono::seconds(2);
 // The name every listening connection has in pg_stat_activity.
@@ -102,6 +105,37 @@ void HintListener::deliver(StoreHints hints) {
   }
 }
 
+void HintListener::publish(std::vector<std::string> hints) {
+  if (!others_listening_.load(std::memory_order_relaxed)) return;
+  std::lock_guard lock(pending_mutex_);
+  if (pending_.size() + hints.size() > kMaxPending) pending_.clear();
+  for (auto& hint : hints) pending_.push_back(std::move(hint));
+}
+
+void HintListener::flush(pqxx::connection_base& connection) {
+  std::vector<std::string> hints;
+  {
+    std::lock_guard lock(pending_mutex_);
+    hints.swap(pending_);
+  }
+  if (hints.empty()) return;
+  pqxx::nontransaction tx(connection);
+  std::string sql = "BEGIN; SET LOCAL synchronous_commit TO off;";
+  std::string chunk;
+  auto add_chunk = [&] {
+    if (chunk.empty()) return;
+    sql += " SELECT pg_notify('" + std::string(kHintChannel) + "', " + tx.quote(chunk) + ");";
+    chunk.clear();
+  };
+  for (const auto& hint : hints) {
+    if (!chunk.empty() && chunk.size() + hint.size() + 1 > kMaxHintPayload) add_chunk();
+    if (!chunk.empty()) chunk += '\n';
+    chunk += hint;
+  }
+  add_chunk();
+  tx.exec(sql + " COMMIT");
+}
+
 bool HintListener::pause(std::chrono::milliseconds delay) {
   std::unique_lock lock(state_mutex_);
   stopping_.wait_for(lock, delay, [this] { return !running_; });
@@ -141,6 +175,7 @@ void HintListener::run() {
         }
         if (!connection.is_open()) throw pqxx::broken_connection("the listening connection closed");
         connection.await_notification(0, kWaitMicroseconds);
+        flush(connection);
         if (std::chrono::steady_clock::now() - last_check > kOthersCheck) {
           // Also finds a server gone without closing the socket.
           others_listening_.store(count_others(connection));

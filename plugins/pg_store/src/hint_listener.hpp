@@ -17,6 +17,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
+
+namespace pqxx {
+class connection_base;
+}
 
 #include "processhost/logger.hpp"
 #include "processhost/services/store.hpp"
@@ -35,6 +40,11 @@ class HintListener {
   void start();
   void stop() noexcept;
 
+  // Hints of commits that applied (hint_codec.hpp), sent with the next flush (at most
+  // kFlushMicroseconds later) while another host listens; dropped otherwise. Bounded: beyond
+  // kMaxPending waiting hints the oldest go (a lost hint costs latency only).
+  void publish(std::vector<std::string> hints);
+
   std::uint64_t subscribe(StoreHintHandler handler);
   void unsubscribe(std::uint64_t subscription);
 
@@ -48,6 +58,9 @@ class HintListener {
  private:
   void run();
   void deliver(StoreHints hints);
+  // Sends the published hints on the listener's own connection: one NOTIFY transaction
+  // (synchronous_commit off), one hint per line, chunked below the payload limit.
+  void flush(class pqxx::connection_base& connection);
   // Sleeps up to delay unless stop() comes first; false when stopping.
   bool pause(std::chrono::milliseconds delay);
 
@@ -64,6 +77,8 @@ class HintListener {
   std::uint64_t next_subscription_ = 1;
   std::atomic<std::uint64_t> heard_{0};
   std::atomic<bool> others_listening_{false};
+  std::mutex pending_mutex_;
+  std::vector<std::string> pending_;
 };
 
 }  // namespace processhost::plugins::pg_store

@@ -280,35 +280,14 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
       }});
 }
 
-// The hints of the commits that applied, right after their transaction committed and their
-// callers were answered: one NOTIFY transaction per group, in one round trip, with
-// synchronous_commit off (the hints need no durable commit record, and waiting for one would
-// hold PostgreSQL's NOTIFY lock, which serialises notifying commits, for a disk flush).
-// Skipped while no other host listens. A failure loses hints only (docs/cluster.md).
-void PgStore::send_hints(PgSession& session, const std::vector<const std::string*>& hints) {
-  if (hints.empty() || !hints_ || !hints_->others_listening()) return;
-  try {
-    pqxx::nontransaction tx(session.connection());
-    std::string sql = "BEGIN; SET LOCAL synchronous_commit TO off;";
-    std::string chunk;
-    auto flush = [&] {
-      if (chunk.empty()) return;
-      sql += " SELECT pg_notify('" + std::string(kHintChannel) + "', " + tx.quote(chunk) + ");";
-      chunk.clear();
-    };
-    for (const auto* hint : hints) {
-      if (!chunk.empty() && chunk.size() + hint->size() + 1 > kMaxHintPayload) flush();
-      if (!chunk.empty()) chunk += '\n';
-      chunk += *hint;
-    }
-    flush();
-    tx.exec(sql + " COMMIT");
-  } catch (...) {
-    if (classify_store_exception(std::current_exception()).connection_lost) {
-      session.reset();
-      invalidate_connections();
-    }
-  }
+// The hints of the commits that applied, once their transaction committed: the listener
+// sends them (HintListener::publish).
+void PgStore::send_hints(const std::vector<const std::string*>& hints) {
+  if (hints.empty() || !hints_) return;
+  std::vector<std::string> copies;
+  copies.reserve(hints.size());
+  for (const auto* hint : hints) copies.push_back(*hint);
+  hints_->publish(std::move(copies));
 }
 
 Status PgStore::commit_alone(PgSession& session, BatchJob& job) {
@@ -334,7 +313,7 @@ void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) 
     auto status = commit_alone(session, job);
     const bool applied = status.ok();
     job.complete(std::move(status));
-    if (applied && !job.hint.empty()) send_hints(session, {&job.hint});
+    if (applied && !job.hint.empty()) send_hints({&job.hint});
     return;
   }
   std::vector<Status> outcomes;
@@ -372,7 +351,7 @@ void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) 
       if (status.ok() && !job.hint.empty()) hints.push_back(&job.hint);
       job.complete(std::move(status));
     }
-    send_hints(session, hints);
+    send_hints(hints);
     return;
   }
   std::vector<const std::string*> hints;
@@ -380,7 +359,7 @@ void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) 
     if (outcomes[i].ok() && !jobs[i].hint.empty()) hints.push_back(&jobs[i].hint);
     jobs[i].complete(std::move(outcomes[i]));
   }
-  send_hints(session, hints);
+  send_hints(hints);
 }
 
 void PgStore::load_instance(std::string process_instance_id, Callback<std::optional<ProcessInstanceRecord>> done) {

@@ -13,11 +13,11 @@
 // (the connection is discarded and reopened on the next call), 500 otherwise. Reads that
 // fail on a connection the server dropped while idle are retried once on a new one.
 //
-// Hints (docs/cluster.md): unless the config turns them off, every commit that applied sends a
-// hint of what it changed to the other hosts on the database (NOTIFY right after its
-// transaction committed, one per group, only while another host listens), as do deployments
-// and deletions of models (in their own transaction); a HintListener hears theirs for
-// subscribe_hints.
+// Hints (docs/cluster.md): unless the config turns them off, every commit that applied hands a
+// hint of what it changed to the HintListener once its transaction committed, which sends
+// them to the other hosts on the database (NOTIFY, gathered over a few milliseconds, only
+// while another host listens) and hears theirs for subscribe_hints. Deployments and deletions
+// of models notify in their own transaction.
 //
 // Lifecycle: start() creates the database when missing, migrates the schema, then starts
 // the workers; stop() fails queued calls with 503 and joins the workers. Calls before
@@ -98,7 +98,7 @@ class PgStore final : public Store {
   // Runs queued commits in one transaction; completes each after that transaction committed.
   void run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs);
   Status commit_alone(PgSession& session, BatchJob& job);
-  void send_hints(PgSession& session, const std::vector<const std::string*>& hints);
+  void send_hints(const std::vector<const std::string*>& hints);
   // Makes every connection of the pool reconnect before its next use.
   void invalidate_connections() { epoch_.fetch_add(1); }
 
