@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <future>
 #include <string>
@@ -90,6 +91,18 @@ const std::string kTwoEnds = model_xml("three_ends", R"(
     <bpmn:sequenceFlow id="f3" sourceRef="Split" targetRef="EndEarly"/>
     <bpmn:sequenceFlow id="f4" sourceRef="Split" targetRef="Later"/>
     <bpmn:sequenceFlow id="f5" sourceRef="Later" targetRef="EndLate"/>)");
+
+// Start -> 3 s timer -> AfterTimer (user task) -> End.
+const std::string kTimer = model_xml("three_timer", R"(
+    <bpmn:startEvent id="Start"/>
+    <bpmn:intermediateCatchEvent id="Wait">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>PT3S</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="AfterTimer"/>
+    <bpmn:endEvent id="End"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="Wait"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="Wait" targetRef="AfterTimer"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="AfterTimer" targetRef="End"/>)");
 
 // One user task named after the version.
 std::string versioned_model(const std::string& process_id, const std::string& task_id) {
@@ -252,6 +265,7 @@ class ThreeHosts : public ::testing::Test {
     hosts_->add_process_model("external.bpmn", kExternal);
     hosts_->add_process_model("ends.bpmn", kTwoEnds);
     hosts_->add_process_model("versioned.bpmn", versioned_model("three_versioned", "TaskV1"));
+    hosts_->add_process_model("timer.bpmn", kTimer);
     hosts_->start();
     client_ = std::make_unique<RoundRobinClient>(hosts_->ports());
     api_ = std::make_unique<Api>(*client_);
@@ -261,7 +275,10 @@ class ThreeHosts : public ::testing::Test {
     api_.reset();
     client_.reset();
     if (hosts_) {
-      EXPECT_TRUE(hosts_->stop()) << hosts_->outputs();
+      const bool clean = hosts_->stop();
+      if (!killed_host_) {
+        EXPECT_TRUE(clean) << hosts_->outputs();
+      }
     }
     hosts_.reset();
   }
@@ -269,6 +286,7 @@ class ThreeHosts : public ::testing::Test {
   std::unique_ptr<HostCluster> hosts_;
   std::unique_ptr<RoundRobinClient> client_;
   std::unique_ptr<Api> api_;
+  bool killed_host_ = false;  // a test killed a host on purpose: its exit status is not clean
 };
 
 // Start on one host, each of the three steps on the next: every host's cached state is behind
@@ -477,6 +495,32 @@ TEST_F(ThreeHosts, AModelDeletedOnOneHostIsRefusedOnEveryHost) {
   const UserTask step1 = api.only_task("before-delete-0");
   ASSERT_EQ(step1.id, "Step1");
   EXPECT_EQ(api.finish(step1), 204);
+}
+
+// Timers armed on host 0, which is killed (SIGKILL) before they are due: host 1 and 2 heard
+// the armed timers' hints, so their timer schedulers scan the store when they fall due and
+// one of them fires each (once: the instance version decides).
+TEST_F(ThreeHosts, TimersArmedOnAHostThatDiesFireOnAnother) {
+  auto& api = *api_;
+  constexpr int kInstances = 3;
+  auto correlation = [](int i) { return "timer-" + std::to_string(i); };
+  for (int i = 0; i < kInstances; ++i) {
+    ASSERT_FALSE(api.client().request_to(0, "POST", api.start_target("three_timer", 1), Api::start_body(correlation(i)))
+                     .body.empty());
+  }
+  killed_host_ = true;
+  hosts_->host(0).signal(SIGKILL);
+  ASSERT_GE(hosts_->host(0).wait_exit(10s), 0);
+  RoundRobinClient survivors({hosts_->host(1).port(), hosts_->host(2).port()});
+  Api others(survivors);
+  for (int i = 0; i < kInstances; ++i) {
+    UserTask task;
+    EXPECT_TRUE(eventually([&] { return (task = others.only_task(correlation(i))).id == "AfterTimer"; }, 15s))
+        << correlation(i) << "'s timer did not fire\n" << hosts_->outputs();
+    if (!task.id.empty()) {
+      EXPECT_EQ(others.finish(task), 204);
+    }
+  }
 }
 
 // Without hints (pg_store "hints": false) hosts still agree, later: each host's start waiters
