@@ -63,11 +63,12 @@ HintListener::HintListener(std::string conninfo, std::string host, Logger* logge
 
 HintListener::~HintListener() { stop(); }
 
-void HintListener::start() {
-  std::lock_guard lock(state_mutex_);
+void HintListener::start(std::chrono::milliseconds first_connect_timeout) {
+  std::unique_lock lock(state_mutex_);
   if (running_) return;
   running_ = true;
   thread_ = std::thread([this] { run(); });
+  stopping_.wait_for(lock, first_connect_timeout, [this] { return first_attempt_done_; });
 }
 
 void HintListener::stop() noexcept {
@@ -136,6 +137,15 @@ void HintListener::flush(pqxx::connection_base& connection) {
   tx.exec(sql + " COMMIT");
 }
 
+void HintListener::first_attempt_finished() {
+  {
+    std::lock_guard lock(state_mutex_);
+    if (first_attempt_done_) return;
+    first_attempt_done_ = true;
+  }
+  stopping_.notify_all();
+}
+
 bool HintListener::pause(std::chrono::milliseconds delay) {
   std::unique_lock lock(state_mutex_);
   stopping_.wait_for(lock, delay, [this] { return !running_; });
@@ -167,6 +177,7 @@ void HintListener::run() {
       }
       listened_before = true;
       reported_down = false;
+      first_attempt_finished();
       auto last_check = std::chrono::steady_clock::now();
       while (running()) {
         if (batch.missed || !batch.instances.empty() || !batch.definitions.empty()) {
@@ -191,6 +202,7 @@ void HintListener::run() {
       }
       reported_down = true;
     }
+    first_attempt_finished();
     if (!pause(reconnect_delay_)) return;
   }
 }

@@ -37,7 +37,9 @@ class HintListener {
   HintListener(const HintListener&) = delete;
   HintListener& operator=(const HintListener&) = delete;
 
-  void start();
+  // Starts the thread and waits (up to first_connect_timeout) until it listens, has looked
+  // for other hosts and said hello: a host is ready only once its hints reach the others.
+  void start(std::chrono::milliseconds first_connect_timeout = std::chrono::seconds(10));
   void stop() noexcept;
 
   // Hints of commits that applied (hint_codec.hpp), sent with the next flush (at most
@@ -63,6 +65,7 @@ class HintListener {
   void flush(class pqxx::connection_base& connection);
   // Sleeps up to delay unless stop() comes first; false when stopping.
   bool pause(std::chrono::milliseconds delay);
+  void first_attempt_finished();
 
   const std::string conninfo_;
   const std::string host_;
@@ -72,6 +75,7 @@ class HintListener {
   std::mutex state_mutex_;
   std::condition_variable stopping_;
   bool running_ = false;
+  bool first_attempt_done_ = false;
   std::mutex subscribers_mutex_;
   std::map<std::uint64_t, StoreHintHandler> subscribers_;
   std::uint64_t next_subscription_ = 1;

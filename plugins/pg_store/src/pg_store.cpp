@@ -150,7 +150,7 @@ BootstrapOutcome PgStore::start() {
   // Without hints the subscription stays (other hosts may still write here: the engine's
   // periodic checks depend on it), it only never hears anything.
   hints_ = std::make_unique<HintListener>(config_.conninfo(), host_id_, logger_);
-  if (config_.hints) hints_->start();
+  if (config_.hints) hints_->start(std::chrono::seconds(config_.connect_timeout_seconds + 1));
   return outcome;
 }
 
