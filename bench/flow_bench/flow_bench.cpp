@@ -5,6 +5,10 @@
 //   flow_bench --port 8000 [--host 127.0.0.1] [--clients 16] [--seconds 20] [--warmup 3]
 //              [--token JWT] [--host-pid PID] [--pg-pid PID]
 //
+// Several hosts on one database (docs/cluster.md): --port 8000,8001,8002 sends each request
+// of a flow to the next port in turn (each client begins at a port of its own), as a
+// round-robin load balancer does; --host-pid takes as many pids, whose CPU is summed.
+//
 // Each client keeps one HTTP/1.1 connection alive. Latencies are wall-clock per request.
 // Every answer is checked in full (flow_checks.hpp). A flow with any other answer is a failed
 // flow, counted by step and reason over the whole run (warm-up and the end included), and the
@@ -27,6 +31,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -52,14 +57,23 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string host = "127.0.0.1";
-  std::string port;
+  std::vector<std::string> ports;
   int clients = 16;
   int seconds = 20;
   int warmup = 3;
   std::string token;
-  int host_pid = 0;
+  std::vector<int> host_pids;
   int pg_pid = 0;
 };
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
 
 struct Reply {
   int status = 0;  // 0: no answer (the connection failed)
@@ -68,7 +82,7 @@ struct Reply {
 
 class Connection {
  public:
-  Connection(const Options& options) : options_(options) {}
+  Connection(const Options& options, std::string port) : options_(options), port_(std::move(port)) {}
 
   // One attempt: a request is never resent here, the caller decides (see run_client).
   Reply request(http::verb method, const std::string& target, const std::string& body) {
@@ -105,11 +119,12 @@ class Connection {
   void connect() {
     tcp::resolver resolver(io_);
     stream_.emplace(io_);
-    stream_->connect(resolver.resolve(options_.host, options_.port));
+    stream_->connect(resolver.resolve(options_.host, port_));
     stream_->socket().set_option(tcp::no_delay(true));
   }
 
   const Options& options_;
+  const std::string port_;
   boost::asio::io_context io_;
   std::optional<beast::tcp_stream> stream_;
   beast::flat_buffer buffer_;
@@ -131,13 +146,17 @@ struct ClientStats {
 
 void run_client(const Options& options, int index, std::atomic<bool>& measuring, std::atomic<bool>& running,
                 ClientStats& stats) {
-  Connection connection(options);
+  std::vector<std::unique_ptr<Connection>> connections;
+  for (const auto& port : options.ports) connections.push_back(std::make_unique<Connection>(options, port));
+  std::size_t next_host = static_cast<std::size_t>(index) % connections.size();
   const std::string api = "/api/consumer/v1";
   for (long n = 0; running.load(); ++n) {
     const std::string correlation = "bench-" + std::to_string(index) + "-" + std::to_string(n);
     double latencies[kCallCount] = {};
     auto timed = [&](Call call, http::verb verb, const std::string& target, const std::string& body) {
       const auto begin = Clock::now();
+      auto& connection = *connections[next_host];
+      next_host = (next_host + 1) % connections.size();
       auto reply = connection.request(verb, target, body);
       // Reads only: resending a GET changes nothing on the server, resending a POST might.
       if (reply.status == 0 && verb == http::verb::get) {
@@ -226,7 +245,7 @@ struct CpuSample {
 CpuSample sample_cpu(const Options& options) {
   CpuSample sample;
   sample.bench = process_cpu_seconds(static_cast<int>(::getpid()));
-  if (options.host_pid > 0) sample.host = process_cpu_seconds(options.host_pid);
+  for (int pid : options.host_pids) sample.host += process_cpu_seconds(pid);
   if (options.pg_pid > 0) {
     sample.postgres = process_cpu_seconds(options.pg_pid);
     for (int child : child_pids(options.pg_pid)) sample.postgres += process_cpu_seconds(child);
@@ -253,20 +272,22 @@ Options parse_options(int argc, char** argv) {
       return argv[++i];
     };
     if (name == "--host") options.host = value();
-    else if (name == "--port") options.port = value();
+    else if (name == "--port") options.ports = split_list(value());
     else if (name == "--clients") options.clients = std::atoi(value().c_str());
     else if (name == "--seconds") options.seconds = std::atoi(value().c_str());
     else if (name == "--warmup") options.warmup = std::atoi(value().c_str());
     else if (name == "--token") options.token = value();
-    else if (name == "--host-pid") options.host_pid = std::atoi(value().c_str());
+    else if (name == "--host-pid") {
+      for (const auto& pid : split_list(value())) options.host_pids.push_back(std::atoi(pid.c_str()));
+    }
     else if (name == "--pg-pid") options.pg_pid = std::atoi(value().c_str());
     else {
-      std::cerr << "usage: flow_bench --port PORT [--host H] [--clients N] [--seconds S] [--warmup S] [--token JWT]"
-                   " [--host-pid PID] [--pg-pid PID]\n";
+      std::cerr << "usage: flow_bench --port PORT[,PORT...] [--host H] [--clients N] [--seconds S] [--warmup S] [--token JWT]"
+                   " [--host-pid PID[,PID...]] [--pg-pid PID]\n";
       std::exit(2);
     }
   }
-  if (options.port.empty() || options.clients < 1 || options.seconds < 1) {
+  if (options.ports.empty() || options.clients < 1 || options.seconds < 1) {
     std::cerr << "flow_bench: --port is required; --clients and --seconds must be positive\n";
     std::exit(2);
   }
@@ -338,7 +359,9 @@ int main(int argc, char** argv) {
     }
     std::printf(", %s %.3f", name, 1000 * (after - before) / flows);
   };
-  if (options.host_pid > 0) print_cpu("host", cpu_before.host, cpu_after.host);
+  if (!options.host_pids.empty()) {
+    print_cpu(options.host_pids.size() > 1 ? "hosts" : "host", cpu_before.host, cpu_after.host);
+  }
   if (options.pg_pid > 0) print_cpu("PostgreSQL", cpu_before.postgres, cpu_after.postgres);
   if (loads == 3) std::printf("; load average at the end %.2f %.2f %.2f", load[0], load[1], load[2]);
   std::printf("\n");

@@ -21,7 +21,8 @@ set -euo pipefail
 build=$(cd "${1:?usage: $0 BUILD_DIR [CLIENTS] [SECONDS]}" && pwd)
 clients=${2:-16}
 # POOL_SIZE (environment): pg_store poolSize, default 4 (its own default);
-# COMMIT_CONNECTIONS: pg_store maxCommitConnections, default 0 (its own default: 2 of 4).
+# COMMIT_CONNECTIONS: pg_store maxCommitConnections, default 0 (its own default: 2 of 4);
+# HINTS=true|false: pg_store "hints" (docs/cluster.md), left out (its default, on) when unset.
 seconds=${3:-20}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pg_cluster="$root/tests/support/postgres/pg_cluster.sh"
@@ -52,6 +53,8 @@ PG_CLUSTER_OPTIONS="$statement_options -c synchronous_commit=on -c fsync=on -c m
   "$pg_cluster" start "$work/postgres" auto
 pg_port=$(cat "$work/postgres/port")
 http_port=$(free_loopback_port)
+hints_setting=""
+if [[ -n "${HINTS:-}" ]]; then hints_setting=", \"hints\": ${HINTS}"; fi
 
 cat >"$work/host.json" <<JSON
 {
@@ -61,7 +64,7 @@ cat >"$work/host.json" <<JSON
   "plugins": [
     {"name": "pg_store", "config": {"host": "127.0.0.1", "port": $pg_port, "database": "flow_bench",
                                     "user": "postgres", "poolSize": ${POOL_SIZE:-4},
-                                    "maxCommitConnections": ${COMMIT_CONNECTIONS:-0}}},
+                                    "maxCommitConnections": ${COMMIT_CONNECTIONS:-0}${hints_setting}}},
     {"name": "consumer_api"}
   ]
 }

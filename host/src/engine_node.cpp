@@ -65,6 +65,7 @@ class EngineNode final : public HostNode {
     options_.history_cleanup_pause = config.engine.history_cleanup_pause;
     options_.timer_poll_interval = config.engine.timer_poll_interval;
     options_.timer_lease = config.engine.timer_lease;
+    options_.cluster_recheck_interval = config.engine.cluster_recheck_interval;
   }
   const NodeInfo& info() const override { return info_; }
 

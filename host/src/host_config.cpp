@@ -82,6 +82,8 @@ void read_engine(const rapidjson::Value& root, EngineConfig& engine) {
   engine.history_cleanup_pause = millis(found->value, "historyCleanupPauseMs", engine.history_cleanup_pause);
   engine.timer_poll_interval = millis(found->value, "timerPollIntervalMs", engine.timer_poll_interval);
   engine.timer_lease = millis(found->value, "timerLeaseMs", engine.timer_lease);
+  engine.cluster_recheck_interval =
+      millis(found->value, "clusterRecheckIntervalMs", engine.cluster_recheck_interval);
 }
 
 void read_notifications(const rapidjson::Value& root, NotificationsConfig& notifications) {

@@ -64,6 +64,7 @@ struct EngineConfig {
   // Store timers claimed by every host (engine::EngineOptions); 0 polls not at all.
   std::chrono::milliseconds timer_poll_interval{500};
   std::chrono::milliseconds timer_lease{5000};
+  std::chrono::milliseconds cluster_recheck_interval{5000};
 };
 
 struct PluginEntry {

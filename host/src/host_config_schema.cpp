@@ -41,7 +41,8 @@ const char* host_config_schema() {
         "historyCleanupBatch": {"type": "integer", "minimum": 1, "maximum": 10000},
         "historyCleanupPauseMs": {"type": "integer", "minimum": 0, "maximum": 3600000},
         "timerPollIntervalMs": {"type": "integer", "minimum": 0, "maximum": 3600000},
-        "timerLeaseMs": {"type": "integer", "minimum": 100, "maximum": 3600000}
+        "timerLeaseMs": {"type": "integer", "minimum": 100, "maximum": 3600000},
+        "clusterRecheckIntervalMs": {"type": "integer", "minimum": 100, "maximum": 86400000}
       }
     },
     "notifications": {

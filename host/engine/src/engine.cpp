@@ -129,6 +129,7 @@ void EngineCore::start(Store& store) {
   auto instances = counted.get_future().get();
   if (!instances) throw std::runtime_error("engine: cannot query running instances: " + instances.error().message);
   timers_.start();
+  listen_for_hints();
   if (options_.history_ttl.count() > 0) {
     timers_.schedule(now_ms() + options_.history_cleanup_interval.count(), [this] { sweep_history(); });
   }
@@ -140,12 +141,14 @@ void EngineCore::start(Store& store) {
 
 void EngineCore::stop() noexcept {
   if (!running_.exchange(false)) return;
+  // First: once it returns no hint handler runs, and none posts work any more.
+  stop_listening_for_hints();
   runner_.refuse_new();
   service_calls_.close();
   timers_.stop();
   runner_.drain(std::chrono::seconds(10));
   for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-       history_calls_.load() > 0 && std::chrono::steady_clock::now() < deadline;) {
+       (history_calls_.load() > 0 || hint_calls_.load() > 0) && std::chrono::steady_clock::now() < deadline;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   waiters_.fail_all(make_error(ErrorStatus::unavailable, "the engine is stopping"));

@@ -115,6 +115,10 @@ class EngineCore {
   // live in batches, then waits for the next round.
   void sweep_history();
 
+  // Hints of other hosts' commits (engine_hints.cpp): subscribed from start() to stop().
+  void listen_for_hints();
+  void stop_listening_for_hints() noexcept;
+
   // One attempt to lock tasks for a long-polling fetch_and_lock (engine_external_tasks.cpp).
   void poll(std::shared_ptr<ExternalTaskPoller> poller);
 
@@ -136,7 +140,14 @@ class EngineCore {
   // tick_ms: the tick's scheduled time, the same on every host (its claim's key).
   void cron_fire(std::string model_id, std::size_t start_index, std::uint64_t generation, std::int64_t tick_ms);
   void read_definitions_now();
-  void add_stored_definitions(const std::vector<ProcessDefinitionRecord>& definitions);
+  void apply_hints(const StoreHints& hints);
+  // Reads each instance and its results from the store and answers its start waiters whose
+  // end another host committed.
+  void settle_waiters(std::vector<std::string> instance_ids);
+  // settle_waiters for every waiting instance, then again after cluster_recheck_interval.
+  void recheck_waiters();
+  // read_at: the registry's generation when the read was sent (ModelRegistry::agree_with_store).
+  void add_stored_definitions(const std::vector<ProcessDefinitionRecord>& definitions, std::uint64_t read_at);
   // Repeating cycles (R[n]/...) of timer start events: arms firing number `fired` of the
   // schedule anchored at anchor_ms, unless the repetitions are used up (engine_timers.cpp).
   void arm_repetition(const std::string& model_id, std::size_t start_index, std::uint64_t generation,
@@ -175,6 +186,9 @@ class EngineCore {
   // Store calls of history retention and the cron history whose callbacks (which use this
   // core) have not run yet; stop() waits for them.
   std::atomic<int> history_calls_{0};
+  // The same for the store calls made on hints (settle_waiters).
+  std::atomic<int> hint_calls_{0};
+  std::uint64_t hint_subscription_ = 0;
 };
 
 // The identity stored with an instance (owner_identity), for messages it throws.

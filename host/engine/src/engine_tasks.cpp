@@ -124,10 +124,12 @@ void Engine::deploy(std::string xml, std::string source_name, Callback<ProcessMo
     }
     auto model = outcome.model;
     for (const auto& warning : outcome.warnings) core.logger().warn("engine: " + source_name + ": " + warning.message);
-    // A version of a deleted model is saved again: the store deploys it anew.
-    if (core.models().latest(model->id) && core.models().version(model->id, model->hash)) {
-      core.register_model(model);
-      done(model_info(*model, nullptr));
+    // The latest version deployed again: nothing changes in the store. Any other version
+    // known here (an earlier one, or one of a deleted model) is saved again, so that the store,
+    // which decides the latest for every host sharing it, makes it the latest.
+    if (auto latest = core.models().latest(model->id); latest && latest->hash == model->hash) {
+      core.register_model(latest);
+      done(model_info(*latest, nullptr));
       return;
     }
     const std::int64_t deployed_at_ms = core.next_deploy_time_ms();

@@ -3,6 +3,7 @@
 // commits (pg_store.hpp says how the group is run).
 
 #include <functional>
+#include <string>
 
 #include <pqxx/pqxx>
 

@@ -85,7 +85,7 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   if (!object.IsObject()) fail(file, "must be a JSON object");
   static constexpr const char* kKnown[] = {"host",     "port",     "database",           "user",
                                            "password", "poolSize", "statementTimeoutMs", "connectTimeoutSeconds",
-                                           "maxQueuedRequests", "maxCommitBatch", "maxCommitConnections", "file",
+                                           "maxQueuedRequests", "maxCommitBatch", "maxCommitConnections", "hints", "file",
                                            "url",      "failoverWindowMs"};
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
     bool known = false;
@@ -109,6 +109,10 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
       static_cast<std::size_t>(int_field(object, "maxCommitConnections", 0, 0, 256, file));
   config.failover_window_ms = int_field(object, "failoverWindowMs", config.failover_window_ms, 0, 600000, file);
   config.url = string_field(object, "url", config.url, file);
+  if (auto hints = object.FindMember("hints"); hints != object.MemberEnd() && !hints->value.IsNull()) {
+    if (!hints->value.IsBool()) fail(file, "\"hints\" must be true or false");
+    config.hints = hints->value.GetBool();
+  }
   if (config.database.empty()) fail(file, "\"database\" must not be empty");
   if (config.host.empty()) fail(file, "\"host\" must not be empty");
 }

@@ -45,6 +45,10 @@ struct PgConfig {
     const std::size_t readers_left = pool_size > 1 ? pool_size - 1 : 1;
     return std::min(std::max<std::size_t>(2, pool_size / 4), readers_left);
   }
+  // Hints (docs/cluster.md, "Hints"): every commit notifies the other hosts on the database
+  // (LISTEN/NOTIFY on channel processhost_hints) and a listener connection hears theirs.
+  // false: neither; hosts sharing the database then catch up by their periodic checks only.
+  bool hints = true;
   // How long a call keeps trying while no primary answers (a failover, a restart): a commit
   // that never reached the server, or that a read-only server refused, runs again; a commit
   // whose outcome was not seen is settled by its commit mark (docs/cluster.md, "Failover").

@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <random>
 #include <limits>
+#include <random>
 #include <string_view>
 #include <utility>
 
 #include <pqxx/pqxx>
 
 #include "batch_job.hpp"
+#include "hint_codec.hpp"
 #include "correlation_sql.hpp"
 #include "kept_counts.hpp"
 #include "processhost/correlation_grouping.hpp"
@@ -120,9 +122,37 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
   return list;
 }
 
+// A definition statement and, when hint is set, its hint in one transaction: the other hosts
+// hear of the change once it committed, never of one that did not.
+Result<Ok> run_definition_statement(PgSession& session, pqxx::connection& connection, const Statement& statement,
+                                    const std::vector<std::string>& params, const std::optional<std::string>& hint) {
+  if (!hint) {
+    pqxx::nontransaction tx(connection);
+    exec(session, tx, statement, params);
+    return Ok{};
+  }
+  pqxx::work tx(connection);
+  exec(session, tx, statement, params);
+  tx.exec_params("SELECT pg_notify($1, $2)", kHintChannel, *hint);
+  tx.commit();
+  return Ok{};
+}
+
+// 64 random bits in hex: tells this process's hints from other hosts'.
+std::string random_host_id() {
+  std::random_device device;
+  std::uniform_int_distribution<std::uint64_t> bits;
+  const std::uint64_t value = (static_cast<std::uint64_t>(device()) << 32) ^ device() ^ bits(device);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (int i = 0; i < 16; ++i) id[static_cast<std::size_t>(i)] = kHex[(value >> (4 * i)) & 0xf];
+  return id;
+}
+
 }  // namespace
 
-PgStore::PgStore(PgConfig config, Logger* logger) : config_(std::move(config)), logger_(logger) {
+PgStore::PgStore(PgConfig config, Logger* logger)
+    : config_(std::move(config)), logger_(logger), host_id_(random_host_id()) {
   // Unique per store object, so that marks of hosts committing in the same millisecond differ.
   std::random_device random;
   const std::uint64_t prefix = (static_cast<std::uint64_t>(random()) << 32) ^ random();
@@ -132,6 +162,15 @@ PgStore::PgStore(PgConfig config, Logger* logger) : config_(std::move(config)), 
 }
 
 PgStore::~PgStore() { stop(); }
+
+std::uint64_t PgStore::subscribe_hints(StoreHintHandler handler) {
+  if (!hints_) return 0;
+  return hints_->subscribe(std::move(handler));
+}
+
+void PgStore::unsubscribe_hints(std::uint64_t subscription) {
+  if (hints_) hints_->unsubscribe(subscription);
+}
 
 BootstrapOutcome PgStore::start() {
   auto outcome = bootstrap_database(config_);
@@ -145,22 +184,30 @@ BootstrapOutcome PgStore::start() {
       .drop_batch_job = [](BatchJob& job, const JobDropped& dropped) { job.complete(dropped_error(dropped)); },
   });
   pool_->start();
+  // Without hints the subscription stays (other hosts may still write here: the engine's
+  // periodic checks depend on it), it only never hears anything.
+  hints_ = std::make_unique<HintListener>(config_.conninfo(), host_id_, logger_);
+  if (config_.hints) hints_->start(std::chrono::seconds(config_.connect_timeout_seconds + 1));
   return outcome;
 }
 
+// The listener first: its thread runs this library's code and must end before it can go.
 void PgStore::stop() noexcept {
   stopping_.store(true);  // calls waiting for a primary give up now
+  if (hints_) hints_->stop();
   if (pool_) pool_->stop();
 }
 
 void PgStore::save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) {
+  std::optional<std::string> hint;
+  if (config_.hints) hint = encode_definition_hint(host_id_, definition.process_model_id, false);
   submit<Ok>(std::move(done), Retry::on_dropped_connection,
-             [definition = std::move(definition)](PgSession& session, pqxx::connection& connection) -> Result<Ok> {
-               pqxx::nontransaction tx(connection);
-               exec(session, tx, sql::kSaveDefinition,
-                    {definition.process_model_id, definition.hash, definition.xml,
-                     std::to_string(definition.deployed_at_ms)});
-               return Ok{};
+             [definition = std::move(definition), hint = std::move(hint)](PgSession& session,
+                                                                          pqxx::connection& connection) -> Result<Ok> {
+               return run_definition_statement(session, connection, sql::kSaveDefinition,
+                                               {definition.process_model_id, definition.hash, definition.xml,
+                                                std::to_string(definition.deployed_at_ms)},
+                                               hint);
              });
 }
 
@@ -176,12 +223,13 @@ void PgStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>> do
 }
 
 void PgStore::delete_definitions(std::string process_model_id, std::int64_t deleted_at_ms, Callback<Ok> done) {
+  std::optional<std::string> hint;
+  if (config_.hints) hint = encode_definition_hint(host_id_, process_model_id, true);
   submit<Ok>(std::move(done), Retry::on_dropped_connection,
-             [process_model_id = std::move(process_model_id), deleted_at_ms](PgSession& session,
-                                                                             pqxx::connection& connection) -> Result<Ok> {
-               pqxx::nontransaction tx(connection);
-               exec(session, tx, sql::kDeleteDefinitions, {process_model_id, std::to_string(deleted_at_ms)});
-               return Ok{};
+             [process_model_id = std::move(process_model_id), deleted_at_ms, hint = std::move(hint)](
+                 PgSession& session, pqxx::connection& connection) -> Result<Ok> {
+               return run_definition_statement(session, connection, sql::kDeleteDefinitions,
+                                               {process_model_id, std::to_string(deleted_at_ms)}, hint);
              });
 }
 

@@ -19,6 +19,12 @@
 // found, it succeeded; not found, the mark is inserted (so the lost attempt can never commit
 // later) and the commit runs again with a new mark. Only past the window: 503.
 //
+// Hints (docs/cluster.md): unless the config turns them off, every commit that applied hands a
+// hint of what it changed to the HintListener once its transaction committed, which sends
+// them to the other hosts on the database (NOTIFY, gathered over a few milliseconds, only
+// while another host listens) and hears theirs for subscribe_hints. Deployments and deletions
+// of models notify in their own transaction.
+//
 // Lifecycle: start() creates the database when missing, migrates the schema, then starts
 // the workers; stop() fails queued calls with 503 and joins the workers. Calls before
 // start() or after stop() complete with 503 at once.
@@ -32,6 +38,7 @@
 #include <vector>
 
 #include "database_bootstrap.hpp"
+#include "hint_listener.hpp"
 #include "pg_config.hpp"
 #include "plugin_common/worker_pool.hpp"
 #include "processhost/logger.hpp"
@@ -88,6 +95,10 @@ class PgStore final : public Store {
   void query_cronjob_history(CronjobHistoryQuery query, Callback<PagedList<CronjobExecutionRecord>> done) override;
   void flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<FlowNodeRuntimeRecord>> done) override;
   void remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) override;
+  std::uint64_t subscribe_hints(StoreHintHandler handler) override;
+  void unsubscribe_hints(std::uint64_t subscription) override;
+  // This store's id in the hints it sends (random per process).
+  const std::string& host_id() const { return host_id_; }
 
  private:
   enum class Retry { never, on_dropped_connection };
@@ -118,6 +129,8 @@ class PgStore final : public Store {
   Error window_error(const Error& last) const;
   // Removes old commit marks and start keys, at most once a minute, on the caller's session.
   void maybe_clean_up(PgSession& session);
+  // Hands the hints of applied commits to the listener, which sends them (HintListener::publish).
+  void send_hints(const std::vector<const std::string*>& hints);
   // Makes every connection of the pool reconnect before its next use.
   void invalidate_connections() { epoch_.fetch_add(1); }
 
@@ -127,6 +140,8 @@ class PgStore final : public Store {
   std::string mark_prefix_;
   std::atomic<std::uint64_t> mark_counter_{0};
   std::atomic<std::int64_t> next_clean_up_ms_{0};
+  const std::string host_id_;
+  std::unique_ptr<HintListener> hints_;
   std::atomic<std::uint64_t> epoch_{0};  // shared by the pool's sessions (PgSession)
   std::unique_ptr<WorkerPool<PgSession, BatchJob>> pool_;
   MetricsService* metrics_ = nullptr;

@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 
 #include "batch_job.hpp"
+#include "hint_codec.hpp"
 #include "pg_store.hpp"
 #include "pg_store_submit.hpp"
 #include "record_codec.hpp"
@@ -127,6 +128,9 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
     deliver<Ok>(done, make_error(ErrorStatus::unavailable, "store unavailable: pg_store is not started"));
     return;
   }
+  // What the other hosts hear once this commit applied (docs/cluster.md, "Hints").
+  std::string hint;
+  if (config_.hints) hint = encode_instance_hint(host_id_, changes);
   auto statement = build_commit(changes.expected_version == 0, change_set_params(changes), next_mark());
   auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
   auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
@@ -134,13 +138,25 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
   pool_->post_batch(BatchJob{
       std::move(statement),
       [shared_changes](const pqxx::result& result) { return commit_outcome(*shared_changes, result); },
-      [this, shared_done, posted](Status status) {
+      [this, shared_done, posted, hint = std::move(hint)](Status status) {
         // Queueing, the group's round trip and the WAL flush: what a transition waits for.
         if (auto* histogram = commit_seconds_.load(std::memory_order_acquire)) {
           histogram->observe(std::chrono::duration<double>(Clock::now() - posted).count());
         }
+        // Completed with Ok only once its transaction committed (or its mark says it did).
+        if (status.ok() && !hint.empty()) send_hints({&hint});
         deliver<Ok>(*shared_done, std::move(status));
       }});
+}
+
+// The listener gathers what arrives within a few milliseconds into one NOTIFY
+// (HintListener::publish), so hints are handed over one commit at a time.
+void PgStore::send_hints(const std::vector<const std::string*>& hints) {
+  if (hints.empty() || !hints_) return;
+  std::vector<std::string> copies;
+  copies.reserve(hints.size());
+  for (const auto* hint : hints) copies.push_back(*hint);
+  hints_->publish(std::move(copies));
 }
 
 void PgStore::run_commit_batch(PgSession& session, std::vector<BatchJob>& jobs) {

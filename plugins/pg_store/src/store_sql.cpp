@@ -157,13 +157,16 @@ const Statement kLoadStartKey = {"load_start_key",
 const Statement kDeleteOldStartKeys = {"delete_old_start_keys",
                                        "DELETE FROM processhost_start_keys WHERE created_at_ms < $1"};
 
-// A version kept for the instances of a deleted model is deployed anew when saved again.
+// A version kept for the instances of a deleted model, or one deployed before the model's
+// latest, is deployed anew when saved again (it is the latest from then on); saving the latest
+// again changes nothing.
 const Statement kSaveDefinition = {
     "save_definition",
-    "INSERT INTO processhost_process_definitions (process_model_id, hash, xml, deployed_at_ms)"
+    "INSERT INTO processhost_process_definitions AS d (process_model_id, hash, xml, deployed_at_ms)"
     " VALUES ($1, $2, $3, $4) ON CONFLICT (process_model_id, hash) DO UPDATE"
     " SET deleted_at_ms = 0, deployed_at_ms = EXCLUDED.deployed_at_ms"
-    " WHERE processhost_process_definitions.deleted_at_ms <> 0"};
+    " WHERE d.deleted_at_ms <> 0 OR d.deployed_at_ms < (SELECT max(l.deployed_at_ms)"
+    "  FROM processhost_process_definitions l WHERE l.process_model_id = $1 AND l.deleted_at_ms = 0)"};
 
 const Statement kLoadDefinitions = {
     "load_definitions",

@@ -1,5 +1,8 @@
 // The HTTP mode: the real host binary with pg_store, iam, consumer_api and the
 // conformance_services fixture plugin, in a database of its own on the shared test cluster.
+// Built with PROCESSHOST_CONFORMANCE_HOSTS=N (the http_cluster mode), N such hosts share the
+// database and every request goes to the next host in turn, as behind a round-robin load
+// balancer (docs/cluster.md).
 // Every action goes through the Consumer API as the test user defaultUser (logged in through
 // /iam/login); what the API does not show (an instance's state and error, when a result was
 // recorded) is read from the store's tables, where pg_store put it.
@@ -22,6 +25,11 @@ namespace {
 using testing::HttpReply;
 
 constexpr const char* kApi = "/api/consumer/v1";
+
+#ifndef PROCESSHOST_CONFORMANCE_HOSTS
+#define PROCESSHOST_CONFORMANCE_HOSTS 1
+#endif
+constexpr std::size_t kHosts = PROCESSHOST_CONFORMANCE_HOSTS;
 
 // defaultUser as the corpus README defines it (not Restricted_Lane), with the claims the
 // Consumer API asks for its routes; the password is "admin-pass".
@@ -136,9 +144,9 @@ class HttpTarget final : public CaseTarget {
   }
 
   ~HttpTarget() override {
-    client_.reset();
+    clients_.clear();
     database_connection_.reset();
-    if (host_) host_->stop();
+    for (auto& host : hosts_) host->stop();
     try {
       cluster_.drop_database(database_);
     } catch (const std::exception&) {
@@ -249,12 +257,17 @@ class HttpTarget final : public CaseTarget {
     return events;
   }
 
+  // Every host's: each records what its own instances sent.
   std::vector<SentEvent> sent_events() override {
-    auto reply = call("GET", "/conformance/sent_events");
-    if (reply.status != 200) throw CaseFailure("GET /conformance/sent_events answered " + std::to_string(reply.status));
-    auto answer = parse_body(reply);
     std::vector<SentEvent> sent;
-    for (const auto& item : answer.GetArray()) sent.push_back({text(item, "kind"), json_text(item["payload"])});
+    for (std::size_t host = 0; host < hosts_.size(); ++host) {
+      auto reply = call_host(host, "GET", "/conformance/sent_events");
+      if (reply.status != 200) {
+        throw CaseFailure("GET /conformance/sent_events answered " + std::to_string(reply.status));
+      }
+      auto answer = parse_body(reply);
+      for (const auto& item : answer.GetArray()) sent.push_back({text(item, "kind"), json_text(item["payload"])});
+    }
     return sent;
   }
 
@@ -304,14 +317,18 @@ class HttpTarget final : public CaseTarget {
             R"(],"plugins":[{"name":"pg_store","config":"postgres.json"},{"name":"iam","config":"iam.json"},)"
             R"({"name":"consumer_api"},{"name":"conformance_services","library":")" +
             std::string(PROCESSHOST_CONFORMANCE_SERVICES_PLUGIN) + R"("}]})");
-    host_ = std::make_unique<testing::HostProcess>(config);
-    try {
-      host_->start();
-    } catch (const std::exception& failure) {
-      throw CaseFailure(std::string("the host did not start: ") + failure.what());
+    for (std::size_t host = 0; host < kHosts; ++host) {
+      hosts_.push_back(std::make_unique<testing::HostProcess>(config));
+      try {
+        hosts_.back()->start();
+      } catch (const std::exception& failure) {
+        throw CaseFailure(std::string("the host did not start: ") + failure.what());
+      }
+      clients_.push_back(
+          std::make_unique<testing::HttpClient>(hosts_.back()->port(), "127.0.0.1", std::chrono::seconds(30)));
     }
-    client_ = std::make_unique<testing::HttpClient>(host_->port(), "127.0.0.1", std::chrono::seconds(30));
-    auto login = client_->post("/iam/login", R"({"username":"defaultUser","password":"admin-pass"})");
+    // One login: every host checks the token with the same key.
+    auto login = clients_.front()->post("/iam/login", R"({"username":"defaultUser","password":"admin-pass"})");
     if (login.status != 200) throw CaseFailure("login failed (" + std::to_string(login.status) + "): " + login.body);
     authorization_ = "Bearer " + text(parse_body(login), "token");
     database_connection_ = std::make_unique<pqxx::connection>(cluster_.url(database_));
@@ -319,14 +336,22 @@ class HttpTarget final : public CaseTarget {
 
   static std::string api(const std::string& path) { return kApi + path; }
 
+  // The next host in turn answers.
   HttpReply call(std::string_view method, const std::string& target, std::string_view body = {}) {
+    const std::size_t host = next_host_;
+    next_host_ = (next_host_ + 1) % hosts_.size();
+    return call_host(host, method, target, body);
+  }
+
+  HttpReply call_host(std::size_t host, std::string_view method, const std::string& target,
+                      std::string_view body = {}) {
     try {
       testing::Headers headers{{"Authorization", authorization_}};
       if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-      return client_->request(method, target, body, headers);
+      return clients_.at(host)->request(method, target, body, headers);
     } catch (const testing::HttpClientError& error) {
-      throw CaseFailure(std::string(method) + " " + target + " failed: " + error.what() + "\nhost output:\n" +
-                        host_->output());
+      throw CaseFailure(std::string(method) + " " + target + " failed on host " + std::to_string(host) + ": " +
+                        error.what() + "\nhost output:\n" + hosts_.at(host)->output());
     }
   }
 
@@ -343,8 +368,9 @@ class HttpTarget final : public CaseTarget {
   test::PostgresCluster& cluster_;
   std::string database_;
   testing::TempDir dir_;
-  std::unique_ptr<testing::HostProcess> host_;
-  std::unique_ptr<testing::HttpClient> client_;
+  std::vector<std::unique_ptr<testing::HostProcess>> hosts_;
+  std::vector<std::unique_ptr<testing::HttpClient>> clients_;
+  std::size_t next_host_ = 0;
   std::unique_ptr<pqxx::connection> database_connection_;
   std::string authorization_;
 };

@@ -471,6 +471,32 @@ TYPED_TEST(StoreContractTest, DefinitionsAreSavedOncePerHash) {
   EXPECT_EQ((*loaded)[1].hash, "h2");
 }
 
+// The store decides each model's latest (docs/cluster.md): an earlier version saved again is
+// deployed anew, the latest saved again changes nothing.
+TYPED_TEST(StoreContractTest, AnEarlierVersionSavedAgainIsDeployedAnew) {
+  for (const auto& [hash, at] : {std::pair{"v1", 100}, std::pair{"v2", 200}}) {
+    ProcessDefinitionRecord definition{"model_a", hash, "<definitions/>", at};
+    ASSERT_TRUE(await_result<Ok>([&](auto done) { this->store().save_definition(definition, done); }).ok());
+  }
+  ProcessDefinitionRecord latest_again{"model_a", "v2", "<definitions/>", 300};
+  ASSERT_TRUE(await_result<Ok>([&](auto done) { this->store().save_definition(latest_again, done); }).ok());
+  auto loaded = await_result<std::vector<ProcessDefinitionRecord>>(
+      [&](auto done) { this->store().load_definitions(done); });
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 2u);
+  EXPECT_EQ(loaded->back().hash, "v2");
+  EXPECT_EQ(loaded->back().deployed_at_ms, 200) << "the latest saved again keeps its deployment";
+
+  ProcessDefinitionRecord earlier_again{"model_a", "v1", "<definitions/>", 400};
+  ASSERT_TRUE(await_result<Ok>([&](auto done) { this->store().save_definition(earlier_again, done); }).ok());
+  loaded = await_result<std::vector<ProcessDefinitionRecord>>([&](auto done) { this->store().load_definitions(done); });
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 2u);
+  EXPECT_EQ(loaded->back().hash, "v1") << "deployed anew, so now the latest";
+  EXPECT_EQ(loaded->back().deployed_at_ms, 400);
+  EXPECT_EQ(loaded->front().hash, "v2");
+}
+
 TYPED_TEST(StoreContractTest, DeletingAModelKeepsOnlyTheVersionsRunningInstancesRun) {
   for (const auto& [model, hash, at] : {std::tuple{"model_a", "hash_1", 100}, std::tuple{"model_a", "hash_2", 200},
                                         std::tuple{"model_a", "hash_3", 300}, std::tuple{"model_b", "hash_1", 400}}) {

@@ -10,6 +10,7 @@ void ModelRegistry::add(std::shared_ptr<const ProcessModel> model, const Added& 
   latest_[model->id] = model;
   auto& latest_time = latest_deployed_at_ms_[model->id];
   latest_time = std::max(latest_time, deployed_at_ms);
+  latest_generation_[model->id] = ++generation_;
   if (then) then(model);
 }
 
@@ -23,6 +24,7 @@ bool ModelRegistry::add_stored(std::shared_ptr<const ProcessModel> model, std::i
   }
   latest_[model->id] = model;
   latest_deployed_at_ms_[model->id] = deployed_at_ms;
+  latest_generation_[model->id] = ++generation_;
   if (then) then(model);
   return true;
 }
@@ -42,6 +44,46 @@ void ModelRegistry::add_version(std::shared_ptr<const ProcessModel> model) {
 void ModelRegistry::withdraw(const std::string& id) {
   std::lock_guard lock(mutex_);
   latest_.erase(id);
+  latest_generation_[id] = ++generation_;
+}
+
+std::uint64_t ModelRegistry::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+ModelRegistry::Agreement ModelRegistry::agree_with_store(const std::string& id,
+                                                         std::shared_ptr<const ProcessModel> stored_latest,
+                                                         std::int64_t deployed_at_ms, std::uint64_t read_at,
+                                                         const Added& then) {
+  std::lock_guard lock(mutex_);
+  if (auto changed = latest_generation_.find(id); changed != latest_generation_.end() && changed->second > read_at) {
+    return Agreement::unchanged;
+  }
+  auto current = latest_.find(id);
+  if (!stored_latest) {
+    if (current == latest_.end()) return Agreement::unchanged;
+    latest_.erase(current);
+    latest_generation_[id] = ++generation_;
+    return Agreement::withdrawn;
+  }
+  versions_[id][stored_latest->hash] = stored_latest;
+  if (current != latest_.end() && current->second->hash == stored_latest->hash) {
+    latest_deployed_at_ms_[id] = deployed_at_ms;
+    return Agreement::unchanged;
+  }
+  latest_[id] = stored_latest;
+  latest_deployed_at_ms_[id] = deployed_at_ms;
+  latest_generation_[id] = ++generation_;
+  if (then) then(stored_latest);
+  return Agreement::replaced;
+}
+
+std::vector<std::string> ModelRegistry::latest_ids() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> ids;
+  for (const auto& [id, model] : latest_) ids.push_back(id);
+  return ids;
 }
 
 std::shared_ptr<const ProcessModel> ModelRegistry::latest(const std::string& id) const {

@@ -36,6 +36,18 @@ class ModelRegistry {
   void add_version(std::shared_ptr<const ProcessModel> model);
   // The model is deleted: latest(id) is null from now on; its versions stay for its instances.
   void withdraw(const std::string& id);
+
+  // Counts the changes of latest versions (add, add_stored, withdraw, agree_with_store).
+  std::uint64_t generation() const;
+  enum class Agreement { unchanged, replaced, withdrawn };
+  // The store's latest version of id is stored_latest (null: the store has no deployed
+  // version, the model was deleted), as the store was read when this registry was at
+  // generation read_at. The registry takes it, unless its own latest of id changed after
+  // read_at (a deployment here that the read may not have seen). then runs (under the lock)
+  // when stored_latest became the latest.
+  Agreement agree_with_store(const std::string& id, std::shared_ptr<const ProcessModel> stored_latest,
+                             std::int64_t deployed_at_ms, std::uint64_t read_at, const Added& then = {});
+  std::vector<std::string> latest_ids() const;
   // Null when unknown.
   std::shared_ptr<const ProcessModel> latest(const std::string& id) const;
   std::shared_ptr<const ProcessModel> version(const std::string& id, const std::string& hash) const;
@@ -46,6 +58,8 @@ class ModelRegistry {
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const ProcessModel>> latest_;
   std::map<std::string, std::int64_t> latest_deployed_at_ms_;
+  std::uint64_t generation_ = 0;
+  std::map<std::string, std::uint64_t> latest_generation_;  // when each id's latest last changed
   std::map<std::string, std::map<std::string, std::shared_ptr<const ProcessModel>>> versions_;
 };
 

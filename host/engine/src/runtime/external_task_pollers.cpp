@@ -39,4 +39,13 @@ void ExternalTaskPollers::wake(const std::string& topic) {
   for (auto& poller : waiting) poll_(poller);
 }
 
+void ExternalTaskPollers::wake_all() {
+  std::vector<std::shared_ptr<ExternalTaskPoller>> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [topic, poller] : pollers_) waiting.push_back(poller);
+  }
+  for (auto& poller : waiting) poll_(poller);
+}
+
 }  // namespace processhost::engine

@@ -43,6 +43,8 @@ class ExternalTaskPollers {
   void remove(const std::shared_ptr<ExternalTaskPoller>& poller);
   // A commit created a task of topic: every poller of the topic tries again.
   void wake(const std::string& topic);
+  // Every poller tries again (tasks of unknown topics may have been created).
+  void wake_all();
 
  private:
   const Poll poll_;

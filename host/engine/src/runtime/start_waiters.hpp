@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "runtime/executor.hpp"
 
@@ -34,6 +35,12 @@ class StartWaiters {
   void remove(const std::shared_ptr<StartWaiter>& waiter);
   // A committed run of instance_id: completes the waiters whose end it reached.
   void notify(const std::string& instance_id, const RunOutcome& outcome);
+  // The instance as the store holds it, with its correlation's results: completes the waiters
+  // whose end it reached, which another host committed (docs/cluster.md, "Waiting requests").
+  void settle(const ProcessInstanceRecord& instance, const std::vector<CorrelationResultRecord>& results);
+  // The instances waited for now (each once).
+  std::vector<std::string> instance_ids();
+  bool waits_for(const std::string& instance_id);
   // Completes every waiter with error (the engine stops).
   void fail_all(const Error& error);
 

@@ -42,6 +42,14 @@ void TransitionRunner::cache_erase(const std::string& id) {
   cache_.erase(id);
 }
 
+void TransitionRunner::forget(const std::string& instance_id) { cache_erase(instance_id); }
+
+void TransitionRunner::forget_all() {
+  std::lock_guard lock(cache_mutex_);
+  cache_.clear();
+  cache_order_.clear();
+}
+
 Result<std::shared_ptr<InstanceState>> TransitionRunner::restore(ProcessInstanceRecord record) const {
   auto state = std::make_shared<InstanceState>();
   state->model = models_.version(record.process_model_id, record.process_model_hash);

@@ -61,6 +61,12 @@ class TransitionRunner {
   // Loads an instance (cache or store) without changing it; not serialised with its runs.
   // Only after open().
   void load(const std::string& instance_id, Callback<std::shared_ptr<InstanceState>> done);
+  // Another host committed a change of instance_id (a hint): its cached state is dropped, so
+  // the next run reads the store instead of conflicting first. (The cached state may be
+  // newer than the hint, when it arrives late: then the next run reads what it had.)
+  void forget(const std::string& instance_id);
+  // Drops every cached instance (hints were lost: any may be behind the store).
+  void forget_all();
   // New runs are refused (503) from now on.
   void refuse_new();
   // Waits up to timeout for the runs in flight to finish.

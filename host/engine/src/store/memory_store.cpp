@@ -22,8 +22,15 @@ void MemoryStore::save_definition(ProcessDefinitionRecord definition, Callback<O
   {
     std::lock_guard lock(mutex_);
     auto key = std::make_pair(definition.process_model_id, definition.hash);
+    std::int64_t latest_deployment = 0;
+    for (const auto& [other_key, other] : definitions_) {
+      if (other_key.first == definition.process_model_id && other.deleted_at_ms == 0) {
+        latest_deployment = std::max(latest_deployment, other.deployed_at_ms);
+      }
+    }
     auto [stored, inserted] = definitions_.try_emplace(std::move(key), definition);
-    if (!inserted && stored->second.deleted_at_ms != 0) {
+    // Deployed anew: a version of a deleted model, or one earlier than the model's latest.
+    if (!inserted && (stored->second.deleted_at_ms != 0 || stored->second.deployed_at_ms < latest_deployment)) {
       stored->second.deleted_at_ms = 0;
       stored->second.deployed_at_ms = definition.deployed_at_ms;
     }

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -200,6 +201,37 @@ struct FlowNodeRuntimeQuery {
   PageRequest page;                         // ordered by flow_node_id
 };
 
+// Hints: what other hosts sharing the store committed (docs/cluster.md, "Hints"). A hint only
+// makes a host act sooner (drop a cached instance, answer a waiting request, wake a long poll,
+// scan for timers, read the definitions); every one may be lost, late or spurious, so whoever
+// acts on one reads the store for the truth.
+struct InstanceHint {
+  std::string process_instance_id;
+  std::int64_t version = 0;  // the instance's version after the commit (expected_version + 1)
+  // The instance ended, or reached an end event (the commit recorded a correlation result).
+  bool ended = false;
+  // Topics of external tasks the commit created; all_topics: too many to list, every topic.
+  std::vector<std::string> external_task_topics;
+  bool all_topics = false;
+  std::optional<std::int64_t> earliest_timer_due_ms;  // the earliest timer the commit armed
+};
+
+// A model was deployed, or deleted, by another host.
+struct DefinitionHint {
+  std::string process_model_id;
+  bool deleted = false;
+};
+
+struct StoreHints {
+  std::vector<InstanceHint> instances;
+  std::vector<DefinitionHint> definitions;
+  // Hints may have been lost (the channel was down for a while): every cache, waiting request
+  // and schedule taken from the store is to be checked again.
+  bool missed = false;
+};
+
+using StoreHintHandler = std::function<void(StoreHints)>;
+
 class Store {
  public:
   static constexpr std::string_view kServiceId = "processhost.store/1";
@@ -281,6 +313,17 @@ class Store {
   // fewer than max means none is left.
   virtual void remove_ended_instances(std::int64_t finished_before_ms, std::size_t max,
                                       Callback<std::size_t> done) = 0;
+
+  // Hints of what other hosts commit (above). handler runs on a thread of the store, one
+  // batch at a time, must not block. Returns the subscription (one that hears nothing when a
+  // shared store's hints are off), 0 when no other host writes to this store (memory store).
+  // Subscribe after the store started; unsubscribe before it stops.
+  virtual std::uint64_t subscribe_hints(StoreHintHandler handler) {
+    (void)handler;
+    return 0;
+  }
+  // Once it returns, the subscription's handler neither runs nor will run.
+  virtual void unsubscribe_hints(std::uint64_t subscription) { (void)subscription; }
 };
 
 }  // namespace processhost

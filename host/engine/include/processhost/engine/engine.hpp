@@ -73,6 +73,10 @@ struct EngineOptions {
   std::chrono::milliseconds history_cleanup_interval{std::chrono::minutes(1)};
   std::size_t history_cleanup_batch = 100;
   std::chrono::milliseconds history_cleanup_pause{200};
+  // On a store other hosts share (one that gives hints, docs/cluster.md): how often the
+  // start waiters of this host read their instances from the store, in case the hint of
+  // their end was lost.
+  std::chrono::milliseconds cluster_recheck_interval{5000};
 };
 
 class EngineCore;

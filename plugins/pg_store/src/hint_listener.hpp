@@ -1,0 +1,88 @@
+#pragma once
+// The receiving end of pg_store's hints (docs/cluster.md, "Hints"): one thread with one
+// connection of its own that LISTENs on kHintChannel and hands every batch of other hosts'
+// hints to the subscribers. It reconnects by itself (every reconnect_delay while the server
+// cannot be reached) and, after a reconnect, tells the subscribers that hints may have been
+// missed meanwhile.
+//
+// Threading: subscribe/unsubscribe from any thread; handlers run on the listener thread, one
+// batch at a time, under the subscription lock (so unsubscribe waits for a running handler).
+// stop() joins the thread: the store calls it before the plugin's library can go.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace pqxx {
+class connection_base;
+}
+
+#include "processhost/logger.hpp"
+#include "processhost/services/store.hpp"
+
+namespace processhost::plugins::pg_store {
+
+class HintListener {
+ public:
+  // host: this store's id, whose own hints are skipped. logger may be null.
+  HintListener(std::string conninfo, std::string host, Logger* logger,
+               std::chrono::milliseconds reconnect_delay = std::chrono::milliseconds(1000));
+  ~HintListener();
+  HintListener(const HintListener&) = delete;
+  HintListener& operator=(const HintListener&) = delete;
+
+  // Starts the thread and waits (up to first_connect_timeout) until it listens, has looked
+  // for other hosts and said hello: a host is ready only once its hints reach the others.
+  void start(std::chrono::milliseconds first_connect_timeout = std::chrono::seconds(10));
+  void stop() noexcept;
+
+  // Hints of commits that applied (hint_codec.hpp), sent with the next flush (at most
+  // kFlushMicroseconds later) while another host listens; dropped otherwise. Bounded: beyond
+  // kMaxPending waiting hints the oldest go (a lost hint costs latency only).
+  void publish(std::vector<std::string> hints);
+
+  std::uint64_t subscribe(StoreHintHandler handler);
+  void unsubscribe(std::uint64_t subscription);
+
+  // Hints heard from other hosts, for metrics and tests.
+  std::uint64_t hints_heard() const { return heard_.load(); }
+  // Whether another host listened at the last look (every kOthersCheck): a host alone on its
+  // database sends no hints. A host that starts listening is seen within that time; what it
+  // missed meanwhile it read at start-up.
+  bool others_listening() const { return others_listening_.load(std::memory_order_relaxed); }
+
+ private:
+  void run();
+  void deliver(StoreHints hints);
+  // Sends the published hints on the listener's own connection: one NOTIFY transaction
+  // (synchronous_commit off), one hint per line, chunked below the payload limit.
+  void flush(class pqxx::connection_base& connection);
+  // Sleeps up to delay unless stop() comes first; false when stopping.
+  bool pause(std::chrono::milliseconds delay);
+  void first_attempt_finished();
+
+  const std::string conninfo_;
+  const std::string host_;
+  Logger* logger_;
+  const std::chrono::milliseconds reconnect_delay_;
+  std::thread thread_;
+  std::mutex state_mutex_;
+  std::condition_variable stopping_;
+  bool running_ = false;
+  bool first_attempt_done_ = false;
+  std::mutex subscribers_mutex_;
+  std::map<std::uint64_t, StoreHintHandler> subscribers_;
+  std::uint64_t next_subscription_ = 1;
+  std::atomic<std::uint64_t> heard_{0};
+  std::atomic<bool> others_listening_{false};
+  std::mutex pending_mutex_;
+  std::vector<std::string> pending_;
+};
+
+}  // namespace processhost::plugins::pg_store
