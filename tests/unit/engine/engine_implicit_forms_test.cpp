@@ -97,5 +97,41 @@ TEST_F(ImplicitFormsTest, AProcessWithoutStartEventBeginsAtEveryNodeWithoutIncom
   ASSERT_TRUE(eventually([&] { return tasks(child_tasks)->items.size() == 1; })) << "the child began at 'b' too";
 }
 
+// A parallel join whose other flow can no longer deliver (that branch ended elsewhere) waits
+// for good, as in Camunda 7 and Zeebe: the instance stays running with the join pending (it
+// neither finishes without reaching an end event nor fails), and a terminate ends it.
+TEST_F(ImplicitFormsTest, AParallelJoinThatCanNoLongerCompleteKeepsTheInstanceRunning) {
+  ASSERT_TRUE(deploy(process_xml(
+      "p", "<bpmn:startEvent id='s'/><bpmn:parallelGateway id='split'/>"
+           "<bpmn:scriptTask id='a'><bpmn:script>return 'a';</bpmn:script></bpmn:scriptTask>"
+           "<bpmn:exclusiveGateway id='choose' default='toOther'/>"
+           "<bpmn:parallelGateway id='join'/><bpmn:endEvent id='e'/><bpmn:endEvent id='other'/>"
+           "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='split'/>"
+           "<bpmn:sequenceFlow id='f2' sourceRef='split' targetRef='a'/>"
+           "<bpmn:sequenceFlow id='f3' sourceRef='split' targetRef='choose'/>"
+           "<bpmn:sequenceFlow id='f4' sourceRef='a' targetRef='join'/>"
+           "<bpmn:sequenceFlow id='toJoin' sourceRef='choose' targetRef='join'>"
+           "<bpmn:conditionExpression>false</bpmn:conditionExpression></bpmn:sequenceFlow>"
+           "<bpmn:sequenceFlow id='toOther' sourceRef='choose' targetRef='other'/>"
+           "<bpmn:sequenceFlow id='f6' sourceRef='join' targetRef='e'/>")));
+  StartRequest request;
+  request.process_model_id = "p";
+  auto started = start(request);
+  ASSERT_TRUE(started) << started.error().message;
+  // The branch through 'choose' ends at 'other'; 'a' waits at the join.
+  ASSERT_TRUE(eventually([&] { return results(started->correlation_id, "p").value().size() == 1; }));
+  auto record = instance(started->process_instance_id);
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->state, ProcessInstanceState::running);
+  EXPECT_EQ(results(started->correlation_id, "p").value()[0].end_event_id, "other");
+
+  ASSERT_TRUE(testing::call_sync<Ok>([&](auto done) {
+    engine_->terminate_process_instance(testing::test_identity(), started->process_instance_id, done);
+  }));
+  record = instance(started->process_instance_id);
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->state, ProcessInstanceState::terminated);
+}
+
 }  // namespace
 }  // namespace processhost::engine

@@ -492,7 +492,7 @@ Result<JsonText> Executor::run_expression(const Token& token, const Script& scri
 void Executor::close_instance() {
   auto& record = state_.record;
   // Only the process's event sub-processes still wait: the process is done, and they end.
-  if (!failure_ && !model().event_starts.empty() && state_.scopes.empty() &&
+  if (!failure_ && !model().event_starts.empty() && state_.scopes.empty() && state_.joins.empty() &&
       std::all_of(state_.waiting.begin(), state_.waiting.end(), [&](const Token& token) { return is_subscription(token); })) {
     drop_subscriptions(0);
   }
@@ -513,8 +513,7 @@ void Executor::close_instance() {
     record.finished_at_ms = environment_.now_ms;
     emit(terminated_ ? EngineEventKind::process_terminated : EngineEventKind::process_error, nullptr, {}, record.error);
     outcome_.failure = failure_;
-  } else if (state_.waiting.empty() && state_.scopes.empty()) {
-    state_.joins.clear();
+  } else if (state_.waiting.empty() && state_.scopes.empty() && state_.joins.empty()) {
     state_.compensable.clear();
     record.state = ProcessInstanceState::finished;
     record.finished_at_ms = environment_.now_ms;

@@ -173,9 +173,12 @@ bool Executor::scope_has_live_tokens(std::uint64_t scope_id) const {
   for (const auto& loop : state_.loops) {
     if (loop.scope == scope_id) return true;
   }
-  // An inclusive join holding branches fires once nothing else can arrive: still live.
+  // A join holding branches keeps its scope: an inclusive join fires once nothing else can
+  // arrive; a parallel join whose other flows can no longer arrive waits for good (a deadlock
+  // in the model: the scope and the instance stay running, as in Camunda 7 and Zeebe, until a
+  // boundary event of the scope or a terminate ends them).
   for (const auto& join : state_.joins) {
-    if (join.scope == scope_id && model().nodes[join.gateway].kind == NodeKind::inclusive_gateway) return true;
+    if (join.scope == scope_id) return true;
   }
   return false;
 }
