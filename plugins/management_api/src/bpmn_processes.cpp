@@ -20,12 +20,17 @@ Result<std::vector<std::string>> bpmn_process_ids(std::string_view xml) {
                                                       parsed.description() + " at offset " +
                                                       std::to_string(parsed.offset) + ".");
   }
-  std::vector<std::string> ids;
+  std::vector<std::string> all;
+  std::vector<std::string> executable;
   const pugi::xml_node definitions = document.document_element();
   for (const pugi::xml_node& child : definitions.children()) {
-    if (local_name(child.name()) == "process") ids.emplace_back(child.attribute("id").value());
+    if (local_name(child.name()) != "process") continue;
+    all.emplace_back(child.attribute("id").value());
+    if (std::string_view(child.attribute("isExecutable").value()) == "true") executable.push_back(all.back());
   }
-  return ids;
+  // A Camunda Modeler collaboration draws partners as pools of non-executable processes
+  // beside the one that runs: only the executable ones name the document's model.
+  return executable.empty() ? all : executable;
 }
 
 }  // namespace processhost::plugins::management_api

@@ -11,8 +11,8 @@
 
 namespace processhost::plugins::management_api {
 
-// The id attribute of every <process> child of <definitions>, in document order (any
-// namespace prefix). 422 naming the parser's description and offset when the text is not
+// The id attribute of every executable <process> child of <definitions> (isExecutable="true"),
+// or of every <process> when none is executable, in document order (any namespace prefix). 422 naming the parser's description and offset when the text is not
 // well-formed XML. Pure.
 Result<std::vector<std::string>> bpmn_process_ids(std::string_view xml);
 

@@ -15,6 +15,21 @@ TEST(BpmnProcessIds, ListsEveryProcessWhateverThePrefix) {
   EXPECT_EQ(ids.value(), (std::vector<std::string>{"a", "b", "c"}));
 }
 
+TEST(BpmnProcessIds, OnlyExecutableProcessesCountWhenThereAreAny) {
+  // A collaboration: the executable process and a partner's pool without process logic.
+  auto ids = bpmn_process_ids(
+      R"(<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:collaboration id="c"/>)"
+      R"(<bpmn:process id="customer" isExecutable="false"/><bpmn:process id="order" isExecutable="true"/>)"
+      R"(<bpmn:process id="shipper"/></bpmn:definitions>)");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(ids.value(), (std::vector<std::string>{"order"}));
+
+  auto two = bpmn_process_ids(R"(<definitions><process id="a" isExecutable="true"/><process id="b" isExecutable="false"/>)"
+                              R"(<process id="c" isExecutable="true"/></definitions>)");
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two.value(), (std::vector<std::string>{"a", "c"}));
+}
+
 TEST(BpmnProcessIds, NoProcessIsAnEmptyList) {
   auto ids = bpmn_process_ids("<definitions/>");
   ASSERT_TRUE(ids.ok());
