@@ -107,7 +107,7 @@ void EngineCore::schedule_cron(const std::shared_ptr<const ProcessModel>& model)
     auto cron = CronSchedule::parse(node->timer_value);
     if (!cron) {
       logger_.warn("engine: cycle '" + node->timer_value + "' of " + model->id + "/" + node->id +
-                   " is neither a valid 6-field crontab nor an R[n]/duration cycle; not scheduled");
+                   " is neither a valid crontab (6 fields, or Quartz's 6-7 without L, W, #) nor an R[n]/duration cycle; not scheduled");
       continue;
     }
     publish_cron_event(EngineEventKind::cronjob_updated, model->id, *node, "", "", now_ms());

@@ -314,6 +314,44 @@ TEST(TimerDefinition, CronSchedulesWithSecondsFirst) {
   EXPECT_FALSE(CronSchedule::parse("60 * * * * *"));
 }
 
+// "a/n" steps from a to the field's end; names for months and weekdays.
+TEST(TimerDefinition, CronStepsFromAValueAndNames) {
+  auto from_ten = CronSchedule::parse("10/20 * * * * *");
+  ASSERT_TRUE(from_ten);
+  EXPECT_EQ(from_ten->next_after(0), 10000);
+  EXPECT_EQ(from_ten->next_after(10000), 30000);
+  EXPECT_EQ(from_ten->next_after(50000), 70000);  // 10, 30, 50, then the next minute's 10
+  auto fridays = CronSchedule::parse("0 0 0 * jan FRI");
+  ASSERT_TRUE(fridays);
+  EXPECT_EQ(fridays->next_after(0), 24 * 3600 * 1000LL);  // Friday, 1970-01-02
+}
+
+// Quartz's dialect as Camunda 7 models write it: '?' for any day, weekdays 1 (Sunday) - 7,
+// an optional year. L, W and # are not supported.
+TEST(TimerDefinition, CronInQuartzDialect) {
+  auto every_five = CronSchedule::parse("0/5 0/1 * 1/1 * ?");
+  ASSERT_TRUE(every_five);
+  EXPECT_EQ(every_five->next_after(1000), 5000);
+  EXPECT_EQ(every_five->next_after(5000), 10000);
+  auto mondays = CronSchedule::parse("0 0 12 ? * 2");  // Quartz's 2 is Monday
+  ASSERT_TRUE(mondays);
+  EXPECT_EQ(mondays->next_after(0), (4 * 24 + 12) * 3600 * 1000LL);  // Monday, 1970-01-05
+  auto saturdays = CronSchedule::parse("0 0 0 ? * SAT");
+  ASSERT_TRUE(saturdays);
+  EXPECT_EQ(saturdays->next_after(0), 2 * 24 * 3600 * 1000LL);
+  // With a year: 2027-01-01T00:00:00Z is 1798761600.
+  auto in_2027 = CronSchedule::parse("0 0 0 1 1 ? 2027");
+  ASSERT_TRUE(in_2027);
+  EXPECT_EQ(in_2027->next_after(1798761600000LL - 1000), 1798761600000LL);
+  EXPECT_EQ(in_2027->next_after(1798761600000LL), std::nullopt);  // 2028 does not match
+  auto every_year = CronSchedule::parse("0 0 0 1 1 ? *");
+  ASSERT_TRUE(every_year);
+  EXPECT_EQ(every_year->next_after(0), 365 * 24 * 3600 * 1000LL);  // 1971-01-01
+  EXPECT_FALSE(CronSchedule::parse("0 0 0 L * ?"));
+  EXPECT_FALSE(CronSchedule::parse("0 0 0 ? * 6#3"));
+  EXPECT_FALSE(CronSchedule::parse("0 0 0 1 1 ? 1969"));
+}
+
 }  // namespace
 }  // namespace processhost::engine
 

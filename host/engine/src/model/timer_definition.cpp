@@ -1,5 +1,8 @@
 #include "model/timer_definition.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <iterator>
@@ -124,8 +127,41 @@ Result<std::int64_t> timer_due_at(const FlowNode& node, const std::string& value
 
 namespace {
 
-// Parses one cron field into a bit set over [low, high]; false when malformed.
-bool parse_field(std::string_view field, int low, int high, std::uint64_t& bits) {
+// Month and weekday names (case-insensitive), as Quartz and most crontabs accept them.
+constexpr std::array<std::string_view, 12> kMonthNames = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                                          "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+constexpr std::array<std::string_view, 7> kWeekdayNames = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
+
+struct FieldSpec {
+  int low;
+  int high;
+  // Names for the values first_name, first_name + 1, ...; empty when the field has none.
+  const std::string_view* names = nullptr;
+  std::size_t name_count = 0;
+  int first_name = 0;
+  // The bit of value v is v - bit_base; values outside 0-63 bits are accepted and never match.
+  int bit_base = 0;
+};
+
+constexpr int kYearBitBase = 2000;
+
+bool read_value(std::string_view text, const FieldSpec& spec, int& value) {
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!text.empty() && error == std::errc() && end == text.data() + text.size()) return true;
+  for (std::size_t i = 0; i < spec.name_count; ++i) {
+    const auto name = spec.names[i];
+    if (text.size() == name.size() &&
+        std::equal(text.begin(), text.end(), name.begin(), [](char a, char b) { return std::toupper(a) == b; })) {
+      value = spec.first_name + static_cast<int>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Parses one cron field into a bit set over [low, high]; false when malformed. "a/n" starts
+// at a and steps to the field's end, as in cron and Quartz.
+bool parse_field(std::string_view field, const FieldSpec& spec, std::uint64_t& bits) {
   bits = 0;
   std::size_t position = 0;
   while (position <= field.size()) {
@@ -133,32 +169,36 @@ bool parse_field(std::string_view field, int low, int high, std::uint64_t& bits)
     std::string_view part = field.substr(position, comma - position);
     position = comma + 1;
     int step = 1;
+    bool stepped = false;
     if (auto slash = part.find('/'); slash != std::string_view::npos) {
       auto step_text = part.substr(slash + 1);
       auto [end, error] = std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
       if (error != std::errc() || end != step_text.data() + step_text.size() || step < 1) return false;
       part = part.substr(0, slash);
+      stepped = true;
     }
-    int from = low, to = high;
+    int from = spec.low, to = spec.high;
     if (part != "*") {
       auto dash = part.find('-');
-      auto read = [](std::string_view text, int& value) {
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        return !text.empty() && error == std::errc() && end == text.data() + text.size();
-      };
       if (dash == std::string_view::npos) {
-        if (!read(part, from)) return false;
-        to = from;
-      } else if (!read(part.substr(0, dash), from) || !read(part.substr(dash + 1), to)) {
+        if (!read_value(part, spec, from)) return false;
+        to = stepped ? spec.high : from;
+      } else if (!read_value(part.substr(0, dash), spec, from) || !read_value(part.substr(dash + 1), spec, to)) {
         return false;
       }
-      if (from < low || to > high || from > to) return false;
+      if (from < spec.low || to > spec.high || from > to) return false;
     }
     // 64-bit, so that a step as large as an int ("59/2147483647") cannot overflow the counter.
-    for (std::int64_t value = from; value <= to; value += step) bits |= std::uint64_t{1} << value;
+    bool any = false;
+    for (std::int64_t value = from; value <= to; value += step) {
+      any = true;
+      const std::int64_t bit = value - spec.bit_base;
+      if (bit >= 0 && bit < 64) bits |= std::uint64_t{1} << bit;
+    }
+    if (!any) return false;
     if (comma == field.size()) break;
   }
-  return bits != 0;
+  return spec.bit_base != 0 || bits != 0;
 }
 
 bool has(std::uint64_t bits, int value) { return (bits >> value) & 1U; }
@@ -175,16 +215,36 @@ std::optional<CronSchedule> CronSchedule::parse(std::string_view text) {
     fields.push_back(text.substr(start, end - start));
     position = end;
   }
-  if (fields.size() != 6) return std::nullopt;
+  if (fields.size() != 6 && fields.size() != 7) return std::nullopt;
+  // Quartz's dialect (Camunda 7's timer cycles): '?' for "no restriction" in one of the day
+  // fields, an optional seventh field for the year, and weekdays 1-7 from Sunday.
+  const bool quartz = fields.size() == 7 || fields[3] == "?" || fields[5] == "?";
   CronSchedule schedule;
-  if (!parse_field(fields[0], 0, 59, schedule.seconds_) || !parse_field(fields[1], 0, 59, schedule.minutes_) ||
-      !parse_field(fields[2], 0, 23, schedule.hours_) || !parse_field(fields[3], 1, 31, schedule.days_) ||
-      !parse_field(fields[4], 1, 12, schedule.months_) || !parse_field(fields[5], 0, 7, schedule.weekdays_)) {
+  const FieldSpec seconds{0, 59}, minutes{0, 59}, hours{0, 23}, days{1, 31};
+  const FieldSpec months{1, 12, kMonthNames.data(), kMonthNames.size(), 1};
+  const FieldSpec weekdays = quartz ? FieldSpec{1, 7, kWeekdayNames.data(), kWeekdayNames.size(), 1}
+                                    : FieldSpec{0, 7, kWeekdayNames.data(), kWeekdayNames.size(), 0};
+  const auto day_field = fields[3] == "?" ? std::string_view("*") : fields[3];
+  const auto weekday_field = fields[5] == "?" ? std::string_view("*") : fields[5];
+  if (!parse_field(fields[0], seconds, schedule.seconds_) || !parse_field(fields[1], minutes, schedule.minutes_) ||
+      !parse_field(fields[2], hours, schedule.hours_) || !parse_field(day_field, days, schedule.days_) ||
+      !parse_field(fields[4], months, schedule.months_) || !parse_field(weekday_field, weekdays, schedule.weekdays_)) {
     return std::nullopt;
   }
-  if (has(schedule.weekdays_, 7)) schedule.weekdays_ |= 1U;
-  schedule.day_restricted_ = fields[3] != "*";
-  schedule.weekday_restricted_ = fields[5] != "*";
+  if (quartz) {
+    schedule.weekdays_ >>= 1;  // Quartz's 1 (Sunday) .. 7 (Saturday) onto tm_wday's 0 .. 6
+  } else if (has(schedule.weekdays_, 7)) {
+    schedule.weekdays_ |= 1U;
+  }
+  if (fields.size() == 7 && fields[6] != "*") {
+    // Quartz's years 1970-2099 as bits from 2000: a schedule looks 5 years ahead at most.
+    if (!parse_field(fields[6], FieldSpec{1970, 2099, nullptr, 0, 0, kYearBitBase}, schedule.years_)) {
+      return std::nullopt;
+    }
+    schedule.year_restricted_ = true;
+  }
+  schedule.day_restricted_ = day_field != "*";
+  schedule.weekday_restricted_ = weekday_field != "*";
   return schedule;
 }
 
@@ -197,6 +257,13 @@ std::optional<std::int64_t> CronSchedule::next_after(std::int64_t after_ms) cons
     const bool day_ok = day_restricted_ && weekday_restricted_
                             ? has(days_, time.tm_mday) || has(weekdays_, time.tm_wday)
                             : has(days_, time.tm_mday) && has(weekdays_, time.tm_wday);
+    if (year_restricted_) {
+      const int bit = time.tm_year + 1900 - kYearBitBase;
+      if (bit < 0 || bit >= 64 || !has(years_, bit)) {
+        seconds += (24 - time.tm_hour) * 3600 - time.tm_min * 60 - time.tm_sec;  // next day
+        continue;
+      }
+    }
     if (!has(months_, time.tm_mon + 1) || !day_ok) {
       seconds += (24 - time.tm_hour) * 3600 - time.tm_min * 60 - time.tm_sec;
       continue;

@@ -26,7 +26,10 @@ Result<std::int64_t> timer_due_at(const FlowNode& node, std::int64_t now_ms);
 Result<std::int64_t> timer_due_at(const FlowNode& node, const std::string& value, std::int64_t now_ms);
 
 // A 6-field cron expression: second minute hour day-of-month month day-of-week, each field
-// '*', a number, a range a-b, a list, or a step (*/n, a-b/n). Day of week 0-7 (0 and 7: Sunday).
+// '*', a number, a range a-b, a list, or a step (*/n, a/n, a-b/n); month and weekday names
+// (JAN, MON). Day of week 0-7 (0 and 7: Sunday). Quartz's dialect, as Camunda 7 models use it,
+// is recognised by '?' in a day field or a seventh (year) field: '?' means any day, weekdays
+// are 1-7 from Sunday, years 1970-2099. Quartz's L, W and # are not supported.
 class CronSchedule {
  public:
   static std::optional<CronSchedule> parse(std::string_view text);
@@ -35,7 +38,8 @@ class CronSchedule {
 
  private:
   std::uint64_t seconds_ = 0, minutes_ = 0, hours_ = 0, days_ = 0, months_ = 0, weekdays_ = 0;
-  bool day_restricted_ = false, weekday_restricted_ = false;
+  std::uint64_t years_ = 0;  // bit y - 2000, when year_restricted_
+  bool day_restricted_ = false, weekday_restricted_ = false, year_restricted_ = false;
 };
 
 }  // namespace processhost::engine
