@@ -58,8 +58,9 @@ def form_value(field):
 
 
 class Driver:
-    def __init__(self, host_binary, timer_limit=10.0, budget=60.0, poll=0.2):
+    def __init__(self, host_binary, timer_limit=10.0, budget=60.0, poll=0.2, inputs=None):
         self.host_binary = host_binary
+        self.inputs = inputs or {}
         self.timer_limit = timer_limit
         self.budget = budget
         self.poll = poll
@@ -98,6 +99,7 @@ class Drive:
         self.owned = []                  # instance ids the sweep started or triggered
         self.triggered = set()           # waiting event flow node instances already triggered
         self.finish_refusals = {}        # task flow node instance id -> answer
+        self.input_values = settings.inputs.get(outcome.path.rsplit("/", 1)[-1], {})
 
     def act(self, text):
         self.outcome.actions.append(text)
@@ -145,7 +147,8 @@ class Drive:
                     continue
                 status, body = self.host.call(
                     "POST", f"{MANAGEMENT}/process_models/{self.model_path}/start"
-                            f"?start_event_id={urllib.parse.quote(event_id, safe='')}&start_callback_type=1", {})
+                            f"?start_event_id={urllib.parse.quote(event_id, safe='')}&start_callback_type=1",
+                    {"inputValues": self.input_values})
                 if status == 200:
                     self.owned.append(body["processInstanceId"])
                     self.act(f"started at '{event_id}'")
@@ -154,7 +157,7 @@ class Drive:
             elif kind in ("message", "signal"):
                 status, body = self.host.call(
                     "POST", f"{MANAGEMENT}/{kind}/{urllib.parse.quote(detail, safe='')}/trigger",
-                    {"currentToken": {}})
+                    {"currentToken": self.input_values})
                 self.act(f"triggered {kind} start '{detail}' ({status})")
                 if status != 204:
                     answers.append(f"{kind} start '{detail}': {status} {(body or {}).get('message', '')}")
@@ -175,11 +178,31 @@ class Drive:
         if waits_for_timer and not answers:
             self.outcome.klass = "long_timer"
             self.outcome.detail = ("timer start event did not fire within "
-                                   f"{self.settings.timer_limit:.0f} s: {'; '.join(waits_for_timer)}")
+                                   f"{self.settings.timer_limit:.0f} s: {'; '.join(waits_for_timer)}"
+                                   f"; {self.scheduled_cronjobs()}")
         else:
             self.outcome.klass = "start_failed"
             self.outcome.detail = "; ".join(answers + waits_for_timer) or "no start event"
         return False
+
+    def scheduled_cronjobs(self):
+        status, body = self.host.call("GET", f"{MANAGEMENT}/cronjobs/active?limit=0")
+        jobs = [job for job in (body or {}).get("cronjobs", []) if job.get("processModelId") == self.model.process_id]
+        if not jobs:
+            return "no cron job scheduled for it"
+        return "scheduled: " + ", ".join(
+            f"{job.get('startEventId')} '{job.get('crontab')}' next {job.get('nextExecution')}" for job in jobs)
+
+    def end_events(self, instances):
+        """The end events the instances reached, from the Consumer API's correlation results."""
+        reached = []
+        for instance in instances:
+            status, body = self.host.call(
+                "GET", f"/api/consumer/v1/correlations/{urllib.parse.quote(instance['correlationId'], safe='')}"
+                       f"/process_models/{self.model_path}/results")
+            for result in (body or {}).get("correlationResults", []) if status == 200 else []:
+                reached.append(result.get("endEventId") or "?")
+        return reached
 
     def instances(self):
         status, body = self.host.call(
@@ -210,8 +233,15 @@ class Drive:
             if owned and all(i and i["state"] in ENDED for i in owned):
                 self.outcome.klass = "ran_to_end"
                 terminated = [i for i in owned if i["state"] == "terminated"]
-                self.outcome.detail = f"{len(owned)} instance(s) ended" + (
+                reached = self.end_events(owned)
+                self.outcome.detail = (f"{len(owned)} instance(s) ended at {', '.join(reached)}" if reached else
+                                       f"{len(owned)} instance(s) finished WITHOUT reaching an end event "
+                                       "(no correlation result)") + (
                     f", {len(terminated)} terminated" if terminated else "")
+                no_ops = self.model.unimplemented_tasks()
+                if no_ops:
+                    self.outcome.detail += (f"; the model has {len(no_ops)} service/send/business-rule task(s) "
+                                            f"without an implementation this engine knows (no-ops): {', '.join(no_ops)}")
                 return
             if self.step():
                 idle_since = time.monotonic()
@@ -287,6 +317,10 @@ class Drive:
             "POST", f"{MANAGEMENT}/processes/{task['processInstanceId']}/correlations/"
                     f"{urllib.parse.quote(task['correlationId'], safe='')}/{route}/{key}/finish", body)
         self.act(f"finished {text} ({status})")
+        if status == 404:
+            # Gone since the list was read (a boundary event or another path ended it): not an
+            # error of the model; the next round reads the lists again.
+            return True
         if status != 204:
             self.finish_refusals[text] = f"{status} {(answer or {}).get('message', '')}"
         return True

@@ -111,6 +111,24 @@ class ModelInfo:
             text += f" [{kind}{': ' + detail if detail else ''}]"
         return text
 
+    def unimplemented_tasks(self):
+        """Service, send and business-rule tasks of the executable process that name no
+        implementation this engine knows (no external topic, no Java attribute, no
+        camunda:properties module): the engine runs them as no-ops, so a model that "ends"
+        through them did not do its work."""
+        found = []
+        for element in self.process.iter():
+            if local(element.tag) not in ("serviceTask", "sendTask", "businessRuleTask"):
+                continue
+            if any(camunda_attribute(element, name) for name in
+                   ("type", "topic", "class", "delegateExpression", "expression", "decisionRef")):
+                continue
+            names = {prop.get("name") for prop in element.iter() if local(prop.tag) == "property"}
+            if "module" in names and "method" in names:
+                continue
+            found.append(element.get("id"))
+        return found
+
     def timer_seconds(self, element_id):
         """Seconds until a timer element fires, when it is a plain ISO duration; None when it is
         a date, a cycle, an expression or unknown."""

@@ -47,11 +47,14 @@ def main():
     parser.add_argument("--timer-limit", type=float, default=10.0,
                         help="seconds a timer may take to fire before it counts as a long timer")
     parser.add_argument("--budget", type=float, default=60.0, help="seconds of driving per file")
+    parser.add_argument("--inputs", help="JSON file mapping a BPMN file name to the inputValues its "
+                        "instances start with (and the payload of its message or signal start)")
     parser.add_argument("--json", help="write every outcome, with actions and log lines, to this file")
     parser.add_argument("--verbose", action="store_true", help="print each file's actions and log lines")
     options = parser.parse_args()
 
-    driver = Driver(options.host_binary, timer_limit=options.timer_limit, budget=options.budget)
+    inputs = json.loads(pathlib.Path(options.inputs).read_text()) if options.inputs else {}
+    driver = Driver(options.host_binary, timer_limit=options.timer_limit, budget=options.budget, inputs=inputs)
     outcomes = []
     for path in bpmn_files(options.paths):
         outcome = driver.run(path)
