@@ -224,7 +224,10 @@ class Drive:
             failed = [i for i in owned if i and i["state"] == "error"]
             if failed:
                 self.outcome.klass = "failed"
-                self.outcome.detail = f"instance error: {failed[0].get('error')}"
+                error = failed[0].get("error")
+                if isinstance(error, dict):
+                    error = f"{error.get('code', '')} {error.get('message', '')}".strip()
+                self.outcome.detail = f"instance error: {error}"
                 return
             if self.finish_refusals:
                 task, answer = next(iter(self.finish_refusals.items()))

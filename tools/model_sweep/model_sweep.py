@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
+from causes import ranked_causes  # noqa: E402
 from driving import CLASSES, Driver  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -75,6 +76,11 @@ def main():
         if counts[klass]:
             print(f"{klass:<14} {counts[klass]:>6}")
     print(f"{'total':<14} {len(outcomes):>6}")
+    causes = ranked_causes(outcomes)
+    if causes:
+        print("\nfiles  cause (classes; files)")
+        for cause, classes, names in causes:
+            print(f"{len(names):>5}  {cause}  ({', '.join(classes)}; {', '.join(names)})")
     if options.json:
         pathlib.Path(options.json).write_text(json.dumps([o.as_dict() for o in outcomes], indent=2))
     return 0
