@@ -245,6 +245,10 @@ class Drive:
                 if no_ops:
                     self.outcome.detail += (f"; the model has {len(no_ops)} service/send/business-rule task(s) "
                                             f"without an implementation this engine knows (no-ops): {', '.join(no_ops)}")
+                listeners = self.model.listeners()
+                if listeners:
+                    self.outcome.detail += (f"; {len(listeners)} Camunda listener(s) were accepted but not run: "
+                                            f"{', '.join(listeners)}")
                 return
             if self.step():
                 idle_since = time.monotonic()

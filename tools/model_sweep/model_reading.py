@@ -129,6 +129,26 @@ class ModelInfo:
             found.append(element.get("id"))
         return found
 
+    def listeners(self):
+        """camunda:executionListener and camunda:taskListener elements of the executable process
+        ('<element id>: <kind> <implementation>'): the engine neither runs nor refuses them."""
+        found = []
+        for element in self.process.iter():
+            for child in element:
+                if local(child.tag) != "extensionElements":
+                    continue
+                for listener in child:
+                    kind = local(listener.tag)
+                    if kind not in ("executionListener", "taskListener"):
+                        continue
+                    how = next((f"{name}" for name in ("class", "delegateExpression", "expression")
+                                if listener.get(name)), None)
+                    if how is None:
+                        script = next((c for c in listener if local(c.tag) == "script"), None)
+                        how = f"{script.get('scriptFormat', '?')} script" if script is not None else "?"
+                    found.append(f"{element.get('id')}: {kind} {how}")
+        return found
+
     def timer_seconds(self, element_id):
         """Seconds until a timer element fires, when it is a plain ISO duration; None when it is
         a date, a cycle, an expression or unknown."""
