@@ -138,6 +138,30 @@ TEST(BpmnParser, RejectsDanglingFlows) {
   EXPECT_TRUE(has_problem(outcome, "f1", "'nowhere'")) << problems_of(outcome);
 }
 
+// A flow to an element refused as unsupported is not reported again as dangling: the list
+// names each cause once.
+TEST(BpmnParser, FlowsToARefusedElementAreNotReportedAsDangling) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/><bpmn:complexGateway id='g'/><bpmn:endEvent id='e'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='g'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='g' targetRef='e'/>"
+      "<bpmn:sequenceFlow id='f3' sourceRef='s' targetRef='nowhere'/>"), engine_options());
+  EXPECT_TRUE(has_problem(outcome, "g", "not supported")) << problems_of(outcome);
+  EXPECT_FALSE(has_problem(outcome, "f1", "dangling")) << problems_of(outcome);
+  EXPECT_FALSE(has_problem(outcome, "f2", "dangling")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "f3", "dangling")) << problems_of(outcome);
+}
+
+// Camunda 8's FEEL conditions ('=x > 1') are named as such, not as a JavaScript syntax error.
+TEST(BpmnParser, FeelConditionsAreNamed) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/><bpmn:endEvent id='e'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='e'>"
+      "<bpmn:conditionExpression>= amount &gt; 1</bpmn:conditionExpression></bpmn:sequenceFlow>"), engine_options());
+  EXPECT_TRUE(has_problem(outcome, "f1", "is a FEEL expression ('= amount > 1')")) << problems_of(outcome);
+  EXPECT_EQ(outcome.problems.size(), 1u) << problems_of(outcome);
+}
+
 TEST(BpmnParser, RejectsUnknownAndUnsupportedElements) {
   const auto outcome = parse_bpmn(process_xml("p",
       "<bpmn:startEvent id='s'/><bpmn:complexGateway id='g'/><bpmn:boundaryEvent id='b' attachedToRef='s'/>"

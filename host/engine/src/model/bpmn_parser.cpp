@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "model/join_upstream.hpp"
 #include "model/model_validator.hpp"
@@ -228,6 +230,7 @@ class Parser {
         const std::string id = attribute_text(element, "id");
         problem(id, "element bpmn:" + std::string(name) + (id.empty() ? "" : " '" + id + "'") +
                         " is not supported by this engine");
+        refused_elements_.insert(id);
       }
     }
   }
@@ -601,7 +604,14 @@ class Parser {
     pending.parent = parent;
     if (auto condition = child(element, "conditionExpression")) {
       const std::string text = condition.text().get();
-      pending.flow.condition = is_variables_expression(text) ? make_variables_script(text) : make_script("return " + text);
+      if (trim(text).starts_with('=')) {
+        // Camunda 8 models write conditions in FEEL, marked by a leading '='.
+        problem(pending.flow.id, "condition of sequence flow '" + pending.flow.id + "' is a FEEL expression ('" +
+                                     trim(text) + "'), Camunda 8's language, which this engine does not run: "
+                                     "write it as a JavaScript expression or a ${...} expression");
+      } else {
+        pending.flow.condition = is_variables_expression(text) ? make_variables_script(text) : make_script("return " + text);
+      }
     }
     pending_flows_.push_back(std::move(pending));
   }
@@ -658,6 +668,13 @@ class Parser {
       flow.source = model_->index_of(pending.source);
       flow.target = model_->index_of(pending.target);
       if (flow.source == kNoIndex || flow.target == kNoIndex) {
+        // A flow to or from an element refused above adds nothing to that element's problem.
+        const bool to_refused = (flow.source == kNoIndex && refused_elements_.contains(pending.source)) ||
+                                (flow.target == kNoIndex && refused_elements_.contains(pending.target));
+        if (to_refused && (flow.source != kNoIndex || refused_elements_.contains(pending.source)) &&
+            (flow.target != kNoIndex || refused_elements_.contains(pending.target))) {
+          continue;
+        }
         problem(flow.id, "sequence flow '" + flow.id + "' is dangling: " +
                              (flow.source == kNoIndex ? "sourceRef '" + pending.source + "'"
                                                       : "targetRef '" + pending.target + "'") +
@@ -702,6 +719,8 @@ class Parser {
   std::unordered_map<std::string, BpmnEscalationDefinition> escalations_;
   std::unordered_map<std::string, std::string> lane_of_;
   std::vector<PendingFlow> pending_flows_;
+  // Ids of elements refused as unsupported: flows to them are not reported again as dangling.
+  std::unordered_set<std::string> refused_elements_;
   std::vector<std::string> default_flow_ids_;
   std::vector<std::string> attached_ids_;
   std::vector<std::pair<std::string, std::string>> associations_;     // sourceRef, targetRef
