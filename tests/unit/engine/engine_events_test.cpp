@@ -137,7 +137,8 @@ std::string sub_process_boundary_model(const std::string& definition, bool inter
 TEST_F(EngineEventsTest, InterruptingTimerBoundaryOnASubProcessEndsEverythingInside) {
   ASSERT_TRUE(deploy(sub_process_boundary_model(kTimer, true)));
   const auto started = start_p_model("sp_b");
-  ASSERT_TRUE(eventually([&] { return user_tasks(started.correlation_id).size() == 1; }));
+  // No look at the waiting user task first: on a loaded machine the 0.2 s timer may already
+  // have ended it.
   ASSERT_TRUE(eventually([&] { return instance(started.process_instance_id)->state == ProcessInstanceState::finished; }));
   auto reached = results(started.correlation_id, "sp_b").value();
   ASSERT_EQ(reached.size(), 1u);
