@@ -6,9 +6,7 @@
 # of one private PostgreSQL 15 (durable settings, as run_flow_bench.sh), then flow_bench with
 # CLIENTS clients (default 32) for SECONDS (default 15), every request of a flow sent to the
 # next host in turn (round-robin). Reported per host count: flows/s and CPU ms per complete
-# flow of all hosts together and of PostgreSQL, and PostgreSQL transactions per complete flow
-# (pg_stat_database.xact_commit over the run: the hosts' commits, reads and hint NOTIFYs; with
-# hints off minus on, the NOTIFY transactions). HINTS=false runs the hosts without hints
+# flow of all hosts together and of PostgreSQL. HINTS=false runs the hosts without hints
 # (pg_store "hints": false), for their cost. The run fails when a flow fails or an instance is
 # left unfinished. Everything listens on loopback ports and is stopped at the end.
 set -euo pipefail
@@ -48,7 +46,7 @@ psql_value() { "$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -d
 
 echo "== cluster bench: $clients clients, $seconds s per run, hints $hints, $(nproc) cores," \
   "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}')"
-printf '%-6s %10s %16s %18s %14s\n' hosts "flows/s" "host CPU ms/flow" "PostgreSQL ms/flow" "xacts/flow"
+printf '%-6s %10s %16s %18s\n' hosts "flows/s" "host CPU ms/flow" "PostgreSQL ms/flow"
 for count in $host_counts; do
   database="cluster_bench_$count"
   ports=()
@@ -81,15 +79,11 @@ JSON
   done
   port_list=$(IFS=,; echo "${ports[*]}")
   pid_list=$(IFS=,; echo "${host_pids[*]}")
-  xacts_before=$(psql_value "$database" "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
   status=0
   "$build/bin/flow_bench" --port "$port_list" --clients "$clients" --seconds "$seconds" \
     --host-pid "$pid_list" --pg-pid "${pg_pid:-0}" >"$work/flow_bench_$count.out" 2>&1 || status=$?
   unfinished=$(psql_value "$database" "SELECT count(*) FROM processhost_process_instances WHERE state <> 'finished'")
   stop_hosts
-  # Backends report their counts when they end (or at most every second before).
-  sleep 1
-  xacts_after=$(psql_value "$database" "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
   if [[ "$status" != 0 || "$unfinished" != 0 ]]; then
     cat "$work/flow_bench_$count.out" >&2
     echo "run_cluster_bench.sh: FAILED with $count hosts: flow_bench exit status $status," \
@@ -99,10 +93,6 @@ JSON
   flows=$(sed -n 's/^complete flows: [0-9]* (\([0-9]*\) flows\/s).*/\1/p' "$work/flow_bench_$count.out")
   host_cpu=$(sed -n 's/.*, hosts\{0,1\} \([0-9.]*\).*/\1/p' "$work/flow_bench_$count.out")
   pg_cpu=$(sed -n 's/.*PostgreSQL \([0-9.]*\).*/\1/p' "$work/flow_bench_$count.out")
-  # Every flow the hosts ran, also those completed outside flow_bench's measured window.
-  ran=$(sed -n 's/^complete flows: \([0-9]*\) ([^)]*)\(, \([0-9]*\) more\)\{0,1\}.*/\1 \3/p' "$work/flow_bench_$count.out")
-  xacts=$(awk -v a="$xacts_after" -v b="$xacts_before" -v ran="$ran" \
-    'BEGIN { split(ran, n, " "); printf "%.2f", (a - b) / (n[1] + n[2]) }')
-  printf '%-6s %10s %16s %18s %14s\n' "$count" "$flows" "$host_cpu" "$pg_cpu" "$xacts"
+  printf '%-6s %10s %16s %18s\n' "$count" "$flows" "$host_cpu" "$pg_cpu"
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
