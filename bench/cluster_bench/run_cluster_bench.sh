@@ -7,7 +7,9 @@
 # CLIENTS clients (default 32) for SECONDS (default 15), every request of a flow sent to the
 # next host in turn (round-robin). Reported per host count: flows/s and CPU ms per complete
 # flow of all hosts together and of PostgreSQL. HINTS=false runs the hosts without hints
-# (pg_store "hints": false), for their cost. The run fails when a flow fails or an instance is
+# (pg_store "hints": false), for their cost. STATEMENT_STATS=1 also prints, from
+# pg_stat_statements, the statements per flow each host count ran (the hints' NOTIFYs are the
+# "SELECT pg_notify" line). The run fails when a flow fails or an instance is
 # left unfinished. Everything listens on loopback ports and is stopped at the end.
 set -euo pipefail
 
@@ -38,11 +40,19 @@ source "$root/tests/support/free_port.sh"
 
 mkdir -p "$work"
 "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
-PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200 -c commit_delay=200 -c commit_siblings=5 ${PG_EXTRA_OPTIONS:-}" \
+statement_options=""
+if [[ "${STATEMENT_STATS:-0}" == 1 ]]; then
+  statement_options="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+fi
+PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=200 -c commit_delay=200 -c commit_siblings=5 $statement_options ${PG_EXTRA_OPTIONS:-}" \
   "$pg_cluster" start "$work/postgres" auto
 pg_port=$(cat "$work/postgres/port")
 pg_pid=$(pgrep -f "^$pg_bin/postgres -D .* -p $pg_port " | head -1 || true)
 psql_value() { "$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -c "$2"; }
+if [[ "${STATEMENT_STATS:-0}" == 1 ]]; then
+  psql_value postgres "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+fi
+statements=()
 
 echo "== cluster bench: $clients clients, $seconds s per run, hints $hints, $(nproc) cores," \
   "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}')"
@@ -83,6 +93,15 @@ JSON
   "$build/bin/flow_bench" --port "$port_list" --clients "$clients" --seconds "$seconds" \
     --host-pid "$pid_list" --pg-pid "${pg_pid:-0}" >"$work/flow_bench_$count.out" 2>&1 || status=$?
   unfinished=$(psql_value "$database" "SELECT count(*) FROM processhost_process_instances WHERE state <> 'finished'")
+  if [[ "${STATEMENT_STATS:-0}" == 1 ]]; then
+    # Per flow the hosts ran: also those completed outside flow_bench's measured window.
+    ran=$(sed -n 's/^complete flows: \([0-9]*\) ([^)]*)\(, \([0-9]*\) more\)\{0,1\}.*/\1 \3/p' "$work/flow_bench_$count.out")
+    ran=$(awk -v ran="$ran" 'BEGIN { split(ran, n, " "); print n[1] + n[2] }')
+    statements+=("== $count hosts: statements per flow ($ran flows)")
+    statements+=("$(psql_value postgres "SELECT round(sum(calls)::numeric / $ran, 3), left(regexp_replace(query, '\\s+', ' ', 'g'), 80)
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$database')
+      GROUP BY 2 ORDER BY 1 DESC LIMIT 15")")
+  fi
   stop_hosts
   if [[ "$status" != 0 || "$unfinished" != 0 ]]; then
     cat "$work/flow_bench_$count.out" >&2
@@ -96,3 +115,4 @@ JSON
   printf '%-6s %10s %16s %18s\n' "$count" "$flows" "$host_cpu" "$pg_cpu"
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if ((${#statements[@]} > 0)); then printf '%s\n' "${statements[@]}"; fi

@@ -9,25 +9,28 @@
 
 namespace processhost::plugins::pg_store {
 
-std::string encode_instance_hint(std::string_view host, const ChangeSet& changes) {
+std::string encode_instance_hint(const ChangeSet& changes) {
   const auto& instance = changes.instance;
-  std::string payload = "{\"h\":" + json_quote(host) + ",\"i\":" + json_quote(instance.id) +
-                        ",\"v\":" + std::to_string(changes.expected_version + 1);
-  if (instance.state != ProcessInstanceState::running || !changes.correlation_results.empty()) payload += ",\"e\":1";
-  if (!changes.timers_armed.empty()) {
-    auto earliest = std::min_element(changes.timers_armed.begin(), changes.timers_armed.end(),
-                                     [](const auto& a, const auto& b) { return a.due_at_ms < b.due_at_ms; });
-    payload += ",\"t\":" + std::to_string(earliest->due_at_ms);
-  }
+  const bool ended = instance.state != ProcessInstanceState::running || !changes.correlation_results.empty();
   // Tasks a worker may lock now (created, or offered again), not those finished.
   std::set<std::string_view> topics;
   for (const auto& task : changes.external_tasks) {
     if (task.task.state == ExternalTaskState::pending) topics.insert(task.task.topic);
   }
+  if (changes.expected_version == 0 && !ended && changes.timers_armed.empty() && topics.empty()) return {};
+  std::string payload =
+      "{\"i\":" + json_quote(instance.id) + ",\"v\":" + std::to_string(changes.expected_version + 1);
+  if (ended) payload += ",\"e\":1";
+  if (!changes.timers_armed.empty()) {
+    auto earliest = std::min_element(changes.timers_armed.begin(), changes.timers_armed.end(),
+                                     [](const auto& a, const auto& b) { return a.due_at_ms < b.due_at_ms; });
+    payload += ",\"t\":" + std::to_string(earliest->due_at_ms);
+  }
   if (!topics.empty()) {
     std::string list;
     for (const auto topic : topics) list += (list.empty() ? "" : ",") + json_quote(topic);
-    if (payload.size() + list.size() + 8 <= kMaxHintPayload) {
+    // Room is left for the notification's header line (a host id is 16 characters).
+    if (payload.size() + list.size() + 8 + 64 <= kMaxHintPayload) {
       payload += ",\"x\":[" + list + "]";
     } else {
       payload += ",\"xa\":1";
@@ -36,13 +39,25 @@ std::string encode_instance_hint(std::string_view host, const ChangeSet& changes
   return payload + "}";
 }
 
-std::string encode_definition_hint(std::string_view host, std::string_view process_model_id, bool deleted) {
-  std::string payload = "{\"h\":" + json_quote(host) + ",\"m\":" + json_quote(process_model_id);
+std::string encode_definition_hint(std::string_view process_model_id, bool deleted) {
+  std::string payload = "{\"m\":" + json_quote(process_model_id);
   if (deleted) payload += ",\"d\":1";
   return payload + "}";
 }
 
-std::string encode_listening_hint(std::string_view host) { return "{\"h\":" + json_quote(host) + ",\"l\":1}"; }
+std::string encode_listening_hint() { return "{\"l\":1}"; }
+
+std::string notification_header(std::string_view host) { return "@" + std::string(host); }
+
+std::string encode_notification(std::string_view host, std::string_view hint_line) {
+  return notification_header(host) + "\n" + std::string(hint_line);
+}
+
+std::string_view notification_host(std::string_view payload) {
+  if (payload.empty() || payload.front() != '@') return {};
+  const auto end = payload.find('\n');
+  return payload.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
+}
 
 namespace {
 
@@ -53,24 +68,26 @@ bool flag(const rapidjson::Value& object, const char* name) {
 
 }  // namespace
 
-std::vector<DecodedHint> decode_hints(std::string_view payload) {
-  std::vector<DecodedHint> hints;
-  for (std::size_t begin = 0; begin <= payload.size();) {
+std::optional<DecodedNotification> decode_notification(std::string_view payload) {
+  const auto host = notification_host(payload);
+  if (host.empty()) return std::nullopt;
+  DecodedNotification notification;
+  notification.host = std::string(host);
+  const auto first = payload.find('\n');
+  if (first == std::string_view::npos) return notification;
+  for (std::size_t begin = first + 1; begin <= payload.size();) {
     auto end = payload.find('\n', begin);
     if (end == std::string_view::npos) end = payload.size();
-    if (auto hint = decode_hint(payload.substr(begin, end - begin))) hints.push_back(std::move(*hint));
+    if (auto hint = decode_hint(payload.substr(begin, end - begin))) notification.hints.push_back(std::move(*hint));
     begin = end + 1;
   }
-  return hints;
+  return notification;
 }
 
-std::optional<DecodedHint> decode_hint(std::string_view payload) {
+std::optional<DecodedHint> decode_hint(std::string_view line) {
   rapidjson::Document document;
-  if (json_parse(payload, document) || !document.IsObject()) return std::nullopt;
-  auto host = document.FindMember("h");
-  if (host == document.MemberEnd() || !host->value.IsString()) return std::nullopt;
+  if (json_parse(line, document) || !document.IsObject()) return std::nullopt;
   DecodedHint hint;
-  hint.host = host->value.GetString();
   if (auto id = document.FindMember("i"); id != document.MemberEnd() && id->value.IsString()) {
     InstanceHint instance;
     instance.process_instance_id = id->value.GetString();

@@ -1,9 +1,13 @@
 #pragma once
-// The receiving end of pg_store's hints (docs/cluster.md, "Hints"): one thread with one
-// connection of its own that LISTENs on kHintChannel and hands every batch of other hosts'
-// hints to the subscribers. It reconnects by itself (every reconnect_delay while the server
-// cannot be reached) and, after a reconnect, tells the subscribers that hints may have been
-// missed meanwhile.
+// pg_store's hints (docs/cluster.md, "Hints"): one thread with one connection of its own
+// that LISTENs on kHintChannel, hands every batch of other hosts' hints to the subscribers and
+// sends this host's (at most one NOTIFY per send_interval). It reconnects by itself (every
+// reconnect_delay while the server cannot be reached) and, after a reconnect, tells the
+// subscribers that hints may have been missed meanwhile.
+//
+// The thread sleeps in poll() on the connection's socket and an eventfd that publish() and
+// stop() signal: it wakes for a notification, for the first hint published after a send, at
+// the end of a send interval with hints waiting, and every kOthersCheck; never otherwise.
 //
 // Threading: subscribe/unsubscribe from any thread; handlers run on the listener thread, one
 // batch at a time, under the subscription lock (so unsubscribe waits for a running handler).
@@ -30,8 +34,11 @@ namespace processhost::plugins::pg_store {
 
 class HintListener {
  public:
-  // host: this store's id, whose own hints are skipped. logger may be null.
+  // host: this store's id, whose own hints are skipped. logger may be null. send_interval: the
+  // least time between two NOTIFYs of this host; hints published meanwhile wait and share the
+  // next one (a hint published after a quiet interval goes at once).
   HintListener(std::string conninfo, std::string host, Logger* logger,
+               std::chrono::milliseconds send_interval = std::chrono::milliseconds(20),
                std::chrono::milliseconds reconnect_delay = std::chrono::milliseconds(1000));
   ~HintListener();
   HintListener(const HintListener&) = delete;
@@ -42,9 +49,9 @@ class HintListener {
   void start(std::chrono::milliseconds first_connect_timeout = std::chrono::seconds(10));
   void stop() noexcept;
 
-  // Hints of commits that applied (hint_codec.hpp), sent with the next flush (at most
-  // kFlushMicroseconds later) while another host listens; dropped otherwise. Bounded: beyond
-  // kMaxPending waiting hints the oldest go (a lost hint costs latency only).
+  // Hint lines of commits that applied (hint_codec.hpp), sent with the next NOTIFY (at most
+  // send_interval later) while another host listens; dropped otherwise. Bounded: beyond
+  // kMaxPending waiting hints the waiting ones go (a lost hint costs latency only).
   void publish(std::vector<std::string> hints);
 
   std::uint64_t subscribe(StoreHintHandler handler);
@@ -60,9 +67,14 @@ class HintListener {
  private:
   void run();
   void deliver(StoreHints hints);
-  // Sends the published hints on the listener's own connection: one NOTIFY transaction
-  // (synchronous_commit off), one hint per line, chunked below the payload limit.
+  // Sends the published hints on the listener's own connection: one statement (its session
+  // commits asynchronously), one hint per line after the header, chunked below the payload
+  // limit.
   void flush(class pqxx::connection_base& connection);
+  bool has_pending();
+  // Wakes the thread's poll(); clears the wake-up.
+  void wake() noexcept;
+  void clear_wake() noexcept;
   // Sleeps up to delay unless stop() comes first; false when stopping.
   bool pause(std::chrono::milliseconds delay);
   void first_attempt_finished();
@@ -70,7 +82,9 @@ class HintListener {
   const std::string conninfo_;
   const std::string host_;
   Logger* logger_;
+  const std::chrono::milliseconds send_interval_;
   const std::chrono::milliseconds reconnect_delay_;
+  int wake_fd_ = -1;  // an eventfd
   std::thread thread_;
   std::mutex state_mutex_;
   std::condition_variable stopping_;

@@ -49,6 +49,10 @@ struct PgConfig {
   // (LISTEN/NOTIFY on channel processhost_hints) and a listener connection hears theirs.
   // false: neither; hosts sharing the database then catch up by their periodic checks only.
   bool hints = true;
+  // The least time between two hint NOTIFYs of this host ("hintIntervalMs"): the hints of the
+  // commits meanwhile share the next one. Each NOTIFY costs PostgreSQL a transaction and a
+  // wake-up of every listening host; a hint after a quiet interval goes at once.
+  std::int64_t hint_interval_ms = 20;
   // How long a call keeps trying while no primary answers (a failover, a restart): a commit
   // that never reached the server, or that a read-only server refused, runs again; a commit
   // whose outcome was not seen is settled by its commit mark (docs/cluster.md, "Failover").

@@ -186,7 +186,8 @@ BootstrapOutcome PgStore::start() {
   pool_->start();
   // Without hints the subscription stays (other hosts may still write here: the engine's
   // periodic checks depend on it), it only never hears anything.
-  hints_ = std::make_unique<HintListener>(config_.conninfo(), host_id_, logger_);
+  hints_ = std::make_unique<HintListener>(config_.conninfo(), host_id_, logger_,
+                                          std::chrono::milliseconds(config_.hint_interval_ms));
   if (config_.hints) hints_->start(std::chrono::seconds(config_.connect_timeout_seconds + 1));
   return outcome;
 }
@@ -200,7 +201,7 @@ void PgStore::stop() noexcept {
 
 void PgStore::save_definition(ProcessDefinitionRecord definition, Callback<Ok> done) {
   std::optional<std::string> hint;
-  if (config_.hints) hint = encode_definition_hint(host_id_, definition.process_model_id, false);
+  if (config_.hints) hint = encode_notification(host_id_, encode_definition_hint(definition.process_model_id, false));
   submit<Ok>(std::move(done), Retry::on_dropped_connection,
              [definition = std::move(definition), hint = std::move(hint)](PgSession& session,
                                                                           pqxx::connection& connection) -> Result<Ok> {
@@ -224,7 +225,7 @@ void PgStore::load_definitions(Callback<std::vector<ProcessDefinitionRecord>> do
 
 void PgStore::delete_definitions(std::string process_model_id, std::int64_t deleted_at_ms, Callback<Ok> done) {
   std::optional<std::string> hint;
-  if (config_.hints) hint = encode_definition_hint(host_id_, process_model_id, true);
+  if (config_.hints) hint = encode_notification(host_id_, encode_definition_hint(process_model_id, true));
   submit<Ok>(std::move(done), Retry::on_dropped_connection,
              [process_model_id = std::move(process_model_id), deleted_at_ms, hint = std::move(hint)](
                  PgSession& session, pqxx::connection& connection) -> Result<Ok> {

@@ -128,9 +128,10 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
     deliver<Ok>(done, make_error(ErrorStatus::unavailable, "store unavailable: pg_store is not started"));
     return;
   }
-  // What the other hosts hear once this commit applied (docs/cluster.md, "Hints").
+  // What the other hosts hear once this commit applied (docs/cluster.md, "Hints"); empty when
+  // nothing another host holds or waits for changes.
   std::string hint;
-  if (config_.hints) hint = encode_instance_hint(host_id_, changes);
+  if (config_.hints) hint = encode_instance_hint(changes);
   auto statement = build_commit(changes.expected_version == 0, change_set_params(changes), next_mark());
   auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
   auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));

@@ -169,5 +169,18 @@ TEST(PgConfig, ConninfoQuotesValuesAndCarriesTimeouts) {
   EXPECT_NE(conninfo.find("dbname='processhost'"), std::string::npos) << conninfo;
 }
 
+TEST(PgConfig, HintsAndTheirSendInterval) {
+  const auto defaults = parse_pg_config(parse("{}"), "/cfg", "/cfg/host.json", environment({}));
+  EXPECT_TRUE(defaults.hints);
+  EXPECT_EQ(defaults.hint_interval_ms, 20);
+  const auto set = parse_pg_config(parse(R"({"hints":false,"hintIntervalMs":250})"), "/cfg", "/cfg/host.json",
+                                   environment({}));
+  EXPECT_FALSE(set.hints);
+  EXPECT_EQ(set.hint_interval_ms, 250);
+  EXPECT_NE(failure(parse(R"({"hintIntervalMs":0})")).find("\"hintIntervalMs\""), std::string::npos);
+  EXPECT_NE(failure(parse(R"({"hintIntervalMs":5000})")).find("\"hintIntervalMs\""), std::string::npos);
+  EXPECT_NE(failure(parse(R"({"hints":"yes"})")).find("\"hints\" must be true or false"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace processhost::plugins::pg_store
