@@ -321,7 +321,14 @@ TEST_F(EngineCallActivityTerminationTest, NonInterruptingMessageLeavesTheCalledI
   const auto found = children(started.process_instance_id);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found.front().state, ProcessInstanceState::running);
-  EXPECT_EQ(user_tasks(started.correlation_id).size(), 1u);
+  const auto waiting = user_tasks(started.correlation_id);
+  ASSERT_EQ(waiting.size(), 1u);
+  // The child's end completes the call activity (not its boundary event's watcher).
+  ASSERT_TRUE(finish({TaskKind::user_task, waiting[0].process_instance_id, started.correlation_id,
+                      waiting[0].flow_node_instance_id, "{}"}));
+  ASSERT_TRUE(eventually([&] { return state_of(started.process_instance_id) == ProcessInstanceState::finished; }));
+  EXPECT_EQ(ends(started), (std::vector<std::string>{"eb", "et"}));
+  EXPECT_EQ(children(started.process_instance_id).front().state, ProcessInstanceState::finished);
 }
 
 TEST_F(EngineCallActivityTerminationTest, TerminatingTheParentTerminatesItsChildren) {

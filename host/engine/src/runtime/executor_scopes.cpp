@@ -65,7 +65,7 @@ void Executor::discard_waiting(const Token& token, FlowNodeState state) {
   write_record(token, model().nodes[token.node], state, "null");
   if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
   // As Camunda 7 and Zeebe: a call activity that ends without its child takes the child with it.
-  if (!token.child_instance_id.empty()) [[unlikely]] {
+  if (!token.child_instance_id.empty() && model().nodes[token.node].kind == NodeKind::call_activity) [[unlikely]] {
     outcome_.children_terminated.push_back({token.child_instance_id, model().nodes[token.node].id});
   }
 }
@@ -86,6 +86,7 @@ Token Executor::watcher_of(const Token& token, std::size_t node) {
   watcher.previous_flow_node_instance_id = token.flow_node_instance_id;
   watcher.flow_node_instance_id = make_uuid();
   watcher.attached_to = token.flow_node_instance_id;
+  watcher.child_instance_id.clear();  // a call activity's child is the activity's, not its watchers'
   return watcher;
 }
 
