@@ -134,6 +134,8 @@ class EngineCore {
   void child_ended(const std::string& parent_id, const std::string& child_id, Result<JsonText> result);
   // A called instance raised an escalation it did not catch: its call activity's turn.
   void child_escalated(const std::string& parent_id, const std::string& child_id, const EscalationRaised& escalation);
+  // A call activity ended without its child (engine_terminate.cpp): the child ends as terminated.
+  void terminate_child(const std::string& parent_id, const ChildTermination& child);
   void offer(std::shared_ptr<PendingSend> send);
   void scan_timers();
   void fire_timer(TimerRecord timer);

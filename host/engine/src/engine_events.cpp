@@ -115,9 +115,10 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
   }
   const bool ended = instance.state != ProcessInstanceState::running;
   if (outcome.published.empty() && outcome.sends.empty() && outcome.calls.empty() && outcome.escalations.empty() &&
-      !(ended && !instance.parent_process_instance_id.empty())) {
+      outcome.children_terminated.empty() && !(ended && !instance.parent_process_instance_id.empty())) {
     return;
   }
+  for (const auto& child : outcome.children_terminated) terminate_child(instance.id, child);
   // Before the child's end (if it ended in this run): the parent hears of them in this order.
   for (const auto& escalation : outcome.escalations) {
     if (!instance.parent_process_instance_id.empty()) child_escalated(instance.parent_process_instance_id, instance.id, escalation);

@@ -262,10 +262,17 @@ TEST(BpmnParser, RefusesLoopsThatCannotRun) {
       "<bpmn:userTask id='watched'><bpmn:multiInstanceLoopCharacteristics>"
       "<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>"
       "<bpmn:boundaryEvent id='b' attachedToRef='watched'><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M"
-      "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:endEvent id='e'/>"), engine_options());
+      "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+      "<bpmn:task id='undone'><bpmn:standardLoopCharacteristics loopMaximum='2'/></bpmn:task>"
+      "<bpmn:boundaryEvent id='cb' attachedToRef='undone'><bpmn:compensateEventDefinition/></bpmn:boundaryEvent>"
+      "<bpmn:task id='undo' isForCompensation='true'/><bpmn:association id='a' sourceRef='cb' targetRef='undo'/>"
+      "<bpmn:endEvent id='e'/>"), engine_options());
   EXPECT_TRUE(has_problem(outcome, "nothing", "has neither loopCardinality nor camunda:collection")) << problems_of(outcome);
   EXPECT_TRUE(has_problem(outcome, "forever", "has neither loopCondition nor loopMaximum")) << problems_of(outcome);
-  EXPECT_TRUE(has_problem(outcome, "watched", "boundary events on the looping activity 'watched' are not supported"))
+  // A timer boundary event belongs to the loop as a whole; a compensation boundary event is refused.
+  EXPECT_FALSE(has_problem(outcome, "watched", "looping")) << problems_of(outcome);
+  EXPECT_FALSE(has_problem(outcome, "b", "looping")) << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "cb", "compensation boundary event 'cb' is attached to the looping activity 'undone'"))
       << problems_of(outcome);
 }
 

@@ -225,5 +225,85 @@ TEST_F(EngineCompensationTest, DeployListsEveryCompensationProblem) {
   }
 }
 
+// waitForCompletion="false": the thrower goes on at once while the handlers run.
+TEST_F(EngineCompensationTest, ThrowerThatDoesNotWaitGoesOnWhileItsHandlerWaits) {
+  ASSERT_TRUE(deploy(kOpen + "<bpmn:startEvent id='s'/><bpmn:scriptTask id='book'><bpmn:script>return {did: 1};"
+                     "</bpmn:script></bpmn:scriptTask><bpmn:boundaryEvent id='cb' attachedToRef='book'>"
+                     "<bpmn:compensateEventDefinition/></bpmn:boundaryEvent>"
+                     "<bpmn:userTask id='undo_by_hand' isForCompensation='true'/>"
+                     "<bpmn:association id='a' sourceRef='cb' targetRef='undo_by_hand'/>"
+                     "<bpmn:intermediateThrowEvent id='undo'><bpmn:compensateEventDefinition waitForCompletion='false'/>"
+                     "</bpmn:intermediateThrowEvent><bpmn:endEvent id='e'/>" +
+                     flow("f1", "s", "book") + flow("f2", "book", "undo") + flow("f3", "undo", "e") + kClose));
+  StartRequest request;
+  request.process_model_id = "comp";
+  auto started = start(request);
+  ASSERT_TRUE(started);
+  TaskQuery query;
+  query.correlation_id = started->correlation_id;
+  ASSERT_TRUE(eventually([&] { return tasks(query)->items.size() == 1; }));
+  // The thrower went on to its end event; the handler still waits and keeps the instance running.
+  ASSERT_TRUE(eventually([&] { return results(started->correlation_id, "comp")->size() == 1; }));
+  EXPECT_EQ(results(started->correlation_id, "comp").value()[0].end_event_id, "e");
+  EXPECT_EQ(instance(started->process_instance_id)->state, ProcessInstanceState::running);
+  auto waiting = tasks(query)->items;
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].flow_node_id, "undo_by_hand");
+  ASSERT_TRUE(finish({TaskKind::user_task, started->process_instance_id, started->correlation_id,
+                      waiting[0].flow_node_instance_id, "{}"}));
+  ASSERT_TRUE(eventually([&] { return instance(started->process_instance_id)->state == ProcessInstanceState::finished; }));
+}
+
+// An embedded sub-process is a handler like a task: it runs with its activity's token, and the
+// thrower goes on when it completes (its wait survives a restart).
+TEST_F(EngineCompensationTest, EmbeddedSubProcessIsACompensationHandler) {
+  ASSERT_TRUE(deploy(kOpen + "<bpmn:startEvent id='s'/><bpmn:scriptTask id='book'><bpmn:script>return {did: 'book'};"
+                     "</bpmn:script></bpmn:scriptTask><bpmn:boundaryEvent id='cb' attachedToRef='book'>"
+                     "<bpmn:compensateEventDefinition/></bpmn:boundaryEvent>"
+                     "<bpmn:subProcess id='undo_sub' isForCompensation='true'><bpmn:startEvent id='hs'/>"
+                     "<bpmn:scriptTask id='undo_inner'><bpmn:script>return {undid: token.current.did};</bpmn:script>"
+                     "</bpmn:scriptTask><bpmn:userTask id='undo_confirm'/><bpmn:endEvent id='he'/>" +
+                     flow("h1", "hs", "undo_inner") + flow("h2", "undo_inner", "undo_confirm") +
+                     flow("h3", "undo_confirm", "he") + "</bpmn:subProcess>"
+                     "<bpmn:association id='a' sourceRef='cb' targetRef='undo_sub'/>"
+                     "<bpmn:endEvent id='e'><bpmn:compensateEventDefinition/></bpmn:endEvent>" +
+                     flow("f1", "s", "book") + flow("f2", "book", "e") + kClose));
+  StartRequest request;
+  request.process_model_id = "comp";
+  auto started = start(request);
+  ASSERT_TRUE(started);
+  TaskQuery query;
+  query.correlation_id = started->correlation_id;
+  ASSERT_TRUE(eventually([&] { return tasks(query)->items.size() == 1; }));
+  EXPECT_EQ(handlers_run(started->process_instance_id),
+            (std::vector<std::string>{"undo_inner={\"undid\":\"book\"}"}));
+  start_engine(EngineOptions{});
+  auto waiting = tasks(query)->items;
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].flow_node_id, "undo_confirm");
+  // The thrower (an end event) waits for the handler sub-process.
+  EXPECT_TRUE(results(started->correlation_id, "comp")->empty());
+  EXPECT_EQ(instance(started->process_instance_id)->state, ProcessInstanceState::running);
+  ASSERT_TRUE(finish({TaskKind::user_task, started->process_instance_id, started->correlation_id,
+                      waiting[0].flow_node_instance_id, "{}"}));
+  ASSERT_TRUE(eventually([&] { return instance(started->process_instance_id)->state == ProcessInstanceState::finished; }));
+  EXPECT_EQ(results(started->correlation_id, "comp").value()[0].end_event_id, "e");
+}
+
+TEST_F(EngineCompensationTest, CompensationEventSubProcessIsRefusedWithAClearMessage) {
+  auto refused = deploy(kOpen + "<bpmn:startEvent id='s'/><bpmn:subProcess id='sp'><bpmn:startEvent id='is'/>"
+                        "<bpmn:endEvent id='ie'/>" + flow("i1", "is", "ie") +
+                        "<bpmn:subProcess id='esp' triggeredByEvent='true'><bpmn:startEvent id='cs'>"
+                        "<bpmn:compensateEventDefinition/></bpmn:startEvent><bpmn:endEvent id='ce'/>" +
+                        flow("c1", "cs", "ce") + "</bpmn:subProcess></bpmn:subProcess><bpmn:endEvent id='e'/>" +
+                        flow("f1", "s", "sp") + flow("f2", "sp", "e") + kClose);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().http_status(), 422);
+  EXPECT_NE(refused.error().additional_information.find(
+                "compensation start event 'cs': compensation event sub-processes are not supported by this engine"),
+            std::string::npos)
+      << refused.error().additional_information;
+}
+
 }  // namespace
 }  // namespace processhost::engine

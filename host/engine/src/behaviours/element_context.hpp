@@ -46,8 +46,9 @@ class ElementContext {
   // Service methods registered with the engine; null when the run has none.
   virtual const ServiceMethodRegistry* service_methods() const = 0;
 
-  // Leaving a node: records result in the history, makes it the payload and follows the
-  // one outgoing flow (none: the token ends; more than one: the token fails).
+  // Leaving a node: records result in the history, makes it the payload and follows its
+  // outgoing flow (none: the token ends; more than one: an implicit split, flow_selection.hpp,
+  // taking every unconditioned flow and every true one, the default when no condition holds).
   virtual void leave(Token&& token, const FlowNode& node, JsonText result) = 0;
   // As leave, but with a history entry that differs from the payload passed on.
   virtual void leave_with(Token&& token, const FlowNode& node, JsonText history_entry, JsonText payload) = 0;

@@ -73,6 +73,11 @@ class StartEventBehaviour final : public ElementBehaviour {
   std::optional<std::string> check(const FlowNode& node) const override {
     using enum EventDefinition;
     // Error and escalation start events belong to event sub-processes (checked with the model).
+    if (node.event == EventDefinition::compensation) {
+      return "compensation start event '" + node.id + "': compensation event sub-processes are not supported by this "
+             "engine; attach a compensation boundary event with a handler (a task, call activity or sub-process) to "
+             "the sub-process instead";
+    }
     return check_event(node, {none, message, signal, timer, error, escalation, conditional}, "start event");
   }
   void activate(ElementContext& context, Token&& token, const FlowNode& node, std::size_t) const override {

@@ -142,6 +142,7 @@ JsonText serialize_runtime_state(const InstanceState& state) {
     write_json(writer, "result", scope.result);
     if (scope.loop != 0) write_number(writer, "loop", static_cast<std::int64_t>(scope.loop));
     if (!scope.loop_variables.empty()) write_json(writer, "loopVars", scope.loop_variables);
+    if (scope.compensation != 0) write_number(writer, "compensation", static_cast<std::int64_t>(scope.compensation));
     write_history(writer, "history", scope.parent_history);
     writer.EndObject();
   }
@@ -247,6 +248,7 @@ Status restore_runtime_state(InstanceState& state) {
     scope.parent_history = read_history(item, "history");
     scope.loop = static_cast<std::uint64_t>(member_int(item, "loop"));
     if (item.HasMember("loopVars")) scope.loop_variables = member_json(item, "loopVars");
+    scope.compensation = static_cast<std::uint64_t>(member_int(item, "compensation"));
     state.scopes.push_back(std::move(scope));
   }
   for (const auto& item : array_member(document, "loops").GetArray()) {

@@ -37,6 +37,7 @@ struct ScopeState {
   JsonText result = "{}";  // payload at the last inner end event reached
   std::uint64_t loop = 0;  // the outer token's Token::loop (a run of a looping sub-process)
   JsonText loop_variables;  // and its Token::loop_variables
+  std::uint64_t compensation = 0;  // a compensation handler's scope: the outer token's Token::compensation
 };
 
 // A looping activity at work: its runs so far and the token it continues with when done.

@@ -95,6 +95,8 @@ const std::map<std::string_view, ElementKind>& flow_node_kinds() {
       {"task", {NodeKind::empty_activity, "bpmn:Task"}},
       {"scriptTask", {NodeKind::script_task, "bpmn:ScriptTask"}},
       {"serviceTask", {NodeKind::service_task, "bpmn:ServiceTask"}},
+      // Runs as a service task (an external task or a registered method); DMN is refused.
+      {"businessRuleTask", {NodeKind::service_task, "bpmn:BusinessRuleTask"}},
       {"sendTask", {NodeKind::send_task, "bpmn:SendTask"}},
       {"receiveTask", {NodeKind::receive_task, "bpmn:ReceiveTask"}},
       {"exclusiveGateway", {NodeKind::exclusive_gateway, "bpmn:ExclusiveGateway"}},
@@ -344,7 +346,10 @@ class Parser {
       }
       if (node.event == EventDefinition::timer) read_timer(inner, node);
       if (node.event == EventDefinition::escalation) read_escalation(inner, node);
-      if (node.event == EventDefinition::compensation) compensate_refs_.emplace_back(node.id, attribute_text(inner, "activityRef"));
+      if (node.event == EventDefinition::compensation) {
+        compensate_refs_.emplace_back(node.id, attribute_text(inner, "activityRef"));
+        node.wait_for_completion = attribute_text(inner, "waitForCompletion") != "false";
+      }
       if (node.event == EventDefinition::conditional) {
         const auto condition = child(inner, "condition");
         const std::string text = condition ? trim(condition.text().get()) : std::string();
@@ -430,13 +435,22 @@ class Parser {
 
   // Camunda 7 runs these as Java code inside its engine; here they would do nothing, so the
   // model is refused rather than run with silent no-ops.
+  // A business-rule task that names a DMN decision is refused the same way: no DMN engine here.
   void refuse_java_implementation(const pugi::xml_node& element, const FlowNode& node) {
+    const bool business_rule = node.bpmn_type == "bpmn:BusinessRuleTask";
+    const std::string what = business_rule ? "business-rule task '" : "service task '";
     for (const char* attribute : {"class", "delegateExpression", "expression"}) {
       const std::string value = attribute_text(element, attribute);
       if (value.empty()) continue;
-      problem(node.id, "service task '" + node.id + "' is implemented in Java (camunda:" + attribute + "=\"" + value +
+      problem(node.id, what + node.id + "' is implemented in Java (camunda:" + attribute + "=\"" + value +
                            "\"), which this engine cannot run: use camunda:type=\"external\" with a camunda:topic "
                            "for a worker, or camunda:properties module and method for a registered service method");
+    }
+    if (!business_rule) return;
+    if (const std::string decision = attribute_text(element, "decisionRef"); !decision.empty()) {
+      problem(node.id, what + node.id + "' evaluates the DMN decision '" + decision +
+                           "' (camunda:decisionRef), and this engine does not run DMN: use camunda:type=\"external\" "
+                           "with a camunda:topic for a worker that evaluates the decision");
     }
   }
 

@@ -27,10 +27,11 @@ void check_event_based_gateway(const ProcessModel& model, const FlowNode& gatewa
   }
 }
 
-// Loops and multi-instance belong to activities. Boundary events on a looping activity would
-// belong to the loop as a whole (not to each run), which the runtime does not do yet.
+// Loops and multi-instance belong to activities. Their boundary events belong to the loop as a
+// whole (the multi-instance body); a compensation handler would be owed once per run, which the
+// runtime does not note, so a compensation boundary event on a loop is refused.
 template <typename Problem>
-void check_loop(const FlowNode& node, Problem& problem) {
+void check_loop(const ProcessModel& model, const FlowNode& node, Problem& problem) {
   switch (node.kind) {
     case NodeKind::user_task:
     case NodeKind::manual_task:
@@ -46,8 +47,11 @@ void check_loop(const FlowNode& node, Problem& problem) {
       problem(node.id, "'" + node.id + "' is not an activity: only activities loop");
       return;
   }
-  if (!node.boundary_events.empty()) {
-    problem(node.id, "boundary events on the looping activity '" + node.id + "' are not supported");
+  for (std::size_t index : node.boundary_events) {
+    const FlowNode& boundary = model.nodes[index];
+    if (boundary.event != EventDefinition::compensation) continue;
+    problem(boundary.id, "compensation boundary event '" + boundary.id + "' is attached to the looping activity '" +
+                             node.id + "': compensation of loops and multi-instance activities is not supported");
   }
 }
 
@@ -140,9 +144,8 @@ void check_compensation(const FlowNode& node, Problem& problem) {
     if (!node.incoming.empty() || !node.outgoing.empty()) {
       problem(node.id, "compensation handler '" + node.id + "' has sequence flows in or out");
     }
-    if (node.kind == NodeKind::sub_process) {
-      problem(node.id, "compensation handler '" + node.id + "' is a sub-process, which this engine does not run as "
-                       "a handler: use a task or a call activity");
+    if (node.kind == NodeKind::sub_process && node.triggered_by_event) {
+      problem(node.id, "compensation handler '" + node.id + "' is an event sub-process");
     }
   }
   if (node.kind == NodeKind::boundary_event && node.event == EventDefinition::compensation && !node.outgoing.empty()) {
@@ -214,7 +217,7 @@ void validate_model(ProcessModel& model, const ParseOptions& options, std::vecto
     check_compensation(node, problem);
     if (node.kind == NodeKind::sub_process && node.start_events.empty()) find_implicit_starts(model, i, problem);
     if (node.kind == NodeKind::event_based_gateway) check_event_based_gateway(model, node, problem);
-    if (node.loop) check_loop(node, problem);
+    if (node.loop) check_loop(model, node, problem);
     if (node.kind == NodeKind::boundary_event && node.event == EventDefinition::escalation) {
       check_escalation_boundary(model, node, problem);
     }

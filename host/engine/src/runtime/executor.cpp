@@ -344,6 +344,7 @@ void Executor::leave_with(Token&& token, const FlowNode& node, JsonText history_
   if (node.compensation_handler != kNoIndex || node.for_compensation) [[unlikely]] {
     if (node.for_compensation) {
       run_next_handler(token.compensation);  // a handler ends its token: the next one runs
+      end_scope_if_done(token.scope);  // the last handler of a thrower that did not wait
       return;
     }
     note_compensable(token, payload);
@@ -532,6 +533,15 @@ RunOutcome Executor::finish() && {
   // needs no call.
   std::erase_if(outcome_.service_calls,
                 [&](const ServiceCallRequest& call) { return !state_.find_waiting(call.flow_node_instance_id); });
+  // A child requested and left in the same run is never started (nor terminated).
+  if (!outcome_.children_terminated.empty()) [[unlikely]] {
+    std::erase_if(outcome_.children_terminated, [&](const ChildTermination& child) {
+      const auto before = outcome_.calls.size();
+      std::erase_if(outcome_.calls,
+                    [&](const CallRequest& call) { return call.child_instance_id == child.child_instance_id; });
+      return outcome_.calls.size() != before;
+    });
+  }
   state_.record.version = previous_version_ + 1;
   outcome_.changes.expected_version = previous_version_;
   // The state keeps its record for the next transition but never reads its runtime state

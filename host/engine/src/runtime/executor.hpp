@@ -75,6 +75,13 @@ struct EscalationRaised {
   JsonText payload;
 };
 
+// A call activity left without its child's end (an interrupting boundary event, a cancelled
+// scope, the instance's own end): the engine terminates the child after the commit.
+struct ChildTermination {
+  std::string child_instance_id;
+  std::string call_activity_id;
+};
+
 struct RunOutcome {
   ChangeSet changes;
   std::vector<Publication> published;
@@ -85,6 +92,7 @@ struct RunOutcome {
   std::vector<EngineEvent> events;
   std::vector<EndReached> ends;   // process-level end events reached in this run
   std::vector<EscalationRaised> escalations;  // uncaught escalations of a called instance
+  std::vector<ChildTermination> children_terminated;  // called instances to terminate
   std::optional<Error> failure;   // the instance failed or was terminated in this run
 };
 
@@ -182,6 +190,14 @@ class Executor final : private ElementContext {
   void start_run(std::uint64_t loop_id, const FlowNode& node);
   bool ends_loop_run(Token& token, const FlowNode& node, const JsonText& result);
   void cancel_loop_runs(std::uint64_t loop_id);
+  // The token of a looping activity as a whole (its multi-instance body), as it entered.
+  static Token body_token(const LoopState& loop);
+  // A boundary event of the loop as a whole fired or caught an error or escalation: every run
+  // still active ends (terminated), the loop's other boundary events end, and the loop's own
+  // record is written with state. The loop's token as it entered; nullopt: no such loop.
+  std::optional<Token> abandon_loop(std::uint64_t loop_id, FlowNodeState state, JsonText error = "null");
+  // The id of the loop whose flow node instance that is, 0: none.
+  std::uint64_t loop_at(const std::string& flow_node_instance_id) const;
   // An inclusive join that no token can reach any more is re-entered to fire; false: none.
   bool release_inclusive_join();
   void enter(Arrival&& arrival);

@@ -6,6 +6,8 @@
 // last. A sub-process that completes hands its inner noted activities to its parent scope, so
 // compensating the parent undoes them too - unless it has a handler of its own, which then
 // stands for them. What a cancelled scope did is not compensated (it is dropped with it).
+// A handler may be an embedded sub-process: its scope carries the run, and the run goes on
+// when the sub-process completes.
 #include <algorithm>
 
 #include "runtime/executor.hpp"
@@ -41,6 +43,15 @@ void Executor::compensate(Token&& token, const FlowNode& node) {
     return;
   }
   run.id = state_.next_scope_id++;
+  if (!node.wait_for_completion) {
+    // waitForCompletion="false": the handlers run one after the other, and the thrower goes on
+    // at once (a run without thrower).
+    const std::uint64_t id = run.id;
+    state_.compensations.push_back(std::move(run));
+    run_next_handler(id);
+    continue_thrower(std::move(token), node);
+    return;
+  }
   run.thrower_flow_node_instance_id = token.flow_node_instance_id;
   write_record(token, node, FlowNodeState::suspended, "null");
   state_.waiting.push_back(std::move(token));
@@ -56,6 +67,7 @@ void Executor::run_next_handler(std::uint64_t run_id) {
   if (run->pending.empty()) {
     const std::string thrower_id = run->thrower_flow_node_instance_id;
     state_.compensations.erase(run);
+    if (thrower_id.empty()) return;  // it did not wait
     auto thrower = std::find_if(state_.waiting.begin(), state_.waiting.end(),
                                 [&](const Token& waiting) { return waiting.flow_node_instance_id == thrower_id; });
     if (thrower == state_.waiting.end()) return;  // its scope ended meanwhile

@@ -46,14 +46,27 @@ bool Executor::child_escalated(const std::string& child_instance_id, const std::
     return true;
   }
   Token outer = *waiting;
-  outer.payload = std::move(payload);
   outer.child_instance_id.clear();
   outer.timer_id.clear();
+  // A run of a looping call activity: the boundary is the loop's (the multi-instance body).
+  const std::uint64_t loop = activity.loop ? outer.loop : 0;
+  if (loop != 0) {
+    if (const auto found = std::find_if(state_.loops.begin(), state_.loops.end(),
+                                        [&](const LoopState& candidate) { return candidate.id == loop; });
+        found != state_.loops.end()) {
+      outer = body_token(*found);
+    }
+  }
+  outer.payload = std::move(payload);
   if (model().nodes[boundary].cancel_activity) {
-    Token interrupted = std::move(*waiting);
-    state_.waiting.erase(waiting);
-    discard_waiting(interrupted, FlowNodeState::terminated);
-    drop_boundaries(interrupted.flow_node_instance_id);
+    if (loop != 0) {
+      abandon_loop(loop, FlowNodeState::terminated);
+    } else {
+      Token interrupted = std::move(*waiting);
+      state_.waiting.erase(waiting);
+      discard_waiting(interrupted, FlowNodeState::terminated);
+      drop_boundaries(interrupted.flow_node_instance_id);
+    }
   }
   jump_to(std::move(outer), boundary);
   drain();
@@ -104,16 +117,33 @@ bool Executor::route_escalation(const Token& token, const FlowNode* thrower, con
     // history is the one the sub-process entered with.
     Token outer = sub_process_token(*scope);
     outer.history = scope->parent_history;
+    // A run of a looping sub-process: the boundary is the loop's (the multi-instance body).
+    const std::uint64_t loop = sub_process.loop ? outer.loop : 0;
+    if (loop != 0) {
+      if (const auto found = std::find_if(state_.loops.begin(), state_.loops.end(),
+                                          [&](const LoopState& candidate) { return candidate.id == loop; });
+          found != state_.loops.end()) {
+        outer = body_token(*found);
+      }
+    }
     outer.payload = payload;
     if (!model().nodes[boundary].cancel_activity) {
       outer.loop = 0;
+      outer.loop_variables.clear();
       jump_to(std::move(outer), boundary);
       return false;
     }
     if (thrower) complete_record(token, *thrower, payload);
+    const Token run = sub_process_token(*scope);
     cancel_scope(scope_id);
-    drop_boundaries(outer.flow_node_instance_id);
-    write_record(outer, sub_process, FlowNodeState::terminated, "null");
+    if (loop != 0) {
+      // This run ends, and with the loop every other run and the loop's boundary events.
+      write_record(run, sub_process, FlowNodeState::terminated, "null");
+      abandon_loop(loop, FlowNodeState::terminated);
+    } else {
+      drop_boundaries(outer.flow_node_instance_id);
+      write_record(outer, sub_process, FlowNodeState::terminated, "null");
+    }
     jump_to(std::move(outer), boundary);
     return true;
   }

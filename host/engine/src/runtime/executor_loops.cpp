@@ -89,6 +89,16 @@ void Executor::start_loop(Token&& token, const FlowNode& node) {
       return;
     }
   }
+  // Boundary events belong to the loop as a whole (the multi-instance body, as in Zeebe and
+  // Camunda 7): armed once here, attached to the loop's flow node instance; runs arm none.
+  if (!node.boundary_events.empty()) {
+    auto watchers = watch_boundaries(token, node);
+    if (!watchers) {
+      fail(token, node, std::move(watchers).take_error());
+      return;
+    }
+    park_watchers(std::move(watchers.value()));
+  }
   state_.loops.push_back(std::move(loop));
   LoopState& started = state_.loops.back();
   const std::size_t first_runs = definition.sequential ? 1 : started.total;
@@ -176,14 +186,8 @@ bool Executor::ends_loop_run(Token& token, const FlowNode& node, const JsonText&
   LoopState finished = std::move(loop);
   state_.loops.erase(found);
   cancel_loop_runs(finished.id);
-  Token outer;
-  outer.scope = finished.scope;
-  outer.node = finished.node;
-  outer.flow_node_instance_id = finished.flow_node_instance_id;
-  outer.previous_flow_node_instance_id = finished.previous_flow_node_instance_id;
-  outer.entered_at_ms = finished.entered_at_ms;
-  outer.payload = std::move(finished.payload);
-  outer.history = std::move(finished.history);
+  if (!node.boundary_events.empty()) drop_boundaries(finished.flow_node_instance_id);
+  Token outer = body_token(finished);
   JsonText results;
   if (definition.multi_instance) {
     results = "[";
@@ -198,6 +202,38 @@ bool Executor::ends_loop_run(Token& token, const FlowNode& node, const JsonText&
   JsonText payload = results;
   leave_with(std::move(outer), node, std::move(results), std::move(payload));
   return true;
+}
+
+Token Executor::body_token(const LoopState& loop) {
+  Token outer;
+  outer.scope = loop.scope;
+  outer.node = loop.node;
+  outer.flow_node_instance_id = loop.flow_node_instance_id;
+  outer.previous_flow_node_instance_id = loop.previous_flow_node_instance_id;
+  outer.entered_at_ms = loop.entered_at_ms;
+  outer.payload = loop.payload;
+  outer.history = loop.history;
+  return outer;
+}
+
+std::optional<Token> Executor::abandon_loop(std::uint64_t loop_id, FlowNodeState state, JsonText error) {
+  auto found = std::find_if(state_.loops.begin(), state_.loops.end(),
+                            [&](const LoopState& loop) { return loop.id == loop_id; });
+  if (found == state_.loops.end()) return std::nullopt;
+  LoopState abandoned = std::move(*found);
+  state_.loops.erase(found);
+  cancel_loop_runs(abandoned.id);
+  drop_boundaries(abandoned.flow_node_instance_id);
+  Token outer = body_token(abandoned);
+  write_record(outer, model().nodes[abandoned.node], state, "null", std::move(error));
+  return outer;
+}
+
+std::uint64_t Executor::loop_at(const std::string& flow_node_instance_id) const {
+  for (const auto& loop : state_.loops) {
+    if (loop.flow_node_instance_id == flow_node_instance_id) return loop.id;
+  }
+  return 0;
 }
 
 void Executor::cancel_loop_runs(std::uint64_t loop_id) {

@@ -18,6 +18,8 @@ void Executor::fire_boundary(Token&& token, const FlowNode& boundary, JsonText i
       Token interrupted = std::move(*found);
       state_.waiting.erase(found);
       discard_waiting(interrupted, FlowNodeState::terminated);
+    } else if (const auto loop = loop_at(activity); loop != 0) {
+      abandon_loop(loop, FlowNodeState::terminated);
     } else {
       interrupt_sub_process(activity);
     }
@@ -44,7 +46,8 @@ Token Executor::sub_process_token(const ScopeState& scope) {
                .timer_id = {},
                .child_instance_id = {},
                .loop = scope.loop,
-               .loop_variables = scope.loop_variables};
+               .loop_variables = scope.loop_variables,
+               .compensation = scope.compensation};
 }
 
 void Executor::interrupt_sub_process(const std::string& flow_node_instance_id) {
@@ -61,6 +64,10 @@ void Executor::interrupt_sub_process(const std::string& flow_node_instance_id) {
 void Executor::discard_waiting(const Token& token, FlowNodeState state) {
   write_record(token, model().nodes[token.node], state, "null");
   if (!token.timer_id.empty()) outcome_.changes.timers_cancelled.push_back(token.timer_id);
+  // As Camunda 7 and Zeebe: a call activity that ends without its child takes the child with it.
+  if (!token.child_instance_id.empty() && model().nodes[token.node].kind == NodeKind::call_activity) [[unlikely]] {
+    outcome_.children_terminated.push_back({token.child_instance_id, model().nodes[token.node].id});
+  }
 }
 
 void Executor::drop_boundaries(const std::string& activity_instance_id) {
@@ -79,6 +86,7 @@ Token Executor::watcher_of(const Token& token, std::size_t node) {
   watcher.previous_flow_node_instance_id = token.flow_node_instance_id;
   watcher.flow_node_instance_id = make_uuid();
   watcher.attached_to = token.flow_node_instance_id;
+  watcher.child_instance_id.clear();  // a call activity's child is the activity's, not its watchers'
   return watcher;
 }
 
@@ -91,6 +99,8 @@ void Executor::disarm(const std::vector<Token>& watchers) {
 
 Result<std::vector<Token>> Executor::watch_boundaries(const Token& token, const FlowNode& node) {
   std::vector<Token> boundaries;
+  // A run of a looping activity: the loop as a whole watches (start_loop), not each run.
+  if (token.loop != 0 && node.loop) return boundaries;
   for (std::size_t index : node.boundary_events) {
     const FlowNode& boundary = model().nodes[index];
     if (boundary.event != EventDefinition::message && boundary.event != EventDefinition::signal &&
@@ -147,7 +157,8 @@ std::optional<Token> Executor::open_scope(Token&& token, const FlowNode& node) {
                          .payload_on_enter = token.payload,
                          .parent_history = token.history,
                          .loop = token.loop,
-                         .loop_variables = token.loop_variables};
+                         .loop_variables = token.loop_variables,
+                         .compensation = token.compensation};
   write_record(token, node, FlowNodeState::running, "null");
   state_.scopes.push_back(scope);
   park_watchers(std::move(boundaries.value()));
@@ -155,6 +166,7 @@ std::optional<Token> Executor::open_scope(Token&& token, const FlowNode& node) {
   Token inner = std::move(token);
   inner.scope = scope.id;
   inner.loop = 0;  // inside, a run's token keeps the loop's variables, not its id
+  inner.compensation = 0;  // a handler sub-process's run goes on when the scope completes
   if (!node.event_starts.empty()) subscribe_event_sub_processes(inner);
   return inner;
 }
@@ -230,6 +242,10 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
     write_record(token, node, FlowNodeState::error, "null", error_object);
     drop_boundaries(token.flow_node_instance_id);
     Token next = token;
+    // A run of a looping activity failed: the boundary is the loop's, and the loop ends.
+    if (node.loop && token.loop != 0) {
+      if (auto body = abandon_loop(token.loop, FlowNodeState::error, error_object)) next = std::move(*body);
+    }
     // As the original: the failed activity's result is the error, and the boundary's path
     // continues with it as payload (token.current).
     next.record(node.id, error_object);
@@ -271,6 +287,10 @@ bool Executor::catch_error(const Token& token, const FlowNode& node, const Error
     cancel_scope(scope_id);
     drop_boundaries(outer.flow_node_instance_id);
     write_record(outer, sub_process, FlowNodeState::error, "null", error_object);
+    // A run of a looping sub-process: the boundary is the loop's, and the other runs end too.
+    if (sub_process.loop && outer.loop != 0) {
+      if (auto body = abandon_loop(outer.loop, FlowNodeState::error, error_object)) outer = std::move(*body);
+    }
     // The sub-process is the activity that failed: the error is its result outside, whatever
     // failed inside it (the inner results stay inside, as the original keeps them).
     outer.record(sub_process.id, error_object);

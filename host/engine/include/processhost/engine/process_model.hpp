@@ -137,6 +137,8 @@ struct FlowNode {
   std::size_t compensation_handler = kNoIndex;
   // Compensation throw / end event: the activity of activityRef, kNoIndex: every one of the scope.
   std::size_t compensate_activity = kNoIndex;
+  // Compensation throw / end event: waitForCompletion; false: it goes on while the handlers run.
+  bool wait_for_completion = true;
   // Conditional events: the condition ("${...}" or JavaScript), true: the event happens.
   std::optional<Script> condition;
   bool starts_event_sub_process = false;   // start event of an event sub-process
