@@ -152,6 +152,22 @@ TEST(BpmnParser, FlowsToARefusedElementAreNotReportedAsDangling) {
   EXPECT_TRUE(has_problem(outcome, "f3", "dangling")) << problems_of(outcome);
 }
 
+// A send task or message end event that Camunda 7 runs in Java is refused for that reason, not
+// for the messageRef it does not need there.
+TEST(BpmnParser, JavaMessageSendersAreNamedAsJava) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'/><bpmn:sendTask id='send' camunda:class='org.example.Send'/>"
+      "<bpmn:endEvent id='e'><bpmn:messageEventDefinition camunda:delegateExpression='${sender}'/></bpmn:endEvent>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='send'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='send' targetRef='e'/>"), engine_options());
+  EXPECT_TRUE(has_problem(outcome, "send", "send task 'send' is implemented in Java (camunda:class=\"org.example.Send\")"))
+      << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "e", "message event 'e' is implemented in Java (camunda:delegateExpression"))
+      << problems_of(outcome);
+  EXPECT_FALSE(has_problem(outcome, "send", "messageRef:")) << problems_of(outcome);
+  EXPECT_FALSE(has_problem(outcome, "e", "without messageRef")) << problems_of(outcome);
+}
+
 // Camunda 8's FEEL conditions ('=x > 1') are named as such, not as a JavaScript syntax error.
 TEST(BpmnParser, FeelConditionsAreNamed) {
   const auto outcome = parse_bpmn(process_xml("p",

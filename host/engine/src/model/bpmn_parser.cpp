@@ -272,7 +272,9 @@ class Parser {
     if (node.kind == NodeKind::user_task) read_assignment(element, node);
     if (node.kind == NodeKind::send_task || node.kind == NodeKind::receive_task) {
       node.event_name = message_name(node, attribute_text(element, "messageRef"));
-      if (attribute_text(element, "messageRef").empty()) {
+      if (node.kind == NodeKind::send_task && refuse_java_sender(element, node, "send task")) {
+        // Camunda 7 sends such a message with Java code; the missing messageRef is its consequence.
+      } else if (attribute_text(element, "messageRef").empty()) {
         problem(node.id, std::string(kind.bpmn_type) + " '" + node.id +
                              "' has no messageRef: it would wait for, or send, a message without a name");
       }
@@ -337,7 +339,10 @@ class Parser {
       if (node.event == EventDefinition::link) node.event_name = attribute_text(inner, "name");
       if (node.event == EventDefinition::message) node.event_name = message_name(node, attribute_text(inner, "messageRef"));
       if (node.event == EventDefinition::signal) node.event_name = signal_name(node, attribute_text(inner, "signalRef"));
-      if ((node.event == EventDefinition::message || node.event == EventDefinition::signal) &&
+      const bool java_sender = node.event == EventDefinition::message &&
+                               (node.kind == NodeKind::end_event || node.kind == NodeKind::intermediate_throw_event) &&
+                               refuse_java_sender(inner, node, "message event");
+      if (!java_sender && (node.event == EventDefinition::message || node.event == EventDefinition::signal) &&
           attribute_text(inner, node.event == EventDefinition::message ? "messageRef" : "signalRef").empty()) {
         const bool message = node.event == EventDefinition::message;
         problem(node.id, "'" + node.id + "' has a bpmn:" + std::string(name) + " without " +
@@ -436,6 +441,21 @@ class Parser {
   // Camunda 7 runs these as Java code inside its engine; here they would do nothing, so the
   // model is refused rather than run with silent no-ops.
   // A business-rule task that names a DMN decision is refused the same way: no DMN engine here.
+  // A send task or message throw event that Camunda 7 runs as Java code (camunda:class,
+  // delegateExpression or expression on the task or the messageEventDefinition): refused with
+  // that reason; true when it was.
+  bool refuse_java_sender(const pugi::xml_node& element, const FlowNode& node, const std::string& what) {
+    for (const char* attribute : {"class", "delegateExpression", "expression"}) {
+      const std::string value = attribute_text(element, attribute);
+      if (value.empty()) continue;
+      problem(node.id, what + " '" + node.id + "' is implemented in Java (camunda:" + attribute + "=\"" + value +
+                           "\"), which this engine cannot run: name a bpmn:message in messageRef to send it, or use "
+                           "a service task with camunda:type=\"external\" for a worker");
+      return true;
+    }
+    return false;
+  }
+
   void refuse_java_implementation(const pugi::xml_node& element, const FlowNode& node) {
     const bool business_rule = node.bpmn_type == "bpmn:BusinessRuleTask";
     const std::string what = business_rule ? "business-rule task '" : "service task '";
