@@ -190,7 +190,7 @@ void launch_start(EngineCore& core, const Identity& identity, const StartRequest
   if (waits_for_end) core.waiters().add(waiter);
   core.launch(identity, model, start_index, std::move(payload), instance_id, correlation_id,
               request.caller_id.value_or(""),
-              [&core, waiter, waits_for_end, keyed, instance_id](Result<RunOutcome> outcome) {
+              [&core, waiter, waits_for_end, keyed, instance_id](Result<RunOutcome>&& outcome) {
                 if (!outcome) {
                   if (waits_for_end) core.waiters().remove(waiter);
                   if (!keyed) return waiter->complete(std::move(outcome).take_error());
@@ -249,8 +249,11 @@ void start_model(EngineCore& core, const Identity& identity, StartRequest reques
     }
     waiter->end_event_id = *request.end_event_id;
   }
-  JsonText payload = request.input_values.value_or("{}");
-  if (auto error = invalid_json(payload, "inputValues")) return waiter->complete(std::move(*error));
+  // Only the caller's text needs checking; without input values the payload is the engine's own "{}".
+  if (request.input_values) {
+    if (auto error = invalid_json(*request.input_values, "inputValues")) return waiter->complete(std::move(*error));
+  }
+  JsonText payload = request.input_values ? std::move(*request.input_values) : JsonText("{}");
 
   if (request.idempotency_key && core.store()) {
     // The key decides the instance id before anything is committed: the first start records
@@ -348,7 +351,7 @@ void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Ca
                         finish->kind == TaskKind::user_task ? finish->result : JsonText("{}"));
         return std::move(executor).finish();
       },
-      [done = std::move(done), finish](Result<RunOutcome> outcome) {
+      [done = std::move(done), finish](Result<RunOutcome>&& outcome) {
         if (outcome) return done(Ok{});
         // An unknown instance has no such task waiting either: the caller asked about the task.
         if (outcome.error().kind == ErrorKind::process_instance_not_found) return done(task_not_waiting(*finish));

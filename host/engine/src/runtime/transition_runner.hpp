@@ -32,7 +32,8 @@ namespace processhost::engine {
 // Builds the change set of one transition from the instance's current state; an error means
 // the trigger is refused (404, 403, ...) and nothing is committed.
 using Transition = std::function<Result<RunOutcome>(InstanceState& state)>;
-using TransitionDone = std::function<void(Result<RunOutcome>)>;
+// The result by reference: a RunOutcome is large, and a by-value parameter would move it twice more.
+using TransitionDone = std::function<void(Result<RunOutcome>&&)>;
 
 class TransitionRunner {
  public:
