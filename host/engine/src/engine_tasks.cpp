@@ -1,4 +1,10 @@
 // EngineService calls that change instances: deploy, start, finish a task.
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+#include <rapidjson/allocators.h>
+
 #include "processhost/json.hpp"
 
 #include "engine_core.hpp"
@@ -88,11 +94,36 @@ bool kind_matches(TaskKind kind, NodeKind node_kind) {
          (kind == TaskKind::empty_activity && node_kind == NodeKind::empty_activity);
 }
 
+// A short text (a form's few fields, the usual finish result) is accepted by a recursive parse
+// whose stack lies in a local buffer: no allocation and no limit handler, and its depth is at
+// most half its length, far below the stored data's depth limit. It accepts exactly what
+// invalid_json accepts (valid UTF-8, no U+0000 in strings); whatever it refuses goes through
+// json_validate, which says why.
+constexpr std::size_t kShortJson = 256;
+
+struct RefusingNul : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, RefusingNul> {
+  // Keys reach here too (BaseReaderHandler::Key calls String).
+  bool String(const char* text, rapidjson::SizeType length, bool) { return std::memchr(text, 0, length) == nullptr; }
+};
+
+bool short_json_valid(std::string_view text) {
+  if (text.size() > kShortJson) return false;
+  alignas(std::max_align_t) char buffer[2 * kShortJson];
+  rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof buffer);
+  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> reader(&allocator,
+                                                                                                          kShortJson);
+  rapidjson::MemoryStream bytes(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(bytes);
+  RefusingNul handler;
+  return !reader.Parse<rapidjson::kParseValidateEncodingFlag>(input, handler).IsError();
+}
+
 // Validates caller-supplied JSON; empty text means absent. json_validate, not json_parse:
 // no document, no allocation (a Document allocates a 64 KiB pool per parse). The caller
 // applied its request limits already; here only what would break the engine or the store
 // is refused: nesting beyond any configurable depth, and U+0000 (PostgreSQL refuses it).
 std::optional<Error> invalid_json(const std::string& text, const char* what) {
+  if (short_json_valid(text)) return std::nullopt;
   JsonLimits limits = JsonLimits::for_stored_data();
   limits.refuse_nul = true;
   if (auto error = json_validate(text, limits)) {
