@@ -1,5 +1,6 @@
 // EngineService calls that change instances: deploy, start, finish a task.
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -95,10 +96,11 @@ bool kind_matches(TaskKind kind, NodeKind node_kind) {
 }
 
 // A short text (a form's few fields, the usual finish result) is accepted by a recursive parse
-// whose stack lies in a local buffer: no allocation and no limit handler, and its depth is at
-// most half its length, far below the stored data's depth limit. It accepts exactly what
-// invalid_json accepts (valid UTF-8, no U+0000 in strings); whatever it refuses goes through
-// json_validate, which says why.
+// of a local copy, in place: no allocation, no limit handler, and a depth of at most half its
+// length, far below the stored data's depth limit. ASCII text is valid UTF-8 as it is, so only
+// other text has its encoding checked. It accepts exactly what json_validate accepts under the
+// stored data's limits with U+0000 refused; whatever it refuses (a byte order mark included)
+// goes through json_validate, which says why.
 constexpr std::size_t kShortJson = 256;
 
 struct RefusingNul : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, RefusingNul> {
@@ -106,16 +108,34 @@ struct RefusingNul : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, RefusingNul
   bool String(const char* text, rapidjson::SizeType length, bool) { return std::memchr(text, 0, length) == nullptr; }
 };
 
+bool all_ascii(std::string_view text) {
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    high |= word;
+  }
+  for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
 bool short_json_valid(std::string_view text) {
   if (text.size() > kShortJson) return false;
-  alignas(std::max_align_t) char buffer[2 * kShortJson];
+  char copy[kShortJson + 1];
+  std::memcpy(copy, text.data(), text.size());
+  copy[text.size()] = '\0';
+  rapidjson::InsituStringStream input(copy);
+  // In place the reader needs no stack of its own for strings; numbers and nothing else use it.
+  alignas(std::max_align_t) char buffer[kShortJson];
   rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof buffer);
-  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> reader(&allocator,
-                                                                                                          kShortJson);
-  rapidjson::MemoryStream bytes(text.data(), text.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(bytes);
+  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> reader(&allocator, 64);
   RefusingNul handler;
-  return !reader.Parse<rapidjson::kParseValidateEncodingFlag>(input, handler).IsError();
+  constexpr unsigned kInsitu = rapidjson::kParseInsituFlag;
+  const auto parsed = all_ascii(text) ? reader.Parse<kInsitu>(input, handler)
+                                      : reader.Parse<kInsitu | rapidjson::kParseValidateEncodingFlag>(input, handler);
+  // A NUL byte ends the copy for the reader: the text's own NUL bytes are no JSON either.
+  return !parsed.IsError() && input.Tell() == text.size();
 }
 
 // Validates caller-supplied JSON; empty text means absent. json_validate, not json_parse:
