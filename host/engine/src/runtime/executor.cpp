@@ -47,7 +47,7 @@ Error error_from_json(const JsonText& text) {
 }
 
 Executor::Executor(InstanceState& state, RunEnvironment environment)
-    : state_(state), environment_(environment), previous_version_(state.record.version) {}
+    : state_(state), environment_(std::move(environment)), previous_version_(state.record.version) {}
 
 void Executor::start(std::size_t start_event, JsonText payload) {
   Token token;

@@ -145,7 +145,7 @@ bool may_be_stale(const Error& error) {
 }  // namespace
 
 void TransitionRunner::build_and_commit(std::shared_ptr<Job> job) {
-  auto& result = job->result.emplace(job->transition(*job->state));
+  auto& result = job->result.emplace_from([&] { return job->transition(*job->state); });
   if (!result) {
     // The cache may be behind the store (another host advanced the instance): the refusal
     // stands only once the stored state refuses too.
