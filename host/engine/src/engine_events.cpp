@@ -74,7 +74,7 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
     if (!model->executable) continue;
     for (auto index : model->start_events) {
       if (!starts_on(model->nodes[index], kind, name)) continue;
-      launch(identity, model, index, payload.value_or("{}"), make_uuid(), correlation_id, "", [](Result<RunOutcome>) {});
+      launch(identity, model, index, payload.value_or("{}"), make_uuid(), correlation_id, "", [](Result<RunOutcome>&&) {});
     }
   }
   FlowNodeQuery query;
@@ -99,7 +99,7 @@ void EngineCore::deliver(const Identity& identity, EventKind kind, std::string n
             executor.resume(id, payload.value_or("{}"));
             return std::move(executor).finish();
           },
-          [remaining, done](Result<RunOutcome>) {
+          [remaining, done](Result<RunOutcome>&&) {
             if (--*remaining == 0) done(Ok{});
           });
     }
@@ -126,7 +126,7 @@ void EngineCore::after_commit(const ProcessInstanceRecord& instance, const RunOu
   const Identity owner = identity_from_owner(instance.owner_identity);
   for (const auto& call : outcome.calls) {
     launch(owner, call.model, call.start_event, call.payload, call.child_instance_id, instance.correlation_id,
-           instance.id, [this, parent = instance.id, child = call.child_instance_id](Result<RunOutcome> started) {
+           instance.id, [this, parent = instance.id, child = call.child_instance_id](Result<RunOutcome>&& started) {
              if (!started) child_ended(parent, child, std::move(started).take_error());
            });
   }
@@ -173,7 +173,7 @@ void EngineCore::offer(std::shared_ptr<PendingSend> send) {
   store_->query_flow_nodes(query, [this, send](Result<PagedList<FlowNodeInstanceRecord>> found) {
     const auto& request = send->request;
     auto resume_send = [this, send](Transition transition) {
-      runner_.run(send->process_instance_id, nullptr, std::move(transition), [](Result<RunOutcome>) {});
+      runner_.run(send->process_instance_id, nullptr, std::move(transition), [](Result<RunOutcome>&&) {});
     };
     if (found && !found.value().items.empty()) {
       for (const auto& record : found.value().items) {
@@ -185,7 +185,7 @@ void EngineCore::offer(std::shared_ptr<PendingSend> send) {
               executor.resume(id, payload);
               return std::move(executor).finish();
             },
-            [](Result<RunOutcome>) {});
+            [](Result<RunOutcome>&&) {});
       }
       resume_send([this, id = request.flow_node_instance_id](InstanceState& state) -> Result<RunOutcome> {
         if (!state.find_waiting(id)) return wait_ended();
@@ -245,7 +245,7 @@ void EngineCore::child_ended(const std::string& parent_id, const std::string& ch
         if (!executor.child_ended(child_id, result)) return wait_ended();
         return std::move(executor).finish();
       },
-      [](Result<RunOutcome>) {});
+      [](Result<RunOutcome>&&) {});
 }
 
 void EngineCore::child_escalated(const std::string& parent_id, const std::string& child_id,
@@ -258,7 +258,7 @@ void EngineCore::child_escalated(const std::string& parent_id, const std::string
         if (!executor.child_escalated(child_id, escalation.code, escalation.payload)) return wait_ended();
         return std::move(executor).finish();
       },
-      [](Result<RunOutcome>) {});
+      [](Result<RunOutcome>&&) {});
 }
 
 void Engine::trigger(const Identity& identity, EventKind kind, std::string name, std::optional<JsonText> payload,

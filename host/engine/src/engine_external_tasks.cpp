@@ -131,7 +131,7 @@ void Engine::complete_external_task(const Identity&, std::string external_task_i
           }
           return std::move(executor).finish();
         },
-        [done](Result<RunOutcome> finished) {
+        [done](Result<RunOutcome>&& finished) {
           if (!finished) return done(std::move(finished).take_error());
           done(Ok{});
         });

@@ -25,7 +25,7 @@ void EngineCore::complete_service_call(const std::string& instance_id, const std
         }
         return std::move(executor).finish();
       },
-      [this, instance_id](Result<RunOutcome> outcome) {
+      [this, instance_id](Result<RunOutcome>&& outcome) {
         if (!outcome) {
           logger_.debug("engine: late completion of a service method of instance " + instance_id +
                         " ignored: " + outcome.error().message);

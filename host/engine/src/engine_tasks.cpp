@@ -1,4 +1,11 @@
 // EngineService calls that change instances: deploy, start, finish a task.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include <rapidjson/allocators.h>
+
 #include "processhost/json.hpp"
 
 #include "engine_core.hpp"
@@ -88,11 +95,55 @@ bool kind_matches(TaskKind kind, NodeKind node_kind) {
          (kind == TaskKind::empty_activity && node_kind == NodeKind::empty_activity);
 }
 
+// A short text (a form's few fields, the usual finish result) is accepted by a recursive parse
+// of a local copy, in place: no allocation, no limit handler, and a depth of at most half its
+// length, far below the stored data's depth limit. ASCII text is valid UTF-8 as it is, so only
+// other text has its encoding checked. It accepts exactly what json_validate accepts under the
+// stored data's limits with U+0000 refused; whatever it refuses (a byte order mark included)
+// goes through json_validate, which says why.
+constexpr std::size_t kShortJson = 256;
+
+struct RefusingNul : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, RefusingNul> {
+  // Keys reach here too (BaseReaderHandler::Key calls String).
+  bool String(const char* text, rapidjson::SizeType length, bool) { return std::memchr(text, 0, length) == nullptr; }
+};
+
+bool all_ascii(std::string_view text) {
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    high |= word;
+  }
+  for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+bool short_json_valid(std::string_view text) {
+  if (text.size() > kShortJson) return false;
+  char copy[kShortJson + 1];
+  std::memcpy(copy, text.data(), text.size());
+  copy[text.size()] = '\0';
+  rapidjson::InsituStringStream input(copy);
+  // In place the reader needs no stack of its own for strings; numbers and nothing else use it.
+  alignas(std::max_align_t) char buffer[kShortJson];
+  rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof buffer);
+  rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> reader(&allocator, 64);
+  RefusingNul handler;
+  constexpr unsigned kInsitu = rapidjson::kParseInsituFlag;
+  const auto parsed = all_ascii(text) ? reader.Parse<kInsitu>(input, handler)
+                                      : reader.Parse<kInsitu | rapidjson::kParseValidateEncodingFlag>(input, handler);
+  // A NUL byte ends the copy for the reader: the text's own NUL bytes are no JSON either.
+  return !parsed.IsError() && input.Tell() == text.size();
+}
+
 // Validates caller-supplied JSON; empty text means absent. json_validate, not json_parse:
 // no document, no allocation (a Document allocates a 64 KiB pool per parse). The caller
 // applied its request limits already; here only what would break the engine or the store
 // is refused: nesting beyond any configurable depth, and U+0000 (PostgreSQL refuses it).
 std::optional<Error> invalid_json(const std::string& text, const char* what) {
+  if (short_json_valid(text)) return std::nullopt;
   JsonLimits limits = JsonLimits::for_stored_data();
   limits.refuse_nul = true;
   if (auto error = json_validate(text, limits)) {
@@ -190,7 +241,7 @@ void launch_start(EngineCore& core, const Identity& identity, const StartRequest
   if (waits_for_end) core.waiters().add(waiter);
   core.launch(identity, model, start_index, std::move(payload), instance_id, correlation_id,
               request.caller_id.value_or(""),
-              [&core, waiter, waits_for_end, keyed, instance_id](Result<RunOutcome> outcome) {
+              [&core, waiter, waits_for_end, keyed, instance_id](Result<RunOutcome>&& outcome) {
                 if (!outcome) {
                   if (waits_for_end) core.waiters().remove(waiter);
                   if (!keyed) return waiter->complete(std::move(outcome).take_error());
@@ -249,8 +300,11 @@ void start_model(EngineCore& core, const Identity& identity, StartRequest reques
     }
     waiter->end_event_id = *request.end_event_id;
   }
-  JsonText payload = request.input_values.value_or("{}");
-  if (auto error = invalid_json(payload, "inputValues")) return waiter->complete(std::move(*error));
+  // Only the caller's text needs checking; without input values the payload is the engine's own "{}".
+  if (request.input_values) {
+    if (auto error = invalid_json(*request.input_values, "inputValues")) return waiter->complete(std::move(*error));
+  }
+  JsonText payload = request.input_values ? std::move(*request.input_values) : JsonText("{}");
 
   if (request.idempotency_key && core.store()) {
     // The key decides the instance id before anything is committed: the first start records
@@ -348,7 +402,7 @@ void Engine::finish_task(const Identity& identity, FinishTaskRequest request, Ca
                         finish->kind == TaskKind::user_task ? finish->result : JsonText("{}"));
         return std::move(executor).finish();
       },
-      [done = std::move(done), finish](Result<RunOutcome> outcome) {
+      [done = std::move(done), finish](Result<RunOutcome>&& outcome) {
         if (outcome) return done(Ok{});
         // An unknown instance has no such task waiting either: the caller asked about the task.
         if (outcome.error().kind == ErrorKind::process_instance_not_found) return done(task_not_waiting(*finish));

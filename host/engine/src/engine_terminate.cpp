@@ -53,7 +53,7 @@ void Engine::terminate_process_instance(const Identity& identity, std::string pr
         executor.terminate_instance(reason);
         return std::move(executor).finish();
       },
-      [done = std::move(done)](Result<RunOutcome> outcome) {
+      [done = std::move(done)](Result<RunOutcome>&& outcome) {
         if (!outcome) return done(std::move(outcome).take_error());
         done(Ok{});
       });

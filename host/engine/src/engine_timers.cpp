@@ -59,7 +59,7 @@ void EngineCore::fire_timer(TimerRecord timer) {
         if (!executor.fire_timer(id)) executor.cancel_timer(id);
         return std::move(executor).finish();
       },
-      [this, timer](Result<RunOutcome> outcome) {
+      [this, timer](Result<RunOutcome>&& outcome) {
         if (!outcome) {
           logger_.warn("engine: timer " + timer.id + " of instance " + timer.process_instance_id +
                        " did not fire: " + outcome.error().message);
@@ -164,7 +164,7 @@ void EngineCore::start_claimed_tick(const std::shared_ptr<const ProcessModel>& m
   auto instance_id = make_uuid();
   auto correlation_id = "cronjob_" + make_uuid();
   launch(engine_identity(), model, start_index, "{}", instance_id, correlation_id, "",
-         [this, model, start_index, instance_id, correlation_id, executed_at](Result<RunOutcome> outcome) {
+         [this, model, start_index, instance_id, correlation_id, executed_at](Result<RunOutcome>&& outcome) {
            if (!outcome) {
              logger_.warn("engine: cron start of " + model->id + " failed: " + outcome.error().message);
              return;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "engine_fixture.hpp"
 
@@ -64,6 +65,70 @@ TEST_F(EngineTest, RunsTheSampleProcessToItsResult) {
   bool said_hello = false;
   for (const auto& line : logger_.lines()) said_hello = said_hello || line.find("Hello World!") != std::string::npos;
   EXPECT_TRUE(said_hello);
+}
+
+// Short results take a quicker check than long ones; both refuse the same texts, and a refused
+// finish leaves the task waiting.
+TEST_F(EngineTest, FinishResultsAndInputValuesMustBeValidJsonWithoutNul) {
+  ASSERT_TRUE(deploy(sample_xml()));
+  const std::string padding(300, 'x');
+  const std::vector<std::string> refused = {
+      R"({"TaskWasSuccessful":tru})",
+      R"({"TaskWasSuccessful":true} {})",
+      R"({"a\u0000":1})",
+      R"({"a":"b\u0000c"})",
+      std::string("{\"a\":\"\xC3\x28\"}"),  // not UTF-8
+      std::string("{\"a\":\"\0\"}", 9),     // a raw NUL byte is no JSON either
+      R"({"long":")" + padding + R"(","bad":})",
+      R"({"long":")" + padding + R"(\u0000"})",
+      // Last: 200 levels of arrays, valid JSON under the stored data's depth limit, longer than
+      // the quick check takes; it finishes the task.
+      std::string(200, '[') + std::string(200, ']')};
+  auto started = start(start_request("sample_process"));
+  ASSERT_TRUE(started) << started.error().message;
+  TaskQuery query;
+  query.correlation_id = started->correlation_id;
+  auto waiting = tasks(query);
+  ASSERT_TRUE(waiting);
+  ASSERT_EQ(waiting->items.size(), 1u);
+  const auto& task = waiting->items[0];
+  for (const auto& result : refused) {
+    FinishTaskRequest request{TaskKind::user_task, task.process_instance_id, task.correlation_id,
+                              task.flow_node_instance_id, result};
+    auto finished = finish(request);
+    if (result.front() == '[') {
+      EXPECT_TRUE(finished) << "refused nested arrays";
+      break;
+    }
+    ASSERT_FALSE(finished) << result;
+    EXPECT_EQ(finished.error().status, ErrorStatus::bad_request) << result;
+    EXPECT_NE(finished.error().message.find("result is not valid JSON"), std::string::npos) << finished.error().message;
+    EXPECT_EQ(instance(started->process_instance_id)->state, ProcessInstanceState::running);
+  }
+  EXPECT_EQ(instance(started->process_instance_id)->state, ProcessInstanceState::finished);
+  auto result = results(started->correlation_id, "sample_process");
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->size(), 1u);
+  EXPECT_EQ(result->at(0).token_payload, R"({"form_fields":)" + std::string(200, '[') + std::string(200, ']') + "}");
+
+  // A long valid result and a start's input values, short and long.
+  auto second = start(start_request("sample_process", R"({"long":")" + padding + R"("})"));
+  ASSERT_TRUE(second) << second.error().message;
+  for (const std::string& input : {std::string(R"({"a":"\u0000"})"), R"({"long":")" + padding + "\"",
+                                   std::string("{\"a\":1,}")}) {
+    auto refused_start = start(start_request("sample_process", input));
+    ASSERT_FALSE(refused_start) << input;
+    EXPECT_EQ(refused_start.error().status, ErrorStatus::bad_request);
+    EXPECT_NE(refused_start.error().message.find("inputValues is not valid JSON"), std::string::npos);
+  }
+  query.correlation_id = second->correlation_id;
+  waiting = tasks(query);
+  ASSERT_TRUE(waiting);
+  ASSERT_EQ(waiting->items.size(), 1u);
+  FinishTaskRequest long_finish{TaskKind::user_task, second->process_instance_id, second->correlation_id,
+                                waiting->items[0].flow_node_instance_id, R"({"long":")" + padding + R"("})"};
+  ASSERT_TRUE(finish(long_finish));
+  EXPECT_EQ(instance(second->process_instance_id)->state, ProcessInstanceState::finished);
 }
 
 TEST_F(EngineTest, LanesDecideWhoSeesAndFinishesTasks) {

@@ -4,43 +4,34 @@
 #include <cstdint>
 #include <string_view>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 namespace processhost::engine {
 namespace {
 
-
-void write_key(Writer& writer, std::string_view name) {
-  writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-}
-
-void write_text(Writer& writer, std::string_view name, std::string_view value) {
-  write_key(writer, name);
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void write_number(Writer& writer, std::string_view name, std::int64_t value) {
-  write_key(writer, name);
-  writer.Int64(value);
-}
-
-// Payloads and results are JSON text already: written as they are, not parsed again.
-void write_json(Writer& writer, std::string_view name, const JsonText& json) {
-  write_key(writer, name);
-  writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-}
-
-void write_history(Writer& writer, std::string_view name, const History& history) {
-  write_key(writer, name);
-  writer.StartArray();
+// Keys and separators are literals (the order of members is fixed); values go through the
+// writer's escaping. Payloads and results are JSON text already: written as they are, not
+// parsed again.
+void write_history(Writer& writer, const History& history) {
+  writer.literal("[");
+  bool first = true;
   for (const auto& [node_id, result] : history) {
-    writer.StartArray();
-    writer.String(node_id.data(), static_cast<rapidjson::SizeType>(node_id.size()));
-    writer.RawValue(result.data(), result.size(), rapidjson::kObjectType);
-    writer.EndArray();
+    if (!first) writer.literal(",");
+    first = false;
+    writer.literal("[");
+    writer.quoted(node_id);
+    writer.literal(",");
+    writer.raw(result);
+    writer.literal("]");
   }
-  writer.EndArray();
+  writer.literal("]");
+}
+
+void write_raw_list(Writer& writer, const std::vector<JsonText>& values) {
+  writer.literal("[");
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) writer.literal(",");
+    writer.raw(values[i]);
+  }
+  writer.literal("]");
 }
 
 const std::string& node_id(const InstanceState& state, std::size_t index) { return state.model->nodes[index].id; }
@@ -88,98 +79,177 @@ const Token* InstanceState::find_waiting(std::string_view flow_node_instance_id)
   return nullptr;
 }
 
-JsonText serialize_runtime_state(const InstanceState& state) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  writer.StartObject();
-  write_number(writer, "v", 1);
-  write_number(writer, "nextScope", static_cast<std::int64_t>(state.next_scope_id));
-  write_key(writer, "tokens");
-  writer.StartArray();
+// What the state's text will take at least: its payloads and results, plus room for the ids
+// and keys around them, so that the text is mostly written without growing its string.
+std::size_t expected_size(const InstanceState& state) {
+  std::size_t size = 64;
+  auto add_history = [&](const History& history) {
+    for (const auto& [node_id, result] : history) size += node_id.size() + result.size() + 8;
+  };
   for (const auto& token : state.waiting) {
-    writer.StartObject();
-    write_text(writer, "node", node_id(state, token.node));
-    write_text(writer, "fni", token.flow_node_instance_id);
-    write_text(writer, "prev", token.previous_flow_node_instance_id);
-    write_number(writer, "scope", static_cast<std::int64_t>(token.scope));
-    write_number(writer, "at", token.entered_at_ms);
-    write_json(writer, "payload", token.payload);
-    if (!token.attached_to.empty()) write_text(writer, "attachedTo", token.attached_to);
-    if (!token.timer_id.empty()) write_text(writer, "timer", token.timer_id);
-    if (token.cycle_fired != 0) write_number(writer, "cycleFired", token.cycle_fired);
-    if (token.cycle_anchor_ms != 0) write_number(writer, "cycleAnchor", token.cycle_anchor_ms);
-    if (!token.child_instance_id.empty()) write_text(writer, "child", token.child_instance_id);
-    if (token.loop != 0) write_number(writer, "loop", static_cast<std::int64_t>(token.loop));
-    if (!token.loop_variables.empty()) write_json(writer, "loopVars", token.loop_variables);
-    if (token.compensation != 0) write_number(writer, "compensation", static_cast<std::int64_t>(token.compensation));
-    write_history(writer, "history", token.history);
-    writer.EndObject();
+    size += 192 + token.payload.size() + token.loop_variables.size();
+    add_history(token.history);
   }
-  writer.EndArray();
-  write_key(writer, "joins");
-  writer.StartArray();
-  for (const auto& join : state.joins) {
-    writer.StartObject();
-    write_text(writer, "node", node_id(state, join.gateway));
-    write_number(writer, "scope", static_cast<std::int64_t>(join.scope));
-    write_text(writer, "prev", join.previous_flow_node_instance_id);
-    write_history(writer, "arrived", join.arrived);
-    write_history(writer, "history", join.history);
-    writer.EndObject();
-  }
-  writer.EndArray();
-  write_key(writer, "scopes");
-  writer.StartArray();
   for (const auto& scope : state.scopes) {
-    writer.StartObject();
-    write_number(writer, "id", static_cast<std::int64_t>(scope.id));
-    write_number(writer, "parent", static_cast<std::int64_t>(scope.parent_scope));
-    write_text(writer, "node", node_id(state, scope.node));
-    write_text(writer, "fni", scope.flow_node_instance_id);
-    write_text(writer, "prev", scope.previous_flow_node_instance_id);
-    write_number(writer, "at", scope.entered_at_ms);
-    write_json(writer, "payload", scope.payload_on_enter);
-    write_json(writer, "result", scope.result);
-    if (scope.loop != 0) write_number(writer, "loop", static_cast<std::int64_t>(scope.loop));
-    if (!scope.loop_variables.empty()) write_json(writer, "loopVars", scope.loop_variables);
-    if (scope.compensation != 0) write_number(writer, "compensation", static_cast<std::int64_t>(scope.compensation));
-    write_history(writer, "history", scope.parent_history);
-    writer.EndObject();
+    size += 192 + scope.payload_on_enter.size() + scope.result.size();
+    add_history(scope.parent_history);
   }
-  writer.EndArray();
-  if (!state.loops.empty()) {
-    write_key(writer, "loops");
-    writer.StartArray();
-    for (const auto& loop : state.loops) {
-      writer.StartObject();
-      write_number(writer, "id", static_cast<std::int64_t>(loop.id));
-      write_text(writer, "node", node_id(state, loop.node));
-      write_number(writer, "scope", static_cast<std::int64_t>(loop.scope));
-      write_text(writer, "fni", loop.flow_node_instance_id);
-      write_text(writer, "prev", loop.previous_flow_node_instance_id);
-      write_number(writer, "at", loop.entered_at_ms);
-      write_json(writer, "payload", loop.payload);
-      write_history(writer, "history", loop.history);
-      write_key(writer, "items");
-      writer.StartArray();
-      for (const auto& item : loop.items) writer.RawValue(item.data(), item.size(), rapidjson::kObjectType);
-      writer.EndArray();
-      write_number(writer, "total", static_cast<std::int64_t>(loop.total));
-      write_number(writer, "started", static_cast<std::int64_t>(loop.started));
-      write_number(writer, "completed", static_cast<std::int64_t>(loop.completed));
-      write_key(writer, "results");
-      writer.StartArray();
-      for (const auto& result : loop.results) writer.RawValue(result.data(), result.size(), rapidjson::kObjectType);
-      writer.EndArray();
-      writer.EndObject();
+  return size;
+}
+
+JsonText serialize_runtime_state(const InstanceState& state) {
+  JsonText text;
+  Writer writer(text, expected_size(state));
+  writer.literal("{\"v\":1,\"nextScope\":");
+  writer.number(static_cast<std::int64_t>(state.next_scope_id));
+  writer.literal(",\"tokens\":[");
+  for (std::size_t i = 0; i < state.waiting.size(); ++i) {
+    const auto& token = state.waiting[i];
+    if (i) writer.literal(",");
+    writer.literal("{\"node\":");
+    writer.quoted(node_id(state, token.node));
+    writer.literal(",\"fni\":");
+    writer.quoted(token.flow_node_instance_id);
+    writer.literal(",\"prev\":");
+    writer.quoted(token.previous_flow_node_instance_id);
+    writer.literal(",\"scope\":");
+    writer.number(static_cast<std::int64_t>(token.scope));
+    writer.literal(",\"at\":");
+    writer.number(token.entered_at_ms);
+    writer.literal(",\"payload\":");
+    writer.raw(token.payload);
+    if (!token.attached_to.empty()) {
+      writer.literal(",\"attachedTo\":");
+      writer.quoted(token.attached_to);
     }
-    writer.EndArray();
+    if (!token.timer_id.empty()) {
+      writer.literal(",\"timer\":");
+      writer.quoted(token.timer_id);
+    }
+    if (token.cycle_fired != 0) {
+      writer.literal(",\"cycleFired\":");
+      writer.number(token.cycle_fired);
+    }
+    if (token.cycle_anchor_ms != 0) {
+      writer.literal(",\"cycleAnchor\":");
+      writer.number(token.cycle_anchor_ms);
+    }
+    if (!token.child_instance_id.empty()) {
+      writer.literal(",\"child\":");
+      writer.quoted(token.child_instance_id);
+    }
+    if (token.loop != 0) {
+      writer.literal(",\"loop\":");
+      writer.number(static_cast<std::int64_t>(token.loop));
+    }
+    if (!token.loop_variables.empty()) {
+      writer.literal(",\"loopVars\":");
+      writer.raw(token.loop_variables);
+    }
+    if (token.compensation != 0) {
+      writer.literal(",\"compensation\":");
+      writer.number(static_cast<std::int64_t>(token.compensation));
+    }
+    writer.literal(",\"history\":");
+    write_history(writer, token.history);
+    writer.literal("}");
+  }
+  writer.literal("],\"joins\":[");
+  for (std::size_t i = 0; i < state.joins.size(); ++i) {
+    const auto& join = state.joins[i];
+    if (i) writer.literal(",");
+    writer.literal("{\"node\":");
+    writer.quoted(node_id(state, join.gateway));
+    writer.literal(",\"scope\":");
+    writer.number(static_cast<std::int64_t>(join.scope));
+    writer.literal(",\"prev\":");
+    writer.quoted(join.previous_flow_node_instance_id);
+    writer.literal(",\"arrived\":");
+    write_history(writer, join.arrived);
+    writer.literal(",\"history\":");
+    write_history(writer, join.history);
+    writer.literal("}");
+  }
+  writer.literal("],\"scopes\":[");
+  for (std::size_t i = 0; i < state.scopes.size(); ++i) {
+    const auto& scope = state.scopes[i];
+    if (i) writer.literal(",");
+    writer.literal("{\"id\":");
+    writer.number(static_cast<std::int64_t>(scope.id));
+    writer.literal(",\"parent\":");
+    writer.number(static_cast<std::int64_t>(scope.parent_scope));
+    writer.literal(",\"node\":");
+    writer.quoted(node_id(state, scope.node));
+    writer.literal(",\"fni\":");
+    writer.quoted(scope.flow_node_instance_id);
+    writer.literal(",\"prev\":");
+    writer.quoted(scope.previous_flow_node_instance_id);
+    writer.literal(",\"at\":");
+    writer.number(scope.entered_at_ms);
+    writer.literal(",\"payload\":");
+    writer.raw(scope.payload_on_enter);
+    writer.literal(",\"result\":");
+    writer.raw(scope.result);
+    if (scope.loop != 0) {
+      writer.literal(",\"loop\":");
+      writer.number(static_cast<std::int64_t>(scope.loop));
+    }
+    if (!scope.loop_variables.empty()) {
+      writer.literal(",\"loopVars\":");
+      writer.raw(scope.loop_variables);
+    }
+    if (scope.compensation != 0) {
+      writer.literal(",\"compensation\":");
+      writer.number(static_cast<std::int64_t>(scope.compensation));
+    }
+    writer.literal(",\"history\":");
+    write_history(writer, scope.parent_history);
+    writer.literal("}");
+  }
+  writer.literal("]");
+  if (!state.loops.empty()) {
+    writer.literal(",\"loops\":[");
+    for (std::size_t i = 0; i < state.loops.size(); ++i) {
+      const auto& loop = state.loops[i];
+      if (i) writer.literal(",");
+      writer.literal("{\"id\":");
+      writer.number(static_cast<std::int64_t>(loop.id));
+      writer.literal(",\"node\":");
+      writer.quoted(node_id(state, loop.node));
+      writer.literal(",\"scope\":");
+      writer.number(static_cast<std::int64_t>(loop.scope));
+      writer.literal(",\"fni\":");
+      writer.quoted(loop.flow_node_instance_id);
+      writer.literal(",\"prev\":");
+      writer.quoted(loop.previous_flow_node_instance_id);
+      writer.literal(",\"at\":");
+      writer.number(loop.entered_at_ms);
+      writer.literal(",\"payload\":");
+      writer.raw(loop.payload);
+      writer.literal(",\"history\":");
+      write_history(writer, loop.history);
+      writer.literal(",\"items\":");
+      write_raw_list(writer, loop.items);
+      writer.literal(",\"total\":");
+      writer.number(static_cast<std::int64_t>(loop.total));
+      writer.literal(",\"started\":");
+      writer.number(static_cast<std::int64_t>(loop.started));
+      writer.literal(",\"completed\":");
+      writer.number(static_cast<std::int64_t>(loop.completed));
+      writer.literal(",\"results\":");
+      write_raw_list(writer, loop.results);
+      writer.literal("}");
+    }
+    writer.literal("]");
   }
   if (!state.data.empty() || !state.compensable.empty() || !state.compensations.empty()) {
+    writer.continue_written_object();
     write_compensation_and_data(writer, state);
+    writer.end_written_object();
   }
-  writer.EndObject();
-  return JsonText(buffer.GetString(), buffer.GetSize());
+  writer.literal("}");
+  writer.finish();
+  return text;
 }
 
 Status restore_runtime_state(InstanceState& state) {

@@ -4,14 +4,12 @@
 // Written in a translation unit of their own, so that serialize_runtime_state's code for
 // every other instance stays as the compiler made it before they existed.
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "instance/instance_state.hpp"
+#include "instance/runtime_state_writer.hpp"
 
 namespace processhost::engine {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = RuntimeStateWriter;
 
 // Appends "data", "compensable" and "compensations" (those that are not empty) to the open
 // runtime state object.

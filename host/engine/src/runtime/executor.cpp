@@ -47,7 +47,7 @@ Error error_from_json(const JsonText& text) {
 }
 
 Executor::Executor(InstanceState& state, RunEnvironment environment)
-    : state_(state), environment_(environment), previous_version_(state.record.version) {}
+    : state_(state), environment_(std::move(environment)), previous_version_(state.record.version) {}
 
 void Executor::start(std::size_t start_event, JsonText payload) {
   Token token;
@@ -59,9 +59,9 @@ void Executor::start(std::size_t start_event, JsonText payload) {
   if (start_event == kNoIndex) {
     // A process without start event: every node without incoming flow begins at once.
     for (std::size_t i = 0; i + 1 < model().implicit_starts.size(); ++i) {
-      push_arrival({Token(token), model().implicit_starts[i], kNoIndex});
+      push_arrival(Token(token), model().implicit_starts[i], kNoIndex);
     }
-    if (!model().implicit_starts.empty()) push_arrival({std::move(token), model().implicit_starts.back(), kNoIndex});
+    if (!model().implicit_starts.empty()) push_arrival(std::move(token), model().implicit_starts.back(), kNoIndex);
   } else {
     enter({std::move(token), start_event, kNoIndex});
   }
@@ -211,9 +211,9 @@ bool Executor::owner_may_access(const std::string& lane) const {
   return false;
 }
 
-void Executor::push_arrival(Arrival&& arrival) {
+void Executor::push_arrival(Token&& token, std::size_t node, std::size_t via_flow) {
   if (queue_.capacity() == 0) queue_.reserve(4);
-  queue_.push_back(std::move(arrival));
+  queue_.emplace_back(std::move(token), node, via_flow);  // built in place (aggregate)
 }
 
 void Executor::drain() {
@@ -261,7 +261,7 @@ bool Executor::release_inclusive_join() {
     token.scope = join.scope;
     // enter() makes this the new instance's previous one: the last branch that arrived.
     token.flow_node_instance_id = join.previous_flow_node_instance_id;
-    push_arrival({std::move(token), join.gateway, kNoIndex});
+    push_arrival(std::move(token), join.gateway, kNoIndex);
     return true;
   }
   return false;
@@ -379,10 +379,10 @@ void Executor::split_implicitly(Token&& token, const FlowNode& node) {
 
 void Executor::take_flow(Token&& token, std::size_t flow_index) {
   const std::size_t target = model().flows[flow_index].target;
-  push_arrival({std::move(token), target, flow_index});
+  push_arrival(std::move(token), target, flow_index);
 }
 
-void Executor::jump_to(Token&& token, std::size_t node) { push_arrival({std::move(token), node, kNoIndex}); }
+void Executor::jump_to(Token&& token, std::size_t node) { push_arrival(std::move(token), node, kNoIndex); }
 
 void Executor::call_service(Token&& token, const FlowNode& node, std::string method, JsonText arguments) {
   outcome_.service_calls.push_back({token.flow_node_instance_id, std::move(method), std::move(arguments)});

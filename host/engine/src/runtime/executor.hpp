@@ -179,7 +179,8 @@ class Executor final : private ElementContext {
     std::size_t via_flow;
   };
 
-  void push_arrival(Arrival&& arrival);
+  // The token is moved once, into its place in the queue (a Token is a dozen strings).
+  void push_arrival(Token&& token, std::size_t node, std::size_t via_flow);
   void drain();
   void split_implicitly(Token&& token, const FlowNode& node);
   // Looping activities (executor_loops.cpp): whether token is a run of a loop at node; the

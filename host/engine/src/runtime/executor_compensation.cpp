@@ -85,7 +85,7 @@ void Executor::run_next_handler(std::uint64_t run_id) {
   // The handler's record follows the activity instance it compensates.
   handler.flow_node_instance_id = std::move(activity.flow_node_instance_id);
   handler.compensation = run_id;
-  push_arrival({std::move(handler), model().nodes[activity.node].compensation_handler, kNoIndex});
+  push_arrival(std::move(handler), model().nodes[activity.node].compensation_handler, kNoIndex);
 }
 
 void Executor::continue_thrower(Token&& token, const FlowNode& node) {

@@ -125,7 +125,7 @@ void Executor::start_run(std::uint64_t loop_id, const FlowNode& node) {
     variables += "," + json_quote(name) + ":" + loop.items[counter];
   }
   run.loop_variables = variables + "}";
-  push_arrival({std::move(run), loop.node, kNoIndex});
+  push_arrival(std::move(run), loop.node, kNoIndex);
 }
 
 bool Executor::ends_loop_run(Token& token, const FlowNode& node, const JsonText& result) {

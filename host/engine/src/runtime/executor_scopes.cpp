@@ -132,13 +132,13 @@ void Executor::enter_sub_process(Token&& token, const FlowNode& node) {
   if (!opened) return;
   Token inner = std::move(*opened);
   if (!node.start_events.empty()) {
-    push_arrival({std::move(inner), node.start_events.front(), kNoIndex});
+    push_arrival(std::move(inner), node.start_events.front(), kNoIndex);
     return;
   }
   for (std::size_t i = 0; i + 1 < node.implicit_starts.size(); ++i) {
-    push_arrival({Token(inner), node.implicit_starts[i], kNoIndex});
+    push_arrival(Token(inner), node.implicit_starts[i], kNoIndex);
   }
-  push_arrival({std::move(inner), node.implicit_starts.back(), kNoIndex});
+  push_arrival(std::move(inner), node.implicit_starts.back(), kNoIndex);
 }
 
 std::optional<Token> Executor::open_scope(Token&& token, const FlowNode& node) {

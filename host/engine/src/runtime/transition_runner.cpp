@@ -22,8 +22,9 @@ void TransitionRunner::drain(std::chrono::milliseconds timeout) {
 void TransitionRunner::cache_put(std::shared_ptr<InstanceState> state) {
   if (options_.cache_capacity == 0) return;
   std::lock_guard lock(cache_mutex_);
-  const std::string id = state->record.id;
-  if (cache_.insert_or_assign(id, std::move(state)).second) cache_order_.push_back(id);
+  // The key is copied from the state's record (no third copy of the id on the side).
+  const auto [entry, inserted] = cache_.insert_or_assign(state->record.id, state);
+  if (inserted) cache_order_.push_back(entry->first);
   // The order list may hold ids already erased; bound it too.
   while (cache_.size() > options_.cache_capacity || cache_order_.size() > 2 * options_.cache_capacity) {
     cache_.erase(cache_order_.front());
@@ -144,7 +145,7 @@ bool may_be_stale(const Error& error) {
 }  // namespace
 
 void TransitionRunner::build_and_commit(std::shared_ptr<Job> job) {
-  auto& result = job->result.emplace(job->transition(*job->state));
+  auto& result = job->result.emplace_from([&] { return job->transition(*job->state); });
   if (!result) {
     // The cache may be behind the store (another host advanced the instance): the refusal
     // stands only once the stored state refuses too.

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -32,7 +33,8 @@ namespace processhost::engine {
 // Builds the change set of one transition from the instance's current state; an error means
 // the trigger is refused (404, 403, ...) and nothing is committed.
 using Transition = std::function<Result<RunOutcome>(InstanceState& state)>;
-using TransitionDone = std::function<void(Result<RunOutcome>)>;
+// The result by reference: a RunOutcome is large, and a by-value parameter would move it twice more.
+using TransitionDone = std::function<void(Result<RunOutcome>&&)>;
 
 class TransitionRunner {
  public:
@@ -73,6 +75,37 @@ class TransitionRunner {
   void drain(std::chrono::milliseconds timeout);
 
  private:
+  // A transition's result, built in place from the value the transition returns:
+  // std::optional::emplace would take it by reference and move the large RunOutcome once more.
+  class ResultSlot {
+   public:
+    ResultSlot() = default;
+    ResultSlot(const ResultSlot&) = delete;
+    ResultSlot& operator=(const ResultSlot&) = delete;
+    ~ResultSlot() { reset(); }
+
+    template <class Make>
+    Result<RunOutcome>& emplace_from(Make&& make) {
+      reset();
+      auto* made = ::new (static_cast<void*>(storage_)) Result<RunOutcome>(std::forward<Make>(make)());
+      full_ = true;
+      return *made;
+    }
+    void reset() {
+      if (!full_) return;
+      get()->~Result();
+      full_ = false;
+    }
+    Result<RunOutcome>& operator*() { return *get(); }
+    Result<RunOutcome>* operator->() { return get(); }
+
+   private:
+    Result<RunOutcome>* get() { return std::launder(reinterpret_cast<Result<RunOutcome>*>(storage_)); }
+
+    alignas(Result<RunOutcome>) unsigned char storage_[sizeof(Result<RunOutcome>)];
+    bool full_ = false;
+  };
+
   // One trigger on its way through load, build, commit and retries; shared by its callbacks.
   struct Job {
     std::string instance_id;
@@ -85,7 +118,7 @@ class TransitionRunner {
     bool reread = false;       // a refusal on cached state already led to a store read
     // The transition's result, kept in place from build to callback: a RunOutcome is large
     // and every move of it costs.
-    std::optional<Result<RunOutcome>> result;
+    ResultSlot result;
   };
   void attempt(std::shared_ptr<Job> job);
   void build_and_commit(std::shared_ptr<Job> job);
