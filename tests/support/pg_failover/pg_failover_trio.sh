@@ -10,12 +10,16 @@
 #   pg_failover_trio.sh url      DIR [DATABASE]  the multi-host URL of the two nodes (default database "postgres")
 #   pg_failover_trio.sh state    DIR    the monitor's view: "node1 primary\nnode2 secondary"
 #   pg_failover_trio.sh primary  DIR    the node whose monitor state is primary (or wait_primary)
+#   pg_failover_trio.sh standby  DIR    a node whose monitor state is secondary
 #   pg_failover_trio.sh wait-healthy DIR [SECONDS]  until one primary and one secondary (60)
 #   pg_failover_trio.sh failover DIR    planned failover: pg_autoctl perform failover (waits)
 #   pg_failover_trio.sh kill-postmaster DIR NODE   SIGKILL the node's postmaster (its keeper restarts it)
 #   pg_failover_trio.sh kill-node DIR NODE         SIGKILL the node's keeper and its postgres: the node is gone
 #   pg_failover_trio.sh run-node DIR NODE          start a node's keeper again (it rejoins, rewinding if needed)
+#   pg_failover_trio.sh stall-node DIR NODE SECONDS  SIGSTOP the node's keeper and postgres for SECONDS, then
+#                                                  SIGCONT: a node starved of CPU, as on an overloaded machine
 #   pg_failover_trio.sh port     DIR NAME          the port of monitor, node1 or node2
+#   pg_failover_trio.sh events   DIR [COUNT]       the monitor's last events, oldest first (200)
 #
 # Every server listens on 127.0.0.1 only (pg_autoctl's own default is '*': the data folders
 # are made here and pg_autoctl is told --listen), with its unix socket in DIR. initdb runs
@@ -50,7 +54,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -58,7 +62,7 @@ usage() {
 command=$1
 dir=$2
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
-readonly kNodes=(node1 node2)
+readonly kNodes=(node1 node2 node3)
 
 # shellcheck source=../free_port.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../free_port.sh"
@@ -152,11 +156,14 @@ wait_for() {
   done
 }
 
+# One primary and every other node its standby again.
 healthy() {
   local states
   states=$(node_states)
-  [[ $(grep -c ' primary$' <<<"$states") -eq 1 && $(grep -c ' secondary$' <<<"$states") -eq 1 ]]
+  [[ $(grep -c ' primary$' <<<"$states") -eq 1 && $(grep -c ' secondary$' <<<"$states") -eq $((${#kNodes[@]} - 1)) ]]
 }
+
+number_sync_standbys() { monitor_sql "SELECT number_sync_standbys FROM pgautofailover.formation WHERE formationid = 'default'"; }
 
 node_reported() { node_states | grep -qE "^$1 ($2)\$"; }
 
@@ -213,10 +220,21 @@ start() {
   for name in "${kNodes[@]}"; do
     create_node "$name"
     service_running "$name" || run_service "$name" run --pgdata "$dir/$name"
-    # The second node's base backup needs a running first node.
-    [[ $name == node1 ]] && wait_for 60 "node1 primary" node_reported node1 'single|primary|wait_primary'
+    # A standby's base backup needs a running primary; one standby at a time.
+    if [[ $name == node1 ]]; then
+      wait_for 60 "node1 primary" node_reported node1 'single|primary|wait_primary'
+    else
+      wait_for 90 "$name secondary" node_reported "$name" secondary
+    fi
   done
-  wait_for 90 "a primary and a secondary" healthy
+  # Two standbys in the replication quorum, one of which must confirm every commit: the
+  # primary never commits alone (see the top of this file). pg_auto_failover sets this by
+  # itself when the second standby registers; set here so the trio never depends on that.
+  if [[ $(number_sync_standbys) != 1 ]]; then
+    autoctl set formation number-sync-standbys 1 --pgdata "$dir/node1" >>"$dir/monitor.log" 2>&1
+  fi
+  wait_for 90 "a primary and two secondaries" healthy
+  [[ $(number_sync_standbys) == 1 ]] || { echo "pg_failover_trio: number_sync_standbys is not 1" >&2; exit 1; }
 }
 
 # pg_autoctl's supervisor and its children (postgres controller, keeper or monitor listener).
@@ -256,6 +274,28 @@ kill_node() {
   fi
 }
 
+# Every process of a node: its pg_autoctl services and postgres with its children.
+node_pids() {
+  local name=$1 pid
+  service_pids "$name"
+  service_running "$name" && cat "$dir/$name.service.pid"
+  pid=$(postmaster_pid "$name") || true
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    echo "$pid"
+    ps -o pid= --ppid "$pid" || true
+  fi
+  return 0
+}
+
+stall_node() {
+  local name=$1 seconds=$2 pids
+  pids=$(node_pids "$name" | sort -u | tr '\n' ' ')
+  [[ -n "${pids// /}" ]] || return 0
+  kill -STOP $pids 2>/dev/null || true
+  sleep "$seconds"
+  kill -CONT $pids 2>/dev/null || true
+}
+
 stop() {
   local name
   for name in "${kNodes[@]}" monitor; do
@@ -286,11 +326,12 @@ case "$command" in
     ;;
   url)
     dir=$(cd "$dir" && pwd)
-    echo "postgresql://postgres@127.0.0.1:$(port_of node1),127.0.0.1:$(port_of node2)/${3:-postgres}?target_session_attrs=read-write&connect_timeout=2"
+    echo "postgresql://postgres@127.0.0.1:$(port_of node1),127.0.0.1:$(port_of node2),127.0.0.1:$(port_of node3)/${3:-postgres}?target_session_attrs=read-write&connect_timeout=2"
     ;;
   state) dir=$(cd "$dir" && pwd); node_states ;;
   primary) dir=$(cd "$dir" && pwd); node_states | awk '$2 == "primary" || $2 == "wait_primary" { print $1; exit }' ;;
-  wait-healthy) dir=$(cd "$dir" && pwd); wait_for "${3:-60}" "a primary and a secondary" healthy ;;
+  standby) dir=$(cd "$dir" && pwd); node_states | awk '$2 == "secondary" { print $1; exit }' ;;
+  wait-healthy) dir=$(cd "$dir" && pwd); wait_for "${3:-60}" "a primary and two secondaries" healthy ;;
   failover)
     dir=$(cd "$dir" && pwd)
     autoctl perform failover --pgdata "$dir/monitor" >>"$dir/failover.log" 2>&1 || { tail -n 20 "$dir/failover.log" >&2; exit 1; }
@@ -302,6 +343,14 @@ case "$command" in
     dir=$(cd "$dir" && pwd)
     service_running "$3" || run_service "$3" run --pgdata "$dir/$3"
     ;;
+  stall-node) [[ $# -ge 4 ]] || usage; dir=$(cd "$dir" && pwd); stall_node "$3" "$4" ;;
   port) [[ $# -ge 3 ]] || usage; dir=$(cd "$dir" && pwd); port_of "$3" ;;
+  events)
+    dir=$(cd "$dir" && pwd)
+    monitor_sql "SELECT to_char(eventtime AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') || ' ' || nodename || ' ' ||
+                        reportedstate || ' -> ' || goalstate || ' lsn ' || reportedlsn || ': ' || description
+                   FROM (SELECT * FROM pgautofailover.event ORDER BY eventid DESC LIMIT ${3:-200}) e
+                  ORDER BY eventid"
+    ;;
   *) usage ;;
 esac
