@@ -86,7 +86,7 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   static constexpr const char* kKnown[] = {"host",     "port",     "database",           "user",
                                            "password", "poolSize", "statementTimeoutMs", "connectTimeoutSeconds",
                                            "maxQueuedRequests", "maxCommitBatch", "maxCommitConnections", "hints", "file",
-                                           "url",      "failoverWindowMs"};
+                                           "url",      "failoverWindowMs", "requireSynchronousStandby"};
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
     bool known = false;
     for (const char* name : kKnown) known = known || std::string_view(it->name.GetString()) == name;
@@ -109,6 +109,11 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
       static_cast<std::size_t>(int_field(object, "maxCommitConnections", 0, 0, 256, file));
   config.failover_window_ms = int_field(object, "failoverWindowMs", config.failover_window_ms, 0, 600000, file);
   config.url = string_field(object, "url", config.url, file);
+  if (auto require = object.FindMember("requireSynchronousStandby");
+      require != object.MemberEnd() && !require->value.IsNull()) {
+    if (!require->value.IsBool()) fail(file, "\"requireSynchronousStandby\" must be true or false");
+    config.require_synchronous_standby = require->value.GetBool();
+  }
   if (auto hints = object.FindMember("hints"); hints != object.MemberEnd() && !hints->value.IsNull()) {
     if (!hints->value.IsBool()) fail(file, "\"hints\" must be true or false");
     config.hints = hints->value.GetBool();

@@ -2,6 +2,8 @@
 
 #include <pqxx/except>
 
+#include "pg_session.hpp"
+
 #include <string>
 
 namespace processhost::plugins::pg_store {
@@ -41,6 +43,8 @@ StoreFailure classify_store_exception(std::exception_ptr exception) {
       return {make_error(ErrorStatus::conflict, "store conflict: " + one_line(e.what())), false};
     }
     return {make_error(ErrorStatus::internal, "store error: " + one_line(e.what())), false};
+  } catch (const NoSynchronousStandby& e) {
+    return {store_unavailable(e.what()), false, true};
   } catch (const std::exception& e) {
     return {make_error(ErrorStatus::internal, "store error: " + one_line(e.what())), false};
   } catch (...) {

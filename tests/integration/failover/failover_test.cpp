@@ -398,7 +398,7 @@ TEST(FailoverUnderLoad, NothingAcknowledgedIsLostOrAppliedTwiceAndServiceReturns
       "host.json", R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" +
                        std::string(PROCESSHOST_SAMPLE_PROCESS) +
                        R"("],"plugins":[{"name":"pg_store","config":{"url":")" + trio.url(database) +
-                       R"(","poolSize":4,"connectTimeoutSeconds":2,"failoverWindowMs":10000}},{"name":"consumer_api"}]})");
+                       R"(","poolSize":4,"connectTimeoutSeconds":2,"failoverWindowMs":10000,"requireSynchronousStandby":true}},{"name":"consumer_api"}]})");
   HostProcess host(config);
   // With PROCESSHOST_FAILOVER_KEEP the host's log stays beside the trio's.
   struct KeepHostLog {
@@ -445,6 +445,17 @@ TEST(FailoverUnderLoad, NothingAcknowledgedIsLostOrAppliedTwiceAndServiceReturns
        true},
   };
   std::ostringstream figures;
+  // The clients stop however the events end (a script that fails throws).
+  struct StopClients {
+    std::atomic<bool>& running;
+    std::vector<std::thread>& clients;
+    ~StopClients() {
+      running = false;
+      for (auto& client : clients) {
+        if (client.joinable()) client.join();
+      }
+    }
+  } stop_clients{running, clients};
   for (const auto& event : events) {
     std::this_thread::sleep_for(3s);
     const std::string primary = trio.primary();
@@ -457,7 +468,7 @@ TEST(FailoverUnderLoad, NothingAcknowledgedIsLostOrAppliedTwiceAndServiceReturns
     const auto at = Clock::now();
     const auto event_wall_ms = wall_ms();
     event.cause(trio, primary);
-    // The load goes on until a primary and a standby serve again (the lost node rejoins
+    // The load goes on until a primary and both standbys serve again (the lost node rejoins
     // first), and a few seconds more.
     if (event.primary_node_lost) {
       const auto deadline = Clock::now() + 30s;
@@ -465,7 +476,11 @@ TEST(FailoverUnderLoad, NothingAcknowledgedIsLostOrAppliedTwiceAndServiceReturns
       std::this_thread::sleep_for(3s);
       trio.script("run-node " + primary);
     }
-    trio.script("wait-healthy 90");
+    try {
+      trio.script("wait-healthy 90");
+    } catch (const std::exception& error) {
+      FAIL() << "after the " << event.name << ": " << error.what() << "\nmonitor events:\n" << trio.script("events 60");
+    }
     std::this_thread::sleep_for(3s);
     const auto until = Clock::now();
     const double gap = longest_gap_seconds(seen, at, until);
