@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
-# A pg_auto_failover trio on loopback for tests, benchmarks and `./run cluster`: a monitor,
-# a primary and a synchronous standby (Debian's postgresql-15-auto-failover and
-# pg-auto-failover-cli), each a private PostgreSQL 15 in DIR, owned by the "postgres" user.
+# pg_auto_failover on loopback for tests, benchmarks and `./run cluster`: a monitor, a
+# primary and two standbys (Debian's postgresql-15-auto-failover and pg-auto-failover-cli),
+# each a private PostgreSQL 15 in DIR, owned by the "postgres" user. Both standbys are in the
+# replication quorum and number_sync_standbys is 1: every commit waits until one of them has
+# it (synchronous_standby_names 'ANY 1 (...)'), and with one standby unhealthy the other
+# still confirms. With a single standby pg_auto_failover would switch synchronous replication
+# off whenever that standby is unhealthy or rejoining (wait_primary), and a failover in such a
+# time loses acknowledged commits (docs/cluster.md, "Failover"). With both standbys gone,
+# commits wait: durability over availability.
 #
-#   pg_failover_trio.sh start    DIR    create when missing (three free ports), then run the
-#                                       three pg_autoctl services; waits for primary + secondary
+#   pg_failover_trio.sh start    DIR    create when missing (four free ports), then run the
+#                                       four pg_autoctl services; waits for primary + 2 secondaries
 #   pg_failover_trio.sh stop     DIR    stop the services (fast shutdown); DIR stays
 #   pg_failover_trio.sh destroy  DIR    kill every process of the trio, then remove DIR
-#   pg_failover_trio.sh url      DIR [DATABASE]  the multi-host URL of the two nodes (default database "postgres")
-#   pg_failover_trio.sh state    DIR    the monitor's view: "node1 primary\nnode2 secondary"
+#   pg_failover_trio.sh url      DIR [DATABASE]  the multi-host URL of the three nodes (default database "postgres")
+#   pg_failover_trio.sh state    DIR    the monitor's view: "node1 primary\nnode2 secondary\nnode3 secondary"
 #   pg_failover_trio.sh primary  DIR    the node whose monitor state is primary (or wait_primary)
 #   pg_failover_trio.sh standby  DIR    a node whose monitor state is secondary
-#   pg_failover_trio.sh wait-healthy DIR [SECONDS]  until one primary and one secondary (60)
+#   pg_failover_trio.sh wait-healthy DIR [SECONDS]  until one primary and two secondaries (60)
 #   pg_failover_trio.sh failover DIR    planned failover: pg_autoctl perform failover (waits)
 #   pg_failover_trio.sh kill-postmaster DIR NODE   SIGKILL the node's postmaster (its keeper restarts it)
 #   pg_failover_trio.sh kill-node DIR NODE         SIGKILL the node's keeper and its postgres: the node is gone
 #   pg_failover_trio.sh run-node DIR NODE          start a node's keeper again (it rejoins, rewinding if needed)
 #   pg_failover_trio.sh stall-node DIR NODE SECONDS  SIGSTOP the node's keeper and postgres for SECONDS, then
 #                                                  SIGCONT: a node starved of CPU, as on an overloaded machine
-#   pg_failover_trio.sh port     DIR NAME          the port of monitor, node1 or node2
+#   pg_failover_trio.sh port     DIR NAME          the port of monitor, node1, node2 or node3
 #   pg_failover_trio.sh events   DIR [COUNT]       the monitor's last events, oldest first (200)
 #
 # Every server listens on 127.0.0.1 only (pg_autoctl's own default is '*': the data folders
@@ -35,10 +41,12 @@
 #     health_check_retry_delay 200 ms (2000)    pause between those probes
 #     node_considered_unhealthy_timeout 2000 ms (20000)  keeper silence that, with failed
 #                                               probes, makes a node unhealthy (failover starts)
-#     primary_demote_timeout 4000 ms (30000)    how long an unreachable primary is given to
-#                                               demote itself before the standby is promoted:
+#     primary_demote_timeout 2500 ms (30000)    how long an unreachable primary is given to
+#                                               demote itself before a standby is promoted:
 #                                               above the keepers' network_partition_timeout,
 #                                               so an isolated primary stops taking writes first
+#                                               (it could acknowledge none anyway: its standbys
+#                                               no longer stream from it)
 #     startup_grace_period 2000 ms (10000)      no failover decisions right after the monitor starts
 #   keepers, pg_autoctl.cfg (pg_autoctl config set):
 #     timeout.network_partition_timeout 2 s (20)   a primary that reaches neither monitor nor
@@ -54,7 +62,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -174,7 +182,7 @@ pgautofailover.health_check_timeout = 1000
 pgautofailover.health_check_max_retries = 1
 pgautofailover.health_check_retry_delay = 200
 pgautofailover.node_considered_unhealthy_timeout = 2000
-pgautofailover.primary_demote_timeout = 4000
+pgautofailover.primary_demote_timeout = 2500
 pgautofailover.startup_grace_period = 2000
 EOF
 }
@@ -274,19 +282,27 @@ kill_node() {
   fi
 }
 
-# Every process of a node: its pg_autoctl services and postgres with its children.
+# A process and all its descendants.
+process_tree() {
+  local pid=$1 child
+  kill -0 "$pid" 2>/dev/null || return 0
+  echo "$pid"
+  for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do process_tree "$child"; done
+}
+
+# Every process of a node: its service (the runuser wrapper, pg_autoctl and its children)
+# and postgres with its children.
 node_pids() {
   local name=$1 pid
-  service_pids "$name"
-  service_running "$name" && cat "$dir/$name.service.pid"
+  service_running "$name" && process_tree "$(cat "$dir/$name.service.pid")"
+  for pid in $(service_pids "$name"); do process_tree "$pid"; done
   pid=$(postmaster_pid "$name") || true
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    echo "$pid"
-    ps -o pid= --ppid "$pid" || true
-  fi
+  [[ -n "$pid" ]] && process_tree "$pid"
   return 0
 }
 
+# All of them stopped and continued together: runuser stops itself when its child stops
+# (as su does for job control), so it is continued too, or it would never reap its child.
 stall_node() {
   local name=$1 seconds=$2 pids
   pids=$(node_pids "$name" | sort -u | tr '\n' ' ')
@@ -294,22 +310,6 @@ stall_node() {
   kill -STOP $pids 2>/dev/null || true
   sleep "$seconds"
   kill -CONT $pids 2>/dev/null || true
-}
-
-# A primary that was killed rejoins as a standby by pg_rewind, which needs a cleanly stopped
-# data folder. pg_autoctl 2.0 runs the crash recovery itself but, on a loaded machine, may
-# start pg_rewind while that postgres still runs; pg_rewind then fails and the node is
-# copied anew with pg_basebackup (minutes instead of seconds). So the crash recovery runs
-# here first, in single-user mode, as pg_rewind itself would run it. A standby's folder
-# (in archive recovery) needs none.
-recover_crashed_primary() {
-  local name=$1
-  [[ -f "$dir/$name/postmaster.pid" ]] || return 0
-  local pid
-  pid=$(postmaster_pid "$name") || true
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && return 0
-  as_postgres "$pg_bin/pg_controldata" -D "$dir/$name" 2>/dev/null | grep -q 'cluster state: *in production' || return 0
-  as_postgres "$pg_bin/postgres" --single -F -D "$dir/$name" template1 </dev/null >>"$dir/$name.recovery.log" 2>&1 || true
 }
 
 stop() {
