@@ -312,6 +312,21 @@ stall_node() {
   kill -CONT $pids 2>/dev/null || true
 }
 
+# A primary that was killed rejoins as a standby by pg_rewind, which needs a cleanly stopped
+# data folder. pg_autoctl 2.0 runs the crash recovery itself but, on a loaded machine, may
+# start pg_rewind while that postgres still runs; pg_rewind then fails and the node is
+# copied anew with pg_basebackup (minutes instead of seconds). So the crash recovery runs
+# here first, in single-user mode, as pg_rewind itself would run it. A standby's folder
+# (in archive recovery) needs none.
+recover_crashed_primary() {
+  local name=$1 pid
+  [[ -f "$dir/$name/postmaster.pid" ]] || return 0
+  pid=$(postmaster_pid "$name") || true
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && return 0
+  as_postgres "$pg_bin/pg_controldata" -D "$dir/$name" 2>/dev/null | grep -q 'cluster state: *in production' || return 0
+  as_postgres "$pg_bin/postgres" --single -F -D "$dir/$name" template1 </dev/null >>"$dir/$name.recovery.log" 2>&1 || true
+}
+
 stop() {
   local name
   for name in "${kNodes[@]}" monitor; do
