@@ -398,7 +398,7 @@ TEST(FailoverUnderLoad, NothingAcknowledgedIsLostOrAppliedTwiceAndServiceReturns
       "host.json", R"({"http":{"host":"127.0.0.1","port":0},"processModels":[")" +
                        std::string(PROCESSHOST_SAMPLE_PROCESS) +
                        R"("],"plugins":[{"name":"pg_store","config":{"url":")" + trio.url(database) +
-                       R"(","poolSize":4,"connectTimeoutSeconds":2,"failoverWindowMs":10000,"requireSynchronousStandby":true}},{"name":"consumer_api"}]})");
+                       R"(","poolSize":4,"connectTimeoutSeconds":2,"failoverWindowMs":20000,"requireSynchronousStandby":true}},{"name":"consumer_api"}]})");
   HostProcess host(config);
   // With PROCESSHOST_FAILOVER_KEEP the host's log stays beside the trio's.
   struct KeepHostLog {
@@ -559,8 +559,8 @@ TEST(FailoverUnderLoad, NothingAcknowledgedIsLostOrAppliedTwiceAndServiceReturns
   const auto refused = client.call("POST", std::string(kApi) + "/process_models/sample_process/start", "{}");
   const double waited = std::chrono::duration<double>(Clock::now() - sent).count();
   EXPECT_EQ(refused.status, 503) << refused.body;
-  EXPECT_NE(refused.body.find("no primary accepted the call within 10000 ms"), std::string::npos) << refused.body;
-  EXPECT_GE(waited, 9.5) << "the window was not waited for";
+  EXPECT_NE(refused.body.find("no primary accepted the call within 20000 ms"), std::string::npos) << refused.body;
+  EXPECT_GE(waited, 19.5) << "the window was not waited for";
   EXPECT_TRUE(string_member(refused.body, "message").has_value()) << refused.body;
   std::cout << "no primary: 503 after " << waited << " s: " << refused.body << "\n";
   EXPECT_TRUE(host.running()) << host.output();

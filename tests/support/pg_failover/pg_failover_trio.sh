@@ -364,6 +364,11 @@ case "$command" in
     if [[ -d "$dir" ]]; then
       dir=$(cd "$dir" && pwd)
       for name in "${kNodes[@]}" monitor; do kill_node "$name"; done
+      # runuser wrappers left behind, of this folder only (one stopped with its child stays
+      # stopped after the child is gone).
+      for pid in $(ps -eo pid=,args= | awk -v home="HOME=$dir/state" '$2 == "runuser" && index($0, home) { print $1 }'); do
+        kill -KILL "$pid" 2>/dev/null || true
+      done
       rm -rf "$dir"
     fi
     ;;
