@@ -2,9 +2,9 @@
 
 #include <pqxx/except>
 
-#include "pg_session.hpp"
-
 #include <string>
+
+#include "pg_session.hpp"
 
 namespace processhost::plugins::pg_store {
 

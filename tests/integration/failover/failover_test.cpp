@@ -113,10 +113,21 @@ class FailoverTrio {
   std::string url(const std::string& database) const { return script("url " + database); }
   std::string primary() const { return script("primary"); }
   const std::filesystem::path& directory() const { return directory_; }
-  // psql against whichever node is the primary now.
+  // psql against whichever node is the primary now; tried again for a while when none is
+  // (a node's health may still change after the monitor looked healthy).
   std::string sql(const std::string& database, const std::string& statement) const {
-    return trimmed(run("/usr/lib/postgresql/15/bin/psql -XAtq -v ON_ERROR_STOP=1 " + shell_quote(url(database)) +
-                       " -c " + shell_quote(statement)));
+    const auto command =
+        "/usr/lib/postgresql/15/bin/psql -XAtq -v ON_ERROR_STOP=1 " + shell_quote(url(database)) + " -c " +
+        shell_quote(statement);
+    const auto deadline = Clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      try {
+        return trimmed(run(command));
+      } catch (const std::runtime_error&) {
+        if (Clock::now() >= deadline) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
   }
 
  private:

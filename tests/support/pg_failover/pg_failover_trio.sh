@@ -170,10 +170,13 @@ wait_for() {
   done
 }
 
-# One primary and every other node its standby again.
+# One primary and every other node its standby again, each where the monitor wants it: a
+# node's reported state lags its goal while a failover starts (a killed primary still
+# reports "primary" until it is declared unhealthy).
 healthy() {
   local states
-  states=$(node_states)
+  states=$(monitor_sql "SELECT nodename, reportedstate FROM pgautofailover.node WHERE reportedstate = goalstate
+                         ORDER BY nodeid" 2>/dev/null | tr '|' ' ')
   [[ $(grep -c ' primary$' <<<"$states") -eq 1 && $(grep -c ' secondary$' <<<"$states") -eq $((${#kNodes[@]} - 1)) ]]
 }
 
