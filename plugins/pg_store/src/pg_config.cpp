@@ -86,7 +86,8 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   static constexpr const char* kKnown[] = {"host",     "port",     "database",           "user",
                                            "password", "poolSize", "statementTimeoutMs", "connectTimeoutSeconds",
                                            "maxQueuedRequests", "maxCommitBatch", "maxCommitConnections", "hints", "file",
-                                           "url",      "failoverWindowMs", "hintIntervalMs"};
+                                           "url",      "failoverWindowMs", "hintIntervalMs",
+                                           "requireSynchronousStandby"};
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
     bool known = false;
     for (const char* name : kKnown) known = known || std::string_view(it->name.GetString()) == name;
@@ -110,6 +111,11 @@ void apply_settings(const rapidjson::Value& object, PgConfig& config) {
   config.failover_window_ms = int_field(object, "failoverWindowMs", config.failover_window_ms, 0, 600000, file);
   config.url = string_field(object, "url", config.url, file);
   config.hint_interval_ms = int_field(object, "hintIntervalMs", config.hint_interval_ms, 1, 1000, file);
+  if (auto require = object.FindMember("requireSynchronousStandby");
+      require != object.MemberEnd() && !require->value.IsNull()) {
+    if (!require->value.IsBool()) fail(file, "\"requireSynchronousStandby\" must be true or false");
+    config.require_synchronous_standby = require->value.GetBool();
+  }
   if (auto hints = object.FindMember("hints"); hints != object.MemberEnd() && !hints->value.IsNull()) {
     if (!hints->value.IsBool()) fail(file, "\"hints\" must be true or false");
     config.hints = hints->value.GetBool();

@@ -58,6 +58,13 @@ struct PgConfig {
   // whose outcome was not seen is settled by its commit mark (docs/cluster.md, "Failover").
   // Past it: 503. 0: no waiting, the first failure answers.
   std::int64_t failover_window_ms = 10000;
+  // Refuse a primary that has no synchronous standby (synchronous_standby_names empty):
+  // such a server acknowledges commits no standby has, and a failover loses them. A pooled
+  // connection checks this when it opens (a primary's standby setting changes only with a
+  // promotion, which ends the connection); refused, the call waits as for a failover, within
+  // failoverWindowMs (docs/cluster.md, "Failover"). Off by default: a single server has no
+  // standby.
+  bool require_synchronous_standby = false;
   // A full libpq URL or key=value string ("url" setting or PROCESSHOST_PG_URL); overrides
   // host..password. Several hosts ("postgresql://h1:5432,h2:5432/db"): libpq tries each and
   // keeps the one that accepts writes (target_session_attrs=read-write unless the URL says).

@@ -7,7 +7,10 @@
 namespace processhost::plugins::pg_store {
 
 PgSession::PgSession(std::string conninfo, std::atomic<std::uint64_t>& epoch)
-    : conninfo_(std::move(conninfo)), epoch_(epoch) {}
+    : PgSession(std::move(conninfo), epoch, false) {}
+
+PgSession::PgSession(std::string conninfo, std::atomic<std::uint64_t>& epoch, bool require_synchronous_standby)
+    : conninfo_(std::move(conninfo)), epoch_(epoch), require_synchronous_standby_(require_synchronous_standby) {}
 
 pqxx::connection& PgSession::connection() {
   fresh_ = false;
@@ -24,6 +27,7 @@ pqxx::connection& PgSession::connection() {
     // compilation (about 150 ms) took longer than the scan itself. The store's statements
     // are short index reads and single-row writes, which JIT never pays off for.
     connection_->set_variable("jit", "off");
+    if (require_synchronous_standby_) check_synchronous_standby();
     fresh_ = true;
   }
   return *connection_;
@@ -40,6 +44,22 @@ bool PgSession::prepare_page(const std::string& name, const std::string& sql) {
   prepared_.insert(name);
   ++prepared_pages_;
   return true;
+}
+
+// pg_auto_failover starts a promoted standby with synchronous replication off and turns it on
+// once another standby follows it (a second or two); until then the new primary would
+// acknowledge commits that live on it alone.
+void PgSession::check_synchronous_standby() {
+  std::string names;
+  {
+    pqxx::nontransaction tx(*connection_);
+    names = tx.exec1("SELECT current_setting('synchronous_standby_names')")[0].as<std::string>();
+  }
+  if (names.find_first_not_of(" \t") != std::string::npos) return;
+  reset();
+  throw NoSynchronousStandby(
+      "the primary has no synchronous standby (synchronous_standby_names is empty), and requireSynchronousStandby is "
+      "set: its commits would not survive a failover");
 }
 
 void PgSession::reset() {

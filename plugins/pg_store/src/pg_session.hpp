@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 
@@ -15,11 +16,22 @@
 
 namespace processhost::plugins::pg_store {
 
+// The server connected to is a primary without a synchronous standby, and the store requires
+// one: treated like a server that is not the primary (store_errors.hpp).
+class NoSynchronousStandby : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class PgSession {
  public:
   // epoch is shared by all sessions of a pool: bumping it makes every session reconnect
   // before its next use (the server restarted, so every connection is gone).
   PgSession(std::string conninfo, std::atomic<std::uint64_t>& epoch);
+  // With require_synchronous_standby, a new connection to a server whose
+  // synchronous_standby_names is empty is closed again and connection() throws
+  // NoSynchronousStandby (pg_config.hpp, "requireSynchronousStandby").
+  PgSession(std::string conninfo, std::atomic<std::uint64_t>& epoch, bool require_synchronous_standby);
 
   // The open connection; connects when there is none. Throws pqxx::broken_connection.
   pqxx::connection& connection();
@@ -36,9 +48,11 @@ class PgSession {
 
  private:
   bool stale() const;
+  void check_synchronous_standby();
 
   std::string conninfo_;
   std::atomic<std::uint64_t>& epoch_;
+  bool require_synchronous_standby_ = false;
   std::uint64_t connected_epoch_ = 0;
   std::unique_ptr<pqxx::connection> connection_;
   std::unordered_set<std::string> prepared_;

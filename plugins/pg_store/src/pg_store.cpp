@@ -179,7 +179,10 @@ BootstrapOutcome PgStore::start() {
       .max_queued = config_.max_queued_requests,
       .max_batch = config_.max_commit_batch,
       .max_batch_workers = config_.commit_connections(),
-      .make_context = [this, conninfo = config_.conninfo()] { return std::make_unique<PgSession>(conninfo, epoch_); },
+      .make_context =
+          [this, conninfo = config_.conninfo()] {
+            return std::make_unique<PgSession>(conninfo, epoch_, config_.require_synchronous_standby);
+          },
       .run_batch = [this](PgSession& session, std::vector<BatchJob>& jobs) { run_commit_batch(session, jobs); },
       .drop_batch_job = [](BatchJob& job, const JobDropped& dropped) { job.complete(dropped_error(dropped)); },
   });

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "pg_session.hpp"
+
 namespace processhost::plugins::pg_store {
 
 std::string one_line(std::string text) {
@@ -41,6 +43,8 @@ StoreFailure classify_store_exception(std::exception_ptr exception) {
       return {make_error(ErrorStatus::conflict, "store conflict: " + one_line(e.what())), false};
     }
     return {make_error(ErrorStatus::internal, "store error: " + one_line(e.what())), false};
+  } catch (const NoSynchronousStandby& e) {
+    return {store_unavailable(e.what()), false, true};
   } catch (const std::exception& e) {
     return {make_error(ErrorStatus::internal, "store error: " + one_line(e.what())), false};
   } catch (...) {

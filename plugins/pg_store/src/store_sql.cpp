@@ -140,9 +140,19 @@ const char* const kCommitUpdateHead =
 // A returned mark was not committed, and now never will be: its commit's own insert of the
 // mark would conflict (a commit still in flight on the server is waited for by the unique
 // index, then decides). A mark not returned was committed.
+// "Committed" must also mean "on a synchronous standby": a server that was killed, or shut
+// down, while a commit waited for its standby keeps that commit locally (PostgreSQL cancels
+// the wait, the commit stays) and, restarted, shows its mark, although a failover may still
+// promote a standby without it. So the fence always takes a transaction id
+// (pg_current_xact_id): its own commit then writes a commit record and waits for the
+// synchronous standby to confirm it, and WAL is confirmed in order, so every mark it found is
+// on the standby too before the fence answers. When that wait is cut short again, the fence
+// fails and runs again on whichever server is the primary then.
 const Statement kFenceCommitMarks = {
     "fence_commit_marks",
-    "INSERT INTO processhost_commit_marks (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING RETURNING id"};
+    "WITH xact AS (SELECT pg_current_xact_id())"
+    " INSERT INTO processhost_commit_marks (id) SELECT unnest($1::text[]) FROM xact"
+    " ON CONFLICT (id) DO NOTHING RETURNING id"};
 
 // Marks are ordered by time (their first 12 hex digits are the milliseconds of their commit):
 // one range delete of the primary key removes the old ones.

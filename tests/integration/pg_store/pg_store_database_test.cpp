@@ -583,6 +583,42 @@ TEST(PgStoreTimeouts, AStatementThatWaitsTooLongIsUnavailableNotHung) {
   impatient.stop();
 }
 
+// A server whose synchronous_standby_names is empty (the test server has no standby) would
+// acknowledge commits that a failover loses: with requireSynchronousStandby the store waits
+// for one as it waits for a primary, then answers 503 naming the cause, and commits nothing.
+TEST(PgStoreFailover, APrimaryWithoutSynchronousStandbyIsRefusedWhenOneIsRequired) {
+  PgStoreHarness harness(1);
+  auto& cluster = shared_postgres_cluster();
+  ASSERT_EQ(cluster.psql(harness.config().database, "SHOW synchronous_standby_names").find_first_not_of(" \n"),
+            std::string::npos)
+      << "the test server has a synchronous standby configured";
+  PgStore careful([&] {
+    auto config = harness.config();
+    config.require_synchronous_standby = true;
+    config.failover_window_ms = 600;
+    return config;
+  }(), nullptr);
+  careful.start();
+  const auto sent = std::chrono::steady_clock::now();
+  const auto result = commit(careful, creation(make_instance("unsafe")));
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().status, ErrorStatus::unavailable);
+  EXPECT_NE(result.error().message.find("no synchronous standby"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find("within 600 ms"), std::string::npos) << result.error().message;
+  EXPECT_GE(waited, 0.55) << "the window was not waited for";
+  const auto loaded = await_result<std::optional<ProcessInstanceRecord>>(
+      [&](auto done) { harness.store().load_instance("unsafe", done); });
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded->has_value()) << "the refused commit was committed";
+  // Reads are refused the same way: the server may be a primary about to be replaced.
+  const auto read = await_result<std::optional<ProcessInstanceRecord>>(
+      [&](auto done) { careful.load_instance("unsafe", done); });
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().status, ErrorStatus::unavailable);
+  careful.stop();
+}
+
 // One connection and many commits at once: all but the first queue up and share a
 // transaction. A conflict or a failing statement in the group fails only its own commit.
 TEST(PgStoreGroupCommit, QueuedCommitsShareATransactionAndFailAlone) {

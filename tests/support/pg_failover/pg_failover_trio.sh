@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# A pg_auto_failover trio on loopback for tests, benchmarks and `./run cluster`: a monitor,
-# a primary and a synchronous standby (Debian's postgresql-15-auto-failover and
-# pg-auto-failover-cli), each a private PostgreSQL 15 in DIR, owned by the "postgres" user.
+# pg_auto_failover on loopback for tests, benchmarks and `./run cluster`: a monitor, a
+# primary and two standbys (Debian's postgresql-15-auto-failover and pg-auto-failover-cli),
+# each a private PostgreSQL 15 in DIR, owned by the "postgres" user. Both standbys are in the
+# replication quorum and number_sync_standbys is 1: every commit waits until one of them has
+# it (synchronous_standby_names 'ANY 1 (...)'), and with one standby unhealthy the other
+# still confirms. With a single standby pg_auto_failover would switch synchronous replication
+# off whenever that standby is unhealthy or rejoining (wait_primary), and a failover in such a
+# time loses acknowledged commits (docs/cluster.md, "Failover"). With both standbys gone,
+# commits wait: durability over availability.
 #
-#   pg_failover_trio.sh start    DIR    create when missing (three free ports), then run the
-#                                       three pg_autoctl services; waits for primary + secondary
+#   pg_failover_trio.sh start    DIR    create when missing (four free ports), then run the
+#                                       four pg_autoctl services; waits for primary + 2 secondaries
 #   pg_failover_trio.sh stop     DIR    stop the services (fast shutdown); DIR stays
 #   pg_failover_trio.sh destroy  DIR    kill every process of the trio, then remove DIR
-#   pg_failover_trio.sh url      DIR [DATABASE]  the multi-host URL of the two nodes (default database "postgres")
-#   pg_failover_trio.sh state    DIR    the monitor's view: "node1 primary\nnode2 secondary"
+#   pg_failover_trio.sh url      DIR [DATABASE]  the multi-host URL of the three nodes (default database "postgres")
+#   pg_failover_trio.sh state    DIR    the monitor's view: "node1 primary\nnode2 secondary\nnode3 secondary"
 #   pg_failover_trio.sh primary  DIR    the node whose monitor state is primary (or wait_primary)
-#   pg_failover_trio.sh wait-healthy DIR [SECONDS]  until one primary and one secondary (60)
+#   pg_failover_trio.sh standby  DIR    a node whose monitor state is secondary
+#   pg_failover_trio.sh wait-healthy DIR [SECONDS]  until one primary and two secondaries (60)
 #   pg_failover_trio.sh failover DIR    planned failover: pg_autoctl perform failover (waits)
 #   pg_failover_trio.sh kill-postmaster DIR NODE   SIGKILL the node's postmaster (its keeper restarts it)
 #   pg_failover_trio.sh kill-node DIR NODE         SIGKILL the node's keeper and its postgres: the node is gone
 #   pg_failover_trio.sh run-node DIR NODE          start a node's keeper again (it rejoins, rewinding if needed)
-#   pg_failover_trio.sh port     DIR NAME          the port of monitor, node1 or node2
+#   pg_failover_trio.sh stall-node DIR NODE SECONDS  SIGSTOP the node's keeper and postgres for SECONDS, then
+#                                                  SIGCONT: a node starved of CPU, as on an overloaded machine
+#   pg_failover_trio.sh port     DIR NAME          the port of monitor, node1, node2 or node3
+#   pg_failover_trio.sh events   DIR [COUNT]       the monitor's last events, oldest first (200)
 #
 # Every server listens on 127.0.0.1 only (pg_autoctl's own default is '*': the data folders
 # are made here and pg_autoctl is told --listen), with its unix socket in DIR. initdb runs
@@ -31,10 +41,12 @@
 #     health_check_retry_delay 200 ms (2000)    pause between those probes
 #     node_considered_unhealthy_timeout 2000 ms (20000)  keeper silence that, with failed
 #                                               probes, makes a node unhealthy (failover starts)
-#     primary_demote_timeout 4000 ms (30000)    how long an unreachable primary is given to
-#                                               demote itself before the standby is promoted:
+#     primary_demote_timeout 2500 ms (30000)    how long an unreachable primary is given to
+#                                               demote itself before a standby is promoted:
 #                                               above the keepers' network_partition_timeout,
 #                                               so an isolated primary stops taking writes first
+#                                               (it could acknowledge none anyway: its standbys
+#                                               no longer stream from it)
 #     startup_grace_period 2000 ms (10000)      no failover decisions right after the monitor starts
 #   keepers, pg_autoctl.cfg (pg_autoctl config set):
 #     timeout.network_partition_timeout 2 s (20)   a primary that reaches neither monitor nor
@@ -44,13 +56,14 @@
 #     timeout.prepare_promotion_walreceiver 1 s (5)  wait for the WAL receiver to stop
 #     timeout.postgresql_restart_failure_timeout 5 s (20), ..._max_retries 2 (3):
 #                                                  a postgres that will not come back within this makes the keeper give up
-# Environment: PG_BIN (default /usr/lib/postgresql/15/bin); PG_FAILOVER_OPTIONS (extra lines
+# Environment: PG_BIN (default /usr/lib/postgresql/15/bin); PG_FAILOVER_NICE (the services'
+# nice value when run as root, -5); PG_FAILOVER_OPTIONS (extra lines
 # for the nodes' postgresql.auto.conf, e.g. "fsync = off" for tests: safe against the process
 # crashes tests cause, not against a machine crash).
 set -euo pipefail
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -58,7 +71,7 @@ usage() {
 command=$1
 dir=$2
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
-readonly kNodes=(node1 node2)
+readonly kNodes=(node1 node2 node3)
 
 # shellcheck source=../free_port.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../free_port.sh"
@@ -116,9 +129,14 @@ EOF
 
 # Runs a pg_autoctl service in the background, detached (its own session), logging to DIR.
 run_service() {
-  local name=$1
+  local name=$1 priority=()
   shift
-  setsid bash -c "$(declare -f as_postgres autoctl); dir='$dir'; pg_bin='$pg_bin'; autoctl \"\$@\" >>'$dir/$name.log' 2>&1" \
+  # Root runs the nodes and the monitor at a higher CPU priority than the rest of the machine
+  # (nice -5; PG_FAILOVER_NICE), as servers of their own would be: a loaded test machine then
+  # delays their keepers less, which the failover's timings measure (a node starved on
+  # purpose: stall-node).
+  [[ $(id -u) -eq 0 ]] && priority=(nice -n "${PG_FAILOVER_NICE:--5}")
+  "${priority[@]}" setsid bash -c "$(declare -f as_postgres autoctl); dir='$dir'; pg_bin='$pg_bin'; autoctl \"\$@\" >>'$dir/$name.log' 2>&1" \
     autoctl "$@" </dev/null >/dev/null 2>&1 &
   echo $! >"$dir/$name.service.pid"
 }
@@ -152,11 +170,17 @@ wait_for() {
   done
 }
 
+# One primary and every other node its standby again, each where the monitor wants it: a
+# node's reported state lags its goal while a failover starts (a killed primary still
+# reports "primary" until it is declared unhealthy).
 healthy() {
   local states
-  states=$(node_states)
-  [[ $(grep -c ' primary$' <<<"$states") -eq 1 && $(grep -c ' secondary$' <<<"$states") -eq 1 ]]
+  states=$(monitor_sql "SELECT nodename, reportedstate FROM pgautofailover.node WHERE reportedstate = goalstate
+                         ORDER BY nodeid" 2>/dev/null | tr '|' ' ')
+  [[ $(grep -c ' primary$' <<<"$states") -eq 1 && $(grep -c ' secondary$' <<<"$states") -eq $((${#kNodes[@]} - 1)) ]]
 }
+
+number_sync_standbys() { monitor_sql "SELECT number_sync_standbys FROM pgautofailover.formation WHERE formationid = 'default'"; }
 
 node_reported() { node_states | grep -qE "^$1 ($2)\$"; }
 
@@ -167,7 +191,7 @@ pgautofailover.health_check_timeout = 1000
 pgautofailover.health_check_max_retries = 1
 pgautofailover.health_check_retry_delay = 200
 pgautofailover.node_considered_unhealthy_timeout = 2000
-pgautofailover.primary_demote_timeout = 4000
+pgautofailover.primary_demote_timeout = 2500
 pgautofailover.startup_grace_period = 2000
 EOF
 }
@@ -213,10 +237,21 @@ start() {
   for name in "${kNodes[@]}"; do
     create_node "$name"
     service_running "$name" || run_service "$name" run --pgdata "$dir/$name"
-    # The second node's base backup needs a running first node.
-    [[ $name == node1 ]] && wait_for 60 "node1 primary" node_reported node1 'single|primary|wait_primary'
+    # A standby's base backup needs a running primary; one standby at a time.
+    if [[ $name == node1 ]]; then
+      wait_for 60 "node1 primary" node_reported node1 'single|primary|wait_primary'
+    else
+      wait_for 90 "$name secondary" node_reported "$name" secondary
+    fi
   done
-  wait_for 90 "a primary and a secondary" healthy
+  # Two standbys in the replication quorum, one of which must confirm every commit: the
+  # primary never commits alone (see the top of this file). pg_auto_failover sets this by
+  # itself when the second standby registers; set here so the trio never depends on that.
+  if [[ $(number_sync_standbys) != 1 ]]; then
+    autoctl set formation number-sync-standbys 1 --pgdata "$dir/node1" >>"$dir/monitor.log" 2>&1
+  fi
+  wait_for 90 "a primary and two secondaries" healthy
+  [[ $(number_sync_standbys) == 1 ]] || { echo "pg_failover_trio: number_sync_standbys is not 1" >&2; exit 1; }
 }
 
 # pg_autoctl's supervisor and its children (postgres controller, keeper or monitor listener).
@@ -256,6 +291,57 @@ kill_node() {
   fi
 }
 
+# A process and all its descendants.
+process_tree() {
+  local pid=$1 child
+  kill -0 "$pid" 2>/dev/null || return 0
+  echo "$pid"
+  for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do process_tree "$child"; done
+}
+
+# Every process of a node: its service (the runuser wrapper, pg_autoctl and its children)
+# and postgres with its children.
+node_pids() {
+  local name=$1 pid parent
+  service_running "$name" && process_tree "$(cat "$dir/$name.service.pid")"
+  for pid in $(service_pids "$name"); do
+    process_tree "$pid"
+    # pg_autoctl's parent: the runuser wrapper (setsid forks, so the service's pid file
+    # may name a process that is gone).
+    parent=$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')
+    [[ -n "$parent" && $(ps -o comm= -p "$parent" 2>/dev/null) == runuser ]] && echo "$parent"
+  done
+  pid=$(postmaster_pid "$name") || true
+  [[ -n "$pid" ]] && process_tree "$pid"
+  return 0
+}
+
+# All of them stopped and continued together: runuser stops itself when its child stops
+# (as su does for job control), so it is continued too, or it would never reap its child.
+stall_node() {
+  local name=$1 seconds=$2 pids
+  pids=$(node_pids "$name" | sort -u | tr '\n' ' ')
+  [[ -n "${pids// /}" ]] || return 0
+  kill -STOP $pids 2>/dev/null || true
+  sleep "$seconds"
+  kill -CONT $pids 2>/dev/null || true
+}
+
+# A primary that was killed rejoins as a standby by pg_rewind, which needs a cleanly stopped
+# data folder. pg_autoctl 2.0 runs the crash recovery itself but, on a loaded machine, may
+# start pg_rewind while that postgres still runs; pg_rewind then fails and the node is
+# copied anew with pg_basebackup (minutes instead of seconds). So the crash recovery runs
+# here first, in single-user mode, as pg_rewind itself would run it. A standby's folder
+# (in archive recovery) needs none.
+recover_crashed_primary() {
+  local name=$1 pid
+  [[ -f "$dir/$name/postmaster.pid" ]] || return 0
+  pid=$(postmaster_pid "$name") || true
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && return 0
+  as_postgres "$pg_bin/pg_controldata" -D "$dir/$name" 2>/dev/null | grep -q 'cluster state: *in production' || return 0
+  as_postgres "$pg_bin/postgres" --single -F -D "$dir/$name" template1 </dev/null >>"$dir/$name.recovery.log" 2>&1 || true
+}
+
 stop() {
   local name
   for name in "${kNodes[@]}" monitor; do
@@ -281,16 +367,22 @@ case "$command" in
     if [[ -d "$dir" ]]; then
       dir=$(cd "$dir" && pwd)
       for name in "${kNodes[@]}" monitor; do kill_node "$name"; done
+      # runuser wrappers left behind, of this folder only (one stopped with its child stays
+      # stopped after the child is gone).
+      for pid in $(ps -eo pid=,args= | awk -v home="HOME=$dir/state" '$2 == "runuser" && index($0, home) { print $1 }'); do
+        kill -KILL "$pid" 2>/dev/null || true
+      done
       rm -rf "$dir"
     fi
     ;;
   url)
     dir=$(cd "$dir" && pwd)
-    echo "postgresql://postgres@127.0.0.1:$(port_of node1),127.0.0.1:$(port_of node2)/${3:-postgres}?target_session_attrs=read-write&connect_timeout=2"
+    echo "postgresql://postgres@127.0.0.1:$(port_of node1),127.0.0.1:$(port_of node2),127.0.0.1:$(port_of node3)/${3:-postgres}?target_session_attrs=read-write&connect_timeout=2"
     ;;
   state) dir=$(cd "$dir" && pwd); node_states ;;
   primary) dir=$(cd "$dir" && pwd); node_states | awk '$2 == "primary" || $2 == "wait_primary" { print $1; exit }' ;;
-  wait-healthy) dir=$(cd "$dir" && pwd); wait_for "${3:-60}" "a primary and a secondary" healthy ;;
+  standby) dir=$(cd "$dir" && pwd); node_states | awk '$2 == "secondary" { print $1; exit }' ;;
+  wait-healthy) dir=$(cd "$dir" && pwd); wait_for "${3:-60}" "a primary and two secondaries" healthy ;;
   failover)
     dir=$(cd "$dir" && pwd)
     autoctl perform failover --pgdata "$dir/monitor" >>"$dir/failover.log" 2>&1 || { tail -n 20 "$dir/failover.log" >&2; exit 1; }
@@ -300,8 +392,19 @@ case "$command" in
   run-node)
     [[ $# -ge 3 ]] || usage
     dir=$(cd "$dir" && pwd)
-    service_running "$3" || run_service "$3" run --pgdata "$dir/$3"
+    if ! service_running "$3"; then
+      recover_crashed_primary "$3"
+      run_service "$3" run --pgdata "$dir/$3"
+    fi
     ;;
+  stall-node) [[ $# -ge 4 ]] || usage; dir=$(cd "$dir" && pwd); stall_node "$3" "$4" ;;
   port) [[ $# -ge 3 ]] || usage; dir=$(cd "$dir" && pwd); port_of "$3" ;;
+  events)
+    dir=$(cd "$dir" && pwd)
+    monitor_sql "SELECT to_char(eventtime AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') || ' ' || nodename || ' ' ||
+                        reportedstate || ' -> ' || goalstate || ' lsn ' || reportedlsn || ': ' || description
+                   FROM (SELECT * FROM pgautofailover.event ORDER BY eventid DESC LIMIT ${3:-200}) e
+                  ORDER BY eventid"
+    ;;
   *) usage ;;
 esac

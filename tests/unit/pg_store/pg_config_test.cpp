@@ -159,6 +159,20 @@ TEST(PgConfig, AMultiHostUrlConnectsToTheServerThatTakesWrites) {
   }
 }
 
+// Off by default (a single server has no standby); a failover setup turns it on.
+TEST(PgConfig, ASynchronousStandbyIsRequiredOnlyWhenAsked) {
+  EXPECT_FALSE(parse_pg_config(parse("{}"), "/cfg", "/cfg/pg.json", environment({})).require_synchronous_standby);
+  EXPECT_TRUE(parse_pg_config(parse(R"({"requireSynchronousStandby":true})"), "/cfg", "/cfg/pg.json", environment({}))
+                  .require_synchronous_standby);
+  try {
+    parse_pg_config(parse(R"({"requireSynchronousStandby":"yes"})"), "/cfg", "/cfg/pg.json", environment({}));
+    ADD_FAILURE() << "a string was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("\"requireSynchronousStandby\" must be true or false"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(PgConfig, ConninfoQuotesValuesAndCarriesTimeouts) {
   const auto document = parse(R"({"password":"it's a \\ secret","statementTimeoutMs":1500,"connectTimeoutSeconds":3})");
   const auto config = parse_pg_config(document, "/cfg", "/cfg/pg.json", environment({}));
