@@ -69,6 +69,24 @@ std::optional<BuiltQuery> build_kept_instance_count(const InstanceQuery& query) 
   return count.query();
 }
 
+std::optional<BuiltQuery> build_kept_correlation_count(const CorrelationQuery& query) {
+  // Kept: every correlation, the active ones (a running instance), a model's (schema
+  // migration 10). A correlation or an owner narrows to few instances: counted from its index.
+  if (query.correlation_id || query.owner_user_id) return std::nullopt;
+  if (query.process_model_id) {
+    if (query.state) return std::nullopt;
+    return BuiltQuery{"kept_correlations_m",
+                      "SELECT coalesce(sum(n_model), 0) FROM processhost_correlation_counts WHERE process_model_id = $1",
+                      {*query.process_model_id}};
+  }
+  if (!query.state) {
+    return BuiltQuery{"kept_correlations_", "SELECT coalesce(sum(n_all), 0) FROM processhost_correlation_counts", {}};
+  }
+  if (*query.state != ProcessInstanceState::running) return std::nullopt;
+  return BuiltQuery{"kept_correlations_Srunning",
+                    "SELECT coalesce(sum(n_active), 0) FROM processhost_correlation_counts", {}};
+}
+
 void fold_kept_counts(pqxx::connection& connection) {
   // A backend's rows are folded once it is gone: no commit writes them any more, so the
   // DELETE takes no lock a commit waits for. Each table in one statement of its own.
@@ -88,9 +106,20 @@ void fold_kept_counts(pqxx::connection& connection) {
       " SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, sum(n) FROM gone GROUP BY 1, 2, 3, 4"
       " ON CONFLICT (process_model_id, flow_node_type, flow_node_lane, event_type, shard)"
       " DO UPDATE SET n = c.n + EXCLUDED.n");
+  tx.exec(
+      "WITH gone AS (DELETE FROM processhost_correlation_counts c WHERE shard <> 0"
+      "  AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = c.shard)"
+      "  RETURNING process_model_id, n_all, n_model, n_active)"
+      " INSERT INTO processhost_correlation_counts AS c"
+      " SELECT process_model_id, 0, sum(n_all), sum(n_model), sum(n_active) FROM gone GROUP BY 1"
+      " ON CONFLICT (process_model_id, shard)"
+      " DO UPDATE SET n_all = c.n_all + EXCLUDED.n_all, n_model = c.n_model + EXCLUDED.n_model,"
+      " n_active = c.n_active + EXCLUDED.n_active");
   // Keys nothing waits at any more (a model's tasks all done) leave no rows behind.
   tx.exec("DELETE FROM processhost_waiting_counts WHERE shard = 0 AND n = 0");
   tx.exec("DELETE FROM processhost_instance_counts WHERE shard = 0 AND n = 0");
+  tx.exec(
+      "DELETE FROM processhost_correlation_counts WHERE shard = 0 AND n_all = 0 AND n_model = 0 AND n_active = 0");
 }
 
 }  // namespace processhost::plugins::pg_store

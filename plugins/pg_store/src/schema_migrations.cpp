@@ -330,6 +330,91 @@ CREATE TABLE processhost_start_keys (
 CREATE INDEX processhost_start_keys_by_age ON processhost_start_keys (created_at_ms);
 )sql";
 
+// Kept correlation counts: the totals of the Management API's correlation lists (every
+// correlation, the active ones, a model's) without counting distinct correlation ids among a
+// million instances. processhost_correlation_counts holds, per model and backend (shard, as
+// in migration 9): correlations added by an instance of that model that was the first of its
+// correlation (n_all), the first of its correlation and model (n_model), and the first
+// running one of its correlation (n_active); the sums over the rows are the totals (n_model
+// per model). A correlation is counted when its first instance (of the model, running) comes
+// and uncounted when its last one goes; which instance comes or goes first is decided under a
+// transaction-level advisory lock on the correlation id (class 16010), so two commits of one
+// correlation (a call activity's parent and child) see each other's rows. A trigger fires on
+// an insert, a delete and a change into or out of 'running' only; an instance that is not the
+// first or last of its correlation writes nothing (probes of processhost_instances_by_correlation).
+// The pages themselves need no table: they are cut from the instance indexes (correlation_sql.cpp).
+constexpr std::string_view kCorrelationCounts = R"sql(
+CREATE TABLE processhost_correlation_counts (
+  process_model_id text NOT NULL,
+  shard integer NOT NULL,
+  n_all bigint NOT NULL DEFAULT 0,
+  n_model bigint NOT NULL DEFAULT 0,
+  n_active bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (process_model_id, shard)
+);
+
+CREATE FUNCTION processhost_count_correlation() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  row_id text;
+  correlation text;
+  model text;
+  sign integer;
+  d_all integer := 0;
+  d_model integer := 0;
+  d_active integer := 0;
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    row_id := OLD.id; correlation := OLD.correlation_id; model := OLD.process_model_id; sign := -1;
+  ELSE
+    row_id := NEW.id; correlation := NEW.correlation_id; model := NEW.process_model_id; sign := 1;
+  END IF;
+  PERFORM pg_advisory_xact_lock(16010, hashtext(correlation));
+  IF TG_OP = 'UPDATE' THEN
+    IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                   WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
+      d_active := CASE WHEN NEW.state = 'running' THEN 1 ELSE -1 END;
+    END IF;
+  ELSIF NOT EXISTS (SELECT 1 FROM processhost_process_instances WHERE correlation_id = correlation AND id <> row_id) THEN
+    d_all := sign;
+    d_model := sign;
+    IF (TG_OP = 'INSERT' AND NEW.state = 'running') OR (TG_OP = 'DELETE' AND OLD.state = 'running') THEN
+      d_active := sign;
+    END IF;
+  ELSE
+    IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                   WHERE correlation_id = correlation AND process_model_id = model AND id <> row_id) THEN
+      d_model := sign;
+    END IF;
+    IF ((TG_OP = 'INSERT' AND NEW.state = 'running') OR (TG_OP = 'DELETE' AND OLD.state = 'running'))
+       AND NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                       WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
+      d_active := sign;
+    END IF;
+  END IF;
+  IF d_all <> 0 OR d_model <> 0 OR d_active <> 0 THEN
+    INSERT INTO processhost_correlation_counts AS c VALUES (model, pg_backend_pid(), d_all, d_model, d_active)
+      ON CONFLICT (process_model_id, shard)
+      DO UPDATE SET n_all = c.n_all + d_all, n_model = c.n_model + d_model, n_active = c.n_active + d_active;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER processhost_count_correlation_insert AFTER INSERT ON processhost_process_instances
+  FOR EACH ROW EXECUTE FUNCTION processhost_count_correlation();
+CREATE TRIGGER processhost_count_correlation_update AFTER UPDATE ON processhost_process_instances
+  FOR EACH ROW WHEN (OLD.state <> NEW.state AND (OLD.state = 'running' OR NEW.state = 'running'))
+  EXECUTE FUNCTION processhost_count_correlation();
+CREATE TRIGGER processhost_count_correlation_delete AFTER DELETE ON processhost_process_instances
+  FOR EACH ROW EXECUTE FUNCTION processhost_count_correlation();
+
+INSERT INTO processhost_correlation_counts (process_model_id, shard, n_model)
+  SELECT process_model_id, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1;
+INSERT INTO processhost_correlation_counts AS c (process_model_id, shard, n_all, n_active)
+  SELECT '', 0, (SELECT count(DISTINCT correlation_id) FROM processhost_process_instances),
+         (SELECT count(DISTINCT correlation_id) FROM processhost_process_instances WHERE state = 'running')
+  ON CONFLICT (process_model_id, shard) DO UPDATE SET n_all = EXCLUDED.n_all, n_active = EXCLUDED.n_active;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -342,6 +427,7 @@ const std::vector<Migration>& schema_migrations() {
       {6, "cluster claims", kClusterClaims},
       {7, "failover", kFailover},
       {9, "kept counts", kKeptCounts},
+      {10, "correlation counts", kCorrelationCounts},
   };
   return migrations;
 }
