@@ -154,18 +154,24 @@ RECOUNT = """
 BEGIN;
 DELETE FROM processhost_instance_counts;
 DELETE FROM processhost_waiting_counts;
-DELETE FROM processhost_correlation_counts;
-INSERT INTO processhost_correlation_counts (process_model_id, shard, n_model)
-  SELECT process_model_id, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1;
-INSERT INTO processhost_correlation_counts AS c (process_model_id, shard, n_all, n_active)
-  SELECT '', 0, (SELECT count(DISTINCT correlation_id) FROM processhost_process_instances),
-         (SELECT count(DISTINCT correlation_id) FROM processhost_process_instances WHERE state = 'running')
-  ON CONFLICT (process_model_id, shard) DO UPDATE SET n_all = EXCLUDED.n_all, n_active = EXCLUDED.n_active;
 INSERT INTO processhost_instance_counts
   SELECT process_model_id, state, 0, count(*) FROM processhost_process_instances GROUP BY 1, 2;
 INSERT INTO processhost_waiting_counts
   SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, count(*)
   FROM processhost_flow_node_instances WHERE state = 'suspended' GROUP BY 1, 2, 3, 4;
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_model_correlations)
+  SELECT process_model_id, min(state), 0, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1
+  ON CONFLICT (process_model_id, state, shard)
+  DO UPDATE SET n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations;
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations, n_active_correlations)
+  SELECT (SELECT min(process_model_id) FROM processhost_process_instances),
+         (SELECT min(state) FROM processhost_process_instances WHERE process_model_id =
+           (SELECT min(process_model_id) FROM processhost_process_instances)), 0, 0,
+         count(DISTINCT correlation_id), count(DISTINCT correlation_id) FILTER (WHERE state = 'running')
+  FROM processhost_process_instances HAVING count(*) > 0
+  ON CONFLICT (process_model_id, state, shard)
+  DO UPDATE SET n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+    n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
 COMMIT;
 """
 COUNTED_TABLES = ("processhost_process_instances", "processhost_flow_node_instances")

@@ -76,15 +76,17 @@ std::optional<BuiltQuery> build_kept_correlation_count(const CorrelationQuery& q
   if (query.process_model_id) {
     if (query.state) return std::nullopt;
     return BuiltQuery{"kept_correlations_m",
-                      "SELECT coalesce(sum(n_model), 0) FROM processhost_correlation_counts WHERE process_model_id = $1",
+                      "SELECT coalesce(sum(n_model_correlations), 0) FROM processhost_instance_counts"
+                      " WHERE process_model_id = $1",
                       {*query.process_model_id}};
   }
   if (!query.state) {
-    return BuiltQuery{"kept_correlations_", "SELECT coalesce(sum(n_all), 0) FROM processhost_correlation_counts", {}};
+    return BuiltQuery{"kept_correlations_", "SELECT coalesce(sum(n_correlations), 0) FROM processhost_instance_counts",
+                      {}};
   }
   if (*query.state != ProcessInstanceState::running) return std::nullopt;
   return BuiltQuery{"kept_correlations_Srunning",
-                    "SELECT coalesce(sum(n_active), 0) FROM processhost_correlation_counts", {}};
+                    "SELECT coalesce(sum(n_active_correlations), 0) FROM processhost_instance_counts", {}};
 }
 
 void fold_kept_counts(pqxx::connection& connection) {
@@ -94,10 +96,14 @@ void fold_kept_counts(pqxx::connection& connection) {
   tx.exec(
       "WITH gone AS (DELETE FROM processhost_instance_counts c WHERE shard <> 0"
       "  AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = c.shard)"
-      "  RETURNING process_model_id, state, n)"
+      "  RETURNING process_model_id, state, n, n_correlations, n_model_correlations, n_active_correlations)"
       " INSERT INTO processhost_instance_counts AS c"
-      " SELECT process_model_id, state, 0, sum(n) FROM gone GROUP BY 1, 2"
-      " ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n + EXCLUDED.n");
+      " SELECT process_model_id, state, 0, sum(n), sum(n_correlations), sum(n_model_correlations),"
+      "  sum(n_active_correlations) FROM gone GROUP BY 1, 2"
+      " ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n + EXCLUDED.n,"
+      " n_correlations = c.n_correlations + EXCLUDED.n_correlations,"
+      " n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,"
+      " n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations");
   tx.exec(
       "WITH gone AS (DELETE FROM processhost_waiting_counts c WHERE shard <> 0"
       "  AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = c.shard)"
@@ -106,20 +112,11 @@ void fold_kept_counts(pqxx::connection& connection) {
       " SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, sum(n) FROM gone GROUP BY 1, 2, 3, 4"
       " ON CONFLICT (process_model_id, flow_node_type, flow_node_lane, event_type, shard)"
       " DO UPDATE SET n = c.n + EXCLUDED.n");
-  tx.exec(
-      "WITH gone AS (DELETE FROM processhost_correlation_counts c WHERE shard <> 0"
-      "  AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = c.shard)"
-      "  RETURNING process_model_id, n_all, n_model, n_active)"
-      " INSERT INTO processhost_correlation_counts AS c"
-      " SELECT process_model_id, 0, sum(n_all), sum(n_model), sum(n_active) FROM gone GROUP BY 1"
-      " ON CONFLICT (process_model_id, shard)"
-      " DO UPDATE SET n_all = c.n_all + EXCLUDED.n_all, n_model = c.n_model + EXCLUDED.n_model,"
-      " n_active = c.n_active + EXCLUDED.n_active");
   // Keys nothing waits at any more (a model's tasks all done) leave no rows behind.
   tx.exec("DELETE FROM processhost_waiting_counts WHERE shard = 0 AND n = 0");
-  tx.exec("DELETE FROM processhost_instance_counts WHERE shard = 0 AND n = 0");
   tx.exec(
-      "DELETE FROM processhost_correlation_counts WHERE shard = 0 AND n_all = 0 AND n_model = 0 AND n_active = 0");
+      "DELETE FROM processhost_instance_counts WHERE shard = 0 AND n = 0 AND n_correlations = 0"
+      " AND n_model_correlations = 0 AND n_active_correlations = 0");
 }
 
 }  // namespace processhost::plugins::pg_store

@@ -116,16 +116,18 @@ std::uint64_t ListBookmarks::begin_change(std::vector<ChangedRow> rows, bool any
   std::lock_guard lock(mutex_);
   const auto id = next_change_++;
   Change change{std::move(rows), anything};
-  apply(change);
+  // A commit's rows are known to change: their bookmarks go now. "Anything" (retention) may
+  // change nothing at all: it only holds the bookmarks back while it runs.
+  if (!anything) apply(change);
   pending_.emplace(id, std::move(change));
   return id;
 }
 
-void ListBookmarks::end_change(std::uint64_t change) {
+void ListBookmarks::end_change(std::uint64_t change, bool changed) {
   std::lock_guard lock(mutex_);
   const auto found = pending_.find(change);
   if (found == pending_.end()) return;
-  apply(found->second);
+  if (changed) apply(found->second);
   pending_.erase(found);
 }
 

@@ -15,7 +15,8 @@
 // - no other host has committed anything since (any hint erases every bookmark, as does a
 //   missed-hints notice, and with hints turned off bookmarks are not used at all: nothing
 //   would tell of other hosts' commits);
-// - history retention has not removed instances since.
+// - history retention has not removed instances since (a round that removes nothing only
+//   holds the bookmarks back while it runs).
 // A new instance or task lies after every existing key (its created_at_ms is now), so the
 // commits of running flows leave the bookmarks of a page-through alone; a finished task in
 // the middle of the list erases the bookmarks behind it, and the next page is an OFFSET again.
@@ -85,10 +86,11 @@ class ListBookmarks {
   std::optional<RowKey> find(const std::string& list, const ListScope& scope, std::size_t offset, Ticket& ticket);
   // After a page read under ticket: the row at position - 1 has key.
   void remember(const Ticket& ticket, std::size_t position, RowKey key);
-  // A commit is sent / has ended (committed or not). An empty rows vector stands for
-  // "anything" (history retention).
+  // A commit is sent (its rows' bookmarks go) / has ended, committed or not (they go again,
+  // unless changed is false: nothing was written). anything: the change may touch every
+  // list (history retention); while it runs no bookmark is used or made.
   std::uint64_t begin_change(std::vector<ChangedRow> rows, bool anything = false);
-  void end_change(std::uint64_t change);
+  void end_change(std::uint64_t change, bool changed = true);
   // Another host committed, or hints were missed.
   void forget_all();
 

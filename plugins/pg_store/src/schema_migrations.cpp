@@ -332,33 +332,31 @@ CREATE INDEX processhost_start_keys_by_age ON processhost_start_keys (created_at
 
 // Kept correlation counts: the totals of the Management API's correlation lists (every
 // correlation, the active ones, a model's) without counting distinct correlation ids among a
-// million instances. processhost_correlation_counts holds, per model and backend (shard, as
-// in migration 9): correlations added by an instance of that model that was the first of its
-// correlation (n_all), the first of its correlation and model (n_model), and the first
-// running one of its correlation (n_active); the sums over the rows are the totals (n_model
-// per model). A correlation is counted when its first instance (of the model, running) comes
-// and uncounted when its last one goes; which instance comes or goes first is decided under a
-// transaction-level advisory lock on the correlation id (class 16010), so two commits of one
-// correlation (a call activity's parent and child) see each other's rows. A trigger fires on
-// an insert, a delete and a change into or out of 'running' only; an instance that is not the
-// first or last of its correlation writes nothing (probes of processhost_instances_by_correlation).
-// The pages themselves need no table: they are cut from the instance indexes (correlation_sql.cpp).
+// million instances. They ride on the instance counts of version 9 (so this migration comes
+// after it): three more columns of processhost_instance_counts, written by the same trigger in
+// the same counter update, so a commit writes no row more than before. The sums over the rows
+// are the totals: n_correlations (every correlation), n_model_correlations (per model: those
+// in which it ran), n_active_correlations (those with a running instance). A correlation is
+// counted when its first instance (of the model; running) comes and uncounted when its last
+// one goes. Which instance is the first or last is decided under a transaction-level
+// advisory lock on the correlation id (class 16010), so two commits of one correlation (a
+// call activity's parent and child) see each other's rows; the probes read
+// processhost_instances_by_correlation. Only inserts, deletes and changes into or out of
+// 'running' look at correlations at all. The existing rows are counted here, onto rows of
+// shard 0 whose model and state exist.
 constexpr std::string_view kCorrelationCounts = R"sql(
-CREATE TABLE processhost_correlation_counts (
-  process_model_id text NOT NULL,
-  shard integer NOT NULL,
-  n_all bigint NOT NULL DEFAULT 0,
-  n_model bigint NOT NULL DEFAULT 0,
-  n_active bigint NOT NULL DEFAULT 0,
-  PRIMARY KEY (process_model_id, shard)
-);
+ALTER TABLE processhost_instance_counts ADD COLUMN n_correlations bigint NOT NULL DEFAULT 0,
+  ADD COLUMN n_model_correlations bigint NOT NULL DEFAULT 0,
+  ADD COLUMN n_active_correlations bigint NOT NULL DEFAULT 0;
 
-CREATE FUNCTION processhost_count_correlation() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION processhost_count_instance() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
+  was_running boolean := TG_OP <> 'INSERT' AND OLD.state = 'running';
+  is_running boolean := TG_OP <> 'DELETE' AND NEW.state = 'running';
   row_id text;
   correlation text;
   model text;
-  sign integer;
+  sign integer := 1;
   d_all integer := 0;
   d_model integer := 0;
   d_active integer := 0;
@@ -366,53 +364,65 @@ BEGIN
   IF TG_OP = 'DELETE' THEN
     row_id := OLD.id; correlation := OLD.correlation_id; model := OLD.process_model_id; sign := -1;
   ELSE
-    row_id := NEW.id; correlation := NEW.correlation_id; model := NEW.process_model_id; sign := 1;
+    row_id := NEW.id; correlation := NEW.correlation_id; model := NEW.process_model_id;
   END IF;
-  PERFORM pg_advisory_xact_lock(16010, hashtext(correlation));
-  IF TG_OP = 'UPDATE' THEN
-    IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
-                   WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
-      d_active := CASE WHEN NEW.state = 'running' THEN 1 ELSE -1 END;
-    END IF;
-  ELSIF NOT EXISTS (SELECT 1 FROM processhost_process_instances WHERE correlation_id = correlation AND id <> row_id) THEN
-    d_all := sign;
-    d_model := sign;
-    IF (TG_OP = 'INSERT' AND NEW.state = 'running') OR (TG_OP = 'DELETE' AND OLD.state = 'running') THEN
-      d_active := sign;
-    END IF;
-  ELSE
-    IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
-                   WHERE correlation_id = correlation AND process_model_id = model AND id <> row_id) THEN
+  IF TG_OP <> 'UPDATE' OR was_running <> is_running THEN
+    PERFORM pg_advisory_xact_lock(16010, hashtext(correlation));
+    IF TG_OP = 'UPDATE' THEN
+      IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                     WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
+        d_active := CASE WHEN is_running THEN 1 ELSE -1 END;
+      END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM processhost_process_instances WHERE correlation_id = correlation AND id <> row_id) THEN
+      d_all := sign;
       d_model := sign;
-    END IF;
-    IF ((TG_OP = 'INSERT' AND NEW.state = 'running') OR (TG_OP = 'DELETE' AND OLD.state = 'running'))
-       AND NOT EXISTS (SELECT 1 FROM processhost_process_instances
-                       WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
-      d_active := sign;
+      IF was_running OR is_running THEN d_active := sign; END IF;
+    ELSE
+      IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                     WHERE correlation_id = correlation AND process_model_id = model AND id <> row_id) THEN
+        d_model := sign;
+      END IF;
+      IF (was_running OR is_running) AND NOT EXISTS (SELECT 1 FROM processhost_process_instances
+          WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
+        d_active := sign;
+      END IF;
     END IF;
   END IF;
-  IF d_all <> 0 OR d_model <> 0 OR d_active <> 0 THEN
-    INSERT INTO processhost_correlation_counts AS c VALUES (model, pg_backend_pid(), d_all, d_model, d_active)
-      ON CONFLICT (process_model_id, shard)
-      DO UPDATE SET n_all = c.n_all + d_all, n_model = c.n_model + d_model, n_active = c.n_active + d_active;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO processhost_instance_counts AS c
+      VALUES (OLD.process_model_id, OLD.state, pg_backend_pid(), -1,
+              CASE WHEN TG_OP = 'DELETE' THEN d_all ELSE 0 END, CASE WHEN TG_OP = 'DELETE' THEN d_model ELSE 0 END,
+              CASE WHEN TG_OP = 'DELETE' THEN d_active ELSE 0 END)
+      ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n - 1,
+        n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+        n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
+        n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO processhost_instance_counts AS c
+      VALUES (NEW.process_model_id, NEW.state, pg_backend_pid(), 1, d_all, d_model, d_active)
+      ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n + 1,
+        n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+        n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
+        n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
   END IF;
   RETURN NULL;
 END
 $fn$;
-CREATE TRIGGER processhost_count_correlation_insert AFTER INSERT ON processhost_process_instances
-  FOR EACH ROW EXECUTE FUNCTION processhost_count_correlation();
-CREATE TRIGGER processhost_count_correlation_update AFTER UPDATE ON processhost_process_instances
-  FOR EACH ROW WHEN (OLD.state <> NEW.state AND (OLD.state = 'running' OR NEW.state = 'running'))
-  EXECUTE FUNCTION processhost_count_correlation();
-CREATE TRIGGER processhost_count_correlation_delete AFTER DELETE ON processhost_process_instances
-  FOR EACH ROW EXECUTE FUNCTION processhost_count_correlation();
 
-INSERT INTO processhost_correlation_counts (process_model_id, shard, n_model)
-  SELECT process_model_id, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1;
-INSERT INTO processhost_correlation_counts AS c (process_model_id, shard, n_all, n_active)
-  SELECT '', 0, (SELECT count(DISTINCT correlation_id) FROM processhost_process_instances),
-         (SELECT count(DISTINCT correlation_id) FROM processhost_process_instances WHERE state = 'running')
-  ON CONFLICT (process_model_id, shard) DO UPDATE SET n_all = EXCLUDED.n_all, n_active = EXCLUDED.n_active;
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_model_correlations)
+  SELECT process_model_id, min(state), 0, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1
+  ON CONFLICT (process_model_id, state, shard)
+  DO UPDATE SET n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations;
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations, n_active_correlations)
+  SELECT (SELECT min(process_model_id) FROM processhost_process_instances),
+         (SELECT min(state) FROM processhost_process_instances WHERE process_model_id =
+           (SELECT min(process_model_id) FROM processhost_process_instances)), 0, 0,
+         count(DISTINCT correlation_id), count(DISTINCT correlation_id) FILTER (WHERE state = 'running')
+  FROM processhost_process_instances HAVING count(*) > 0
+  ON CONFLICT (process_model_id, state, shard)
+  DO UPDATE SET n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+    n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
 )sql";
 
 }  // namespace
