@@ -280,6 +280,8 @@ def main():
                         help="comma-separated keys of the lists paged through in full (model-user-tasks, "
                              "own-user-tasks, model-tasks, suspended-tasks, running-instances, model-instances, "
                              "correlations, active-correlations, model-correlations); all or none")
+    parser.add_argument("--lists", default="all",
+                        help="comma-separated keys of the lists to measure (as --full-pass); default all")
     parser.add_argument("--sequential-pages", type=int, default=300,
                         help="pages from the start and from the middle of the lists not paged in full")
     args = parser.parse_args()
@@ -345,6 +347,9 @@ def main():
         ("model-correlations", "correlations of the model (Management API)",
          f"/api/management/v1/correlations/process_model/{MODEL}", correlations, True),
     ]
+    if args.lists != "all":
+        wanted = {key.strip() for key in args.lists.split(",")}
+        lists = [entry for entry in lists if entry[0] in wanted]
     rss_before = rss_kib(process.pid)
     print(f"\n| page of {size} ({args.instances:,} waiting instances) | first p50 / p99 ms | middle p50 / p99 ms |"
           f" last p50 / p99 ms | bytes (first page) |")
