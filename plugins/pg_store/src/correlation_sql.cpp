@@ -94,7 +94,7 @@ BuiltQuery build_correlation_query(const CorrelationQuery& query, const PageCut&
   built.name = name;
   built.sql = "WITH page AS (SELECT i.correlation_id FROM " + std::string(kTable) + " i" + filters.where("i", opens) +
               order + " LIMIT " + limit_text;
-  if (cut.offset != 0 && !cut.after) built.sql += " OFFSET " + std::to_string(std::min(cut.offset, no_limit));
+  if (cut.offset != 0) built.sql += " OFFSET " + std::to_string(std::min(cut.offset, no_limit));
   built.sql += ") SELECT " + std::string(kListedInstanceColumns) + " FROM " + kTable + " r" +
                filters.where("r", "r.correlation_id IN (SELECT correlation_id FROM page)") +
                " ORDER BY r.created_at_ms, r.id";

@@ -1,7 +1,6 @@
 #include "list_bookmarks.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <utility>
 
 namespace processhost::plugins::pg_store {
@@ -19,8 +18,9 @@ std::vector<ChangedRow> changed_rows(const ChangeSet& changes) {
   return rows;
 }
 
-ListBookmarks::ListBookmarks(std::size_t max_lists, std::size_t per_list)
-    : max_lists_(std::max<std::size_t>(max_lists, 1)), per_list_(std::max<std::size_t>(per_list, 1)) {}
+ListBookmarks::ListBookmarks(std::size_t max_lists, std::size_t per_list, std::size_t max_skip)
+    : max_lists_(std::max<std::size_t>(max_lists, 1)), per_list_(std::max<std::size_t>(per_list, 1)),
+      max_skip_(max_skip) {}
 
 void ListBookmarks::set_enabled(bool enabled) {
   std::lock_guard lock(mutex_);
@@ -41,7 +41,6 @@ bool ListBookmarks::meets(const ListScope& scope, const ChangedRow& row) {
 std::optional<std::int64_t> ListBookmarks::earliest_pending(const ListScope& scope) const {
   std::optional<std::int64_t> earliest;
   for (const auto& [id, change] : pending_) {
-    if (change.anything) return std::numeric_limits<std::int64_t>::min();
     for (const auto& row : change.rows) {
       if (meets(scope, row) && (!earliest || row.created_at_ms < *earliest)) earliest = row.created_at_ms;
     }
@@ -49,8 +48,8 @@ std::optional<std::int64_t> ListBookmarks::earliest_pending(const ListScope& sco
   return earliest;
 }
 
-std::optional<RowKey> ListBookmarks::find(const std::string& list, const ListScope& scope, std::size_t offset,
-                                          Ticket& ticket) {
+std::optional<ListBookmarks::Bookmark> ListBookmarks::find(const std::string& list, const ListScope& scope,
+                                                           std::size_t offset, Ticket& ticket) {
   std::lock_guard lock(mutex_);
   ticket = {};
   if (!enabled_) return std::nullopt;
@@ -71,13 +70,15 @@ std::optional<RowKey> ListBookmarks::find(const std::string& list, const ListSco
   entry.last_use = ++clock_;
   ticket = {list, entry.serial, entry.generation};
   if (offset == 0) return std::nullopt;
-  const auto bookmark = entry.bookmarks.find(offset);
-  if (bookmark == entry.bookmarks.end()) return std::nullopt;
+  auto bookmark = entry.bookmarks.upper_bound(offset);  // the first past offset
+  if (bookmark == entry.bookmarks.begin()) return std::nullopt;
+  --bookmark;
+  if (offset - bookmark->first > max_skip_) return std::nullopt;
   if (const auto pending = earliest_pending(entry.scope); pending && *pending <= bookmark->second.created_at_ms) {
     return std::nullopt;
   }
   ++seeks_;
-  return bookmark->second;
+  return Bookmark{bookmark->first, bookmark->second};
 }
 
 void ListBookmarks::remember(const Ticket& ticket, std::size_t position, RowKey key) {
@@ -97,12 +98,8 @@ void ListBookmarks::remember(const Ticket& ticket, std::size_t position, RowKey 
 void ListBookmarks::apply(const Change& change) {
   for (auto& [list, entry] : entries_) {
     std::optional<std::int64_t> earliest;
-    if (change.anything) {
-      earliest = std::numeric_limits<std::int64_t>::min();
-    } else {
-      for (const auto& row : change.rows) {
-        if (meets(entry.scope, row) && (!earliest || row.created_at_ms < *earliest)) earliest = row.created_at_ms;
-      }
+    for (const auto& row : change.rows) {
+      if (meets(entry.scope, row) && (!earliest || row.created_at_ms < *earliest)) earliest = row.created_at_ms;
     }
     if (!earliest) continue;
     ++entry.generation;
@@ -112,22 +109,20 @@ void ListBookmarks::apply(const Change& change) {
   }
 }
 
-std::uint64_t ListBookmarks::begin_change(std::vector<ChangedRow> rows, bool anything) {
+std::uint64_t ListBookmarks::begin_change(std::vector<ChangedRow> rows) {
   std::lock_guard lock(mutex_);
   const auto id = next_change_++;
-  Change change{std::move(rows), anything};
-  // A commit's rows are known to change: their bookmarks go now. "Anything" (retention) may
-  // change nothing at all: it only holds the bookmarks back while it runs.
-  if (!anything) apply(change);
+  Change change{std::move(rows)};
+  apply(change);
   pending_.emplace(id, std::move(change));
   return id;
 }
 
-void ListBookmarks::end_change(std::uint64_t change, bool changed) {
+void ListBookmarks::end_change(std::uint64_t change) {
   std::lock_guard lock(mutex_);
   const auto found = pending_.find(change);
   if (found == pending_.end()) return;
-  if (changed) apply(found->second);
+  apply(found->second);
   pending_.erase(found);
 }
 

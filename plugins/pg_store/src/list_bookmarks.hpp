@@ -15,18 +15,23 @@
 // - no other host has committed anything since (any hint erases every bookmark, as does a
 //   missed-hints notice, and with hints turned off bookmarks are not used at all: nothing
 //   would tell of other hosts' commits);
-// - history retention has not removed instances since (a round that removes nothing only
-//   holds the bookmarks back while it runs).
+// - history retention has not removed instances since (a round that removes some erases
+//   every bookmark once it has committed).
 // A new instance or task lies after every existing key (its created_at_ms is now), so the
 // commits of running flows leave the bookmarks of a page-through alone; a finished task in
 // the middle of the list erases the bookmarks behind it, and the next page is an OFFSET again.
 // Rows are compared by created_at_ms only (ids sort by the database's collation): a change
 // in the same millisecond as a bookmark erases it.
 //
-// The one difference from OFFSET: another host's commit that lands between the store's
-// reading a page and hearing the hint (a few milliseconds) may be answered as a continuation
-// from the bookmark (the rows after the last one served) rather than the rows at that
-// offset in the new snapshot. docs/persistence.md, "Bookmarks".
+// A request at an offset a little past a bookmark (at most max_skip rows) is read from that
+// bookmark, skipping the rest: a page whose own bookmark was not made (a change was in
+// flight while the page before it was read) still costs only a short skip.
+//
+// The one difference from OFFSET: another host's commit, or a retention round's removal,
+// that lands between the store's reading a page and hearing of it (the hint's few
+// milliseconds; the retention statement's end) may be answered as a continuation from the
+// bookmark (the rows after the last one served) rather than the rows at that offset in the
+// new snapshot. docs/persistence.md, "Bookmarks".
 //
 // Bounded: at most max_lists lists (least recently used go), per_list bookmarks each (the
 // lowest positions go). Thread-safe.
@@ -79,19 +84,23 @@ class ListBookmarks {
     std::uint64_t generation = 0;
   };
 
-  ListBookmarks(std::size_t max_lists, std::size_t per_list);
+  ListBookmarks(std::size_t max_lists, std::size_t per_list, std::size_t max_skip = 1000);
 
   void set_enabled(bool enabled);
-  // The key of the row at position offset - 1 of list, when a bookmark there is valid.
-  std::optional<RowKey> find(const std::string& list, const ListScope& scope, std::size_t offset, Ticket& ticket);
+  // A valid bookmark: the row at position - 1 of its list has key.
+  struct Bookmark {
+    std::size_t position = 0;
+    RowKey key;
+  };
+  // The valid bookmark of list nearest below or at offset, at most max_skip before it (the
+  // page is then read from its key, skipping offset - position rows).
+  std::optional<Bookmark> find(const std::string& list, const ListScope& scope, std::size_t offset, Ticket& ticket);
   // After a page read under ticket: the row at position - 1 has key.
   void remember(const Ticket& ticket, std::size_t position, RowKey key);
-  // A commit is sent (its rows' bookmarks go) / has ended, committed or not (they go again,
-  // unless changed is false: nothing was written). anything: the change may touch every
-  // list (history retention); while it runs no bookmark is used or made.
-  std::uint64_t begin_change(std::vector<ChangedRow> rows, bool anything = false);
-  void end_change(std::uint64_t change, bool changed = true);
-  // Another host committed, or hints were missed.
+  // A commit is sent (its rows' bookmarks go) / has ended, committed or not (they go again).
+  std::uint64_t begin_change(std::vector<ChangedRow> rows);
+  void end_change(std::uint64_t change);
+  // Another host committed, hints were missed, or history retention removed instances.
   void forget_all();
 
   std::size_t lists() const;
@@ -108,7 +117,6 @@ class ListBookmarks {
   };
   struct Change {
     std::vector<ChangedRow> rows;
-    bool anything = false;
   };
 
   static bool meets(const ListScope& scope, const ChangedRow& row);
@@ -118,6 +126,7 @@ class ListBookmarks {
 
   const std::size_t max_lists_;
   const std::size_t per_list_;
+  const std::size_t max_skip_;
   mutable std::mutex mutex_;
   bool enabled_ = true;
   std::uint64_t next_serial_ = 1;

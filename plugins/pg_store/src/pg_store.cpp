@@ -77,13 +77,14 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
                             BuildCount build_count, Collect collect, KeyOf key_of) {
   const auto& page = query.page;
   ListBookmarks::Ticket ticket;
-  std::optional<RowKey> after;
+  std::optional<ListBookmarks::Bookmark> bookmark;
   if (bookmarking.bookmarks != nullptr && page.limit != 0) {
-    after = bookmarking.bookmarks->find(bookmarking.identity, bookmarking.scope, page.offset, ticket);
+    bookmark = bookmarking.bookmarks->find(bookmarking.identity, bookmarking.scope, page.offset, ticket);
   }
-  // The seek when a bookmark is valid, else the given cut.
+  // The seek from the bookmark (skipping the rows between it and the offset) when one is
+  // valid, else the given cut.
   const auto seek_or = [&](PageCut cut) {
-    if (after) cut = PageCut{page.limit, 0, false, after};
+    if (bookmark) cut = PageCut{page.limit, page.offset - bookmark->position, false, bookmark->key};
     return cut;
   };
   PagedList<Record> list;

@@ -139,7 +139,7 @@ class PgStore final : public Store {
   // Hands the hints of applied commits to the listener, which sends them (HintListener::publish).
   void send_hints(const std::vector<const std::string*>& hints);
   // Erases the list bookmarks a change may touch, now and once it has ended (done runs after).
-  Callback<Ok> around_change(std::vector<ChangedRow> rows, bool anything, Callback<Ok> done);
+  Callback<Ok> around_change(std::vector<ChangedRow> rows, Callback<Ok> done);
   // Makes every connection of the pool reconnect before its next use.
   void invalidate_connections() { epoch_.fetch_add(1); }
 

@@ -132,7 +132,7 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
   std::string hint;
   if (config_.hints) hint = encode_instance_hint(host_id_, changes);
   auto statement = build_commit(changes.expected_version == 0, change_set_params(changes), next_mark());
-  done = around_change(changed_rows(changes), false, std::move(done));
+  done = around_change(changed_rows(changes), std::move(done));
   auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
   auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
   const auto posted = Clock::now();
@@ -150,8 +150,8 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
       }});
 }
 
-Callback<Ok> PgStore::around_change(std::vector<ChangedRow> rows, bool anything, Callback<Ok> done) {
-  const auto change = bookmarks_.begin_change(std::move(rows), anything);
+Callback<Ok> PgStore::around_change(std::vector<ChangedRow> rows, Callback<Ok> done) {
+  const auto change = bookmarks_.begin_change(std::move(rows));
   return [this, change, done = std::move(done)](Result<Ok> result) {
     bookmarks_.end_change(change);
     done(std::move(result));

@@ -171,10 +171,9 @@ void PgStore::flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<
 
 void PgStore::remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) {
   // Removed instances and flow nodes shift every list: no bookmark outlives a removal; a
-  // round that removed nothing leaves them.
-  const auto change = bookmarks_.begin_change({}, true);
-  done = [this, change, done = std::move(done)](Result<std::size_t> result) {
-    bookmarks_.end_change(change, !result.ok() || result.value() > 0);
+  // round that removed nothing (most) leaves them.
+  done = [this, done = std::move(done)](Result<std::size_t> result) {
+    if (!result.ok() || result.value() > 0) bookmarks_.forget_all();
     done(std::move(result));
   };
   submit<std::size_t>(std::move(done), Retry::never,

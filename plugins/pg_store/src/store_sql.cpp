@@ -293,6 +293,7 @@ class QueryShape {
       query.sql = std::string("SELECT ") + columns + " FROM " + table + where_ + (where_.empty() ? " WHERE " : " AND ") +
                   "(created_at_ms, id) > (" + at + "::bigint, " + id + ") ORDER BY created_at_ms, id LIMIT " +
                   limit_text;
+      if (offset != 0) query.sql += " OFFSET " + std::to_string(std::min(offset, no_limit));
       query.name = name_ + "_after" + (limit == 0 ? "all" : limit_text);
       return query;
     }
