@@ -13,6 +13,8 @@
 # 4. pgbench single-row INSERTs (one commit each) with as many clients on the same server,
 #    for scale: a complete sample flow needs two durable commits (start, finish).
 # WAL_STATS=1 also prints pg_waldump --stats of the flows' WAL.
+# BEFORE_SQL: SQL run on the database once the host is ready, before the flows (to compare a
+# run without a trigger, say: BEFORE_SQL="DROP TRIGGER ... ON ...").
 # STATEMENT_STATS=1 also prints, from pg_stat_statements, the statements of the run with
 # calls, server time and WAL bytes per completed flow: where PostgreSQL's share goes.
 # Everything is started on loopback ports and stopped at the end.
@@ -88,6 +90,10 @@ pg_pid=$(pgrep -f "^$pg_bin/postgres -D .* -p $pg_port " | head -1 || true)
 psql_value() { "$pg_bin/psql" -X -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -d flow_bench -c "$1"; }
 if [ -n "${STATEMENT_STATS:-}" ]; then
   psql_value "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+fi
+if [[ -n "${BEFORE_SQL:-}" ]]; then
+  echo "before the flows: ${BEFORE_SQL}"
+  psql_value "${BEFORE_SQL}" >/dev/null
 fi
 wal_before=$(psql_value "SELECT pg_current_wal_lsn()")
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

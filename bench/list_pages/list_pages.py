@@ -13,9 +13,17 @@ After filling, VACUUM ANALYZE (what autovacuum does to a table that has settled:
 and the visibility map behind index-only scans).
 
 Each list kind is requested at its first, middle and last page (--page-size items) --samples
-times on one kept-alive connection; the table gives p50/p99 in ms and the page's bytes. Then
-the host's RSS before and after a client pages through every running instance and every
-waiting user task, and the host's time from a restart to /ready on that database.
+times on one kept-alive connection (random jumps: a page no earlier page led to); the table
+gives p50/p99 in ms and the page's bytes. Then every list kind is paged through as a client
+pages through everything (offset 0, 100, 200, ...): in full for the lists named by
+--full-pass (default: every list; "none": none), else --sequential-pages pages from the
+start and as many from the middle (the first page of the run from the middle, a jump, is
+left out of its figures); p50/p99 over those pages, their count and time. The host's RSS
+is read before the first page and after the last. Last, the host's time from a restart to
+/ready on that database.
+
+--reuse: when the database already holds at least --instances instances (a kept bench
+database, run_list_pages.sh with LIST_PAGES_KEEP=1), nothing is filled.
 """
 import argparse
 import http.client
@@ -140,7 +148,7 @@ FROM fresh f, tpl t JOIN processhost_flow_node_instances n ON n.process_instance
 
 # The copies bypass the kept-count triggers (a counter row updated once per copied row in
 # one statement costs quadratic time: each update walks that row's versions of the same
-# transaction) and the counts are taken again afterwards, as schema migration 9 takes them.
+# transaction) and the counts are taken again afterwards, as schema migrations 9 and 10 take them.
 # Nothing else writes while the bench fills.
 RECOUNT = """
 BEGIN;
@@ -151,6 +159,19 @@ INSERT INTO processhost_instance_counts
 INSERT INTO processhost_waiting_counts
   SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, count(*)
   FROM processhost_flow_node_instances WHERE state = 'suspended' GROUP BY 1, 2, 3, 4;
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_model_correlations)
+  SELECT process_model_id, min(state), 0, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1
+  ON CONFLICT (process_model_id, state, shard)
+  DO UPDATE SET n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations;
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations, n_active_correlations)
+  SELECT (SELECT min(process_model_id) FROM processhost_process_instances),
+         (SELECT min(state) FROM processhost_process_instances WHERE process_model_id =
+           (SELECT min(process_model_id) FROM processhost_process_instances)), 0, 0,
+         count(DISTINCT correlation_id), count(DISTINCT correlation_id) FILTER (WHERE state = 'running')
+  FROM processhost_process_instances HAVING count(*) > 0
+  ON CONFLICT (process_model_id, state, shard)
+  DO UPDATE SET n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+    n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
 COMMIT;
 """
 COUNTED_TABLES = ("processhost_process_instances", "processhost_flow_node_instances")
@@ -206,20 +227,37 @@ def timed(connection, target, samples):
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))], body
 
 
-def page_through(connection, path, key, page_size):
-    """Every item of a list, page by page, as a client listing them all would, up to the
-    first page that is not full; returns how many items it saw."""
-    offset, seen = 0, 0
+def list_items(document):
+    """The items of a list document: its one array."""
+    for value in document.values():
+        if isinstance(value, list):
+            return value
+    raise SystemExit(f"no list in {str(document)[:200]}")
+
+
+def page_through(connection, path, page_size, start=0, pages=0):
+    """Pages through a list as a client listing everything would, from offset start, up to
+    the first page that is not full or, when pages is set, that many pages; returns the items
+    seen and each page's time in ms."""
+    offset, seen, times = start, 0, []
     while True:
+        began = time.perf_counter()
         connection.request("GET", f"{path}?offset={offset}&limit={page_size}")
         reply = connection.getresponse()
-        document = json.loads(reply.read())
+        body = reply.read()
+        times.append((time.perf_counter() - began) * 1000)
         if reply.status != 200:
-            raise SystemExit(f"GET {path}: {reply.status}")
-        seen += len(document[key])
+            raise SystemExit(f"GET {path}?offset={offset}: {reply.status} {body[:200]!r}")
+        count = len(list_items(json.loads(body)))
+        seen += count
         offset += page_size
-        if len(document[key]) < page_size:
-            return seen
+        if count < page_size or (pages and len(times) >= pages):
+            return seen, times
+
+
+def percentiles(times):
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def main():
@@ -237,30 +275,51 @@ def main():
     parser.add_argument("--ready-only", action="store_true",
                         help="fill, then only the restarts: no page timing, no paging through")
     parser.add_argument("--template", type=int, default=1000)
+    parser.add_argument("--reuse", action="store_true", help="keep a database that holds enough instances")
+    parser.add_argument("--full-pass", default="all",
+                        help="comma-separated keys of the lists paged through in full (model-user-tasks, "
+                             "own-user-tasks, model-tasks, suspended-tasks, running-instances, model-instances, "
+                             "correlations, active-correlations, model-correlations); all or none")
+    parser.add_argument("--lists", default="all",
+                        help="comma-separated keys of the lists to measure (as --full-pass); default all")
+    parser.add_argument("--sequential-pages", type=int, default=300,
+                        help="pages from the start and from the middle of the lists not paged in full")
     args = parser.parse_args()
 
     process, _ = start_host(args)
-    began = time.monotonic()
-    through_http = args.instances if args.fill == "http" else min(args.template, args.instances)
-    fill_http(args, through_http, 0)
-    time.sleep(1)  # the last transitions reach their user tasks
-    http_seconds = time.monotonic() - began
-    print(f"{through_http} instances started through the Consumer API in {http_seconds:.1f} s")
-    if through_http < args.instances:
-        began = time.monotonic()
-        fill_sql(args, through_http, args.instances - through_http)
-        print(f"{args.instances - through_http} instances written by SQL in {time.monotonic() - began:.1f} s")
-    began = time.monotonic()
-    psql(args, "VACUUM ANALYZE")
-    print(f"VACUUM ANALYZE {time.monotonic() - began:.1f} s; database "
-          f"{psql(args, 'SELECT pg_size_pretty(pg_database_size(current_database()))')}")
+    stored = int(psql(args, "SELECT count(*) FROM processhost_process_instances"))
     connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
-    if through_http < args.instances:
-        finished = check_copied_instance(args, connection)
-        print(f"check: the user task of copied instance {finished} finished through the Consumer API, instance ended")
+    if args.reuse and stored >= args.instances:
+        print(f"reusing the database: {stored} instances stored")
+    else:
+        if stored:
+            raise SystemExit(f"the database holds {stored} instances: fill it afresh (no --reuse, or a new one)")
+        began = time.monotonic()
+        through_http = args.instances if args.fill == "http" else min(args.template, args.instances)
+        fill_http(args, through_http, 0)
+        time.sleep(1)  # the last transitions reach their user tasks
+        http_seconds = time.monotonic() - began
+        print(f"{through_http} instances started through the Consumer API in {http_seconds:.1f} s")
+        if through_http < args.instances:
+            began = time.monotonic()
+            fill_sql(args, through_http, args.instances - through_http)
+            print(f"{args.instances - through_http} instances written by SQL in {time.monotonic() - began:.1f} s")
+        began = time.monotonic()
+        psql(args, "VACUUM ANALYZE")
+        print(f"VACUUM ANALYZE {time.monotonic() - began:.1f} s; database "
+              f"{psql(args, 'SELECT pg_size_pretty(pg_database_size(current_database()))')}")
+        if through_http < args.instances:
+            finished = check_copied_instance(args, connection)
+            print(f"check: the user task of copied instance {finished} finished through the Consumer API, "
+                  f"instance ended")
     waiting = int(psql(args, "SELECT count(*) FROM processhost_flow_node_instances WHERE state = 'suspended'"))
     running = int(psql(args, "SELECT count(*) FROM processhost_process_instances WHERE state = 'running'"))
-    print(f"{running} running instances, {waiting} waiting user tasks")
+    stored = int(psql(args, "SELECT count(*) FROM processhost_process_instances"))
+    correlations = int(psql(args, "SELECT count(DISTINCT correlation_id) FROM processhost_process_instances"))
+    active = int(psql(args, "SELECT count(DISTINCT correlation_id) FROM processhost_process_instances"
+                            " WHERE state = 'running'"))
+    print(f"{stored} instances ({running} running, {correlations} correlations, {active} active), "
+          f"{waiting} waiting user tasks")
 
     if args.ready_only:
         stop_host(process)
@@ -271,25 +330,40 @@ def main():
     # The list, its length, and whether its totalCount is that length (UserTaskList counts
     # the items on the page, as the reference defines it; docs/api.md, "Paging").
     lists = [
-        ("user tasks of the model (Consumer API)", f"/api/consumer/v1/process_models/{MODEL}/user_tasks", waiting,
-         False),
-        ("own user tasks (Consumer API)", "/api/consumer/v1/user_tasks/own", waiting, False),
-        ("tasks of the model (Consumer API, TaskList)", f"/api/consumer/v1/process_models/{MODEL}/tasks", waiting,
-         True),
-        ("every waiting task (Management API)", "/api/management/v1/suspended_tasks", waiting, True),
-        ("running instances (Management API)", "/api/management/v1/process_instances/by_state/running", running,
-         True),
-        ("instances of the model (Management API)",
-         f"/api/management/v1/process_instances/by_process_model/{MODEL}", running + 1, True),
+        ("model-user-tasks", "user tasks of the model (Consumer API)",
+         f"/api/consumer/v1/process_models/{MODEL}/user_tasks", waiting, False),
+        ("own-user-tasks", "own user tasks (Consumer API)", "/api/consumer/v1/user_tasks/own", waiting, False),
+        ("model-tasks", "tasks of the model (Consumer API, TaskList)", f"/api/consumer/v1/process_models/{MODEL}/tasks",
+         waiting, True),
+        ("suspended-tasks", "every waiting task (Management API)", "/api/management/v1/suspended_tasks", waiting, True),
+        ("running-instances", "running instances (Management API)",
+         "/api/management/v1/process_instances/by_state/running", running, True),
+        ("model-instances", "instances of the model (Management API)",
+         f"/api/management/v1/process_instances/by_process_model/{MODEL}", stored, True),
+        ("correlations", "correlations (Management API, /correlations/all)", "/api/management/v1/correlations/all",
+         correlations, True),
+        ("active-correlations", "active correlations (Management API)", "/api/management/v1/correlations/active",
+         active, True),
+        ("model-correlations", "correlations of the model (Management API)",
+         f"/api/management/v1/correlations/process_model/{MODEL}", correlations, True),
     ]
+    if args.lists != "all":
+        wanted = {key.strip() for key in args.lists.split(",")}
+        lists = [entry for entry in lists if entry[0] in wanted]
     rss_before = rss_kib(process.pid)
     print(f"\n| page of {size} ({args.instances:,} waiting instances) | first p50 / p99 ms | middle p50 / p99 ms |"
           f" last p50 / p99 ms | bytes (first page) |")
     print("|---|---|---|---|---|")
-    for name, path, total, counted in lists:
+    for _, name, path, total, counted in lists:
         cells, first_bytes = [], 0
         for offset in (0, (total // 2) // size * size, (total - 1) // size * size):
-            p50, p99, body = timed(connection, f"{path}?offset={offset}&limit={size}", args.samples)
+            # A middle page is an OFFSET over half the list: fewer samples where that is slow.
+            samples = args.samples if offset != (total // 2) // size * size else max(3, args.samples // 4)
+            try:
+                p50, p99, body = timed(connection, f"{path}?offset={offset}&limit={size}", samples)
+            except SystemExit as failure:
+                cells.append(f"failed: {str(failure)[:80]}")
+                continue
             if offset == 0:
                 first_bytes = len(body)
                 document = json.loads(body)
@@ -297,16 +371,12 @@ def main():
                 if document.get("totalCount") != expected:
                     raise SystemExit(f"{path}: totalCount {document.get('totalCount')}, expected {expected}")
             cells.append(f"{p50:.1f} / {p99:.1f}")
-        print(f"| {name} | {' | '.join(cells)} | {first_bytes:,} |")
+        print(f"| {name} | {' | '.join(cells)} | {first_bytes:,} |", flush=True)
     small = [
         ("user tasks of one correlation (Consumer API)", "/api/consumer/v1/correlations/c4242/user_tasks"),
         ("instances of one correlation (Management API)", "/api/management/v1/process_instances/by_correlation/c4242"),
         ("process models (Management API)", "/api/management/v1/process_models"),
         ("one correlation (Management API)", "/api/management/v1/correlations/c4242"),
-        # Correlation pages group every matching instance (docs/performance.md): first pages only.
-        ("correlations, first page (Management API)", f"/api/management/v1/correlations/all?offset=0&limit={size}"),
-        ("correlations of the model, first page (Management API)",
-         f"/api/management/v1/correlations/process_model/{MODEL}?offset=0&limit={size}"),
     ]
     for name, path in small:
         try:
@@ -319,19 +389,30 @@ def main():
         print(f"| {name} | {p50:.1f} / {p99:.1f} | | | {len(body):,} |")
 
     through = args.through_page_size or size
-    began = time.monotonic()
-    seen = page_through(connection, "/api/management/v1/process_instances/by_state/running", "processInstances",
-                        through)
-    instance_seconds = time.monotonic() - began
-    began = time.monotonic()
-    tasks_seen = page_through(connection, f"/api/consumer/v1/process_models/{MODEL}/user_tasks", "userTasks", through)
-    task_seconds = time.monotonic() - began
+    full = {key.strip() for key in args.full_pass.split(",")}
+    print(f"\n| paging through, {through} per page | pages | p50 / p99 ms | time s | items |")
+    print("|---|---|---|---|---|")
+    for key, name, path, total, counted in lists:
+        if args.full_pass == "all" or key in full:
+            began = time.monotonic()
+            seen, times = page_through(connection, path, through)
+            if seen != total:
+                raise SystemExit(f"{name}: paged through {seen} of {total}")
+            p50, p99 = percentiles(times)
+            print(f"| {name}, everything | {len(times):,} | {p50:.1f} / {p99:.1f} | {time.monotonic() - began:.1f} |"
+                  f" {seen:,} |", flush=True)
+            continue
+        for label, start in (("from the start", 0), ("from the middle", (total // 2) // through * through)):
+            began = time.monotonic()
+            seen, times = page_through(connection, path, through, start, args.sequential_pages + (start > 0))
+            if start > 0:
+                times = times[1:]  # the run's first page is a jump to the middle
+            p50, p99 = percentiles(times)
+            print(f"| {name}, {label} | {len(times):,} | {p50:.1f} / {p99:.1f} | {time.monotonic() - began:.1f} |"
+                  f" {seen:,} |", flush=True)
     rss_after = rss_kib(process.pid)
-    if seen != running or tasks_seen != waiting:
-        raise SystemExit(f"paged through {seen} of {running} instances, {tasks_seen} of {waiting} user tasks")
-    print(f"\nhost RSS {rss_before / 1024:.0f} MiB before paging, {rss_after / 1024:.0f} MiB after paging through "
-          f"all {seen:,} running instances ({through} per page, {instance_seconds:.1f} s) and all {tasks_seen:,} user "
-          f"tasks of the model ({task_seconds:.1f} s)")
+    print(f"\nhost RSS {rss_before / 1024:.0f} MiB before the first page, {rss_after / 1024:.0f} MiB after the "
+          f"last")
     stop_host(process)
     report_restarts(args)
 

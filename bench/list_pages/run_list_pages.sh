@@ -7,11 +7,15 @@
 # 2. INSTANCES (default 100000) sample instances left waiting at their user task: FILL "sql"
 #    (default) starts 1,000 through the Consumer API and writes the rest as copies of their
 #    rows by SQL (list_pages.py says how); FILL "http" starts every one through the API;
-# 3. list_pages.py: the first, middle and last page of 100 of each list, SAMPLES times each
-#    (default 100), p50/p99 in ms; the host's RSS before and after paging through every
-#    running instance and every waiting user task (THROUGH_PAGE_SIZE per page, default 100);
-#    the host's time to ready after restarts. LIST_PAGES_ARGS=--ready-only: fill, then the
-#    restarts only.
+# 3. list_pages.py: the first, middle and last page of 100 of each list (instances, tasks,
+#    correlations), SAMPLES times each (default 100), p50/p99 in ms; each list paged through
+#    (THROUGH_PAGE_SIZE per page, default 100) in full, or a sample of pages from its start and
+#    its middle (LIST_PAGES_ARGS="--full-pass none --sequential-pages 300"), p50/p99 per page;
+#    the host's RSS before the first page and after the last; the host's time to ready after
+#    restarts. LIST_PAGES_ARGS=--ready-only: fill, then the restarts only.
+# LIST_PAGES_KEEP=1 keeps the database (in BUILD_DIR/list-pages/postgres, the server stopped
+# at the end) and reuses it on the next run when it holds INSTANCES instances: filling a
+# million takes minutes.
 # Everything listens on loopback and is stopped at the end.
 set -euo pipefail
 
@@ -24,12 +28,17 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 pg_cluster="$root/tests/support/postgres/pg_cluster.sh"
 work="$build/list-pages"
 
+keep=${LIST_PAGES_KEEP:-0}
 cleanup() {
   if [[ -f "$work/host.pid" ]]; then
     kill -TERM "$(cat "$work/host.pid")" 2>/dev/null || true
     rm -f "$work/host.pid"
   fi
-  "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
+  if [[ "$keep" == 1 ]]; then
+    "$pg_cluster" stop "$work/postgres" >/dev/null 2>&1 || true
+  else
+    "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
@@ -37,7 +46,12 @@ trap cleanup EXIT
 source "$root/tests/support/free_port.sh"
 
 mkdir -p "$work"
-"$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
+reuse=""
+if [[ "$keep" == 1 ]]; then
+  reuse="--reuse"
+else
+  "$pg_cluster" destroy "$work/postgres" >/dev/null 2>&1 || true
+fi
 PG_CLUSTER_OPTIONS="-c synchronous_commit=on -c fsync=on -c max_connections=100 -c shared_buffers=1GB" "$pg_cluster" start "$work/postgres" auto
 pg_port=$(cat "$work/postgres/port")
 http_port=$(free_loopback_port)
@@ -59,5 +73,5 @@ JSON
 
 python3 "$root/bench/list_pages/list_pages.py" --host-binary "$build/bin/processhost" --config "$work/host.json" \
   --port "$http_port" --pid-file "$work/host.pid" --instances "$instances" --samples "$samples" --fill "$fill" \
-  --through-page-size "$through_page_size" ${LIST_PAGES_ARGS:-} \
+  --through-page-size "$through_page_size" $reuse ${LIST_PAGES_ARGS:-} \
   --pg-port "$pg_port" --database list_pages --psql "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql"

@@ -1,6 +1,6 @@
 #pragma once
 // Groups instance records into correlations in the order CorrelationQuery defines (first
-// instance's created_at_ms, then correlation id). Shared by the stores, so that the memory
+// instance's created_at_ms, then that instance's id). Shared by the stores, so that the memory
 // store and a database store list the same correlations in the same order.
 
 #include <algorithm>
@@ -29,10 +29,8 @@ inline std::vector<CorrelationRecord> group_into_correlations(std::vector<Proces
     instance.runtime_state = "null";
     correlations[found->second].instances.push_back(std::move(instance));
   }
-  // Appearance order is (created_at_ms, instance id); the query's is (created_at_ms, correlation id).
-  std::stable_sort(correlations.begin(), correlations.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.created_at_ms, a.correlation_id) < std::tie(b.created_at_ms, b.correlation_id);
-  });
+  // Appearance order, (created_at_ms, instance id) of each correlation's first instance, is
+  // the query's order: a database store walks its index in it (pg_store, correlation_sql.cpp).
   return correlations;
 }
 

@@ -69,6 +69,26 @@ std::optional<BuiltQuery> build_kept_instance_count(const InstanceQuery& query) 
   return count.query();
 }
 
+std::optional<BuiltQuery> build_kept_correlation_count(const CorrelationQuery& query) {
+  // Kept: every correlation, the active ones (a running instance), a model's (schema
+  // migration 10). A correlation or an owner narrows to few instances: counted from its index.
+  if (query.correlation_id || query.owner_user_id) return std::nullopt;
+  if (query.process_model_id) {
+    if (query.state) return std::nullopt;
+    return BuiltQuery{"kept_correlations_m",
+                      "SELECT coalesce(sum(n_model_correlations), 0) FROM processhost_instance_counts"
+                      " WHERE process_model_id = $1",
+                      {*query.process_model_id}};
+  }
+  if (!query.state) {
+    return BuiltQuery{"kept_correlations_", "SELECT coalesce(sum(n_correlations), 0) FROM processhost_instance_counts",
+                      {}};
+  }
+  if (*query.state != ProcessInstanceState::running) return std::nullopt;
+  return BuiltQuery{"kept_correlations_Srunning",
+                    "SELECT coalesce(sum(n_active_correlations), 0) FROM processhost_instance_counts", {}};
+}
+
 void fold_kept_counts(pqxx::connection& connection) {
   // A backend's rows are folded once it is gone: no commit writes them any more, so the
   // DELETE takes no lock a commit waits for. Each table in one statement of its own.
@@ -76,10 +96,14 @@ void fold_kept_counts(pqxx::connection& connection) {
   tx.exec(
       "WITH gone AS (DELETE FROM processhost_instance_counts c WHERE shard <> 0"
       "  AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = c.shard)"
-      "  RETURNING process_model_id, state, n)"
+      "  RETURNING process_model_id, state, n, n_correlations, n_model_correlations, n_active_correlations)"
       " INSERT INTO processhost_instance_counts AS c"
-      " SELECT process_model_id, state, 0, sum(n) FROM gone GROUP BY 1, 2"
-      " ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n + EXCLUDED.n");
+      " SELECT process_model_id, state, 0, sum(n), sum(n_correlations), sum(n_model_correlations),"
+      "  sum(n_active_correlations) FROM gone GROUP BY 1, 2"
+      " ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n + EXCLUDED.n,"
+      " n_correlations = c.n_correlations + EXCLUDED.n_correlations,"
+      " n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,"
+      " n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations");
   tx.exec(
       "WITH gone AS (DELETE FROM processhost_waiting_counts c WHERE shard <> 0"
       "  AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = c.shard)"
@@ -90,7 +114,9 @@ void fold_kept_counts(pqxx::connection& connection) {
       " DO UPDATE SET n = c.n + EXCLUDED.n");
   // Keys nothing waits at any more (a model's tasks all done) leave no rows behind.
   tx.exec("DELETE FROM processhost_waiting_counts WHERE shard = 0 AND n = 0");
-  tx.exec("DELETE FROM processhost_instance_counts WHERE shard = 0 AND n = 0");
+  tx.exec(
+      "DELETE FROM processhost_instance_counts WHERE shard = 0 AND n = 0 AND n_correlations = 0"
+      " AND n_model_correlations = 0 AND n_active_correlations = 0");
 }
 
 }  // namespace processhost::plugins::pg_store

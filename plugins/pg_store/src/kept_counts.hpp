@@ -1,5 +1,5 @@
 #pragma once
-// The counts the commits keep (schema migration 9, "kept counts"): which list totals they
+// The counts the commits keep (schema migrations 9, "kept counts", and 10, "correlation counts"): which list totals they
 // answer, and folding the rows of backends that are gone.
 //
 // A list's total comes from processhost_waiting_counts or processhost_instance_counts when
@@ -19,6 +19,8 @@ namespace processhost::plugins::pg_store {
 // SELECT of the kept total for the query's filters; nullopt when a filter is not kept.
 std::optional<BuiltQuery> build_kept_flow_node_count(const FlowNodeQuery& query);
 std::optional<BuiltQuery> build_kept_instance_count(const InstanceQuery& query);
+// Correlations (schema migration 10): every one, the active ones, a model's.
+std::optional<BuiltQuery> build_kept_correlation_count(const CorrelationQuery& query);
 
 // Moves the count rows of backends no longer connected into shard 0, so the rows of a
 // database stay as many as its keys times its live connections. Safe beside running commits

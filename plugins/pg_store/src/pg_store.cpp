@@ -24,16 +24,6 @@
 namespace processhost::plugins::pg_store {
 namespace {
 
-// A page's totalCount. A page that is not full (or the first, empty one) tells it without a
-// query; otherwise count() asks the store: a separate count that an index answers, where a
-// window count over the page query would read every matching row for each page.
-template <class Count>
-std::size_t total_of(const PageRequest& page, std::size_t rows, Count count) {
-  const bool full = page.limit != 0 && rows == page.limit;
-  if (!full && (rows > 0 || page.offset == 0)) return page.offset + rows;
-  return count();
-}
-
 pqxx::result exec(PgSession& session, pqxx::transaction_base& tx, const Statement& statement,
                   const std::vector<std::string>& params) {
   session.prepare(statement.name, statement.sql);
@@ -69,27 +59,54 @@ pqxx::result exec_page(PgSession& session, pqxx::transaction_base& tx, const Bui
 // (docs/persistence.md, "Lists").
 using ListTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
-template <class Record, class Query, class BuildPage, class BuildKept, class BuildCount, class Decode>
+// What read_page needs of a list kind besides its SQL: its identity and scope for the
+// bookmarks, how rows become items, and the key of an item (its place in the order).
+template <class Query>
+struct ListBookmarking {
+  ListBookmarks* bookmarks;  // null: none
+  std::string identity;
+  ListScope scope;
+};
+
+// A page that starts where a page served earlier ended is read from that page's last key
+// (a seek, list_bookmarks.hpp) when the bookmark is still valid; otherwise as before. Every
+// page read leaves a bookmark at its end.
+template <class Record, class Query, class BuildPage, class BuildKept, class BuildCount, class Collect, class KeyOf>
 PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, const Query& query,
-                            BuildPage build_page, BuildKept build_kept, BuildCount build_count, Decode decode) {
+                            const ListBookmarking<Query>& bookmarking, BuildPage build_page, BuildKept build_kept,
+                            BuildCount build_count, Collect collect, KeyOf key_of) {
   const auto& page = query.page;
+  ListBookmarks::Ticket ticket;
+  std::optional<ListBookmarks::Bookmark> bookmark;
+  if (bookmarking.bookmarks != nullptr && page.limit != 0) {
+    bookmark = bookmarking.bookmarks->find(bookmarking.identity, bookmarking.scope, page.offset, ticket);
+  }
+  // The seek from the bookmark (skipping the rows between it and the offset) when one is
+  // valid, else the given cut.
+  const auto seek_or = [&](PageCut cut) {
+    if (bookmark) cut = PageCut{page.limit, page.offset - bookmark->position, false, bookmark->key};
+    return cut;
+  };
+  PagedList<Record> list;
+  const auto bookmark_end = [&] {
+    if (bookmarking.bookmarks != nullptr && !list.items.empty() && page.limit != 0) {
+      bookmarking.bookmarks->remember(ticket, page.offset + list.items.size(), key_of(list.items.back()));
+    }
+  };
   const auto kept = build_kept(query);
   if (!page.count_total && !kept) {
     // Nobody reads the total: one statement, no snapshot to share, so no transaction around
     // it (a BEGIN and a COMMIT more per list call cost the sample flow about a third).
     pqxx::nontransaction single(connection);
-    PagedList<Record> list;
     if (page.offset <= static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())) {
-      const auto cut = forward_cut(page);
-      const auto result = exec_page(session, single, build_page(query, cut), cut);
-      list.items.reserve(result.size());
-      for (const auto& row : result) list.items.push_back(decode(row));
+      const auto cut = seek_or(forward_cut(page));
+      collect(exec_page(session, single, build_page(query, cut), cut), list.items);
     }
     list.total_count = page.offset + list.items.size();
+    bookmark_end();
     return list;
   }
   ListTransaction tx(connection);
-  PagedList<Record> list;
   const auto count = [&](const BuiltQuery& statement) {
     return exec(session, tx, statement).at(0)[0].template as<std::size_t>();
   };
@@ -97,9 +114,7 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
     // The limit and offset are in the text, not parameters: a LIMIT parameter's generic plan
     // guesses a tenth of the rows and then prefers sorting a (parallel) scan over reading the
     // first rows of the ordered index.
-    const auto result = exec_page(session, tx, build_page(query, cut), cut);
-    list.items.reserve(result.size());
-    for (const auto& row : result) list.items.push_back(decode(row));
+    collect(exec_page(session, tx, build_page(query, cut), cut), list.items);
   };
   if (kept) {
     const auto total = count(*kept);
@@ -107,7 +122,7 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
       // A forward cut keeps the requested limit (the rows are the same): one prepared
       // statement per limit asked, not per list length.
       if (!cut->backwards) cut->limit = page.limit;
-      read(*cut);
+      read(seek_or(*cut));
     }
     list.total_count = page.count_total ? total : page.offset + list.items.size();
   } else if (page.offset == 0) {
@@ -116,10 +131,25 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
     list.total_count = full ? count(build_count(query)) : list.items.size();
   } else {
     list.total_count = count(build_count(query));
-    if (const auto cut = cut_with_total(page, list.total_count)) read(*cut);
+    if (const auto cut = cut_with_total(page, list.total_count)) read(seek_or(*cut));
   }
   tx.commit();
+  bookmark_end();
   return list;
+}
+
+// Decoded rows appended to the page's items.
+template <class Decode>
+auto append_rows(Decode decode) {
+  return [decode](const pqxx::result& result, auto& items) {
+    items.reserve(items.size() + result.size());
+    for (const auto& row : result) items.push_back(decode(row));
+  };
+}
+
+template <class Record>
+RowKey key_of_row(const Record& record) {
+  return {record.created_at_ms, record.id};
 }
 
 // A definition statement and, when hint is set, its hint in one transaction: the other hosts
@@ -192,6 +222,14 @@ BootstrapOutcome PgStore::start() {
   hints_ = std::make_unique<HintListener>(config_.conninfo(), host_id_, logger_,
                                           std::chrono::milliseconds(config_.hint_interval_ms));
   if (config_.hints) hints_->start(std::chrono::seconds(config_.connect_timeout_seconds + 1));
+  // Another host's commit may move any list's rows: its hint (or a notice that hints were
+  // missed) erases every bookmark. Without hints nothing tells of such commits: no bookmarks.
+  bookmarks_.set_enabled(config_.hints);
+  if (config_.hints) {
+    hints_->subscribe([this](const StoreHints& hints) {
+      if (!hints.instances.empty() || hints.missed) bookmarks_.forget_all();
+    });
+  }
   return outcome;
 }
 
@@ -275,41 +313,57 @@ void PgStore::load_instance(std::string process_instance_id, Callback<std::optio
 void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessInstanceRecord>> done) {
   submit<PagedList<ProcessInstanceRecord>>(
       std::move(done), Retry::on_dropped_connection,
-      [query = std::move(query)](PgSession& session,
-                                 pqxx::connection& connection) -> Result<PagedList<ProcessInstanceRecord>> {
-        return read_page<ProcessInstanceRecord>(session, connection, query, build_instance_query,
-                                                build_kept_instance_count, build_instance_count,
-                                                [](const pqxx::row& row) { return decode_instance(row); });
+      [this, query = std::move(query)](PgSession& session,
+                                       pqxx::connection& connection) -> Result<PagedList<ProcessInstanceRecord>> {
+        const ListBookmarking<InstanceQuery> bookmarking{
+            &bookmarks_, list_identity(query),
+            ListScope{ListTable::instances, query.process_model_id, std::nullopt, query.correlation_id,
+                      query.owner_user_id}};
+        return read_page<ProcessInstanceRecord>(
+            session, connection, query, bookmarking, build_instance_query, build_kept_instance_count,
+            build_instance_count, append_rows([](const pqxx::row& row) { return decode_instance(row); }),
+            key_of_row<ProcessInstanceRecord>);
       });
 }
 
 void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeInstanceRecord>> done) {
   submit<PagedList<FlowNodeInstanceRecord>>(
       std::move(done), Retry::on_dropped_connection,
-      [query = std::move(query)](PgSession& session,
-                                 pqxx::connection& connection) -> Result<PagedList<FlowNodeInstanceRecord>> {
-        return read_page<FlowNodeInstanceRecord>(session, connection, query, build_flow_node_query,
-                                                 build_kept_flow_node_count, build_flow_node_count,
-                                                 [](const pqxx::row& row) { return decode_flow_node(row); });
+      [this, query = std::move(query)](PgSession& session,
+                                       pqxx::connection& connection) -> Result<PagedList<FlowNodeInstanceRecord>> {
+        const ListBookmarking<FlowNodeQuery> bookmarking{
+            &bookmarks_, list_identity(query),
+            ListScope{ListTable::flow_nodes, query.process_model_id, query.process_instance_id, query.correlation_id,
+                      query.owner_user_id}};
+        return read_page<FlowNodeInstanceRecord>(
+            session, connection, query, bookmarking, build_flow_node_query, build_kept_flow_node_count,
+            build_flow_node_count, append_rows([](const pqxx::row& row) { return decode_flow_node(row); }),
+            key_of_row<FlowNodeInstanceRecord>);
       });
 }
 
 void PgStore::query_correlations(CorrelationQuery query, Callback<PagedList<CorrelationRecord>> done) {
   submit<PagedList<CorrelationRecord>>(
       std::move(done), Retry::on_dropped_connection,
-      [query = std::move(query)](PgSession& session,
-                                 pqxx::connection& connection) -> Result<PagedList<CorrelationRecord>> {
-        pqxx::nontransaction tx(connection);
-        std::vector<ProcessInstanceRecord> instances;
-        for (const auto& row : exec(session, tx, build_correlation_query(query))) {
-          instances.push_back(decode_instance(row));
-        }
-        PagedList<CorrelationRecord> list;
-        list.items = group_into_correlations(std::move(instances));
-        list.total_count = total_of(query.page, list.items.size(), [&] {
-          return exec(session, tx, build_correlation_count(query)).at(0)[0].as<std::size_t>();
-        });
-        return list;
+      [this, query = std::move(query)](PgSession& session,
+                                       pqxx::connection& connection) -> Result<PagedList<CorrelationRecord>> {
+        const ListBookmarking<CorrelationQuery> bookmarking{
+            &bookmarks_, correlation_list_identity(query),
+            ListScope{ListTable::instances, query.process_model_id, std::nullopt, query.correlation_id,
+                      query.owner_user_id}};
+        // The page's instances, grouped: in index order, so the correlations come in theirs.
+        const auto collect = [](const pqxx::result& result, std::vector<CorrelationRecord>& items) {
+          std::vector<ProcessInstanceRecord> instances;
+          instances.reserve(result.size());
+          for (const auto& row : result) instances.push_back(decode_instance(row));
+          for (auto& correlation : group_into_correlations(std::move(instances))) items.push_back(std::move(correlation));
+        };
+        // A correlation's place: its first matching instance.
+        const auto key_of = [](const CorrelationRecord& correlation) {
+          return RowKey{correlation.instances.front().created_at_ms, correlation.instances.front().id};
+        };
+        return read_page<CorrelationRecord>(session, connection, query, bookmarking, build_correlation_query,
+                                            build_kept_correlation_count, build_correlation_count, collect, key_of);
       });
 }
 

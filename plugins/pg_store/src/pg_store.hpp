@@ -25,6 +25,10 @@
 // while another host listens) and hears theirs for subscribe_hints. Deployments and deletions
 // of models notify in their own transaction.
 //
+// Lists (docs/persistence.md, "Lists"): pages cut from indexes; a page that follows one
+// served earlier is a seek from that page's last key while nothing before it changed
+// (list_bookmarks.hpp), otherwise LIMIT/OFFSET (from the nearer end when the total is known).
+//
 // Lifecycle: start() creates the database when missing, migrates the schema, then starts
 // the workers; stop() fails queued calls with 503 and joins the workers. Calls before
 // start() or after stop() complete with 503 at once.
@@ -39,6 +43,7 @@
 
 #include "database_bootstrap.hpp"
 #include "hint_listener.hpp"
+#include "list_bookmarks.hpp"
 #include "pg_config.hpp"
 #include "plugin_common/worker_pool.hpp"
 #include "processhost/logger.hpp"
@@ -97,6 +102,8 @@ class PgStore final : public Store {
   void remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) override;
   std::uint64_t subscribe_hints(StoreHintHandler handler) override;
   void unsubscribe_hints(std::uint64_t subscription) override;
+  // Pages read by a seek from a bookmark since start (list_bookmarks.hpp).
+  std::uint64_t bookmarked_pages() const { return bookmarks_.seeks(); }
   // This store's id in the hints it sends (random per process).
   const std::string& host_id() const { return host_id_; }
 
@@ -131,6 +138,8 @@ class PgStore final : public Store {
   void maybe_clean_up(PgSession& session);
   // Hands the hints of applied commits to the listener, which sends them (HintListener::publish).
   void send_hints(const std::vector<const std::string*>& hints);
+  // Erases the list bookmarks a change may touch, now and once it has ended (done runs after).
+  Callback<Ok> around_change(std::vector<ChangedRow> rows, Callback<Ok> done);
   // Makes every connection of the pool reconnect before its next use.
   void invalidate_connections() { epoch_.fetch_add(1); }
 
@@ -142,6 +151,8 @@ class PgStore final : public Store {
   std::atomic<std::int64_t> next_clean_up_ms_{0};
   const std::string host_id_;
   std::unique_ptr<HintListener> hints_;
+  // Bookmarks of list pages (list_bookmarks.hpp): 64 lists, 16 bookmarks each.
+  ListBookmarks bookmarks_{64, 16};
   std::atomic<std::uint64_t> epoch_{0};  // shared by the pool's sessions (PgSession)
   std::unique_ptr<WorkerPool<PgSession, BatchJob>> pool_;
   MetricsService* metrics_ = nullptr;

@@ -133,6 +133,7 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
   std::string hint;
   if (config_.hints) hint = encode_instance_hint(changes);
   auto statement = build_commit(changes.expected_version == 0, change_set_params(changes), next_mark());
+  done = around_change(changed_rows(changes), std::move(done));
   auto shared_changes = std::make_shared<const ChangeSet>(std::move(changes));
   auto shared_done = std::make_shared<Callback<Ok>>(std::move(done));
   const auto posted = Clock::now();
@@ -148,6 +149,14 @@ void PgStore::commit(ChangeSet changes, Callback<Ok> done) {
         if (status.ok() && !hint.empty()) send_hints({&hint});
         deliver<Ok>(*shared_done, std::move(status));
       }});
+}
+
+Callback<Ok> PgStore::around_change(std::vector<ChangedRow> rows, Callback<Ok> done) {
+  const auto change = bookmarks_.begin_change(std::move(rows));
+  return [this, change, done = std::move(done)](Result<Ok> result) {
+    bookmarks_.end_change(change);
+    done(std::move(result));
+  };
 }
 
 // The listener gathers what arrives within a few milliseconds into one NOTIFY

@@ -170,6 +170,12 @@ void PgStore::flow_node_runtimes(FlowNodeRuntimeQuery query, Callback<PagedList<
 }
 
 void PgStore::remove_ended_instances(std::int64_t finished_before_ms, std::size_t max, Callback<std::size_t> done) {
+  // Removed instances and flow nodes shift every list: no bookmark outlives a removal; a
+  // round that removed nothing (most) leaves them.
+  done = [this, done = std::move(done)](Result<std::size_t> result) {
+    if (!result.ok() || result.value() > 0) bookmarks_.forget_all();
+    done(std::move(result));
+  };
   submit<std::size_t>(std::move(done), Retry::never,
                       [finished_before_ms, max](PgSession& session, pqxx::connection& connection) -> Result<std::size_t> {
                         pqxx::work tx(connection);

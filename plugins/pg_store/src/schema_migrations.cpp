@@ -330,6 +330,101 @@ CREATE TABLE processhost_start_keys (
 CREATE INDEX processhost_start_keys_by_age ON processhost_start_keys (created_at_ms);
 )sql";
 
+// Kept correlation counts: the totals of the Management API's correlation lists (every
+// correlation, the active ones, a model's) without counting distinct correlation ids among a
+// million instances. They ride on the instance counts of version 9 (so this migration comes
+// after it): three more columns of processhost_instance_counts, written by the same trigger in
+// the same counter update, so a commit writes no row more than before. The sums over the rows
+// are the totals: n_correlations (every correlation), n_model_correlations (per model: those
+// in which it ran), n_active_correlations (those with a running instance). A correlation is
+// counted when its first instance (of the model; running) comes and uncounted when its last
+// one goes. Which instance is the first or last is decided under a transaction-level
+// advisory lock on the correlation id (class 16010), so two commits of one correlation (a
+// call activity's parent and child) see each other's rows; the probes read
+// processhost_instances_by_correlation. Only inserts, deletes and changes into or out of
+// 'running' look at correlations at all. The existing rows are counted here, onto rows of
+// shard 0 whose model and state exist.
+constexpr std::string_view kCorrelationCounts = R"sql(
+ALTER TABLE processhost_instance_counts ADD COLUMN n_correlations bigint NOT NULL DEFAULT 0,
+  ADD COLUMN n_model_correlations bigint NOT NULL DEFAULT 0,
+  ADD COLUMN n_active_correlations bigint NOT NULL DEFAULT 0;
+
+CREATE OR REPLACE FUNCTION processhost_count_instance() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  was_running boolean := TG_OP <> 'INSERT' AND OLD.state = 'running';
+  is_running boolean := TG_OP <> 'DELETE' AND NEW.state = 'running';
+  row_id text;
+  correlation text;
+  model text;
+  sign integer := 1;
+  d_all integer := 0;
+  d_model integer := 0;
+  d_active integer := 0;
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    row_id := OLD.id; correlation := OLD.correlation_id; model := OLD.process_model_id; sign := -1;
+  ELSE
+    row_id := NEW.id; correlation := NEW.correlation_id; model := NEW.process_model_id;
+  END IF;
+  IF TG_OP <> 'UPDATE' OR was_running <> is_running THEN
+    PERFORM pg_advisory_xact_lock(16010, hashtext(correlation));
+    IF TG_OP = 'UPDATE' THEN
+      IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                     WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
+        d_active := CASE WHEN is_running THEN 1 ELSE -1 END;
+      END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM processhost_process_instances WHERE correlation_id = correlation AND id <> row_id) THEN
+      d_all := sign;
+      d_model := sign;
+      IF was_running OR is_running THEN d_active := sign; END IF;
+    ELSE
+      IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                     WHERE correlation_id = correlation AND process_model_id = model AND id <> row_id) THEN
+        d_model := sign;
+      END IF;
+      IF (was_running OR is_running) AND NOT EXISTS (SELECT 1 FROM processhost_process_instances
+          WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
+        d_active := sign;
+      END IF;
+    END IF;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO processhost_instance_counts AS c
+      VALUES (OLD.process_model_id, OLD.state, pg_backend_pid(), -1,
+              CASE WHEN TG_OP = 'DELETE' THEN d_all ELSE 0 END, CASE WHEN TG_OP = 'DELETE' THEN d_model ELSE 0 END,
+              CASE WHEN TG_OP = 'DELETE' THEN d_active ELSE 0 END)
+      ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n - 1,
+        n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+        n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
+        n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO processhost_instance_counts AS c
+      VALUES (NEW.process_model_id, NEW.state, pg_backend_pid(), 1, d_all, d_model, d_active)
+      ON CONFLICT (process_model_id, state, shard) DO UPDATE SET n = c.n + 1,
+        n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+        n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
+        n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_model_correlations)
+  SELECT process_model_id, min(state), 0, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1
+  ON CONFLICT (process_model_id, state, shard)
+  DO UPDATE SET n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations;
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations, n_active_correlations)
+  SELECT (SELECT min(process_model_id) FROM processhost_process_instances),
+         (SELECT min(state) FROM processhost_process_instances WHERE process_model_id =
+           (SELECT min(process_model_id) FROM processhost_process_instances)), 0, 0,
+         count(DISTINCT correlation_id), count(DISTINCT correlation_id) FILTER (WHERE state = 'running')
+  FROM processhost_process_instances HAVING count(*) > 0
+  ON CONFLICT (process_model_id, state, shard)
+  DO UPDATE SET n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+    n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -342,6 +437,7 @@ const std::vector<Migration>& schema_migrations() {
       {6, "cluster claims", kClusterClaims},
       {7, "failover", kFailover},
       {9, "kept counts", kKeptCounts},
+      {10, "correlation counts", kCorrelationCounts},
   };
   return migrations;
 }

@@ -284,12 +284,29 @@ class QueryShape {
   //
   // Limit and offset are written into the text (numbers, never caller text): the plan is
   // then made for them, even as the generic plan the sessions use (pg_session.cpp).
-  BuiltQuery page(const char* columns, const char* table, std::uint64_t limit, std::uint64_t offset,
-                  bool backwards) {
+  //
+  // A seek (after a bookmarked key, list_bookmarks.hpp) is the plain form from that key on:
+  // the row comparison is an index condition of the (…, created_at_ms, id) indexes.
+  BuiltQuery page(const char* columns, const char* table, const PageCut& cut) {
+    const std::uint64_t limit = cut.limit;
+    const std::uint64_t offset = cut.offset;
+    const bool backwards = cut.backwards;
     const std::uint64_t no_limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     const std::string limit_text = limit == 0 ? "ALL" : std::to_string(std::min(limit, no_limit));
     BuiltQuery query;
     query.params = params_;
+    if (cut.after) {
+      query.params.push_back(std::to_string(cut.after->created_at_ms));
+      const std::string at = "$" + std::to_string(query.params.size());
+      query.params.push_back(cut.after->id);
+      const std::string id = "$" + std::to_string(query.params.size());
+      query.sql = std::string("SELECT ") + columns + " FROM " + table + where_ + (where_.empty() ? " WHERE " : " AND ") +
+                  "(created_at_ms, id) > (" + at + "::bigint, " + id + ") ORDER BY created_at_ms, id LIMIT " +
+                  limit_text;
+      if (offset != 0) query.sql += " OFFSET " + std::to_string(std::min(offset, no_limit));
+      query.name = name_ + "_after" + (limit == 0 ? "all" : limit_text);
+      return query;
+    }
     if (!backwards && offset == 0) {
       query.sql = std::string("SELECT ") + columns + " FROM " + table + where_ + " ORDER BY created_at_ms, id LIMIT " +
                   limit_text;
@@ -306,6 +323,14 @@ class QueryShape {
   }
   BuiltQuery count(const char* table) {
     return {name_ + "_count", std::string("SELECT count(*) FROM ") + table + where_, params_};
+  }
+  std::string identity() const {
+    std::string text = name_;
+    for (const auto& param : params_) {
+      text += '\0';
+      text += param;
+    }
+    return text;
   }
 
  private:
@@ -374,8 +399,7 @@ std::string pg_text_array(const std::vector<std::string>& values) {
 }
 
 BuiltQuery build_flow_node_query(const FlowNodeQuery& query, const PageCut& cut) {
-  return flow_node_shape(query).page(sql::kFlowNodeColumns, "processhost_flow_node_instances", cut.limit, cut.offset,
-                                     cut.backwards);
+  return flow_node_shape(query).page(sql::kFlowNodeColumns, "processhost_flow_node_instances", cut);
 }
 
 BuiltQuery build_flow_node_count(const FlowNodeQuery& query) {
@@ -383,24 +407,26 @@ BuiltQuery build_flow_node_count(const FlowNodeQuery& query) {
 }
 
 BuiltQuery build_instance_query(const InstanceQuery& query, const PageCut& cut) {
-  return instance_shape(query).page(sql::kInstanceColumns, "processhost_process_instances", cut.limit, cut.offset,
-                                    cut.backwards);
+  return instance_shape(query).page(sql::kInstanceColumns, "processhost_process_instances", cut);
 }
 
-PageCut forward_cut(const PageRequest& page) { return {page.limit, page.offset, false}; }
+PageCut forward_cut(const PageRequest& page) { return {page.limit, page.offset, false, std::nullopt}; }
 
 std::optional<PageCut> cut_with_total(const PageRequest& page, std::uint64_t total) {
   if (page.offset >= total) return std::nullopt;
   const std::uint64_t remaining = total - page.offset;
   const std::uint64_t take = page.limit == 0 ? remaining : std::min<std::uint64_t>(page.limit, remaining);
   // From the end when fewer index entries lie after the page than before it.
-  if (remaining - take < page.offset) return PageCut{take, remaining - take, true};
-  return PageCut{take, page.offset, false};
+  if (remaining - take < page.offset) return PageCut{take, remaining - take, true, std::nullopt};
+  return PageCut{take, page.offset, false, std::nullopt};
 }
 
 BuiltQuery build_instance_count(const InstanceQuery& query) {
   return instance_shape(query).count("processhost_process_instances");
 }
+
+std::string list_identity(const FlowNodeQuery& query) { return flow_node_shape(query).identity(); }
+std::string list_identity(const InstanceQuery& query) { return instance_shape(query).identity(); }
 
 BuiltQuery build_commit(bool insert, std::vector<std::string> params, std::string mark) {
   constexpr std::size_t kInstanceParams = 13;

@@ -52,12 +52,20 @@ extern const char* const kFlowNodeColumns;
 
 }  // namespace sql
 
+// A row's place in a list's order (created_at_ms, then id).
+struct RowKey {
+  std::int64_t created_at_ms = 0;
+  std::string id;
+};
+
 // Which index entries a page query reads: limit (0 = all) after skipping offset, from the
-// start of the order or, backwards, from its end.
+// start of the order or, backwards, from its end; or, with after, the limit entries that
+// follow that key (a seek: offset is then 0, list_bookmarks.hpp).
 struct PageCut {
   std::uint64_t limit = 0;
   std::uint64_t offset = 0;
   bool backwards = false;
+  std::optional<RowKey> after;
 };
 
 // The page as the request asks for it, from the start.
@@ -73,6 +81,9 @@ BuiltQuery build_instance_query(const InstanceQuery& query, const PageCut& cut);
 // from the index alone.
 BuiltQuery build_flow_node_count(const FlowNodeQuery& query);
 BuiltQuery build_instance_count(const InstanceQuery& query);
+// A list's identity for its bookmarks: the shape's name and its filter values.
+std::string list_identity(const FlowNodeQuery& query);
+std::string list_identity(const InstanceQuery& query);
 
 // The statement of one change set (record_codec.hpp's change_set_params: the 13 instance
 // parameters, then one JSON array per kind of record), as an insert of a new instance or an

@@ -252,6 +252,68 @@ TEST_F(ManagementOps, CorrelationsGroupInstancesAndACallerSeesOnlyItsOwnUnlessIt
   EXPECT_FALSE(contains(correlation_ids(active), bobs));
 }
 
+// Correlation lists paged as a client pages through them (offset 0, 4, 8, ...): every page
+// holds what the unpaged list holds at those offsets at that moment, with the same
+// totalCount, also after an instance whose correlation was served already ended between
+// two pages (pg_store's bookmark is then no longer valid: the page is what OFFSET gives).
+TEST_F(ManagementOps, CorrelationPagesPageThroughEveryCorrelationOnceInTheOrderOfTheUnpagedList) {
+  std::vector<std::string> mine;
+  std::map<std::string, std::string> instance_of;
+  for (int k = 0; k < 10; ++k) {
+    const std::string correlation = "ops-page-" + std::to_string(k);
+    instance_of[correlation] = start("alice", correlation);
+    mine.push_back(correlation);
+  }
+  wait_for_list("manager", "/correlations/ops-page-9/user_tasks", "userTasks", 1);
+  const std::size_t kLimit = 4;
+  const auto ids_at = [](const rapidjson::Document& list, std::size_t from, std::size_t count) {
+    std::vector<std::string> ids;
+    const auto& items = list["correlations"];
+    for (std::size_t i = from; i < from + count && i < items.Size(); ++i) {
+      ids.emplace_back(items[static_cast<rapidjson::SizeType>(i)]["id"].GetString());
+    }
+    return ids;
+  };
+  for (const std::string route : {"/correlations/all", "/correlations/active", "/correlations/process_model/mgmt_ops"}) {
+    SCOPED_TRACE(route);
+    std::vector<std::string> seen;
+    // On the active list, an instance of a correlation served already ends between two pages.
+    bool ended_one = route != std::string("/correlations/active");
+    for (std::size_t offset = 0;; offset += kLimit) {
+      const auto whole = json(host_->call("GET", route, as("manager")));
+      const auto page = json(host_->call(
+          "GET", route + "?offset=" + std::to_string(offset) + "&limit=" + std::to_string(kLimit), as("manager")));
+      ASSERT_TRUE(page.IsObject() && page.HasMember("correlations"));
+      EXPECT_EQ(page["totalCount"].GetUint(), whole["correlations"].Size()) << "offset " << offset;
+      EXPECT_EQ(ids_at(page, 0, kLimit), ids_at(whole, offset, kLimit)) << "offset " << offset;
+      for (const auto& id : ids_at(page, 0, kLimit)) seen.push_back(id);
+      if (offset + kLimit >= whole["correlations"].Size()) break;
+      // Once the first of these correlations was served: its instance ends (an earlier row
+      // of the list changes between two pages).
+      if (!ended_one && contains(seen, mine.front())) {
+        ended_one = true;
+        ASSERT_EQ(host_->call("POST", "/process_instance/" + instance_of[mine.front()] + "/terminate", as("manager"),
+                              "{}").status,
+                  204);
+        for (int attempt = 0; attempt < 100; ++attempt) {
+          const auto state = json(host_->call("GET", "/correlations/" + mine.front(), as("manager")));
+          if (state.IsObject() && state.HasMember("state") && std::string(state["state"].GetString()) == "error") break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      }
+    }
+    // Each correlation once. Where an earlier one left the list between two pages, the rows
+    // after it moved up by one, so (as with any offset paging) the one that moved across the
+    // page boundary is not seen: exactly one of the rest.
+    std::vector<std::string> sorted = seen;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end()) << "a correlation listed twice";
+    std::size_t missed = 0;
+    for (std::size_t k = 1; k < mine.size(); ++k) missed += contains(seen, mine[k]) ? 0 : 1;
+    EXPECT_EQ(missed, route == std::string("/correlations/active") ? 1U : 0U);
+  }
+}
+
 // The original's rule for every instance route: a caller without can_manage_process_instances
 // sees only the instances it started; another user's instance is 404 and left out of lists
 // and their totals.

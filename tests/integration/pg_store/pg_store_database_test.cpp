@@ -456,7 +456,7 @@ class PgStoreIndexes : public ::testing::Test {
                                     bool kept = false) {
     using namespace plugins::pg_store;
     expect_first_page_served_by(build_flow_node_query(query, forward_cut(query.page)), index);
-    expect_served_by(build_flow_node_query(query, PageCut{50, 10, true}), index, index_only);
+    expect_served_by(build_flow_node_query(query, PageCut{50, 10, true, std::nullopt}), index, index_only);
     if (index_only || kept) expect_total(query, index, kept, build_kept_flow_node_count, build_flow_node_count);
   }
   // A page of 50 (an unlimited list is cheaper sorted than read in index order).
@@ -464,7 +464,7 @@ class PgStoreIndexes : public ::testing::Test {
     using namespace plugins::pg_store;
     query.page = {0, 50};
     expect_first_page_served_by(build_instance_query(query, forward_cut(query.page)), index);
-    expect_served_by(build_instance_query(query, PageCut{50, 10, true}), index);
+    expect_served_by(build_instance_query(query, PageCut{50, 10, true, std::nullopt}), index);
     expect_total(query, index, kept, build_kept_instance_count, build_instance_count);
   }
 

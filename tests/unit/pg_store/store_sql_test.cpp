@@ -58,7 +58,7 @@ TEST(StoreSql, AnUnlimitedPageHasNoEffectiveLimit) {
   EXPECT_TRUE(built.params.empty());
   EXPECT_TRUE(built.sql.ends_with(" ORDER BY created_at_ms, id LIMIT ALL")) << built.sql;
   // A later page without a limit skips its offset and reads to the end.
-  const auto later = build_instance_query(query, PageCut{0, 20, false});
+  const auto later = build_instance_query(query, PageCut{0, 20, false, std::nullopt});
   EXPECT_NE(later.sql.find("LIMIT ALL OFFSET 20)"), std::string::npos) << later.sql;
   EXPECT_EQ(build_instance_count(query).sql, "SELECT count(*) FROM processhost_process_instances");
 }
