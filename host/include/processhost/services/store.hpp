@@ -162,7 +162,7 @@ struct CorrelationQuery {
   std::optional<std::string> owner_user_id;
   std::optional<ProcessInstanceState> state;
   // Pages correlations (total_count counts correlations), ordered by their first matching
-  // instance's created_at_ms, then correlation id.
+  // instance's created_at_ms, then that instance's id.
   PageRequest page;
 };
 
