@@ -194,7 +194,8 @@ ParseOutcome EngineCore::parse(std::string_view xml) const { return validate_pro
 
 void EngineCore::register_model(std::shared_ptr<const ProcessModel> model, std::int64_t deployed_at_ms) {
   models_.add(
-      std::move(model), [this](const std::shared_ptr<const ProcessModel>& added) { schedule_cron(added); },
+      std::move(model),
+      [this](const std::shared_ptr<const ProcessModel>& added, std::int64_t deployed_at) { schedule_cron(added, deployed_at); },
       deployed_at_ms);
 }
 

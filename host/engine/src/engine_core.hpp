@@ -100,7 +100,9 @@ class EngineCore {
                std::string correlation_id, Callback<Ok> done);
 
   // Cron start events of model replace those of its earlier versions (engine_timers.cpp).
-  void schedule_cron(const std::shared_ptr<const ProcessModel>& model);
+  // deployed_at_ms: the store's deployment time of this version (0: not known), the anchor of
+  // repeating cycles without a start date, so that every host computes the same ticks.
+  void schedule_cron(const std::shared_ptr<const ProcessModel>& model, std::int64_t deployed_at_ms);
 
   // Cron events (engine_cron.cpp): published only while someone listens.
   void publish_cron_event(EngineEventKind kind, const std::string& model_id, const FlowNode& node,

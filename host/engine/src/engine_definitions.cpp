@@ -86,7 +86,9 @@ void EngineCore::add_stored_definitions(const std::vector<ProcessDefinitionRecor
     auto before = models_.latest(id);
     const auto agreement = models_.agree_with_store(
         id, latest.model, latest.deployed_at_ms, read_at,
-        [this](const std::shared_ptr<const ProcessModel>& added) { schedule_cron(added); });
+        [this](const std::shared_ptr<const ProcessModel>& added, std::int64_t deployed_at_ms) {
+          schedule_cron(added, deployed_at_ms);
+        });
     if (agreement == ModelRegistry::Agreement::replaced) {
       logger_.info("engine: " + id + " (" + latest.model->hash.substr(0, 12) +
                    ") is its latest version by the store's deployments");

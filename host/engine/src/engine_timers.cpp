@@ -95,13 +95,18 @@ void EngineCore::refresh_counts() {
   timers_.schedule(now_ms() + options_.waiting_count_interval.count(), [this] { refresh_counts(); });
 }
 
-void EngineCore::schedule_cron(const std::shared_ptr<const ProcessModel>& model) {
+void EngineCore::schedule_cron(const std::shared_ptr<const ProcessModel>& model, std::int64_t deployed_at_ms) {
   const std::uint64_t generation = timers_.next_cron_generation(model->id);
   for (const auto& [index, node] : cron_start_events(*model)) {
     if (auto cycle = RepeatingCycle::parse(node->timer_value)) {
       publish_cron_event(EngineEventKind::cronjob_updated, model->id, *node, "", "", now_ms());
       const auto now = now_ms();
-      arm_repetition(model->id, index, generation, *cycle, cycle->firings_over(now), now);
+      // Without a start date the cycle runs from the version's deployment in the store, the
+      // same instant on every host: their ticks coincide and the tick claim starts each once
+      // (a restart continues the count too). Unknown (0) or in the future: from now.
+      const std::int64_t anchor = deployed_at_ms > 0 && deployed_at_ms <= now ? deployed_at_ms : now;
+      const std::int64_t fired = cycle->start_ms ? cycle->firings_over(now) : cycle->firings_since(anchor, now);
+      arm_repetition(model->id, index, generation, *cycle, fired, anchor);
       continue;
     }
     auto cron = CronSchedule::parse(node->timer_value);

@@ -47,6 +47,19 @@ constexpr const char* kTimerModel = R"(<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>
 )";
 
+// An ISO repeating cycle without a start date, every two seconds.
+constexpr const char* kCycleModel = R"(<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="cluster_cycle_definitions">
+  <bpmn:process id="cluster_cycle" isExecutable="true">
+    <bpmn:startEvent id="Every">
+      <bpmn:timerEventDefinition><bpmn:timeCycle>R/PT2S</bpmn:timeCycle></bpmn:timerEventDefinition>
+    </bpmn:startEvent>
+    <bpmn:endEvent id="End"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="Every" targetRef="End"/>
+  </bpmn:process>
+</bpmn:definitions>
+)";
+
 // A cron start event every two seconds; each instance ends at once.
 constexpr const char* kCronModel = R"(<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="cluster_cron_definitions">
@@ -242,6 +255,32 @@ TEST_F(HostsOneDatabase, ACronTickStartsOneInstanceWithThreeHosts) {
   EXPECT_LE(starts.size(), ticks.size());
   EXPECT_EQ(psql("SELECT count(*) FROM processhost_cronjob_history WHERE process_model_id = 'cluster_cron'"),
             std::to_string(starts.size()) + "\n");
+}
+
+// A repeating cycle without a start date runs from the version's deployment in the store,
+// the same instant for every host: the hosts, started one after another, reach the same
+// ticks, and each tick starts one instance.
+TEST_F(HostsOneDatabase, ARepeatingCycleStartsOneInstancePerPeriodWithThreeHosts) {
+  start_hosts(3, kCycleModel);
+  std::this_thread::sleep_for(9s);
+  const std::int64_t stopping_at = wall_ms();
+  for (auto& host : hosts_) EXPECT_EQ(host->stop(15s, SIGTERM), 0) << host->output();
+
+  std::vector<std::int64_t> ticks;
+  for (const auto& row : rows_of(psql("SELECT tick_ms FROM processhost_cron_claims"
+                                      " WHERE process_model_id = 'cluster_cycle' AND start_event_id = 'Every'"
+                                      " ORDER BY tick_ms"))) {
+    ticks.push_back(std::stoll(row.at(0)));
+  }
+  ASSERT_GE(ticks.size(), 3u);
+  // One anchor: every claimed tick is two seconds after the one before it.
+  for (std::size_t i = 1; i < ticks.size(); ++i) EXPECT_EQ(ticks[i] - ticks[i - 1], 2000) << ticks[i];
+  const auto instances = std::stoul(psql("SELECT count(*) FROM processhost_process_instances"
+                                         " WHERE process_model_id = 'cluster_cycle'"));
+  EXPECT_LE(instances, ticks.size());
+  std::size_t before_stop = 0;
+  for (const auto tick : ticks) before_stop += tick + 1000 < stopping_at ? 1 : 0;
+  EXPECT_GE(instances, before_stop);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ TEST(ModelRegistry, KeepsEveryVersionAndTheLatest) {
   registry.add(model("p", "h1"));
   EXPECT_TRUE(registry.has_single_version("p"));
   std::string seen;
-  registry.add(model("p", "h2"), [&](const std::shared_ptr<const ProcessModel>& added) { seen = added->hash; });
+  registry.add(model("p", "h2"), [&](const std::shared_ptr<const ProcessModel>& added, std::int64_t) { seen = added->hash; });
   EXPECT_EQ(seen, "h2");
   EXPECT_EQ(registry.latest("p")->hash, "h2");
   EXPECT_EQ(registry.version("p", "h1")->hash, "h1");
@@ -57,7 +57,7 @@ TEST(ModelRegistry, AStoredDeploymentBecomesTheLatestOnlyWhenDeployedLater) {
   ModelRegistry registry;
   registry.add(model("p", "h1"), {}, 100);
   int scheduled = 0;
-  auto count = [&](const std::shared_ptr<const ProcessModel>&) { ++scheduled; };
+  auto count = [&](const std::shared_ptr<const ProcessModel>&, std::int64_t) { ++scheduled; };
   EXPECT_FALSE(registry.is_later("p", 100));
   EXPECT_FALSE(registry.add_stored(model("p", "h0"), 50, count));
   EXPECT_EQ(registry.latest("p")->hash, "h1");

@@ -24,6 +24,13 @@ TEST(RepeatingCycle, ParsesCountStartAndDuration) {
   EXPECT_EQ(three->due(0, 1000), 1000 + 10 * 3600 * 1000LL);
   EXPECT_EQ(three->due(2, 0), 3 * 10 * 3600 * 1000LL);
   EXPECT_FALSE(three->due(3, 0));  // used up
+  // Anchored at a deployment 25 h ago: two firings are past, the next is the third, at 30 h.
+  const std::int64_t hour = 3600 * 1000LL;
+  EXPECT_EQ(three->firings_since(1000, 1000 + 25 * hour), 2);
+  EXPECT_EQ(three->due(three->firings_since(1000, 1000 + 25 * hour), 1000), 1000 + 30 * hour);
+  EXPECT_EQ(three->firings_since(1000, 1000 + 10 * hour), 1);  // exactly at a firing: it is past
+  EXPECT_EQ(three->firings_since(1000, 500), 0);
+  EXPECT_FALSE(three->due(three->firings_since(0, 31 * hour), 0));  // all three past
 
   auto forever = RepeatingCycle::parse("R/PT1M");
   ASSERT_TRUE(forever);

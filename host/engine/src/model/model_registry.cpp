@@ -11,7 +11,7 @@ void ModelRegistry::add(std::shared_ptr<const ProcessModel> model, const Added& 
   auto& latest_time = latest_deployed_at_ms_[model->id];
   latest_time = std::max(latest_time, deployed_at_ms);
   latest_generation_[model->id] = ++generation_;
-  if (then) then(model);
+  if (then) then(model, latest_time);
 }
 
 bool ModelRegistry::add_stored(std::shared_ptr<const ProcessModel> model, std::int64_t deployed_at_ms,
@@ -25,7 +25,7 @@ bool ModelRegistry::add_stored(std::shared_ptr<const ProcessModel> model, std::i
   latest_[model->id] = model;
   latest_deployed_at_ms_[model->id] = deployed_at_ms;
   latest_generation_[model->id] = ++generation_;
-  if (then) then(model);
+  if (then) then(model, deployed_at_ms);
   return true;
 }
 
@@ -75,7 +75,7 @@ ModelRegistry::Agreement ModelRegistry::agree_with_store(const std::string& id,
   latest_[id] = stored_latest;
   latest_deployed_at_ms_[id] = deployed_at_ms;
   latest_generation_[id] = ++generation_;
-  if (then) then(stored_latest);
+  if (then) then(stored_latest, deployed_at_ms);
   return Agreement::replaced;
 }
 

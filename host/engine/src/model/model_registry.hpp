@@ -21,7 +21,9 @@ namespace processhost::engine {
 
 class ModelRegistry {
  public:
-  using Added = std::function<void(const std::shared_ptr<const ProcessModel>&)>;
+  // The model that became the latest, and its deployment time in the store (0: not known),
+  // which every host sharing the store agrees on.
+  using Added = std::function<void(const std::shared_ptr<const ProcessModel>&, std::int64_t deployed_at_ms)>;
   // Adds model as a version of its id and makes it the latest. then (optional) runs under the
   // registry's lock, so what follows a registration (cron schedules) keeps its order.
   // deployed_at_ms: the store's deployment time, if known (0: not known).

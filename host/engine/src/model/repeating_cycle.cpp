@@ -36,6 +36,11 @@ std::optional<std::int64_t> RepeatingCycle::due(std::int64_t fired, std::int64_t
   return anchor_ms + (fired + 1) * interval_ms;
 }
 
+std::int64_t RepeatingCycle::firings_since(std::int64_t anchor_ms, std::int64_t now_ms) const {
+  if (now_ms <= anchor_ms) return 0;
+  return (now_ms - anchor_ms) / interval_ms;
+}
+
 std::int64_t RepeatingCycle::firings_over(std::int64_t now_ms) const {
   if (!start_ms || *start_ms >= now_ms) return 0;
   return (now_ms - *start_ms + interval_ms - 1) / interval_ms;

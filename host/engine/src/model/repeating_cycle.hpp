@@ -24,6 +24,9 @@ struct RepeatingCycle {
   // How many firings are over at now_ms: with a start date in the past, those due before now
   // (they are skipped, not made up for); else 0.
   std::int64_t firings_over(std::int64_t now_ms) const;
+  // For a cycle without a start date anchored at anchor_ms: the firings due by now_ms, so that
+  // due(firings_since(...), anchor_ms) is the next one after now_ms.
+  std::int64_t firings_since(std::int64_t anchor_ms, std::int64_t now_ms) const;
 };
 
 }  // namespace processhost::engine
