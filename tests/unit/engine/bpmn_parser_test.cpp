@@ -168,6 +168,31 @@ TEST(BpmnParser, JavaMessageSendersAreNamedAsJava) {
   EXPECT_FALSE(has_problem(outcome, "e", "without messageRef")) << problems_of(outcome);
 }
 
+// Camunda 7 listeners that do something are refused (running without them would skip their
+// work silently); the empty ones some modelers write are ignored.
+TEST(BpmnParser, ListenersThatDoSomethingAreRefusedEmptyOnesIgnored) {
+  const auto outcome = parse_bpmn(process_xml("p",
+      "<bpmn:startEvent id='s'><bpmn:extensionElements>"
+      "<camunda:executionListener class='' event=''/></bpmn:extensionElements></bpmn:startEvent>"
+      "<bpmn:userTask id='t'><bpmn:extensionElements>"
+      "<camunda:taskListener event='create' delegateExpression='${notifier}'/>"
+      "<camunda:executionListener event='end'><camunda:script scriptFormat='javascript'>"
+      "execution.setVariable('x', 1);</camunda:script></camunda:executionListener>"
+      "</bpmn:extensionElements></bpmn:userTask><bpmn:endEvent id='e'/>"
+      "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='t'/>"
+      "<bpmn:sequenceFlow id='f2' sourceRef='t' targetRef='e'><bpmn:extensionElements>"
+      "<camunda:executionListener class='org.example.Audit' event='take'/></bpmn:extensionElements>"
+      "</bpmn:sequenceFlow>"), engine_options());
+  EXPECT_TRUE(has_problem(outcome, "t", "the task listener (event 'create') of 't' is implemented in Java "
+                                        "(camunda:delegateExpression=\"${notifier}\")"))
+      << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "t", "the execution listener (event 'end') of 't' is a script listener"))
+      << problems_of(outcome);
+  EXPECT_TRUE(has_problem(outcome, "f2", "camunda:class=\"org.example.Audit\"")) << problems_of(outcome);
+  EXPECT_FALSE(has_problem(outcome, "s", "listener")) << problems_of(outcome);
+  EXPECT_EQ(outcome.problems.size(), 3u) << problems_of(outcome);
+}
+
 // Camunda 8's FEEL conditions ('=x > 1') are named as such, not as a JavaScript syntax error.
 TEST(BpmnParser, FeelConditionsAreNamed) {
   const auto outcome = parse_bpmn(process_xml("p",

@@ -162,6 +162,7 @@ class Parser {
     model_->name = attribute_text(process, "name");
     model_->executable = attribute_text(process, "isExecutable") == "true";
     read_lanes(process, "");
+    refuse_listeners(process, model_->id);
     read_flow_elements(process, kNoIndex);
     link_flows();
     link_boundary_events();
@@ -502,6 +503,7 @@ class Parser {
   }
 
   void read_extensions(const pugi::xml_node& element, FlowNode& node) {
+    refuse_listeners(element, node.id);
     auto extensions = child(element, "extensionElements");
     if (!extensions) return;
     if (auto properties = child(extensions, "properties")) {
@@ -516,6 +518,41 @@ class Parser {
       }
     }
     if (auto input_output = child(extensions, "inputOutput")) read_input_output(input_output, node);
+  }
+
+  // Camunda 7's execution and task listeners run Java or a script when an element starts, ends
+  // or a task is created; this engine runs neither, and running the model without them would
+  // silently skip their work (often variables set for later steps). So a listener that does
+  // something is refused; an empty one (no class, expression or script, as some modelers
+  // write) is ignored.
+  void refuse_listeners(const pugi::xml_node& element, const std::string& owner_id) {
+    auto extensions = child(element, "extensionElements");
+    if (!extensions) return;
+    for (auto listener : extensions.children()) {
+      const auto kind = local_name(listener.name());
+      if (kind != "executionListener" && kind != "taskListener") continue;
+      const std::string what = std::string(kind == "executionListener" ? "execution" : "task") + " listener" +
+                               (attribute_text(listener, "event").empty()
+                                    ? std::string()
+                                    : " (event '" + attribute_text(listener, "event") + "')") +
+                               " of '" + owner_id + "'";
+      bool java = false;
+      for (const char* attribute : {"class", "delegateExpression", "expression"}) {
+        const std::string value = attribute_text(listener, attribute);
+        if (value.empty()) continue;
+        problem(owner_id, "the " + what + " is implemented in Java (camunda:" + attribute + "=\"" + value +
+                              "\"), which this engine cannot run: do its work in a script task, a service task "
+                              "(camunda:type=\"external\") or camunda:inputOutput, or remove it");
+        java = true;
+        break;
+      }
+      if (java) continue;
+      if (auto script = child(listener, "script"); script && (!trim(script.text().get()).empty() ||
+                                                               !attribute_text(script, "resource").empty())) {
+        problem(owner_id, "the " + what + " is a script listener, which this engine does not run: move the "
+                              "script into a script task (scripts there can read and set variables), or remove it");
+      }
+    }
   }
 
   // camunda:inputOutput (docs/bpmn-support.md, "Input and output parameters").
@@ -630,6 +667,7 @@ class Parser {
   }
 
   void read_flow(const pugi::xml_node& element, std::size_t parent) {
+    refuse_listeners(element, attribute_text(element, "id"));
     PendingFlow pending;
     pending.flow.id = attribute_text(element, "id");
     pending.flow.name = attribute_text(element, "name");
