@@ -247,7 +247,7 @@ class Drive:
                                             f"without an implementation this engine knows (no-ops): {', '.join(no_ops)}")
                 listeners = self.model.listeners()
                 if listeners:
-                    self.outcome.detail += (f"; {len(listeners)} Camunda listener(s) were accepted but not run: "
+                    self.outcome.detail += (f"; {len(listeners)} Camunda listener(s) were accepted and ignored: "
                                             f"{', '.join(listeners)}")
                 return
             if self.step():

@@ -131,7 +131,8 @@ class ModelInfo:
 
     def listeners(self):
         """camunda:executionListener and camunda:taskListener elements of the executable process
-        ('<element id>: <kind> <implementation>'): the engine neither runs nor refuses them."""
+        ('<element id>: <kind> <implementation>'): the engine refuses those that name Java or a
+        script and ignores empty ones, which a model that ran can only hold."""
         found = []
         for element in self.process.iter():
             for child in element:
