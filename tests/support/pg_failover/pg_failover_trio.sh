@@ -17,7 +17,13 @@
 #   pg_failover_trio.sh state    DIR    the monitor's view: "node1 primary\nnode2 secondary\nnode3 secondary"
 #   pg_failover_trio.sh primary  DIR    the node whose monitor state is primary (or wait_primary)
 #   pg_failover_trio.sh standby  DIR    a node whose monitor state is secondary
-#   pg_failover_trio.sh wait-healthy DIR [SECONDS]  until one primary and two secondaries (60)
+#   pg_failover_trio.sh wait-healthy DIR [SECONDS] [STEADY]  until one primary and two secondaries,
+#                                       each where the monitor wants it and healthy, for STEADY
+#                                       seconds on end (default 60 and 0)
+#   pg_failover_trio.sh unsettled DIR  the nodes not where the monitor wants them, or unhealthy
+#   pg_failover_trio.sh restart-node DIR NODE  kill the node's keeper and postgres, then run it again
+#   pg_failover_trio.sh rebuild-node DIR NODE  drop the node from the monitor, remove its data and create
+#                                       it again as a standby of the primary (a fresh base backup)
 #   pg_failover_trio.sh failover DIR    planned failover: pg_autoctl perform failover (waits)
 #   pg_failover_trio.sh kill-postmaster DIR NODE   SIGKILL the node's postmaster (its keeper restarts it)
 #   pg_failover_trio.sh kill-node DIR NODE         SIGKILL the node's keeper and its postgres: the node is gone
@@ -63,7 +69,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -173,11 +179,36 @@ wait_for() {
 # One primary and every other node its standby again, each where the monitor wants it: a
 # node's reported state lags its goal while a failover starts (a killed primary still
 # reports "primary" until it is declared unhealthy).
+# The monitor's health flag counts too: a node that converged but whose postgres the monitor
+# cannot reach is about to fail over.
 healthy() {
   local states
-  states=$(monitor_sql "SELECT nodename, reportedstate FROM pgautofailover.node WHERE reportedstate = goalstate
-                         ORDER BY nodeid" 2>/dev/null | tr '|' ' ')
+  states=$(monitor_sql "SELECT nodename, reportedstate FROM pgautofailover.node
+                         WHERE reportedstate = goalstate AND health = 1 ORDER BY nodeid" 2>/dev/null | tr '|' ' ')
   [[ $(grep -c ' primary$' <<<"$states") -eq 1 && $(grep -c ' secondary$' <<<"$states") -eq $((${#kNodes[@]} - 1)) ]]
+}
+
+# Healthy for STEADY seconds on end: after a failover the monitor may still change its mind
+# for a moment (a node just promoted, another rejoining), and the next event should meet a
+# trio that settled.
+steadily_healthy() {
+  local steady=$1 since=""
+  while :; do
+    if healthy; then
+      since=${since:-$SECONDS}
+      ((SECONDS - since >= steady)) && return 0
+    else
+      since=""
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# Nodes not where the monitor wants them, or that it finds unhealthy.
+unsettled_nodes() {
+  monitor_sql "SELECT nodename FROM pgautofailover.node WHERE reportedstate <> goalstate OR health <> 1
+                ORDER BY nodeid" 2>/dev/null
 }
 
 number_sync_standbys() { monitor_sql "SELECT number_sync_standbys FROM pgautofailover.formation WHERE formationid = 'default'"; }
@@ -217,9 +248,10 @@ create_monitor() {
 create_node() {
   local name=$1
   [[ -f "$dir/$name.created" ]] && return 0
-  # The first node's data folder is made here; the second is a base backup of the first
-  # (pg_autoctl), which copies the first's postgresql.auto.conf with it.
-  [[ $name == node1 ]] && init_data "$name" "${PG_FAILOVER_OPTIONS:-}"
+  # The first node's data folder is made here; the others are base backups of the primary
+  # (pg_autoctl), which copies its postgresql.auto.conf with it. A node made again (as_standby)
+  # is always a base backup.
+  [[ $name == node1 && ${2:-} != as_standby ]] && init_data "$name" "${PG_FAILOVER_OPTIONS:-}"
   autoctl create postgres --pgdata "$dir/$name" --pgport "$(port_of "$name")" --pghost "$dir" \
     --listen 127.0.0.1 --hostname 127.0.0.1 --name "$name" --monitor "$(monitor_url)" --auth trust --no-ssl \
     --username postgres --dbname postgres --replication-quorum true --candidate-priority 50 \
@@ -342,6 +374,20 @@ recover_crashed_primary() {
   as_postgres "$pg_bin/postgres" --single -F -D "$dir/$name" template1 </dev/null >>"$dir/$name.recovery.log" 2>&1 || true
 }
 
+# A node pg_auto_failover could not bring back (a keeper stuck rejoining after two quick
+# failovers, which a loaded machine makes possible): removed from the monitor and made anew
+# as a standby, as an operator would. Its port stays.
+rebuild_node() {
+  local name=$1
+  kill_node "$name"
+  autoctl drop node --monitor "$(monitor_url)" --name "$name" --force >>"$dir/$name.log" 2>&1 || true
+  as_postgres rm -rf "$dir/$name"
+  rm -f "$dir/$name.created" "$dir/$name.service.pid"
+  create_node "$name" as_standby
+  run_service "$name" run --pgdata "$dir/$name"
+  wait_for 120 "$name secondary" node_reported "$name" secondary
+}
+
 stop() {
   local name
   for name in "${kNodes[@]}" monitor; do
@@ -382,7 +428,19 @@ case "$command" in
   state) dir=$(cd "$dir" && pwd); node_states ;;
   primary) dir=$(cd "$dir" && pwd); node_states | awk '$2 == "primary" || $2 == "wait_primary" { print $1; exit }' ;;
   standby) dir=$(cd "$dir" && pwd); node_states | awk '$2 == "secondary" { print $1; exit }' ;;
-  wait-healthy) dir=$(cd "$dir" && pwd); wait_for "${3:-60}" "a primary and two secondaries" healthy ;;
+  wait-healthy)
+    dir=$(cd "$dir" && pwd)
+    wait_for "${3:-60}" "a primary and two secondaries${4:+, steady for $4 s}" steadily_healthy "${4:-0}"
+    ;;
+  unsettled) dir=$(cd "$dir" && pwd); unsettled_nodes ;;
+  restart-node)
+    [[ $# -ge 3 ]] || usage
+    dir=$(cd "$dir" && pwd)
+    kill_node "$3"
+    recover_crashed_primary "$3"
+    run_service "$3" run --pgdata "$dir/$3"
+    ;;
+  rebuild-node) [[ $# -ge 3 ]] || usage; dir=$(cd "$dir" && pwd); rebuild_node "$3" ;;
   failover)
     dir=$(cd "$dir" && pwd)
     autoctl perform failover --pgdata "$dir/monitor" >>"$dir/failover.log" 2>&1 || { tail -n 20 "$dir/failover.log" >&2; exit 1; }
