@@ -148,20 +148,25 @@ FROM fresh f, tpl t JOIN processhost_flow_node_instances n ON n.process_instance
 
 # The copies bypass the kept-count triggers (a counter row updated once per copied row in
 # one statement costs quadratic time: each update walks that row's versions of the same
-# transaction) and the counts are taken again afterwards, as schema migrations 9 and 10 take them.
+# transaction) and the counts are taken again afterwards, as schema migrations 9 - 11 take them
+# (per second of creation, with the correlation counters at second 0).
 # Nothing else writes while the bench fills.
 RECOUNT = """
 BEGIN;
 DELETE FROM processhost_instance_counts;
 DELETE FROM processhost_waiting_counts;
-INSERT INTO processhost_instance_counts
-  SELECT process_model_id, state, 0, count(*) FROM processhost_process_instances GROUP BY 1, 2;
-INSERT INTO processhost_waiting_counts
-  SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, count(*)
-  FROM processhost_flow_node_instances WHERE state = 'suspended' GROUP BY 1, 2, 3, 4;
+INSERT INTO processhost_instance_counts (process_model_id, state, shard, n, bucket_from, bucket_to)
+  SELECT process_model_id, state, 0, count(*), created_at_ms / 1000, created_at_ms / 1000
+  FROM processhost_process_instances GROUP BY process_model_id, state, created_at_ms / 1000;
+INSERT INTO processhost_waiting_counts (process_model_id, flow_node_type, flow_node_lane, event_type, shard, n,
+    bucket_from, bucket_to)
+  SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, count(*), created_at_ms / 1000,
+         created_at_ms / 1000
+  FROM processhost_flow_node_instances WHERE state = 'suspended'
+  GROUP BY process_model_id, flow_node_type, flow_node_lane, event_type, created_at_ms / 1000;
 INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_model_correlations)
   SELECT process_model_id, min(state), 0, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1
-  ON CONFLICT (process_model_id, state, shard)
+  ON CONFLICT (process_model_id, state, bucket_from, shard)
   DO UPDATE SET n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations;
 INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations, n_active_correlations)
   SELECT (SELECT min(process_model_id) FROM processhost_process_instances),
@@ -169,7 +174,7 @@ INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n,
            (SELECT min(process_model_id) FROM processhost_process_instances)), 0, 0,
          count(DISTINCT correlation_id), count(DISTINCT correlation_id) FILTER (WHERE state = 'running')
   FROM processhost_process_instances HAVING count(*) > 0
-  ON CONFLICT (process_model_id, state, shard)
+  ON CONFLICT (process_model_id, state, bucket_from, shard)
   DO UPDATE SET n_correlations = c.n_correlations + EXCLUDED.n_correlations,
     n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
 COMMIT;

@@ -425,6 +425,135 @@ INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n,
     n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
 )sql";
 
+
+// Count positions: the kept counts of version 9 per second of the counted rows' created_at_ms
+// (bucket_from = bucket_to = created_at_ms / 1000 as the triggers write them), so that a list
+// page deep in a long list is found without skipping every index entry before it: the counts
+// per second, summed in order, say how many entries of the list come before each second, and
+// the page is a seek from its second plus a short skip (docs/persistence.md, "Count
+// positions"). pg_store folds old rows into ranges (bucket_from < bucket_to, shard 0) of about
+// a thousand entries each (kept_counts.cpp); a row counts entries created within its range.
+// A commit still writes one counter row per counted change (now the row of its second), and
+// the correlation counters of version 10 ride in it as before (their sums are the totals).
+// The triggers are version 10's (processhost_count_instance) and version 9's
+// (processhost_count_waiting) with the second in the key. Existing rows are counted anew.
+constexpr std::string_view kCountPositions = R"sql(
+ALTER TABLE processhost_instance_counts ADD COLUMN bucket_from bigint NOT NULL DEFAULT 0,
+  ADD COLUMN bucket_to bigint NOT NULL DEFAULT 0;
+ALTER TABLE processhost_instance_counts DROP CONSTRAINT processhost_instance_counts_pkey;
+ALTER TABLE processhost_instance_counts ADD PRIMARY KEY (process_model_id, state, bucket_from, shard);
+ALTER TABLE processhost_waiting_counts ADD COLUMN bucket_from bigint NOT NULL DEFAULT 0,
+  ADD COLUMN bucket_to bigint NOT NULL DEFAULT 0;
+ALTER TABLE processhost_waiting_counts DROP CONSTRAINT processhost_waiting_counts_pkey;
+ALTER TABLE processhost_waiting_counts
+  ADD PRIMARY KEY (process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard);
+
+CREATE OR REPLACE FUNCTION processhost_count_instance() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  was_running boolean := TG_OP <> 'INSERT' AND OLD.state = 'running';
+  is_running boolean := TG_OP <> 'DELETE' AND NEW.state = 'running';
+  row_id text;
+  correlation text;
+  model text;
+  sign integer := 1;
+  d_all integer := 0;
+  d_model integer := 0;
+  d_active integer := 0;
+  second bigint;
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    row_id := OLD.id; correlation := OLD.correlation_id; model := OLD.process_model_id; sign := -1;
+  ELSE
+    row_id := NEW.id; correlation := NEW.correlation_id; model := NEW.process_model_id;
+  END IF;
+  IF TG_OP <> 'UPDATE' OR was_running <> is_running THEN
+    PERFORM pg_advisory_xact_lock(16010, hashtext(correlation));
+    IF TG_OP = 'UPDATE' THEN
+      IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                     WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
+        d_active := CASE WHEN is_running THEN 1 ELSE -1 END;
+      END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM processhost_process_instances WHERE correlation_id = correlation AND id <> row_id) THEN
+      d_all := sign;
+      d_model := sign;
+      IF was_running OR is_running THEN d_active := sign; END IF;
+    ELSE
+      IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
+                     WHERE correlation_id = correlation AND process_model_id = model AND id <> row_id) THEN
+        d_model := sign;
+      END IF;
+      IF (was_running OR is_running) AND NOT EXISTS (SELECT 1 FROM processhost_process_instances
+          WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
+        d_active := sign;
+      END IF;
+    END IF;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    second := OLD.created_at_ms / 1000;
+    INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations,
+        n_model_correlations, n_active_correlations, bucket_from, bucket_to)
+      VALUES (OLD.process_model_id, OLD.state, pg_backend_pid(), -1,
+              CASE WHEN TG_OP = 'DELETE' THEN d_all ELSE 0 END, CASE WHEN TG_OP = 'DELETE' THEN d_model ELSE 0 END,
+              CASE WHEN TG_OP = 'DELETE' THEN d_active ELSE 0 END, second, second)
+      ON CONFLICT (process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n - 1,
+        n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+        n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
+        n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    second := NEW.created_at_ms / 1000;
+    INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations,
+        n_model_correlations, n_active_correlations, bucket_from, bucket_to)
+      VALUES (NEW.process_model_id, NEW.state, pg_backend_pid(), 1, d_all, d_model, d_active, second, second)
+      ON CONFLICT (process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n + 1,
+        n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+        n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
+        n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION processhost_count_waiting() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.state = 'suspended' THEN
+    INSERT INTO processhost_waiting_counts AS c (process_model_id, flow_node_type, flow_node_lane, event_type, shard, n,
+        bucket_from, bucket_to)
+      VALUES (OLD.process_model_id, OLD.flow_node_type, OLD.flow_node_lane, OLD.event_type, pg_backend_pid(), -1,
+              OLD.created_at_ms / 1000, OLD.created_at_ms / 1000)
+      ON CONFLICT (process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard)
+      DO UPDATE SET n = c.n - 1;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.state = 'suspended' THEN
+    INSERT INTO processhost_waiting_counts AS c (process_model_id, flow_node_type, flow_node_lane, event_type, shard, n,
+        bucket_from, bucket_to)
+      VALUES (NEW.process_model_id, NEW.flow_node_type, NEW.flow_node_lane, NEW.event_type, pg_backend_pid(), 1,
+              NEW.created_at_ms / 1000, NEW.created_at_ms / 1000)
+      ON CONFLICT (process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard)
+      DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+-- The rows so far hold totals without seconds: the instance counts keep their correlation
+-- counters (at second 0, where no instance is) and are counted anew per second; the waiting
+-- counts are counted anew. The triggers fire on changes of created_at_ms no more than before:
+-- it never changes.
+UPDATE processhost_instance_counts SET n = 0;
+INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, bucket_from, bucket_to)
+  SELECT process_model_id, state, 0, count(*), created_at_ms / 1000, created_at_ms / 1000
+  FROM processhost_process_instances GROUP BY process_model_id, state, created_at_ms / 1000
+  ON CONFLICT (process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n + EXCLUDED.n;
+DELETE FROM processhost_waiting_counts;
+INSERT INTO processhost_waiting_counts (process_model_id, flow_node_type, flow_node_lane, event_type, shard, n,
+    bucket_from, bucket_to)
+  SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, count(*), created_at_ms / 1000,
+         created_at_ms / 1000
+  FROM processhost_flow_node_instances WHERE state = 'suspended'
+  GROUP BY process_model_id, flow_node_type, flow_node_lane, event_type, created_at_ms / 1000;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -438,6 +567,7 @@ const std::vector<Migration>& schema_migrations() {
       {7, "failover", kFailover},
       {9, "kept counts", kKeptCounts},
       {10, "correlation counts", kCorrelationCounts},
+      {11, "count positions", kCountPositions},
   };
   return migrations;
 }
