@@ -100,24 +100,54 @@ std::optional<BuiltQuery> build_kept_instance_positions(const InstanceQuery& que
   return std::nullopt;
 }
 
-std::optional<BuiltQuery> build_kept_correlation_count(const CorrelationQuery& query) {
+namespace {
+
+// Which counter of processhost_instance_counts holds a correlation list, and its filter.
+struct KeptCorrelations {
+  std::string name;
+  const char* counter;
+  std::optional<std::string> model;
+};
+
+std::optional<KeptCorrelations> kept_correlations(const CorrelationQuery& query) {
   // Kept: every correlation, the active ones (a running instance), a model's (schema
   // migration 10). A correlation or an owner narrows to few instances: counted from its index.
   if (query.correlation_id || query.owner_user_id) return std::nullopt;
   if (query.process_model_id) {
     if (query.state) return std::nullopt;
-    return BuiltQuery{"kept_correlations_m",
-                      "SELECT coalesce(sum(n_model_correlations), 0) FROM processhost_instance_counts"
-                      " WHERE process_model_id = $1",
-                      {*query.process_model_id}};
+    return KeptCorrelations{"kept_correlations_m", "n_model_correlations", query.process_model_id};
   }
-  if (!query.state) {
-    return BuiltQuery{"kept_correlations_", "SELECT coalesce(sum(n_correlations), 0) FROM processhost_instance_counts",
-                      {}};
-  }
+  if (!query.state) return KeptCorrelations{"kept_correlations_", "n_correlations", std::nullopt};
   if (*query.state != ProcessInstanceState::running) return std::nullopt;
-  return BuiltQuery{"kept_correlations_Srunning",
-                    "SELECT coalesce(sum(n_active_correlations), 0) FROM processhost_instance_counts", {}};
+  return KeptCorrelations{"kept_correlations_Srunning", "n_active_correlations", std::nullopt};
+}
+
+BuiltQuery kept_correlation_query(const KeptCorrelations& kept, const std::string& name, const std::string& head,
+                                  const std::string& tail) {
+  BuiltQuery built{name, head + " FROM processhost_instance_counts", {}};
+  if (kept.model) {
+    built.sql += " WHERE process_model_id = $1";
+    built.params.push_back(*kept.model);
+  }
+  built.sql += tail;
+  return built;
+}
+
+}  // namespace
+
+std::optional<BuiltQuery> build_kept_correlation_count(const CorrelationQuery& query) {
+  const auto kept = kept_correlations(query);
+  if (!kept) return std::nullopt;
+  return kept_correlation_query(*kept, kept->name, std::string("SELECT coalesce(sum(") + kept->counter + "), 0)", "");
+}
+
+std::optional<BuiltQuery> build_kept_correlation_positions(const CorrelationQuery& query) {
+  // A correlation counts in the second of its first matching instance (schema migration 11).
+  const auto kept = kept_correlations(query);
+  if (!kept) return std::nullopt;
+  return kept_correlation_query(*kept, kept->name + "_positions",
+                                std::string("SELECT bucket_from, bucket_to, sum(") + kept->counter + ")",
+                                " GROUP BY bucket_from, bucket_to ORDER BY bucket_from, bucket_to");
 }
 
 namespace {

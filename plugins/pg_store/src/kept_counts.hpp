@@ -27,6 +27,7 @@ std::optional<BuiltQuery> build_kept_correlation_count(const CorrelationQuery& q
 // list_positions.hpp turns into where a page starts. nullopt as for the totals.
 std::optional<BuiltQuery> build_kept_flow_node_positions(const FlowNodeQuery& query);
 std::optional<BuiltQuery> build_kept_instance_positions(const InstanceQuery& query);
+std::optional<BuiltQuery> build_kept_correlation_positions(const CorrelationQuery& query);
 
 // Moves the count rows of backends no longer connected into shard 0, and folds rows older
 // than a minute into ranges of shard 0 of about a thousand entries each, so the rows of a

@@ -374,7 +374,8 @@ void PgStore::query_correlations(CorrelationQuery query, Callback<PagedList<Corr
         const ListBookmarking<CorrelationQuery> bookmarking{
             &bookmarks_, correlation_list_identity(query),
             ListScope{ListTable::instances, query.process_model_id, std::nullopt, query.correlation_id,
-                      query.owner_user_id}};
+                      query.owner_user_id},
+            &positioned_pages_};
         // The page's instances, grouped: in index order, so the correlations come in theirs.
         const auto collect = [](const pqxx::result& result, std::vector<CorrelationRecord>& items) {
           std::vector<ProcessInstanceRecord> instances;
@@ -386,12 +387,9 @@ void PgStore::query_correlations(CorrelationQuery query, Callback<PagedList<Corr
         const auto key_of = [](const CorrelationRecord& correlation) {
           return RowKey{correlation.instances.front().created_at_ms, correlation.instances.front().id};
         };
-        // Correlations have no kept positions: a correlation's place is its first matching
-        // instance, which the counts per second do not follow.
-        const auto no_positions = [](const CorrelationQuery&) { return std::optional<BuiltQuery>(); };
         return read_page<CorrelationRecord>(session, connection, query, bookmarking, build_correlation_query,
-                                            build_kept_correlation_count, no_positions, build_correlation_count,
-                                            collect, key_of);
+                                            build_kept_correlation_count, build_kept_correlation_positions,
+                                            build_correlation_count, collect, key_of);
       });
 }
 

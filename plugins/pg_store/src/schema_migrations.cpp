@@ -448,71 +448,117 @@ ALTER TABLE processhost_waiting_counts DROP CONSTRAINT processhost_waiting_count
 ALTER TABLE processhost_waiting_counts
   ADD PRIMARY KEY (process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard);
 
+-- One counter row's update: the instance count n and the three correlation counters of
+-- version 10, added to the row of a model, state and second in this connection's shard.
+CREATE FUNCTION processhost_add_instance_counts(at_model text, at_state text, at_second bigint, dn integer,
+                                                d_all integer, d_model integer, d_active integer)
+  RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  -- PL/pgSQL, not SQL: its statement's plan is kept by the session across calls.
+  INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations,
+      n_model_correlations, n_active_correlations, bucket_from, bucket_to)
+    VALUES (at_model, at_state, pg_backend_pid(), dn, d_all, d_model, d_active, at_second, at_second)
+    ON CONFLICT (process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n + EXCLUDED.n,
+      n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+      n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
+      n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+END
+$fn$;
+
+-- A correlation counts in the second of its first matching instance (every instance; the
+-- model's; the running ones), which the correlation lists order it by: when the changed
+-- instance is, or was, that first one, the count moves between its second and the second of
+-- the first of the others (probe o), or comes or goes when there is none. An instance that is
+-- not the first changes no correlation count. The changed instance's own deltas ride in its
+-- own counter update (d_*_old with the old row's, d_*_new with the new row's), as in version
+-- 10; a move to another instance's second is an update of that second's row.
 CREATE OR REPLACE FUNCTION processhost_count_instance() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
   was_running boolean := TG_OP <> 'INSERT' AND OLD.state = 'running';
   is_running boolean := TG_OP <> 'DELETE' AND NEW.state = 'running';
   row_id text;
+  row_at bigint;
   correlation text;
   model text;
-  sign integer := 1;
-  d_all integer := 0;
-  d_model integer := 0;
-  d_active integer := 0;
-  second bigint;
+  sign integer := 1;  -- +1: the instance comes (insert), -1: it goes (delete)
+  o record;
+  others boolean := true;  -- the correlation has instances besides this one (an update: taken so)
+  found_other boolean;
+  d_all_old integer := 0; d_model_old integer := 0; d_active_old integer := 0;
+  d_all_new integer := 0; d_model_new integer := 0; d_active_new integer := 0;
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    row_id := OLD.id; correlation := OLD.correlation_id; model := OLD.process_model_id; sign := -1;
+    row_id := OLD.id; row_at := OLD.created_at_ms; correlation := OLD.correlation_id; model := OLD.process_model_id;
+    sign := -1;
   ELSE
-    row_id := NEW.id; correlation := NEW.correlation_id; model := NEW.process_model_id;
+    row_id := NEW.id; row_at := NEW.created_at_ms; correlation := NEW.correlation_id; model := NEW.process_model_id;
   END IF;
   IF TG_OP <> 'UPDATE' OR was_running <> is_running THEN
     PERFORM pg_advisory_xact_lock(16010, hashtext(correlation));
-    IF TG_OP = 'UPDATE' THEN
-      IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
-                     WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
-        d_active := CASE WHEN is_running THEN 1 ELSE -1 END;
+    IF TG_OP <> 'UPDATE' THEN
+      -- Every instance of the correlation.
+      SELECT created_at_ms, id, process_model_id, state INTO o FROM processhost_process_instances
+        WHERE correlation_id = correlation AND id <> row_id ORDER BY created_at_ms, id LIMIT 1;
+      others := FOUND;
+      IF NOT others OR (row_at, row_id) < (o.created_at_ms, o.id) THEN
+        IF sign = 1 THEN d_all_new := 1; ELSE d_all_old := -1; END IF;
+        IF others THEN
+          PERFORM processhost_add_instance_counts(o.process_model_id, o.state, o.created_at_ms / 1000, 0, -sign, 0, 0);
+        END IF;
       END IF;
-    ELSIF NOT EXISTS (SELECT 1 FROM processhost_process_instances WHERE correlation_id = correlation AND id <> row_id) THEN
-      d_all := sign;
-      d_model := sign;
-      IF was_running OR is_running THEN d_active := sign; END IF;
-    ELSE
-      IF NOT EXISTS (SELECT 1 FROM processhost_process_instances
-                     WHERE correlation_id = correlation AND process_model_id = model AND id <> row_id) THEN
-        d_model := sign;
+      -- The model's instances of the correlation (none when the correlation has no other).
+      IF others THEN
+        SELECT created_at_ms, id, process_model_id, state INTO o FROM processhost_process_instances
+          WHERE correlation_id = correlation AND process_model_id = model AND id <> row_id
+          ORDER BY created_at_ms, id LIMIT 1;
+        found_other := FOUND;
+      ELSE
+        found_other := false;
       END IF;
-      IF (was_running OR is_running) AND NOT EXISTS (SELECT 1 FROM processhost_process_instances
-          WHERE correlation_id = correlation AND state = 'running' AND id <> row_id) THEN
-        d_active := sign;
+      IF NOT found_other OR (row_at, row_id) < (o.created_at_ms, o.id) THEN
+        IF sign = 1 THEN d_model_new := 1; ELSE d_model_old := -1; END IF;
+        IF found_other THEN
+          PERFORM processhost_add_instance_counts(o.process_model_id, o.state, o.created_at_ms / 1000, 0, 0, -sign, 0);
+        END IF;
+      END IF;
+    END IF;
+    IF was_running <> is_running THEN
+      -- The running instances of the correlation (none when it has no other instance).
+      IF others THEN
+        SELECT created_at_ms, id, process_model_id, state INTO o FROM processhost_process_instances
+          WHERE correlation_id = correlation AND state = 'running' AND id <> row_id ORDER BY created_at_ms, id LIMIT 1;
+        found_other := FOUND;
+      ELSE
+        found_other := false;
+      END IF;
+      IF NOT found_other OR (row_at, row_id) < (o.created_at_ms, o.id) THEN
+        IF is_running THEN d_active_new := 1; ELSE d_active_old := -1; END IF;
+        IF found_other THEN
+          PERFORM processhost_add_instance_counts(o.process_model_id, o.state, o.created_at_ms / 1000, 0, 0, 0,
+                                                  CASE WHEN is_running THEN -1 ELSE 1 END);
+        END IF;
       END IF;
     END IF;
   END IF;
   IF TG_OP <> 'INSERT' THEN
-    second := OLD.created_at_ms / 1000;
-    INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations,
-        n_model_correlations, n_active_correlations, bucket_from, bucket_to)
-      VALUES (OLD.process_model_id, OLD.state, pg_backend_pid(), -1,
-              CASE WHEN TG_OP = 'DELETE' THEN d_all ELSE 0 END, CASE WHEN TG_OP = 'DELETE' THEN d_model ELSE 0 END,
-              CASE WHEN TG_OP = 'DELETE' THEN d_active ELSE 0 END, second, second)
-      ON CONFLICT (process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n - 1,
-        n_correlations = c.n_correlations + EXCLUDED.n_correlations,
-        n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
-        n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+    PERFORM processhost_add_instance_counts(OLD.process_model_id, OLD.state, OLD.created_at_ms / 1000, -1,
+                                            d_all_old, d_model_old, d_active_old);
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    second := NEW.created_at_ms / 1000;
-    INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations,
-        n_model_correlations, n_active_correlations, bucket_from, bucket_to)
-      VALUES (NEW.process_model_id, NEW.state, pg_backend_pid(), 1, d_all, d_model, d_active, second, second)
-      ON CONFLICT (process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n + 1,
-        n_correlations = c.n_correlations + EXCLUDED.n_correlations,
-        n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
-        n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+    PERFORM processhost_add_instance_counts(NEW.process_model_id, NEW.state, NEW.created_at_ms / 1000, 1,
+                                            d_all_new, d_model_new, d_active_new);
   END IF;
+  IF TG_WHEN = 'BEFORE' THEN RETURN OLD; END IF;
   RETURN NULL;
 END
 $fn$;
+-- A delete is counted before each row goes: a statement that removes several instances of
+-- one correlation (retention) then decides row by row, each seeing the rows removed before it
+-- as gone and the rest as there; after the statement every row's trigger would see them all
+-- gone, and count the correlation out twice.
+DROP TRIGGER processhost_count_instance_delete ON processhost_process_instances;
+CREATE TRIGGER processhost_count_instance_delete BEFORE DELETE ON processhost_process_instances
+  FOR EACH ROW EXECUTE FUNCTION processhost_count_instance();
 
 CREATE OR REPLACE FUNCTION processhost_count_waiting() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -536,15 +582,27 @@ BEGIN
 END
 $fn$;
 
--- The rows so far hold totals without seconds: the instance counts keep their correlation
--- counters (at second 0, where no instance is) and are counted anew per second; the waiting
--- counts are counted anew. The triggers fire on changes of created_at_ms no more than before:
--- it never changes.
-UPDATE processhost_instance_counts SET n = 0;
-INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, bucket_from, bucket_to)
-  SELECT process_model_id, state, 0, count(*), created_at_ms / 1000, created_at_ms / 1000
-  FROM processhost_process_instances GROUP BY process_model_id, state, created_at_ms / 1000
-  ON CONFLICT (process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n + EXCLUDED.n;
+-- The rows so far hold totals without seconds: every count is taken anew, per second (the
+-- correlations at their first matching instance).
+DELETE FROM processhost_instance_counts;
+INSERT INTO processhost_instance_counts (process_model_id, state, shard, n, n_correlations, n_model_correlations,
+    n_active_correlations, bucket_from, bucket_to)
+  SELECT process_model_id, state, 0, sum(dn), sum(d_all), sum(d_model), sum(d_active), second, second
+  FROM (SELECT process_model_id, state, created_at_ms / 1000 AS second, 1 AS dn, 0 AS d_all, 0 AS d_model,
+               0 AS d_active FROM processhost_process_instances
+        UNION ALL
+        SELECT * FROM (SELECT DISTINCT ON (correlation_id) process_model_id, state, created_at_ms / 1000, 0, 1, 0, 0
+                       FROM processhost_process_instances ORDER BY correlation_id, created_at_ms, id) AS first_of_all
+        UNION ALL
+        SELECT * FROM (SELECT DISTINCT ON (correlation_id, process_model_id) process_model_id, state,
+                              created_at_ms / 1000, 0, 0, 1, 0
+                       FROM processhost_process_instances
+                       ORDER BY correlation_id, process_model_id, created_at_ms, id) AS first_of_model
+        UNION ALL
+        SELECT * FROM (SELECT DISTINCT ON (correlation_id) process_model_id, state, created_at_ms / 1000, 0, 0, 0, 1
+                       FROM processhost_process_instances WHERE state = 'running'
+                       ORDER BY correlation_id, created_at_ms, id) AS first_running) AS deltas
+  GROUP BY process_model_id, state, second;
 DELETE FROM processhost_waiting_counts;
 INSERT INTO processhost_waiting_counts (process_model_id, flow_node_type, flow_node_lane, event_type, shard, n,
     bucket_from, bucket_to)

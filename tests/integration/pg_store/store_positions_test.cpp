@@ -1,9 +1,12 @@
 // Deep list pages placed by the kept counts per second (schema migration 11,
-// list_positions.hpp): with 4,200 waiting tasks spread over minutes and crowded into a few
-// seconds, every page more than a thousand entries from either end of a counted list is
-// read from the second the kept counts place it in, and holds exactly the rows OFFSET gives:
-// before the counts are folded into ranges, after, and after entries inside folded ranges
-// changed (tasks finished, instances ended) and new ones came.
+// list_positions.hpp): with 4,200 waiting tasks and correlations spread over minutes and
+// crowded into a few seconds, every page more than a thousand entries from either end of a
+// counted list (tasks, instances, correlations) is read from the second the kept counts place
+// it in, and holds exactly the rows OFFSET gives: before the counts are folded into ranges,
+// after, and after entries inside folded ranges changed (tasks finished, instances ended,
+// ended instances removed) and new ones came. Some correlations have more instances: later
+// ones, and earlier ones that take the correlation's place when they come and give it back
+// when they go.
 
 #include <gtest/gtest.h>
 
@@ -12,6 +15,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <future>
+#include <map>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -62,6 +66,33 @@ class StorePositionsTest : public ::testing::Test {
     }
     for (auto& committed : commits) ASSERT_TRUE(committed.get().ok());
     for (auto& entry : entries_) entry.instance.version = 1;
+    // More instances in some correlations: a later one of m0, running (every fifth), and an
+    // earlier one of m1, ended (every seventh), which becomes its correlation's first.
+    for (int i = 0; i < kSpread + kCrowded; ++i) {
+      if (i % 5 == 0) add_other(make_instance(numbered("pj", i), "m0", numbered("c", i), "alice", created_at(i) + 20'000));
+      if (i % 7 == 0) {
+        auto earlier = make_instance(numbered("pk", i), "m1", numbered("c", i), "alice", created_at(i) - 500);
+        earlier.state = ProcessInstanceState::finished;
+        earlier.finished_at_ms = created_at(i);
+        add_other(std::move(earlier));
+      }
+    }
+    // What autovacuum does once the tables settle: without statistics the planner walks the
+    // running instances for each correlation probe of a page (the first run of this test in a
+    // fresh database took over a minute).
+    pqxx::connection connection(harness_->config().conninfo());
+    pqxx::nontransaction(connection).exec("ANALYZE processhost_process_instances, processhost_flow_node_instances");
+  }
+  void add_other(ProcessInstanceRecord instance) {
+    ASSERT_TRUE(await_result<Ok>([&](auto done) { store().commit(creation(instance), done); }).ok());
+    instance.version = 1;
+    others_.push_back(std::move(instance));
+  }
+  std::vector<const ProcessInstanceRecord*> all_instances() const {
+    std::vector<const ProcessInstanceRecord*> all;
+    for (const auto& entry : entries_) all.push_back(&entry.instance);
+    for (const auto& other : others_) all.push_back(&other);
+    return all;
   }
 
   Store& store() { return harness_->store(); }
@@ -80,10 +111,44 @@ class StorePositionsTest : public ::testing::Test {
   }
   std::vector<std::string> expected_running() const {
     std::vector<const ProcessInstanceRecord*> instances;
-    for (const auto& entry : entries_) {
-      if (entry.instance.state == ProcessInstanceState::running) instances.push_back(&entry.instance);
+    for (const auto* instance : all_instances()) {
+      if (instance->state == ProcessInstanceState::running) instances.push_back(instance);
     }
     return ordered_ids(instances);
+  }
+  // Correlation ids in list order: each at its first instance of the model (any when empty),
+  // running ones only when running_only.
+  std::vector<std::string> expected_correlations(const std::string& model, bool running_only) const {
+    std::map<std::string, const ProcessInstanceRecord*> first;
+    for (const auto* instance : all_instances()) {
+      if (!model.empty() && instance->process_model_id != model) continue;
+      if (running_only && instance->state != ProcessInstanceState::running) continue;
+      auto& at = first[instance->correlation_id];
+      if (!at || std::tie(instance->created_at_ms, instance->id) < std::tie(at->created_at_ms, at->id)) at = instance;
+    }
+    std::vector<const ProcessInstanceRecord*> firsts;
+    for (const auto& [correlation, instance] : first) firsts.push_back(instance);
+    std::sort(firsts.begin(), firsts.end(), [](const auto* a, const auto* b) {
+      return std::tie(a->created_at_ms, a->id) < std::tie(b->created_at_ms, b->id);
+    });
+    std::vector<std::string> ids;
+    for (const auto* instance : firsts) ids.push_back(instance->correlation_id);
+    return ids;
+  }
+  std::pair<std::vector<std::string>, std::size_t> correlations(const std::string& model, bool running_only,
+                                                                PageRequest page) {
+    CorrelationQuery query;
+    if (!model.empty()) query.process_model_id = model;
+    if (running_only) query.state = ProcessInstanceState::running;
+    query.page = page;
+    auto listed = await_result<PagedList<CorrelationRecord>>(
+        [&](auto done) { store().query_correlations(std::move(query), done); });
+    EXPECT_TRUE(listed.ok()) << (listed.ok() ? "" : listed.error().message);
+    std::vector<std::string> ids;
+    if (listed.ok()) {
+      for (const auto& correlation : listed.value().items) ids.push_back(correlation.correlation_id);
+    }
+    return {ids, listed.ok() ? listed.value().total_count : 0};
   }
   template <class Record>
   static std::vector<std::string> ordered_ids(std::vector<const Record*> records) {
@@ -165,6 +230,12 @@ class StorePositionsTest : public ::testing::Test {
                       again);
     expect_deep_pages(expected_tasks("m0"), [&](PageRequest page) { return tasks("m0", page); }, "tasks of m0", again);
     expect_deep_pages(expected_running(), [&](PageRequest page) { return running(page); }, "running instances", again);
+    expect_deep_pages(expected_correlations("", false), [&](PageRequest page) { return correlations("", false, page); },
+                      "every correlation", again);
+    expect_deep_pages(expected_correlations("", true), [&](PageRequest page) { return correlations("", true, page); },
+                      "active correlations", again);
+    expect_deep_pages(expected_correlations("m0", false),
+                      [&](PageRequest page) { return correlations("m0", false, page); }, "correlations of m0", again);
   }
 
   std::size_t count_rows(const char* table) {
@@ -179,6 +250,7 @@ class StorePositionsTest : public ::testing::Test {
 
   std::unique_ptr<PgStoreHarness> harness_;
   std::vector<Entry> entries_;
+  std::vector<ProcessInstanceRecord> others_;  // instances without a waiting task
 };
 
 TEST_F(StorePositionsTest, DeepPagesHoldWhatOffsetGives) { expect_every_list(); }
@@ -209,6 +281,26 @@ TEST_F(StorePositionsTest, DeepPagesStayExactWhenEntriesInsideFoldedRangesChange
                 }).ok());
     ++entry.instance.version;
   }
+  // The later instances of some correlations end: where the first running instance ended
+  // above, its correlation stays active at this one until then.
+  for (std::size_t k = 0; k < others_.size(); k += 3) {
+    auto& other = others_[k];
+    if (other.state != ProcessInstanceState::running) continue;
+    other.state = ProcessInstanceState::error;
+    other.finished_at_ms = other.created_at_ms + 1;
+    ASSERT_TRUE(await_result<Ok>([&](auto done) { store().commit(transition(other, other.version), done); }).ok());
+    ++other.version;
+  }
+  // Retention removes every ended instance (all ended long ago): a correlation whose earlier
+  // instance goes is placed at its next one again, and one left without instances goes.
+  const auto removed = await_result<std::size_t>(
+      [&](auto done) { store().remove_ended_instances(std::int64_t{1} << 50, 100'000, done); });
+  ASSERT_TRUE(removed.ok());
+  std::size_t ended = 0;
+  for (const auto* instance : all_instances()) ended += instance->state != ProcessInstanceState::running ? 1 : 0;
+  EXPECT_EQ(removed.value(), ended);
+  std::erase_if(entries_, [](const Entry& entry) { return entry.instance.state != ProcessInstanceState::running; });
+  std::erase_if(others_, [](const auto& other) { return other.state != ProcessInstanceState::running; });
   for (int i = 0; i < 300; ++i) {
     Entry entry;
     const std::int64_t at = 3'000'000 + i * 5;  // between the spread and the crowded seconds
