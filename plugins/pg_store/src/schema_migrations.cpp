@@ -583,7 +583,9 @@ END
 $fn$;
 
 -- The rows so far hold totals without seconds: every count is taken anew, per second (the
--- correlations at their first matching instance).
+-- correlations at their first matching instance), by a function that bulk loads with the
+-- count triggers off can call too (bench/list_pages does).
+CREATE FUNCTION processhost_recount_kept_counts() RETURNS void LANGUAGE sql AS $fn$
 DELETE FROM processhost_instance_counts;
 INSERT INTO processhost_instance_counts (process_model_id, state, shard, n, n_correlations, n_model_correlations,
     n_active_correlations, bucket_from, bucket_to)
@@ -610,6 +612,8 @@ INSERT INTO processhost_waiting_counts (process_model_id, flow_node_type, flow_n
          created_at_ms / 1000
   FROM processhost_flow_node_instances WHERE state = 'suspended'
   GROUP BY process_model_id, flow_node_type, flow_node_lane, event_type, created_at_ms / 1000;
+$fn$;
+SELECT processhost_recount_kept_counts();
 )sql";
 
 }  // namespace
