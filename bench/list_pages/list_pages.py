@@ -13,8 +13,9 @@ After filling, VACUUM ANALYZE (what autovacuum does to a table that has settled:
 and the visibility map behind index-only scans).
 
 Each list kind is requested at its first, middle and last page (--page-size items) --samples
-times on one kept-alive connection (random jumps: a page no earlier page led to); the table
-gives p50/p99 in ms and the page's bytes. Then every list kind is paged through as a client
+times on one kept-alive connection (a page no earlier page led to), and at --samples random
+pages anywhere in the list, each asked once (random jumps); the table gives p50/p99 in ms and
+the first page's bytes. Then every list kind is paged through as a client
 pages through everything (offset 0, 100, 200, ...): in full for the lists named by
 --full-pass (default: every list; "none": none), else --sequential-pages pages from the
 start and as many from the middle (the first page of the run from the middle, a jump, is
@@ -29,6 +30,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import statistics
 import subprocess
 import threading
@@ -148,32 +150,10 @@ FROM fresh f, tpl t JOIN processhost_flow_node_instances n ON n.process_instance
 
 # The copies bypass the kept-count triggers (a counter row updated once per copied row in
 # one statement costs quadratic time: each update walks that row's versions of the same
-# transaction) and the counts are taken again afterwards, as schema migrations 9 and 10 take them.
+# transaction) and the counts are taken again afterwards by the function schema migration 11
+# counts them with.
 # Nothing else writes while the bench fills.
-RECOUNT = """
-BEGIN;
-DELETE FROM processhost_instance_counts;
-DELETE FROM processhost_waiting_counts;
-INSERT INTO processhost_instance_counts
-  SELECT process_model_id, state, 0, count(*) FROM processhost_process_instances GROUP BY 1, 2;
-INSERT INTO processhost_waiting_counts
-  SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, count(*)
-  FROM processhost_flow_node_instances WHERE state = 'suspended' GROUP BY 1, 2, 3, 4;
-INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_model_correlations)
-  SELECT process_model_id, min(state), 0, 0, count(DISTINCT correlation_id) FROM processhost_process_instances GROUP BY 1
-  ON CONFLICT (process_model_id, state, shard)
-  DO UPDATE SET n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations;
-INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations, n_active_correlations)
-  SELECT (SELECT min(process_model_id) FROM processhost_process_instances),
-         (SELECT min(state) FROM processhost_process_instances WHERE process_model_id =
-           (SELECT min(process_model_id) FROM processhost_process_instances)), 0, 0,
-         count(DISTINCT correlation_id), count(DISTINCT correlation_id) FILTER (WHERE state = 'running')
-  FROM processhost_process_instances HAVING count(*) > 0
-  ON CONFLICT (process_model_id, state, shard)
-  DO UPDATE SET n_correlations = c.n_correlations + EXCLUDED.n_correlations,
-    n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
-COMMIT;
-"""
+RECOUNT = "SELECT processhost_recount_kept_counts()"
 COUNTED_TABLES = ("processhost_process_instances", "processhost_flow_node_instances")
 
 
@@ -352,15 +332,23 @@ def main():
         lists = [entry for entry in lists if entry[0] in wanted]
     rss_before = rss_kib(process.pid)
     print(f"\n| page of {size} ({args.instances:,} waiting instances) | first p50 / p99 ms | middle p50 / p99 ms |"
-          f" last p50 / p99 ms | bytes (first page) |")
-    print("|---|---|---|---|---|")
+          f" last p50 / p99 ms | random p50 / p99 ms | bytes (first page) |")
+    print("|---|---|---|---|---|---|")
+    jumps = random.Random(1)
     for _, name, path, total, counted in lists:
         cells, first_bytes = [], 0
-        for offset in (0, (total // 2) // size * size, (total - 1) // size * size):
-            # A middle page is an OFFSET over half the list: fewer samples where that is slow.
-            samples = args.samples if offset != (total // 2) // size * size else max(3, args.samples // 4)
+        for offset in (0, (total // 2) // size * size, (total - 1) // size * size, None):
             try:
-                p50, p99, body = timed(connection, f"{path}?offset={offset}&limit={size}", samples)
+                if offset is None:
+                    # Random jumps: SAMPLES pages anywhere in the list, each asked once.
+                    times = []
+                    for _ in range(args.samples):
+                        at = jumps.randrange(0, max(1, total // size)) * size
+                        times.append(timed(connection, f"{path}?offset={at}&limit={size}", 1)[0])
+                    times.sort()
+                    cells.append(f"{statistics.median(times):.1f} / {times[min(len(times) - 1, int(len(times) * 0.99))]:.1f}")
+                    continue
+                p50, p99, body = timed(connection, f"{path}?offset={offset}&limit={size}", args.samples)
             except SystemExit as failure:
                 cells.append(f"failed: {str(failure)[:80]}")
                 continue

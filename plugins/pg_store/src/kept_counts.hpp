@@ -22,9 +22,18 @@ std::optional<BuiltQuery> build_kept_instance_count(const InstanceQuery& query);
 // Correlations (schema migration 10): every one, the active ones, a model's.
 std::optional<BuiltQuery> build_kept_correlation_count(const CorrelationQuery& query);
 
-// Moves the count rows of backends no longer connected into shard 0, so the rows of a
-// database stay as many as its keys times its live connections. Safe beside running commits
-// and another host folding at the same time.
+// Positions of the kept counts (schema migration 11): the rows of the query's filters per
+// range of seconds, "SELECT bucket_from, bucket_to, sum(n) ... ORDER BY bucket_from", which
+// list_positions.hpp turns into where a page starts. nullopt as for the totals.
+std::optional<BuiltQuery> build_kept_flow_node_positions(const FlowNodeQuery& query);
+std::optional<BuiltQuery> build_kept_instance_positions(const InstanceQuery& query);
+std::optional<BuiltQuery> build_kept_correlation_positions(const CorrelationQuery& query);
+
+// Moves the count rows of backends no longer connected into shard 0, and folds rows older
+// than a minute into ranges of shard 0 of about a thousand entries each, so the rows of a
+// database stay about as many as its counted entries / 1,000 plus its keys times its live
+// connections and the last minute's seconds. Safe beside running commits; when another host
+// is folding at the same time, this call does nothing.
 void fold_kept_counts(pqxx::connection& connection);
 
 }  // namespace processhost::plugins::pg_store

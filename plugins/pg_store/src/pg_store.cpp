@@ -15,6 +15,7 @@
 #include "hint_codec.hpp"
 #include "correlation_sql.hpp"
 #include "kept_counts.hpp"
+#include "list_positions.hpp"
 #include "processhost/correlation_grouping.hpp"
 #include "pg_store_submit.hpp"
 #include "record_codec.hpp"
@@ -66,15 +67,23 @@ struct ListBookmarking {
   ListBookmarks* bookmarks;  // null: none
   std::string identity;
   ListScope scope;
+  std::atomic<std::uint64_t>* positioned_pages = nullptr;  // counts the pages the kept counts placed
 };
 
 // A page that starts where a page served earlier ended is read from that page's last key
 // (a seek, list_bookmarks.hpp) when the bookmark is still valid; otherwise as before. Every
 // page read leaves a bookmark at its end.
-template <class Record, class Query, class BuildPage, class BuildKept, class BuildCount, class Collect, class KeyOf>
+//
+// A page that would skip more than kPositionedSkip entries from either end, with no bookmark
+// near it, starts where the kept counts per second place it (list_positions.hpp), when the
+// kept counts hold the list's filters.
+constexpr std::uint64_t kPositionedSkip = 1000;
+
+template <class Record, class Query, class BuildPage, class BuildKept, class BuildPositions, class BuildCount,
+          class Collect, class KeyOf>
 PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, const Query& query,
                             const ListBookmarking<Query>& bookmarking, BuildPage build_page, BuildKept build_kept,
-                            BuildCount build_count, Collect collect, KeyOf key_of) {
+                            BuildPositions build_positions, BuildCount build_count, Collect collect, KeyOf key_of) {
   const auto& page = query.page;
   ListBookmarks::Ticket ticket;
   std::optional<ListBookmarks::Bookmark> bookmark;
@@ -122,6 +131,19 @@ PagedList<Record> read_page(PgSession& session, pqxx::connection& connection, co
       // A forward cut keeps the requested limit (the rows are the same): one prepared
       // statement per limit asked, not per list length.
       if (!cut->backwards) cut->limit = page.limit;
+      if (!bookmark && cut->offset > kPositionedSkip) {
+        if (const auto positions = build_positions(query)) {
+          std::vector<CountRange> ranges;
+          for (const auto& row : exec(session, tx, *positions)) {
+            ranges.push_back({row[0].template as<std::int64_t>(), row[1].template as<std::int64_t>(),
+                              row[2].template as<std::int64_t>()});
+          }
+          if (const auto start = find_page_position(ranges, page.offset)) {
+            cut = PageCut{page.limit, start->skip, false, RowKey{start->from_ms, ""}};
+            if (bookmarking.positioned_pages != nullptr) ++*bookmarking.positioned_pages;
+          }
+        }
+      }
       read(seek_or(*cut));
     }
     list.total_count = page.count_total ? total : page.offset + list.items.size();
@@ -318,10 +340,11 @@ void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessIns
         const ListBookmarking<InstanceQuery> bookmarking{
             &bookmarks_, list_identity(query),
             ListScope{ListTable::instances, query.process_model_id, std::nullopt, query.correlation_id,
-                      query.owner_user_id}};
+                      query.owner_user_id},
+            &positioned_pages_};
         return read_page<ProcessInstanceRecord>(
             session, connection, query, bookmarking, build_instance_query, build_kept_instance_count,
-            build_instance_count, append_rows([](const pqxx::row& row) { return decode_instance(row); }),
+            build_kept_instance_positions, build_instance_count, append_rows([](const pqxx::row& row) { return decode_instance(row); }),
             key_of_row<ProcessInstanceRecord>);
       });
 }
@@ -334,10 +357,11 @@ void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeI
         const ListBookmarking<FlowNodeQuery> bookmarking{
             &bookmarks_, list_identity(query),
             ListScope{ListTable::flow_nodes, query.process_model_id, query.process_instance_id, query.correlation_id,
-                      query.owner_user_id}};
+                      query.owner_user_id},
+            &positioned_pages_};
         return read_page<FlowNodeInstanceRecord>(
             session, connection, query, bookmarking, build_flow_node_query, build_kept_flow_node_count,
-            build_flow_node_count, append_rows([](const pqxx::row& row) { return decode_flow_node(row); }),
+            build_kept_flow_node_positions, build_flow_node_count, append_rows([](const pqxx::row& row) { return decode_flow_node(row); }),
             key_of_row<FlowNodeInstanceRecord>);
       });
 }
@@ -350,7 +374,8 @@ void PgStore::query_correlations(CorrelationQuery query, Callback<PagedList<Corr
         const ListBookmarking<CorrelationQuery> bookmarking{
             &bookmarks_, correlation_list_identity(query),
             ListScope{ListTable::instances, query.process_model_id, std::nullopt, query.correlation_id,
-                      query.owner_user_id}};
+                      query.owner_user_id},
+            &positioned_pages_};
         // The page's instances, grouped: in index order, so the correlations come in theirs.
         const auto collect = [](const pqxx::result& result, std::vector<CorrelationRecord>& items) {
           std::vector<ProcessInstanceRecord> instances;
@@ -363,7 +388,8 @@ void PgStore::query_correlations(CorrelationQuery query, Callback<PagedList<Corr
           return RowKey{correlation.instances.front().created_at_ms, correlation.instances.front().id};
         };
         return read_page<CorrelationRecord>(session, connection, query, bookmarking, build_correlation_query,
-                                            build_kept_correlation_count, build_correlation_count, collect, key_of);
+                                            build_kept_correlation_count, build_kept_correlation_positions,
+                                            build_correlation_count, collect, key_of);
       });
 }
 

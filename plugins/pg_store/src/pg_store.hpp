@@ -104,6 +104,8 @@ class PgStore final : public Store {
   void unsubscribe_hints(std::uint64_t subscription) override;
   // Pages read by a seek from a bookmark since start (list_bookmarks.hpp).
   std::uint64_t bookmarked_pages() const { return bookmarks_.seeks(); }
+  // Pages whose start the kept counts placed since start (list_positions.hpp).
+  std::uint64_t positioned_pages() const { return positioned_pages_.load(); }
   // This store's id in the hints it sends (random per process).
   const std::string& host_id() const { return host_id_; }
 
@@ -153,6 +155,7 @@ class PgStore final : public Store {
   std::unique_ptr<HintListener> hints_;
   // Bookmarks of list pages (list_bookmarks.hpp): 64 lists, 16 bookmarks each.
   ListBookmarks bookmarks_{64, 16};
+  std::atomic<std::uint64_t> positioned_pages_{0};
   std::atomic<std::uint64_t> epoch_{0};  // shared by the pool's sessions (PgSession)
   std::unique_ptr<WorkerPool<PgSession, BatchJob>> pool_;
   MetricsService* metrics_ = nullptr;

@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 
 #include "batch_job.hpp"
+#include "kept_counts.hpp"
 #include "hint_codec.hpp"
 #include "pg_store.hpp"
 #include "pg_store_submit.hpp"
@@ -330,6 +331,15 @@ void PgStore::maybe_clean_up(PgSession& session) {
     auto failure = classify_store_exception(std::current_exception());
     if (failure.connection_lost || failure.not_primary) session.reset();
     if (logger_) logger_->warn("pg_store: removing old commit marks failed: " + failure.error.message);
+  }
+  // The kept counts' rows of the last minutes fold into ranges (kept_counts.hpp), so list
+  // totals and positions read about one row per thousand entries.
+  try {
+    fold_kept_counts(session.connection());
+  } catch (...) {
+    auto failure = classify_store_exception(std::current_exception());
+    if (failure.connection_lost || failure.not_primary) session.reset();
+    if (logger_) logger_->warn("pg_store: folding the kept list counts failed: " + failure.error.message);
   }
 }
 

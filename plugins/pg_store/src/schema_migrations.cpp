@@ -425,6 +425,197 @@ INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n,
     n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
 )sql";
 
+
+// Count positions: the kept counts of version 9 per second of the counted rows' created_at_ms
+// (bucket_from = bucket_to = created_at_ms / 1000 as the triggers write them), so that a list
+// page deep in a long list is found without skipping every index entry before it: the counts
+// per second, summed in order, say how many entries of the list come before each second, and
+// the page is a seek from its second plus a short skip (docs/persistence.md, "Count
+// positions"). pg_store folds old rows into ranges (bucket_from < bucket_to, shard 0) of about
+// a thousand entries each (kept_counts.cpp); a row counts entries created within its range.
+// A commit still writes one counter row per counted change (now the row of its second), and
+// the correlation counters of version 10 ride in it as before (their sums are the totals).
+// The triggers are version 10's (processhost_count_instance) and version 9's
+// (processhost_count_waiting) with the second in the key. Existing rows are counted anew.
+constexpr std::string_view kCountPositions = R"sql(
+ALTER TABLE processhost_instance_counts ADD COLUMN bucket_from bigint NOT NULL DEFAULT 0,
+  ADD COLUMN bucket_to bigint NOT NULL DEFAULT 0;
+ALTER TABLE processhost_instance_counts DROP CONSTRAINT processhost_instance_counts_pkey;
+ALTER TABLE processhost_instance_counts ADD PRIMARY KEY (process_model_id, state, bucket_from, shard);
+ALTER TABLE processhost_waiting_counts ADD COLUMN bucket_from bigint NOT NULL DEFAULT 0,
+  ADD COLUMN bucket_to bigint NOT NULL DEFAULT 0;
+ALTER TABLE processhost_waiting_counts DROP CONSTRAINT processhost_waiting_counts_pkey;
+ALTER TABLE processhost_waiting_counts
+  ADD PRIMARY KEY (process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard);
+
+-- One counter row's update: the instance count n and the three correlation counters of
+-- version 10, added to the row of a model, state and second in this connection's shard.
+CREATE FUNCTION processhost_add_instance_counts(at_model text, at_state text, at_second bigint, dn integer,
+                                                d_all integer, d_model integer, d_active integer)
+  RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  -- PL/pgSQL, not SQL: its statement's plan is kept by the session across calls.
+  INSERT INTO processhost_instance_counts AS c (process_model_id, state, shard, n, n_correlations,
+      n_model_correlations, n_active_correlations, bucket_from, bucket_to)
+    VALUES (at_model, at_state, pg_backend_pid(), dn, d_all, d_model, d_active, at_second, at_second)
+    ON CONFLICT (process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n + EXCLUDED.n,
+      n_correlations = c.n_correlations + EXCLUDED.n_correlations,
+      n_model_correlations = c.n_model_correlations + EXCLUDED.n_model_correlations,
+      n_active_correlations = c.n_active_correlations + EXCLUDED.n_active_correlations;
+END
+$fn$;
+
+-- A correlation counts in the second of its first matching instance (every instance; the
+-- model's; the running ones), which the correlation lists order it by: when the changed
+-- instance is, or was, that first one, the count moves between its second and the second of
+-- the first of the others (probe o), or comes or goes when there is none. An instance that is
+-- not the first changes no correlation count. The changed instance's own deltas ride in its
+-- own counter update (d_*_old with the old row's, d_*_new with the new row's), as in version
+-- 10; a move to another instance's second is an update of that second's row.
+CREATE OR REPLACE FUNCTION processhost_count_instance() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  was_running boolean := TG_OP <> 'INSERT' AND OLD.state = 'running';
+  is_running boolean := TG_OP <> 'DELETE' AND NEW.state = 'running';
+  row_id text;
+  row_at bigint;
+  correlation text;
+  model text;
+  sign integer := 1;  -- +1: the instance comes (insert), -1: it goes (delete)
+  o record;
+  others boolean := true;  -- the correlation has instances besides this one (an update: taken so)
+  found_other boolean;
+  d_all_old integer := 0; d_model_old integer := 0; d_active_old integer := 0;
+  d_all_new integer := 0; d_model_new integer := 0; d_active_new integer := 0;
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    row_id := OLD.id; row_at := OLD.created_at_ms; correlation := OLD.correlation_id; model := OLD.process_model_id;
+    sign := -1;
+  ELSE
+    row_id := NEW.id; row_at := NEW.created_at_ms; correlation := NEW.correlation_id; model := NEW.process_model_id;
+  END IF;
+  IF TG_OP <> 'UPDATE' OR was_running <> is_running THEN
+    PERFORM pg_advisory_xact_lock(16010, hashtext(correlation));
+    IF TG_OP <> 'UPDATE' THEN
+      -- Every instance of the correlation.
+      SELECT created_at_ms, id, process_model_id, state INTO o FROM processhost_process_instances
+        WHERE correlation_id = correlation AND id <> row_id ORDER BY created_at_ms, id LIMIT 1;
+      others := FOUND;
+      IF NOT others OR (row_at, row_id) < (o.created_at_ms, o.id) THEN
+        IF sign = 1 THEN d_all_new := 1; ELSE d_all_old := -1; END IF;
+        IF others THEN
+          PERFORM processhost_add_instance_counts(o.process_model_id, o.state, o.created_at_ms / 1000, 0, -sign, 0, 0);
+        END IF;
+      END IF;
+      -- The model's instances of the correlation (none when the correlation has no other).
+      IF others THEN
+        SELECT created_at_ms, id, process_model_id, state INTO o FROM processhost_process_instances
+          WHERE correlation_id = correlation AND process_model_id = model AND id <> row_id
+          ORDER BY created_at_ms, id LIMIT 1;
+        found_other := FOUND;
+      ELSE
+        found_other := false;
+      END IF;
+      IF NOT found_other OR (row_at, row_id) < (o.created_at_ms, o.id) THEN
+        IF sign = 1 THEN d_model_new := 1; ELSE d_model_old := -1; END IF;
+        IF found_other THEN
+          PERFORM processhost_add_instance_counts(o.process_model_id, o.state, o.created_at_ms / 1000, 0, 0, -sign, 0);
+        END IF;
+      END IF;
+    END IF;
+    IF was_running <> is_running THEN
+      -- The running instances of the correlation (none when it has no other instance).
+      IF others THEN
+        SELECT created_at_ms, id, process_model_id, state INTO o FROM processhost_process_instances
+          WHERE correlation_id = correlation AND state = 'running' AND id <> row_id ORDER BY created_at_ms, id LIMIT 1;
+        found_other := FOUND;
+      ELSE
+        found_other := false;
+      END IF;
+      IF NOT found_other OR (row_at, row_id) < (o.created_at_ms, o.id) THEN
+        IF is_running THEN d_active_new := 1; ELSE d_active_old := -1; END IF;
+        IF found_other THEN
+          PERFORM processhost_add_instance_counts(o.process_model_id, o.state, o.created_at_ms / 1000, 0, 0, 0,
+                                                  CASE WHEN is_running THEN -1 ELSE 1 END);
+        END IF;
+      END IF;
+    END IF;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM processhost_add_instance_counts(OLD.process_model_id, OLD.state, OLD.created_at_ms / 1000, -1,
+                                            d_all_old, d_model_old, d_active_old);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM processhost_add_instance_counts(NEW.process_model_id, NEW.state, NEW.created_at_ms / 1000, 1,
+                                            d_all_new, d_model_new, d_active_new);
+  END IF;
+  IF TG_WHEN = 'BEFORE' THEN RETURN OLD; END IF;
+  RETURN NULL;
+END
+$fn$;
+-- A delete is counted before each row goes: a statement that removes several instances of
+-- one correlation (retention) then decides row by row, each seeing the rows removed before it
+-- as gone and the rest as there; after the statement every row's trigger would see them all
+-- gone, and count the correlation out twice.
+DROP TRIGGER processhost_count_instance_delete ON processhost_process_instances;
+CREATE TRIGGER processhost_count_instance_delete BEFORE DELETE ON processhost_process_instances
+  FOR EACH ROW EXECUTE FUNCTION processhost_count_instance();
+
+CREATE OR REPLACE FUNCTION processhost_count_waiting() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.state = 'suspended' THEN
+    INSERT INTO processhost_waiting_counts AS c (process_model_id, flow_node_type, flow_node_lane, event_type, shard, n,
+        bucket_from, bucket_to)
+      VALUES (OLD.process_model_id, OLD.flow_node_type, OLD.flow_node_lane, OLD.event_type, pg_backend_pid(), -1,
+              OLD.created_at_ms / 1000, OLD.created_at_ms / 1000)
+      ON CONFLICT (process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard)
+      DO UPDATE SET n = c.n - 1;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.state = 'suspended' THEN
+    INSERT INTO processhost_waiting_counts AS c (process_model_id, flow_node_type, flow_node_lane, event_type, shard, n,
+        bucket_from, bucket_to)
+      VALUES (NEW.process_model_id, NEW.flow_node_type, NEW.flow_node_lane, NEW.event_type, pg_backend_pid(), 1,
+              NEW.created_at_ms / 1000, NEW.created_at_ms / 1000)
+      ON CONFLICT (process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard)
+      DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+-- The rows so far hold totals without seconds: every count is taken anew, per second (the
+-- correlations at their first matching instance), by a function that bulk loads with the
+-- count triggers off can call too (bench/list_pages does).
+CREATE FUNCTION processhost_recount_kept_counts() RETURNS void LANGUAGE sql AS $fn$
+DELETE FROM processhost_instance_counts;
+INSERT INTO processhost_instance_counts (process_model_id, state, shard, n, n_correlations, n_model_correlations,
+    n_active_correlations, bucket_from, bucket_to)
+  SELECT process_model_id, state, 0, sum(dn), sum(d_all), sum(d_model), sum(d_active), second, second
+  FROM (SELECT process_model_id, state, created_at_ms / 1000 AS second, 1 AS dn, 0 AS d_all, 0 AS d_model,
+               0 AS d_active FROM processhost_process_instances
+        UNION ALL
+        SELECT * FROM (SELECT DISTINCT ON (correlation_id) process_model_id, state, created_at_ms / 1000, 0, 1, 0, 0
+                       FROM processhost_process_instances ORDER BY correlation_id, created_at_ms, id) AS first_of_all
+        UNION ALL
+        SELECT * FROM (SELECT DISTINCT ON (correlation_id, process_model_id) process_model_id, state,
+                              created_at_ms / 1000, 0, 0, 1, 0
+                       FROM processhost_process_instances
+                       ORDER BY correlation_id, process_model_id, created_at_ms, id) AS first_of_model
+        UNION ALL
+        SELECT * FROM (SELECT DISTINCT ON (correlation_id) process_model_id, state, created_at_ms / 1000, 0, 0, 0, 1
+                       FROM processhost_process_instances WHERE state = 'running'
+                       ORDER BY correlation_id, created_at_ms, id) AS first_running) AS deltas
+  GROUP BY process_model_id, state, second;
+DELETE FROM processhost_waiting_counts;
+INSERT INTO processhost_waiting_counts (process_model_id, flow_node_type, flow_node_lane, event_type, shard, n,
+    bucket_from, bucket_to)
+  SELECT process_model_id, flow_node_type, flow_node_lane, event_type, 0, count(*), created_at_ms / 1000,
+         created_at_ms / 1000
+  FROM processhost_flow_node_instances WHERE state = 'suspended'
+  GROUP BY process_model_id, flow_node_type, flow_node_lane, event_type, created_at_ms / 1000;
+$fn$;
+SELECT processhost_recount_kept_counts();
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -438,6 +629,7 @@ const std::vector<Migration>& schema_migrations() {
       {7, "failover", kFailover},
       {9, "kept counts", kKeptCounts},
       {10, "correlation counts", kCorrelationCounts},
+      {11, "count positions", kCountPositions},
   };
   return migrations;
 }

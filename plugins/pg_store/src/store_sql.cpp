@@ -300,11 +300,19 @@ class QueryShape {
       const std::string at = "$" + std::to_string(query.params.size());
       query.params.push_back(cut.after->id);
       const std::string id = "$" + std::to_string(query.params.size());
-      query.sql = std::string("SELECT ") + columns + " FROM " + table + where_ + (where_.empty() ? " WHERE " : " AND ") +
-                  "(created_at_ms, id) > (" + at + "::bigint, " + id + ") ORDER BY created_at_ms, id LIMIT " +
-                  limit_text;
-      if (offset != 0) query.sql += " OFFSET " + std::to_string(std::min(offset, no_limit));
-      query.name = name_ + "_after" + (limit == 0 ? "all" : limit_text);
+      const std::string seek = where_ + (where_.empty() ? " WHERE " : " AND ") + "(created_at_ms, id) > (" + at +
+                               "::bigint, " + id + ") ORDER BY created_at_ms, id LIMIT " + limit_text;
+      if (offset == 0) {
+        query.sql = std::string("SELECT ") + columns + " FROM " + table + seek;
+        query.name = name_ + "_after" + (limit == 0 ? "all" : limit_text);
+        return query;
+      }
+      // A seek with a skip (a page near a bookmark, or placed by the kept counts): the skip
+      // reads the index alone, as a later page does (below).
+      query.sql = std::string("SELECT row.* FROM (SELECT id AS page_id FROM ") + table + seek + " OFFSET " +
+                  std::to_string(std::min(offset, no_limit)) + ") AS page CROSS JOIN LATERAL (SELECT " + columns +
+                  " FROM " + table + " WHERE id = page.page_id OFFSET 0) AS row ORDER BY row.created_at_ms, row.id";
+      query.name = name_ + "_afterskip";
       return query;
     }
     if (!backwards && offset == 0) {
