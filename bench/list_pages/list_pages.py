@@ -150,10 +150,10 @@ FROM fresh f, tpl t JOIN processhost_flow_node_instances n ON n.process_instance
 
 # The copies bypass the kept-count triggers (a counter row updated once per copied row in
 # one statement costs quadratic time: each update walks that row's versions of the same
-# transaction) and the counts are taken again afterwards by the function schema migration 11
-# counts them with.
+# transaction) and the counts are taken again afterwards by the functions schema migrations 11
+# and 12 count them with.
 # Nothing else writes while the bench fills.
-RECOUNT = "SELECT processhost_recount_kept_counts()"
+RECOUNT = "SELECT processhost_recount_kept_counts(); SELECT processhost_recount_owner_counts()"
 COUNTED_TABLES = ("processhost_process_instances", "processhost_flow_node_instances")
 
 

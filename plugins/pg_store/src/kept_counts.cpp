@@ -56,12 +56,15 @@ class KeptCount {
 namespace {
 
 std::optional<KeptCount> kept_flow_nodes(const FlowNodeQuery& query) {
-  // Only waiting (suspended) flow nodes are kept, per model, kind, lane and event type.
+  // Only waiting (suspended) flow nodes are kept, per model, kind, lane and event type, and
+  // per owner as well (schema migration 12).
   if (query.state != FlowNodeState::suspended || query.process_instance_id || query.correlation_id ||
-      query.owner_user_id || query.event_name) {
+      query.event_name) {
     return std::nullopt;
   }
-  KeptCount count("kept_waiting_", "processhost_waiting_counts");
+  KeptCount count(query.owner_user_id ? "kept_owner_waiting_" : "kept_waiting_",
+                  query.owner_user_id ? "processhost_owner_waiting_counts" : "processhost_waiting_counts");
+  if (query.owner_user_id) count.equals("owner_user_id", *query.owner_user_id, 'o');
   if (query.process_model_id) count.equals("process_model_id", *query.process_model_id, 'm');
   if (query.event_type) count.equals("event_type", *query.event_type, 'e');
   if (query.events_only) count.condition("event_type <> ''", 'E');
@@ -71,8 +74,10 @@ std::optional<KeptCount> kept_flow_nodes(const FlowNodeQuery& query) {
 }
 
 std::optional<KeptCount> kept_instances(const InstanceQuery& query) {
-  if (query.correlation_id || query.owner_user_id) return std::nullopt;
-  KeptCount count("kept_instances_", "processhost_instance_counts");
+  if (query.correlation_id) return std::nullopt;
+  KeptCount count(query.owner_user_id ? "kept_owner_instances_" : "kept_instances_",
+                  query.owner_user_id ? "processhost_owner_instance_counts" : "processhost_instance_counts");
+  if (query.owner_user_id) count.equals("owner_user_id", *query.owner_user_id, 'o');
   if (query.process_model_id) count.equals("process_model_id", *query.process_model_id, 'm');
   if (query.state) count.equals("state", std::string(name_of(*query.state)), 's');
   return count;
@@ -233,6 +238,10 @@ void fold_kept_counts(pqxx::connection& connection) {
        {"process_model_id", "state"},
        {"n", "n_correlations", "n_model_correlations", "n_active_correlations"}},
       {"processhost_waiting_counts", {"process_model_id", "flow_node_type", "flow_node_lane", "event_type"}, {"n"}},
+      {"processhost_owner_instance_counts", {"owner_user_id", "process_model_id", "state"}, {"n"}},
+      {"processhost_owner_waiting_counts",
+       {"owner_user_id", "process_model_id", "flow_node_type", "flow_node_lane", "event_type"},
+       {"n"}},
   };
   static const std::vector<std::string> statements = [] {
     std::vector<std::string> all;

@@ -616,6 +616,107 @@ $fn$;
 SELECT processhost_recount_kept_counts();
 )sql";
 
+
+// Owner counts: the kept counts of version 11 per owner as well, for the lists narrowed to
+// the caller's own instances and tasks (the Consumer API's "own" lists). They are tables of
+// their own with triggers of their own, not a column of the counts above: an owner in those
+// keys would split every model-wide range of seconds across owners. Each counted change
+// writes one row more (the owner's), folded like the others (kept_counts.cpp). Existing rows
+// are counted here by processhost_recount_owner_counts(), which bulk loads call too.
+constexpr std::string_view kOwnerCounts = R"sql(
+CREATE TABLE processhost_owner_instance_counts (
+  owner_user_id text NOT NULL,
+  process_model_id text NOT NULL,
+  state text NOT NULL,
+  bucket_from bigint NOT NULL,
+  bucket_to bigint NOT NULL,
+  shard integer NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (owner_user_id, process_model_id, state, bucket_from, shard)
+);
+CREATE TABLE processhost_owner_waiting_counts (
+  owner_user_id text NOT NULL,
+  process_model_id text NOT NULL,
+  flow_node_type text NOT NULL,
+  flow_node_lane text NOT NULL,
+  event_type text NOT NULL,
+  bucket_from bigint NOT NULL,
+  bucket_to bigint NOT NULL,
+  shard integer NOT NULL,
+  n bigint NOT NULL,
+  PRIMARY KEY (owner_user_id, process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard)
+);
+
+CREATE FUNCTION processhost_count_owner_instance() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO processhost_owner_instance_counts AS c
+      VALUES (OLD.owner_user_id, OLD.process_model_id, OLD.state, OLD.created_at_ms / 1000, OLD.created_at_ms / 1000,
+              pg_backend_pid(), -1)
+      ON CONFLICT (owner_user_id, process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n - 1;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO processhost_owner_instance_counts AS c
+      VALUES (NEW.owner_user_id, NEW.process_model_id, NEW.state, NEW.created_at_ms / 1000, NEW.created_at_ms / 1000,
+              pg_backend_pid(), 1)
+      ON CONFLICT (owner_user_id, process_model_id, state, bucket_from, shard) DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER processhost_count_owner_instance_insert AFTER INSERT ON processhost_process_instances
+  FOR EACH ROW EXECUTE FUNCTION processhost_count_owner_instance();
+CREATE TRIGGER processhost_count_owner_instance_update AFTER UPDATE ON processhost_process_instances
+  FOR EACH ROW WHEN (OLD.state <> NEW.state OR OLD.process_model_id <> NEW.process_model_id)
+  EXECUTE FUNCTION processhost_count_owner_instance();
+CREATE TRIGGER processhost_count_owner_instance_delete AFTER DELETE ON processhost_process_instances
+  FOR EACH ROW EXECUTE FUNCTION processhost_count_owner_instance();
+
+CREATE FUNCTION processhost_count_owner_waiting() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.state = 'suspended' THEN
+    INSERT INTO processhost_owner_waiting_counts AS c
+      VALUES (OLD.owner_user_id, OLD.process_model_id, OLD.flow_node_type, OLD.flow_node_lane, OLD.event_type,
+              OLD.created_at_ms / 1000, OLD.created_at_ms / 1000, pg_backend_pid(), -1)
+      ON CONFLICT (owner_user_id, process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard)
+      DO UPDATE SET n = c.n - 1;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.state = 'suspended' THEN
+    INSERT INTO processhost_owner_waiting_counts AS c
+      VALUES (NEW.owner_user_id, NEW.process_model_id, NEW.flow_node_type, NEW.flow_node_lane, NEW.event_type,
+              NEW.created_at_ms / 1000, NEW.created_at_ms / 1000, pg_backend_pid(), 1)
+      ON CONFLICT (owner_user_id, process_model_id, flow_node_type, flow_node_lane, event_type, bucket_from, shard)
+      DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER processhost_count_owner_waiting_insert AFTER INSERT ON processhost_flow_node_instances
+  FOR EACH ROW WHEN (NEW.state = 'suspended') EXECUTE FUNCTION processhost_count_owner_waiting();
+CREATE TRIGGER processhost_count_owner_waiting_update AFTER UPDATE ON processhost_flow_node_instances
+  FOR EACH ROW WHEN ((OLD.state = 'suspended' OR NEW.state = 'suspended') AND
+                     (OLD.state, OLD.process_model_id, OLD.flow_node_type, OLD.flow_node_lane, OLD.event_type)
+                     IS DISTINCT FROM
+                     (NEW.state, NEW.process_model_id, NEW.flow_node_type, NEW.flow_node_lane, NEW.event_type))
+  EXECUTE FUNCTION processhost_count_owner_waiting();
+CREATE TRIGGER processhost_count_owner_waiting_delete AFTER DELETE ON processhost_flow_node_instances
+  FOR EACH ROW WHEN (OLD.state = 'suspended') EXECUTE FUNCTION processhost_count_owner_waiting();
+
+CREATE FUNCTION processhost_recount_owner_counts() RETURNS void LANGUAGE sql AS $fn$
+DELETE FROM processhost_owner_instance_counts;
+INSERT INTO processhost_owner_instance_counts
+  SELECT owner_user_id, process_model_id, state, created_at_ms / 1000, created_at_ms / 1000, 0, count(*)
+  FROM processhost_process_instances GROUP BY owner_user_id, process_model_id, state, created_at_ms / 1000;
+DELETE FROM processhost_owner_waiting_counts;
+INSERT INTO processhost_owner_waiting_counts
+  SELECT owner_user_id, process_model_id, flow_node_type, flow_node_lane, event_type, created_at_ms / 1000,
+         created_at_ms / 1000, 0, count(*)
+  FROM processhost_flow_node_instances WHERE state = 'suspended'
+  GROUP BY owner_user_id, process_model_id, flow_node_type, flow_node_lane, event_type, created_at_ms / 1000;
+$fn$;
+SELECT processhost_recount_owner_counts();
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -630,6 +731,7 @@ const std::vector<Migration>& schema_migrations() {
       {9, "kept counts", kKeptCounts},
       {10, "correlation counts", kCorrelationCounts},
       {11, "count positions", kCountPositions},
+      {12, "owner counts", kOwnerCounts},
   };
   return migrations;
 }

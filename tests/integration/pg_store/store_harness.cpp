@@ -28,7 +28,8 @@ PgStoreHarness::PgStoreHarness(std::size_t pool_size, bool own_database)
         config_.database,
         "TRUNCATE processhost_process_definitions, processhost_process_instances, processhost_flow_node_instances,"
         " processhost_timers, processhost_correlation_results, processhost_external_tasks, processhost_cron_claims,"
-        " processhost_instance_counts, processhost_waiting_counts");
+        " processhost_instance_counts, processhost_waiting_counts, processhost_owner_instance_counts,"
+        " processhost_owner_waiting_counts");
   }
 }
 

@@ -1,7 +1,7 @@
-// Deep list pages placed by the kept counts per second (schema migration 11,
+// Deep list pages placed by the kept counts per second (schema migrations 11 and 12,
 // list_positions.hpp): with 4,200 waiting tasks and correlations spread over minutes and
 // crowded into a few seconds, every page more than a thousand entries from either end of a
-// counted list (tasks, instances, correlations) is read from the second the kept counts place
+// counted list (tasks, instances, correlations, an owner's own tasks and instances) is read from the second the kept counts place
 // it in, and holds exactly the rows OFFSET gives: before the counts are folded into ranges,
 // after, and after entries inside folded ranges changed (tasks finished, instances ended,
 // ended instances removed) and new ones came. Some correlations have more instances: later
@@ -54,8 +54,8 @@ class StorePositionsTest : public ::testing::Test {
     std::vector<std::future<Status>> commits;
     for (int i = 0; i < kSpread + kCrowded; ++i) {
       Entry entry;
-      entry.instance = make_instance(numbered("pi", i), i % 4 == 0 ? "m1" : "m0", numbered("c", i), "alice",
-                                     created_at(i));
+      entry.instance = make_instance(numbered("pi", i), i % 4 == 0 ? "m1" : "m0", numbered("c", i),
+                                     i % 3 == 1 ? "bob" : "alice", created_at(i));
       entry.task = make_node(entry.instance, numbered("nt", i), "task", created_at(i), "bpmn:UserTask",
                              FlowNodeState::suspended, i % 3 == 0 ? "lane_a" : "");
       auto promise = std::make_shared<std::promise<Status>>();
@@ -100,19 +100,22 @@ class StorePositionsTest : public ::testing::Test {
 
   // The waiting user tasks of model (all models when empty) in lane_a or no lane, as ids in
   // list order; and the running instances.
-  std::vector<std::string> expected_tasks(const std::string& model) const {
+  std::vector<std::string> expected_tasks(const std::string& model, const std::string& owner = {}) const {
     std::vector<const FlowNodeInstanceRecord*> tasks;
     for (const auto& entry : entries_) {
-      if (entry.task.state == FlowNodeState::suspended && (model.empty() || entry.task.process_model_id == model)) {
+      if (entry.task.state == FlowNodeState::suspended && (model.empty() || entry.task.process_model_id == model) &&
+          (owner.empty() || entry.task.owner_user_id == owner)) {
         tasks.push_back(&entry.task);
       }
     }
     return ordered_ids(tasks);
   }
-  std::vector<std::string> expected_running() const {
+  std::vector<std::string> expected_running(const std::string& owner = {}) const {
     std::vector<const ProcessInstanceRecord*> instances;
     for (const auto* instance : all_instances()) {
-      if (instance->state == ProcessInstanceState::running) instances.push_back(instance);
+      if (instance->state == ProcessInstanceState::running && (owner.empty() || instance->owner_user_id == owner)) {
+        instances.push_back(instance);
+      }
     }
     return ordered_ids(instances);
   }
@@ -160,11 +163,13 @@ class StorePositionsTest : public ::testing::Test {
     return ids;
   }
 
-  std::pair<std::vector<std::string>, std::size_t> tasks(const std::string& model, PageRequest page) {
+  std::pair<std::vector<std::string>, std::size_t> tasks(const std::string& model, PageRequest page,
+                                                         const std::string& owner = {}) {
     FlowNodeQuery query;
     query.state = FlowNodeState::suspended;
     query.flow_node_types = {"bpmn:UserTask"};
     if (!model.empty()) query.process_model_id = model;
+    if (!owner.empty()) query.owner_user_id = owner;
     query.lanes = std::vector<std::string>{"lane_a", "lane_b"};
     query.page = page;
     auto listed = await_result<PagedList<FlowNodeInstanceRecord>>(
@@ -176,9 +181,10 @@ class StorePositionsTest : public ::testing::Test {
     }
     return {ids, listed.ok() ? listed.value().total_count : 0};
   }
-  std::pair<std::vector<std::string>, std::size_t> running(PageRequest page) {
+  std::pair<std::vector<std::string>, std::size_t> running(PageRequest page, const std::string& owner = {}) {
     InstanceQuery query;
     query.state = ProcessInstanceState::running;
+    if (!owner.empty()) query.owner_user_id = owner;
     query.page = page;
     auto listed = await_result<PagedList<ProcessInstanceRecord>>(
         [&](auto done) { store().query_instances(std::move(query), done); });
@@ -230,6 +236,10 @@ class StorePositionsTest : public ::testing::Test {
                       again);
     expect_deep_pages(expected_tasks("m0"), [&](PageRequest page) { return tasks("m0", page); }, "tasks of m0", again);
     expect_deep_pages(expected_running(), [&](PageRequest page) { return running(page); }, "running instances", again);
+    expect_deep_pages(expected_tasks("", "alice"), [&](PageRequest page) { return tasks("", page, "alice"); },
+                      "alice's own tasks", again);
+    expect_deep_pages(expected_running("alice"), [&](PageRequest page) { return running(page, "alice"); },
+                      "alice's own running instances", again);
     expect_deep_pages(expected_correlations("", false), [&](PageRequest page) { return correlations("", false, page); },
                       "every correlation", again);
     expect_deep_pages(expected_correlations("", true), [&](PageRequest page) { return correlations("", true, page); },
