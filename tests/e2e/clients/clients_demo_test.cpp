@@ -3,8 +3,10 @@
 // restart on the same database, and a notification subscription that outlives a restart.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <regex>
+#include <thread>
 
 #include "client_run.hpp"
 #include "notification_recorder.hpp"
@@ -134,6 +136,13 @@ TEST_F(DemoHost, ASubscriptionReopensAfterAHostRestartAndHearsWhatFollows) {
   const auto waiting = recorder.wait_for("user_task_waiting", 10s);
   ASSERT_TRUE(waiting) << recorder.names();
   EXPECT_EQ(waiting->process_instance_id, instance);
+  // The subscription takes an event's id before its handler records it: wait until the
+  // recorder holds the last event the subscription took.
+  const auto recorded_until = std::chrono::steady_clock::now() + 2s;
+  while ((*subscription)->last_event_id() != recorder.all().back().event_id &&
+         std::chrono::steady_clock::now() < recorded_until) {
+    std::this_thread::sleep_for(10ms);
+  }
   EXPECT_EQ((*subscription)->last_event_id(), recorder.all().back().event_id);
   const std::size_t before_restart = recorder.size();
 
