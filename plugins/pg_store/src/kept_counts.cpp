@@ -7,7 +7,8 @@
 namespace processhost::plugins::pg_store {
 namespace {
 
-// A total from the kept rows: one row per key and live backend, summed.
+// A total from the kept rows (one row per key, second or folded range, and live backend),
+// summed; or the same rows per range of seconds, for where a page starts.
 class KeptCount {
  public:
   KeptCount(std::string name, const char* table) : name_(std::move(name)), table_(table) {}

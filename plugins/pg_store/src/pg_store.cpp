@@ -344,8 +344,8 @@ void PgStore::query_instances(InstanceQuery query, Callback<PagedList<ProcessIns
             &positioned_pages_};
         return read_page<ProcessInstanceRecord>(
             session, connection, query, bookmarking, build_instance_query, build_kept_instance_count,
-            build_kept_instance_positions, build_instance_count, append_rows([](const pqxx::row& row) { return decode_instance(row); }),
-            key_of_row<ProcessInstanceRecord>);
+            build_kept_instance_positions, build_instance_count,
+            append_rows([](const pqxx::row& row) { return decode_instance(row); }), key_of_row<ProcessInstanceRecord>);
       });
 }
 
@@ -361,8 +361,8 @@ void PgStore::query_flow_nodes(FlowNodeQuery query, Callback<PagedList<FlowNodeI
             &positioned_pages_};
         return read_page<FlowNodeInstanceRecord>(
             session, connection, query, bookmarking, build_flow_node_query, build_kept_flow_node_count,
-            build_kept_flow_node_positions, build_flow_node_count, append_rows([](const pqxx::row& row) { return decode_flow_node(row); }),
-            key_of_row<FlowNodeInstanceRecord>);
+            build_kept_flow_node_positions, build_flow_node_count,
+            append_rows([](const pqxx::row& row) { return decode_flow_node(row); }), key_of_row<FlowNodeInstanceRecord>);
       });
 }
 
