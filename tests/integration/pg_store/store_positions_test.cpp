@@ -13,6 +13,9 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <thread>
+#include <chrono>
+#include <atomic>
 #include <cstdio>
 #include <future>
 #include <map>
@@ -323,6 +326,56 @@ TEST_F(StorePositionsTest, DeepPagesStayExactWhenEntriesInsideFoldedRangesChange
   expect_every_list();
   fold();  // the changes fold into the ranges again
   expect_every_list(true);
+}
+
+
+// Folds run beside commits that change entries of old seconds (the rows a fold rewrites):
+// the counts stay exact. A commit that meets a fold's rows waits for it (or, after a
+// deadlock, PostgreSQL aborts one of the two: the commit runs again, the fold comes later).
+TEST_F(StorePositionsTest, CountsStayExactWhileFoldsRunBesideCommits) {
+  std::atomic<bool> running{true};
+  std::atomic<int> folds{0};
+  std::thread folding([&] {
+    pqxx::connection connection(harness_->config().conninfo());
+    while (running.load()) {
+      try {
+        plugins::pg_store::fold_kept_counts(connection);
+        ++folds;
+      } catch (const std::exception&) {
+        // A fold chosen as a deadlock's victim is simply the next one's work.
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  for (std::size_t i = 0; i < entries_.size(); i += 11) {
+    auto& entry = entries_[i];
+    entry.task.state = FlowNodeState::finished;
+    entry.task.finished_at_ms = entry.task.created_at_ms + 1;
+    entry.instance.state = ProcessInstanceState::finished;
+    entry.instance.finished_at_ms = entry.task.finished_at_ms;
+    ASSERT_TRUE(await_result<Ok>([&](auto done) {
+                  store().commit(transition(entry.instance, entry.instance.version, {entry.task}), done);
+                }).ok());
+    ++entry.instance.version;
+  }
+  running = false;
+  folding.join();
+  EXPECT_GT(folds.load(), 5) << "the folds did not run beside the commits";
+  fold();
+  pqxx::connection connection(harness_->config().conninfo());
+  pqxx::nontransaction tx(connection);
+  const auto same = [&](const std::string& kept, const std::string& counted) {
+    EXPECT_EQ(tx.exec1(kept)[0].as<std::int64_t>(), tx.exec1(counted)[0].as<std::int64_t>()) << kept;
+  };
+  same("SELECT sum(n) FROM processhost_waiting_counts",
+       "SELECT count(*) FROM processhost_flow_node_instances WHERE state = 'suspended'");
+  same("SELECT sum(n) FROM processhost_owner_waiting_counts WHERE owner_user_id = 'alice'",
+       "SELECT count(*) FROM processhost_flow_node_instances WHERE state = 'suspended' AND owner_user_id = 'alice'");
+  same("SELECT sum(n) FROM processhost_instance_counts WHERE state = 'running'",
+       "SELECT count(*) FROM processhost_process_instances WHERE state = 'running'");
+  same("SELECT sum(n_active_correlations) FROM processhost_instance_counts",
+       "SELECT count(DISTINCT correlation_id) FROM processhost_process_instances WHERE state = 'running'");
+  expect_every_list();
 }
 
 }  // namespace
