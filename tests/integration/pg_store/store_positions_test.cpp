@@ -141,20 +141,24 @@ class StorePositionsTest : public ::testing::Test {
     for (const auto* instance : firsts) ids.push_back(instance->correlation_id);
     return ids;
   }
+  // A page's ids (id_of each item) and its total, asked by ask(done).
+  template <class Record, class Ask, class IdOf>
+  static std::pair<std::vector<std::string>, std::size_t> listed_ids(Ask ask, IdOf id_of) {
+    auto listed = await_result<PagedList<Record>>(ask);
+    EXPECT_TRUE(listed.ok()) << (listed.ok() ? "" : listed.error().message);
+    if (!listed.ok()) return {};
+    std::vector<std::string> ids;
+    for (const auto& item : listed.value().items) ids.push_back(id_of(item));
+    return {ids, listed.value().total_count};
+  }
   std::pair<std::vector<std::string>, std::size_t> correlations(const std::string& model, bool running_only,
                                                                 PageRequest page) {
     CorrelationQuery query;
     if (!model.empty()) query.process_model_id = model;
     if (running_only) query.state = ProcessInstanceState::running;
     query.page = page;
-    auto listed = await_result<PagedList<CorrelationRecord>>(
-        [&](auto done) { store().query_correlations(std::move(query), done); });
-    EXPECT_TRUE(listed.ok()) << (listed.ok() ? "" : listed.error().message);
-    std::vector<std::string> ids;
-    if (listed.ok()) {
-      for (const auto& correlation : listed.value().items) ids.push_back(correlation.correlation_id);
-    }
-    return {ids, listed.ok() ? listed.value().total_count : 0};
+    return listed_ids<CorrelationRecord>([&](auto done) { store().query_correlations(std::move(query), done); },
+                                         [](const CorrelationRecord& item) { return item.correlation_id; });
   }
   template <class Record>
   static std::vector<std::string> ordered_ids(std::vector<const Record*> records) {
@@ -175,28 +179,16 @@ class StorePositionsTest : public ::testing::Test {
     if (!owner.empty()) query.owner_user_id = owner;
     query.lanes = std::vector<std::string>{"lane_a", "lane_b"};
     query.page = page;
-    auto listed = await_result<PagedList<FlowNodeInstanceRecord>>(
-        [&](auto done) { store().query_flow_nodes(std::move(query), done); });
-    EXPECT_TRUE(listed.ok()) << (listed.ok() ? "" : listed.error().message);
-    std::vector<std::string> ids;
-    if (listed.ok()) {
-      for (const auto& node : listed.value().items) ids.push_back(node.id);
-    }
-    return {ids, listed.ok() ? listed.value().total_count : 0};
+    return listed_ids<FlowNodeInstanceRecord>([&](auto done) { store().query_flow_nodes(std::move(query), done); },
+                                              [](const FlowNodeInstanceRecord& item) { return item.id; });
   }
   std::pair<std::vector<std::string>, std::size_t> running(PageRequest page, const std::string& owner = {}) {
     InstanceQuery query;
     query.state = ProcessInstanceState::running;
     if (!owner.empty()) query.owner_user_id = owner;
     query.page = page;
-    auto listed = await_result<PagedList<ProcessInstanceRecord>>(
-        [&](auto done) { store().query_instances(std::move(query), done); });
-    EXPECT_TRUE(listed.ok()) << (listed.ok() ? "" : listed.error().message);
-    std::vector<std::string> ids;
-    if (listed.ok()) {
-      for (const auto& instance : listed.value().items) ids.push_back(instance.id);
-    }
-    return {ids, listed.ok() ? listed.value().total_count : 0};
+    return listed_ids<ProcessInstanceRecord>([&](auto done) { store().query_instances(std::move(query), done); },
+                                             [](const ProcessInstanceRecord& item) { return item.id; });
   }
 
   // Deep pages (every one more than a thousand entries from both ends) hold what OFFSET
