@@ -244,20 +244,35 @@ void fold_kept_counts(pqxx::connection& connection) {
        {"owner_user_id", "process_model_id", "flow_node_type", "flow_node_lane", "event_type"},
        {"n"}},
   };
-  static const std::vector<std::string> statements = [] {
-    std::vector<std::string> all;
-    for (const auto& table : kTables) {
-      all.push_back(fold_gone(table));
-      all.push_back(fold_old(table));
-    }
-    return all;
-  }();
   // One host folds at a time (a fold that saw only part of an island could not tell an
-  // island that counts nothing); another host's fold is simply skipped.
-  pqxx::work tx(connection);
-  if (!tx.exec("SELECT pg_try_advisory_xact_lock(16011)").at(0)[0].as<bool>()) return;
-  for (const auto& statement : statements) tx.exec(statement);
-  tx.commit();
+  // island that counts nothing); another host's fold is simply skipped. Each table is folded
+  // in a transaction of its own, so a fold never holds rows of one table while it waits for
+  // another's, as a commit that changes old seconds of two tables may (fewer deadlocks; one
+  // that still happens is a conflict the engine runs again, store_errors.cpp).
+  {
+    pqxx::nontransaction lock(connection);
+    if (!lock.exec("SELECT pg_try_advisory_lock(16011)").at(0)[0].as<bool>()) return;
+  }
+  const auto unlock = [&connection] {
+    pqxx::nontransaction tx(connection);
+    tx.exec("SELECT pg_advisory_unlock(16011)");
+  };
+  try {
+    for (const auto& table : kTables) {
+      pqxx::work tx(connection);
+      tx.exec(fold_gone(table));
+      tx.exec(fold_old(table));
+      tx.commit();
+    }
+  } catch (...) {
+    try {
+      unlock();
+    } catch (...) {
+      // The lock ends with the session anyway.
+    }
+    throw;
+  }
+  unlock();
 }
 
 }  // namespace processhost::plugins::pg_store

@@ -27,6 +27,15 @@ StoreFailure classify_store_exception(std::exception_ptr exception) {
     return {store_unavailable(e.what()), true};
   } catch (const pqxx::in_doubt_error& e) {
     return {store_unavailable(e.what()), true};
+  } catch (const pqxx::statement_completion_unknown& e) {
+    // 40003: the server cannot tell whether the statement took effect; settled like a lost
+    // connection.
+    return {store_unavailable(e.what()), true};
+  } catch (const pqxx::transaction_rollback& e) {
+    // 40001, 40P01 (a serialization failure, a deadlock: a commit of the kept counts and a
+    // fold can meet so). libpqxx 6 derives these from failure, not from sql_error, so they
+    // are caught here: a conflict, which the engine runs again.
+    return {make_error(ErrorStatus::conflict, "store conflict: " + one_line(e.what())), false};
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
     if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02") {
@@ -39,9 +48,6 @@ StoreFailure classify_store_exception(std::exception_ptr exception) {
     }
     if (state == "57014") return {store_unavailable("statement timed out: " + std::string(e.what())), false};
     if (state.rfind("53", 0) == 0) return {store_unavailable(e.what()), false};
-    if (state == "40001" || state == "40P01") {
-      return {make_error(ErrorStatus::conflict, "store conflict: " + one_line(e.what())), false};
-    }
     return {make_error(ErrorStatus::internal, "store error: " + one_line(e.what())), false};
   } catch (const NoSynchronousStandby& e) {
     return {store_unavailable(e.what()), false, true};
